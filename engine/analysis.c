@@ -1,0 +1,479 @@
+/*
+ * analysis.c — runs every measure on every count matrix and collects the
+ * results as tidy tables.
+ *
+ * MEASURES is the one list of measures: it names each, says which table
+ * holds it, defines it in a sentence, gives its formula and source, and
+ * fixes the order of the columns of units.csv and classes.csv.  Adding a
+ * measure is one row here, one kernel, one reference test.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* id, name, table, definition, formula, source */
+#define MEASURES(X)                                                            \
+    X(M_VALUE, "value", "specialisation",                                      \
+      "The count of the unit in the class: tenants, employees or fractional "  \
+      "patents.", "x_cp", "-")                                                 \
+    X(M_SHARE, "share", "specialisation",                                      \
+      "The class's share of the unit's total.", "s_cp = x_cp / x_c", "-")      \
+    X(M_RCA, "rca", "specialisation",                                          \
+      "Location quotient (revealed comparative advantage): the unit's share "  \
+      "of the class relative to the network's share; above 1 means "           \
+      "over-represented.",                                                     \
+      "RCA_cp = (x_cp / x_c) / (x_p / x)", "Balassa (1965)")                   \
+    X(M_RSCA, "rsca", "specialisation",                                        \
+      "Symmetric RCA, from -1 to 1, 0 where the unit matches the network.",    \
+      "(RCA - 1) / (RCA + 1)", "Dalum, Laursen & Villumsen (1998)")            \
+    X(M_SPEC, "specialised", "specialisation",                                 \
+      "1 where RCA reaches the model's threshold, else 0.",                    \
+      "M_cp = [RCA_cp >= threshold]", "Hidalgo et al. (2007)")                 \
+    X(M_RCAB, "rca_baseline", "specialisation",                                \
+      "Location quotient against the external baseline (e.g. regional "        \
+      "employment) instead of the network, over the baseline's sector "        \
+      "aggregates.",                                                           \
+      "(x_cp / x_c) / (b_p / b)", "Balassa (1965)")                            \
+    X(M_TOTAL, "total", "units", "The unit's total count.", "x_c", "-")        \
+    X(M_DIV, "diversity", "units",                                             \
+      "Number of classes in which the unit is specialised.",                   \
+      "k_c = sum_p M_cp", "Hidalgo & Hausmann (2009)")                         \
+    X(M_KRUG, "krugman", "units",                                              \
+      "Krugman dissimilarity: how far the unit's profile is from the "         \
+      "network's, 0 (identical) to 2 (nothing in common).",                    \
+      "K_c = sum_p |s_cp - s_p|", "Krugman (1991)")                            \
+    X(M_HOOV, "hoover", "units",                                               \
+      "Hoover coefficient: the share of the unit's activity that would have "  \
+      "to move to match the network's profile (half of Krugman).",             \
+      "K_c / 2", "Hoover (1936)")                                              \
+    X(M_HERF, "herfindahl", "units",                                           \
+      "Herfindahl index of concentration over classes, 1/n (even) to 1 (one "  \
+      "class).", "H_c = sum_p s_cp^2", "Herfindahl (1950)")                    \
+    X(M_ENTR, "entropy", "units",                                              \
+      "Shannon entropy of the unit's class shares in bits; higher is more "    \
+      "diverse.", "E_c = -sum_p s_cp log2 s_cp", "Shannon (1948)")             \
+    X(M_RV, "related_variety", "units",                                        \
+      "Related variety: entropy within groups of related classes (NACE "       \
+      "classes within divisions; WIPO fields within sectors).",                \
+      "RV_c = sum_g P_g H_g", "Frenken, Van Oort & Verburg (2007)")            \
+    X(M_UV, "unrelated_variety", "units",                                      \
+      "Unrelated variety: entropy between groups (NACE divisions; WIPO "       \
+      "sectors); RV + UV = entropy of the finest classes.",                    \
+      "UV_c = -sum_g P_g log2 P_g", "Frenken, Van Oort & Verburg (2007)")      \
+    X(M_CTOTAL, "total", "classes", "The class's total count.", "x_p", "-")    \
+    X(M_UBIQ, "ubiquity", "classes",                                           \
+      "Number of units specialised in the class.", "k_p = sum_c M_cp",         \
+      "Hidalgo & Hausmann (2009)")                                             \
+    X(M_GINI, "locational_gini", "classes",                                    \
+      "Locational Gini: how concentrated the class is compared with the "      \
+      "units' total activity, 0 (spread like the total) to 0.5.",              \
+      "area between the Lorenz curve of x_cp/x_p ordered by RCA and the "      \
+      "diagonal", "Krugman (1991); as EconGeo locational.Gini")
+
+enum {
+#define X(id, n, t, d, f, s) id,
+    MEASURES(X)
+#undef X
+        M_COUNT
+};
+
+static const s3_measure_info measures[] = {
+#define X(id, n, t, d, f, s) {n, t, d, f, s},
+    MEASURES(X)
+#undef X
+};
+
+size_t
+s3_measures_count(void)
+{
+    return M_COUNT;
+}
+
+const s3_measure_info *
+s3_measure_at(size_t i)
+{
+    return i < M_COUNT ? &measures[i] : NULL;
+}
+
+/* A table whose first columns are `lead` and then every measure of
+ * `table` in MEASURES order (optionally without rca_baseline). */
+static s3_table *
+measure_table(const char *table, const s3i_colspec *lead, size_t nlead,
+              int with_baseline)
+{
+    s3i_colspec cols[32];
+    size_t n = 0;
+    for (size_t i = 0; i < nlead; i++)
+        cols[n++] = lead[i];
+    for (size_t i = 0; i < M_COUNT; i++) {
+        if (strcmp(measures[i].table, table) || (i == M_RCAB && !with_baseline))
+            continue;
+        int integer = i == M_SPEC || i == M_DIV || i == M_UBIQ;
+        cols[n++] = (s3i_colspec){measures[i].name,
+                                  integer ? S3_COL_INTEGER : S3_COL_NUMBER};
+    }
+    return s3i_table_new(table, n, cols);
+}
+
+static const s3i_colspec spec_lead[] = {{"level", S3_COL_TEXT},
+                                        {"matrix", S3_COL_TEXT},
+                                        {"unit", S3_COL_TEXT},
+                                        {"class", S3_COL_TEXT}};
+static const s3i_colspec unit_lead[] = {{"level", S3_COL_TEXT},
+                                        {"matrix", S3_COL_TEXT},
+                                        {"unit", S3_COL_TEXT}};
+static const s3i_colspec class_lead[] = {{"level", S3_COL_TEXT},
+                                         {"matrix", S3_COL_TEXT},
+                                         {"class", S3_COL_TEXT},
+                                         {"label", S3_COL_TEXT}};
+
+/* Set the lead text cells of a new row. */
+static int
+lead(s3_table *t, size_t row, const char *a, const char *b, const char *c,
+     const char *d)
+{
+    return s3i_table_set_text(t, row, 0, a) || s3i_table_set_text(t, row, 1, b) ||
+           s3i_table_set_text(t, row, 2, c) ||
+           (d && s3i_table_set_text(t, row, 3, d));
+}
+
+typedef struct {
+    s3_table *spec, *units, *classes, *notes;
+} tables;
+
+/* Run the kernels on one matrix and append its rows. */
+static s3_status
+analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, tables *T)
+{
+    size_t nr = x->nr, nc = x->nc, n = nr * nc;
+    size_t nw = nr + nc + 3 * (nr > nc ? nr : nc) + x->ngroups + 16;
+    double *rs = malloc((nr + 1) * sizeof(double)),
+           *cs = malloc((nc + 1) * sizeof(double)),
+           *share = malloc((n + 1) * sizeof(double)),
+           *rca = malloc((n + 1) * sizeof(double)),
+           *rsca = malloc((n + 1) * sizeof(double)),
+           *mb = malloc((n + 1) * sizeof(double)),
+           *rcab = x->bref ? malloc((n + 1) * sizeof(double)) : NULL,
+           *u = malloc((8 * nr + 1) * sizeof(double)),
+           *k = malloc((3 * nc + 1) * sizeof(double)),
+           *work = malloc(nw * sizeof(double)),
+           *vshare = x->vx ? malloc((nr * x->nvc + 1) * sizeof(double)) : NULL,
+           *vrca = x->vx ? malloc((nr * x->nvc + 1) * sizeof(double)) : NULL,
+           *vcs = x->vx ? malloc((x->nvc + 1) * sizeof(double)) : NULL;
+    size_t *iwork = malloc((nr + 1) * sizeof(size_t));
+    s3_status rc = S3_OK;
+    if (!rs || !cs || !share || !rca || !rsca || !mb || (x->bref && !rcab) ||
+        !u || !k || !work || !iwork ||
+        (x->vx && (!vshare || !vrca || !vcs))) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    s3_margins(x->x, nr, nc, rs, cs);
+    s3_rca(x->x, nr, nc, rs, cs, share, rca);
+    s3_rsca(rca, n, rsca);
+    s3_binary(rca, n, m->threshold, mb);
+    if (x->bref)
+        for (size_t c = 0; c < nr; c++)
+            s3_rca(x->x + c * nc, 1, nc, &rs[c], x->bref + c * nc,
+                   share + c * nc, rcab + c * nc);
+    /* per unit */
+    double total = s3_sum(rs, nr, 1);
+    double *ref_share = work; /* nc */
+    for (size_t p = 0; p < nc; p++)
+        ref_share[p] = total > 0.0 ? cs[p] / total : NAN;
+    double *div = u, *krug = u + nr, *herf = u + 2 * nr, *entr = u + 3 * nr,
+           *rv = u + 4 * nr, *uv = u + 5 * nr;
+    s3_diversity(mb, nr, nc, div);
+    s3_unit_profile(share, nr, nc, ref_share, krug, herf, entr);
+    if (x->vx) {
+        double *vrs = work + nc; /* nr */
+        s3_margins(x->vx, nr, x->nvc, vrs, vcs);
+        s3_rca(x->vx, nr, x->nvc, vrs, vcs, vshare, vrca);
+        s3_variety(vshare, nr, x->nvc, x->vgroup, x->ngroups, rv, uv,
+                   work + nc + nr);
+    } else {
+        for (size_t c = 0; c < nr; c++)
+            rv[c] = uv[c] = NAN;
+    }
+    /* per class */
+    double *ubiq = k, *gini = k + nc;
+    s3_ubiquity(mb, nr, nc, ubiq);
+    s3_locational_gini(x->x, nr, nc, rs, gini, work, iwork);
+
+    /* rows */
+    for (size_t c = 0; c < nr && !rc; c++) {
+        for (size_t p = 0; p < nc && !rc; p++) {
+            size_t i = c * nc + p, row = s3i_table_add_row(T->spec);
+            if (row == S3I_NONE ||
+                lead(T->spec, row, x->level, x->name, x->row[c], x->col[p])) {
+                rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+                break;
+            }
+            double v[] = {x->x[i], share[i], rca[i], rsca[i], mb[i],
+                          rcab ? rcab[i] : NAN};
+            for (size_t j = 0; j < 6 && 4 + j < s3_table_cols(T->spec); j++)
+                s3i_table_set_num(T->spec, row, 4 + j, v[j]);
+        }
+        size_t row = s3i_table_add_row(T->units);
+        if (row == S3I_NONE ||
+            lead(T->units, row, x->level, x->name, x->row[c], NULL)) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            break;
+        }
+        double v[] = {rs[c],     div[c], krug[c], krug[c] / 2.0, herf[c],
+                      entr[c],   rv[c],  uv[c]};
+        for (size_t j = 0; j < 8; j++)
+            s3i_table_set_num(T->units, row, 3 + j, v[j]);
+    }
+    for (size_t p = 0; p < nc && !rc; p++) {
+        size_t row = s3i_table_add_row(T->classes);
+        if (row == S3I_NONE ||
+            lead(T->classes, row, x->level, x->name, x->col[p],
+                 x->col_label[p] ? x->col_label[p] : "")) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            break;
+        }
+        double v[] = {cs[p], ubiq[p], gini[p]};
+        for (size_t j = 0; j < 3; j++)
+            s3i_table_set_num(T->classes, row, 4 + j, v[j]);
+    }
+    /* what has no value, and why */
+    size_t empty_units = 0, no_ref = 0;
+    for (size_t c = 0; c < nr; c++)
+        empty_units += !(rs[c] > 0.0);
+    if (x->bref)
+        for (size_t c = 0; c < nr; c++)
+            no_ref += isnan(x->bref[c * nc]);
+    char scope[96], msg[256];
+    snprintf(scope, sizeof scope, "%s/%s", x->level, x->name);
+    if (!rc && empty_units) {
+        snprintf(msg, sizeof msg,
+                 "%zu of %zu units have a total of 0: their shares, RCAs and "
+                 "profile measures have no value",
+                 empty_units, nr);
+        if (s3i_note(T->notes, scope, msg))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    if (!rc && no_ref) {
+        snprintf(msg, sizeof msg,
+                 "%zu of %zu units have no baseline region: rca_baseline has "
+                 "no value for them",
+                 no_ref, nr);
+        if (s3i_note(T->notes, scope, msg))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    if (!rc && !x->vx) {
+        if (s3i_note(T->notes, scope,
+                     "the classes have no known hierarchy (not NACE codes of "
+                     "division level or finer): related and unrelated "
+                     "variety have no value"))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+done:
+    free(rs), free(cs), free(share), free(rca), free(rsca), free(mb);
+    free(rcab), free(u), free(k), free(work), free(iwork);
+    free(vshare), free(vrca), free(vcs);
+    return rc;
+}
+
+/* Copy a table row by row (the dataset keeps its own). */
+static s3_table *
+copy_table(const s3_table *src)
+{
+    size_t nc = s3_table_cols(src);
+    s3i_colspec cols[16];
+    for (size_t i = 0; i < nc && i < 16; i++)
+        cols[i] = (s3i_colspec){s3_table_col_name(src, i),
+                                s3_table_col_type(src, i)};
+    s3_table *t = s3i_table_new(s3_table_name(src), nc, cols);
+    for (size_t r = 0; t && r < s3_table_rows(src); r++) {
+        size_t row = s3i_table_add_row(t);
+        if (row == S3I_NONE) {
+            s3i_table_free(t);
+            return NULL;
+        }
+        for (size_t c = 0; c < nc; c++) {
+            if (s3_table_col_type(src, c) == S3_COL_TEXT) {
+                if (s3i_table_set_text(t, row, c, s3_table_text(src, r, c))) {
+                    s3i_table_free(t);
+                    return NULL;
+                }
+            } else {
+                s3i_table_set_num(t, row, c, s3_table_num(src, r, c));
+            }
+        }
+    }
+    return t;
+}
+
+/* The centres table (id, name, subregion, nuts3) in id order. */
+static s3_table *
+centres_table(const s3_dataset *d)
+{
+    static const s3i_colspec cols[] = {{"centre_id", S3_COL_TEXT},
+                                       {"name", S3_COL_TEXT},
+                                       {"subregion", S3_COL_TEXT},
+                                       {"nuts3", S3_COL_TEXT}};
+    s3_table *t = s3i_table_new("centres", 4, cols);
+    size_t n = d->generic ? 0 : d->ncentres;
+    size_t *perm = malloc((n + 1) * sizeof(size_t));
+    if (!t || !perm) {
+        free(perm);
+        s3i_table_free(t);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        for (; j > 0 && strcmp(d->centre_id[i], d->centre_id[perm[j - 1]]) < 0;
+             j--)
+            perm[j] = perm[j - 1];
+        perm[j] = i;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t c = perm[i], row = s3i_table_add_row(t);
+        if (row == S3I_NONE ||
+            lead(t, row, d->centre_id[c], d->centre_name[c], d->centre_sub[c],
+                 d->centre_nuts3[c])) {
+            free(perm);
+            s3i_table_free(t);
+            return NULL;
+        }
+    }
+    free(perm);
+    return t;
+}
+
+/* The model's parameters as a table. */
+static s3_table *
+params_table(const s3_model *m)
+{
+    static const s3i_colspec cols[] = {{"parameter", S3_COL_TEXT},
+                                       {"value", S3_COL_TEXT},
+                                       {"meaning", S3_COL_TEXT}};
+    s3_table *t = s3i_table_new("parameters", 3, cols);
+    for (size_t i = 0; t && i < s3_model_params(m); i++) {
+        size_t row = s3i_table_add_row(t);
+        if (row == S3I_NONE ||
+            lead(t, row, s3_model_param_name(m, i),
+                 s3_model_param_value(m, i), s3i_model_param_help(i), NULL)) {
+            s3i_table_free(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
+/* Add a table to the result; frees it on failure. */
+static int
+result_add(s3_result *r, s3_table *t)
+{
+    if (!t)
+        return -1;
+    s3_table **v = realloc(r->tables, (r->ntables + 1) * sizeof *v);
+    if (!v) {
+        s3i_table_free(t);
+        return -1;
+    }
+    r->tables = v;
+    r->tables[r->ntables++] = t;
+    return 0;
+}
+
+s3_status
+s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+           s3_result **out)
+{
+    *out = NULL;
+    s3i_matrix *mx = NULL;
+    size_t nmx = 0;
+    s3_status rc = s3i_matrices_build(ctx, m, d, &mx, &nmx);
+    if (rc)
+        return rc;
+    s3_result *r = calloc(1, sizeof *r);
+    int with_baseline = 0;
+    for (size_t i = 0; i < nmx; i++)
+        with_baseline |= mx[i].bref != NULL;
+    tables T = {measure_table("specialisation", spec_lead, 4, with_baseline),
+                measure_table("units", unit_lead, 3, 0),
+                measure_table("classes", class_lead, 4, 0),
+                copy_table(d->notes)};
+    if (!r || !T.spec || !T.units || !T.classes || !T.notes) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < nmx && !rc; i++) {
+        rc = analyse_matrix(ctx, m, &mx[i], &T);
+        if (ctx->progress)
+            ctx->progress(ctx->progress_user, "measures",
+                          (double)(i + 1) / (double)nmx);
+    }
+    if (rc)
+        goto fail;
+    r->model_name = strdup(m->name);
+    r->headline_matrix = strdup(d->generic ? "input"
+                                : m->weight == S3I_WEIGHT_EMPLOYEES
+                                    ? "employees"
+                                    : "tenants");
+    r->reference_baseline = m->reference == S3I_REF_BASELINE;
+    r->threshold = m->threshold;
+    if (!r->model_name || !r->headline_matrix ||
+        result_add(r, T.spec) || (T.spec = NULL, result_add(r, T.units)) ||
+        (T.units = NULL, result_add(r, T.classes)) ||
+        (T.classes = NULL, result_add(r, centres_table(d))) ||
+        result_add(r, copy_table(d->quality)) ||
+        result_add(r, copy_table(d->warnings)) ||
+        result_add(r, T.notes) || (T.notes = NULL, 0) ||
+        result_add(r, copy_table(d->inputs)) ||
+        result_add(r, params_table(m))) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto fail;
+    }
+    s3i_matrices_free(mx, nmx);
+    *out = r;
+    return S3_OK;
+fail:
+    s3i_matrices_free(mx, nmx);
+    s3i_table_free(T.spec);
+    s3i_table_free(T.units);
+    s3i_table_free(T.classes);
+    s3i_table_free(T.notes);
+    s3_result_free(r);
+    return rc;
+}
+
+void
+s3_result_free(s3_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->ntables; i++)
+        s3i_table_free(r->tables[i]);
+    free(r->tables);
+    free(r->model_name);
+    free(r->headline_matrix);
+    free(r);
+}
+
+size_t
+s3_result_ntables(const s3_result *r)
+{
+    return r->ntables;
+}
+
+const s3_table *
+s3_result_table_at(const s3_result *r, size_t i)
+{
+    return i < r->ntables ? r->tables[i] : NULL;
+}
+
+const s3_table *
+s3_result_table(const s3_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->ntables; i++)
+        if (strcmp(s3_table_name(r->tables[i]), name) == 0)
+            return r->tables[i];
+    return NULL;
+}

@@ -1,0 +1,391 @@
+/*
+ * main.c — the s3engine command-line tool.  It uses the public API only
+ * (s3.h) and decides what to print and how to exit:
+ *   0 success, 2 usage error, 3 bad input data or model, 1 anything else.
+ *
+ * Every option is one row of OPTIONS; the same table parses the command
+ * line and generates --help and the manual page (s3engine --manpage).
+ */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "s3.h"
+
+enum { CMD_RUN = 1, CMD_CHECK = 2, CMD_ANALYSE = 4, CMD_MEASURES = 8 };
+
+typedef struct {
+    const char *name, *cmd, *usage, *help;
+} command_info;
+
+static const command_info commands[] = {
+    {"run", "run", "[--data DIR] [--model FILE] [--out DIR] [--scenario NAME]...",
+     "Analyse a dataset with a model and write OUT/briefing.xlsx and "
+     "OUT/csv/. With no options: the shipped Ruhr dataset, models/ruhr.ini, "
+     "out/ruhr."},
+    {"check", "check", "[--data DIR] [--model FILE]",
+     "Validate the model and the dataset without computing; print the row "
+     "reconciliation per file."},
+    {"analyse", "analyse",
+     "--input FILE --unit COL --class COL --value COL [--out DIR]",
+     "Run the same measures on any long table (one row per unit, class and "
+     "value; ',' ';' or tab separated)."},
+    {"measures", "measures", "", "List the measures with their definitions."},
+};
+
+/* long name, argument, commands it applies to, help */
+#define OPTIONS(X)                                                             \
+    X(data, "DIR", CMD_RUN | CMD_CHECK,                                        \
+      "dataset folder (default: the one the model names)")                     \
+    X(model, "FILE", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                        \
+      "model file (default: models/ruhr.ini; for analyse: defaults)")          \
+    X(reference, "DIR", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                     \
+      "folder of reference classifications (default: the model's, else "       \
+      "datasets/reference)")                                                   \
+    X(out, "DIR", CMD_RUN | CMD_ANALYSE,                                       \
+      "output folder (default: out/<model name>, or out/analyse)")             \
+    X(scenario, "NAME", CMD_RUN,                                               \
+      "run this scenario of the model besides the baseline (repeatable)")      \
+    X(input, "FILE", CMD_ANALYSE, "the long table to analyse")                 \
+    X(unit, "COL", CMD_ANALYSE, "column naming the unit (region, country)")    \
+    X(class, "COL", CMD_ANALYSE, "column naming the class (sector, product)")  \
+    X(value, "COL", CMD_ANALYSE, "column holding the count or value")          \
+    X(csv_only, NULL, CMD_RUN | CMD_ANALYSE, "write the CSV tables only")      \
+    X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE,                          \
+      "print errors only")
+
+enum {
+#define X(n, a, c, h) OPT_##n,
+    OPTIONS(X)
+#undef X
+        NOPTIONS
+};
+
+typedef struct {
+    const char *name, *arg;
+    int cmds;
+    const char *help;
+} option_info;
+
+static const option_info options[] = {
+#define X(n, a, c, h) {#n, a, c, h},
+    OPTIONS(X)
+#undef X
+};
+
+/* The option's spelling on the command line: csv_only → --csv-only. */
+static void
+spelling(const char *name, char out[32])
+{
+    size_t i = 0;
+    for (; name[i] && i < 31; i++)
+        out[i] = name[i] == '_' ? '-' : name[i];
+    out[i] = '\0';
+}
+
+static void
+print_help(FILE *f, const command_info *c, int mask)
+{
+    if (!c) {
+        fprintf(f,
+                "s3engine %s: smart-specialisation analytics\n\n"
+                "usage: s3engine COMMAND [options]\n\ncommands:\n",
+                S3_VERSION);
+        for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+            fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].help);
+        fprintf(f, "\n's3engine COMMAND --help' lists a command's options.\n"
+                   "Exit status: 0 success, 2 usage error, 3 bad input data "
+                   "or model, 1 other failure.\n");
+        return;
+    }
+    fprintf(f, "usage: s3engine %s %s\n\n%s\n\noptions:\n", c->name, c->usage,
+            c->help);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        if (!(options[i].cmds & mask))
+            continue;
+        char sp[32], left[64];
+        spelling(options[i].name, sp);
+        snprintf(left, sizeof left, "--%s%s%s", sp, options[i].arg ? " " : "",
+                 options[i].arg ? options[i].arg : "");
+        fprintf(f, "  %-20s %s\n", left, options[i].help);
+    }
+    fprintf(f, "  %-20s %s\n", "--help", "show this help");
+}
+
+/* The manual page, from the same tables. */
+static void
+print_manpage(void)
+{
+    printf(".TH S3ENGINE 1 \"\" \"s3engine %s\" \"User Commands\"\n"
+           ".SH NAME\ns3engine \\- smart-specialisation analytics: "
+           "specialisation indices for centres and regions\n"
+           ".SH SYNOPSIS\n",
+           S3_VERSION);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        printf(".B s3engine %s\n%s\n.br\n", commands[i].name,
+               commands[i].usage);
+    printf(".SH DESCRIPTION\ns3engine reads unit \\(mu class count data "
+           "(tenants, employees and patents of technology centres, or any "
+           "long table) and computes location quotients (RCA), symmetric "
+           "RCA, binary specialisation, diversity, ubiquity, Krugman and "
+           "Hoover dissimilarity, Herfindahl, entropy, related and unrelated "
+           "variety and the locational Gini. It writes tidy CSV tables and an "
+           "Excel briefing.\n.SH COMMANDS\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        printf(".TP\n.B %s\n%s\n", commands[i].name, commands[i].help);
+    printf(".SH OPTIONS\n");
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        char sp[32];
+        spelling(options[i].name, sp);
+        printf(".TP\n.BR \\-\\-%s%s%s\n%s (", sp, options[i].arg ? " " : "",
+               options[i].arg ? options[i].arg : "", options[i].help);
+        int first = 1;
+        for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
+            if (options[i].cmds & (1 << c)) {
+                printf("%s%s", first ? "" : ", ", commands[c].name);
+                first = 0;
+            }
+        printf(")\n");
+    }
+    printf(".SH MEASURES\n");
+    for (size_t i = 0; i < s3_measures_count(); i++) {
+        const s3_measure_info *m = s3_measure_at(i);
+        printf(".TP\n.B %s\n(%s.csv) %s %s. %s.\n", m->name, m->table,
+               m->definition, m->formula, m->source);
+    }
+    printf(".SH EXIT STATUS\n0 success, 2 usage error, 3 bad input data or "
+           "model, 1 other failure.\n.SH FILES\n.TP\nmodels/ruhr.ini\nthe "
+           "default model\n.TP\nout/<model>/briefing.xlsx, "
+           "out/<model>/csv/*.csv\nthe results\n");
+}
+
+/* Exit status for a library status. */
+static int
+exit_code(s3_status st)
+{
+    switch (st) {
+    case S3_OK:
+        return 0;
+    case S3_EUSAGE:
+        return 2;
+    case S3_EINPUT:
+    case S3_EMODEL:
+        return 3;
+    default:
+        return 1;
+    }
+}
+
+/* Progress on stderr when it is a terminal. */
+static void
+progress(void *user, const char *stage, double fraction)
+{
+    (void)user;
+    fprintf(stderr, "\r%s %3.0f%%%s", stage, 100.0 * fraction,
+            fraction >= 1.0 ? "\n" : "");
+}
+
+static int
+fail(s3_ctx *ctx, s3_status st)
+{
+    fprintf(stderr, "s3engine: %s\n",
+            *s3_ctx_message(ctx) ? s3_ctx_message(ctx) : s3_strerror(st));
+    return exit_code(st);
+}
+
+/* Print the row reconciliation of a dataset. */
+static void
+print_quality(const s3_table *q)
+{
+    printf("%-28s %10s %10s %10s %9s\n", "file", "read", "used", "rejected",
+           "warnings");
+    for (size_t r = 0; r < s3_table_rows(q); r++)
+        printf("%-28s %10.0f %10.0f %10.0f %9.0f\n", s3_table_text(q, r, 0),
+               s3_table_num(q, r, 1), s3_table_num(q, r, 2),
+               s3_table_num(q, r, 3), s3_table_num(q, r, 4));
+}
+
+int
+main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        print_help(stderr, NULL, 0);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        print_help(stdout, NULL, 0);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("s3engine %s\n", S3_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--manpage")) {
+        print_manpage();
+        return 0;
+    }
+    const command_info *cmd = NULL;
+    int mask = 0;
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(argv[1], commands[i].name)) {
+            cmd = &commands[i];
+            mask = 1 << i;
+        }
+    if (!cmd) {
+        fprintf(stderr, "s3engine: unknown command '%s' (try --help)\n",
+                argv[1]);
+        return 2;
+    }
+    const char *val[NOPTIONS] = {0};
+    const char *scenarios[64];
+    size_t nscen = 0;
+    for (int a = 2; a < argc; a++) {
+        if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
+            print_help(stdout, cmd, mask);
+            return 0;
+        }
+        size_t i;
+        for (i = 0; i < NOPTIONS; i++) {
+            char sp[32];
+            spelling(options[i].name, sp);
+            if (!strncmp(argv[a], "--", 2) && !strcmp(argv[a] + 2, sp))
+                break;
+        }
+        if (i == NOPTIONS || !(options[i].cmds & mask)) {
+            fprintf(stderr,
+                    "s3engine %s: unknown option '%s' (try s3engine %s "
+                    "--help)\n",
+                    cmd->name, argv[a], cmd->name);
+            return 2;
+        }
+        if (!options[i].arg) {
+            val[i] = "1";
+            continue;
+        }
+        if (a + 1 >= argc) {
+            fprintf(stderr, "s3engine %s: option '%s' needs a value\n",
+                    cmd->name, argv[a]);
+            return 2;
+        }
+        if (i == OPT_scenario) {
+            if (nscen == 64) {
+                fprintf(stderr, "s3engine: too many --scenario options\n");
+                return 2;
+            }
+            scenarios[nscen++] = argv[++a];
+        } else {
+            val[i] = argv[++a];
+        }
+    }
+
+    if (mask == CMD_MEASURES) {
+        for (size_t i = 0; i < s3_measures_count(); i++) {
+            const s3_measure_info *m = s3_measure_at(i);
+            printf("%-18s %-15s %s\n%-18s %-15s   formula: %s; source: %s\n",
+                   m->name, m->table, m->definition, "", "", m->formula,
+                   m->source);
+        }
+        return 0;
+    }
+
+    s3_ctx *ctx = s3_ctx_new();
+    if (!ctx) {
+        fprintf(stderr, "s3engine: out of memory\n");
+        return 1;
+    }
+    if (isatty(STDERR_FILENO) && !val[OPT_quiet])
+        s3_ctx_set_progress(ctx, progress, NULL);
+    s3_model *model = NULL;
+    s3_dataset *data = NULL;
+    s3_result *res = NULL;
+    s3_status st = S3_OK;
+    int quiet = val[OPT_quiet] != NULL;
+    char outbuf[4096];
+
+    if (mask == CMD_ANALYSE) {
+        for (size_t i = OPT_input; i <= OPT_value; i++)
+            if (!val[i]) {
+                fprintf(stderr,
+                        "s3engine analyse: --%s is required (try s3engine "
+                        "analyse --help)\n",
+                        options[i].name);
+                s3_ctx_free(ctx);
+                return 2;
+            }
+        st = val[OPT_model] ? s3_model_load(ctx, val[OPT_model], &model)
+                            : s3_model_default(ctx, &model);
+        if (!st && !val[OPT_model])
+            st = s3_model_set_paths(ctx, model, NULL,
+                                    val[OPT_reference] ? val[OPT_reference]
+                                                       : "datasets/reference");
+        else if (!st && val[OPT_reference])
+            st = s3_model_set_paths(ctx, model, NULL, val[OPT_reference]);
+        if (!st)
+            st = s3_dataset_load_long(ctx, val[OPT_input], val[OPT_unit],
+                                      val[OPT_class], val[OPT_value], model,
+                                      &data);
+    } else {
+        st = s3_model_load(ctx, val[OPT_model] ? val[OPT_model]
+                                               : "models/ruhr.ini",
+                           &model);
+        if (!st)
+            st = s3_model_set_paths(ctx, model, val[OPT_data],
+                                    val[OPT_reference]);
+        /* scenarios come with a later version of the model format */
+        if (!st && nscen > 0) {
+            fprintf(stderr,
+                    "s3engine: the model '%s' defines no scenario '%s'\n",
+                    s3_model_name(model), scenarios[0]);
+            s3_model_free(model);
+            s3_ctx_free(ctx);
+            return 3;
+        }
+        if (!st)
+            st = s3_dataset_load(ctx, model, &data);
+    }
+    if (st)
+        goto done;
+    if (mask == CMD_CHECK) {
+        if (!quiet) {
+            print_quality(s3_dataset_quality(data));
+            printf("%zu warnings; the data are valid.\n",
+                   s3_table_rows(s3_dataset_warnings(data)));
+        }
+        goto done;
+    }
+    if ((st = s3_analyse(ctx, model, data, &res)))
+        goto done;
+    const char *out = val[OPT_out];
+    if (!out) {
+        snprintf(outbuf, sizeof outbuf, "out/%s",
+                 mask == CMD_ANALYSE && !val[OPT_model] ? "analyse"
+                                                        : s3_model_name(model));
+        out = outbuf;
+    }
+    if ((st = s3_result_write(ctx, res, out,
+                              val[OPT_csv_only] ? S3_WRITE_CSV
+                                                : S3_WRITE_ALL)))
+        goto done;
+    if (!quiet) {
+        print_quality(s3_dataset_quality(data));
+        size_t nw = s3_table_rows(s3_dataset_warnings(data));
+        printf("%zu warnings%s\n", nw,
+               nw ? " (listed in csv/warnings.csv and the Data quality sheet)"
+                  : "");
+        printf("wrote %s/csv/ (%zu tables)%s%s%s\n", out,
+               s3_result_ntables(res), val[OPT_csv_only] ? "" : " and ",
+               val[OPT_csv_only] ? "" : out,
+               val[OPT_csv_only] ? "" : "/briefing.xlsx");
+    }
+done:;
+    int code = st ? fail(ctx, st) : 0;
+    s3_result_free(res);
+    s3_dataset_free(data);
+    s3_model_free(model);
+    s3_ctx_free(ctx);
+    return code;
+}

@@ -1,0 +1,334 @@
+/*
+ * csvread.c — streaming CSV reader on libcsv.
+ *
+ * The file is read in blocks and fed to libcsv in strict mode
+ * (CSV_STRICT | CSV_STRICT_FINI): the default mode silently swallows the
+ * rest of a row after a stray character following a closing quote, and an
+ * unterminated quote at the end of the file.  CSV_REPALL_NL reports every
+ * line end so that physical line numbers stay exact for messages, also with
+ * blank lines, CRLF and quoted fields that hold newlines.
+ *
+ * The separator is detected from the header line (the most frequent of
+ * ',', ';' and, for TSV files, tab, outside quotes).  A ';' file is taken
+ * to be a German spreadsheet export and its numbers to use a decimal comma.
+ * Every field is checked for NUL bytes and valid UTF-8, every row for the
+ * header's field count; the SHA-256 of the file is computed on the way.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct s3i_csv {
+    s3_ctx *ctx;
+    const char *name;
+    s3i_csv_fn header_fn, row_fn;
+    void *user;
+    s3_status status;      /* first failure, stops everything */
+    /* the record being assembled */
+    char *buf;             /* field bytes, each followed by NUL */
+    size_t nbuf, capbuf;
+    size_t *off, *len, capoff, caplen;
+    char **fields;
+    size_t capfields;
+    size_t nfields;
+    /* header */
+    size_t ncols;
+    char **colname;
+    /* line accounting */
+    size_t newlines;       /* line ends seen so far */
+    size_t record_line;    /* line where the current record starts */
+    int after_cr;          /* the last line end was a CR */
+    size_t rows;
+    int decimal_comma;
+};
+
+size_t
+s3i_csv_line(const s3i_csv *r)
+{
+    return r->record_line;
+}
+
+const char *
+s3i_csv_name(const s3i_csv *r)
+{
+    return r->name;
+}
+
+int
+s3i_csv_decimal_comma(const s3i_csv *r)
+{
+    return r->decimal_comma;
+}
+
+const char *
+s3i_csv_colname(const s3i_csv *r, size_t i)
+{
+    return i < r->ncols ? r->colname[i] : "?";
+}
+
+/* Quote a value for a message: at most 60 bytes, control bytes as '?'. */
+static void
+show_value(const char *v, char out[72])
+{
+    size_t n = 0;
+    for (; v && v[n] && n < 60; n++)
+        out[n] = (unsigned char)v[n] < 0x20 ? '?' : v[n];
+    if (v && v[n]) {
+        memcpy(out + n, "...", 3);
+        n += 3;
+    }
+    out[n] = '\0';
+}
+
+s3_status
+s3i_csv_fail(s3_ctx *ctx, const s3i_csv *r, size_t col, const char *value,
+             const char *what)
+{
+    char v[72];
+    show_value(value, v);
+    return s3i_fail(ctx, S3_EINPUT, "%s:%zu: column '%s': '%s' %s", r->name,
+                    r->record_line, s3i_csv_colname(r, col), v, what);
+}
+
+/* libcsv field callback: append the field to the record buffer. */
+static void
+on_field(void *data, size_t len, void *user)
+{
+    s3i_csv *r = user;
+    if (r->status)
+        return;
+    if (r->nfields == 0)
+        r->record_line = r->newlines + 1;
+    if (s3i_reserve(&r->buf, &r->capbuf, r->nbuf + len + 1, 1) ||
+        s3i_reserve(&r->off, &r->capoff, r->nfields + 1, sizeof(size_t)) ||
+        s3i_reserve(&r->len, &r->caplen, r->nfields + 1, sizeof(size_t))) {
+        r->status = s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory", r->name);
+        return;
+    }
+    const char *s = data ? data : "";
+    if (len)
+        memcpy(r->buf + r->nbuf, s, len);
+    r->buf[r->nbuf + len] = '\0';
+    r->off[r->nfields] = r->nbuf;
+    r->len[r->nfields] = len;
+    r->nfields++;
+    r->nbuf += len + 1;
+    for (size_t i = 0; i < len; i++)
+        r->newlines += s[i] == '\n';
+}
+
+/* Check one assembled record and hand it to the header or row callback. */
+static s3_status
+deliver(s3i_csv *r)
+{
+    if (s3i_reserve(&r->fields, &r->capfields, r->nfields, sizeof(char *)))
+        return s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory", r->name);
+    for (size_t i = 0; i < r->nfields; i++) {
+        r->fields[i] = r->buf + r->off[i];
+        if (memchr(r->fields[i], '\0', r->len[i]))
+            return s3i_fail(r->ctx, S3_EINPUT,
+                            "%s:%zu: column %zu: the field holds a NUL byte "
+                            "(is this a UTF-16 or binary file?)",
+                            r->name, r->record_line, i + 1);
+        if (!s3i_utf8_valid(r->fields[i], r->len[i]))
+            return s3i_fail(r->ctx, S3_EINPUT,
+                            "%s:%zu: column %zu: the field is not valid UTF-8 "
+                            "(save the file as UTF-8)",
+                            r->name, r->record_line, i + 1);
+    }
+    if (!r->colname) {
+        /* the header */
+        r->ncols = r->nfields;
+        r->colname = calloc(r->ncols, sizeof(char *));
+        if (!r->colname)
+            return s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory", r->name);
+        for (size_t i = 0; i < r->ncols; i++) {
+            if (!(r->colname[i] = strdup(r->fields[i])))
+                return s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory",
+                                r->name);
+            for (size_t j = 0; j < i; j++)
+                if (r->len[i] && strcmp(r->colname[i], r->colname[j]) == 0)
+                    return s3i_fail(r->ctx, S3_EINPUT,
+                                    "%s:%zu: column '%s' appears twice in the "
+                                    "header",
+                                    r->name, r->record_line, r->colname[i]);
+        }
+        return r->header_fn(r->user, r, r->nfields, r->fields, r->len);
+    }
+    if (r->nfields != r->ncols)
+        return s3i_fail(r->ctx, S3_EINPUT,
+                        "%s:%zu: the row has %zu fields, the header has %zu",
+                        r->name, r->record_line, r->nfields, r->ncols);
+    r->rows++;
+    return r->row_fn(r->user, r, r->nfields, r->fields, r->len);
+}
+
+/* libcsv row callback: c is the terminating character, -1 at the end. */
+static void
+on_row(int c, void *user)
+{
+    s3i_csv *r = user;
+    if (r->status)
+        return;
+    if (r->nfields > 0) {
+        r->status = deliver(r);
+    }
+    /* line accounting: LF, or a lone CR; the LF of a CRLF pair arrives as
+     * a separate empty record right after the CR */
+    int crlf_tail = (c == '\n' && r->after_cr && r->nfields == 0);
+    if ((c == '\n' && !crlf_tail) || c == '\r')
+        r->newlines++;
+    r->after_cr = (c == '\r');
+    r->nfields = 0;
+    r->nbuf = 0;
+}
+
+/* Pick the separator of the header line: the most frequent of the
+ * candidates outside quotes (',' on a tie or when none occurs). */
+static char
+detect_separator(const char *s, size_t n, int allow_tab)
+{
+    size_t comma = 0, semi = 0, tab = 0;
+    int quoted = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
+        else if (!quoted)
+            comma += c == ',', semi += c == ';', tab += c == '\t';
+    }
+    if (allow_tab && tab > comma && tab > semi)
+        return '\t';
+    return semi > comma ? ';' : ',';
+}
+
+static int
+is_space(unsigned char c)
+{
+    return c == ' ';
+}
+
+static int
+is_term(unsigned char c)
+{
+    return c == '\n' || c == '\r';
+}
+
+s3_status
+s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
+             s3i_csv_fn header, s3i_csv_fn row, void *user,
+             s3i_csv_info *info)
+{
+    enum { BLOCK = 1 << 16 };
+    s3i_csv r = {.ctx = ctx, .name = name, .header_fn = header,
+                 .row_fn = row, .user = user};
+    struct csv_parser p;
+    s3i_sha256 sha;
+    s3i_sha256_init(&sha);
+    unsigned char *block = NULL;
+    s3_status st = S3_OK;
+    int parser_ready = 0;
+
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return s3i_fail(ctx, S3_EINPUT, "%s: cannot open: %s", path,
+                        strerror(errno));
+    block = malloc(BLOCK);
+    if (!block) {
+        st = s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", name);
+        goto done;
+    }
+    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
+        st = s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", name);
+        goto done;
+    }
+    parser_ready = 1;
+    csv_set_space_func(&p, is_space);
+    csv_set_term_func(&p, is_term);
+
+    int first = 1;
+    uint64_t total = 0;
+    size_t n;
+    while ((n = fread(block, 1, BLOCK, f)) > 0) {
+        s3i_sha256_update(&sha, block, n);
+        total += n;
+        const unsigned char *s = block;
+        size_t len = n;
+        if (first) {
+            first = 0;
+            if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
+                             (s[0] == 0xFE && s[1] == 0xFF))) {
+                st = s3i_fail(ctx, S3_EINPUT,
+                              "%s:1: the file is UTF-16; save it as UTF-8",
+                              name);
+                goto done;
+            }
+            if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
+                s += 3, len -= 3;
+            char sep = detect_separator((const char *)s, len, allow_tab);
+            csv_set_delim(&p, (unsigned char)sep);
+            r.decimal_comma = sep == ';';
+            if (info)
+                info->separator = sep;
+        }
+        if (csv_parse(&p, s, len, on_field, on_row, &r) != len && !r.status) {
+            /* strict mode: tell where the parser stopped */
+            r.record_line = r.record_line > r.newlines ? r.record_line
+                                                       : r.newlines + 1;
+            st = s3i_fail(ctx, S3_EINPUT,
+                          "%s:%zu: malformed CSV (%s): a quote inside an "
+                          "unquoted field or text after a closing quote",
+                          name, r.newlines + 1, csv_strerror(csv_error(&p)));
+            goto done;
+        }
+        if (r.status) {
+            st = r.status;
+            goto done;
+        }
+    }
+    if (ferror(f)) {
+        st = s3i_fail(ctx, S3_EIO, "%s: read error: %s", path, strerror(errno));
+        goto done;
+    }
+    if (csv_fini(&p, on_field, on_row, &r) != 0 && !r.status) {
+        st = s3i_fail(ctx, S3_EINPUT,
+                      "%s:%zu: unterminated quoted field at the end of the "
+                      "file",
+                      name, r.record_line ? r.record_line : r.newlines + 1);
+        goto done;
+    }
+    if (r.status) {
+        st = r.status;
+        goto done;
+    }
+    if (!r.colname) {
+        st = s3i_fail(ctx, S3_EINPUT, "%s: the file is empty (no header row)",
+                      name);
+        goto done;
+    }
+    if (info) {
+        info->rows = r.rows;
+        info->bytes = total;
+        s3i_sha256_hex(&sha, info->sha256);
+    }
+done:
+    if (parser_ready)
+        csv_free(&p);
+    fclose(f);
+    free(block);
+    free(r.buf);
+    free(r.off);
+    free(r.len);
+    free(r.fields);
+    if (r.colname)
+        for (size_t i = 0; i < r.ncols; i++)
+            free(r.colname[i]);
+    free(r.colname);
+    return st;
+}

@@ -1,0 +1,1304 @@
+/*
+ * ingest.c — loading a dataset: centres, tenants, patents and the optional
+ * sector baseline, or a generic long table "unit, class, value".
+ *
+ * Each file is streamed once.  Columns are found by header name; unknown
+ * columns are ignored with a note.  A value that cannot be read (a NACE code
+ * that is none, a negative count, a bad date) stops the load with a message
+ * naming file, line, column and value.  A row that is readable but cannot be
+ * used (a tenant of an unknown centre, an IPC code outside the concordance)
+ * is rejected and listed as a warning, so that for every file
+ * rows read = rows used + rows rejected.
+ *
+ * Patents are counted fractionally: a patent counts `share` (default 1) in
+ * total, split equally over the distinct centres and the distinct WIPO
+ * fields it has, i.e. share / (|centres| · |fields|) in each pair.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+/* ---- logs --------------------------------------------------------------- */
+
+int
+s3i_warn(s3_dataset *d, const char *file, size_t line, const char *column,
+         const char *value, const char *message)
+{
+    s3_table *t = d->warnings;
+    size_t r = s3i_table_add_row(t);
+    if (r == S3I_NONE)
+        return -1;
+    if (line)
+        s3i_table_set_num(t, r, 1, (double)line);
+    return s3i_table_set_text(t, r, 0, file) ||
+                   s3i_table_set_text(t, r, 2, column) ||
+                   s3i_table_set_text(t, r, 3, value) ||
+                   s3i_table_set_text(t, r, 4, message)
+               ? -1
+               : 0;
+}
+
+int
+s3i_note(s3_table *notes, const char *scope, const char *message)
+{
+    size_t r = s3i_table_add_row(notes);
+    return r == S3I_NONE || s3i_table_set_text(notes, r, 0, scope) ||
+                   s3i_table_set_text(notes, r, 1, message)
+               ? -1
+               : 0;
+}
+
+/* Counters of one input file, for the quality table. */
+typedef struct {
+    const char *file;
+    size_t read, used, rejected, warnings;
+} counts;
+
+static s3_status
+record_quality(s3_ctx *ctx, s3_dataset *d, const counts *c)
+{
+    size_t r = s3i_table_add_row(d->quality);
+    if (r == S3I_NONE || s3i_table_set_text(d->quality, r, 0, c->file))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    s3i_table_set_num(d->quality, r, 1, (double)c->read);
+    s3i_table_set_num(d->quality, r, 2, (double)c->used);
+    s3i_table_set_num(d->quality, r, 3, (double)c->rejected);
+    s3i_table_set_num(d->quality, r, 4, (double)c->warnings);
+    return S3_OK;
+}
+
+static s3_status
+record_input(s3_ctx *ctx, s3_dataset *d, const char *name, const char *path,
+             const s3i_csv_info *info)
+{
+    s3_table *t = d->inputs;
+    size_t r = s3i_table_add_row(t);
+    if (r == S3I_NONE || s3i_table_set_text(t, r, 0, name) ||
+        s3i_table_set_text(t, r, 1, path) ||
+        s3i_table_set_text(t, r, 4, info->sha256))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    s3i_table_set_num(t, r, 2, (double)info->rows);
+    s3i_table_set_num(t, r, 3, (double)info->bytes);
+    return S3_OK;
+}
+
+/* ---- columns by name ---------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    int required;
+} colreq;
+
+/* Find each wanted column in the header; missing required ones are errors,
+ * unknown header columns get a note.  idx[i] = S3I_NONE when absent. */
+static s3_status
+map_columns(s3_ctx *ctx, s3_dataset *d, s3i_csv *r, size_t n, char **f,
+            const colreq *want, size_t nwant, size_t *idx)
+{
+    for (size_t k = 0; k < nwant; k++) {
+        idx[k] = S3I_NONE;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(f[i], want[k].name) == 0)
+                idx[k] = i;
+        if (idx[k] == S3I_NONE && want[k].required == 1)
+            return s3i_fail(ctx, S3_EINPUT,
+                            "%s:%zu: required column '%s' is missing (the "
+                            "header has: %s%s%s%s)",
+                            s3i_csv_name(r), s3i_csv_line(r), want[k].name,
+                            n > 0 ? f[0] : "", n > 1 ? ", " : "",
+                            n > 1 ? f[1] : "", n > 2 ? ", ..." : "");
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        for (k = 0; k < nwant; k++)
+            if (idx[k] == i)
+                break;
+        if (k == nwant) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "column '%s' is not used", f[i]);
+            if (s3i_note(d->notes, s3i_csv_name(r), msg))
+                return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
+    }
+    return S3_OK;
+}
+
+/* The field of column k, or "" when the column is absent. */
+#define FIELD(st, f, k) ((st)->col[k] == S3I_NONE ? "" : (f)[(st)->col[k]])
+
+/* Reject a row with a warning. */
+static s3_status
+reject(s3_ctx *ctx, s3_dataset *d, counts *c, s3i_csv *r, size_t col,
+       const char *value, const char *msg)
+{
+    c->rejected++;
+    c->warnings++;
+    if (s3i_warn(d, c->file, s3i_csv_line(r), s3i_csv_colname(r, col), value,
+                 msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
+
+/* Warn about a row that is still used. */
+static s3_status
+warn_used(s3_ctx *ctx, s3_dataset *d, counts *c, s3i_csv *r, size_t col,
+          const char *value, const char *msg)
+{
+    c->warnings++;
+    if (s3i_warn(d, c->file, s3i_csv_line(r), s3i_csv_colname(r, col), value,
+                 msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
+
+/* Parse a non-negative number field; empty gives NaN when allowed. */
+static s3_status
+number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
+             int allow_empty, double lo, double hi, double *out)
+{
+    size_t len = strlen(v);
+    if (len == 0 && allow_empty) {
+        *out = NAN;
+        return S3_OK;
+    }
+    if (s3i_parse_number(v, len, s3i_csv_decimal_comma(r), out))
+        return s3i_csv_fail(ctx, r, col, v,
+                            s3i_csv_decimal_comma(r)
+                                ? "is not a number (a ';' file uses a "
+                                  "decimal comma)"
+                                : "is not a number");
+    if (*out < lo || *out > hi) {
+        char what[96];
+        snprintf(what, sizeof what, "is out of range [%g, %g]", lo, hi);
+        return s3i_csv_fail(ctx, r, col, v, what);
+    }
+    return S3_OK;
+}
+
+/* Path of a dataset file. */
+static int
+dataset_path(char *buf, size_t n, const char *dir, const char *file)
+{
+    return (size_t)snprintf(buf, n, "%s/%s", dir, file) < n ? 0 : -1;
+}
+
+static int
+file_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* Read one dataset file with the given callbacks and record it. */
+static s3_status
+read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
+          s3i_csv_fn h, s3i_csv_fn row, void *st, counts *c, int need_rows)
+{
+    char path[4096];
+    if (dataset_path(path, sizeof path, dir, file))
+        return s3i_fail(ctx, S3_EUSAGE, "%s: path too long", dir);
+    s3i_csv_info info;
+    s3_status rc = s3i_csv_read(ctx, path, file, 0, h, row, st, &info);
+    if (rc)
+        return rc;
+    if (need_rows && info.rows == 0)
+        return s3i_fail(ctx, S3_EINPUT, "%s: the file has a header but no "
+                                        "data rows",
+                        file);
+    c->read = info.rows;
+    if ((rc = record_input(ctx, d, file, path, &info)))
+        return rc;
+    return record_quality(ctx, d, c);
+}
+
+/* ---- centres ------------------------------------------------------------ */
+
+enum { CE_ID, CE_NAME, CE_SUB, CE_NUTS3, CE_MUNI, CE_TYPE, CE_OPENED,
+       CE_AREA, CE_LAT, CE_LON, CE_N };
+
+typedef struct {
+    s3_ctx *ctx;
+    s3_dataset *d;
+    counts c;
+    size_t col[CE_N];
+    size_t cap_id, cap_name, cap_sub, cap_nuts, cap_subidx, cap_sn, cap_snu;
+    s3i_map sub_map;
+} centres_state;
+
+static s3_status
+centres_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)len;
+    static const colreq want[CE_N] = {
+        {"centre_id", 1}, {"name", 1},   {"subregion", 1}, {"nuts3", 0},
+        {"municipality", 0}, {"type", 0}, {"opened", 0}, {"floor_area_m2", 0},
+        {"lat", 0},       {"lon", 0}};
+    centres_state *st = u;
+    return map_columns(st->ctx, st->d, r, n, f, want, CE_N, st->col);
+}
+
+static int
+push(void *v, size_t *cap, size_t n, size_t es)
+{
+    return s3i_reserve(v, cap, n + 1, es);
+}
+
+static s3_status
+centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)n;
+    (void)len;
+    centres_state *st = u;
+    s3_ctx *ctx = st->ctx;
+    s3_dataset *d = st->d;
+    const char *id = FIELD(st, f, CE_ID), *sub = FIELD(st, f, CE_SUB);
+    const char *nuts = FIELD(st, f, CE_NUTS3);
+    if (!*id)
+        return s3i_csv_fail(ctx, r, st->col[CE_ID], id, "is empty");
+    if (!*sub)
+        return s3i_csv_fail(ctx, r, st->col[CE_SUB], sub, "is empty");
+    double v;
+    s3_status rc;
+    if ((rc = number_field(ctx, r, st->col[CE_OPENED], FIELD(st, f, CE_OPENED),
+                           1, 1800, 2100, &v)) ||
+        (rc = number_field(ctx, r, st->col[CE_AREA], FIELD(st, f, CE_AREA), 1,
+                           0, 1e9, &v)) ||
+        (rc = number_field(ctx, r, st->col[CE_LAT], FIELD(st, f, CE_LAT), 1,
+                           -90, 90, &v)) ||
+        (rc = number_field(ctx, r, st->col[CE_LON], FIELD(st, f, CE_LON), 1,
+                           -180, 180, &v)))
+        return rc;
+    size_t i = d->ncentres;
+    char *cid = s3i_arena_strdup(&d->arena, id);
+    if (!cid)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    size_t had = s3i_map_put(&d->centre_map, cid, strlen(cid), i);
+    if (had == S3I_NONE)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    if (had != i)
+        return s3i_csv_fail(ctx, r, st->col[CE_ID], id,
+                            "appears twice: centre ids must be unique");
+    /* sub-region, with one NUTS-3 code each */
+    size_t s = s3i_map_get(&st->sub_map, sub, strlen(sub));
+    if (s == S3I_NONE) {
+        s = d->nsub;
+        char *sn = s3i_arena_strdup(&d->arena, sub);
+        char *sc = s3i_arena_strdup(&d->arena, nuts);
+        if (!sn || !sc || push(&d->sub_name, &st->cap_sn, s, sizeof(char *)) ||
+            push(&d->sub_nuts3, &st->cap_snu, s, sizeof(char *)) ||
+            s3i_map_put(&st->sub_map, sn, strlen(sn), s) == S3I_NONE)
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        d->sub_name[s] = sn;
+        d->sub_nuts3[s] = sc;
+        d->nsub++;
+    } else if (strcmp(d->sub_nuts3[s], nuts) != 0) {
+        char what[160];
+        snprintf(what, sizeof what,
+                 "differs from the code '%.40s' another centre of sub-region "
+                 "'%.40s' has",
+                 d->sub_nuts3[s], sub);
+        return s3i_csv_fail(ctx, r, st->col[CE_NUTS3], nuts, what);
+    }
+    if (push(&d->centre_id, &st->cap_id, i, sizeof(char *)) ||
+        push(&d->centre_name, &st->cap_name, i, sizeof(char *)) ||
+        push(&d->centre_nuts3, &st->cap_nuts, i, sizeof(char *)) ||
+        push(&d->centre_sub, &st->cap_sub, i, sizeof(char *)) ||
+        push(&d->centre_subidx, &st->cap_subidx, i, sizeof(size_t)))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    d->centre_id[i] = cid;
+    d->centre_name[i] = s3i_arena_strdup(&d->arena, FIELD(st, f, CE_NAME));
+    d->centre_nuts3[i] = d->sub_nuts3[s];
+    d->centre_sub[i] = d->sub_name[s];
+    d->centre_subidx[i] = s;
+    if (!d->centre_name[i])
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    d->ncentres++;
+    st->c.used++;
+    return S3_OK;
+}
+
+/* ---- tenants ------------------------------------------------------------ */
+
+enum { TE_ID, TE_CENTRE, TE_NACE, TE_NAME, TE_EMP, TE_FOUNDED, TE_ENTERED,
+       TE_LEFT, TE_STARTUP, TE_N };
+
+/* tenant_map value of a tenant whose centre is unknown */
+#define UNKNOWN_CENTRE ((size_t)-2)
+
+typedef struct {
+    s3_ctx *ctx;
+    s3_dataset *d;
+    const s3_model *m;
+    counts c;
+    size_t col[TE_N];
+    s3i_map *tenant_map; /* tenant_id → centre index (S3I_NONE: unknown) */
+    size_t outside_cutoff;
+} tenants_state;
+
+static s3_status
+tenants_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)len;
+    static const colreq want[TE_N] = {
+        {"tenant_id", 1}, {"centre_id", 1}, {"nace", 1},
+        {"name", 0},      {"employees", 0}, {"founded", 0},
+        {"entered", 0},   {"left", 0},      {"startup", 0}};
+    tenants_state *st = u;
+    return map_columns(st->ctx, st->d, r, n, f, want, TE_N, st->col);
+}
+
+/* Parse an optional date column; 0 when empty. */
+static s3_status
+date_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v, int32_t *out)
+{
+    *out = 0;
+    if (!*v)
+        return S3_OK;
+    if (s3i_parse_date(v, strlen(v), out))
+        return s3i_csv_fail(ctx, r, col, v,
+                            "is not a date (YYYY-MM-DD or DD.MM.YYYY)");
+    return S3_OK;
+}
+
+static const char *const level_name[] = {"", "section", "division", "group",
+                                          "class"};
+
+static s3_status
+tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)n;
+    (void)len;
+    tenants_state *st = u;
+    s3_ctx *ctx = st->ctx;
+    s3_dataset *d = st->d;
+    const char *id = FIELD(st, f, TE_ID), *centre = FIELD(st, f, TE_CENTRE);
+    const char *nace = FIELD(st, f, TE_NACE);
+    if (!*id)
+        return s3i_csv_fail(ctx, r, st->col[TE_ID], id, "is empty");
+    /* values are checked before anything is decided about the row */
+    size_t code = s3i_nace_lookup(&d->ref, nace, strlen(nace));
+    if (code == S3I_NONE)
+        return s3i_csv_fail(ctx, r, st->col[TE_NACE], nace,
+                            "is not a NACE Rev. 2 code");
+    double emp, founded;
+    int32_t entered, left;
+    s3_status rc;
+    if ((rc = number_field(ctx, r, st->col[TE_EMP], FIELD(st, f, TE_EMP), 1, 0,
+                           1e7, &emp)) ||
+        (rc = number_field(ctx, r, st->col[TE_FOUNDED],
+                           FIELD(st, f, TE_FOUNDED), 1, 1800, 2100,
+                           &founded)) ||
+        (rc = date_field(ctx, r, st->col[TE_ENTERED], FIELD(st, f, TE_ENTERED),
+                         &entered)) ||
+        (rc = date_field(ctx, r, st->col[TE_LEFT], FIELD(st, f, TE_LEFT),
+                         &left)))
+        return rc;
+    if (left && entered && left < entered)
+        return s3i_csv_fail(ctx, r, st->col[TE_LEFT], FIELD(st, f, TE_LEFT),
+                            "is before the entry date");
+    const char *su = FIELD(st, f, TE_STARTUP);
+    int startup = -1;
+    if (*su) {
+        static const char *const yes[] = {"1", "yes", "true", "ja", "y"};
+        static const char *const no[] = {"0", "no", "false", "nein", "n"};
+        for (size_t k = 0; k < 5; k++) {
+            if (strcasecmp(su, yes[k]) == 0)
+                startup = 1;
+            if (strcasecmp(su, no[k]) == 0)
+                startup = 0;
+        }
+        if (startup < 0)
+            return s3i_csv_fail(ctx, r, st->col[TE_STARTUP], su,
+                                "is not 1/0 (or yes/no)");
+    }
+    /* duplicate ids: the first row counts */
+    if (s3i_map_get(st->tenant_map, id, strlen(id)) != S3I_NONE)
+        return reject(ctx, d, &st->c, r, st->col[TE_ID], id,
+                      "duplicate tenant_id: the row is not counted (the "
+                      "first row with this id is)");
+    size_t ci = s3i_map_get(&d->centre_map, centre, strlen(centre));
+    char *key = s3i_arena_strdup(&d->arena, id);
+    if (!key || s3i_map_put(st->tenant_map, key, strlen(key),
+                            ci == S3I_NONE ? UNKNOWN_CENTRE : ci) == S3I_NONE)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    if (ci == S3I_NONE)
+        return reject(ctx, d, &st->c, r, st->col[TE_CENTRE], centre,
+                      "tenant of an unknown centre: not counted");
+    if (d->ref.nace_level[code] < st->m->level) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "the NACE code is a %s, coarser than the model's level "
+                 "(%s): not counted",
+                 level_name[d->ref.nace_level[code]],
+                 level_name[st->m->level]);
+        return reject(ctx, d, &st->c, r, st->col[TE_NACE], nace, msg);
+    }
+    int32_t cut = st->m->cutoff;
+    if (cut && ((entered && entered > cut) || (left && left <= cut))) {
+        st->c.rejected++;
+        st->outside_cutoff++;
+        return S3_OK;
+    }
+    if (isnan(emp) && st->col[TE_EMP] != S3I_NONE) {
+        if ((rc = warn_used(ctx, d, &st->c, r, st->col[TE_EMP], "",
+                            "employees missing: counted as a tenant, not in "
+                            "the employees matrix")))
+            return rc;
+    } else if (emp == 0.0) {
+        if ((rc = warn_used(ctx, d, &st->c, r, st->col[TE_EMP], "0",
+                            "zero employees")))
+            return rc;
+    }
+    if (s3i_reserve(&d->tenants, &d->tenants_cap, d->ntenants + 1,
+                    sizeof(s3i_tenant)))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    d->tenants[d->ntenants++] = (s3i_tenant){ci, code, emp, startup, entered,
+                                             left};
+    st->c.used++;
+    return S3_OK;
+}
+
+/* ---- patents ------------------------------------------------------------ */
+
+enum { PA_ID, PA_CENTRE, PA_TENANT, PA_IPC, PA_YEAR, PA_SHARE, PA_N };
+
+typedef struct {
+    uint64_t fields;  /* bit f: the patent has WIPO field f */
+    double share;
+} patent;
+
+typedef struct {
+    size_t patent, centre;
+} patent_centre;
+
+typedef struct {
+    s3_ctx *ctx;
+    s3_dataset *d;
+    const s3_model *m;
+    counts c;
+    size_t col[PA_N];
+    s3i_map *tenant_map;
+    s3i_map patent_map;
+    patent *pat;
+    size_t npat, cap_pat;
+    patent_centre *pc;
+    size_t npc, cap_pc;
+    size_t outside_cutoff;
+} patents_state;
+
+static s3_status
+patents_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)len;
+    static const colreq want[PA_N] = {{"patent_id", 1}, {"centre_id", 2},
+                                      {"tenant_id", 2}, {"ipc", 1},
+                                      {"year", 0},      {"share", 0}};
+    patents_state *st = u;
+    s3_status rc = map_columns(st->ctx, st->d, r, n, f, want, PA_N, st->col);
+    if (!rc && st->col[PA_CENTRE] == S3I_NONE && st->col[PA_TENANT] == S3I_NONE)
+        rc = s3i_fail(st->ctx, S3_EINPUT,
+                      "%s:%zu: a column 'centre_id' or 'tenant_id' is needed",
+                      s3i_csv_name(r), s3i_csv_line(r));
+    return rc;
+}
+
+static s3_status
+patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)n;
+    (void)len;
+    patents_state *st = u;
+    s3_ctx *ctx = st->ctx;
+    s3_dataset *d = st->d;
+    const char *id = FIELD(st, f, PA_ID), *ipc = FIELD(st, f, PA_IPC);
+    const char *centre = FIELD(st, f, PA_CENTRE);
+    const char *tenant = FIELD(st, f, PA_TENANT);
+    if (!*id)
+        return s3i_csv_fail(ctx, r, st->col[PA_ID], id, "is empty");
+    double year, share;
+    s3_status rc;
+    if ((rc = number_field(ctx, r, st->col[PA_YEAR], FIELD(st, f, PA_YEAR), 1,
+                           1800, 2100, &year)) ||
+        (rc = number_field(ctx, r, st->col[PA_SHARE], FIELD(st, f, PA_SHARE),
+                           1, 0, 1, &share)))
+        return rc;
+    if (share == 0.0)
+        return s3i_csv_fail(ctx, r, st->col[PA_SHARE], FIELD(st, f, PA_SHARE),
+                            "is 0: a patent's share must be above 0");
+    if (isnan(share))
+        share = 1.0;
+    /* IPC codes: one or more, separated by ';' or '|' */
+    uint64_t fields = 0;
+    int unmapped = 0;
+    char unmapped_code[64] = "";
+    const char *p = ipc;
+    size_t ncodes = 0;
+    while (*p) {
+        size_t k = strcspn(p, ";|");
+        size_t fld;
+        if (k > 0 || p[k]) {
+            const char *s = p;
+            size_t l = k;
+            while (l && *s == ' ')
+                s++, l--;
+            while (l && s[l - 1] == ' ')
+                l--;
+            if (l > 0) {
+                char code[64];
+                snprintf(code, sizeof code, "%.*s", (int)(l < 63 ? l : 63), s);
+                if (s3i_ipc_lookup(&d->ref, s, l, &fld))
+                    return s3i_csv_fail(ctx, r, st->col[PA_IPC], code,
+                                        "is not an IPC symbol (e.g. 'G06F "
+                                        "17/30')");
+                ncodes++;
+                if (fld == S3I_NONE) {
+                    unmapped++;
+                    snprintf(unmapped_code, sizeof unmapped_code, "%s", code);
+                } else {
+                    fields |= (uint64_t)1 << fld;
+                }
+            }
+        }
+        p += k + (p[k] != '\0');
+    }
+    if (ncodes == 0)
+        return s3i_csv_fail(ctx, r, st->col[PA_IPC], ipc, "holds no IPC code");
+    /* the centre: given, or the tenant's */
+    size_t ci = S3I_NONE;
+    if (*centre) {
+        ci = s3i_map_get(&d->centre_map, centre, strlen(centre));
+        if (ci == S3I_NONE)
+            return reject(ctx, d, &st->c, r, st->col[PA_CENTRE], centre,
+                          "patent of an unknown centre: not counted");
+    } else if (*tenant) {
+        ci = s3i_map_get(st->tenant_map, tenant, strlen(tenant));
+        if (ci == S3I_NONE || ci == UNKNOWN_CENTRE)
+            return reject(ctx, d, &st->c, r, st->col[PA_TENANT], tenant,
+                          "patent of an unknown tenant (or of a tenant of an "
+                          "unknown centre): not counted");
+    } else {
+        return s3i_csv_fail(ctx, r,
+                            st->col[PA_CENTRE] != S3I_NONE ? st->col[PA_CENTRE]
+                                                           : st->col[PA_TENANT],
+                            "", "is empty: a patent needs a centre or tenant");
+    }
+    if (unmapped && (rc = (fields ? warn_used : reject)(
+                           ctx, d, &st->c, r, st->col[PA_IPC], unmapped_code,
+                           fields ? "IPC code not in the WIPO concordance: "
+                                    "left out, the row's other codes count"
+                                  : "IPC code not in the WIPO concordance: "
+                                    "the row is not counted")))
+        return rc;
+    if (!fields)
+        return S3_OK;
+    if (st->m->cutoff && !isnan(year) && year > st->m->cutoff / 10000) {
+        st->c.rejected++;
+        st->outside_cutoff++;
+        return S3_OK;
+    }
+    char *key = s3i_arena_strdup(&d->arena, id);
+    if (!key)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    size_t pi = s3i_map_put(&st->patent_map, key, strlen(key), st->npat);
+    if (pi == S3I_NONE ||
+        s3i_reserve(&st->pc, &st->cap_pc, st->npc + 1, sizeof(patent_centre)))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    if (pi == st->npat) {
+        if (s3i_reserve(&st->pat, &st->cap_pat, st->npat + 1, sizeof(patent)))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        st->pat[st->npat++] = (patent){0, share};
+    } else if (st->pat[pi].share != share) {
+        if ((rc = warn_used(ctx, d, &st->c, r, st->col[PA_SHARE],
+                            FIELD(st, f, PA_SHARE),
+                            "the patent's share differs from its first row: "
+                            "the first share is used")))
+            return rc;
+    }
+    st->pat[pi].fields |= fields;
+    st->pc[st->npc++] = (patent_centre){pi, ci};
+    st->c.used++;
+    return S3_OK;
+}
+
+static int
+cmp_pc(const void *a, const void *b)
+{
+    const patent_centre *x = a, *y = b;
+    if (x->patent != y->patent)
+        return x->patent < y->patent ? -1 : 1;
+    return (x->centre > y->centre) - (x->centre < y->centre);
+}
+
+/* Distribute each patent over its centres × fields. */
+static s3_status
+patents_finish(s3_ctx *ctx, patents_state *st)
+{
+    s3_dataset *d = st->d;
+    size_t nf = d->ref.nfields;
+    d->patents = calloc(d->ncentres * nf + 1, sizeof(double));
+    if (!d->patents)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    qsort(st->pc, st->npc, sizeof *st->pc, cmp_pc);
+    for (size_t i = 0; i < st->npc;) {
+        size_t j = i, nc = 0;
+        for (; j < st->npc && st->pc[j].patent == st->pc[i].patent; j++)
+            nc += j == i || st->pc[j].centre != st->pc[j - 1].centre;
+        const patent *pt = &st->pat[st->pc[i].patent];
+        double w = pt->share / (double)nc /
+                   (double)__builtin_popcountll(pt->fields);
+        for (size_t k = i; k < j; k++) {
+            if (k > i && st->pc[k].centre == st->pc[k - 1].centre)
+                continue;
+            for (size_t fl = 0; fl < nf; fl++)
+                if (pt->fields >> fl & 1)
+                    d->patents[st->pc[k].centre * nf + fl] += w;
+        }
+        i = j;
+    }
+    return S3_OK;
+}
+
+/* ---- baseline ----------------------------------------------------------- */
+
+enum { BA_REGION, BA_NACE, BA_VALUE, BA_YEAR, BA_FLAG, BA_N };
+
+typedef struct {
+    s3_ctx *ctx;
+    s3_dataset *d;
+    counts c;
+    size_t col[BA_N];
+    s3i_map reg_map, agg_map;
+    char **reg, **agg;
+    size_t nreg, nagg, cap_reg, cap_agg;
+    /* cells */
+    size_t *cell_reg, *cell_agg;
+    double *cell_val;
+    size_t ncell, cap_cr, cap_ca, cap_cv;
+    double year;
+} baseline_state;
+
+static s3_status
+baseline_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)len;
+    static const colreq want[BA_N] = {{"region", 1},
+                                      {"nace", 1},
+                                      {"value", 1},
+                                      {"year", 0},
+                                      {"flag", 0}};
+    baseline_state *st = u;
+    st->year = NAN;
+    return map_columns(st->ctx, st->d, r, n, f, want, BA_N, st->col);
+}
+
+/* Mark in cover[] (one flag per NACE code) every code inside the baseline
+ * aggregate `code`: "TOTAL", a section "C", a range "B-E", a union "M_N" or
+ * a NACE code "62".  Returns -1 when the code is none of these. */
+static int
+aggregate_cover(const s3i_ref *ref, const char *code, unsigned char *cover)
+{
+    memset(cover, 0, ref->nnace);
+    if (strcmp(code, "TOTAL") == 0) {
+        memset(cover, 1, ref->nnace);
+        return 0;
+    }
+    char buf[64];
+    if (strlen(code) >= sizeof buf)
+        return -1;
+    strcpy(buf, code);
+    for (char *part = strtok(buf, "_"); part; part = strtok(NULL, "_")) {
+        size_t lo, hi;
+        char *dash = strchr(part, '-');
+        if (dash && strlen(part) == 3 && dash == part + 1) {
+            char a[2] = {part[0], 0}, b[2] = {part[2], 0};
+            lo = s3i_map_get(&ref->nace_by_key, a, 1);
+            hi = s3i_map_get(&ref->nace_by_key, b, 1);
+            if (lo == S3I_NONE || hi == S3I_NONE || part[0] > part[2])
+                return -1;
+        } else {
+            lo = hi = s3i_nace_lookup(ref, part, strlen(part));
+            if (lo == S3I_NONE)
+                return -1;
+        }
+        for (size_t i = 0; i < ref->nnace; i++) {
+            /* i is inside when it or an ancestor lies in [lo, hi]: for a
+             * section range compare section letters, else the code */
+            for (size_t a = i; a != S3I_NONE; a = ref->nace_parent[a]) {
+                int in;
+                if (ref->nace_level[lo] == 1)
+                    in = ref->nace_level[a] == 1 &&
+                         ref->nace_code[a][0] >= ref->nace_code[lo][0] &&
+                         ref->nace_code[a][0] <= ref->nace_code[hi][0];
+                else
+                    in = a == lo;
+                if (in) {
+                    cover[i] = 1;
+                    break;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+static s3_status
+baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)n;
+    (void)len;
+    baseline_state *st = u;
+    s3_ctx *ctx = st->ctx;
+    s3_dataset *d = st->d;
+    const char *reg = FIELD(st, f, BA_REGION), *code = FIELD(st, f, BA_NACE);
+    const char *val = FIELD(st, f, BA_VALUE);
+    if (!*reg)
+        return s3i_csv_fail(ctx, r, st->col[BA_REGION], reg, "is empty");
+    unsigned char *cover = malloc(d->ref.nnace + 1);
+    if (!cover)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    int bad = aggregate_cover(&d->ref, code, cover);
+    free(cover);
+    if (bad)
+        return s3i_csv_fail(ctx, r, st->col[BA_NACE], code,
+                            "is not a NACE Rev. 2 code or aggregate (e.g. "
+                            "'C', 'B-E', 'M_N', '62', 'TOTAL')");
+    double y;
+    s3_status rc = number_field(ctx, r, st->col[BA_YEAR],
+                                FIELD(st, f, BA_YEAR), 1, 1800, 2100, &y);
+    if (rc)
+        return rc;
+    if (!isnan(y)) {
+        if (!isnan(st->year) && y != st->year)
+            return s3i_csv_fail(ctx, r, st->col[BA_YEAR],
+                                FIELD(st, f, BA_YEAR),
+                                "differs from the year of the earlier rows: "
+                                "keep one year per baseline file");
+        st->year = y;
+    }
+    /* Eurostat style: ':' for missing, flags after the number ("12.3 e") */
+    char num[64];
+    size_t vl = strlen(val);
+    while (vl && (val[vl - 1] == ' ' || (val[vl - 1] >= 'a' &&
+                                          val[vl - 1] <= 'z')))
+        vl--;
+    snprintf(num, sizeof num, "%.*s", (int)(vl < 63 ? vl : 63), val);
+    if (vl == 0 || strcmp(num, ":") == 0)
+        return reject(ctx, d, &st->c, r, st->col[BA_VALUE], val,
+                      "missing value: the cell is not used");
+    double v;
+    if ((rc = number_field(ctx, r, st->col[BA_VALUE], num, 0, 0, 1e15, &v)))
+        return rc;
+    /* intern region and aggregate */
+    size_t ri = s3i_map_get(&st->reg_map, reg, strlen(reg));
+    if (ri == S3I_NONE) {
+        char *k = s3i_arena_strdup(&d->arena, reg);
+        if (!k || s3i_reserve(&st->reg, &st->cap_reg, st->nreg + 1,
+                              sizeof(char *)) ||
+            s3i_map_put(&st->reg_map, k, strlen(k), st->nreg) == S3I_NONE)
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        st->reg[ri = st->nreg++] = k;
+    }
+    size_t ai = s3i_map_get(&st->agg_map, code, strlen(code));
+    if (ai == S3I_NONE) {
+        char *k = s3i_arena_strdup(&d->arena, code);
+        if (!k || s3i_reserve(&st->agg, &st->cap_agg, st->nagg + 1,
+                              sizeof(char *)) ||
+            s3i_map_put(&st->agg_map, k, strlen(k), st->nagg) == S3I_NONE)
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        st->agg[ai = st->nagg++] = k;
+    }
+    for (size_t k = 0; k < st->ncell; k++)
+        if (st->cell_reg[k] == ri && st->cell_agg[k] == ai)
+            return s3i_csv_fail(ctx, r, st->col[BA_NACE], code,
+                                "appears twice for this region");
+    if (s3i_reserve(&st->cell_reg, &st->cap_cr, st->ncell + 1, sizeof(size_t)) ||
+        s3i_reserve(&st->cell_agg, &st->cap_ca, st->ncell + 1, sizeof(size_t)) ||
+        s3i_reserve(&st->cell_val, &st->cap_cv, st->ncell + 1, sizeof(double)))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    st->cell_reg[st->ncell] = ri;
+    st->cell_agg[st->ncell] = ai;
+    st->cell_val[st->ncell++] = v;
+    st->c.used++;
+    return S3_OK;
+}
+
+/* Choose a disjoint set of aggregates (largest first; totals and nested
+ * aggregates left out, with a note), and build the region × aggregate
+ * table and the NACE → aggregate map. */
+static s3_status
+baseline_finish(s3_ctx *ctx, baseline_state *st)
+{
+    s3_dataset *d = st->d;
+    const s3i_ref *ref = &d->ref;
+    size_t nn = ref->nnace, na = st->nagg;
+    s3_status rc = S3_OK;
+    unsigned char *cover = calloc(na * nn + 1, 1), *taken = calloc(nn + 1, 1);
+    size_t *size = calloc(na + 1, sizeof(size_t)),
+           *order = calloc(na + 1, sizeof(size_t));
+    int *chosen = calloc(na + 1, sizeof(int));
+    size_t nclass = 0;
+    char note[1024] = "", dropped[1024] = "";
+    if (!cover || !taken || !size || !order || !chosen) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < nn; i++)
+        nclass += ref->nace_level[i] == 4;
+    for (size_t a = 0; a < na; a++) {
+        aggregate_cover(ref, st->agg[a], cover + a * nn);
+        for (size_t i = 0; i < nn; i++)
+            size[a] += cover[a * nn + i] && ref->nace_level[i] == 4;
+        order[a] = a;
+    }
+    /* largest first; stable by file order */
+    for (size_t i = 1; i < na; i++)
+        for (size_t j = i; j > 0 && size[order[j]] > size[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    size_t nchosen = 0, covered = 0;
+    for (size_t k = 0; k < na; k++) {
+        size_t a = order[k];
+        int overlap = 0;
+        for (size_t i = 0; i < nn && !overlap; i++)
+            overlap = cover[a * nn + i] && taken[i] && ref->nace_level[i] == 4;
+        const char *why = size[a] == nclass ? " (the total)"
+                          : overlap         ? " (overlaps a larger aggregate)"
+                                            : NULL;
+        if (why || size[a] == 0) {
+            size_t l = strlen(dropped);
+            snprintf(dropped + l, sizeof dropped - l, "%s%s%s",
+                     l ? ", " : "", st->agg[a], why ? why : " (empty)");
+            continue;
+        }
+        chosen[a] = 1;
+        nchosen++;
+        covered += size[a];
+        for (size_t i = 0; i < nn; i++)
+            taken[i] |= cover[a * nn + i];
+    }
+    /* aggregates in use, in NACE order (by their first class) */
+    d->nbagg = nchosen;
+    d->nbreg = st->nreg;
+    d->bagg_code = calloc(nchosen + 1, sizeof(char *));
+    d->bagg_label = calloc(nchosen + 1, sizeof(char *));
+    d->breg = calloc(st->nreg + 1, sizeof(char *));
+    d->bval = malloc((st->nreg * nchosen + 1) * sizeof(double));
+    d->nace_bagg = malloc((nn + 1) * sizeof(size_t));
+    size_t *slot = malloc((na + 1) * sizeof(size_t));
+    if (!d->bagg_code || !d->bagg_label || !d->breg || !d->bval ||
+        !d->nace_bagg || !slot) {
+        free(slot);
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    size_t k = 0;
+    for (size_t a = 0; a < na; a++)
+        slot[a] = S3I_NONE;
+    for (size_t i = 0; i < nn; i++) {
+        d->nace_bagg[i] = S3I_NONE;
+        for (size_t a = 0; a < na; a++) {
+            if (!chosen[a] || !cover[a * nn + i])
+                continue;
+            if (slot[a] == S3I_NONE) {
+                d->bagg_code[k] = st->agg[a];
+                slot[a] = k++;
+            }
+            d->nace_bagg[i] = slot[a];
+        }
+    }
+    for (size_t s = 0; s < k; s++) {
+        size_t a = s3i_map_get(&st->agg_map, d->bagg_code[s],
+                               strlen(d->bagg_code[s]));
+        size_t sec = S3I_NONE;
+        for (size_t i = 0; i < nn && sec == S3I_NONE; i++)
+            if (cover[a * nn + i] && ref->nace_level[i] == 1)
+                sec = i;
+        d->bagg_label[s] = (size[a] && sec != S3I_NONE &&
+                            strlen(d->bagg_code[s]) == 1)
+                               ? ref->nace_label[sec]
+                               : d->bagg_code[s];
+    }
+    for (size_t i = 0; i < st->nreg * nchosen; i++)
+        d->bval[i] = NAN;
+    for (size_t r = 0; r < st->nreg; r++)
+        d->breg[r] = st->reg[r];
+    for (size_t c = 0; c < st->ncell; c++)
+        if (chosen[st->cell_agg[c]])
+            d->bval[st->cell_reg[c] * nchosen + slot[st->cell_agg[c]]] =
+                st->cell_val[c];
+    free(slot);
+    {
+        size_t l = 0;
+        l += (size_t)snprintf(note + l, sizeof note - l,
+                              "aggregates used (disjoint): ");
+        for (size_t s = 0; s < k && l < sizeof note; s++)
+            l += (size_t)snprintf(note + l, sizeof note - l, "%s%s",
+                                  s ? ", " : "", d->bagg_code[s]);
+        if (l < sizeof note)
+            snprintf(note + l, sizeof note - l,
+                     "; they cover %zu of %zu NACE classes; not used: %s",
+                     covered, nclass, *dropped ? dropped : "none");
+        if (s3i_note(d->notes, "baseline.csv", note))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+done:
+    free(cover);
+    free(taken);
+    free(size);
+    free(order);
+    free(chosen);
+    return rc;
+}
+
+/* ---- the dataset -------------------------------------------------------- */
+
+static const s3i_colspec quality_cols[] = {{"file", S3_COL_TEXT},
+                                           {"rows_read", S3_COL_INTEGER},
+                                           {"rows_used", S3_COL_INTEGER},
+                                           {"rows_rejected", S3_COL_INTEGER},
+                                           {"warnings", S3_COL_INTEGER}};
+static const s3i_colspec warning_cols[] = {{"file", S3_COL_TEXT},
+                                           {"line", S3_COL_INTEGER},
+                                           {"column", S3_COL_TEXT},
+                                           {"value", S3_COL_TEXT},
+                                           {"message", S3_COL_TEXT}};
+static const s3i_colspec input_cols[] = {{"file", S3_COL_TEXT},
+                                         {"path", S3_COL_TEXT},
+                                         {"rows_read", S3_COL_INTEGER},
+                                         {"bytes", S3_COL_INTEGER},
+                                         {"sha256", S3_COL_TEXT}};
+static const s3i_colspec note_cols[] = {{"scope", S3_COL_TEXT},
+                                        {"message", S3_COL_TEXT}};
+
+/* A dataset with its empty logs. */
+static s3_status
+dataset_new(s3_ctx *ctx, s3_dataset **out)
+{
+    s3_dataset *d = calloc(1, sizeof *d);
+    if (!d)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    d->quality = s3i_table_new("quality", 5, quality_cols);
+    d->warnings = s3i_table_new("warnings", 5, warning_cols);
+    d->inputs = s3i_table_new("inputs", 5, input_cols);
+    d->notes = s3i_table_new("notes", 2, note_cols);
+    if (!d->quality || !d->warnings || !d->inputs || !d->notes) {
+        s3_dataset_free(d);
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    *out = d;
+    return S3_OK;
+}
+
+/* One summary warning for rows outside the cut-off date. */
+static s3_status
+note_cutoff(s3_ctx *ctx, s3_dataset *d, const char *file, size_t n,
+            const s3_model *m)
+{
+    if (!n)
+        return S3_OK;
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "%zu rows lie outside the cut-off date %04d-%02d-%02d and are "
+             "not counted",
+             n, m->cutoff / 10000, m->cutoff / 100 % 100, m->cutoff % 100);
+    if (s3i_note(d->notes, file, msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
+
+s3_status
+s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
+{
+    *out = NULL;
+    s3_dataset *d;
+    s3_status rc = dataset_new(ctx, &d);
+    if (rc)
+        return rc;
+    s3i_map tenant_map = {0};
+    centres_state cs = {.ctx = ctx, .d = d, .c = {.file = "centres.csv"}};
+    tenants_state ts = {.ctx = ctx, .d = d, .m = m,
+                        .c = {.file = "tenants.csv"},
+                        .tenant_map = &tenant_map};
+    patents_state ps = {.ctx = ctx, .d = d, .m = m,
+                        .c = {.file = "patents.csv"},
+                        .tenant_map = &tenant_map};
+    baseline_state bs = {.ctx = ctx, .d = d, .c = {.file = "baseline.csv"}};
+    const char *dir = m->dataset_dir;
+    char path[4096];
+
+    if ((rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
+        goto done;
+    if ((rc = read_file(ctx, d, dir, "centres.csv", centres_header,
+                        centres_row, &cs, &cs.c, 1)) ||
+        (rc = read_file(ctx, d, dir, "tenants.csv", tenants_header,
+                        tenants_row, &ts, &ts.c, 1)) ||
+        (rc = note_cutoff(ctx, d, "tenants.csv", ts.outside_cutoff, m)))
+        goto done;
+    if (dataset_path(path, sizeof path, dir, "patents.csv") == 0 &&
+        file_exists(path)) {
+        if ((rc = read_file(ctx, d, dir, "patents.csv", patents_header,
+                            patents_row, &ps, &ps.c, 1)) ||
+            (rc = note_cutoff(ctx, d, "patents.csv", ps.outside_cutoff, m)) ||
+            (rc = patents_finish(ctx, &ps)))
+            goto done;
+    } else if (s3i_note(d->notes, "patents.csv",
+                        "no patents.csv in the dataset: no patent measures")) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (dataset_path(path, sizeof path, dir, "baseline.csv") == 0 &&
+        file_exists(path)) {
+        if ((rc = read_file(ctx, d, dir, "baseline.csv", baseline_header,
+                            baseline_row, &bs, &bs.c, 1)) ||
+            (rc = baseline_finish(ctx, &bs)))
+            goto done;
+    } else if (m->reference == S3I_REF_BASELINE) {
+        rc = s3i_fail(ctx, S3_EINPUT,
+                      "%s: the model compares with the baseline, but the "
+                      "dataset has no baseline.csv",
+                      dir);
+        goto done;
+    }
+done:
+    s3i_map_free(&tenant_map);
+    s3i_map_free(&cs.sub_map);
+    s3i_map_free(&ps.patent_map);
+    free(ps.pat);
+    free(ps.pc);
+    s3i_map_free(&bs.reg_map);
+    s3i_map_free(&bs.agg_map);
+    free(bs.reg);
+    free(bs.agg);
+    free(bs.cell_reg);
+    free(bs.cell_agg);
+    free(bs.cell_val);
+    if (rc) {
+        s3_dataset_free(d);
+        return rc;
+    }
+    *out = d;
+    return S3_OK;
+}
+
+/* ---- generic long table ------------------------------------------------- */
+
+typedef struct {
+    s3_ctx *ctx;
+    s3_dataset *d;
+    counts c;
+    const char *want[3];
+    size_t col[3];
+    s3i_map unit_map, class_map;
+    size_t cap_u, cap_c;
+    size_t *cu, *cc;
+    double *cv;
+    size_t ncell, cap_cu, cap_cc, cap_cv;
+} long_state;
+
+static s3_status
+long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)len;
+    long_state *st = u;
+    colreq want[3] = {{st->want[0], 1}, {st->want[1], 1}, {st->want[2], 1}};
+    return map_columns(st->ctx, st->d, r, n, f, want, 3, st->col);
+}
+
+/* Intern s in map/ids; returns its index or S3I_NONE on out of memory. */
+static size_t
+intern(s3_dataset *d, s3i_map *map, char ***ids, size_t *n, size_t *cap,
+       const char *s)
+{
+    size_t i = s3i_map_get(map, s, strlen(s));
+    if (i != S3I_NONE)
+        return i;
+    char *k = s3i_arena_strdup(&d->arena, s);
+    if (!k || s3i_reserve(ids, cap, *n + 1, sizeof(char *)) ||
+        s3i_map_put(map, k, strlen(k), *n) == S3I_NONE)
+        return S3I_NONE;
+    (*ids)[*n] = k;
+    return (*n)++;
+}
+
+static s3_status
+long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)n;
+    (void)len;
+    long_state *st = u;
+    s3_ctx *ctx = st->ctx;
+    s3_dataset *d = st->d;
+    const char *unit = f[st->col[0]], *cls = f[st->col[1]], *val = f[st->col[2]];
+    if (!*unit)
+        return s3i_csv_fail(ctx, r, st->col[0], unit, "is empty");
+    if (!*cls)
+        return s3i_csv_fail(ctx, r, st->col[1], cls, "is empty");
+    if (!*val || strcmp(val, ":") == 0)
+        return reject(ctx, d, &st->c, r, st->col[2], val,
+                      "missing value: the row is not used");
+    double v;
+    s3_status rc = number_field(ctx, r, st->col[2], val, 0, 0, 1e300, &v);
+    if (rc)
+        return rc;
+    size_t ui = intern(d, &st->unit_map, &d->centre_id, &d->ncentres,
+                       &st->cap_u, unit);
+    size_t ci = intern(d, &st->class_map, &d->class_id, &d->nclasses,
+                       &st->cap_c, cls);
+    if (ui == S3I_NONE || ci == S3I_NONE ||
+        s3i_reserve(&st->cu, &st->cap_cu, st->ncell + 1, sizeof(size_t)) ||
+        s3i_reserve(&st->cc, &st->cap_cc, st->ncell + 1, sizeof(size_t)) ||
+        s3i_reserve(&st->cv, &st->cap_cv, st->ncell + 1, sizeof(double)))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    st->cu[st->ncell] = ui;
+    st->cc[st->ncell] = ci;
+    st->cv[st->ncell++] = v;
+    st->c.used++;
+    return S3_OK;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+s3_status
+s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
+                     const char *class_col, const char *value_col,
+                     const s3_model *m, s3_dataset **out)
+{
+    *out = NULL;
+    s3_dataset *d;
+    s3_status rc = dataset_new(ctx, &d);
+    if (rc)
+        return rc;
+    d->generic = 1;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    long_state st = {.ctx = ctx, .d = d, .c = {.file = base},
+                     .want = {unit_col, class_col, value_col}};
+    s3i_csv_info info;
+    /* the reference lets NACE classes get related/unrelated variety */
+    if (m->reference_dir && (rc = s3i_ref_load(ctx, m->reference_dir, &d->ref,
+                                               d->inputs)))
+        goto done;
+    if ((rc = s3i_csv_read(ctx, path, base, 1, long_header, long_row, &st,
+                           &info)))
+        goto done;
+    if (info.rows == 0) {
+        rc = s3i_fail(ctx, S3_EINPUT, "%s: the file has a header but no data "
+                                      "rows",
+                      base);
+        goto done;
+    }
+    st.c.read = info.rows;
+    if ((rc = record_input(ctx, d, base, path, &info)) ||
+        (rc = record_quality(ctx, d, &st.c)))
+        goto done;
+    /* units and classes in sorted order, so that results do not depend on
+     * the order of the rows */
+    size_t nu = d->ncentres, nc = d->nclasses;
+    size_t *urank = malloc((nu + 1) * sizeof(size_t)),
+           *crank = malloc((nc + 1) * sizeof(size_t));
+    char **us = malloc((nu + 1) * sizeof(char *)),
+         **cs = malloc((nc + 1) * sizeof(char *));
+    d->gx = calloc(nu * nc + 1, sizeof(double));
+    if (!urank || !crank || !us || !cs || !d->gx) {
+        free(urank), free(crank), free(us), free(cs);
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    memcpy(us, d->centre_id, nu * sizeof(char *));
+    memcpy(cs, d->class_id, nc * sizeof(char *));
+    qsort(us, nu, sizeof(char *), cmp_str);
+    qsort(cs, nc, sizeof(char *), cmp_str);
+    for (size_t i = 0; i < nu; i++)
+        urank[s3i_map_get(&st.unit_map, us[i], strlen(us[i]))] = i;
+    for (size_t i = 0; i < nc; i++)
+        crank[s3i_map_get(&st.class_map, cs[i], strlen(cs[i]))] = i;
+    memcpy(d->centre_id, us, nu * sizeof(char *));
+    memcpy(d->class_id, cs, nc * sizeof(char *));
+    size_t merged = 0;
+    for (size_t k = 0; k < st.ncell; k++) {
+        double *cell = &d->gx[urank[st.cu[k]] * nc + crank[st.cc[k]]];
+        merged += *cell != 0.0;
+        *cell += st.cv[k];
+    }
+    free(urank), free(crank), free(us), free(cs);
+    if (merged) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "%zu rows repeat a (unit, class) pair already seen: their "
+                 "values are added",
+                 merged);
+        if (s3i_note(d->notes, base, msg))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+done:
+    s3i_map_free(&st.unit_map);
+    s3i_map_free(&st.class_map);
+    free(st.cu);
+    free(st.cc);
+    free(st.cv);
+    if (rc) {
+        s3_dataset_free(d);
+        return rc;
+    }
+    *out = d;
+    return S3_OK;
+}
+
+void
+s3_dataset_free(s3_dataset *d)
+{
+    if (!d)
+        return;
+    s3i_ref_free(&d->ref);
+    free(d->centre_id);
+    free(d->centre_name);
+    free(d->centre_sub);
+    free(d->centre_nuts3);
+    s3i_map_free(&d->centre_map);
+    free(d->sub_name);
+    free(d->sub_nuts3);
+    free(d->centre_subidx);
+    free(d->tenants);
+    free(d->patents);
+    free(d->breg);
+    free(d->bagg_code);
+    free(d->bagg_label);
+    free(d->bval);
+    free(d->nace_bagg);
+    free(d->class_id);
+    free(d->gx);
+    s3i_table_free(d->quality);
+    s3i_table_free(d->warnings);
+    s3i_table_free(d->inputs);
+    s3i_table_free(d->notes);
+    s3i_arena_free(&d->arena);
+    free(d);
+}
+
+const s3_table *
+s3_dataset_quality(const s3_dataset *d)
+{
+    return d->quality;
+}
+
+const s3_table *
+s3_dataset_warnings(const s3_dataset *d)
+{
+    return d->warnings;
+}
+
+const s3_table *
+s3_dataset_inputs(const s3_dataset *d)
+{
+    return d->inputs;
+}

@@ -1,0 +1,339 @@
+/*
+ * internal.h — declarations shared between the engine's source files
+ * (prefix s3i_).  Nothing here is part of the public API.
+ */
+#ifndef S3_INTERNAL_H
+#define S3_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "s3.h"
+#include "s3_kernels.h"
+
+#define S3I_NONE ((size_t)-1)
+
+/* ---- context ------------------------------------------------------------ */
+
+struct s3_ctx {
+    s3_status status;
+    char msg[1024];
+    s3_progress_fn progress;
+    void *progress_user;
+};
+
+/* Record an error on ctx (printf-style message) and return status. */
+s3_status
+s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- memory ------------------------------------------------------------- */
+
+/* Make room for `need` elements in *p (capacity *cap, element size es).
+ * Returns 0 on success, -1 when memory is exhausted (*p is unchanged). */
+int
+s3i_reserve(void *p, size_t *cap, size_t need, size_t es);
+
+/* An arena of strings, freed at once. */
+typedef struct s3i_arena_block s3i_arena_block;
+typedef struct {
+    s3i_arena_block *head;
+} s3i_arena;
+
+/* Copy len bytes of s and a NUL into the arena; NULL when out of memory. */
+char *
+s3i_arena_strndup(s3i_arena *a, const char *s, size_t len);
+char *
+s3i_arena_strdup(s3i_arena *a, const char *s);
+void
+s3i_arena_free(s3i_arena *a);
+
+/* ---- string → index map (open addressing, FNV-1a) ---------------------- */
+
+typedef struct {
+    size_t cap, n;
+    const char **key; /* borrowed: the caller keeps the keys alive */
+    size_t *klen;
+    size_t *val;
+} s3i_map;
+
+/* The value stored for key, or S3I_NONE. */
+size_t
+s3i_map_get(const s3i_map *m, const char *key, size_t len);
+
+/* Store key → val unless present.  Returns the value now stored for key
+ * (the old one if it was present), or S3I_NONE when out of memory.  The key
+ * memory is borrowed and must outlive the map. */
+size_t
+s3i_map_put(s3i_map *m, const char *key, size_t len, size_t val);
+void
+s3i_map_free(s3i_map *m);
+
+/* ---- text and numbers --------------------------------------------------- */
+
+/* Whether s[0..len) is valid UTF-8 without NUL bytes. */
+int
+s3i_utf8_valid(const char *s, size_t len);
+
+/* Parse a decimal number without locale: optional sign, digits, one decimal
+ * separator ('.', or ',' when decimal_comma is set, in which case '.' is
+ * accepted as a thousands separator between groups of three digits), an
+ * optional exponent.  Leading and trailing blanks are allowed.  Returns 0
+ * and sets *out, or -1 when s is not a finite number. */
+int
+s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out);
+
+/* Parse a date (YYYY-MM-DD or DD.MM.YYYY) to YYYYMMDD; -1 if invalid. */
+int
+s3i_parse_date(const char *s, size_t len, int32_t *out);
+
+/* SHA-256 of a byte stream (FIPS 180-4). */
+typedef struct {
+    uint32_t h[8];
+    uint64_t bytes;
+    unsigned char buf[64];
+    size_t nbuf;
+} s3i_sha256;
+void
+s3i_sha256_init(s3i_sha256 *s);
+void
+s3i_sha256_update(s3i_sha256 *s, const void *data, size_t len);
+/* Finish and write 64 lowercase hex digits and a NUL to hex. */
+void
+s3i_sha256_hex(s3i_sha256 *s, char hex[65]);
+
+/* ---- tables ------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    s3_coltype type;
+} s3i_colspec;
+
+/* A table with the given columns; NULL when out of memory. */
+s3_table *
+s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols);
+void
+s3i_table_free(s3_table *t);
+
+/* Append a row (numbers NaN, text empty); returns its index or S3I_NONE. */
+size_t
+s3i_table_add_row(s3_table *t);
+void
+s3i_table_set_num(s3_table *t, size_t row, size_t col, double v);
+/* Copies s; returns -1 when out of memory. */
+int
+s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s);
+
+/* ---- CSV reading -------------------------------------------------------- */
+
+typedef struct s3i_csv s3i_csv;
+
+/* Called once with the header, then once per data row.  fields[i] is
+ * NUL-terminated; len[i] its length.  Return S3_OK to go on; any other
+ * status stops the read (the callback sets the message). */
+typedef s3_status (*s3i_csv_fn)(void *user, s3i_csv *r, size_t n,
+                                char **fields, const size_t *len);
+
+typedef struct {
+    size_t rows;      /* data rows (header and blank lines not counted) */
+    uint64_t bytes;   /* file size */
+    char sha256[65];  /* of the file's bytes */
+    char separator;   /* detected: ',', ';' or '\t' */
+} s3i_csv_info;
+
+/* Read a CSV file: BOM skipped, LF or CRLF, separator detected from the
+ * header (',', ';' or, when allow_tab, '\t'), strict RFC 4180 quoting
+ * (libcsv with CSV_STRICT | CSV_STRICT_FINI), every field checked for NUL
+ * bytes and valid UTF-8, every row for the header's field count.  `name` is
+ * the file name used in messages. */
+s3_status
+s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
+             s3i_csv_fn header, s3i_csv_fn row, void *user,
+             s3i_csv_info *info);
+
+/* The physical line (1-based) where the current record starts. */
+size_t
+s3i_csv_line(const s3i_csv *r);
+/* The file name used in messages. */
+const char *
+s3i_csv_name(const s3i_csv *r);
+/* Whether numbers use a decimal comma (the separator is ';'). */
+int
+s3i_csv_decimal_comma(const s3i_csv *r);
+/* The header name of column i. */
+const char *
+s3i_csv_colname(const s3i_csv *r, size_t i);
+
+/* Fail with "name:line: column 'col': 'value' <what>". */
+s3_status
+s3i_csv_fail(s3_ctx *ctx, const s3i_csv *r, size_t col, const char *value,
+             const char *what);
+
+/* ---- reference tables --------------------------------------------------- */
+
+typedef struct {
+    /* NACE Rev. 2: every code of levels 1 (section) to 4 (class) */
+    size_t nnace;
+    char **nace_code;     /* "J", "62", "62.0", "62.01" */
+    char **nace_label;
+    int *nace_level;
+    size_t *nace_parent;  /* S3I_NONE for sections */
+    s3i_map nace_by_key;  /* "J", "62", "620", "6201" → index */
+    s3i_map wz_by_key;    /* WZ 2008 sub-class "62010" → class index */
+    /* WIPO technology fields (Schmoch concordance) */
+    size_t nfields;       /* 35 */
+    char **field_code;    /* "01".."35" */
+    char **field_label;
+    size_t *field_sector; /* index into sector */
+    size_t nsectors;
+    char **sector_label;
+    s3i_map ipc_by_key;   /* "A61K8" (subclass+main group), "A61K" → field */
+    s3_table *inputs;     /* not owned: the dataset's input table */
+    s3i_arena arena;
+} s3i_ref;
+
+s3_status
+s3i_ref_load(s3_ctx *ctx, const char *dir, s3i_ref *ref, s3_table *inputs);
+void
+s3i_ref_free(s3i_ref *ref);
+
+/* Normalise a NACE code in any common spelling ("62.01", "6201", "62010",
+ * "62.01.0", "J", "C10") to the index of a NACE Rev. 2 code (a WZ sub-class
+ * maps to its class).  Returns S3I_NONE when it is none. */
+size_t
+s3i_nace_lookup(const s3i_ref *ref, const char *s, size_t len);
+
+/* The ancestor of NACE code i at `level` (i itself when at that level),
+ * S3I_NONE when i is coarser than level. */
+size_t
+s3i_nace_at_level(const s3i_ref *ref, size_t i, int level);
+
+/* Map an IPC symbol ("G06F 17/30", "A61K8/02", "H01M") to a WIPO field
+ * index.  Returns 0 and sets *field (S3I_NONE when the code is valid but
+ * not in the concordance), or -1 when s is not an IPC symbol. */
+int
+s3i_ipc_lookup(const s3i_ref *ref, const char *s, size_t len, size_t *field);
+
+/* ---- model -------------------------------------------------------------- */
+
+enum { S3I_REF_NETWORK, S3I_REF_BASELINE };
+enum { S3I_WEIGHT_TENANTS, S3I_WEIGHT_EMPLOYEES };
+enum { S3I_KEY_NUTS3, S3I_KEY_SUBREGION };
+
+struct s3_model {
+    char *path, *name;
+    char *dataset_dir, *reference_dir;
+    int level;           /* 1 section .. 4 class */
+    int weight;          /* S3I_WEIGHT_* */
+    int reference;       /* S3I_REF_* */
+    double threshold;
+    int32_t cutoff;      /* YYYYMMDD; 0 = none */
+    char *baseline_region; /* "total", "own" or a region code */
+    int baseline_key;    /* S3I_KEY_* */
+    /* text form of every parameter, for the method sheet */
+    size_t nparams;
+    char **param_name, **param_value;
+};
+
+/* The meaning of model parameter i, in s3_model_param_name order. */
+const char *
+s3i_model_param_help(size_t i);
+
+/* ---- dataset ------------------------------------------------------------ */
+
+typedef struct {
+    size_t centre;     /* index into centres */
+    size_t nace;       /* index of the finest NACE code given */
+    double employees;  /* NaN when missing */
+    int startup;       /* 1, 0, or -1 when missing */
+    int32_t entered, left; /* YYYYMMDD, 0 when missing */
+} s3i_tenant;
+
+/* A count matrix ready for the measures. */
+typedef struct {
+    const char *level;   /* "centre", "subregion", "unit" */
+    const char *name;    /* "tenants", "employees", "patents", "input", ... */
+    size_t nr, nc;
+    double *x;           /* nr × nc */
+    const char **row, **col, **col_label; /* borrowed from the dataset */
+    /* related/unrelated variety: a finer matrix with class groups, or
+     * vx = NULL when the classes have no hierarchy */
+    size_t nvc, ngroups;
+    double *vx;          /* nr × nvc */
+    size_t *vgroup;      /* nvc */
+    /* baseline comparison: reference row per unit (nr × nc), or NULL */
+    double *bref;
+} s3i_matrix;
+
+struct s3_dataset {
+    s3i_ref ref;
+    int generic;
+    /* centres (or the units of a long table) */
+    size_t ncentres;
+    char **centre_id, **centre_name, **centre_sub, **centre_nuts3;
+    s3i_map centre_map;
+    size_t nsub;
+    char **sub_name, **sub_nuts3;
+    size_t *centre_subidx;
+    /* tenants */
+    size_t ntenants, tenants_cap;
+    s3i_tenant *tenants;
+    /* patents: fractional counts centre × field */
+    double *patents;
+    /* baseline: regions × aggregates (only the disjoint set in use) */
+    size_t nbreg, nbagg;
+    char **breg, **bagg_code, **bagg_label;
+    double *bval;        /* nbreg × nbagg, NaN missing */
+    size_t *nace_bagg;   /* per NACE code index: aggregate or S3I_NONE */
+    /* generic long table */
+    size_t nclasses;
+    char **class_id;
+    double *gx;          /* ncentres × nclasses */
+    /* logs */
+    s3_table *quality, *warnings, *inputs, *notes;
+    s3i_arena arena;
+};
+
+/* Add a warning row (file, line, column, value, message); -1 when out of
+ * memory.  line 0 = not tied to a line. */
+int
+s3i_warn(s3_dataset *d, const char *file, size_t line, const char *column,
+         const char *value, const char *message);
+/* Add a data-quality note (scope, message). */
+int
+s3i_note(s3_table *notes, const char *scope, const char *message);
+
+/* Build the count matrices the model asks for, at every level.  The caller
+ * frees them with s3i_matrices_free. */
+s3_status
+s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+                   s3i_matrix **out, size_t *n);
+void
+s3i_matrices_free(s3i_matrix *mx, size_t n);
+
+/* ---- results ------------------------------------------------------------ */
+
+struct s3_result {
+    size_t ntables;
+    s3_table **tables;
+    /* the workbook needs to know which matrix is the headline one */
+    char *model_name, *headline_matrix;
+    int reference_baseline;
+    double threshold;
+    const s3_model *model;     /* borrowed, for the method sheet */
+    const s3_dataset *dataset; /* borrowed */
+};
+
+/* Write the workbook into path. */
+s3_status
+s3i_write_xlsx(s3_ctx *ctx, const s3_result *r, const char *path);
+/* Write one table as RFC 4180 CSV into path. */
+s3_status
+s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path);
+
+/* Format a double for CSV: shortest round-trip, '.' decimal, "" for NaN. */
+void
+s3i_format_number(double v, char buf[32]);
+
+#endif /* S3_INTERNAL_H */

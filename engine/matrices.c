@@ -1,0 +1,359 @@
+/*
+ * matrices.c — from a loaded dataset to the unit × class count matrices the
+ * measures run on: tenants, employees and fractional patents per centre,
+ * the same summed per sub-region, and, where a baseline exists, tenants and
+ * employees over the baseline's sector aggregates with a reference row per
+ * unit.  For a long table, the one matrix "input" over its units.
+ *
+ * Columns are the classes that occur in the network (a class no unit holds
+ * has no RCA anyway); rows are in id order, columns in classification order.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void
+s3i_matrices_free(s3i_matrix *mx, size_t n)
+{
+    if (!mx)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(mx[i].x);
+        free(mx[i].vx);
+        free(mx[i].vgroup);
+        free(mx[i].bref);
+        free(mx[i].row);
+        free(mx[i].col);
+        free(mx[i].col_label);
+    }
+    free(mx);
+}
+
+typedef struct {
+    s3_ctx *ctx;
+    const s3_model *m;
+    const s3_dataset *d;
+    s3i_matrix *mx;
+    size_t n, cap;
+} builder;
+
+/* Append an empty matrix; NULL when out of memory. */
+static s3i_matrix *
+add(builder *b, const char *level, const char *name, size_t nr, size_t nc)
+{
+    if (s3i_reserve(&b->mx, &b->cap, b->n + 1, sizeof(s3i_matrix)))
+        return NULL;
+    s3i_matrix *x = &b->mx[b->n];
+    memset(x, 0, sizeof *x);
+    x->level = level;
+    x->name = name;
+    x->nr = nr;
+    x->nc = nc;
+    x->x = calloc(nr * nc + 1, sizeof(double));
+    x->row = calloc(nr + 1, sizeof(char *));
+    x->col = calloc(nc + 1, sizeof(char *));
+    x->col_label = calloc(nc + 1, sizeof(char *));
+    b->n++;
+    if (!x->x || !x->row || !x->col || !x->col_label)
+        return NULL;
+    return x;
+}
+
+/* Sort perm[0..n) by ids[perm[i]] (insertion sort: the units of a
+ * network number in the tens to thousands, and the order must not depend
+ * on qsort's instability). */
+static void
+sort_ids(size_t *perm, size_t n, char *const *ids)
+{
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && strcmp(ids[perm[j]], ids[perm[j - 1]]) < 0;
+             j--) {
+            size_t t = perm[j];
+            perm[j] = perm[j - 1];
+            perm[j - 1] = t;
+        }
+}
+
+/* The reference row of one unit against the baseline; NaN row when the
+ * unit's region is not in the baseline. */
+static void
+baseline_row(const s3_dataset *d, const s3_model *m, const char *region,
+             double *out)
+{
+    size_t na = d->nbagg;
+    const char *want = strcmp(m->baseline_region, "own") == 0
+                           ? region
+                           : m->baseline_region;
+    if (strcmp(want, "total") == 0) {
+        for (size_t a = 0; a < na; a++) {
+            out[a] = 0.0;
+            for (size_t r = 0; r < d->nbreg; r++)
+                if (!isnan(d->bval[r * na + a]))
+                    out[a] += d->bval[r * na + a];
+        }
+        return;
+    }
+    for (size_t r = 0; r < d->nbreg; r++)
+        if (strcmp(d->breg[r], want) == 0) {
+            memcpy(out, d->bval + r * na, na * sizeof(double));
+            return;
+        }
+    for (size_t a = 0; a < na; a++)
+        out[a] = NAN;
+}
+
+/* Build the tenant-based matrices (tenants, employees) at one level. */
+static s3_status
+tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
+                const size_t *unit_of_centre, const char **region)
+{
+    const s3_dataset *d = b->d;
+    const s3_model *m = b->m;
+    const s3i_ref *ref = &d->ref;
+    size_t nn = ref->nnace;
+    /* columns: model-level codes that occur; variety columns: finest codes */
+    size_t *col_of = malloc((nn + 1) * sizeof(size_t));
+    size_t *vcol_of = malloc((nn + 1) * sizeof(size_t));
+    if (!col_of || !vcol_of) {
+        free(col_of), free(vcol_of);
+        return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < nn; i++)
+        col_of[i] = vcol_of[i] = 0;
+    for (size_t t = 0; t < d->ntenants; t++) {
+        col_of[s3i_nace_at_level(ref, d->tenants[t].nace, m->level)] = 1;
+        vcol_of[d->tenants[t].nace] = 1;
+    }
+    size_t nc = 0, nvc = 0;
+    for (size_t i = 0; i < nn; i++) {
+        col_of[i] = col_of[i] ? nc++ : S3I_NONE;
+        vcol_of[i] = vcol_of[i] ? nvc++ : S3I_NONE;
+    }
+    static const char *const names[2] = {"tenants", "employees"};
+    s3_status rc = S3_OK;
+    for (int w = 0; w < 2 && !rc; w++) {
+        s3i_matrix *x = add(b, level, names[w], nr, nc);
+        if (!x || !(x->vx = calloc(nr * nvc + 1, sizeof(double))) ||
+            !(x->vgroup = calloc(nvc + 1, sizeof(size_t)))) {
+            rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+            break;
+        }
+        x->nvc = nvc;
+        memcpy(x->row, rows, nr * sizeof(char *));
+        for (size_t i = 0; i < nn; i++) {
+            if (col_of[i] != S3I_NONE) {
+                x->col[col_of[i]] = ref->nace_code[i];
+                x->col_label[col_of[i]] = ref->nace_label[i];
+            }
+            if (vcol_of[i] != S3I_NONE) {
+                size_t g = s3i_nace_at_level(ref, i, 2);
+                x->vgroup[vcol_of[i]] = g != S3I_NONE ? g : i;
+            }
+        }
+        /* groups as dense indices */
+        x->ngroups = nn;
+        for (size_t t = 0; t < d->ntenants; t++) {
+            const s3i_tenant *te = &d->tenants[t];
+            double v = w == 0 ? 1.0 : te->employees;
+            if (isnan(v))
+                continue;
+            size_t row = unit_of_centre[te->centre];
+            x->x[row * nc + col_of[s3i_nace_at_level(ref, te->nace, m->level)]] +=
+                v;
+            x->vx[row * nvc + vcol_of[te->nace]] += v;
+        }
+        /* over the baseline's aggregates */
+        if (d->nbagg == 0)
+            continue;
+        size_t na = d->nbagg;
+        const char *an = w == 0 ? "tenants_by_aggregate"
+                                : "employees_by_aggregate";
+        s3i_matrix *y = add(b, level, an, nr, na);
+        if (!y || !(y->bref = malloc((nr * na + 1) * sizeof(double)))) {
+            rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+            break;
+        }
+        memcpy(y->row, rows, nr * sizeof(char *));
+        for (size_t a = 0; a < na; a++) {
+            y->col[a] = d->bagg_code[a];
+            y->col_label[a] = d->bagg_label[a];
+        }
+        for (size_t t = 0; t < d->ntenants; t++) {
+            const s3i_tenant *te = &d->tenants[t];
+            double v = w == 0 ? 1.0 : te->employees;
+            size_t a = d->nace_bagg[te->nace];
+            if (!isnan(v) && a != S3I_NONE)
+                y->x[unit_of_centre[te->centre] * na + a] += v;
+        }
+        for (size_t r = 0; r < nr; r++)
+            baseline_row(d, m, region[r], y->bref + r * na);
+    }
+    free(col_of);
+    free(vcol_of);
+    return rc;
+}
+
+/* The patent matrix at one level. */
+static s3_status
+patent_matrix(builder *b, const char *level, size_t nr, const char **rows,
+              const size_t *unit_of_centre)
+{
+    const s3_dataset *d = b->d;
+    const s3i_ref *ref = &d->ref;
+    size_t nf = ref->nfields;
+    /* fields that occur */
+    size_t *col_of = calloc(nf + 1, sizeof(size_t));
+    if (!col_of)
+        return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+    for (size_t c = 0; c < d->ncentres; c++)
+        for (size_t f = 0; f < nf; f++)
+            col_of[f] |= d->patents[c * nf + f] > 0.0;
+    size_t nc = 0;
+    for (size_t f = 0; f < nf; f++)
+        col_of[f] = col_of[f] ? nc++ : S3I_NONE;
+    s3i_matrix *x = add(b, level, "patents", nr, nc);
+    if (!x || !(x->vx = calloc(nr * nc + 1, sizeof(double))) ||
+        !(x->vgroup = calloc(nc + 1, sizeof(size_t)))) {
+        free(col_of);
+        return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+    }
+    memcpy(x->row, rows, nr * sizeof(char *));
+    for (size_t f = 0; f < nf; f++) {
+        if (col_of[f] == S3I_NONE)
+            continue;
+        x->col[col_of[f]] = ref->field_code[f];
+        x->col_label[col_of[f]] = ref->field_label[f];
+        x->vgroup[col_of[f]] = ref->field_sector[f];
+    }
+    for (size_t c = 0; c < d->ncentres; c++)
+        for (size_t f = 0; f < nf; f++)
+            if (col_of[f] != S3I_NONE)
+                x->x[unit_of_centre[c] * nc + col_of[f]] +=
+                    d->patents[c * nf + f];
+    x->nvc = nc;
+    x->ngroups = ref->nsectors;
+    memcpy(x->vx, x->x, nr * nc * sizeof(double));
+    free(col_of);
+    return S3_OK;
+}
+
+/* The one matrix of a long table; variety only when every class is a NACE
+ * code at division level or finer. */
+static s3_status
+generic_matrix(builder *b)
+{
+    const s3_dataset *d = b->d;
+    const s3i_ref *ref = &d->ref;
+    size_t nr = d->ncentres, nc = d->nclasses;
+    s3i_matrix *x = add(b, "unit", "input", nr, nc);
+    if (!x)
+        return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+    memcpy(x->x, d->gx, nr * nc * sizeof(double));
+    memcpy(x->row, d->centre_id, nr * sizeof(char *));
+    memcpy(x->col, d->class_id, nc * sizeof(char *));
+    int nace = ref->nnace > 0;
+    size_t *grp = malloc((nc + 1) * sizeof(size_t));
+    if (!grp)
+        return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+    for (size_t p = 0; p < nc && nace; p++) {
+        size_t i = s3i_nace_lookup(ref, d->class_id[p], strlen(d->class_id[p]));
+        size_t g = i == S3I_NONE ? S3I_NONE : s3i_nace_at_level(ref, i, 2);
+        nace = g != S3I_NONE;
+        grp[p] = g;
+        x->col_label[p] = i == S3I_NONE ? NULL : ref->nace_label[i];
+    }
+    if (nace && nc > 0) {
+        x->vx = malloc((nr * nc + 1) * sizeof(double));
+        if (!x->vx) {
+            free(grp);
+            return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+        }
+        memcpy(x->vx, x->x, nr * nc * sizeof(double));
+        x->vgroup = grp;
+        x->nvc = nc;
+        x->ngroups = ref->nnace;
+    } else {
+        free(grp);
+        for (size_t p = 0; p < nc; p++)
+            x->col_label[p] = NULL;
+    }
+    return S3_OK;
+}
+
+s3_status
+s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+                   s3i_matrix **out, size_t *n)
+{
+    builder b = {.ctx = ctx, .m = m, .d = d};
+    s3_status rc = S3_OK;
+    *out = NULL;
+    *n = 0;
+    if (d->generic) {
+        rc = generic_matrix(&b);
+        goto done;
+    }
+    size_t nc = d->ncentres, ns = d->nsub;
+    size_t *cperm = malloc((nc + 1) * sizeof(size_t)),
+           *sperm = malloc((ns + 1) * sizeof(size_t)),
+           *crow = malloc((nc + 1) * sizeof(size_t)),
+           *srow = malloc((ns + 1) * sizeof(size_t)),
+           *c2s = malloc((nc + 1) * sizeof(size_t));
+    const char **cname = malloc((nc + 1) * sizeof(char *)),
+               **sname = malloc((ns + 1) * sizeof(char *)),
+               **creg = malloc((nc + 1) * sizeof(char *)),
+               **sreg = malloc((ns + 1) * sizeof(char *));
+    if (!cperm || !sperm || !crow || !srow || !c2s || !cname || !sname ||
+        !creg || !sreg) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto free_perm;
+    }
+    sort_ids(cperm, nc, d->centre_id);
+    sort_ids(sperm, ns, d->sub_name);
+    int by_sub = m->baseline_key == S3I_KEY_SUBREGION;
+    for (size_t i = 0; i < nc; i++) {
+        crow[cperm[i]] = i;
+        cname[i] = d->centre_id[cperm[i]];
+        creg[i] = by_sub ? d->centre_sub[cperm[i]] : d->centre_nuts3[cperm[i]];
+    }
+    for (size_t i = 0; i < ns; i++) {
+        srow[sperm[i]] = i;
+        sname[i] = d->sub_name[sperm[i]];
+        sreg[i] = by_sub ? d->sub_name[sperm[i]] : d->sub_nuts3[sperm[i]];
+    }
+    for (size_t c = 0; c < nc; c++)
+        c2s[c] = srow[d->centre_subidx[c]];
+    if ((rc = tenant_matrices(&b, "centre", nc, cname, crow, creg)) ||
+        (d->patents && (rc = patent_matrix(&b, "centre", nc, cname, crow))) ||
+        (rc = tenant_matrices(&b, "subregion", ns, sname, c2s, sreg)) ||
+        (d->patents && (rc = patent_matrix(&b, "subregion", ns, sname, c2s))))
+        goto free_perm;
+    /* a named baseline region must exist */
+    if (d->nbagg && strcmp(m->baseline_region, "total") &&
+        strcmp(m->baseline_region, "own")) {
+        size_t r;
+        for (r = 0; r < d->nbreg; r++)
+            if (strcmp(d->breg[r], m->baseline_region) == 0)
+                break;
+        if (r == d->nbreg)
+            rc = s3i_fail(ctx, S3_EINPUT,
+                          "baseline.csv: the model's baseline region '%s' is "
+                          "not in the file",
+                          m->baseline_region);
+    }
+free_perm:
+    free(cperm), free(sperm), free(crow), free(srow), free(c2s);
+    free(cname), free(sname), free(creg), free(sreg);
+done:
+    if (rc) {
+        s3i_matrices_free(b.mx, b.n);
+        return rc;
+    }
+    *out = b.mx;
+    *n = b.n;
+    return S3_OK;
+}

@@ -1,0 +1,208 @@
+/*
+ * output.c — writing results: one RFC 4180 CSV per table and the workbook,
+ * into a temporary folder beside the target that replaces the target only
+ * when everything is written (an atomic exchange where the kernel has it),
+ * so a failed run leaves the previous results as they were.
+ *
+ * The output layer knows tables, not formulas: it formats what the analysis
+ * put into the tables.
+ */
+#define _GNU_SOURCE /* renameat2 */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Shortest text that reads back as the same double; '.' as decimal point
+ * whatever the locale. */
+void
+s3i_format_number(double v, char buf[32])
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+        return;
+    }
+    if (v == 0.0)
+        v = 0.0; /* no "-0" */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, v);
+        for (char *c = buf; *c; c++)
+            if (*c != '-' && *c != '+' && *c != 'e' && (*c < '0' || *c > '9'))
+                *c = '.';
+        double back;
+        if (s3i_parse_number(buf, strlen(buf), 0, &back) == 0 && back == v)
+            return;
+    }
+}
+
+/* Write one field, quoted when it holds a separator, quote or line end. */
+static void
+csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+s3_status
+s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path,
+                        strerror(errno));
+    size_t nc = s3_table_cols(t), nr = s3_table_rows(t);
+    for (size_t c = 0; c < nc; c++) {
+        if (c)
+            fputc(',', f);
+        csv_field(f, s3_table_col_name(t, c));
+    }
+    fputs("\r\n", f);
+    char buf[32];
+    for (size_t r = 0; r < nr; r++) {
+        for (size_t c = 0; c < nc; c++) {
+            if (c)
+                fputc(',', f);
+            if (s3_table_col_type(t, c) == S3_COL_TEXT) {
+                csv_field(f, s3_table_text(t, r, c));
+            } else {
+                s3i_format_number(s3_table_num(t, r, c), buf);
+                fputs(buf, f);
+            }
+        }
+        fputs("\r\n", f);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return s3i_fail(ctx, S3_EIO, "%s: write failed: %s", path,
+                        strerror(errno ? errno : EIO));
+    return S3_OK;
+}
+
+/* Remove a folder tree (only what the engine itself wrote). */
+static void
+remove_tree(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (dir) {
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char p[4096];
+            snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+            struct stat sb;
+            if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+                remove_tree(p);
+            else
+                unlink(p);
+        }
+        closedir(dir);
+    }
+    rmdir(path);
+}
+
+/* mkdir -p for the parent folders of path. */
+static int
+make_parents(const char *path)
+{
+    char p[4096];
+    if (snprintf(p, sizeof p, "%s", path) >= (int)sizeof p)
+        return -1;
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *s = '/';
+    }
+    return 0;
+}
+
+s3_status
+s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
+                int what)
+{
+    char dir[4096], tmp[4200], csvdir[4300], path[4400], old[4200];
+    size_t n = strlen(out_dir);
+    while (n > 1 && out_dir[n - 1] == '/')
+        n--;
+    if (n == 0 || n >= sizeof dir)
+        return s3i_fail(ctx, S3_EUSAGE, "invalid output folder '%s'", out_dir);
+    memcpy(dir, out_dir, n);
+    dir[n] = '\0';
+    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dir, (long)getpid());
+    snprintf(old, sizeof old, "%s.old-%ld", dir, (long)getpid());
+    snprintf(csvdir, sizeof csvdir, "%s/csv", tmp);
+    if (make_parents(tmp) != 0)
+        return s3i_fail(ctx, S3_EIO, "%s: cannot create the folder: %s", dir,
+                        strerror(errno));
+    remove_tree(tmp);
+    if (mkdir(tmp, 0777) != 0)
+        return s3i_fail(ctx, S3_EIO, "%s: cannot create: %s", tmp,
+                        strerror(errno));
+    s3_status rc = S3_OK;
+    if ((what & S3_WRITE_CSV) && mkdir(csvdir, 0777) != 0)
+        rc = s3i_fail(ctx, S3_EIO, "%s: cannot create: %s", csvdir,
+                      strerror(errno));
+    for (size_t i = 0; !rc && (what & S3_WRITE_CSV) && i < r->ntables; i++) {
+        snprintf(path, sizeof path, "%s/%s.csv", csvdir,
+                 s3_table_name(r->tables[i]));
+        rc = s3i_write_csv(ctx, r->tables[i], path);
+    }
+    if (!rc && (what & S3_WRITE_XLSX)) {
+        snprintf(path, sizeof path, "%s/briefing.xlsx", tmp);
+        rc = s3i_write_xlsx(ctx, r, path);
+    }
+    if (rc) {
+        remove_tree(tmp);
+        return rc;
+    }
+    /* swap the new folder in: atomically where renameat2 can, else by two
+     * renames with the old folder kept until the new one is in place */
+    struct stat sb;
+    if (stat(dir, &sb) == 0) {
+        if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
+            remove_tree(tmp);
+            return S3_OK;
+        }
+        if (rename(dir, old) != 0) {
+            int e = errno;
+            remove_tree(tmp);
+            return s3i_fail(ctx, S3_EIO, "%s: cannot replace: %s", dir,
+                            strerror(e));
+        }
+        if (rename(tmp, dir) != 0) {
+            int e = errno;
+            rename(old, dir);
+            remove_tree(tmp);
+            return s3i_fail(ctx, S3_EIO, "%s: cannot replace: %s", dir,
+                            strerror(e));
+        }
+        remove_tree(old);
+        return S3_OK;
+    }
+    if (rename(tmp, dir) != 0) {
+        int e = errno;
+        remove_tree(tmp);
+        return s3i_fail(ctx, S3_EIO, "%s: cannot create: %s", dir,
+                        strerror(e));
+    }
+    return S3_OK;
+}

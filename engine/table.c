@@ -1,0 +1,146 @@
+/*
+ * table.c — tidy result tables: named, typed columns and rows of cells.
+ * Every result of the engine takes this form, so the CSV writer and the
+ * workbook writer need to know nothing about the measures.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef union {
+    double num;
+    const char *text; /* in the table's arena; NULL = empty */
+} cell;
+
+struct s3_table {
+    char *name;
+    size_t ncols, nrows, cap;
+    char **colname;
+    s3_coltype *coltype;
+    cell *cells; /* nrows × ncols */
+    s3i_arena arena;
+};
+
+s3_table *
+s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols)
+{
+    s3_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->ncols = ncols;
+    t->colname = calloc(ncols ? ncols : 1, sizeof *t->colname);
+    t->coltype = calloc(ncols ? ncols : 1, sizeof *t->coltype);
+    if (!t->colname || !t->coltype || !(t->name = s3i_arena_strdup(&t->arena, name)))
+        goto fail;
+    for (size_t i = 0; i < ncols; i++) {
+        if (!(t->colname[i] = s3i_arena_strdup(&t->arena, cols[i].name)))
+            goto fail;
+        t->coltype[i] = cols[i].type;
+    }
+    return t;
+fail:
+    s3i_table_free(t);
+    return NULL;
+}
+
+void
+s3i_table_free(s3_table *t)
+{
+    if (!t)
+        return;
+    free(t->colname);
+    free(t->coltype);
+    free(t->cells);
+    s3i_arena_free(&t->arena);
+    free(t);
+}
+
+size_t
+s3i_table_add_row(s3_table *t)
+{
+    if (s3i_reserve(&t->cells, &t->cap, (t->nrows + 1) * t->ncols,
+                    sizeof(cell)) != 0)
+        return S3I_NONE;
+    cell *r = t->cells + t->nrows * t->ncols;
+    for (size_t i = 0; i < t->ncols; i++) {
+        if (t->coltype[i] == S3_COL_TEXT)
+            r[i].text = NULL;
+        else
+            r[i].num = NAN;
+    }
+    return t->nrows++;
+}
+
+void
+s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
+{
+    t->cells[row * t->ncols + col].num = v;
+}
+
+int
+s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
+{
+    const char *c = s && *s ? s3i_arena_strdup(&t->arena, s) : NULL;
+    if (s && *s && !c)
+        return -1;
+    t->cells[row * t->ncols + col].text = c;
+    return 0;
+}
+
+const char *
+s3_table_name(const s3_table *t)
+{
+    return t->name;
+}
+
+size_t
+s3_table_rows(const s3_table *t)
+{
+    return t->nrows;
+}
+
+size_t
+s3_table_cols(const s3_table *t)
+{
+    return t->ncols;
+}
+
+const char *
+s3_table_col_name(const s3_table *t, size_t col)
+{
+    return col < t->ncols ? t->colname[col] : NULL;
+}
+
+s3_coltype
+s3_table_col_type(const s3_table *t, size_t col)
+{
+    return t->coltype[col];
+}
+
+size_t
+s3_table_col(const s3_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->ncols; i++)
+        if (strcmp(t->colname[i], name) == 0)
+            return i;
+    return S3I_NONE;
+}
+
+double
+s3_table_num(const s3_table *t, size_t row, size_t col)
+{
+    if (row >= t->nrows || col >= t->ncols || t->coltype[col] == S3_COL_TEXT)
+        return NAN;
+    return t->cells[row * t->ncols + col].num;
+}
+
+const char *
+s3_table_text(const s3_table *t, size_t row, size_t col)
+{
+    if (row >= t->nrows || col >= t->ncols || t->coltype[col] != S3_COL_TEXT)
+        return NULL;
+    const char *s = t->cells[row * t->ncols + col].text;
+    return s ? s : "";
+}

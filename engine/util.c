@@ -1,0 +1,515 @@
+/*
+ * util.c — the small machinery under everything: the context and its error
+ * message, growable arrays, a string arena, a string → index hash map,
+ * UTF-8 validation, locale-free number and date parsing, and SHA-256.
+ */
+#define _GNU_SOURCE /* strtod_l, newlocale */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- status and context ------------------------------------------------- */
+
+static const char *const status_msg[] = {
+#define S3_X_MSG(name, value, msg) [value] = msg,
+    S3_STATUS_TABLE(S3_X_MSG)
+#undef S3_X_MSG
+};
+
+const char *
+s3_strerror(s3_status status)
+{
+    if ((size_t)status < sizeof status_msg / sizeof *status_msg &&
+        status_msg[status])
+        return status_msg[status];
+    return "unknown status";
+}
+
+s3_ctx *
+s3_ctx_new(void)
+{
+    return calloc(1, sizeof(s3_ctx));
+}
+
+void
+s3_ctx_free(s3_ctx *ctx)
+{
+    free(ctx);
+}
+
+const char *
+s3_ctx_message(const s3_ctx *ctx)
+{
+    return ctx->msg;
+}
+
+s3_status
+s3_ctx_status(const s3_ctx *ctx)
+{
+    return ctx->status;
+}
+
+void
+s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user)
+{
+    ctx->progress = fn;
+    ctx->progress_user = user;
+}
+
+s3_status
+s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+    va_end(ap);
+    ctx->status = status;
+    return status;
+}
+
+/* ---- memory ------------------------------------------------------------- */
+
+int
+s3i_reserve(void *p, size_t *cap, size_t need, size_t es)
+{
+    void **pp = p;
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap : 16;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / es)
+            return -1;
+        n *= 2;
+    }
+    void *q = realloc(*pp, n * es);
+    if (!q)
+        return -1;
+    *pp = q;
+    *cap = n;
+    return 0;
+}
+
+struct s3i_arena_block {
+    s3i_arena_block *next;
+    size_t used, size;
+    char data[];
+};
+
+char *
+s3i_arena_strndup(s3i_arena *a, const char *s, size_t len)
+{
+    s3i_arena_block *b = a->head;
+    if (!b || b->size - b->used < len + 1) {
+        size_t size = len + 1 > 65536 ? len + 1 : 65536;
+        b = malloc(sizeof *b + size);
+        if (!b)
+            return NULL;
+        b->used = 0;
+        b->size = size;
+        b->next = a->head;
+        a->head = b;
+    }
+    char *d = b->data + b->used;
+    memcpy(d, s, len);
+    d[len] = '\0';
+    b->used += len + 1;
+    return d;
+}
+
+char *
+s3i_arena_strdup(s3i_arena *a, const char *s)
+{
+    return s3i_arena_strndup(a, s, strlen(s));
+}
+
+void
+s3i_arena_free(s3i_arena *a)
+{
+    while (a->head) {
+        s3i_arena_block *n = a->head->next;
+        free(a->head);
+        a->head = n;
+    }
+}
+
+/* ---- hash map ----------------------------------------------------------- */
+
+static uint64_t
+fnv1a(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+size_t
+s3i_map_get(const s3i_map *m, const char *key, size_t len)
+{
+    if (!m->cap)
+        return S3I_NONE;
+    size_t mask = m->cap - 1;
+    for (size_t i = fnv1a(key, len) & mask;; i = (i + 1) & mask) {
+        if (!m->key[i])
+            return S3I_NONE;
+        if (m->klen[i] == len && memcmp(m->key[i], key, len) == 0)
+            return m->val[i];
+    }
+}
+
+/* Double the table (or create it) and reinsert every key. */
+static int
+map_grow(s3i_map *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 64;
+    s3i_map n = {cap, 0, calloc(cap, sizeof(char *)),
+                 malloc(cap * sizeof(size_t)), malloc(cap * sizeof(size_t))};
+    if (!n.key || !n.klen || !n.val) {
+        s3i_map_free(&n);
+        return -1;
+    }
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->key[i])
+            s3i_map_put(&n, m->key[i], m->klen[i], m->val[i]);
+    s3i_map_free(m);
+    *m = n;
+    return 0;
+}
+
+size_t
+s3i_map_put(s3i_map *m, const char *key, size_t len, size_t val)
+{
+    if ((m->n + 1) * 4 > m->cap * 3 && map_grow(m) != 0)
+        return S3I_NONE;
+    size_t mask = m->cap - 1;
+    for (size_t i = fnv1a(key, len) & mask;; i = (i + 1) & mask) {
+        if (!m->key[i]) {
+            m->key[i] = key;
+            m->klen[i] = len;
+            m->val[i] = val;
+            m->n++;
+            return val;
+        }
+        if (m->klen[i] == len && memcmp(m->key[i], key, len) == 0)
+            return m->val[i];
+    }
+}
+
+void
+s3i_map_free(s3i_map *m)
+{
+    free((void *)m->key);
+    free(m->klen);
+    free(m->val);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- UTF-8 -------------------------------------------------------------- */
+
+int
+s3i_utf8_valid(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        if (c == 0)
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned min;
+        if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+            min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            min = 0x10000;
+        } else {
+            return 0;
+        }
+        if (i + n >= len)
+            return 0;
+        unsigned cp = c & (0x3F >> n);
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+/* ---- numbers ------------------------------------------------------------ */
+
+/* Exact powers of ten that a double holds (Clinger's fast path). */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                     1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                     1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* strtod in the C locale, whatever locale the process has set.  Only the
+ * rare slow path (long mantissas, exponents) comes here, so the locale
+ * object is made per call rather than kept in static state. */
+static double
+strtod_c(const char *s, char **end)
+{
+    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (!c_locale) {
+        *end = (char *)s;
+        return NAN;
+    }
+    double v = strtod_l(s, end, c_locale);
+    freelocale(c_locale);
+    return v;
+}
+
+int
+s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out)
+{
+    char buf[64];
+    size_t b = 0, i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    if (i == len)
+        return -1;
+    if (s[i] == '+' || s[i] == '-')
+        buf[b++] = s[i++];
+    /* mantissa: digits, optional thousands dots (decimal-comma mode), one
+     * decimal separator */
+    uint64_t mant = 0;
+    int ndig = 0, frac = 0, seen_sep = 0, exact = 1, digits_in_group = -1;
+    size_t start = i;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            if (b >= sizeof buf - 8)
+                return -1;
+            buf[b++] = c;
+            if (mant < 100000000000000000ULL)
+                mant = mant * 10 + (uint64_t)(c - '0');
+            else
+                exact = 0;
+            ndig++;
+            frac += seen_sep;
+            if (digits_in_group >= 0)
+                digits_in_group++;
+        } else if (!seen_sep && (decimal_comma ? c == ',' : c == '.')) {
+            if (digits_in_group >= 0 && digits_in_group != 3)
+                return -1;
+            digits_in_group = -1;
+            seen_sep = 1;
+            buf[b++] = '.';
+        } else if (decimal_comma && c == '.' && !seen_sep) {
+            /* thousands separator: groups of exactly three digits */
+            if ((digits_in_group >= 0 && digits_in_group != 3) ||
+                (digits_in_group < 0 && (i == start || i - start > 3)))
+                return -1;
+            digits_in_group = 0;
+        } else {
+            break;
+        }
+    }
+    if (digits_in_group >= 0 && digits_in_group != 3)
+        return -1;
+    if (ndig == 0)
+        return -1;
+    int exp10 = 0;
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        exact = 0;
+        buf[b++] = 'e';
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            buf[b++] = s[i++];
+        int nexp = 0;
+        for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, nexp++) {
+            if (b >= sizeof buf - 1)
+                return -1;
+            buf[b++] = s[i];
+        }
+        if (nexp == 0)
+            return -1;
+    }
+    if (i != len)
+        return -1;
+    buf[b] = '\0';
+    double v;
+    if (exact && frac <= 22 && mant < (1ULL << 53)) {
+        exp10 = frac;
+        v = (double)mant / pow10_exact[exp10];
+        if (buf[0] == '-')
+            v = -v;
+    } else {
+        char *end;
+        errno = 0;
+        v = strtod_c(buf, &end);
+        if (*end != '\0')
+            return -1;
+    }
+    if (!isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Days in a month of a year (proleptic Gregorian). */
+static int
+month_days(int y, int m)
+{
+    static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d[m - 1] + (m == 2 && leap);
+}
+
+/* Read n digits from s into *v; -1 if any is not a digit. */
+static int
+digits(const char *s, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return 0;
+}
+
+int
+s3i_parse_date(const char *s, size_t len, int32_t *out)
+{
+    int y, m, d;
+    if (len == 10 && s[4] == '-' && s[7] == '-') {
+        if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
+            return -1;
+    } else if (len == 10 && s[2] == '.' && s[5] == '.') {
+        if (digits(s, 2, &d) || digits(s + 3, 2, &m) || digits(s + 6, 4, &y))
+            return -1;
+    } else {
+        return -1;
+    }
+    if (y < 1000 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+        return -1;
+    *out = y * 10000 + m * 100 + d;
+    return 0;
+}
+
+/* ---- SHA-256 (FIPS 180-4) ----------------------------------------------- */
+
+static const uint32_t sha_k[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
+    0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
+    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+    0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
+    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+#define ROR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+/* Compress one 64-byte block into the state. */
+static void
+sha_block(uint32_t h[8], const unsigned char *p)
+{
+    uint32_t w[64];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+               (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    for (int i = 16; i < 64; i++) {
+        uint32_t s0 = ROR(w[i - 15], 7) ^ ROR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+        uint32_t s1 = ROR(w[i - 2], 17) ^ ROR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+    }
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5],
+             g = h[6], k = h[7];
+    for (int i = 0; i < 64; i++) {
+        uint32_t t1 = k + (ROR(e, 6) ^ ROR(e, 11) ^ ROR(e, 25)) +
+                      ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
+        uint32_t t2 = (ROR(a, 2) ^ ROR(a, 13) ^ ROR(a, 22)) +
+                      ((a & b) ^ (a & c) ^ (b & c));
+        k = g;
+        g = f;
+        f = e;
+        e = d + t1;
+        d = c;
+        c = b;
+        b = a;
+        a = t1 + t2;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+    h[5] += f;
+    h[6] += g;
+    h[7] += k;
+}
+
+void
+s3i_sha256_init(s3i_sha256 *s)
+{
+    static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+                                   0xa54ff53a, 0x510e527f, 0x9b05688c,
+                                   0x1f83d9ab, 0x5be0cd19};
+    memcpy(s->h, h0, sizeof h0);
+    s->bytes = 0;
+    s->nbuf = 0;
+}
+
+void
+s3i_sha256_update(s3i_sha256 *s, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    s->bytes += len;
+    if (s->nbuf) {
+        size_t n = 64 - s->nbuf < len ? 64 - s->nbuf : len;
+        memcpy(s->buf + s->nbuf, p, n);
+        s->nbuf += n;
+        p += n;
+        len -= n;
+        if (s->nbuf < 64)
+            return;
+        sha_block(s->h, s->buf);
+        s->nbuf = 0;
+    }
+    for (; len >= 64; p += 64, len -= 64)
+        sha_block(s->h, p);
+    memcpy(s->buf, p, len);
+    s->nbuf = len;
+}
+
+void
+s3i_sha256_hex(s3i_sha256 *s, char hex[65])
+{
+    uint64_t bits = s->bytes * 8;
+    unsigned char pad[72] = {0x80};
+    size_t npad = (s->nbuf < 56 ? 56 : 120) - s->nbuf;
+    for (int i = 0; i < 8; i++)
+        pad[npad + i] = (unsigned char)(bits >> (56 - 8 * i));
+    uint64_t keep = s->bytes;
+    s3i_sha256_update(s, pad, npad + 8);
+    s->bytes = keep;
+    for (int i = 0; i < 8; i++)
+        snprintf(hex + 8 * i, 9, "%08x", s->h[i]);
+}

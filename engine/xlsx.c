@@ -1,0 +1,463 @@
+/*
+ * xlsx.c — the briefing workbook (libxlsxwriter), for a reader without the
+ * tool: an overview of the centres ranked by specialisation strength with
+ * their top specialisations, the centre × class RCA heatmap, a method sheet
+ * (definitions, formulas, parameters, input files with SHA-256) and the
+ * data quality.
+ *
+ * Text from the input data is always written with worksheet_write_string,
+ * which stores a string, never a formula: a tenant named "=HYPERLINK(...)"
+ * stays text.  A number without value is an empty cell, never 0.  The
+ * creation date in the document properties is fixed, so the same inputs give
+ * the same bytes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "internal.h"
+
+/* Excel's limit on rows per sheet. */
+enum { XLSX_MAX_ROWS = 1048576 };
+
+typedef struct {
+    lxw_workbook *wb;
+    lxw_format *title, *head, *wrap, *num2, *num3, *integer, *note;
+} book;
+
+/* Column index by name (the analysis made these tables, so the names
+ * exist). */
+static size_t
+col(const s3_table *t, const char *name)
+{
+    return s3_table_col(t, name);
+}
+
+/* Write a number, or an empty cell for NaN. */
+static void
+put_num(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f)
+{
+    if (isnan(v))
+        worksheet_write_blank(ws, r, c, f);
+    else
+        worksheet_write_number(ws, r, c, v, f);
+}
+
+/* A whole table as a sheet section with a header row and a filter, from
+ * row `r0`; stops at Excel's row limit with a note.  Returns the next free
+ * row. */
+static lxw_row_t
+put_table(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
+          int filter)
+{
+    size_t nc = s3_table_cols(t), nr = s3_table_rows(t);
+    for (size_t c = 0; c < nc; c++)
+        worksheet_write_string(ws, r0, (lxw_col_t)c, s3_table_col_name(t, c),
+                               b->head);
+    size_t fit = nr;
+    if (r0 + 1 + fit > XLSX_MAX_ROWS - 2)
+        fit = XLSX_MAX_ROWS - 2 - r0 - 1;
+    for (size_t r = 0; r < fit; r++)
+        for (size_t c = 0; c < nc; c++) {
+            lxw_row_t row = (lxw_row_t)(r0 + 1 + r);
+            if (s3_table_col_type(t, c) == S3_COL_TEXT)
+                worksheet_write_string(ws, row, (lxw_col_t)c,
+                                       s3_table_text(t, r, c), NULL);
+            else
+                put_num(ws, row, (lxw_col_t)c, s3_table_num(t, r, c),
+                        s3_table_col_type(t, c) == S3_COL_INTEGER ? b->integer
+                                                                  : b->num3);
+        }
+    if (filter && nr > 0 && nc > 0)
+        worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + fit),
+                             (lxw_col_t)(nc - 1));
+    lxw_row_t next = (lxw_row_t)(r0 + 1 + fit);
+    if (fit < nr) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "%zu more rows do not fit in a worksheet: see csv/%s.csv",
+                 nr - fit, s3_table_name(t));
+        worksheet_write_string(ws, next++, 0, msg, b->note);
+    }
+    return next;
+}
+
+/* Sheet setup shared by all sheets: landscape, fit to page width. */
+static void
+page_setup(lxw_worksheet *ws)
+{
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_fit_to_pages(ws, 1, 0);
+}
+
+/* Rows of a long table that belong to (level, matrix). */
+static int
+is(const s3_table *t, size_t r, const char *level, const char *matrix)
+{
+    return strcmp(s3_table_text(t, r, 0), level) == 0 &&
+           strcmp(s3_table_text(t, r, 1), matrix) == 0;
+}
+
+/* Indices of rows sorted by a number column descending (NaN last, ties by
+ * the unit text ascending): insertion into a ranked list. */
+static void
+rank_desc(const s3_table *t, size_t *idx, size_t n, size_t vcol, size_t icol)
+{
+    for (size_t i = 1; i < n; i++) {
+        size_t x = idx[i], j = i;
+        double vx = s3_table_num(t, x, vcol);
+        for (; j > 0; j--) {
+            size_t y = idx[j - 1];
+            double vy = s3_table_num(t, y, vcol);
+            int before = isnan(vy) ? !isnan(vx)
+                         : isnan(vx) ? 0
+                         : vx != vy  ? vx > vy
+                                     : strcmp(s3_table_text(t, x, icol),
+                                              s3_table_text(t, y, icol)) < 0;
+            if (!before)
+                break;
+            idx[j] = y;
+        }
+        idx[j] = x;
+    }
+}
+
+/* The top k specialisations of a unit as text: its specialised classes,
+ * largest value first, then highest RCA.  The unit's rows in spec are
+ * spec_row0 .. spec_row0 + nc - 1, in the order of the class rows
+ * class_row0 .. of classes (the analysis writes them so). */
+static void
+top_specialisations(const s3_table *spec, size_t spec_row0,
+                    const s3_table *classes, size_t class_row0, size_t nc,
+                    size_t k, char *out, size_t outsz)
+{
+    size_t cv = col(spec, "value"), cr = col(spec, "rca"),
+           cm = col(spec, "specialised");
+    size_t chosen[8], nb = 0, len = 0;
+    out[0] = '\0';
+    for (; nb < k && nb < 8; nb++) {
+        size_t best = S3I_NONE;
+        for (size_t p = 0; p < nc; p++) {
+            size_t r = spec_row0 + p;
+            int taken = 0;
+            for (size_t j = 0; j < nb; j++)
+                taken |= chosen[j] == p;
+            if (taken || s3_table_num(spec, r, cm) != 1.0)
+                continue;
+            if (best == S3I_NONE) {
+                best = p;
+                continue;
+            }
+            double a = s3_table_num(spec, r, cv),
+                   bv = s3_table_num(spec, spec_row0 + best, cv);
+            if (a > bv || (a == bv && s3_table_num(spec, r, cr) >
+                                          s3_table_num(spec, spec_row0 + best,
+                                                       cr)))
+                best = p;
+        }
+        if (best == S3I_NONE)
+            break;
+        chosen[nb] = best;
+        len += (size_t)snprintf(
+            out + len, outsz > len ? outsz - len : 0, "%s%s %.60s (RCA %.1f)",
+            nb ? "; " : "", s3_table_text(classes, class_row0 + best, 2),
+            s3_table_text(classes, class_row0 + best, 3),
+            s3_table_num(spec, spec_row0 + best, cr));
+        if (len >= outsz)
+            break;
+    }
+}
+
+/* First row of (level, matrix) in a long table, and how many follow. */
+static size_t
+block(const s3_table *t, const char *level, const char *matrix, size_t *n)
+{
+    size_t first = S3I_NONE;
+    *n = 0;
+    for (size_t r = 0; r < s3_table_rows(t); r++)
+        if (is(t, r, level, matrix)) {
+            if (first == S3I_NONE)
+                first = r;
+            ++*n;
+        }
+    return first;
+}
+
+/* The name of a centre from the centres table, or the id. */
+static const char *
+centre_name(const s3_table *centres, const char *id, const char **sub)
+{
+    *sub = "";
+    for (size_t r = 0; centres && r < s3_table_rows(centres); r++)
+        if (strcmp(s3_table_text(centres, r, 0), id) == 0) {
+            *sub = s3_table_text(centres, r, 2);
+            return s3_table_text(centres, r, 1);
+        }
+    return id;
+}
+
+static void
+sheet_overview(book *b, const s3_result *res, const char *level,
+               const char *matrix)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Overview");
+    const s3_table *units = s3_result_table(res, "units"),
+                   *spec = s3_result_table(res, "specialisation"),
+                   *classes = s3_result_table(res, "classes"),
+                   *centres = s3_result_table(res, "centres");
+    char title[256];
+    snprintf(title, sizeof title, "Smart-specialisation briefing: %s",
+             res->model_name);
+    worksheet_write_string(ws, 0, 0, title, b->title);
+    char sub[512];
+    snprintf(sub, sizeof sub,
+             "Units ranked by specialisation strength (Krugman dissimilarity "
+             "from the network's profile, 0-2) on the %s matrix. A unit is "
+             "specialised in a class where its location quotient (RCA) is at "
+             "least %g. Definitions: see the Method sheet.",
+             matrix, res->threshold);
+    worksheet_merge_range(ws, 1, 0, 1, 7, sub, b->wrap);
+    worksheet_set_row(ws, 1, 45, NULL);
+    static const char *const head[] = {
+        "Rank", "Unit", "Name", "Sub-region", "Total", "Specialisation "
+        "strength (Krugman)", "Specialised classes (diversity)",
+        "Largest specialisations"};
+    lxw_row_t r0 = 3;
+    for (lxw_col_t c = 0; c < 8; c++)
+        worksheet_write_string(ws, r0, c, head[c], b->head);
+    size_t n = 0, nr = s3_table_rows(units);
+    size_t *idx = malloc((nr + 1) * sizeof(size_t));
+    if (!idx)
+        return;
+    for (size_t r = 0; r < nr; r++)
+        if (is(units, r, level, matrix))
+            idx[n++] = r;
+    size_t ck = col(units, "krugman"), cu = col(units, "unit");
+    size_t ncls, class0 = block(classes, level, matrix, &ncls), nspec;
+    size_t spec0 = block(spec, level, matrix, &nspec);
+    size_t unit0 = n ? idx[0] : 0;
+    rank_desc(units, idx, n, ck, cu);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = idx[i];
+        lxw_row_t row = (lxw_row_t)(r0 + 1 + i);
+        const char *id = s3_table_text(units, r, cu), *sr;
+        const char *name = centre_name(centres, id, &sr);
+        char top[1024] = "";
+        if (ncls && nspec == n * ncls)
+            top_specialisations(spec, spec0 + (r - unit0) * ncls, classes,
+                                class0, ncls, 3, top, sizeof top);
+        worksheet_write_number(ws, row, 0, (double)(i + 1), b->integer);
+        worksheet_write_string(ws, row, 1, id, NULL);
+        worksheet_write_string(ws, row, 2, name, NULL);
+        worksheet_write_string(ws, row, 3, sr, NULL);
+        put_num(ws, row, 4, s3_table_num(units, r, col(units, "total")),
+                b->num2);
+        put_num(ws, row, 5, s3_table_num(units, r, ck), b->num3);
+        put_num(ws, row, 6, s3_table_num(units, r, col(units, "diversity")),
+                b->integer);
+        worksheet_write_string(ws, row, 7, top, NULL);
+    }
+    if (n > 0) {
+        worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + n), 7);
+        lxw_conditional_format bar = {.type = LXW_CONDITIONAL_DATA_BAR};
+        worksheet_conditional_format_range(ws, r0 + 1, 5, (lxw_row_t)(r0 + n),
+                                           5, &bar);
+    }
+    worksheet_freeze_panes(ws, r0 + 1, 0);
+    worksheet_set_column(ws, 0, 0, 6, NULL);
+    worksheet_set_column(ws, 1, 1, 10, NULL);
+    worksheet_set_column(ws, 2, 2, 44, NULL);
+    worksheet_set_column(ws, 3, 3, 20, NULL);
+    worksheet_set_column(ws, 4, 6, 14, NULL);
+    worksheet_set_column(ws, 7, 7, 110, NULL);
+    page_setup(ws);
+    free(idx);
+}
+
+/* The unit × class RCA heatmap of one matrix, colour scale centred on 1. */
+static void
+sheet_heatmap(book *b, const s3_result *res, const char *sheet,
+              const char *level, const char *matrix)
+{
+    const s3_table *spec = s3_result_table(res, "specialisation"),
+                   *classes = s3_result_table(res, "classes"),
+                   *centres = s3_result_table(res, "centres");
+    /* classes of this matrix in order */
+    size_t ncls = 0, nrows = s3_table_rows(classes);
+    for (size_t r = 0; r < nrows; r++)
+        ncls += is(classes, r, level, matrix);
+    if (ncls == 0 || ncls > 16000)
+        return;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, sheet);
+    char title[200];
+    snprintf(title, sizeof title,
+             "Location quotients (RCA) by %s and class, %s matrix: above 1 "
+             "(green) over-represented, below 1 (red) under-represented",
+             level, matrix);
+    worksheet_write_string(ws, 0, 0, title, b->title);
+    worksheet_write_string(ws, 2, 0, "Unit", b->head);
+    worksheet_write_string(ws, 2, 1, "Name", b->head);
+    worksheet_write_string(ws, 3, 0, "", b->head);
+    worksheet_write_string(ws, 3, 1, "", b->head);
+    size_t k = 0;
+    for (size_t r = 0; r < nrows; r++) {
+        if (!is(classes, r, level, matrix))
+            continue;
+        worksheet_write_string(ws, 2, (lxw_col_t)(2 + k),
+                               s3_table_text(classes, r, 2), b->head);
+        worksheet_write_string(ws, 3, (lxw_col_t)(2 + k),
+                               s3_table_text(classes, r, 3), b->wrap);
+        k++;
+    }
+    worksheet_set_row(ws, 3, 90, NULL);
+    size_t cu = col(spec, "unit"), cr = col(spec, "rca");
+    const char *prev = NULL;
+    lxw_row_t row = 3;
+    size_t c = 0;
+    for (size_t r = 0; r < s3_table_rows(spec); r++) {
+        if (!is(spec, r, level, matrix))
+            continue;
+        const char *u = s3_table_text(spec, r, cu);
+        if (!prev || strcmp(prev, u)) {
+            row++;
+            c = 0;
+            prev = u;
+            const char *sr;
+            worksheet_write_string(ws, row, 0, u, NULL);
+            worksheet_write_string(ws, row, 1, centre_name(centres, u, &sr),
+                                   NULL);
+        }
+        put_num(ws, row, (lxw_col_t)(2 + c), s3_table_num(spec, r, cr),
+                b->num2);
+        c++;
+    }
+    lxw_conditional_format scale = {
+        .type = LXW_CONDITIONAL_3_COLOR_SCALE,
+        .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+        .min_value = 0,
+        .min_color = 0xF8696B,
+        .mid_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+        .mid_value = 1,
+        .mid_color = 0xFFFFFF,
+        .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+        .max_value = 3,
+        .max_color = 0x63BE7B};
+    if (row > 3)
+        worksheet_conditional_format_range(ws, 4, 2, row,
+                                           (lxw_col_t)(1 + ncls), &scale);
+    worksheet_freeze_panes(ws, 4, 2);
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 1, 1, 40, NULL);
+    worksheet_set_column(ws, 2, (lxw_col_t)(1 + ncls), 11, NULL);
+    page_setup(ws);
+}
+
+static void
+sheet_method(book *b, const s3_result *res)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Method");
+    worksheet_write_string(ws, 0, 0, "Method", b->title);
+    worksheet_write_string(ws, 1, 0, "Engine: s3engine " S3_VERSION, NULL);
+    lxw_row_t r = 3;
+    static const char *const head[] = {"measure", "table", "definition",
+                                       "formula", "source"};
+    for (lxw_col_t c = 0; c < 5; c++)
+        worksheet_write_string(ws, r, c, head[c], b->head);
+    for (size_t i = 0; i < s3_measures_count(); i++) {
+        const s3_measure_info *m = s3_measure_at(i);
+        r++;
+        worksheet_write_string(ws, r, 0, m->name, NULL);
+        worksheet_write_string(ws, r, 1, m->table, NULL);
+        worksheet_write_string(ws, r, 2, m->definition, b->wrap);
+        worksheet_write_string(ws, r, 3, m->formula, b->wrap);
+        worksheet_write_string(ws, r, 4, m->source, b->wrap);
+    }
+    r += 2;
+    worksheet_write_string(ws, r++, 0, "Parameters", b->title);
+    r = put_table(b, ws, r, s3_result_table(res, "parameters"), 0) + 1;
+    worksheet_write_string(ws, r++, 0, "Input files", b->title);
+    put_table(b, ws, r, s3_result_table(res, "inputs"), 0);
+    worksheet_set_column(ws, 0, 0, 34, NULL);
+    worksheet_set_column(ws, 1, 1, 30, NULL);
+    worksheet_set_column(ws, 2, 2, 70, NULL);
+    worksheet_set_column(ws, 3, 3, 40, NULL);
+    worksheet_set_column(ws, 4, 4, 66, NULL);
+    page_setup(ws);
+}
+
+static void
+sheet_quality(book *b, const s3_result *res)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Data quality");
+    worksheet_write_string(ws, 0, 0,
+                           "Data quality: for every file, rows read = rows "
+                           "used + rows rejected",
+                           b->title);
+    lxw_row_t r = put_table(b, ws, 2, s3_result_table(res, "quality"), 0) + 1;
+    worksheet_write_string(ws, r++, 0, "Notes", b->title);
+    r = put_table(b, ws, r, s3_result_table(res, "notes"), 0) + 1;
+    worksheet_write_string(ws, r++, 0, "Warnings (one row each)", b->title);
+    put_table(b, ws, r, s3_result_table(res, "warnings"), 1);
+    worksheet_set_column(ws, 0, 0, 26, NULL);
+    worksheet_set_column(ws, 1, 3, 14, NULL);
+    worksheet_set_column(ws, 4, 4, 90, NULL);
+    page_setup(ws);
+}
+
+s3_status
+s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
+{
+    book b = {0};
+    b.wb = workbook_new(path);
+    if (!b.wb)
+        return s3i_fail(ctx, S3_EIO, "%s: cannot create the workbook", path);
+    b.title = workbook_add_format(b.wb);
+    format_set_bold(b.title);
+    format_set_font_size(b.title, 14);
+    b.head = workbook_add_format(b.wb);
+    format_set_bold(b.head);
+    format_set_bg_color(b.head, 0xDDEBF7);
+    format_set_text_wrap(b.head);
+    format_set_align(b.head, LXW_ALIGN_VERTICAL_TOP);
+    b.wrap = workbook_add_format(b.wb);
+    format_set_text_wrap(b.wrap);
+    format_set_align(b.wrap, LXW_ALIGN_VERTICAL_TOP);
+    b.num2 = workbook_add_format(b.wb);
+    format_set_num_format(b.num2, "0.00");
+    b.num3 = workbook_add_format(b.wb);
+    format_set_num_format(b.num3, "0.000");
+    b.integer = workbook_add_format(b.wb);
+    format_set_num_format(b.integer, "0");
+    b.note = workbook_add_format(b.wb);
+    format_set_italic(b.note);
+
+    char title[200];
+    snprintf(title, sizeof title, "s3engine briefing: %s", res->model_name);
+    lxw_doc_properties props = {
+        .title = title,
+        .subject = "Smart-specialisation analysis: specialisation indices",
+        .author = "s3engine " S3_VERSION,
+        .created = 946684800 /* 2000-01-01: fixed, for identical reruns */};
+    workbook_set_properties(b.wb, &props);
+
+    int generic = s3_table_rows(s3_result_table(res, "centres")) == 0;
+    const char *level = generic ? "unit" : "centre";
+    sheet_overview(&b, res, level, res->headline_matrix);
+    sheet_heatmap(&b, res, generic ? "RCA" : "RCA sectors", level,
+                  res->headline_matrix);
+    if (!generic)
+        sheet_heatmap(&b, res, "RCA technologies", level, "patents");
+    if (!generic)
+        sheet_heatmap(&b, res, "RCA sub-regions", "subregion",
+                      res->headline_matrix);
+    sheet_method(&b, res);
+    sheet_quality(&b, res);
+    lxw_error e = workbook_close(b.wb);
+    if (e != LXW_NO_ERROR)
+        return s3i_fail(ctx, S3_EIO, "%s: cannot write the workbook: %s",
+                        path, lxw_strerror(e));
+    return S3_OK;
+}

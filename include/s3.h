@@ -1,0 +1,269 @@
+/*
+ * s3.h — the public API of s3engine, a smart-specialisation analytics engine.
+ *
+ * The engine reads a dataset (centres, tenants, patents, an optional sector
+ * baseline) or any long table "unit, class, value", builds unit × class count
+ * matrices and computes specialisation measures on them.  Results are kept as
+ * tidy tables that the output layer writes as CSV and as an Excel briefing.
+ *
+ *     s3_ctx *ctx = s3_ctx_new();
+ *     s3_model *m = NULL; s3_dataset *d = NULL; s3_result *r = NULL;
+ *     if (s3_model_load(ctx, "models/ruhr.ini", &m) ||
+ *         s3_dataset_load(ctx, m, &d) ||
+ *         s3_analyse(ctx, m, d, &r) ||
+ *         s3_result_write(ctx, r, "out/ruhr", S3_WRITE_ALL))
+ *         fprintf(stderr, "%s\n", s3_ctx_message(ctx));
+ *
+ * Ownership, once for the whole API: every object returned through a
+ * `**out` parameter of a `_new`, `_load` or `_analyse` function belongs to the
+ * caller and is released by the matching `_free`, which accepts NULL.  Every
+ * other pointer a function returns or receives is borrowed: it stays owned by
+ * the object it came from and is valid until that object is freed.
+ *
+ * Errors are values: every fallible function returns an s3_status; the
+ * detailed message (file, line, column, value) is kept on the s3_ctx.  The
+ * library never prints and never exits.  It calls no GSL function that could
+ * reach GSL's default (aborting) error handler; callers that use GSL
+ * themselves should still call gsl_set_error_handler_off().
+ *
+ * The pure numerical kernels are declared in s3_kernels.h.
+ */
+#ifndef S3_H
+#define S3_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define S3_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------------- */
+/* Status codes                                                              */
+/* ------------------------------------------------------------------------- */
+
+/* The one table of status codes: name, value, message. */
+#define S3_STATUS_TABLE(X)                                                   \
+    X(S3_OK, 0, "success")                                                   \
+    X(S3_EUSAGE, 1, "invalid arguments")                                     \
+    X(S3_EINPUT, 2, "invalid input data")                                    \
+    X(S3_EMODEL, 3, "invalid model file")                                    \
+    X(S3_EIO, 4, "input/output error")                                       \
+    X(S3_ENOMEM, 5, "out of memory")                                         \
+    X(S3_ENUMERIC, 6, "numerical failure")                                   \
+    X(S3_EINTERNAL, 7, "internal error")
+
+typedef enum {
+#define S3_X_ENUM(name, value, msg) name = value,
+    S3_STATUS_TABLE(S3_X_ENUM)
+#undef S3_X_ENUM
+} s3_status;
+
+/* The fixed message of a status code ("invalid input data"). */
+const char *
+s3_strerror(s3_status status);
+
+/* ------------------------------------------------------------------------- */
+/* Context: error message and data-quality log                               */
+/* ------------------------------------------------------------------------- */
+
+typedef struct s3_ctx s3_ctx;
+
+/* A new context, or NULL when memory is exhausted. */
+s3_ctx *
+s3_ctx_new(void);
+
+/* Free a context and everything it holds; NULL is accepted. */
+void
+s3_ctx_free(s3_ctx *ctx);
+
+/* The message of the last error, e.g.
+ * "tenants.csv:17: column 'nace': '62.O1' is not a NACE Rev. 2 code";
+ * "" when no error occurred. */
+const char *
+s3_ctx_message(const s3_ctx *ctx);
+
+/* The status of the last error (S3_OK when none). */
+s3_status
+s3_ctx_status(const s3_ctx *ctx);
+
+/* Progress callback: called with a stage name and a fraction in [0, 1]
+ * during long work.  The library never draws anything itself. */
+typedef void (*s3_progress_fn)(void *user, const char *stage, double fraction);
+
+/* Install (or remove, with fn = NULL) a progress callback. */
+void
+s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user);
+
+/* ------------------------------------------------------------------------- */
+/* Tables: the form of every result                                          */
+/* ------------------------------------------------------------------------- */
+
+/* A tidy table: named, typed columns and rows.  Numbers are doubles, where
+ * NaN means "no value" (an empty CSV field, an empty workbook cell). */
+typedef struct s3_table s3_table;
+
+typedef enum { S3_COL_TEXT, S3_COL_NUMBER, S3_COL_INTEGER } s3_coltype;
+
+/* The table's name ("units"), also the CSV file name without ".csv". */
+const char *
+s3_table_name(const s3_table *t);
+
+/* Number of rows and of columns. */
+size_t
+s3_table_rows(const s3_table *t);
+size_t
+s3_table_cols(const s3_table *t);
+
+/* Column name and type. */
+const char *
+s3_table_col_name(const s3_table *t, size_t col);
+s3_coltype
+s3_table_col_type(const s3_table *t, size_t col);
+
+/* Index of the column named `name`, or (size_t)-1. */
+size_t
+s3_table_col(const s3_table *t, const char *name);
+
+/* A number cell (NaN for no value; NaN for text columns). */
+double
+s3_table_num(const s3_table *t, size_t row, size_t col);
+
+/* A text cell ("" for no value; NULL for number columns). */
+const char *
+s3_table_text(const s3_table *t, size_t row, size_t col);
+
+/* ------------------------------------------------------------------------- */
+/* Models                                                                    */
+/* ------------------------------------------------------------------------- */
+
+/* An analysis plan read from an INI file (see models/ruhr.ini). */
+typedef struct s3_model s3_model;
+
+/* Read and validate a model file.  Relative paths inside it are resolved
+ * against the file's folder. */
+s3_status
+s3_model_load(s3_ctx *ctx, const char *path, s3_model **out);
+
+/* A model with every parameter at its default, for the generic analysis. */
+s3_status
+s3_model_default(s3_ctx *ctx, s3_model **out);
+
+void
+s3_model_free(s3_model *m);
+
+/* The model's name (from [model] name, else the file name without ".ini"). */
+const char *
+s3_model_name(const s3_model *m);
+
+/* Override the dataset folder and the reference folder named by the model
+ * (NULL leaves a value as it is). */
+s3_status
+s3_model_set_paths(s3_ctx *ctx, s3_model *m, const char *data_dir,
+                   const char *reference_dir);
+
+/* The model's parameters as (name, value) text pairs in a fixed order, for
+ * the method sheet.  Returns the number of pairs; i runs from 0. */
+size_t
+s3_model_params(const s3_model *m);
+const char *
+s3_model_param_name(const s3_model *m, size_t i);
+const char *
+s3_model_param_value(const s3_model *m, size_t i);
+
+/* ------------------------------------------------------------------------- */
+/* Datasets                                                                  */
+/* ------------------------------------------------------------------------- */
+
+/* A loaded, validated dataset: reference tables, centres, tenants, patents
+ * and the optional baseline, with its data-quality log. */
+typedef struct s3_dataset s3_dataset;
+
+/* Load the dataset the model names.  Fails with S3_EINPUT (and a message
+ * naming file, line, column and value) on the first hard error; rows that
+ * are only doubtful (a tenant of an unknown centre, an unmapped IPC code)
+ * are rejected, counted and listed as warnings. */
+s3_status
+s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out);
+
+/* Load a long table "unit, class, value" for the generic analysis; the
+ * three columns are found by name. */
+s3_status
+s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
+                     const char *class_col, const char *value_col,
+                     const s3_model *m, s3_dataset **out);
+
+void
+s3_dataset_free(s3_dataset *d);
+
+/* Data quality: one row per input file (file, rows_read, rows_used,
+ * rows_rejected, warnings) and one row per warning (file, line, column,
+ * value, message).  Borrowed. */
+const s3_table *
+s3_dataset_quality(const s3_dataset *d);
+const s3_table *
+s3_dataset_warnings(const s3_dataset *d);
+
+/* Input files: one row per file (file, path, rows_read, bytes, sha256). */
+const s3_table *
+s3_dataset_inputs(const s3_dataset *d);
+
+/* ------------------------------------------------------------------------- */
+/* Analysis and results                                                      */
+/* ------------------------------------------------------------------------- */
+
+typedef struct s3_result s3_result;
+
+/* Run every measure on every count matrix of the dataset at every level
+ * (centres and sub-regions, or the units of a long table). */
+s3_status
+s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+           s3_result **out);
+
+void
+s3_result_free(s3_result *r);
+
+/* The result tables in output order; s3_result_table() looks one up by
+ * name ("specialisation", "units", "classes", "quality", ...). */
+size_t
+s3_result_ntables(const s3_result *r);
+const s3_table *
+s3_result_table_at(const s3_result *r, size_t i);
+const s3_table *
+s3_result_table(const s3_result *r, const char *name);
+
+/* What to write. */
+enum { S3_WRITE_CSV = 1, S3_WRITE_XLSX = 2, S3_WRITE_ALL = 3 };
+
+/* Write OUT/csv/<table>.csv and OUT/briefing.xlsx.  Everything is first
+ * written under a temporary name beside OUT and renamed into place only when
+ * complete, so a failed write leaves the previous OUT intact. */
+s3_status
+s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
+                int what);
+
+/* ------------------------------------------------------------------------- */
+/* Measures                                                                  */
+/* ------------------------------------------------------------------------- */
+
+/* The one table of measures: name, the result table that holds it, a
+ * one-sentence definition, its formula and its source. */
+typedef struct {
+    const char *name;
+    const char *table;
+    const char *definition;
+    const char *formula;
+    const char *source;
+} s3_measure_info;
+
+size_t
+s3_measures_count(void);
+const s3_measure_info *
+s3_measure_at(size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* S3_H */
