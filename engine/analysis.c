@@ -265,11 +265,8 @@ analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, tables *T)
         if (s3i_note(T->notes, scope, msg))
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
-    if (!rc && !x->vx) {
-        if (s3i_note(T->notes, scope,
-                     "the classes have no known hierarchy (not NACE codes of "
-                     "division level or finer): related and unrelated "
-                     "variety have no value"))
+    if (!rc && !x->vx && x->no_variety) {
+        if (s3i_note(T->notes, scope, x->no_variety))
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
 done:

@@ -261,6 +261,7 @@ typedef struct {
      * vx = NULL when the classes have no hierarchy */
     size_t nvc, ngroups;
     double *vx;          /* nr × nvc */
+    const char *no_variety; /* why vx is NULL, for the notes */
     size_t *vgroup;      /* nvc */
     /* baseline comparison: reference row per unit (nr × nc), or NULL */
     double *bref;

@@ -178,6 +178,8 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
             rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
             break;
         }
+        y->no_variety = "related and unrelated variety are not computed over "
+                        "the baseline's broad sector aggregates";
         memcpy(y->row, rows, nr * sizeof(char *));
         for (size_t a = 0; a < na; a++) {
             y->col[a] = d->bagg_code[a];
@@ -281,6 +283,9 @@ generic_matrix(builder *b)
         free(grp);
         for (size_t p = 0; p < nc; p++)
             x->col_label[p] = NULL;
+        x->no_variety = "the classes are not all NACE codes of division level "
+                        "or finer: related and unrelated variety have no "
+                        "value";
     }
     return S3_OK;
 }

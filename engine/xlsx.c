@@ -161,10 +161,18 @@ top_specialisations(const s3_table *spec, size_t spec_row0,
         if (best == S3I_NONE)
             break;
         chosen[nb] = best;
+        /* long NACE labels are cut at a word boundary */
+        const char *label = s3_table_text(classes, class_row0 + best, 3);
+        int cut = (int)strlen(label);
+        if (cut > 50) {
+            cut = 50;
+            while (cut > 20 && label[cut] != ' ')
+                cut--;
+        }
         len += (size_t)snprintf(
-            out + len, outsz > len ? outsz - len : 0, "%s%s %.60s (RCA %.1f)",
-            nb ? "; " : "", s3_table_text(classes, class_row0 + best, 2),
-            s3_table_text(classes, class_row0 + best, 3),
+            out + len, outsz > len ? outsz - len : 0, "%s%s %.*s%s (RCA %.1f)",
+            nb ? "; " : "", s3_table_text(classes, class_row0 + best, 2), cut,
+            label, label[cut] ? "\u2026" : "",
             s3_table_num(spec, spec_row0 + best, cr));
         if (len >= outsz)
             break;
