@@ -664,7 +664,7 @@ patents_finish(s3_ctx *ctx, patents_state *st)
 
 /* ---- baseline ----------------------------------------------------------- */
 
-enum { BA_REGION, BA_NACE, BA_VALUE, BA_YEAR, BA_FLAG, BA_N };
+enum { BA_REGION, BA_NACE, BA_VALUE, BA_YEAR, BA_FLAG, BA_LABEL, BA_N };
 
 typedef struct {
     s3_ctx *ctx;
@@ -672,8 +672,8 @@ typedef struct {
     counts c;
     size_t col[BA_N];
     s3i_map reg_map, agg_map;
-    char **reg, **agg;
-    size_t nreg, nagg, cap_reg, cap_agg;
+    char **reg, **agg, **agg_label; /* agg_label[a]: "" when not given */
+    size_t nreg, nagg, cap_reg, cap_agg, cap_agl;
     /* cells */
     size_t *cell_reg, *cell_agg;
     double *cell_val;
@@ -689,7 +689,8 @@ baseline_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                                       {"nace", 1},
                                       {"value", 1},
                                       {"year", 0},
-                                      {"flag", 0}};
+                                      {"flag", 0},
+                                      {"label", 0}};
     baseline_state *st = u;
     st->year = NAN;
     return map_columns(st->ctx, st->d, r, n, f, want, BA_N, st->col);
@@ -805,10 +806,15 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     size_t ai = s3i_map_get(&st->agg_map, code, strlen(code));
     if (ai == S3I_NONE) {
         char *k = s3i_arena_strdup(&d->arena, code);
-        if (!k || s3i_reserve(&st->agg, &st->cap_agg, st->nagg + 1,
-                              sizeof(char *)) ||
+        char *l = s3i_arena_strdup(&d->arena, FIELD(st, f, BA_LABEL));
+        if (!k || !l ||
+            s3i_reserve(&st->agg, &st->cap_agg, st->nagg + 1,
+                        sizeof(char *)) ||
+            s3i_reserve(&st->agg_label, &st->cap_agl, st->nagg + 1,
+                        sizeof(char *)) ||
             s3i_map_put(&st->agg_map, k, strlen(k), st->nagg) == S3I_NONE)
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        st->agg_label[st->nagg] = l;
         st->agg[ai = st->nagg++] = k;
     }
     for (size_t k = 0; k < st->ncell; k++)
@@ -919,8 +925,8 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
         for (size_t i = 0; i < nn && sec == S3I_NONE; i++)
             if (cover[a * nn + i] && ref->nace_level[i] == 1)
                 sec = i;
-        d->bagg_label[s] = (size[a] && sec != S3I_NONE &&
-                            strlen(d->bagg_code[s]) == 1)
+        d->bagg_label[s] = *st->agg_label[a] ? st->agg_label[a]
+                           : (sec != S3I_NONE && strlen(d->bagg_code[s]) == 1)
                                ? ref->nace_label[sec]
                                : d->bagg_code[s];
     }
@@ -1075,6 +1081,7 @@ done:
     s3i_map_free(&bs.agg_map);
     free(bs.reg);
     free(bs.agg);
+    free(bs.agg_label);
     free(bs.cell_reg);
     free(bs.cell_agg);
     free(bs.cell_val);

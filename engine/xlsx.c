@@ -125,17 +125,18 @@ rank_desc(const s3_table *t, size_t *idx, size_t n, size_t vcol, size_t icol)
     }
 }
 
-/* The top k specialisations of a unit as text: its specialised classes,
- * largest value first, then highest RCA.  The unit's rows in spec are
- * spec_row0 .. spec_row0 + nc - 1, in the order of the class rows
- * class_row0 .. of classes (the analysis writes them so). */
+/* The top k specialisations of a unit as text: the classes whose RCA (the
+ * column `rca`: network or baseline) reaches the threshold, largest value
+ * first, then highest RCA.  The unit's rows in spec are spec_row0 ..
+ * spec_row0 + nc - 1, in the order of the class rows class_row0 .. of
+ * classes (the analysis writes them so). */
 static void
 top_specialisations(const s3_table *spec, size_t spec_row0,
                     const s3_table *classes, size_t class_row0, size_t nc,
-                    size_t k, char *out, size_t outsz)
+                    const char *rca, double threshold, size_t k, char *out,
+                    size_t outsz)
 {
-    size_t cv = col(spec, "value"), cr = col(spec, "rca"),
-           cm = col(spec, "specialised");
+    size_t cv = col(spec, "value"), cr = col(spec, rca);
     size_t chosen[8], nb = 0, len = 0;
     out[0] = '\0';
     for (; nb < k && nb < 8; nb++) {
@@ -145,7 +146,7 @@ top_specialisations(const s3_table *spec, size_t spec_row0,
             int taken = 0;
             for (size_t j = 0; j < nb; j++)
                 taken |= chosen[j] == p;
-            if (taken || s3_table_num(spec, r, cm) != 1.0)
+            if (taken || !(s3_table_num(spec, r, cr) >= threshold))
                 continue;
             if (best == S3I_NONE) {
                 best = p;
@@ -220,13 +221,23 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     snprintf(title, sizeof title, "Smart-specialisation briefing: %s",
              res->model_name);
     worksheet_write_string(ws, 0, 0, title, b->title);
-    char sub[512];
+    /* the specialisations listed: against the network on the headline
+     * matrix, or against the baseline on its sector aggregates */
+    char smatrix[64];
+    snprintf(smatrix, sizeof smatrix, "%s%s", matrix,
+             res->reference_baseline ? "_by_aggregate" : "");
+    const char *rca = res->reference_baseline ? "rca_baseline" : "rca";
+    char sub[640];
     snprintf(sub, sizeof sub,
              "Units ranked by specialisation strength (Krugman dissimilarity "
              "from the network's profile, 0-2) on the %s matrix. A unit is "
              "specialised in a class where its location quotient (RCA) is at "
-             "least %g. Definitions: see the Method sheet.",
-             matrix, res->threshold);
+             "least %g; the largest specialisations are measured against %s. "
+             "Definitions: see the Method sheet.",
+             matrix, res->threshold,
+             res->reference_baseline
+                 ? "the regional economy (baseline sector aggregates)"
+                 : "the network");
     worksheet_merge_range(ws, 1, 0, 1, 7, sub, b->wrap);
     worksheet_set_row(ws, 1, 45, NULL);
     static const char *const head[] = {
@@ -244,8 +255,8 @@ sheet_overview(book *b, const s3_result *res, const char *level,
         if (is(units, r, level, matrix))
             idx[n++] = r;
     size_t ck = col(units, "krugman"), cu = col(units, "unit");
-    size_t ncls, class0 = block(classes, level, matrix, &ncls), nspec;
-    size_t spec0 = block(spec, level, matrix, &nspec);
+    size_t ncls, class0 = block(classes, level, smatrix, &ncls), nspec;
+    size_t spec0 = block(spec, level, smatrix, &nspec);
     size_t unit0 = n ? idx[0] : 0;
     rank_desc(units, idx, n, ck, cu);
     for (size_t i = 0; i < n; i++) {
@@ -256,7 +267,8 @@ sheet_overview(book *b, const s3_result *res, const char *level,
         char top[1024] = "";
         if (ncls && nspec == n * ncls)
             top_specialisations(spec, spec0 + (r - unit0) * ncls, classes,
-                                class0, ncls, 3, top, sizeof top);
+                                class0, ncls, rca, res->threshold, 3, top,
+                                sizeof top);
         worksheet_write_number(ws, row, 0, (double)(i + 1), b->integer);
         worksheet_write_string(ws, row, 1, id, NULL);
         worksheet_write_string(ws, row, 2, name, NULL);

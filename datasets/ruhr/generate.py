@@ -583,7 +583,8 @@ def add_quality_cases(rng, centres, tenants, next_tid, patented_ids, ref):
 
 def baseline_rows(ref):
     members = {m[0] for m in MEMBERS}
-    rows = [[r["geo"], r["nace_r2"], r["value"], r["year"], ""] for r in ref["baseline"]
+    rows = [[r["geo"], r["nace_r2"], r["value"], r["year"], "", r["nace_r2_label"]]
+            for r in ref["baseline"]
             if r["geo"] in members]
     assert len(rows) == 15 * 8, len(rows)
     return rows
@@ -619,7 +620,7 @@ def main():
     write_csv(os.path.join(args.out, "patents.csv"),
               ["patent_id", "centre_id", "tenant_id", "ipc", "year"], patent_rows,
               force_quote_char=";")
-    write_csv(os.path.join(args.out, "baseline.csv"), ["region", "nace", "value", "year", "flag"],
+    write_csv(os.path.join(args.out, "baseline.csv"), ["region", "nace", "value", "year", "flag", "label"],
               baseline_rows(ref))
     print("seed %d: %d centres, %d tenant rows, %d patents in %d patent rows, duplicate tenant_id %s"
           % (args.seed, len(centres), len(tenant_rows), n_patents, len(patent_rows), dup_id))
