@@ -368,8 +368,16 @@ s3i_nace_lookup(const s3i_ref *ref, const char *s, size_t len)
     size_t i = S3I_NONE;
     if (nd >= 2 && nd <= 4)
         i = s3i_map_get(&ref->nace_by_key, key, (size_t)nd);
-    else if (nd == 5)
+    else if (nd == 5) {
         i = s3i_map_get(&ref->wz_by_key, key, 5);
+        /* "62010" / "62.01.0": a class padded with 0, common in registers
+         * even where WZ splits the class (62.01.1, 62.01.9) */
+        if (i == S3I_NONE && key[4] == '0') {
+            i = s3i_map_get(&ref->nace_by_key, key, 4);
+            if (i != S3I_NONE && ref->nace_level[i] != 4)
+                i = S3I_NONE;
+        }
+    }
     if (i != S3I_NONE && letter) {
         /* "C10": the letter must be the code's section */
         size_t sec = s3i_nace_at_level(ref, i, 1);

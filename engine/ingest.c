@@ -847,7 +847,7 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
            *order = calloc(na + 1, sizeof(size_t));
     int *chosen = calloc(na + 1, sizeof(int));
     size_t nclass = 0;
-    char note[1024] = "", dropped[1024] = "";
+    char note[2048] = "", dropped[1024] = "";
     if (!cover || !taken || !size || !order || !chosen) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;

@@ -79,8 +79,9 @@ s3i_utf8_valid(const char *s, size_t len);
 /* Parse a decimal number without locale: optional sign, digits, one decimal
  * separator ('.', or ',' when decimal_comma is set, in which case '.' is
  * accepted as a thousands separator between groups of three digits), an
- * optional exponent.  Leading and trailing blanks are allowed.  Returns 0
- * and sets *out, or -1 when s is not a finite number. */
+ * optional exponent.  Leading and trailing blanks are allowed; at most
+ * about 500 characters are read.  Returns 0 and sets *out, or -1 when s is
+ * not a finite number. */
 int
 s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out);
 

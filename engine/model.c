@@ -58,7 +58,6 @@ typedef struct {
     const char *path;
     FILE *f;
     size_t line;
-    int too_long;
     char *value[NPARAMS];
     size_t set_line[NPARAMS];
     char sections[16][64];
@@ -66,19 +65,67 @@ typedef struct {
     s3_status status;
 } parse_state;
 
-/* Line reader for ini_parse_stream that counts lines and refuses lines
- * longer than inih's buffer instead of letting them split. */
+/* Whether some parameter lives in section `name`. */
+static int
+known_section(const char *name)
+{
+    for (size_t i = 0; i < NPARAMS; i++)
+        if (strcmp(params[i].section, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Check a "[section]" line: known, and not seen before.  inih reports
+ * sections only with their keys, so an empty or repeated section would
+ * pass unseen without this. */
+static void
+check_section_line(parse_state *ps, const char *line)
+{
+    const char *s = line + strspn(line, " \t");
+    if (*s != '[')
+        return;
+    const char *e = strchr(s, ']');
+    if (!e)
+        return; /* inih reports the syntax error */
+    char name[64];
+    size_t n = (size_t)(e - s - 1);
+    snprintf(name, sizeof name, "%.*s", (int)(n < 63 ? n : 63), s + 1);
+    if (!known_section(name) || n >= 63) {
+        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
+                              "%s:%zu: unknown section [%s]", ps->path,
+                              ps->line, name);
+        return;
+    }
+    for (size_t i = 0; i < ps->nsections; i++)
+        if (strcmp(ps->sections[i], name) == 0) {
+            ps->status = s3i_fail(ps->ctx, S3_EMODEL,
+                                  "%s:%zu: section [%s] appears twice",
+                                  ps->path, ps->line, name);
+            return;
+        }
+    if (ps->nsections < 16)
+        strcpy(ps->sections[ps->nsections++], name);
+}
+
+/* Line reader for ini_parse_stream: counts lines, checks section lines,
+ * and refuses lines longer than inih's buffer instead of letting them
+ * split.  It ends the stream at the first error. */
 static char *
 read_line(char *buf, int size, void *stream)
 {
     parse_state *ps = stream;
-    if (!fgets(buf, size, ps->f))
+    if (ps->status || !fgets(buf, size, ps->f))
         return NULL;
     ps->line++;
     size_t n = strlen(buf);
-    if (n == (size_t)size - 1 && buf[n - 1] != '\n' && !feof(ps->f))
-        ps->too_long = 1;
-    return buf;
+    if (n == (size_t)size - 1 && buf[n - 1] != '\n' && !feof(ps->f)) {
+        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
+                              "%s:%zu: line longer than %d characters",
+                              ps->path, ps->line, size - 2);
+        return NULL;
+    }
+    check_section_line(ps, buf);
+    return ps->status ? NULL : buf;
 }
 
 static int
@@ -87,31 +134,6 @@ on_pair(void *user, const char *section, const char *name, const char *value)
     parse_state *ps = user;
     if (ps->status)
         return 0;
-    if (ps->too_long) {
-        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
-                              "%s:%zu: line longer than %d characters", ps->path,
-                              ps->line, INI_MAX_LINE - 2);
-        return 0;
-    }
-    /* a section may appear only once */
-    size_t s;
-    for (s = 0; s < ps->nsections; s++)
-        if (strcmp(ps->sections[s], section) == 0)
-            break;
-    if (s == ps->nsections) {
-        if (ps->nsections == 16 || strlen(section) >= 64) {
-            ps->status = s3i_fail(ps->ctx, S3_EMODEL,
-                                  "%s:%zu: unknown section [%s]", ps->path,
-                                  ps->line, section);
-            return 0;
-        }
-        strcpy(ps->sections[ps->nsections++], section);
-    } else if (s != ps->nsections - 1) {
-        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
-                              "%s:%zu: section [%s] appears twice", ps->path,
-                              ps->line, section);
-        return 0;
-    }
     for (size_t i = 0; i < NPARAMS; i++) {
         if (strcmp(params[i].section, section) || strcmp(params[i].key, name))
             continue;
@@ -130,17 +152,15 @@ on_pair(void *user, const char *section, const char *name, const char *value)
         ps->set_line[i] = ps->line;
         return 1;
     }
-    int known_section = 0;
-    for (size_t i = 0; i < NPARAMS; i++)
-        known_section |= strcmp(params[i].section, section) == 0;
-    if (known_section)
+    if (known_section(section))
         ps->status = s3i_fail(ps->ctx, S3_EMODEL,
                               "%s:%zu: unknown key '%s' in [%s]", ps->path,
                               ps->line, name, section);
     else
         ps->status = s3i_fail(ps->ctx, S3_EMODEL,
-                              "%s:%zu: unknown section [%s]", ps->path,
-                              ps->line, section);
+                              "%s:%zu: a key outside any section: put it "
+                              "under [model], [sectors], ...",
+                              ps->path, ps->line);
     return 0;
 }
 

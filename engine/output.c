@@ -117,6 +117,30 @@ remove_tree(const char *path)
     rmdir(path);
 }
 
+/* The file that marks a folder as written by s3engine: only such a folder
+ * (or an empty one) is ever replaced. */
+#define MARKER ".s3engine-output"
+
+/* Whether an existing folder may be replaced: empty, or marked. */
+static int
+replaceable(const char *dir)
+{
+    char p[4200];
+    snprintf(p, sizeof p, "%s/" MARKER, dir);
+    if (access(p, F_OK) == 0)
+        return 1;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            empty = 0;
+    closedir(d);
+    return empty;
+}
+
 /* mkdir -p for the parent folders of path. */
 static int
 make_parents(const char *path)
@@ -150,6 +174,18 @@ s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
     snprintf(tmp, sizeof tmp, "%s.tmp-%ld", dir, (long)getpid());
     snprintf(old, sizeof old, "%s.old-%ld", dir, (long)getpid());
     snprintf(csvdir, sizeof csvdir, "%s/csv", tmp);
+    struct stat sb;
+    if (stat(dir, &sb) == 0 && !S_ISDIR(sb.st_mode))
+        return s3i_fail(ctx, S3_EUSAGE,
+                        "%s exists and is not a folder: choose another output "
+                        "folder",
+                        dir);
+    if (stat(dir, &sb) == 0 && !replaceable(dir))
+        return s3i_fail(ctx, S3_EUSAGE,
+                        "%s holds files that s3engine did not write: choose "
+                        "another output folder (s3engine replaces its output "
+                        "folder as a whole)",
+                        dir);
     if (make_parents(tmp) != 0)
         return s3i_fail(ctx, S3_EIO, "%s: cannot create the folder: %s", dir,
                         strerror(errno));
@@ -158,7 +194,17 @@ s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
         return s3i_fail(ctx, S3_EIO, "%s: cannot create: %s", tmp,
                         strerror(errno));
     s3_status rc = S3_OK;
-    if ((what & S3_WRITE_CSV) && mkdir(csvdir, 0777) != 0)
+    snprintf(path, sizeof path, "%s/" MARKER, tmp);
+    FILE *mark = fopen(path, "w");
+    if (!mark || fputs("This folder is written by s3engine and replaced as a "
+                       "whole on every run.\n",
+                       mark) < 0)
+        rc = s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path,
+                      strerror(errno));
+    if (mark && fclose(mark) != 0 && !rc)
+        rc = s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path,
+                      strerror(errno));
+    if (!rc && (what & S3_WRITE_CSV) && mkdir(csvdir, 0777) != 0)
         rc = s3i_fail(ctx, S3_EIO, "%s: cannot create: %s", csvdir,
                       strerror(errno));
     for (size_t i = 0; !rc && (what & S3_WRITE_CSV) && i < r->ntables; i++) {
@@ -176,7 +222,6 @@ s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
     }
     /* swap the new folder in: atomically where renameat2 can, else by two
      * renames with the old folder kept until the new one is in place */
-    struct stat sb;
     if (stat(dir, &sb) == 0) {
         if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
             remove_tree(tmp);

@@ -282,7 +282,7 @@ strtod_c(const char *s, char **end)
 int
 s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out)
 {
-    char buf[64];
+    char buf[512];
     size_t b = 0, i = 0;
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
         i++;

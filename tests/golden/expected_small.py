@@ -46,7 +46,9 @@ Conventions checked here (from the design):
     cumulative share against the units' cumulative share, area to the
     diagonal = (sum cind[k+1] cpop[k] - sum cind[k] cpop[k+1]) / 2.
 
-Usage: python3 tests/golden/expected_small.py [REPO_ROOT]
+Usage: python3 tests/golden/expected_small.py [--out DIR]
+(DIR defaults to tests/golden/small; the repository is found from this
+file's location.)
 """
 import csv
 import math
@@ -54,11 +56,14 @@ import os
 import sys
 from fractions import Fraction as F
 
-ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
-                       os.path.join(os.path.dirname(__file__), "..", ".."))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA = os.path.join(ROOT, "datasets", "small")
 REF = os.path.join(ROOT, "datasets", "reference")
 OUT = os.path.join(ROOT, "tests", "golden", "small")
+if len(sys.argv) == 3 and sys.argv[1] == "--out":
+    OUT = sys.argv[2]
+elif len(sys.argv) != 1:
+    sys.exit("usage: expected_small.py [--out DIR]")
 
 NA = None        # no value: an empty field
 SKIP = "*"       # not checked

@@ -1,0 +1,820 @@
+#!/usr/bin/env bash
+# End-to-end tests of the s3engine command-line tool.
+#
+#   tests/cli/cli_tests.sh BUILD_DIR        (run from the repository root)
+#
+# Prints one line per test case, "ok - <name>" or "not ok - <name>: <reason>",
+# and exits 1 if any failed.  Every case runs in its own temporary folder
+# (mktemp -d), removed afterwards.  Needs bash, coreutils, grep and python3;
+# the workbook checks need python3-openpyxl.
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BUILD_DIR   (run from the repository root)" >&2
+    exit 2
+fi
+ROOT=$(pwd)
+BUILD=$(cd "$1" 2>/dev/null && pwd) || { echo "no build folder '$1'" >&2; exit 2; }
+BIN=$BUILD/s3engine
+GOLDEN=$ROOT/tests/golden
+if [ ! -x "$BIN" ] || [ ! -f "$ROOT/models/ruhr.ini" ]; then
+    echo "$0: needs $BIN and must run from the repository root" >&2
+    exit 2
+fi
+PY=python3
+# the workbook checks need openpyxl: use a python3 that has it
+PYX=""
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import openpyxl' 2>/dev/null; then
+        PYX=$p
+        break
+    fi
+done
+export LC_ALL=C
+
+PASS=0
+FAIL=0
+
+# ---- harness -----------------------------------------------------------------
+
+# run_case NAME FUNCTION: run FUNCTION in a subshell, in the repository root,
+# with $TMP a fresh temporary folder.  The function fails with `die REASON`.
+# Lines it writes to $TMP/.lines ("ok - ..."/"not ok - ...", from the golden
+# and workbook scripts) are reported as test cases of their own.
+run_case() {
+    local name=$1 fn=$2 tmp rc why
+    tmp=$(mktemp -d) || { echo "not ok - $name: mktemp failed"; FAIL=$((FAIL + 1)); return; }
+    (
+        TMP=$tmp
+        cd "$ROOT" || exit 1
+        "$fn"
+    ) >"$tmp/.log" 2>&1
+    rc=$?
+    if [ -f "$tmp/.lines" ]; then
+        while IFS= read -r line; do
+            case $line in
+            "ok - "*) echo "$line"; PASS=$((PASS + 1)) ;;
+            "not ok - "*) echo "$line"; FAIL=$((FAIL + 1)) ;;
+            esac
+        done <"$tmp/.lines"
+    fi
+    if [ $rc -eq 0 ]; then
+        [ -f "$tmp/.lines" ] || { echo "ok - $name"; PASS=$((PASS + 1)); }
+    else
+        why=$(cat "$tmp/.why" 2>/dev/null)
+        [ -n "$why" ] || why="failed (exit $rc): $(tail -c 300 "$tmp/.log" | tr '\n' ' ')"
+        echo "not ok - $name: $why"
+        FAIL=$((FAIL + 1))
+    fi
+    chmod -R u+rwx "$tmp" 2>/dev/null
+    rm -rf "$tmp"
+}
+
+die() {
+    printf '%s' "$*" | tr '\n' ' ' >"$TMP/.why"
+    exit 1
+}
+
+# s3 ARGS...: run the engine (at most 30 s); stdout in $TMP/stdout, stderr
+# in $TMP/stderr, the exit status in $RC.
+s3() {
+    timeout 30 "$BIN" "$@" >"$TMP/stdout" 2>"$TMP/stderr"
+    RC=$?
+}
+
+err() { head -c 400 "$TMP/stderr" | tr '\n' ' '; }
+
+# expect_rc N WHAT: the last s3 call exited N.
+expect_rc() {
+    [ "$RC" = "$1" ] || die "$2: exit $RC, expected $1 (stderr: $(err))"
+}
+
+# expect_err TEXT WHAT: stderr holds TEXT (fixed string).
+expect_err() {
+    grep -qF -- "$1" "$TMP/stderr" || die "$2: stderr lacks \"$1\" (stderr: $(err))"
+}
+
+# A copy of datasets/small in $TMP/data and a model $TMP/model.ini that
+# names it (absolute paths).
+make_data() {
+    cp -r "$ROOT/datasets/small" "$TMP/data" || die "cannot copy datasets/small"
+    rm -f "$TMP/data/README.md"
+    write_model "$TMP/model.ini"
+}
+
+write_model() {
+    cat >"$1" <<EOF
+; test model
+[model]
+name = t
+dataset = $TMP/data
+reference = $ROOT/datasets/reference
+
+[sectors]
+level = division
+weight = tenants
+
+[specialisation]
+reference = network
+threshold = 1
+
+[data]
+cutoff =
+
+[baseline]
+region = total
+key = nuts3
+EOF
+}
+
+# edit FILE LINE OLD NEW: in physical line LINE (1-based, split at LF) of
+# FILE replace the first OLD by NEW; OLD and NEW take Python escapes
+# (\x00, \xff, \n).
+edit() {
+    "$PY" - "$@" <<'EOF' || die "edit $1:$2 failed"
+import codecs, sys
+path, n, old, new = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+old = codecs.escape_decode(old.encode())[0]
+new = codecs.escape_decode(new.encode())[0]
+data = open(path, "rb").read().split(b"\n")
+if old not in data[n - 1]:
+    sys.exit("%s:%d: %r not found" % (path, n, old))
+data[n - 1] = data[n - 1].replace(old, new, 1)
+open(path, "wb").write(b"\n".join(data))
+EOF
+}
+
+# snapshot DIR: one line per file below DIR: its SHA-256 and path, sorted.
+snapshot() {
+    (
+        cd "$1" || exit 1
+        shopt -s globstar nullglob dotglob
+        for f in **; do
+            [ -f "$f" ] && sha256sum -- "$f"
+        done
+        exit 0
+    )
+}
+
+# listing DIR: every path below DIR, sorted.
+listing() {
+    (
+        cd "$1" || exit 1
+        shopt -s globstar nullglob dotglob
+        printf '%s\n' **
+    )
+}
+
+# changes BEFORE AFTER: the snapshot lines that differ, for a message.
+changes() {
+    { grep -vxF -f "$2" "$1" | mark_lines "-"; grep -vxF -f "$1" "$2" | mark_lines "+"; } |
+        head -n 4 | tr '\n' ' '
+}
+mark_lines() {
+    local l
+    while IFS= read -r l; do printf '%s%s\n' "$1" "${l##* }"; done
+}
+
+# leftovers DIR: temporary names (*.tmp-*, *.old-*) in DIR.
+leftovers() {
+    (
+        shopt -s nullglob dotglob
+        for f in "$1"/*.tmp-* "$1"/*.old-*; do printf '%s ' "${f##*/}"; done
+    )
+}
+
+# ---- usage -------------------------------------------------------------------
+
+t_usage_no_args() {
+    s3
+    expect_rc 2 "no arguments"
+    grep -q . "$TMP/stderr" || die "no arguments: nothing on stderr"
+}
+
+t_usage_unknown_command() {
+    s3 frobnicate
+    expect_rc 2 "unknown command"
+    expect_err frobnicate "unknown command"
+}
+
+t_usage_unknown_option() {
+    for cmd in run check analyse measures; do
+        s3 "$cmd" --frobnicate
+        expect_rc 2 "$cmd --frobnicate"
+        expect_err --frobnicate "$cmd --frobnicate"
+    done
+    s3 check --out "$TMP/out" # an option of another command
+    expect_rc 2 "check --out"
+}
+
+t_usage_missing_value() {
+    s3 run --model
+    expect_rc 2 "run --model without a value"
+}
+
+# help_mentions CMD OPTION...: `s3engine CMD --help` exits 0 and prints
+# every OPTION on stdout.
+help_mentions() {
+    local cmd=$1
+    shift
+    if [ "$cmd" = "-" ]; then s3 --help; else s3 "$cmd" --help; fi
+    expect_rc 0 "$cmd --help"
+    for o in "$@"; do
+        grep -qF -- "$o" "$TMP/stdout" || die "$cmd --help does not mention $o"
+    done
+}
+
+t_help_run() {
+    help_mentions run --data --model --reference --out --scenario --csv-only \
+        --quiet --help
+}
+t_help_check() { help_mentions check --data --model --reference --quiet --help; }
+t_help_analyse() {
+    help_mentions analyse --input --unit --class --value --out --model \
+        --reference --csv-only --quiet --help
+}
+t_help_measures() { help_mentions measures --help; }
+t_help_top() { help_mentions - run check analyse measures; }
+
+t_analyse_without_input() {
+    s3 analyse --unit region --class nace --value value --out "$TMP/out"
+    expect_rc 2 "analyse without --input"
+    expect_err --input "analyse without --input"
+    [ ! -e "$TMP/out" ] || die "analyse without --input wrote $TMP/out"
+    printf 'region,nace,value\nR1,62.01,1\n' >"$TMP/t.csv"
+    s3 analyse --input "$TMP/t.csv" --class nace --value value
+    expect_rc 2 "analyse without --unit"
+}
+
+# ---- measures ----------------------------------------------------------------
+
+t_measures() {
+    s3 measures
+    expect_rc 0 "measures"
+    for m in value share rca rsca specialised rca_baseline total diversity \
+        krugman hoover herfindahl entropy related_variety unrelated_variety \
+        ubiquity locational_gini; do
+        grep -qE "^$m( |$)" "$TMP/stdout" || die "measures does not list '$m'"
+    done
+}
+
+# ---- the Ruhr run ------------------------------------------------------------
+
+t_check_ruhr() {
+    s3 check --model models/ruhr.ini
+    expect_rc 0 "check"
+    # read = used + rejected on every file line, with the README's row counts
+    for want in centres.csv:35 tenants.csv:3640 patents.csv:5465 baseline.csv:120; do
+        local f=${want%%:*} n=${want##*:} line
+        line=$(grep -E "^${f}[[:space:]]" "$TMP/stdout") || die "check prints no row for $f"
+        set -- $line
+        [ $# -ge 5 ] || die "check: row for $f has too few numbers: $line"
+        [ "$2" = "$n" ] || die "check: $f read $2 rows, the dataset has $n"
+        [ $(($3 + $4)) -eq "$2" ] || die "check: $f read $2 != used $3 + rejected $4"
+    done
+    [ ! -e "$TMP/out" ] || die "check wrote output"
+}
+
+# header_starts FILE FIELDS: the header line of FILE begins with FIELDS.
+header_starts() {
+    local h
+    h=$(head -n 1 "$1" | tr -d '\r')
+    case "$h" in
+    "$2" | "$2",*) ;;
+    *) die "$(basename "$1") header is '$h', must begin with '$2'" ;;
+    esac
+}
+
+check_run_layout() { # OUT
+    local out=$1
+    [ -s "$out/briefing.xlsx" ] || die "no $out/briefing.xlsx"
+    for f in specialisation units classes quality warnings; do
+        [ -f "$out/csv/$f.csv" ] || die "no csv/$f.csv"
+    done
+    header_starts "$out/csv/specialisation.csv" "level,matrix,unit,class,value,share,rca,rsca,specialised"
+    header_starts "$out/csv/units.csv" "level,matrix,unit,total,diversity,krugman,hoover,herfindahl,entropy,related_variety,unrelated_variety"
+    header_starts "$out/csv/classes.csv" "level,matrix,class,label,total,ubiquity,locational_gini"
+    header_starts "$out/csv/quality.csv" "file,rows_read,rows_used,rows_rejected,warnings"
+    # rows_read = rows_used + rows_rejected for every file
+    local why
+    why=$("$PY" - "$out/csv/quality.csv" <<'EOF'
+import csv, sys
+bad = []
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+if not rows:
+    bad.append("no rows")
+for r in rows:
+    if int(r["rows_read"]) != int(r["rows_used"]) + int(r["rows_rejected"]):
+        bad.append("%s: read %s != used %s + rejected %s" % (
+            r["file"], r["rows_read"], r["rows_used"], r["rows_rejected"]))
+print("; ".join(bad), end="")
+EOF
+    ) || die "quality.csv: python failed"
+    [ -z "$why" ] || die "quality.csv: $why"
+}
+
+t_run_ruhr() {
+    s3 run --model models/ruhr.ini --out "$TMP/out"
+    expect_rc 0 "run ruhr"
+    check_run_layout "$TMP/out"
+    # the unknown centre of the Ruhr data is a warning row, not an error
+    grep -qE '^tenants\.csv,[0-9]+,centre_id,C99,' "$TMP/out/csv/warnings.csv" ||
+        die "warnings.csv has no row for the tenant of unknown centre C99"
+    # a rerun gives the same bytes, in a new folder and in place
+    s3 run --model models/ruhr.ini --out "$TMP/out2"
+    expect_rc 0 "rerun ruhr"
+    cp -r "$TMP/out" "$TMP/first"
+    s3 run --model models/ruhr.ini --out "$TMP/out"
+    expect_rc 0 "rerun ruhr in place"
+    for d in out2 out; do
+        for f in "$TMP/first/csv/"*.csv "$TMP/first/briefing.xlsx"; do
+            local rel=${f#"$TMP/first/"}
+            cmp -s "$f" "$TMP/$d/$rel" || die "rerun ($d): $rel differs"
+        done
+        [ "$(listing "$TMP/first")" = "$(listing "$TMP/$d")" ] ||
+            die "rerun ($d): different files"
+    done
+    [ -z "$(leftovers "$TMP")" ] || die "temporary folder left: $(leftovers "$TMP")"
+}
+
+t_xlsx_ruhr() {
+    [ -n "$PYX" ] || die "python3-openpyxl is not installed"
+    s3 run --model models/ruhr.ini --out "$TMP/out"
+    expect_rc 0 "run ruhr"
+    "$PYX" "$GOLDEN/check_xlsx.py" "$TMP/out/briefing.xlsx" "$TMP/out/csv" |
+        prefix_lines "ruhr" >"$TMP/.lines"
+    grep -q . "$TMP/.lines" || die "check_xlsx.py printed nothing"
+}
+
+# prefix_lines WORD: "ok - xlsx X" -> "ok - xlsx WORD X"
+prefix_lines() {
+    local line
+    while IFS= read -r line; do
+        case $line in
+        "ok - xlsx "*) echo "ok - xlsx $1 ${line#ok - xlsx }" ;;
+        "not ok - xlsx "*) echo "not ok - xlsx $1 ${line#not ok - xlsx }" ;;
+        *) echo "$line" ;;
+        esac
+    done
+}
+
+t_xlsx_formula_names() {
+    [ -n "$PYX" ] || die "python3-openpyxl is not installed"
+    make_data
+    edit "$TMP/data/centres.csv" 2 'Alpha Technology Centre 1 (synthetic)' '"=HYPERLINK(""http://x"",""y"")"'
+    edit "$TMP/data/centres.csv" 3 'Alpha Start-up Centre 2 (synthetic)' '+SUM(A1)'
+    edit "$TMP/data/centres.csv" 4 'Beta Technology Centre 1 (synthetic)' '=1+1'
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run with formula-like centre names"
+    "$PYX" "$GOLDEN/check_xlsx.py" "$TMP/out/briefing.xlsx" "$TMP/out/csv" \
+        --text '=HYPERLINK("http://x","y")' --text '+SUM(A1)' --text '=1+1' |
+        prefix_lines "formula-like names" >"$TMP/.lines"
+    grep -q . "$TMP/.lines" || die "check_xlsx.py printed nothing"
+}
+
+# ---- golden ------------------------------------------------------------------
+
+t_golden_small() {
+    s3 run --model tests/golden/small.ini --out "$TMP/out"
+    expect_rc 0 "run tests/golden/small.ini"
+    "$PY" "$GOLDEN/compare.py" "$TMP/out/csv" "$GOLDEN/small" >"$TMP/.lines" 2>&1
+    grep -q . "$TMP/.lines" || die "compare.py printed nothing"
+    # a line that is neither ok nor not ok (a traceback) fails the case
+    grep -vqE '^(not )?ok - ' "$TMP/.lines" && die "compare.py: $(head -c 300 "$TMP/.lines")"
+    return 0
+}
+
+t_golden_fresh() {
+    # the committed expected files are what expected_small.py computes
+    "$PY" "$GOLDEN/expected_small.py" --out "$TMP/exp" >/dev/null 2>"$TMP/stderr" ||
+        die "expected_small.py failed: $(err)"
+    for f in "$GOLDEN/small/"*.csv; do
+        cmp -s "$f" "$TMP/exp/$(basename "$f")" ||
+            die "tests/golden/small/$(basename "$f") is not what expected_small.py writes"
+    done
+    [ "$(ls "$TMP/exp")" = "$(ls "$GOLDEN/small")" ] || die "different file sets"
+}
+
+# ---- bad inputs: exit 3, a message with file and line, no partial output ----
+
+# bad_input CMD_MUTATION MESSAGE...: make the small dataset, run it once into
+# $TMP/res/out, apply the mutation (a shell command), then `run` into the
+# same folder and `check` must both exit 3 with every MESSAGE on stderr, and
+# the previous output must be unchanged, with no temporary folder left.
+bad_input() {
+    local mutate=$1
+    shift
+    make_data
+    mkdir -p "$TMP/res"
+    s3 run --model "$TMP/model.ini" --out "$TMP/res/out"
+    expect_rc 0 "first (good) run"
+    snapshot "$TMP/res/out" >"$TMP/before" || die "snapshot failed"
+    eval "$mutate"
+    s3 run --model "$TMP/model.ini" --out "$TMP/res/out" "${EXTRA[@]}"
+    expect_rc 3 "run"
+    for m in "$@"; do expect_err "$m" "run"; done
+    grep -q 'wrote ' "$TMP/stdout" && die "run says it wrote output"
+    snapshot "$TMP/res/out" >"$TMP/after"
+    cmp -s "$TMP/before" "$TMP/after" ||
+        die "the previous output changed: $(changes "$TMP/before" "$TMP/after")"
+    [ -z "$(leftovers "$TMP/res")" ] || die "temporary folder left behind: $(leftovers "$TMP/res")"
+    [ "$(ls -A "$TMP/res")" = "out" ] || die "unexpected files next to the output: $(ls -A "$TMP/res")"
+    if [ ${#EXTRA[@]} -eq 0 ]; then
+        s3 check --model "$TMP/model.ini"
+        expect_rc 3 "check"
+        for m in "$@"; do expect_err "$m" "check"; done
+    fi
+    return 0
+}
+EXTRA=()
+PRE=":"
+
+T=data/tenants.csv # tenants.csv of the copy: line k holds tenant T(k-1)
+
+t_bad_nace() {
+    bad_input "edit \$TMP/$T 4 ',62.01,' ',62.O1,'" \
+        "tenants.csv:4: column 'nace': '62.O1' is not a NACE Rev. 2 code"
+}
+t_bad_nace_late_line() {
+    bad_input "edit \$TMP/$T 21 ',28.41,' ',28.4x,'" \
+        "tenants.csv:21: column 'nace': '28.4x' is not a NACE Rev. 2 code"
+}
+t_bad_unterminated_quote() {
+    bad_input "edit \$TMP/$T 3 'Small Firm 02 GmbH' '\"Small Firm 02 GmbH'" \
+        "tenants.csv:3:"
+}
+t_bad_text_after_quote() {
+    bad_input "edit \$TMP/$T 5 'Small Firm 04 UG' '\"abc\"x'" "tenants.csv:5:"
+}
+t_bad_ragged_row() {
+    bad_input "edit \$TMP/$T 6 ',Small Firm 05 GmbH' ''" "tenants.csv:6:"
+}
+t_bad_missing_column() {
+    bad_input "edit \$TMP/$T 1 'nace' 'nacecode'" "tenants.csv:1:" "'nace'"
+}
+t_bad_duplicate_column() {
+    bad_input "edit \$TMP/$T 1 'founded' 'employees'" "tenants.csv:1:" "employees"
+}
+t_bad_nul_byte() {
+    bad_input "edit \$TMP/$T 7 'Small Firm' 'Small\x00Firm'" "tenants.csv:7:"
+}
+t_bad_utf8() {
+    bad_input "edit \$TMP/$T 8 'Small Firm' 'Small\xffFirm'" "tenants.csv:8:"
+}
+t_bad_empty_file() {
+    bad_input ": >\$TMP/$T" "tenants.csv"
+}
+t_bad_header_only() {
+    bad_input "head -n 1 \$TMP/$T >\$TMP/h && mv \$TMP/h \$TMP/$T" "tenants.csv"
+}
+t_bad_negative_employees() {
+    bad_input "edit \$TMP/$T 10 ',25,2009,' ',-25,2009,'" "tenants.csv:10:" "employees"
+}
+t_bad_nan_employees() {
+    bad_input "edit \$TMP/$T 11 ',40,1999,' ',nan,1999,'" "tenants.csv:11:" "employees"
+}
+t_bad_date() {
+    bad_input "edit \$TMP/$T 12 '2018-11-01' '2018-11-31'" "tenants.csv:12:" "entered"
+}
+t_bad_duplicate_centre() {
+    bad_input "edit \$TMP/data/centres.csv 3 'A2,' 'A1,'" "centres.csv:3:" "A1"
+}
+t_bad_ipc() {
+    bad_input "edit \$TMP/data/patents.csv 4 'G06N 3/08' 'GO6N 3/08'" "patents.csv:4:" "GO6N 3/08"
+}
+
+# model errors (model.ini: line 7 [sectors], 8 level, 9 weight, 13 threshold,
+# 20 the last line)
+t_model_unknown_key() {
+    bad_input "edit \$TMP/model.ini 9 'weight = tenants' 'weight = tenants\nweigth = employees'" \
+        "model.ini:10:" "weigth"
+}
+t_model_unknown_section() {
+    bad_input "printf '\n[sector]\nlevel = class\n' >>\$TMP/model.ini" "model.ini:2" "sector"
+    # line 22 is the [sector] header, 23 its key: either is the line
+    grep -qE 'model\.ini:2[23]:' "$TMP/stderr" || die "message names no line 22/23: $(err)"
+}
+t_model_duplicate_section() {
+    bad_input "printf '\n[model]\nname = u\n' >>\$TMP/model.ini" "model.ini:2" "model"
+    grep -qE 'model\.ini:2[23]:' "$TMP/stderr" || die "message names no line 22/23: $(err)"
+}
+t_model_duplicate_section_adjacent() {
+    # [sectors] twice in a row (e.g. a pasted block) is a duplicate too
+    bad_input "edit \$TMP/model.ini 9 'weight = tenants' '\n[sectors]\nweight = tenants'" \
+        "model.ini:1" "sectors"
+    grep -qE 'model\.ini:1[01]:' "$TMP/stderr" || die "message names no line 10/11: $(err)"
+}
+t_model_bad_level() {
+    bad_input "edit \$TMP/model.ini 8 'level = division' 'level = divisions'" \
+        "model.ini:8:" "divisions"
+}
+t_model_threshold_zero() {
+    bad_input "edit \$TMP/model.ini 13 'threshold = 1' 'threshold = 0'" \
+        "model.ini:13:" "threshold"
+}
+t_scenario_unknown() {
+    EXTRA=(--scenario nope)
+    bad_input ":" "nope"
+}
+
+# ---- valid awkward inputs give the numbers of the plain dataset -------------
+
+# same_numbers MUTATION: the small dataset and its mutated copy give the same
+# specialisation, units and classes tables (and quality, unless told).
+same_numbers() {
+    local mutate=$1 quality=${2:-yes}
+    make_data
+    eval "$PRE"
+    s3 run --quiet --csv-only --model "$TMP/model.ini" --out "$TMP/plain"
+    expect_rc 0 "plain run"
+    eval "$mutate"
+    s3 run --quiet --csv-only --model "$TMP/model.ini" --out "$TMP/awk"
+    expect_rc 0 "run on the changed file"
+    local files="specialisation units classes"
+    [ "$quality" = yes ] && files="$files quality warnings"
+    for f in $files; do
+        cmp -s "$TMP/plain/csv/$f.csv" "$TMP/awk/csv/$f.csv" ||
+            die "$f.csv differs from the plain dataset's: $(cmp "$TMP/plain/csv/$f.csv" "$TMP/awk/csv/$f.csv" 2>&1)"
+    done
+}
+
+# add_bom FILE: prefix the UTF-8 byte order mark
+add_bom() {
+    { printf '\xef\xbb\xbf'; cat "$1"; } >"$1.new" && mv "$1.new" "$1" || die "add_bom $1"
+}
+
+# to_crlf FILE: LF -> CRLF
+to_crlf() {
+    "$PY" -c 'import sys; p = sys.argv[1]; d = open(p, "rb").read(); open(p, "wb").write(d.replace(b"\n", b"\r\n"))' "$1" ||
+        die "to_crlf $1"
+}
+
+t_ok_bom() {
+    same_numbers "add_bom \$TMP/$T; add_bom \$TMP/data/centres.csv"
+    [ "$(head -c 3 "$TMP/data/centres.csv" | od -An -tx1 | tr -d ' ')" = efbbbf ] || die "BOM not written"
+}
+t_ok_crlf() {
+    same_numbers "to_crlf \$TMP/$T; to_crlf \$TMP/data/patents.csv; to_crlf \$TMP/data/centres.csv"
+    grep -q $'\r' "$TMP/$T" || die "CRLF not written"
+}
+t_ok_semicolon_decimal_comma() {
+    # German export: ';' separated, employees with a decimal comma: T002
+    # has 8.5 employees in the plain file and "8,5" in the ';' file
+    PRE="edit \$TMP/$T 3 ',8,2018,' ',8.5,2018,'"
+    same_numbers "semicolon_tenants"
+    grep -q '^centre,employees,A1,90\.5,' "$TMP/awk/csv/units.csv" ||
+        die "A1's employees total is not 90.5"
+}
+semicolon_tenants() {
+    "$PY" - "$TMP/$T" <<'EOF' || die "semicolon conversion failed"
+import csv, sys
+p = sys.argv[1]
+rows = list(csv.reader(open(p, newline="", encoding="utf-8")))
+emp = rows[0].index("employees")
+with open(p, "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f, delimiter=";", lineterminator="\n")
+    w.writerow(rows[0])
+    for r in rows[1:]:
+        r[emp] = r[emp].replace(".", ",") if "." in r[emp] else r[emp] + ",0"
+        w.writerow(r)
+EOF
+    grep -q ';20,0;' "$TMP/$T" && grep -q ';8,5;' "$TMP/$T" || die "no decimal comma written"
+}
+t_ok_trailing_empty_lines() {
+    same_numbers "printf '\n\n\n' >>\$TMP/$T; printf '\r\n\r\n' >>\$TMP/data/centres.csv"
+}
+t_ok_quoted_newline_comma() {
+    # T001's name holds a newline and a comma (quoted), and a tenant of an
+    # unknown centre follows at physical line 4 (T001 spans lines 2-3)
+    same_numbers "edit \$TMP/$T 2 'Small Firm 01 GmbH' '\"Small Firm 01,\nGmbH\"'; edit \$TMP/$T 4 'T002,' 'T900,X99,Unknown,62.01,3,2010,2012-01-01,,1\nT002,'" no
+    local q
+    q=$(grep '^tenants\.csv,' "$TMP/awk/csv/quality.csv" | tr -d '\r')
+    [ "$q" = "tenants.csv,22,21,1,1" ] || die "quality row '$q', expected tenants.csv,22,21,1,1"
+    grep -q '^tenants\.csv,4,centre_id,X99,' "$TMP/awk/csv/warnings.csv" ||
+        die "warnings.csv has no row at physical line 4 for X99: $(tr '\r\n' '  ' <"$TMP/awk/csv/warnings.csv")"
+}
+t_error_line_after_quoted_newline() {
+    # physical line numbers in errors also count newlines inside quotes
+    bad_input "edit \$TMP/$T 11 ',40,1999,' ',4O,1999,'; edit \$TMP/$T 2 'Small Firm 01 GmbH' '\"Small\n\nFirm 01\"'" \
+        "tenants.csv:13: column 'employees': '4O'"
+}
+t_error_line_crlf() {
+    bad_input "edit \$TMP/$T 6 ',62.02,' ',99.99,'; to_crlf \$TMP/$T" \
+        "tenants.csv:6: column 'nace': '99.99' is not a NACE Rev. 2 code"
+}
+t_ok_unknown_centre() {
+    make_data
+    printf 'T900,X99,Unknown Firm,62.01,3,2010,2012-01-01,,1\n' >>"$TMP/$T"
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "tenant of an unknown centre"
+    local q
+    q=$(grep '^tenants\.csv,' "$TMP/out/csv/quality.csv" | tr -d '\r')
+    [ "$q" = "tenants.csv,22,21,1,1" ] || die "quality row '$q', expected tenants.csv,22,21,1,1"
+    grep -q '^tenants\.csv,23,centre_id,X99,' "$TMP/out/csv/warnings.csv" ||
+        die "warnings.csv has no row 'tenants.csv,23,centre_id,X99,...'"
+    [ "$(grep -c . "$TMP/out/csv/warnings.csv")" -eq 2 ] || die "warnings.csv should have exactly one row"
+}
+
+# ---- atomic replacement of the output folder ---------------------------------
+
+t_atomic_unwritable_parent() {
+    make_data
+    mkdir -p "$TMP/p"
+    s3 run --model "$TMP/model.ini" --out "$TMP/p/out"
+    expect_rc 0 "first run"
+    snapshot "$TMP/p/out" >"$TMP/before"
+    if [ "$(id -u)" != 0 ]; then
+        chmod 555 "$TMP/p"
+        s3 run --model "$TMP/model.ini" --out "$TMP/p/out"
+        chmod 755 "$TMP/p"
+        [ "$RC" != 0 ] || die "run into a read-only parent exited 0"
+        snapshot "$TMP/p/out" >"$TMP/after"
+        cmp -s "$TMP/before" "$TMP/after" || die "the previous output changed: $(changes "$TMP/before" "$TMP/after")"
+        [ "$(ls -A "$TMP/p")" = "out" ] || die "left behind: $(ls -A "$TMP/p")"
+    else
+        # root may write anywhere: a parent that is a regular file
+        : >"$TMP/file"
+        s3 run --model "$TMP/model.ini" --out "$TMP/file/out"
+        [ "$RC" != 0 ] || die "run into a path under a regular file exited 0"
+        expect_err "$TMP/file" "run into a path under a regular file"
+        [ -f "$TMP/file" ] && [ ! -s "$TMP/file" ] || die "$TMP/file was changed"
+        snapshot "$TMP/p/out" >"$TMP/after"
+        cmp -s "$TMP/before" "$TMP/after" || die "the previous output changed: $(changes "$TMP/before" "$TMP/after")"
+    fi
+}
+
+t_atomic_write_failure() {
+    # the output cannot be written completely (file size limit): exit
+    # non-zero, previous output intact, no temporary folder left
+    make_data
+    mkdir -p "$TMP/p"
+    s3 run --model "$TMP/model.ini" --out "$TMP/p/out"
+    expect_rc 0 "first run"
+    snapshot "$TMP/p/out" >"$TMP/before"
+    (
+        ulimit -f 8 # KiB
+        trap '' XFSZ
+        exec "$BIN" run --model "$TMP/model.ini" --out "$TMP/p/out"
+    ) >"$TMP/stdout" 2>"$TMP/stderr"
+    RC=$?
+    [ "$RC" != 0 ] || die "run with a file size limit of 8 KiB exited 0"
+    [ "$RC" -lt 128 ] || die "run was killed by a signal (exit $RC)"
+    snapshot "$TMP/p/out" >"$TMP/after"
+    cmp -s "$TMP/before" "$TMP/after" || die "the previous output changed: $(changes "$TMP/before" "$TMP/after")"
+    [ "$(ls -A "$TMP/p")" = "out" ] || die "left behind: $(ls -A "$TMP/p")"
+}
+
+t_out_is_a_file() {
+    # --out naming an existing regular file: refused, the file untouched
+    make_data
+    printf 'keep me\n' >"$TMP/report.txt"
+    s3 run --model "$TMP/model.ini" --out "$TMP/report.txt"
+    [ "$RC" != 0 ] || die "run --out <existing regular file> exited 0 (the file was replaced by a folder)"
+    [ -f "$TMP/report.txt" ] && [ "$(cat "$TMP/report.txt")" = "keep me" ] ||
+        die "the file named by --out was replaced or changed"
+    [ -z "$(leftovers "$TMP")" ] || die "temporary name left behind: $(leftovers "$TMP")"
+}
+
+t_out_foreign_folder() {
+    # --out naming a folder that holds other files than a previous output:
+    # those files are not deleted (refuse, or keep them)
+    make_data
+    mkdir -p "$TMP/docs/sub"
+    printf 'precious\n' >"$TMP/docs/precious.txt"
+    printf 'also\n' >"$TMP/docs/sub/notes.txt"
+    s3 run --model "$TMP/model.ini" --out "$TMP/docs"
+    [ "$(cat "$TMP/docs/precious.txt" 2>/dev/null)" = precious ] &&
+        [ "$(cat "$TMP/docs/sub/notes.txt" 2>/dev/null)" = also ] ||
+        die "run --out <folder with other files> (exit $RC) deleted them: the folder now holds $(ls -A "$TMP/docs" | tr '\n' ' ')"
+    [ -z "$(leftovers "$TMP")" ] || die "temporary folder left behind: $(leftovers "$TMP")"
+}
+
+# ---- analyse on a long table -------------------------------------------------
+
+# a 4 regions x 3 classes table; $1 = separator, $2 = decimal mark
+long_table() {
+    local s=$1 d=$2
+    printf 'region%snace%semp%snote\n' "$s" "$s" "$s"
+    printf 'R1%s62.01%s10%sa\nR1%s62.02%s5%sb\nR1%s72.11%s1%sc\n' "$s" "$s" "$s" "$s" "$s" "$s" "$s" "$s" "$s"
+    printf 'R2%s62.01%s2%s\nR2%s62.02%s0%s\nR2%s72.11%s8%s\n' "$s" "$s" "$s" "$s" "$s" "$s" "$s" "$s" "$s"
+    printf 'R3%s62.01%s4%s\nR3%s62.02%s4%s\nR3%s72.11%s4%s\n' "$s" "$s" "$s" "$s" "$s" "$s" "$s" "$s" "$s"
+    printf 'R4%s62.01%s1%s\nR4%s62.02%s12%s5%s\nR4%s72.11%s0%s\n' "$s" "$s" "$s" "$s" "$s" "$d" "$s" "$s" "$s" "$s"
+}
+
+t_analyse() {
+    long_table , . >"$TMP/comma.csv"
+    long_table ';' , >"$TMP/semi.csv"
+    long_table $'\t' . >"$TMP/tab.tsv"
+    local v
+    for v in comma.csv semi.csv tab.tsv; do
+        s3 analyse --input "$TMP/$v" --unit region --class nace --value emp --out "$TMP/out-$v"
+        expect_rc 0 "analyse $v"
+        for f in units specialisation; do
+            [ -f "$TMP/out-$v/csv/$f.csv" ] || die "analyse $v: no csv/$f.csv"
+        done
+        [ -f "$TMP/out-$v/briefing.xlsx" ] || die "analyse $v: no briefing.xlsx"
+        [ "$(grep -c '^unit,input,' "$TMP/out-$v/csv/units.csv")" -eq 4 ] ||
+            die "analyse $v: units.csv needs 4 rows unit,input,..."
+        [ "$(grep -c '^unit,input,' "$TMP/out-$v/csv/specialisation.csv")" -eq 12 ] ||
+            die "analyse $v: specialisation.csv needs 12 rows unit,input,..."
+    done
+    for f in units specialisation classes; do
+        cmp -s "$TMP/out-comma.csv/csv/$f.csv" "$TMP/out-semi.csv/csv/$f.csv" ||
+            die "$f.csv differs between ',' and ';' tables"
+        cmp -s "$TMP/out-comma.csv/csv/$f.csv" "$TMP/out-tab.tsv/csv/$f.csv" ||
+            die "$f.csv differs between ',' and tab tables"
+    done
+    # the numbers, computed here
+    "$PY" - "$TMP/out-comma.csv/csv" <<'EOF' >"$TMP/.why" || exit 1
+import csv, sys
+x = {"R1": [10, 5, 1], "R2": [2, 0, 8], "R3": [4, 4, 4], "R4": [1, 12.5, 0]}
+cls = ["62.01", "62.02", "72.11"]
+tot = sum(map(sum, x.values()))
+colsum = [sum(x[u][p] for u in x) for p in range(3)]
+d = sys.argv[1]
+units = {r["unit"]: r for r in csv.DictReader(open(d + "/units.csv", newline=""))
+         if r["level"] == "unit" and r["matrix"] == "input"}
+spec = {(r["unit"], r["class"]): r
+        for r in csv.DictReader(open(d + "/specialisation.csv", newline=""))
+        if r["level"] == "unit" and r["matrix"] == "input"}
+bad = []
+close = lambda a, b: abs(float(a) - b) <= 1e-9 * max(abs(b), 1e-3)
+for u, row in x.items():
+    if u not in units or not close(units[u]["total"], sum(row)):
+        bad.append("%s total" % u)
+        continue
+    share = [v / sum(row) for v in row]
+    if not close(units[u]["krugman"],
+                 sum(abs(share[p] - colsum[p] / tot) for p in range(3))):
+        bad.append("%s krugman %s" % (u, units[u]["krugman"]))
+    for p, c in enumerate(cls):
+        r = spec.get((u, c))
+        rca = share[p] / (colsum[p] / tot)
+        if r is None or not close(r["value"], row[p]) or \
+                not close(r["share"], share[p]) or not close(r["rca"], rca) or \
+                int(float(r["specialised"])) != (rca >= 1):
+            bad.append("%s/%s: %s" % (u, c, r))
+print("; ".join(bad[:4]), end="")
+sys.exit(1 if bad else 0)
+EOF
+    : >"$TMP/.why"
+}
+
+# ---- run everything ----------------------------------------------------------
+
+run_case "usage: no arguments exits 2" t_usage_no_args
+run_case "usage: unknown command exits 2" t_usage_unknown_command
+run_case "usage: unknown option exits 2" t_usage_unknown_option
+run_case "usage: option without its value exits 2" t_usage_missing_value
+run_case "help: run --help lists its options" t_help_run
+run_case "help: check --help lists its options" t_help_check
+run_case "help: analyse --help lists its options" t_help_analyse
+run_case "help: measures --help" t_help_measures
+run_case "help: --help lists the commands" t_help_top
+run_case "usage: analyse without --input exits 2" t_analyse_without_input
+run_case "measures lists every measure" t_measures
+run_case "check ruhr: exit 0 and row reconciliation" t_check_ruhr
+run_case "run ruhr: layout, headers, quality, byte-identical rerun" t_run_ruhr
+run_case "xlsx ruhr" t_xlsx_ruhr
+run_case "xlsx formula-like centre names" t_xlsx_formula_names
+run_case "golden small" t_golden_small
+run_case "golden: expected files are up to date" t_golden_fresh
+run_case "bad input: NACE code 62.O1" t_bad_nace
+run_case "bad input: NACE code on line 21" t_bad_nace_late_line
+run_case "bad input: unterminated quote" t_bad_unterminated_quote
+run_case "bad input: text after a closing quote" t_bad_text_after_quote
+run_case "bad input: ragged row" t_bad_ragged_row
+run_case "bad input: missing required column" t_bad_missing_column
+run_case "bad input: duplicate header column" t_bad_duplicate_column
+run_case "bad input: NUL byte" t_bad_nul_byte
+run_case "bad input: invalid UTF-8" t_bad_utf8
+run_case "bad input: empty file" t_bad_empty_file
+run_case "bad input: header only" t_bad_header_only
+run_case "bad input: negative employees" t_bad_negative_employees
+run_case "bad input: nan employees" t_bad_nan_employees
+run_case "bad input: bad date" t_bad_date
+run_case "bad input: duplicate centre_id" t_bad_duplicate_centre
+run_case "bad input: invalid IPC code" t_bad_ipc
+run_case "bad input: error line after a quoted newline" t_error_line_after_quoted_newline
+run_case "bad input: error line in a CRLF file" t_error_line_crlf
+run_case "bad model: unknown key" t_model_unknown_key
+run_case "bad model: unknown section" t_model_unknown_section
+run_case "bad model: duplicate section" t_model_duplicate_section
+run_case "bad model: duplicate section, adjacent" t_model_duplicate_section_adjacent
+run_case "bad model: bad level value" t_model_bad_level
+run_case "bad model: threshold 0" t_model_threshold_zero
+run_case "bad model: --scenario nope exits 3" t_scenario_unknown
+run_case "awkward input: UTF-8 BOM" t_ok_bom
+run_case "awkward input: CRLF line ends" t_ok_crlf
+run_case "awkward input: ';' and decimal comma" t_ok_semicolon_decimal_comma
+run_case "awkward input: trailing empty lines" t_ok_trailing_empty_lines
+run_case "awkward input: quoted newline and comma, physical warning line" t_ok_quoted_newline_comma
+run_case "awkward input: tenant of an unknown centre is a warning" t_ok_unknown_centre
+run_case "atomic output: unwritable location" t_atomic_unwritable_parent
+run_case "atomic output: write failure keeps the previous output" t_atomic_write_failure
+run_case "output: --out naming a regular file is refused" t_out_is_a_file
+run_case "output: --out folder with other files keeps them" t_out_foreign_folder
+run_case "analyse: ',' ';' and tab long tables" t_analyse
+
+echo "# $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

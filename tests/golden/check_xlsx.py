@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""Check a briefing workbook against the CSV tables of the same run.
+
+Usage: check_xlsx.py BRIEFING CSV_DIR [--level L] [--matrix M]
+                     [--text STRING]...
+
+Needs python3-openpyxl (a test dependency).  Checks:
+  * the sheet names include Overview, Method and Data quality;
+  * the Overview's ranked table has one row per unit of units.csv at the
+    level (default centre) and headline matrix (default tenants), and its
+    Total, Krugman and Diversity columns hold numbers equal to units.csv's
+    total, krugman and diversity (relative 1e-9); an empty CSV field (no
+    value) must be an empty cell;
+  * every heatmap sheet (name starting with "RCA") has conditional
+    formatting, and there is at least one;
+  * no cell of any sheet is a formula (data_type 'f'); each --text STRING
+    (e.g. a centre named '=HYPERLINK(...)') occurs as a string cell.
+
+Prints "ok - xlsx <check>" or "not ok - xlsx <check>: <reason>" lines;
+exits 1 if any check failed.
+"""
+import argparse
+import csv
+import math
+import os
+import sys
+
+try:
+    import openpyxl
+except ImportError:  # pragma: no cover
+    print("not ok - xlsx: python3-openpyxl is not installed")
+    sys.exit(1)
+
+results = []
+
+
+def report(name, problems):
+    if problems:
+        results.append(False)
+        more = " (and %d more)" % (len(problems) - 5) if len(problems) > 5 else ""
+        print("not ok - xlsx %s: %s%s" % (name, "; ".join(problems[:5]), more))
+    else:
+        results.append(True)
+        print("ok - xlsx %s" % name)
+
+
+def close(a, b):
+    return abs(a - b) <= max(1e-9 * abs(b), 1e-12)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("briefing")
+    ap.add_argument("csv_dir")
+    ap.add_argument("--level", default="centre")
+    ap.add_argument("--matrix", default="tenants")
+    ap.add_argument("--text", action="append", default=[])
+    a = ap.parse_args()
+
+    try:
+        wb = openpyxl.load_workbook(a.briefing)  # formulas kept as formulas
+    except Exception as e:  # noqa: BLE001
+        print("not ok - xlsx open: %s: %s" % (a.briefing, e))
+        return 1
+    names = wb.sheetnames
+
+    # 1. sheets
+    report("sheets", ["no sheet %r (sheets: %s)" % (s, ", ".join(names))
+                      for s in ("Overview", "Method", "Data quality")
+                      if s not in names])
+
+    # 2. the Overview's numbers against units.csv
+    problems = []
+    with open(os.path.join(a.csv_dir, "units.csv"), newline="",
+              encoding="utf-8") as f:
+        units = [r for r in csv.DictReader(f)
+                 if r["level"] == a.level and r["matrix"] == a.matrix]
+    by_unit = {r["unit"]: r for r in units}
+    if "Overview" in names:
+        ws = wb["Overview"]
+        grid = [list(r) for r in ws.iter_rows()]
+        head = None
+        for i, row in enumerate(grid):
+            vals = [c.value for c in row]
+            if "Rank" in vals and "Unit" in vals:
+                head = i
+                break
+        if head is None:
+            problems.append("no header row with 'Rank' and 'Unit'")
+        else:
+            hv = [str(c.value or "") for c in grid[head]]
+
+            def find(pred, what):
+                for j, v in enumerate(hv):
+                    if pred(v):
+                        return j
+                problems.append("no %s column in %s" % (what, hv))
+                return None
+            cu = find(lambda v: v == "Unit", "Unit")
+            cols = {"total": find(lambda v: v.startswith("Total"), "Total"),
+                    "krugman": find(lambda v: "krugman" in v.lower(), "Krugman"),
+                    "diversity": find(lambda v: "diversity" in v.lower(),
+                                      "Diversity")}
+            seen = []
+            for row in grid[head + 1:]:
+                if cu is None or len(row) <= cu or row[cu].value in (None, ""):
+                    break
+                unit = str(row[cu].value)
+                seen.append(unit)
+                ref = by_unit.get(unit)
+                if ref is None:
+                    problems.append("unit %r not in units.csv (%s/%s)" %
+                                    (unit, a.level, a.matrix))
+                    continue
+                for name, j in cols.items():
+                    if j is None:
+                        continue
+                    cell = row[j] if j < len(row) else None
+                    v = cell.value if cell is not None else None
+                    want = ref[name]
+                    if want == "":
+                        if v not in (None, ""):
+                            problems.append("%s %s: %r, expected an empty cell"
+                                            % (unit, name, v))
+                        continue
+                    if isinstance(v, bool) or not isinstance(v, (int, float)):
+                        problems.append("%s %s: %r (%s) is not a number, "
+                                        "expected %s" % (unit, name, v,
+                                                         type(v).__name__,
+                                                         want))
+                    elif not math.isfinite(v) or not close(v, float(want)):
+                        problems.append("%s %s: %r, units.csv has %s" %
+                                        (unit, name, v, want))
+            if sorted(seen) != sorted(by_unit):
+                problems.append("Overview units %s, units.csv %s/%s has %s" %
+                                (sorted(seen), a.level, a.matrix,
+                                 sorted(by_unit)))
+    else:
+        problems.append("no Overview sheet")
+    report("overview numbers", problems)
+
+    # 3. heatmaps have conditional formatting
+    heat = [s for s in names if s.startswith("RCA")]
+    problems = [] if heat else ["no heatmap sheet (name starting with RCA)"]
+    for s in heat:
+        if not list(wb[s].conditional_formatting):
+            problems.append("sheet %r has no conditional formatting" % s)
+    report("heatmap conditional formatting", problems)
+
+    # 4. no formulas anywhere; data text stays text
+    problems = []
+    found = {t: False for t in a.text}
+    for s in names:
+        for row in wb[s].iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    problems.append("%s!%s is a formula: %r" %
+                                    (s, c.coordinate, c.value))
+                if c.value in found and c.data_type == "s":
+                    found[c.value] = True
+    problems += ["text %r not found as a string cell" % t
+                 for t, ok in found.items() if not ok]
+    report("no formulas", problems)
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
