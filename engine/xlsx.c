@@ -172,7 +172,7 @@ top_specialisations(const s3_table *spec, size_t spec_row0,
         }
         len += (size_t)snprintf(
             out + len, outsz > len ? outsz - len : 0, "%s%s %.*s%s (RCA %.1f)",
-            nb ? "; " : "", s3_table_text(classes, class_row0 + best, 2), cut,
+            nb ? " | " : "", s3_table_text(classes, class_row0 + best, 2), cut,
             label, label[cut] ? "\u2026" : "",
             s3_table_num(spec, spec_row0 + best, cr));
         if (len >= outsz)

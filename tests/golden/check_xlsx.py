@@ -147,6 +147,108 @@ def main():
             problems.append("sheet %r has no conditional formatting" % s)
     report("heatmap conditional formatting", problems)
 
+    # 3b. every heatmap cell equals specialisation.csv's rca (empty = empty)
+    with open(os.path.join(a.csv_dir, "specialisation.csv"), newline="",
+              encoding="utf-8") as f:
+        spec = {}
+        for r in csv.DictReader(f):
+            spec[(r["level"], r["matrix"], r["unit"], r["class"])] = r["rca"]
+    sheets = {"RCA sectors": ("centre", a.matrix),
+              "RCA technologies": ("centre", "patents"),
+              "RCA sub-regions": ("subregion", a.matrix),
+              "RCA": ("unit", "input")}
+    problems, checked = [], 0
+    for s in heat:
+        if s not in sheets:
+            problems.append("unexpected heatmap sheet %r" % s)
+            continue
+        level, matrix = sheets[s]
+        ws = wb[s]
+        classes = [c.value for c in ws[3]][2:]  # row 3: class codes
+        for row in ws.iter_rows(min_row=5):
+            unit = row[0].value
+            if unit is None:
+                continue
+            for code, c in zip(classes, row[2:]):
+                want = spec.get((level, matrix, str(unit), str(code)))
+                if want is None:
+                    problems.append("%s %s/%s not in specialisation.csv"
+                                    % (s, unit, code))
+                elif want == "":
+                    if c.value is not None:
+                        problems.append("%s %s/%s: %r, csv has no value"
+                                        % (s, unit, code, c.value))
+                elif c.value is None or not close(float(c.value), float(want)):
+                    problems.append("%s %s/%s: %r, csv has %s"
+                                    % (s, unit, code, c.value, want))
+                checked += 1
+    if heat and not checked:
+        problems.append("no heatmap cell checked")
+    report("heatmap values equal specialisation.csv (%d cells)" % checked,
+           problems)
+
+    # 3b'. the Overview's "largest specialisations": each listed class is
+    # specialised (rca >= 1) with the RCA shown, largest value first, and
+    # no specialised class with a larger value is missing
+    problems, listed = [], 0
+    if "Overview" in names:
+        values = {}
+        with open(os.path.join(a.csv_dir, "specialisation.csv"), newline="",
+                  encoding="utf-8") as f:
+            for r in csv.DictReader(f):
+                if (r["level"], r["matrix"]) == (a.level, a.matrix):
+                    values.setdefault(r["unit"], []).append(r)
+        for row in wb["Overview"].iter_rows(min_row=5, values_only=True):
+            if not row or row[1] is None or not row[7]:
+                continue
+            unit, items = str(row[1]), str(row[7]).split(" | ")
+            rows = {r["class"]: r for r in values.get(unit, [])}
+            shown = []
+            for it in items:
+                code = it.split(" ", 1)[0]
+                rca_txt = it.rsplit("(RCA ", 1)[-1].rstrip(")")
+                r = rows.get(code)
+                if r is None or r["specialised"] != "1":
+                    problems.append("%s: %s listed but not specialised"
+                                    % (unit, code))
+                    continue
+                if "%.1f" % float(r["rca"]) != rca_txt:
+                    problems.append("%s %s: RCA %s shown, csv %s"
+                                    % (unit, code, rca_txt, r["rca"]))
+                shown.append(float(r["value"]))
+                listed += 1
+            if shown != sorted(shown, reverse=True):
+                problems.append("%s: not ordered by value" % unit)
+            spec_vals = sorted((float(r["value"]) for r in rows.values()
+                                if r["specialised"] == "1"), reverse=True)
+            if shown and spec_vals[:len(shown)] != shown:
+                problems.append("%s: a larger specialisation is missing"
+                                % unit)
+    report("overview specialisations agree with specialisation.csv "
+           "(%d listed)" % listed, problems)
+
+    # 3c. the Data quality sheet's reconciliation equals quality.csv
+    problems = []
+    with open(os.path.join(a.csv_dir, "quality.csv"), newline="",
+              encoding="utf-8") as f:
+        quality = list(csv.DictReader(f))
+    if "Data quality" in names:
+        rows = [[c.value for c in r] for r in wb["Data quality"].iter_rows()]
+        for q in quality:
+            hit = [r for r in rows if r and r[0] == q["file"] and
+                   len(r) >= 5 and isinstance(r[1], (int, float))]
+            if not hit:
+                problems.append("%s missing" % q["file"])
+                continue
+            got = hit[0][1:5]
+            want = [float(q[k]) for k in ("rows_read", "rows_used",
+                                          "rows_rejected", "warnings")]
+            if [float(v) for v in got] != want:
+                problems.append("%s: %r, csv has %r" % (q["file"], got, want))
+    else:
+        problems.append("no Data quality sheet")
+    report("data quality numbers equal quality.csv", problems)
+
     # 4. no formulas anywhere; data text stays text
     problems = []
     found = {t: False for t in a.text}
