@@ -63,6 +63,20 @@
       "Unrelated variety: entropy between groups (NACE divisions; WIPO "       \
       "sectors); RV + UV = entropy of the finest classes.",                    \
       "UV_c = -sum_g P_g log2 P_g", "Frenken, Van Oort & Verburg (2007)")      \
+    X(M_ECI, "eci", "units",                                                   \
+      "Economic complexity index: how many specialisations the unit has and "  \
+      "how rare they are, from the eigenvector of the second-largest "         \
+      "eigenvalue; mean 0, standard deviation 1 over the units.",              \
+      "eigenvector 2 of D^-1 M U^-1 M^T, standardised, sign of diversity",    \
+      "Hidalgo & Hausmann (2009)")                                             \
+    X(M_ECIR, "eci_reflections", "units",                                      \
+      "ECI by the method of reflections (the model's number of iterations, "   \
+      "last even order), standardised.",                                       \
+      "k_c,n = sum_p M_cp k_p,n-1 / k_c,0", "Hidalgo & Hausmann (2009)")       \
+    X(M_COI, "coi", "units",                                                   \
+      "Complexity outlook: how much complexity lies close to what the unit "   \
+      "already does.", "COI_c = sum_p density_cp (1 - M_cp) PCI_p",            \
+      "Hausmann et al. (2014)")                                                \
     X(M_CTOTAL, "total", "classes", "The class's total count.", "x_p", "-")    \
     X(M_UBIQ, "ubiquity", "classes",                                           \
       "Number of units specialised in the class.", "k_p = sum_c M_cp",         \
@@ -71,7 +85,53 @@
       "Locational Gini: how concentrated the class is compared with the "      \
       "units' total activity, 0 (spread like the total) to 0.5.",              \
       "area between the Lorenz curve of x_cp/x_p ordered by RCA and the "      \
-      "diagonal", "Krugman (1991); as EconGeo locational.Gini")
+      "diagonal", "Krugman (1991); as EconGeo locational.Gini")                \
+    X(M_PCI, "pci", "classes",                                                 \
+      "Product (class) complexity index: how rare and how demanding a class "  \
+      "is, the class-side counterpart of ECI; mean 0, sd 1 over the classes.", \
+      "eigenvector 2 of U^-1 M^T D^-1 M, standardised, sign of mean ECI of "   \
+      "holders", "Hidalgo & Hausmann (2009)")                                  \
+    X(M_PCIR, "pci_reflections", "classes",                                    \
+      "PCI by the method of reflections (last odd order), standardised.",      \
+      "k_p,n = sum_c M_cp k_c,n-1 / k_p,0", "Hidalgo & Hausmann (2009)")       \
+    X(M_PROX, "proximity", "proximity",                                        \
+      "Proximity of two classes: the lower of the two probabilities of being " \
+      "specialised in one given the other.",                                   \
+      "phi_pq = sum_c M_cp M_cq / max(k_p, k_q)",                              \
+      "Hidalgo, Klinger, Barabasi & Hausmann (2007)")                          \
+    X(M_DENS, "density", "potentials",                                         \
+      "Relatedness density: the share, weighted by relatedness, of a class's " \
+      "neighbours in which the unit is already specialised (0-1).",            \
+      "omega_cp = sum_q M_cq phi_pq / sum_q phi_pq",                           \
+      "Hidalgo et al. (2007); Balland et al. (2019)")                          \
+    X(M_COG, "cog", "potentials",                                              \
+      "Complexity outlook gain: how much moving into the class would raise "   \
+      "the unit's complexity outlook.",                                        \
+      "COG_cp = (1 - M_cp) sum_q (phi_pq / sum_r phi_rq) (1 - M_cq) PCI_q",    \
+      "Hausmann et al. (2014)")                                                \
+    X(M_QUAD, "quadrant", "potentials",                                        \
+      "Where an opportunity lies: relatedness density and PCI high or low "    \
+      "against the split of the unit's opportunities (ideal; low risk, low "   \
+      "gain; high risk, high gain; least attractive).",                        \
+      "high = at or above the split (median by default)",                      \
+      "Balland, Boschma, Crespo & Rigby (2019)")                               \
+    X(M_ORANK, "opportunity_rank", "potentials",                               \
+      "Rank of a class the unit is not specialised in: highest density "       \
+      "first, then highest PCI.", "-", "-")                                    \
+    X(M_COOC, "cooccurrence", "relatedness",                                   \
+      "Number of patents that hold both technology fields.", "C_pq", "-")      \
+    X(M_ASSOC, "association", "relatedness",                                   \
+      "Association strength of two fields' co-occurrence.",                   \
+      "C_ij t / (s_i s_j)", "van Eck & Waltman (2009); EconGeo")               \
+    X(M_PROB, "probability", "relatedness",                                    \
+      "Probabilistic association strength (combinations without "              \
+      "repetition).",                                                          \
+      "C_ij / ((s_i s_j/(t-s_j) + s_i s_j/(t-s_i)) / 2)",                      \
+      "Steijn (2017); EconGeo")                                                \
+    X(M_COS, "cosine", "relatedness", "Cosine of two fields' co-occurrence.",  \
+      "C_ij / sqrt(s_i s_j)", "van Eck & Waltman (2009); EconGeo")             \
+    X(M_JAC, "jaccard", "relatedness", "Jaccard index of co-occurrence.",      \
+      "C_ij / (s_i + s_j - C_ij)", "van Eck & Waltman (2009); EconGeo")
 
 enum {
 #define X(id, n, t, d, f, s) id,
@@ -140,13 +200,10 @@ lead(s3_table *t, size_t row, const char *a, const char *b, const char *c,
            (d && s3i_table_set_text(t, row, 3, d));
 }
 
-typedef struct {
-    s3_table *spec, *units, *classes, *notes;
-} tables;
 
 /* Run the kernels on one matrix and append its rows. */
 static s3_status
-analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, tables *T)
+analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, s3i_tables *T)
 {
     size_t nr = x->nr, nc = x->nc, n = nr * nc;
     size_t nw = nr + nc + 3 * (nr > nc ? nr : nc) + x->ngroups + 16;
@@ -204,6 +261,8 @@ analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, tables *T)
     s3_locational_gini(x->x, nr, nc, rs, gini, work, iwork);
 
     /* rows */
+    size_t unit_row0 = s3_table_rows(T->units),
+           class_row0 = s3_table_rows(T->classes);
     for (size_t c = 0; c < nr && !rc; c++) {
         for (size_t p = 0; p < nc && !rc; p++) {
             size_t i = c * nc + p, row = s3i_table_add_row(T->spec);
@@ -240,6 +299,8 @@ analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, tables *T)
         for (size_t j = 0; j < 3; j++)
             s3i_table_set_num(T->classes, row, 4 + j, v[j]);
     }
+    if (!rc && x->complexity)
+        rc = s3i_potentials(ctx, m, x, mb, T, unit_row0, class_row0);
     /* what has no value, and why */
     size_t empty_units = 0, no_ref = 0;
     for (size_t c = 0; c < nr; c++)
@@ -390,19 +451,58 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     if (rc)
         return rc;
     s3_result *r = calloc(1, sizeof *r);
-    int with_baseline = 0;
-    for (size_t i = 0; i < nmx; i++)
+    int with_baseline = 0, with_cooc = 0;
+    for (size_t i = 0; i < nmx; i++) {
         with_baseline |= mx[i].bref != NULL;
-    tables T = {measure_table("specialisation", spec_lead, 4, with_baseline),
-                measure_table("units", unit_lead, 3, 0),
-                measure_table("classes", class_lead, 4, 0),
-                copy_table(d->notes)};
-    if (!r || !T.spec || !T.units || !T.classes || !T.notes) {
+        with_cooc |= mx[i].cooc != NULL;
+    }
+    static const s3i_colspec pair_cols[] = {{"level", S3_COL_TEXT},
+                                            {"matrix", S3_COL_TEXT},
+                                            {"class_a", S3_COL_TEXT},
+                                            {"class_b", S3_COL_TEXT},
+                                            {"proximity", S3_COL_NUMBER}};
+    static const s3i_colspec pot_cols[] = {
+        {"level", S3_COL_TEXT},         {"matrix", S3_COL_TEXT},
+        {"unit", S3_COL_TEXT},          {"class", S3_COL_TEXT},
+        {"specialised", S3_COL_INTEGER}, {"density", S3_COL_NUMBER},
+        {"pci", S3_COL_NUMBER},         {"cog", S3_COL_NUMBER},
+        {"quadrant", S3_COL_TEXT},      {"opportunity_rank", S3_COL_INTEGER}};
+    static const s3i_colspec quad_cols[] = {
+        {"level", S3_COL_TEXT},           {"matrix", S3_COL_TEXT},
+        {"split", S3_COL_TEXT},           {"used", S3_COL_TEXT},
+        {"opportunities", S3_COL_INTEGER}, {"labels_changed", S3_COL_INTEGER}};
+    static const s3i_colspec rel_cols[] = {
+        {"level", S3_COL_TEXT},          {"matrix", S3_COL_TEXT},
+        {"class_a", S3_COL_TEXT},        {"class_b", S3_COL_TEXT},
+        {"cooccurrence", S3_COL_NUMBER}, {"association", S3_COL_NUMBER},
+        {"probability", S3_COL_NUMBER},  {"cosine", S3_COL_NUMBER},
+        {"jaccard", S3_COL_NUMBER}};
+    s3i_tables T = {0};
+    /* the result owns every table from its creation on */
+    if (!r ||
+        result_add(r, T.spec = measure_table("specialisation", spec_lead, 4,
+                                             with_baseline)) ||
+        result_add(r, T.units = measure_table("units", unit_lead, 3, 0)) ||
+        result_add(r, T.classes = measure_table("classes", class_lead, 4, 0)) ||
+        result_add(r, T.proximity = s3i_table_new("proximity", 5, pair_cols)) ||
+        result_add(r, T.potentials = s3i_table_new("potentials", 10, pot_cols)) ||
+        result_add(r, T.quadrants = s3i_table_new("quadrants", 6, quad_cols)) ||
+        (with_cooc &&
+         result_add(r, T.relatedness = s3i_table_new("relatedness", 9,
+                                                     rel_cols))) ||
+        result_add(r, centres_table(d)) ||
+        result_add(r, copy_table(d->quality)) ||
+        result_add(r, copy_table(d->warnings)) ||
+        result_add(r, T.notes = copy_table(d->notes)) ||
+        result_add(r, copy_table(d->inputs)) ||
+        result_add(r, params_table(m))) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < nmx && !rc; i++) {
         rc = analyse_matrix(ctx, m, &mx[i], &T);
+        if (!rc && mx[i].cooc && !strcmp(mx[i].level, "centre"))
+            rc = s3i_relatedness_table(ctx, &mx[i], T.relatedness);
         if (ctx->progress)
             ctx->progress(ctx->progress_user, "measures",
                           (double)(i + 1) / (double)nmx);
@@ -416,15 +516,7 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
                                     : "tenants");
     r->reference_baseline = m->reference == S3I_REF_BASELINE;
     r->threshold = m->threshold;
-    if (!r->model_name || !r->headline_matrix ||
-        result_add(r, T.spec) || (T.spec = NULL, result_add(r, T.units)) ||
-        (T.units = NULL, result_add(r, T.classes)) ||
-        (T.classes = NULL, result_add(r, centres_table(d))) ||
-        result_add(r, copy_table(d->quality)) ||
-        result_add(r, copy_table(d->warnings)) ||
-        result_add(r, T.notes) || (T.notes = NULL, 0) ||
-        result_add(r, copy_table(d->inputs)) ||
-        result_add(r, params_table(m))) {
+    if (!r->model_name || !r->headline_matrix) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto fail;
     }
@@ -433,10 +525,6 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     return S3_OK;
 fail:
     s3i_matrices_free(mx, nmx);
-    s3i_table_free(T.spec);
-    s3i_table_free(T.units);
-    s3i_table_free(T.classes);
-    s3i_table_free(T.notes);
     s3_result_free(r);
     return rc;
 }

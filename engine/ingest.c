@@ -640,8 +640,18 @@ patents_finish(s3_ctx *ctx, patents_state *st)
     s3_dataset *d = st->d;
     size_t nf = d->ref.nfields;
     d->patents = calloc(d->ncentres * nf + 1, sizeof(double));
-    if (!d->patents)
+    d->cooc = calloc(nf * nf + 1, sizeof(double));
+    if (!d->patents || !d->cooc)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    /* co-occurrence: patents that hold both fields (each patent once) */
+    for (size_t i = 0; i < st->npat; i++)
+        for (size_t a = 0; a < nf; a++)
+            if (st->pat[i].fields >> a & 1)
+                for (size_t b = a + 1; b < nf; b++)
+                    if (st->pat[i].fields >> b & 1) {
+                        d->cooc[a * nf + b] += 1.0;
+                        d->cooc[b * nf + a] += 1.0;
+                    }
     qsort(st->pc, st->npc, sizeof *st->pc, cmp_pc);
     for (size_t i = 0; i < st->npc;) {
         size_t j = i, nc = 0;
@@ -1277,6 +1287,7 @@ s3_dataset_free(s3_dataset *d)
     free(d->centre_subidx);
     free(d->tenants);
     free(d->patents);
+    free(d->cooc);
     free(d->breg);
     free(d->bagg_code);
     free(d->bagg_label);

@@ -221,6 +221,8 @@ s3i_ipc_lookup(const s3i_ref *ref, const char *s, size_t len, size_t *field);
 enum { S3I_REF_NETWORK, S3I_REF_BASELINE };
 enum { S3I_WEIGHT_TENANTS, S3I_WEIGHT_EMPLOYEES };
 enum { S3I_KEY_NUTS3, S3I_KEY_SUBREGION };
+enum { S3I_REL_PROXIMITY = 0 }; /* else 1 + s3_relatedness_method */
+enum { S3I_SPLIT_MEDIAN, S3I_SPLIT_MEAN, S3I_SPLIT_PERCENTILE };
 
 struct s3_model {
     char *path, *name;
@@ -230,6 +232,10 @@ struct s3_model {
     int reference;       /* S3I_REF_* */
     double threshold;
     int32_t cutoff;      /* YYYYMMDD; 0 = none */
+    size_t reflections;  /* iterations of the method of reflections */
+    int relatedness;     /* S3I_REL_PROXIMITY or 1 + s3_relatedness_method */
+    int split;           /* S3I_SPLIT_* */
+    double percentile;   /* for S3I_SPLIT_PERCENTILE, 0-100 */
     char *baseline_region; /* "total", "own" or a region code */
     int baseline_key;    /* S3I_KEY_* */
     /* text form of every parameter, for the method sheet */
@@ -266,6 +272,10 @@ typedef struct {
     size_t *vgroup;      /* nvc */
     /* baseline comparison: reference row per unit (nr × nc), or NULL */
     double *bref;
+    /* complexity and potentials are computed (not on broad aggregates) */
+    int complexity;
+    /* class × class co-occurrence counts (nc × nc), or NULL */
+    double *cooc;
 } s3i_matrix;
 
 struct s3_dataset {
@@ -283,6 +293,7 @@ struct s3_dataset {
     s3i_tenant *tenants;
     /* patents: fractional counts centre × field */
     double *patents;
+    double *cooc;        /* fields × fields: patents holding both, diag 0 */
     /* baseline: regions × aggregates (only the disjoint set in use) */
     size_t nbreg, nbagg;
     char **breg, **bagg_code, **bagg_label;
@@ -316,6 +327,24 @@ s3i_matrices_free(s3i_matrix *mx, size_t n);
 
 /* ---- results ------------------------------------------------------------ */
 
+/* The tables the measures are written into. */
+typedef struct {
+    s3_table *spec, *units, *classes, *notes, *proximity, *potentials,
+        *quadrants, *relatedness;
+} s3i_tables;
+
+/* Complexity, relatedness and potentials of one matrix, from its binary
+ * specialisation mb (nr × nc, NaN where undefined); fills the eci/coi and
+ * pci columns of the rows written from unit_row0 and class_row0. */
+s3_status
+s3i_potentials(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
+               const double *mb, s3i_tables *T, size_t unit_row0,
+               size_t class_row0);
+
+/* The co-occurrence relatedness rows of a matrix that has x->cooc. */
+s3_status
+s3i_relatedness_table(s3_ctx *ctx, const s3i_matrix *x, s3_table *t);
+
 struct s3_result {
     size_t ntables;
     s3_table **tables;
@@ -323,8 +352,6 @@ struct s3_result {
     char *model_name, *headline_matrix;
     int reference_baseline;
     double threshold;
-    const s3_model *model;     /* borrowed, for the method sheet */
-    const s3_dataset *dataset; /* borrowed */
 };
 
 /* Write the workbook into path. */

@@ -25,6 +25,7 @@ s3i_matrices_free(s3i_matrix *mx, size_t n)
         free(mx[i].vx);
         free(mx[i].vgroup);
         free(mx[i].bref);
+        free(mx[i].cooc);
         free(mx[i].row);
         free(mx[i].col);
         free(mx[i].col_label);
@@ -144,6 +145,7 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
             break;
         }
         x->nvc = nvc;
+        x->complexity = 1;
         memcpy(x->row, rows, nr * sizeof(char *));
         for (size_t i = 0; i < nn; i++) {
             if (col_of[i] != S3I_NONE) {
@@ -224,6 +226,15 @@ patent_matrix(builder *b, const char *level, size_t nr, const char **rows,
         free(col_of);
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     }
+    x->complexity = 1;
+    if (d->cooc && !(x->cooc = calloc(nc * nc + 1, sizeof(double)))) {
+        free(col_of);
+        return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+    }
+    for (size_t f = 0; f < nf && x->cooc; f++)
+        for (size_t g = 0; g < nf; g++)
+            if (col_of[f] != S3I_NONE && col_of[g] != S3I_NONE)
+                x->cooc[col_of[f] * nc + col_of[g]] = d->cooc[f * nf + g];
     memcpy(x->row, rows, nr * sizeof(char *));
     for (size_t f = 0; f < nf; f++) {
         if (col_of[f] == S3I_NONE)
@@ -255,6 +266,7 @@ generic_matrix(builder *b)
     s3i_matrix *x = add(b, "unit", "input", nr, nc);
     if (!x)
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+    x->complexity = 1;
     memcpy(x->x, d->gx, nr * nc * sizeof(double));
     memcpy(x->row, d->centre_id, nr * sizeof(char *));
     memcpy(x->col, d->class_id, nc * sizeof(char *));

@@ -35,6 +35,18 @@
     X("data", "cutoff", "", "",                                                \
       "count tenants present on this date (YYYY-MM-DD) and patents up to its " \
       "year; empty = all")                                                     \
+    X("complexity", "reflections", "20", "",                                   \
+      "iterations of the method of reflections (ECI: last even order, PCI: "  \
+      "last odd order)")                                                       \
+    X("potentials", "relatedness", "proximity",                                \
+      "proximity|association|probability|cosine|jaccard",                      \
+      "relatedness between classes for density and outlook: proximity, or a "  \
+      "patent co-occurrence measure (technology fields only)")                 \
+    X("potentials", "split", "median", "median|mean|percentile",               \
+      "where opportunities split into high and low relatedness and "          \
+      "complexity")                                                            \
+    X("potentials", "percentile", "75", "",                                    \
+      "the percentile for split = percentile (and the alternative compared)")  \
     X("baseline", "region", "total", "",                                       \
       "baseline region to compare with: total (sum of all regions), own (each" \
       " unit's own region) or a region code")                                  \
@@ -258,6 +270,30 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
                 st = s3i_fail(ctx, S3_EMODEL,
                               "%s:%zu: [data] cutoff = '%s': expected a date "
                               "YYYY-MM-DD",
+                              path ? path : "model", line[i], v);
+                goto done;
+            }
+        } else if (!strcmp(key, "reflections")) {
+            double it;
+            if (s3i_parse_number(v, strlen(v), 0, &it) || it < 2 ||
+                it > 1000 || it != floor(it)) {
+                st = s3i_fail(ctx, S3_EMODEL,
+                              "%s:%zu: [complexity] reflections = '%s': "
+                              "expected a whole number from 2 to 1000",
+                              path ? path : "model", line[i], v);
+                goto done;
+            }
+            m->reflections = (size_t)it;
+        } else if (!strcmp(key, "relatedness")) {
+            m->relatedness = k;
+        } else if (!strcmp(key, "split")) {
+            m->split = k;
+        } else if (!strcmp(key, "percentile")) {
+            if (s3i_parse_number(v, strlen(v), 0, &m->percentile) ||
+                !(m->percentile > 0.0 && m->percentile < 100.0)) {
+                st = s3i_fail(ctx, S3_EMODEL,
+                              "%s:%zu: [potentials] percentile = '%s': "
+                              "expected a number between 0 and 100",
                               path ? path : "model", line[i], v);
                 goto done;
             }

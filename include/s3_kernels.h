@@ -87,6 +87,104 @@ void
 s3_locational_gini(const double *x, size_t nr, size_t nc, const double *rs,
                    double *gini, double *work, size_t *iwork);
 
+
+/* ---- relatedness -------------------------------------------------------- */
+
+/* Proximity between classes (Hidalgo et al. 2007) from a binary matrix M
+ * (nr × nc, values 0 or 1, no NaN):
+ *   φ_pq = Σ_c M_cp M_cq / max(k_p, k_q),  φ_pp = 1,
+ * NaN in the rows and columns of a class with ubiquity k_p = 0.  phi is
+ * nc × nc.  Computed with one BLAS dsyrk. */
+void
+s3_proximity(const double *m, size_t nr, size_t nc, double *phi);
+
+/* The same on the unit side: φ_cd = Σ_p M_cp M_dp / max(k_c, k_d); out is
+ * nr × nr. */
+void
+s3_unit_proximity(const double *m, size_t nr, size_t nc, double *phi);
+
+/* Normalisations of a co-occurrence matrix C (n × n, symmetric; its
+ * diagonal is ignored), as EconGeo's relatedness() (van Eck & Waltman 2009;
+ * Steijn 2017), with s_i = Σ_j C_ij and t = Σ_ij C_ij:
+ *   association  C_ij t / (s_i s_j)
+ *   probability  C_ij / ((s_i s_j / (t − s_j) + s_j s_i / (t − s_i)) / 2)
+ *   cosine       C_ij / sqrt(s_i s_j)
+ *   jaccard      C_ij / (s_i + s_j − C_ij)
+ * The diagonal of out is 0; a zero denominator gives NaN (EconGeo writes
+ * 0, which hides a class that never co-occurs).  work holds n doubles. */
+typedef enum {
+    S3_REL_ASSOCIATION,
+    S3_REL_PROBABILITY,
+    S3_REL_COSINE,
+    S3_REL_JACCARD
+} s3_relatedness_method;
+
+void
+s3_cooccurrence_relatedness(const double *c, size_t n,
+                            s3_relatedness_method method, double *out,
+                            double *work);
+
+/* Relatedness density (Hidalgo et al. 2007; Balland et al. 2019):
+ *   ω_cp = Σ_q M_cq φ_pq / Σ_q φ_pq,  0–1,
+ * for a symmetric relatedness matrix φ (nc × nc, no NaN; its diagonal is
+ * used as it is: 1 for proximity).  A class with Σ_q φ_pq = 0 gives NaN.
+ * omega is nr × nc; work holds nc doubles.  One BLAS dsymm. */
+void
+s3_density(const double *m, size_t nr, size_t nc, const double *phi,
+           double *omega, double *work);
+
+/* ---- economic complexity ----------------------------------------------- */
+
+/* Standardise v[0..n) to mean 0 and sample standard deviation 1 (n − 1).
+ * Returns 0, or -1 (v set to NaN) when n < 2 or the deviation is 0. */
+int
+s3_standardise(double *v, size_t n);
+
+/* Size of the workspace s3_complexity_eigen needs: *nwork doubles and
+ * *niwork ints. */
+void
+s3_complexity_workspace(size_t nr, size_t nc, size_t *nwork, size_t *niwork);
+
+/* ECI and PCI (Hidalgo & Hausmann 2009) by the eigenvector method: the
+ * eigenvector of the second-largest eigenvalue of D⁻¹ M U⁻¹ Mᵀ (D, U the
+ * diagonal diversity and ubiquity) for units and of U⁻¹ Mᵀ D⁻¹ M for
+ * classes.  Both are similar to the symmetric N Nᵀ and Nᵀ N with
+ * N = D^-½ M U^-½, so only the smaller side is solved, with LAPACK's
+ * dsyevr for its two largest eigenpairs; the other side follows from
+ * x = D⁻¹ M y (y = U⁻¹ Mᵀ x).  Results are standardised (s3_standardise)
+ * and signed so that ECI correlates positively with diversity and PCI with
+ * the mean ECI of the units holding the class.
+ * m is binary, nr × nc, every row and column sum > 0 (drop empty ones
+ * first).  *lambda receives the two largest eigenvalues (λ1 = 1 up to
+ * rounding; λ2 close to 1 means the network splits into disconnected
+ * parts).  Returns 0, or -1 when the solver fails. */
+int
+s3_complexity_eigen(const double *m, size_t nr, size_t nc, double *eci,
+                    double *pci, double lambda[2], double *work, size_t nwork,
+                    int *iwork, size_t niwork);
+
+/* ECI and PCI by the method of reflections (Hidalgo & Hausmann 2009):
+ *   k_c,0 = diversity, k_p,0 = ubiquity,
+ *   k_c,n = Σ_p M_cp k_p,n−1 / k_c,0,  k_p,n = Σ_c M_cp k_c,n−1 / k_p,0,
+ * for n = 1 .. iterations − 1; ECI is k_c at the last even order and PCI
+ * k_p at the last odd order, standardised and signed as in
+ * s3_complexity_eigen (as the R package economiccomplexity).  iterations
+ * must be at least 2.  work holds 3 (nr + nc) doubles. */
+void
+s3_complexity_reflections(const double *m, size_t nr, size_t nc,
+                          size_t iterations, double *eci, double *pci,
+                          double *work);
+
+/* Complexity outlook (Hausmann et al. 2014), for binary M, relatedness φ
+ * (nc × nc symmetric, no NaN), density ω (from s3_density) and pci[nc]:
+ *   COI_c  = Σ_p ω_cp (1 − M_cp) PCI_p
+ *   COG_cp = (1 − M_cp) Σ_q (φ_pq / Σ_r φ_rq) (1 − M_cq) PCI_q.
+ * cog is nr × nc; work holds nr × nc + 2 nc doubles.  One BLAS dsymm. */
+void
+s3_outlook(const double *m, size_t nr, size_t nc, const double *phi,
+           const double *omega, const double *pci, double *coi, double *cog,
+           double *work);
+
 #ifdef __cplusplus
 }
 #endif
