@@ -193,7 +193,7 @@ static char
 detect_separator(const char *s, size_t n, int allow_tab)
 {
     size_t comma = 0, semi = 0, tab = 0;
-    int quoted = 0;
+    int quoted = 0, backslash = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         if (c == '"')
@@ -201,9 +201,11 @@ detect_separator(const char *s, size_t n, int allow_tab)
         else if (!quoted && (c == '\n' || c == '\r'))
             break;
         else if (!quoted)
-            comma += c == ',', semi += c == ';', tab += c == '\t';
+            comma += c == ',', semi += c == ';', tab += c == '\t',
+                backslash += c == '\\';
     }
-    if (allow_tab && tab > comma && tab > semi)
+    /* a Eurostat TSV header: "dim1,dim2\time<TAB>2018 <TAB>..." */
+    if (allow_tab && tab > 0 && (backslash > 0 || (tab > comma && tab > semi)))
         return '\t';
     return semi > comma ? ';' : ',';
 }

@@ -171,6 +171,8 @@ number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
                                 ? "is not a number (a ';' file uses a "
                                   "decimal comma)"
                                 : "is not a number");
+    if (*out < 0.0 && lo == 0.0)
+        return s3i_csv_fail(ctx, r, col, v, "is negative: expected 0 or more");
     if (*out < lo || *out > hi) {
         char what[96];
         snprintf(what, sizeof what, "is out of range [%g, %g]", lo, hi);
@@ -1105,12 +1107,29 @@ done:
 
 /* ---- generic long table ------------------------------------------------- */
 
+/* A long table has one row per (unit, class, value).  A Eurostat bulk TSV
+ * file (legacy and current headers alike) has one row per combination of
+ * its dimensions, written comma-joined in the first column under a header
+ * such as "unit,nace_r2,geo\TIME_PERIOD", and one column per period; its
+ * unit and class are dimensions and its value is a period column.  Rows
+ * can be filtered by "COL=VALUE" conditions (a column or a dimension). */
+enum { MAX_DIMS = 16, MAX_WHERE = 16 };
+
 typedef struct {
     s3_ctx *ctx;
     s3_dataset *d;
     counts c;
     const char *want[3];
-    size_t col[3];
+    const char *const *where;
+    size_t nwhere;
+    size_t col[3];                /* field of unit, class, value */
+    size_t wcol[MAX_WHERE];       /* field of each filter */
+    int eurostat;                 /* first column holds the dimensions */
+    size_t ndims;
+    char dims[MAX_DIMS][64];
+    size_t filtered, missing;
+    char first[MAX_DIMS][128];    /* Eurostat: first value of each dimension */
+    int seen;
     s3i_map unit_map, class_map;
     size_t cap_u, cap_c;
     size_t *cu, *cc;
@@ -1118,13 +1137,80 @@ typedef struct {
     size_t ncell, cap_cu, cap_cc, cap_cv;
 } long_state;
 
+/* Field index for a dimension d (Eurostat): encoded as S3I_NONE - 1 - d. */
+#define DIM(d) (S3I_NONE - 1 - (d))
+
 static s3_status
 long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)len;
     long_state *st = u;
-    colreq want[3] = {{st->want[0], 1}, {st->want[1], 1}, {st->want[2], 1}};
-    return map_columns(st->ctx, st->d, r, n, f, want, 3, st->col);
+    const char *bs = n > 1 ? strchr(f[0], '\\') : NULL;
+    if (!bs) {
+        colreq want[3 + MAX_WHERE];
+        for (size_t k = 0; k < 3; k++)
+            want[k] = (colreq){st->want[k], 1};
+        char names[MAX_WHERE][64];
+        for (size_t k = 0; k < st->nwhere; k++) {
+            snprintf(names[k], sizeof names[k], "%.*s",
+                     (int)strcspn(st->where[k], "="), st->where[k]);
+            want[3 + k] = (colreq){names[k], 1};
+        }
+        size_t idx[3 + MAX_WHERE];
+        s3_status rc = map_columns(st->ctx, st->d, r, n, f, want,
+                                   3 + st->nwhere, idx);
+        memcpy(st->col, idx, sizeof st->col);
+        memcpy(st->wcol, idx + 3, st->nwhere * sizeof(size_t));
+        return rc;
+    }
+    /* Eurostat: dimensions before the backslash, periods after column 0 */
+    st->eurostat = 1;
+    for (const char *p = f[0]; p < bs && st->ndims < MAX_DIMS;) {
+        size_t k = strcspn(p, ",\\");
+        snprintf(st->dims[st->ndims++], 64, "%.*s", (int)k, p);
+        p += k + (p[k] == ',');
+    }
+    for (size_t k = 0; k < 3 + st->nwhere; k++) {
+        const char *name = k < 3 ? st->want[k] : st->where[k - 3];
+        size_t nl = k < 3 ? strlen(name) : strcspn(name, "=");
+        size_t found = S3I_NONE;
+        if (k == 2) {
+            for (size_t i = 1; i < n; i++) {
+                size_t l = strlen(f[i]);
+                while (l && f[i][l - 1] == ' ')
+                    l--;
+                if (l == nl && strncmp(f[i], name, nl) == 0)
+                    found = i;
+            }
+        } else {
+            for (size_t d = 0; d < st->ndims; d++)
+                if (strlen(st->dims[d]) == nl &&
+                    strncmp(st->dims[d], name, nl) == 0)
+                    found = DIM(d);
+        }
+        if (found == S3I_NONE)
+            return s3i_fail(st->ctx, S3_EINPUT,
+                            "%s:1: %s '%.*s' is not in this Eurostat file "
+                            "(dimensions: %s%s%s%s; periods: %s ... %s)",
+                            s3i_csv_name(r), k == 2 ? "period" : "dimension",
+                            (int)nl, name, st->dims[0],
+                            st->ndims > 1 ? ", " : "",
+                            st->ndims > 1 ? st->dims[1] : "",
+                            st->ndims > 2 ? ", ..." : "", f[1], f[n - 1]);
+        if (k < 3)
+            st->col[k] = found;
+        else
+            st->wcol[k - 3] = found;
+    }
+    return S3_OK;
+}
+
+/* The text of a field or of a Eurostat dimension; dims holds the split
+ * first column. */
+static const char *
+long_field(char **f, char dims[][128], size_t idx)
+{
+    return idx >= DIM(MAX_DIMS - 1) ? dims[DIM(0) - idx] : f[idx];
 }
 
 /* Intern s in map/ids; returns its index or S3I_NONE on out of memory. */
@@ -1151,16 +1237,69 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     long_state *st = u;
     s3_ctx *ctx = st->ctx;
     s3_dataset *d = st->d;
-    const char *unit = f[st->col[0]], *cls = f[st->col[1]], *val = f[st->col[2]];
+    char dims[MAX_DIMS][128];
+    if (st->eurostat) {
+        const char *p = f[0];
+        for (size_t k = 0; k < st->ndims; k++) {
+            size_t l = strcspn(p, ",");
+            if (!p[l] && k + 1 < st->ndims)
+                return s3i_csv_fail(ctx, r, 0, f[0],
+                                    "has fewer dimensions than the header");
+            snprintf(dims[k], sizeof dims[k], "%.*s", (int)l, p);
+            p += l + (p[l] == ',');
+        }
+    }
+    /* filters first: a row another filter excludes is not checked */
+    for (size_t k = 0; k < st->nwhere; k++) {
+        const char *want = strchr(st->where[k], '=') + 1;
+        if (strcmp(long_field(f, dims, st->wcol[k]), want) != 0) {
+            st->filtered++;
+            st->c.rejected++;
+            return S3_OK;
+        }
+    }
+    /* a Eurostat dimension that is neither unit nor class must be fixed:
+     * summing thousands of persons with percentages would be nonsense */
+    for (size_t k = 0; st->eurostat && k < st->ndims; k++) {
+        if (DIM(k) == st->col[0] || DIM(k) == st->col[1])
+            continue;
+        if (!st->seen) {
+            snprintf(st->first[k], sizeof st->first[k], "%s", dims[k]);
+        } else if (strcmp(st->first[k], dims[k]) != 0) {
+            char what[400];
+            snprintf(what, sizeof what,
+                     "has %s = '%.60s' where an earlier row has '%.60s': "
+                     "choose one with --where %s=%.60s",
+                     st->dims[k], dims[k], st->first[k], st->dims[k],
+                     st->first[k]);
+            return s3i_csv_fail(ctx, r, 0, f[0], what);
+        }
+    }
+    st->seen = 1;
+    const char *unit = long_field(f, dims, st->col[0]),
+               *cls = long_field(f, dims, st->col[1]),
+               *val = long_field(f, dims, st->col[2]);
+    size_t vcol = st->col[2];
     if (!*unit)
-        return s3i_csv_fail(ctx, r, st->col[0], unit, "is empty");
+        return s3i_csv_fail(ctx, r, st->eurostat ? 0 : st->col[0], unit,
+                            "is empty");
     if (!*cls)
-        return s3i_csv_fail(ctx, r, st->col[1], cls, "is empty");
-    if (!*val || strcmp(val, ":") == 0)
-        return reject(ctx, d, &st->c, r, st->col[2], val,
+        return s3i_csv_fail(ctx, r, st->eurostat ? 0 : st->col[1], cls,
+                            "is empty");
+    /* Eurostat style values: ':' for missing, flags after the number */
+    char num[64];
+    size_t vl = strlen(val);
+    while (vl && (val[vl - 1] == ' ' || (val[vl - 1] >= 'a' &&
+                                          val[vl - 1] <= 'z')))
+        vl--;
+    snprintf(num, sizeof num, "%.*s", (int)(vl < 63 ? vl : 63), val);
+    if (vl == 0 || strcmp(num, ":") == 0) {
+        st->missing++;
+        return reject(ctx, d, &st->c, r, vcol, val,
                       "missing value: the row is not used");
+    }
     double v;
-    s3_status rc = number_field(ctx, r, st->col[2], val, 0, 0, 1e300, &v);
+    s3_status rc = number_field(ctx, r, vcol, num, 0, 0, 1e300, &v);
     if (rc)
         return rc;
     size_t ui = intern(d, &st->unit_map, &d->centre_id, &d->ncentres,
@@ -1190,7 +1329,23 @@ s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
                      const char *class_col, const char *value_col,
                      const s3_model *m, s3_dataset **out)
 {
+    return s3_dataset_load_long_where(ctx, path, unit_col, class_col,
+                                      value_col, NULL, 0, m, out);
+}
+
+s3_status
+s3_dataset_load_long_where(s3_ctx *ctx, const char *path,
+                           const char *unit_col, const char *class_col,
+                           const char *value_col, const char *const *where,
+                           size_t nwhere, const s3_model *m, s3_dataset **out)
+{
     *out = NULL;
+    if (nwhere > MAX_WHERE)
+        return s3i_fail(ctx, S3_EUSAGE, "at most %d filters", MAX_WHERE);
+    for (size_t k = 0; k < nwhere; k++)
+        if (!strchr(where[k], '=') || where[k][0] == '=')
+            return s3i_fail(ctx, S3_EUSAGE,
+                            "filter '%s': expected COLUMN=VALUE", where[k]);
     s3_dataset *d;
     s3_status rc = dataset_new(ctx, &d);
     if (rc)
@@ -1199,7 +1354,8 @@ s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
     long_state st = {.ctx = ctx, .d = d, .c = {.file = base},
-                     .want = {unit_col, class_col, value_col}};
+                     .want = {unit_col, class_col, value_col},
+                     .where = where, .nwhere = nwhere};
     s3i_csv_info info;
     /* the reference lets NACE classes get related/unrelated variety */
     if (m->reference_dir && (rc = s3i_ref_load(ctx, m->reference_dir, &d->ref,
@@ -1215,6 +1371,21 @@ s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
         goto done;
     }
     st.c.read = info.rows;
+    if (st.filtered) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "%zu rows do not match the filters and are not used",
+                 st.filtered);
+        if (s3i_note(d->notes, base, msg)) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    if (st.ncell == 0) {
+        rc = s3i_fail(ctx, S3_EINPUT, "%s: no row has a value%s", base,
+                      nwhere ? " (after the filters)" : "");
+        goto done;
+    }
     if ((rc = record_input(ctx, d, base, path, &info)) ||
         (rc = record_quality(ctx, d, &st.c)))
         goto done;

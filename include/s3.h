@@ -195,6 +195,18 @@ s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
                      const char *class_col, const char *value_col,
                      const s3_model *m, s3_dataset **out);
 
+/* The same with filters: each of where[0..nwhere) is "COLUMN=VALUE" and
+ * keeps only the rows whose column holds that value (the others are
+ * counted as rejected and noted).  A Eurostat bulk TSV file (first column
+ * "dim1,dim2,...\\time", one column per period, ':' for missing values,
+ * flags after numbers) is read too: unit and class name dimensions, value
+ * names a period ("2018"), and filters fix the other dimensions. */
+s3_status
+s3_dataset_load_long_where(s3_ctx *ctx, const char *path,
+                           const char *unit_col, const char *class_col,
+                           const char *value_col, const char *const *where,
+                           size_t nwhere, const s3_model *m, s3_dataset **out);
+
 void
 s3_dataset_free(s3_dataset *d);
 

@@ -29,9 +29,11 @@ static const command_info commands[] = {
      "Validate the model and the dataset without computing; print the row "
      "reconciliation per file."},
     {"analyse", "analyse",
-     "--input FILE --unit COL --class COL --value COL [--out DIR]",
+     "--input FILE --unit COL --class COL --value COL [--where COL=VALUE]... "
+     "[--out DIR]",
      "Run the same measures on any long table (one row per unit, class and "
-     "value; ',' ';' or tab separated)."},
+     "value; ',' ';' or tab separated) or Eurostat bulk TSV file (unit and "
+     "class are dimensions, value a period)."},
     {"measures", "measures", "", "List the measures with their definitions."},
 };
 
@@ -51,7 +53,12 @@ static const command_info commands[] = {
     X(input, "FILE", CMD_ANALYSE, "the long table to analyse")                 \
     X(unit, "COL", CMD_ANALYSE, "column naming the unit (region, country)")    \
     X(class, "COL", CMD_ANALYSE, "column naming the class (sector, product)")  \
-    X(value, "COL", CMD_ANALYSE, "column holding the count or value")          \
+    X(value, "COL", CMD_ANALYSE,                                               \
+      "column holding the count or value (for a Eurostat TSV: a period, "      \
+      "e.g. 2018)")                                                            \
+    X(where, "COL=VALUE", CMD_ANALYSE,                                         \
+      "use only rows whose column (or Eurostat dimension) holds VALUE "        \
+      "(repeatable)")                                                          \
     X(csv_only, NULL, CMD_RUN | CMD_ANALYSE, "write the CSV tables only")      \
     X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE,                          \
       "print errors only")
@@ -241,8 +248,8 @@ main(int argc, char **argv)
         return 2;
     }
     const char *val[NOPTIONS] = {0};
-    const char *scenarios[64];
-    size_t nscen = 0;
+    const char *scenarios[64], *where[16];
+    size_t nscen = 0, nwhere = 0;
     for (int a = 2; a < argc; a++) {
         if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
             print_help(stdout, cmd, mask);
@@ -277,6 +284,12 @@ main(int argc, char **argv)
                 return 2;
             }
             scenarios[nscen++] = argv[++a];
+        } else if (i == OPT_where) {
+            if (nwhere == 16) {
+                fprintf(stderr, "s3engine: too many --where options\n");
+                return 2;
+            }
+            where[nwhere++] = argv[++a];
         } else {
             val[i] = argv[++a];
         }
@@ -325,9 +338,9 @@ main(int argc, char **argv)
         else if (!st && val[OPT_reference])
             st = s3_model_set_paths(ctx, model, NULL, val[OPT_reference]);
         if (!st)
-            st = s3_dataset_load_long(ctx, val[OPT_input], val[OPT_unit],
-                                      val[OPT_class], val[OPT_value], model,
-                                      &data);
+            st = s3_dataset_load_long_where(ctx, val[OPT_input], val[OPT_unit],
+                                            val[OPT_class], val[OPT_value],
+                                            where, nwhere, model, &data);
     } else {
         st = s3_model_load(ctx, val[OPT_model] ? val[OPT_model]
                                                : "models/ruhr.ini",
