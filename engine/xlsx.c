@@ -125,6 +125,20 @@ rank_desc(const s3_table *t, size_t *idx, size_t n, size_t vcol, size_t icol)
     }
 }
 
+/* A long classification label cut at a word boundary near 50 characters,
+ * with an ellipsis. */
+static void
+short_label(const char *label, char out[128])
+{
+    int cut = (int)strlen(label);
+    if (cut > 50) {
+        cut = 50;
+        while (cut > 20 && label[cut] != ' ')
+            cut--;
+    }
+    snprintf(out, 128, "%.*s%s", cut, label, label[cut] ? "\u2026" : "");
+}
+
 /* The top k specialisations of a unit as text: the classes whose RCA (the
  * column `rca`: network or baseline) reaches the threshold, largest value
  * first, then highest RCA.  The unit's rows in spec are spec_row0 ..
@@ -162,19 +176,12 @@ top_specialisations(const s3_table *spec, size_t spec_row0,
         if (best == S3I_NONE)
             break;
         chosen[nb] = best;
-        /* long NACE labels are cut at a word boundary */
-        const char *label = s3_table_text(classes, class_row0 + best, 3);
-        int cut = (int)strlen(label);
-        if (cut > 50) {
-            cut = 50;
-            while (cut > 20 && label[cut] != ' ')
-                cut--;
-        }
+        char label[128];
+        short_label(s3_table_text(classes, class_row0 + best, 3), label);
         len += (size_t)snprintf(
-            out + len, outsz > len ? outsz - len : 0, "%s%s %.*s%s (RCA %.1f)",
-            nb ? " | " : "", s3_table_text(classes, class_row0 + best, 2), cut,
-            label, label[cut] ? "\u2026" : "",
-            s3_table_num(spec, spec_row0 + best, cr));
+            out + len, outsz > len ? outsz - len : 0, "%s%s %s (RCA %.1f)",
+            nb ? " | " : "", s3_table_text(classes, class_row0 + best, 2),
+            label, s3_table_num(spec, spec_row0 + best, cr));
         if (len >= outsz)
             break;
     }
@@ -208,6 +215,176 @@ centre_name(const s3_table *centres, const char *id, const char **sub)
     return id;
 }
 
+/* Short words for a quadrant code of potentials.csv. */
+static const char *
+quadrant_short(const char *q)
+{
+    static const char *const map[][2] = {
+        {"ideal", "ideal"},
+        {"low_risk_low_gain", "low risk, low gain"},
+        {"high_risk_high_gain", "high risk, high gain"},
+        {"least_attractive", "least attractive"}};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(q, map[i][0]) == 0)
+            return map[i][1];
+    return q;
+}
+
+/* Words for a quadrant code of potentials.csv. */
+static const char *
+quadrant_words(const char *q)
+{
+    static const char *const map[][2] = {
+        {"ideal", "ideal: high relatedness, high complexity"},
+        {"low_risk_low_gain", "low risk, low gain: high relatedness, low "
+                              "complexity"},
+        {"high_risk_high_gain", "high risk, high gain: low relatedness, high "
+                                "complexity"},
+        {"least_attractive", "least attractive: low relatedness, low "
+                             "complexity"}};
+    for (size_t i = 0; i < 4; i++)
+        if (strcmp(q, map[i][0]) == 0)
+            return map[i][1];
+    return q;
+}
+
+/* A unit's potentials rows with opportunity_rank <= k, in rank order:
+ * idx[0..return) are row numbers of potentials. */
+static size_t
+unit_opportunities(const s3_table *pot, const char *level,
+                   const char *matrix, const char *unit, size_t k,
+                   size_t *idx)
+{
+    size_t cu = col(pot, "unit"), cr = col(pot, "opportunity_rank"), n = 0;
+    for (size_t r = 0; r < s3_table_rows(pot); r++) {
+        if (!is(pot, r, level, matrix) ||
+            strcmp(s3_table_text(pot, r, cu), unit))
+            continue;
+        double rank = s3_table_num(pot, r, cr);
+        if (!(rank >= 1.0 && rank <= (double)k))
+            continue;
+        idx[(size_t)rank - 1] = r;
+        n = n > (size_t)rank ? n : (size_t)rank;
+    }
+    return n;
+}
+
+/* The class label of (level, matrix, class) from classes.csv. */
+static const char *
+class_label(const s3_table *classes, const char *level, const char *matrix,
+            const char *code)
+{
+    for (size_t r = 0; r < s3_table_rows(classes); r++)
+        if (is(classes, r, level, matrix) &&
+            strcmp(s3_table_text(classes, r, 2), code) == 0)
+            return s3_table_text(classes, r, 3);
+    return "";
+}
+
+/* The k best opportunities of a unit as text:
+ * "code label (density 0.41, quadrant)". */
+static void
+best_opportunities(const s3_table *pot, const s3_table *classes,
+                   const char *level, const char *matrix, const char *unit,
+                   size_t k, char *out, size_t outsz)
+{
+    size_t idx[16], len = 0;
+    size_t n = unit_opportunities(pot, level, matrix, unit, k < 16 ? k : 16,
+                                  idx);
+    out[0] = '\0';
+    for (size_t i = 0; i < n && len < outsz; i++) {
+        const char *code = s3_table_text(pot, idx[i], col(pot, "class"));
+        char label[128];
+        short_label(class_label(classes, level, matrix, code), label);
+        len += (size_t)snprintf(out + len, outsz - len,
+                                "%s%s %s (density %.2f, %s)", i ? " | " : "",
+                                code, label,
+                                s3_table_num(pot, idx[i], col(pot, "density")),
+                                quadrant_short(s3_table_text(
+                                    pot, idx[i], col(pot, "quadrant"))));
+    }
+}
+
+/* The ranked opportunities of every unit (the best k each). */
+static void
+sheet_opportunities(book *b, const s3_result *res, const char *sheet,
+                    const char *level, const char *matrix, size_t k)
+{
+    const s3_table *pot = s3_result_table(res, "potentials"),
+                   *units = s3_result_table(res, "units"),
+                   *classes = s3_result_table(res, "classes"),
+                   *centres = s3_result_table(res, "centres");
+    size_t nu;
+    if (block(units, level, matrix, &nu) == S3I_NONE)
+        return;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, sheet);
+    char title[300];
+    snprintf(title, sizeof title,
+             "Development opportunities by %s (%s): the classes a unit is not "
+             "yet specialised in, closest to what it does first",
+             level, matrix);
+    worksheet_write_string(ws, 0, 0, title, b->title);
+    worksheet_merge_range(
+        ws, 1, 0, 1, 9,
+        "Relatedness density: how much of what surrounds the class the unit "
+        "already does (0-1). PCI: how complex the class is (mean 0, sd 1). "
+        "COG: how much the move would raise the unit's complexity outlook. "
+        "Quadrant: density and PCI high or low against the median of the "
+        "unit's opportunities (see the model's split). All opportunities: "
+        "csv/potentials.csv.",
+        b->wrap);
+    worksheet_set_row(ws, 1, 48, NULL);
+    static const char *const head[] = {"Unit", "Name", "Rank", "Class",
+                                       "Label", "Density", "PCI", "COG",
+                                       "Quadrant", "Specialisations held"};
+    lxw_row_t r0 = 3, row = r0;
+    for (lxw_col_t c = 0; c < 9; c++)
+        worksheet_write_string(ws, r0, c, head[c], b->head);
+    size_t u0 = block(units, level, matrix, &nu), idx[64];
+    if (k > 64)
+        k = 64;
+    for (size_t i = 0; i < nu; i++) {
+        const char *id = s3_table_text(units, u0 + i, col(units, "unit")), *sr;
+        const char *name = centre_name(centres, id, &sr);
+        size_t n = unit_opportunities(pot, level, matrix, id, k, idx);
+        for (size_t j = 0; j < n; j++) {
+            size_t r = idx[j];
+            const char *code = s3_table_text(pot, r, col(pot, "class"));
+            row++;
+            worksheet_write_string(ws, row, 0, id, NULL);
+            worksheet_write_string(ws, row, 1, name, NULL);
+            worksheet_write_number(ws, row, 2, (double)(j + 1), b->integer);
+            worksheet_write_string(ws, row, 3, code, NULL);
+            worksheet_write_string(ws, row, 4,
+                                   class_label(classes, level, matrix, code),
+                                   NULL);
+            put_num(ws, row, 5, s3_table_num(pot, r, col(pot, "density")),
+                    b->num3);
+            put_num(ws, row, 6, s3_table_num(pot, r, col(pot, "pci")),
+                    b->num3);
+            put_num(ws, row, 7, s3_table_num(pot, r, col(pot, "cog")),
+                    b->num3);
+            worksheet_write_string(
+                ws, row, 8,
+                quadrant_words(s3_table_text(pot, r, col(pot, "quadrant"))),
+                NULL);
+        }
+    }
+    if (row > r0) {
+        worksheet_autofilter(ws, r0, 0, row, 8);
+        lxw_conditional_format bar = {.type = LXW_CONDITIONAL_DATA_BAR};
+        worksheet_conditional_format_range(ws, r0 + 1, 5, row, 5, &bar);
+    }
+    worksheet_freeze_panes(ws, r0 + 1, 2);
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 1, 1, 36, NULL);
+    worksheet_set_column(ws, 2, 3, 7, NULL);
+    worksheet_set_column(ws, 4, 4, 50, NULL);
+    worksheet_set_column(ws, 5, 7, 10, NULL);
+    worksheet_set_column(ws, 8, 8, 52, NULL);
+    page_setup(ws);
+}
+
 static void
 sheet_overview(book *b, const s3_result *res, const char *level,
                const char *matrix)
@@ -238,14 +415,15 @@ sheet_overview(book *b, const s3_result *res, const char *level,
              res->reference_baseline
                  ? "the regional economy (baseline sector aggregates)"
                  : "the network");
-    worksheet_merge_range(ws, 1, 0, 1, 7, sub, b->wrap);
+    worksheet_merge_range(ws, 1, 0, 1, 9, sub, b->wrap);
     worksheet_set_row(ws, 1, 45, NULL);
     static const char *const head[] = {
         "Rank", "Unit", "Name", "Sub-region", "Total", "Specialisation "
         "strength (Krugman)", "Specialised classes (diversity)",
-        "Largest specialisations"};
+        "Largest specialisations", "Economic complexity (ECI)",
+        "Best opportunities (closest sectors not yet specialised in)"};
     lxw_row_t r0 = 3;
-    for (lxw_col_t c = 0; c < 8; c++)
+    for (lxw_col_t c = 0; c < 10; c++)
         worksheet_write_string(ws, r0, c, head[c], b->head);
     size_t n = 0, nr = s3_table_rows(units);
     size_t *idx = malloc((nr + 1) * sizeof(size_t));
@@ -279,9 +457,14 @@ sheet_overview(book *b, const s3_result *res, const char *level,
         put_num(ws, row, 6, s3_table_num(units, r, col(units, "diversity")),
                 b->integer);
         worksheet_write_string(ws, row, 7, top, NULL);
+        put_num(ws, row, 8, s3_table_num(units, r, col(units, "eci")),
+                b->num2);
+        best_opportunities(s3_result_table(res, "potentials"), classes, level,
+                           matrix, id, 3, top, sizeof top);
+        worksheet_write_string(ws, row, 9, top, NULL);
     }
     if (n > 0) {
-        worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + n), 7);
+        worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + n), 9);
         lxw_conditional_format bar = {.type = LXW_CONDITIONAL_DATA_BAR};
         worksheet_conditional_format_range(ws, r0 + 1, 5, (lxw_row_t)(r0 + n),
                                            5, &bar);
@@ -293,6 +476,8 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     worksheet_set_column(ws, 3, 3, 20, NULL);
     worksheet_set_column(ws, 4, 6, 14, NULL);
     worksheet_set_column(ws, 7, 7, 110, NULL);
+    worksheet_set_column(ws, 8, 8, 14, NULL);
+    worksheet_set_column(ws, 9, 9, 110, NULL);
     page_setup(ws);
     free(idx);
 }
@@ -473,6 +658,11 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     if (!generic)
         sheet_heatmap(&b, res, "RCA sub-regions", "subregion",
                       res->headline_matrix);
+    sheet_opportunities(&b, res, generic ? "Opportunities" : "Opportunities sectors",
+                        level, res->headline_matrix, 10);
+    if (!generic)
+        sheet_opportunities(&b, res, "Opportunities technologies", level,
+                            "patents", 10);
     sheet_method(&b, res);
     sheet_quality(&b, res);
     lxw_error e = workbook_close(b.wb);
