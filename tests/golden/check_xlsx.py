@@ -227,6 +227,72 @@ def main():
     report("overview specialisations agree with specialisation.csv "
            "(%d listed)" % listed, problems)
 
+    # 3b''. the Overview's ECI equals units.csv; each opportunities sheet
+    # lists, per unit, ranks 1.. with density, PCI and COG as in
+    # potentials.csv and the units' best opportunities on the Overview
+    problems, checked = [], 0
+    with open(os.path.join(a.csv_dir, "units.csv"), newline="",
+              encoding="utf-8") as f:
+        eci = {r["unit"]: r["eci"] for r in csv.DictReader(f)
+               if (r["level"], r["matrix"]) == (a.level, a.matrix)}
+    with open(os.path.join(a.csv_dir, "potentials.csv"), newline="",
+              encoding="utf-8") as f:
+        pot = {}
+        for r in csv.DictReader(f):
+            pot[(r["level"], r["matrix"], r["unit"], r["class"])] = r
+    if "Overview" in names:
+        for row in wb["Overview"].iter_rows(min_row=5, values_only=True):
+            if not row or row[1] is None or len(row) < 10:
+                continue
+            unit, want = str(row[1]), eci.get(str(row[1]))
+            if want in (None, ""):
+                if row[8] is not None:
+                    problems.append("%s ECI %r, csv none" % (unit, row[8]))
+            elif row[8] is None or not close(float(row[8]), float(want)):
+                problems.append("%s ECI %r, csv %s" % (unit, row[8], want))
+            checked += 1
+            for k, it in enumerate(str(row[9] or "").split(" | ")):
+                if not it:
+                    continue
+                r = pot.get((a.level, a.matrix, unit, it.split(" ", 1)[0]))
+                if r is None or r["opportunity_rank"] != str(k + 1):
+                    problems.append("%s: overview opportunity %d is %r"
+                                    % (unit, k + 1, it))
+    opp = {"Opportunities sectors": ("centre", a.matrix),
+           "Opportunities technologies": ("centre", "patents"),
+           "Opportunities": ("unit", "input")}
+    for s in names:
+        if s not in opp:
+            continue
+        level, matrix = opp[s]
+        last = {}
+        for row in wb[s].iter_rows(min_row=5, values_only=True):
+            if not row or row[0] is None:
+                continue
+            unit, rank, code = str(row[0]), row[2], str(row[3])
+            r = pot.get((level, matrix, unit, code))
+            if r is None:
+                problems.append("%s: %s/%s not in potentials.csv"
+                                % (s, unit, code))
+                continue
+            if r["opportunity_rank"] != str(rank) or \
+                    rank != last.get(unit, 0) + 1:
+                problems.append("%s: %s/%s rank %r, csv %s"
+                                % (s, unit, code, rank, r["opportunity_rank"]))
+            last[unit] = rank
+            for i, name in ((5, "density"), (6, "pci"), (7, "cog")):
+                want = r[name]
+                if want == "":
+                    if row[i] is not None:
+                        problems.append("%s %s/%s %s %r, csv none"
+                                        % (s, unit, code, name, row[i]))
+                elif row[i] is None or not close(float(row[i]), float(want)):
+                    problems.append("%s %s/%s %s %r, csv %s"
+                                    % (s, unit, code, name, row[i], want))
+                checked += 1
+    report("ECI and opportunities equal units.csv and potentials.csv "
+           "(%d values)" % checked, problems)
+
     # 3c. the Data quality sheet's reconciliation equals quality.csv
     problems = []
     with open(os.path.join(a.csv_dir, "quality.csv"), newline="",
