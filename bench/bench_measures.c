@@ -90,10 +90,14 @@ main(int argc, char **argv)
            *c = malloc(n * sizeof(double));
     size_t nw, niw;
     s3_complexity_workspace(nr, nc, &nw, &niw);
-    size_t nwork = nw > n + 2 * nc ? nw : n + 2 * nc;
+    size_t nwork = nw > nc * nc + 2 * nc ? nw : nc * nc + 2 * nc;
     if (nwork < 3 * (nr + nc))
         nwork = 3 * (nr + nc);
+    if (nwork < s3_proximity_workspace(nr, nc))
+        nwork = s3_proximity_workspace(nr, nc);
     double *work = malloc(nwork * sizeof(double));
+    s3_ones ones = {.start = malloc((nr + 1) * sizeof(size_t)),
+                    .col = malloc(n * sizeof(uint32_t))};
     int *iwork = malloc(niw * sizeof(int));
     synthesise(x, nr, nc, seed);
     for (size_t i = 0; i < nc * nc; i++)
@@ -101,10 +105,10 @@ main(int argc, char **argv)
 
     enum { BASE, MARGINS, RCA, BINARY, PROX, ECI, REFL, DENS, OUTLOOK, TOTAL, N };
     timing t[N] = {{"dgemm baseline", 1e9}, {"margins", 1e9}, {"rca + rsca", 1e9},
-                   {"binary M", 1e9},       {"proximity", 1e9}, {"eci/pci eigen", 1e9},
+                   {"binary M + index", 1e9},       {"proximity", 1e9}, {"eci/pci eigen", 1e9},
                    {"eci/pci reflections (20)", 1e9}, {"density", 1e9},
                    {"coi/cog", 1e9},       {"whole measure set", 1e9}};
-    double lambda[2] = {0, 0}, ones = 0;
+    double lambda[2] = {0, 0}, share_ones = 0;
     for (int r = 0; r < reps; r++) {
         double t0 = now();
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nr, (int)nc,
@@ -119,13 +123,14 @@ main(int argc, char **argv)
         for (size_t i = 0; i < n; i++)
             if (isnan(m[i]))
                 m[i] = 0.0;
+        s3_ones_index(m, nr, nc, &ones);
         double t4 = now();
-        s3_proximity(m, nr, nc, phi);
+        s3_proximity(&ones, phi, work);
         double t5 = now();
-        int rc = s3_complexity_eigen(m, nr, nc, eci, pci, lambda, work, nwork,
+        int rc = s3_complexity_eigen(&ones, eci, pci, lambda, work, nwork,
                                      iwork, niw);
         double t6 = now();
-        s3_complexity_reflections(m, nr, nc, 20, ecir, pcir, work);
+        s3_complexity_reflections(&ones, 20, ecir, pcir, work);
         double t7 = now();
         s3_density(m, nr, nc, phi, omega, work);
         double t8 = now();
@@ -141,11 +146,10 @@ main(int argc, char **argv)
             if (d[k] < t[k].best)
                 t[k].best = d[k];
     }
-    for (size_t i = 0; i < n; i++)
-        ones += m[i];
+    share_ones = (double)ones.n / (double)n;
     printf("measure set on %zu units x %zu classes (seed %llu, %.1f%% of M = 1, "
            "lambda2 = %.4f), best of %d\n",
-           nr, nc, (unsigned long long)seed, 100.0 * ones / (double)n,
+           nr, nc, (unsigned long long)seed, 100.0 * share_ones,
            lambda[1], reps);
     printf("%-28s %10s %10s\n", "step", "seconds", "x dgemm");
     for (int k = 0; k < N; k++)
@@ -154,5 +158,6 @@ main(int argc, char **argv)
     free(x), free(rs), free(cs), free(share), free(rca), free(m), free(phi);
     free(omega), free(cog), free(coi), free(eci), free(pci), free(ecir);
     free(pcir), free(b), free(c), free(work), free(iwork);
+    free(ones.start), free(ones.col);
     return 0;
 }

@@ -16,6 +16,7 @@
  */
 #include <gsl/gsl_cblas.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "s3_kernels.h"
@@ -59,74 +60,241 @@ covariance(const double *a, const double *b, size_t n)
     return s;
 }
 
-/* Standardise eci and pci and fix their signs: ECI with diversity, PCI with
- * the mean ECI of the units holding the class.  tmp holds nr + nc. */
+/* Diversity kd[nr] and ubiquity ku[nc] of M. */
 static void
-standardise_and_sign(const double *m, size_t nr, size_t nc, double *eci,
-                     double *pci, double *tmp)
+degrees(const s3_ones *m, double *kd, double *ku)
 {
-    double *div = tmp, *mean_eci = tmp + nr;
+    memset(ku, 0, m->nc * sizeof(double));
+    for (size_t c = 0; c < m->nr; c++) {
+        kd[c] = (double)(m->start[c + 1] - m->start[c]);
+        for (size_t k = m->start[c]; k < m->start[c + 1]; k++)
+            ku[m->col[k]] += 1.0;
+    }
+}
+
+/* Standardise eci and pci and fix their signs: ECI with diversity, PCI with
+ * the mean ECI of the units holding the class.  tmp holds 2 (nr + nc). */
+static void
+standardise_and_sign(const s3_ones *m, double *eci, double *pci, double *tmp)
+{
+    size_t nr = m->nr, nc = m->nc;
+    double *div = tmp, *ku = tmp + nr, *mean_eci = ku + nc;
     s3_standardise(eci, nr);
     s3_standardise(pci, nc);
-    for (size_t c = 0; c < nr; c++)
-        div[c] = s3_sum(m + c * nc, nc, 1);
+    degrees(m, div, ku);
     if (covariance(eci, div, nr) < 0.0)
         for (size_t c = 0; c < nr; c++)
             eci[c] = -eci[c];
-    for (size_t p = 0; p < nc; p++) {
-        double s = 0.0, k = 0.0;
-        for (size_t c = 0; c < nr; c++) {
-            s += m[c * nc + p] * eci[c];
-            k += m[c * nc + p];
-        }
-        mean_eci[p] = s / k;
-    }
+    memset(mean_eci, 0, nc * sizeof(double));
+    for (size_t c = 0; c < nr; c++)
+        for (size_t k = m->start[c]; k < m->start[c + 1]; k++)
+            mean_eci[m->col[k]] += eci[c];
+    for (size_t p = 0; p < nc; p++)
+        mean_eci[p] /= ku[p];
     if (covariance(pci, mean_eci, nc) < 0.0)
         for (size_t p = 0; p < nc; p++)
             pci[p] = -pci[p];
 }
 
+/* LAPACK: all eigenpairs of a symmetric tridiagonal matrix. */
+extern void
+dstev_(const char *jobz, const int *n, double *d, double *e, double *z,
+       const int *ldz, double *work, int *info);
+
+/* Most Lanczos steps before the dense solver takes over. */
+enum { LANCZOS_MAX = 300 };
+
+static size_t
+lanczos_steps(size_t n)
+{
+    return n - 1 < LANCZOS_MAX ? n - 1 : LANCZOS_MAX;
+}
+
+/* Doubles of dsyevr's optimal workspace for order n, and its ints. */
+static void
+dsyevr_query(size_t n, size_t *nw, size_t *niw)
+{
+    int ni = (int)n, lwork = -1, liwork = -1, m, info, isuppz[4], iq = 0;
+    int il = ni > 1 ? ni - 1 : 1, iu = ni;
+    double vl = 0.0, vu = 0.0, tol = 0.0, wq = 0.0, dummy = 0.0, w[2], z[2];
+    if (ni > 0)
+        dsyevr_("V", "I", "U", &ni, &dummy, &ni, &vl, &vu, &il, &iu, &tol, &m,
+                w, z, &ni, isuppz, &wq, &lwork, &iq, &liwork, &info);
+    *nw = (size_t)wq;
+    *niw = (size_t)iq;
+}
+
 void
 s3_complexity_workspace(size_t nr, size_t nc, size_t *nwork, size_t *niwork)
 {
-    int n = (int)(nr < nc ? nr : nc), lwork = -1, liwork = -1, m, info;
-    int il = n > 1 ? n - 1 : 1, iu = n, isuppz[4];
-    double vl = 0.0, vu = 0.0, tol = 0.0, wq = 0.0, dummy = 0.0, w[2], z[2];
-    int iq = 0;
-    if (n > 0)
-        dsyevr_("V", "I", "U", &n, &dummy, &n, &vl, &vu, &il, &iu, &tol, &m,
-                w, z, &n, isuppz, &wq, &lwork, &iq, &liwork, &info);
-    size_t sn = (size_t)n;
-    /* N (nr × nc), G (n × n), eigenvalues (n), vectors (2n), the
-     * unit/class vectors for signing (nr + nc), dsyevr's work */
-    *nwork = nr * nc + sn * sn + sn + 2 * sn + nr + nc + (size_t)wq + 16;
-    *niwork = (size_t)iq + 2 * sn + 16;
+    size_t n = nr < nc ? nr : nc, k = n > 1 ? lanczos_steps(n) : 1, dw, diw;
+    dsyevr_query(n, &dw, &diw);
+    /* degrees and signing 2 (nr + nc), the second eigenvector n; then
+     * either Lanczos (basis k·n, vector n, scratch and 1/√k 2 (nr + nc),
+     * tridiagonal 3k + k·k + 2k) or the dense solver (N nr·nc, G n·n,
+     * eigenvalues n, vectors 2n, dsyevr's work) */
+    size_t lanczos = k * n + n + 2 * (nr + nc) + 5 * k + k * k;
+    size_t dense = nr * nc + n * n + 3 * n + dw;
+    *nwork = 2 * (nr + nc) + n + (lanczos > dense ? lanczos : dense) + 16;
+    *niwork = diw + 2 * n + 16;
 }
 
-int
-s3_complexity_eigen(const double *m, size_t nr, size_t nc, double *eci,
-                    double *pci, double lambda[2], double *work, size_t nwork,
-                    int *iwork, size_t niwork)
+/* y = A x for the symmetric A = Nᵀ N (classes side) or N Nᵀ (units side),
+ * N = D^-½ M U^-½, through the ones of M.  rd = 1/√k_c, ru = 1/√k_p;
+ * aux holds nr + nc doubles. */
+static void
+apply(const s3_ones *m, int units_side, const double *rd, const double *ru,
+      const double *x, double *y, double *aux)
 {
-    size_t n = nr < nc ? nr : nc;
-    if (n < 2)
-        return -1;
-    double *nm = work, *g = nm + nr * nc, *w = g + n * n, *z = w + n,
-           *tmp = z + 2 * n, *lw = tmp + nr + nc;
-    size_t need, ineed;
-    s3_complexity_workspace(nr, nc, &need, &ineed);
-    if (nwork < need || niwork < ineed)
-        return -1;
-    /* N = D^-½ M U^-½ (diversity and ubiquity in tmp) */
-    double *kd = tmp, *ku = tmp + nr;
-    for (size_t c = 0; c < nr; c++)
-        kd[c] = s3_sum(m + c * nc, nc, 1);
-    for (size_t p = 0; p < nc; p++)
-        ku[p] = s3_sum(m + p, nr, nc);
-    for (size_t c = 0; c < nr; c++)
+    size_t nr = m->nr, nc = m->nc;
+    if (!units_side) {
+        /* t_c = (1/k_c) Σ_{q∈S_c} x_q/√k_q;  y_p = (1/√k_p) Σ_{c∋p} t_c */
+        double *xs = aux;
+        for (size_t p = 0; p < nc; p++) {
+            xs[p] = x[p] * ru[p];
+            y[p] = 0.0;
+        }
+        for (size_t c = 0; c < nr; c++) {
+            double s = 0.0;
+            for (size_t k = m->start[c]; k < m->start[c + 1]; k++)
+                s += xs[m->col[k]];
+            s *= rd[c] * rd[c];
+            for (size_t k = m->start[c]; k < m->start[c + 1]; k++)
+                y[m->col[k]] += s;
+        }
         for (size_t p = 0; p < nc; p++)
-            nm[c * nc + p] = m[c * nc + p] / sqrt(kd[c] * ku[p]);
-    int units_side = nr <= nc;
+            y[p] *= ru[p];
+    } else {
+        /* u_p = (1/k_p) Σ_{c∋p} x_c/√k_c;  y_c = (1/√k_c) Σ_{p∈S_c} u_p */
+        double *u = aux;
+        memset(u, 0, nc * sizeof(double));
+        for (size_t c = 0; c < nr; c++) {
+            double s = x[c] * rd[c];
+            for (size_t k = m->start[c]; k < m->start[c + 1]; k++)
+                u[m->col[k]] += s;
+        }
+        for (size_t p = 0; p < nc; p++)
+            u[p] *= ru[p] * ru[p];
+        for (size_t c = 0; c < nr; c++) {
+            double s = 0.0;
+            for (size_t k = m->start[c]; k < m->start[c + 1]; k++)
+                s += u[m->col[k]];
+            y[c] = s * rd[c];
+        }
+    }
+}
+
+static double
+dot(const double *a, const double *b, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+/* The second eigenpair of A by Lanczos with full reorthogonalisation on the
+ * complement of the known first eigenvector v1 (√k on the solved side).
+ * Stops when the residual ‖A x − θ x‖ is below 1e-13 θ.  Returns 0, or -1
+ * when LANCZOS_MAX steps do not converge (the caller solves densely). */
+static int
+lanczos_second(const s3_ones *m, int units_side, const double *kd,
+               const double *ku, double *v2, double *lambda2, double *work)
+{
+    size_t n = units_side ? m->nr : m->nc, kmax = lanczos_steps(n);
+    double *q = work, *w = q + kmax * n, *aux = w + n,
+           *rd = aux + m->nr + m->nc, *ru = rd + m->nr,
+           *alpha = ru + m->nc, *beta = alpha + kmax,
+           *d = beta + kmax, *e = d + kmax, *z = e + kmax,
+           *tw = z + kmax * kmax;
+    for (size_t c = 0; c < m->nr; c++)
+        rd[c] = 1.0 / sqrt(kd[c]);
+    for (size_t p = 0; p < m->nc; p++)
+        ru[p] = 1.0 / sqrt(ku[p]);
+    const double *kv = units_side ? kd : ku;
+    /* v1 = √k / ‖√k‖, kept in v2 until the end */
+    double norm = 0.0;
+    for (size_t i = 0; i < n; i++)
+        norm += kv[i];
+    norm = sqrt(norm);
+    for (size_t i = 0; i < n; i++)
+        v2[i] = sqrt(kv[i]) / norm;
+    /* a fixed start vector, made orthogonal to v1 */
+    uint64_t st = 0x9E3779B97F4A7C15ULL;
+    for (size_t i = 0; i < n; i++) {
+        st ^= st >> 12, st ^= st << 25, st ^= st >> 27;
+        q[i] = (double)((st * 2685821657736338717ULL) >> 11) * 0x1.0p-53 - 0.5;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        double h = dot(q, v2, n);
+        for (size_t i = 0; i < n; i++)
+            q[i] -= h * v2[i];
+    }
+    double qn = sqrt(dot(q, q, n));
+    for (size_t i = 0; i < n; i++)
+        q[i] /= qn;
+    for (size_t j = 0; j < kmax; j++) {
+        double *qj = q + j * n;
+        apply(m, units_side, rd, ru, qj, w, aux);
+        alpha[j] = dot(qj, w, n);
+        /* full reorthogonalisation, twice: against v1 and the basis */
+        for (int pass = 0; pass < 2; pass++) {
+            double h = dot(w, v2, n);
+            for (size_t i = 0; i < n; i++)
+                w[i] -= h * v2[i];
+            for (size_t k = 0; k <= j; k++) {
+                double hk = dot(w, q + k * n, n);
+                for (size_t i = 0; i < n; i++)
+                    w[i] -= hk * q[k * n + i];
+            }
+        }
+        beta[j] = sqrt(dot(w, w, n));
+        int last = j + 1 == kmax || beta[j] <= 1e-14 * fabs(alpha[j]);
+        if (j + 1 >= 8 || last) {
+            /* Ritz values of T_j: the largest and its residual β_j |s_j| */
+            int kk = (int)(j + 1), info;
+            memcpy(d, alpha, (j + 1) * sizeof(double));
+            memcpy(e, beta, j * sizeof(double));
+            dstev_("V", &kk, d, e, z, &kk, tw, &info);
+            if (info != 0)
+                return -1;
+            double theta = d[j], *s = z + j * (size_t)kk; /* column j */
+            if (fabs(beta[j] * s[j]) <= 1e-13 * fabs(theta) ||
+                beta[j] <= 1e-14 * fabs(alpha[j])) {
+                for (size_t i = 0; i < n; i++) {
+                    double x = 0.0;
+                    for (size_t k = 0; k <= j; k++)
+                        x += s[k] * q[k * n + i];
+                    w[i] = x;
+                }
+                memcpy(v2, w, n * sizeof(double));
+                *lambda2 = theta;
+                return 0;
+            }
+        }
+        if (last)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            q[(j + 1) * n + i] = w[i] / beta[j];
+    }
+    return -1;
+}
+
+/* The second eigenpair of A formed densely, by LAPACK's dsyevr. */
+static int
+dense_second(const s3_ones *m, int units_side, const double *kd,
+             const double *ku, double *v2, double lambda[2], double *work,
+             size_t nwork, int *iwork, size_t niwork)
+{
+    size_t nr = m->nr, nc = m->nc, n = units_side ? nr : nc;
+    double *nm = work, *g = nm + nr * nc, *w = g + n * n, *z = w + n,
+           *lw = z + 2 * n;
+    memset(nm, 0, nr * nc * sizeof(double));
+    for (size_t c = 0; c < nr; c++) {
+        double rd = 1.0 / sqrt(kd[c]);
+        for (size_t k = m->start[c]; k < m->start[c + 1]; k++)
+            nm[c * nc + m->col[k]] = rd / sqrt(ku[m->col[k]]);
+    }
     if (units_side)
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)nr, (int)nc,
                     1.0, nm, (int)nc, 0.0, g, (int)nr);
@@ -144,41 +312,73 @@ s3_complexity_eigen(const double *m, size_t nr, size_t nc, double *eci,
         return -1;
     lambda[0] = w[1];
     lambda[1] = w[0];
-    const double *v2 = z; /* eigenvalues ascending: the first is λ2 */
+    memcpy(v2, z, n * sizeof(double)); /* ascending: the first is λ2 */
+    return 0;
+}
+
+int
+s3_complexity_eigen(const s3_ones *m, double *eci, double *pci,
+                    double lambda[2], double *work, size_t nwork, int *iwork,
+                    size_t niwork)
+{
+    size_t nr = m->nr, nc = m->nc, n = nr < nc ? nr : nc;
+    if (n < 2)
+        return -1;
+    size_t need, ineed;
+    s3_complexity_workspace(nr, nc, &need, &ineed);
+    if (nwork < need || niwork < ineed)
+        return -1;
+    double *tmp = work, *v2 = tmp + 2 * (nr + nc), *rest = v2 + n;
+    double *kd = tmp, *ku = tmp + nr;
+    degrees(m, kd, ku);
+    for (size_t c = 0; c < nr; c++)
+        if (!(kd[c] > 0.0))
+            return -1;
+    for (size_t p = 0; p < nc; p++)
+        if (!(ku[p] > 0.0))
+            return -1;
+    /* the smaller side; Lanczos first, the dense solver if it stalls */
+    int units_side = nr <= nc;
+    lambda[0] = 1.0;
+    if (lanczos_second(m, units_side, kd, ku, v2, &lambda[1], rest) != 0 &&
+        dense_second(m, units_side, kd, ku, v2, lambda, rest,
+                     nwork - (size_t)(rest - work), iwork, niwork) != 0)
+        return -1;
     if (units_side) {
         /* x = D^-½ v;  y = U⁻¹ Mᵀ x */
         for (size_t c = 0; c < nr; c++)
             eci[c] = v2[c] / sqrt(kd[c]);
-        for (size_t p = 0; p < nc; p++) {
-            double s = 0.0;
-            for (size_t c = 0; c < nr; c++)
-                s += m[c * nc + p] * eci[c];
-            pci[p] = s / ku[p];
-        }
+        memset(pci, 0, nc * sizeof(double));
+        for (size_t c = 0; c < nr; c++)
+            for (size_t k = m->start[c]; k < m->start[c + 1]; k++)
+                pci[m->col[k]] += eci[c];
+        for (size_t p = 0; p < nc; p++)
+            pci[p] /= ku[p];
     } else {
         /* y = U^-½ v;  x = D⁻¹ M y */
         for (size_t p = 0; p < nc; p++)
             pci[p] = v2[p] / sqrt(ku[p]);
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)nr, (int)nc, 1.0, m,
-                    (int)nc, pci, 1, 0.0, eci, 1);
-        for (size_t c = 0; c < nr; c++)
-            eci[c] /= kd[c];
+        for (size_t c = 0; c < nr; c++) {
+            double s = 0.0;
+            for (size_t k = m->start[c]; k < m->start[c + 1]; k++)
+                s += pci[m->col[k]];
+            eci[c] = s / kd[c];
+        }
     }
-    standardise_and_sign(m, nr, nc, eci, pci, tmp);
+    standardise_and_sign(m, eci, pci, tmp);
     return 0;
 }
 
 void
-s3_complexity_reflections(const double *m, size_t nr, size_t nc,
-                          size_t iterations, double *eci, double *pci,
-                          double *work)
+s3_complexity_reflections(const s3_ones *m, size_t iterations, double *eci,
+                          double *pci, double *work)
 {
+    size_t nr = m->nr, nc = m->nc;
     double *kc = work, *kp = kc + nr, *nkc = kp + nc, *nkp = nkc + nr,
            *kc0 = nkp + nc, *kp0 = kc0 + nr;
-    for (size_t c = 0; c < nr; c++)
-        kc0[c] = kc[c] = s3_sum(m + c * nc, nc, 1);
-    for (size_t p = 0; p < nc; p++)
-        kp0[p] = kp[p] = s3_sum(m + p, nr, nc);
+    degrees(m, kc0, kp0);
+    memcpy(kc, kc0, nr * sizeof(double));
+    memcpy(kp, kp0, nc * sizeof(double));
     /* orders 0 .. iterations − 1: ECI keeps the last even order of k_c, PCI
      * the last odd order of k_p */
     size_t last = iterations - 1;
@@ -186,18 +386,22 @@ s3_complexity_reflections(const double *m, size_t nr, size_t nc,
     if (even == 0)
         memcpy(eci, kc0, nr * sizeof(double));
     for (size_t n = 1; n <= last; n++) {
-        cblas_dgemv(CblasRowMajor, CblasNoTrans, (int)nr, (int)nc, 1.0, m,
-                    (int)nc, kp, 1, 0.0, nkc, 1);
-        cblas_dgemv(CblasRowMajor, CblasTrans, (int)nr, (int)nc, 1.0, m,
-                    (int)nc, kc, 1, 0.0, nkp, 1);
-        for (size_t c = 0; c < nr; c++)
-            kc[c] = nkc[c] / kc0[c];
+        memset(nkp, 0, nc * sizeof(double));
+        for (size_t c = 0; c < nr; c++) {
+            double s = 0.0;
+            for (size_t k = m->start[c]; k < m->start[c + 1]; k++) {
+                s += kp[m->col[k]];
+                nkp[m->col[k]] += kc[c];
+            }
+            nkc[c] = s / kc0[c];
+        }
         for (size_t p = 0; p < nc; p++)
             kp[p] = nkp[p] / kp0[p];
+        memcpy(kc, nkc, nr * sizeof(double));
         if (n == even)
             memcpy(eci, kc, nr * sizeof(double));
         if (n == odd)
             memcpy(pci, kp, nc * sizeof(double));
     }
-    standardise_and_sign(m, nr, nc, eci, pci, nkc);
+    standardise_and_sign(m, eci, pci, nkc);
 }

@@ -98,7 +98,9 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
     size_t *rows = malloc((nr + 1) * sizeof(size_t)),
            *cols = malloc((nc + 1) * sizeof(size_t));
     size_t *col_pos = malloc((nc + 1) * sizeof(size_t));
-    double *mc = NULL, *mm = NULL, *phi = NULL, *omega = NULL, *cog = NULL,
+    size_t *ostart = NULL, *mstart = NULL;
+    uint32_t *ocol = NULL;
+    double *mc = NULL, *phi = NULL, *omega = NULL, *cog = NULL,
            *coi = NULL, *eci = NULL, *pci = NULL, *ecir = NULL, *pcir = NULL,
            *work = NULL, *tmp = NULL;
     int *iwork = NULL;
@@ -132,16 +134,23 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
         if (s3i_note(T->notes, scope, msg))
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
-    /* mc: all units × kept classes, M with NaN as 0; mm: kept units */
+    /* mc: all units × kept classes, M with NaN as 0, and the index of its
+     * ones (oc); om: the same for the kept units, sharing oc's classes
+     * (the rows left out are empty, so the kept ones stay contiguous) */
     size_t nw = 0, niw = 0;
     s3_complexity_workspace(n2r, n2c, &nw, &niw);
     size_t nwork = nw;
-    if (nwork < nr * n2c + 2 * n2c + 16)
-        nwork = nr * n2c + 2 * n2c + 16;
+    if (nwork < n2c * n2c + 2 * n2c + 16)
+        nwork = n2c * n2c + 2 * n2c + 16;
     if (nwork < 3 * (nr + nc) + 16)
         nwork = 3 * (nr + nc) + 16;
+    size_t nprox = s3_proximity_workspace(nr, n2c);
+    if (nwork < nprox + 16)
+        nwork = nprox + 16;
     mc = calloc(nr * n2c + 1, sizeof(double));
-    mm = calloc(n2r * n2c + 1, sizeof(double));
+    ostart = malloc((nr + 1) * sizeof(size_t));
+    mstart = malloc((n2r + 1) * sizeof(size_t));
+    ocol = malloc((nr * n2c + 1) * sizeof(uint32_t));
     phi = calloc(n2c * n2c + 1, sizeof(double));
     omega = calloc(nr * n2c + 1, sizeof(double));
     cog = calloc(nr * n2c + 1, sizeof(double));
@@ -154,7 +163,7 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
     work = malloc(nwork * sizeof(double));
     iwork = malloc((niw + 1) * sizeof(int));
     cand = malloc((nc + 1) * sizeof(candidate));
-    if (!mc || !mm || !phi || !omega || !cog || !coi || !eci || !ecir ||
+    if (!mc || !ostart || !mstart || !ocol || !phi || !omega || !cog || !coi || !eci || !ecir ||
         !pci || !pcir || !tmp || !work || !iwork || !cand) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
@@ -162,18 +171,22 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
     for (size_t c = 0; c < nr; c++)
         for (size_t j = 0; j < n2c; j++)
             mc[c * n2c + j] = mb[c * nc + cols[j]] == 1.0;
+    s3_ones oc = {.start = ostart, .col = ocol};
+    s3_ones_index(mc, nr, n2c, &oc);
+    s3_ones om = {.nr = n2r, .nc = n2c, .n = oc.n, .start = mstart,
+                  .col = ocol};
     for (size_t i = 0; i < n2r; i++)
-        memcpy(mm + i * n2c, mc + rows[i] * n2c, n2c * sizeof(double));
+        mstart[i] = ostart[rows[i]];
+    mstart[n2r] = ostart[nr];
 
     /* complexity */
     int have_eci = 0;
     double lambda[2] = {NAN, NAN};
     if (n2r >= 2 && n2c >= 2) {
-        if (s3_complexity_eigen(mm, n2r, n2c, eci, pci, lambda, work, nwork,
+        if (s3_complexity_eigen(&om, eci, pci, lambda, work, nwork,
                                 iwork, niw) == 0)
             have_eci = 1;
-        s3_complexity_reflections(mm, n2r, n2c, model->reflections, ecir, pcir,
-                                  work);
+        s3_complexity_reflections(&om, model->reflections, ecir, pcir, work);
         if (!have_eci) {
             snprintf(msg, sizeof msg,
                      "the eigen-solver failed: ECI and PCI (eigenvector) have "
@@ -216,7 +229,7 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
         rel = S3I_REL_PROXIMITY;
     }
     if (rel == S3I_REL_PROXIMITY) {
-        s3_proximity(mc, nr, n2c, phi);
+        s3_proximity(&oc, phi, work);
     } else {
         double *cc = tmp;
         for (size_t i = 0; i < n2c; i++)
@@ -342,7 +355,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
         s3i_table_set_num(T->quadrants, row, 5, (double)changed[rule]);
     }
 done:
-    free(rows), free(cols), free(col_pos), free(mc), free(mm), free(phi);
+    free(rows), free(cols), free(col_pos), free(mc), free(phi);
+    free(ostart), free(mstart), free(ocol);
     free(omega), free(cog), free(coi), free(eci), free(pci), free(ecir);
     free(pcir), free(work), free(iwork), free(tmp), free(cand);
     return rc;

@@ -10,55 +10,12 @@
  * Waltman 2009), as EconGeo does.  Relatedness density (Balland et al. 2019)
  * is the φ-weighted share of a class's neighbours a unit already holds.
  *
- * The binary products are BLAS level-3 calls on doubles (dsyrk, dsymm):
- * for 0/1 matrices they are exact, and much faster than integer loops.
+ * The kernels on the binary matrix itself (proximity, density, outlook)
+ * are in binary.c.
  */
-#include <gsl/gsl_cblas.h>
 #include <math.h>
 
 #include "s3_kernels.h"
-
-/* Fill the lower triangle of a symmetric n × n matrix from the upper. */
-static void
-mirror_upper(double *a, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i; j++)
-            a[i * n + j] = a[j * n + i];
-}
-
-/* φ = G / max(k_i, k_j) with k the diagonal of the Gram matrix G. */
-static void
-proximity_from_gram(double *g, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        double ki = g[i * n + i];
-        for (size_t j = i + 1; j < n; j++) {
-            double kj = g[j * n + j], k = ki > kj ? ki : kj;
-            g[i * n + j] = (ki > 0.0 && kj > 0.0) ? g[i * n + j] / k : NAN;
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        g[i * n + i] = g[i * n + i] > 0.0 ? 1.0 : NAN;
-    mirror_upper(g, n);
-}
-
-void
-s3_proximity(const double *m, size_t nr, size_t nc, double *phi)
-{
-    /* Mᵀ M: class co-specialisation counts, k_p on the diagonal */
-    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)nc, (int)nr, 1.0,
-                m, (int)nc, 0.0, phi, (int)nc);
-    proximity_from_gram(phi, nc);
-}
-
-void
-s3_unit_proximity(const double *m, size_t nr, size_t nc, double *phi)
-{
-    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)nr, (int)nc,
-                1.0, m, (int)nc, 0.0, phi, (int)nr);
-    proximity_from_gram(phi, nr);
-}
 
 void
 s3_cooccurrence_relatedness(const double *c, size_t n,
@@ -104,57 +61,3 @@ s3_cooccurrence_relatedness(const double *c, size_t n,
     }
 }
 
-void
-s3_density(const double *m, size_t nr, size_t nc, const double *phi,
-           double *omega, double *work)
-{
-    double *colsum = work;
-    for (size_t p = 0; p < nc; p++)
-        colsum[p] = s3_sum(phi + p, nc, nc);
-    /* ω = M φ (φ symmetric), then each column divided by Σ_q φ_qp */
-    cblas_dsymm(CblasRowMajor, CblasRight, CblasUpper, (int)nr, (int)nc, 1.0,
-                phi, (int)nc, m, (int)nc, 0.0, omega, (int)nc);
-    for (size_t c = 0; c < nr; c++)
-        for (size_t p = 0; p < nc; p++)
-            omega[c * nc + p] =
-                colsum[p] > 0.0 ? omega[c * nc + p] / colsum[p] : NAN;
-}
-
-void
-s3_outlook(const double *m, size_t nr, size_t nc, const double *phi,
-           const double *omega, const double *pci, double *coi, double *cog,
-           double *work)
-{
-    double *mw = work, *w = work + nr * nc, *a = w + nc;
-    /* w_q = PCI_q / Σ_r φ_rq;  a_p = Σ_q φ_pq w_q */
-    for (size_t q = 0; q < nc; q++) {
-        double s = s3_sum(phi + q, nc, nc);
-        w[q] = s > 0.0 ? pci[q] / s : 0.0;
-    }
-    for (size_t p = 0; p < nc; p++) {
-        double acc = 0.0;
-        for (size_t q = 0; q < nc; q++)
-            acc += phi[p * nc + q] * w[q];
-        a[p] = acc;
-    }
-    /* Σ_q φ_pq w_q (1 − M_cq) = a_p − (M diag(w) φ)_cp */
-    for (size_t c = 0; c < nr; c++)
-        for (size_t q = 0; q < nc; q++)
-            mw[c * nc + q] = m[c * nc + q] * w[q];
-    cblas_dsymm(CblasRowMajor, CblasRight, CblasUpper, (int)nr, (int)nc, 1.0,
-                phi, (int)nc, mw, (int)nc, 0.0, cog, (int)nc);
-    for (size_t c = 0; c < nr; c++) {
-        double sc = 0.0, cc = 0.0;
-        for (size_t p = 0; p < nc; p++) {
-            size_t i = c * nc + p;
-            double held = m[i];
-            cog[i] = (1.0 - held) * (a[p] - cog[i]);
-            /* compensated Σ_p ω_cp (1 − M_cp) PCI_p */
-            double term = omega[i] * (1.0 - held) * pci[p];
-            double t = sc + term;
-            cc += fabs(sc) >= fabs(term) ? (sc - t) + term : (term - t) + sc;
-            sc = t;
-        }
-        coi[c] = sc + cc;
-    }
-}

@@ -30,34 +30,62 @@ s3_sum(const double *v, size_t n, size_t stride)
     return s + c;
 }
 
-/* Row and column sums; columns are accumulated row by row (cache friendly)
- * with one compensation term per column. */
+/* Row and column sums, each compensated.  Columns are accumulated row by
+ * row over blocks of columns, with one Neumaier term per column kept on
+ * the stack: contiguous, and written so that the compiler vectorises it. */
+enum { COLBLOCK = 256 };
+
 void
 s3_margins(const double *x, size_t nr, size_t nc, double *rs, double *cs)
 {
     for (size_t c = 0; c < nr; c++)
         rs[c] = s3_sum(x + c * nc, nc, 1);
-    for (size_t p = 0; p < nc; p++)
-        cs[p] = s3_sum(x + p, nr, nc);
+    for (size_t p0 = 0; p0 < nc; p0 += COLBLOCK) {
+        size_t bw = nc - p0 < COLBLOCK ? nc - p0 : COLBLOCK;
+        double s[COLBLOCK] = {0}, comp[COLBLOCK] = {0};
+        for (size_t c = 0; c < nr; c++) {
+            const double *row = x + c * nc + p0;
+            for (size_t j = 0; j < bw; j++) {
+                double v = row[j], t = s[j] + v;
+                double big = fabs(s[j]) >= fabs(v) ? s[j] : v;
+                double small = fabs(s[j]) >= fabs(v) ? v : s[j];
+                comp[j] += (big - t) + small;
+                s[j] = t;
+            }
+        }
+        for (size_t j = 0; j < bw; j++)
+            cs[p0 + j] = s[j] + comp[j];
+    }
 }
 
 size_t
 s3_rca(const double *x, size_t nr, size_t nc, const double *rs,
        const double *ref, double *share, double *rca)
 {
+    if (nr == 0)
+        return 0;
     double total = s3_sum(ref, nc, 1);
     size_t nnan = 0;
-    for (size_t c = 0; c < nr; c++) {
-        for (size_t p = 0; p < nc; p++) {
-            size_t i = c * nc + p;
-            double s = rs[c] > 0.0 ? x[i] / rs[c] : NAN;
-            share[i] = s;
-            /* rca = s / (ref_p / total), written so that it stays exact for
-             * integer counts as long as possible. */
-            double r = (ref[p] > 0.0 && total > 0.0) ? s * total / ref[p] : NAN;
-            rca[i] = r;
-            nnan += isnan(r);
+    /* rca = share / (ref_p / total) = share · (total / ref_p): the factors
+     * are kept in the first row of rca, which is computed last, in place */
+    double *factor = rca;
+    for (size_t p = 0; p < nc; p++)
+        factor[p] = (ref[p] > 0.0 && total > 0.0) ? total / ref[p] : NAN;
+    for (size_t c = nr; c-- > 0;) {
+        const double *xr = x + c * nc;
+        double *sr = share + c * nc, *rr = rca + c * nc;
+        if (!(rs[c] > 0.0)) {
+            for (size_t p = 0; p < nc; p++)
+                sr[p] = rr[p] = NAN;
+            nnan += nc;
+            continue;
         }
+        for (size_t p = 0; p < nc; p++) {
+            sr[p] = xr[p] / rs[c];
+            rr[p] = sr[p] * factor[p];
+        }
+        for (size_t p = 0; p < nc; p++)
+            nnan += isnan(rr[p]);
     }
     return nnan;
 }

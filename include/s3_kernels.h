@@ -15,6 +15,7 @@
 #define S3_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -30,12 +31,12 @@ void
 s3_margins(const double *x, size_t nr, size_t nc, double *rs, double *cs);
 
 /* Shares and revealed comparative advantage (Balassa 1965):
- *   share_cp = x_cp / x_c,   rca_cp = share_cp / (ref_p / Σ ref)
+ *   share_cp = x_cp / x_c,   rca_cp = share_cp · (Σ ref / ref_p)
  * ref[nc] is the reference distribution; pass the column sums of X for the
  * network reference, or an external baseline.  share and rca are nr × nc;
  * a unit with x_c = 0 gives NaN shares and RCAs, a class with ref_p = 0 NaN
- * RCAs.  rs[nr] must hold the row sums of X.  Returns the number of NaN RCA
- * values. */
+ * RCAs.  rs[nr] must hold the row sums of X.  Returns the number of NaN
+ * RCA values. */
 size_t
 s3_rca(const double *x, size_t nr, size_t nc, const double *rs,
        const double *ref, double *share, double *rca);
@@ -88,20 +89,42 @@ s3_locational_gini(const double *x, size_t nr, size_t nc, const double *rs,
                    double *gini, double *work, size_t *iwork);
 
 
+/* ---- the binary matrix ------------------------------------------------- */
+
+/* The ones of a binary matrix M (nr × nc), row by row: unit c holds the
+ * classes col[start[c]] .. col[start[c + 1] − 1], in increasing order.
+ * The kernels on M take this index: M is sparse in practice, and its
+ * products are sums of selected rows. */
+typedef struct {
+    size_t nr, nc, n;  /* rows, columns, ones */
+    size_t *start;     /* nr + 1 entries */
+    uint32_t *col;     /* n entries (room for nr · nc when built) */
+} s3_ones;
+
+/* Fill o from a dense matrix m (an entry counts when it is exactly 1; NaN
+ * and 0 do not): o->start needs nr + 1 entries, o->col room for every
+ * one.  Returns the number of ones. */
+size_t
+s3_ones_index(const double *m, size_t nr, size_t nc, s3_ones *o);
+
 /* ---- relatedness -------------------------------------------------------- */
 
-/* Proximity between classes (Hidalgo et al. 2007) from a binary matrix M
- * (nr × nc, values 0 or 1, no NaN):
+/* The 64-bit words of workspace s3_proximity and s3_unit_proximity need. */
+size_t
+s3_proximity_workspace(size_t nr, size_t nc);
+
+/* Proximity between classes (Hidalgo et al. 2007):
  *   φ_pq = Σ_c M_cp M_cq / max(k_p, k_q),  φ_pp = 1,
  * NaN in the rows and columns of a class with ubiquity k_p = 0.  phi is
- * nc × nc.  Computed with one BLAS dsyrk. */
+ * nc × nc.  The counts are exact: bitsets, AND and popcount.  work holds
+ * s3_proximity_workspace(nr, nc) 64-bit words. */
 void
-s3_proximity(const double *m, size_t nr, size_t nc, double *phi);
+s3_proximity(const s3_ones *m, double *phi, void *work);
 
-/* The same on the unit side: φ_cd = Σ_p M_cp M_dp / max(k_c, k_d); out is
+/* The same on the unit side: φ_cd = Σ_p M_cp M_dp / max(k_c, k_d); phi is
  * nr × nr. */
 void
-s3_unit_proximity(const double *m, size_t nr, size_t nc, double *phi);
+s3_unit_proximity(const s3_ones *m, double *phi, void *work);
 
 /* Normalisations of a co-occurrence matrix C (n × n, symmetric; its
  * diagonal is ignored), as EconGeo's relatedness() (van Eck & Waltman 2009;
@@ -126,9 +149,11 @@ s3_cooccurrence_relatedness(const double *c, size_t n,
 
 /* Relatedness density (Hidalgo et al. 2007; Balland et al. 2019):
  *   ω_cp = Σ_q M_cq φ_pq / Σ_q φ_pq,  0–1,
- * for a symmetric relatedness matrix φ (nc × nc, no NaN; its diagonal is
- * used as it is: 1 for proximity).  A class with Σ_q φ_pq = 0 gives NaN.
- * omega is nr × nc; work holds nc doubles.  One BLAS dsymm. */
+ * for the binary M given densely (nr × nc, 0 or 1, no NaN: one BLAS dgemm
+ * is faster than any sparse product at usual densities) and a symmetric
+ * relatedness matrix φ (nc × nc, no NaN; its diagonal is used as it is: 1
+ * for proximity).  A class with Σ_q φ_pq = 0 gives NaN.  omega is nr × nc;
+ * work holds nc doubles. */
 void
 s3_density(const double *m, size_t nr, size_t nc, const double *phi,
            double *omega, double *work);
@@ -154,14 +179,14 @@ s3_complexity_workspace(size_t nr, size_t nc, size_t *nwork, size_t *niwork);
  * x = D⁻¹ M y (y = U⁻¹ Mᵀ x).  Results are standardised (s3_standardise)
  * and signed so that ECI correlates positively with diversity and PCI with
  * the mean ECI of the units holding the class.
- * m is binary, nr × nc, every row and column sum > 0 (drop empty ones
- * first).  *lambda receives the two largest eigenvalues (λ1 = 1 up to
+ * Every unit and every class of m must hold a one (drop empty ones
+ * first; -1 otherwise).  *lambda receives the two largest eigenvalues (λ1 = 1 up to
  * rounding; λ2 close to 1 means the network splits into disconnected
  * parts).  Returns 0, or -1 when the solver fails. */
 int
-s3_complexity_eigen(const double *m, size_t nr, size_t nc, double *eci,
-                    double *pci, double lambda[2], double *work, size_t nwork,
-                    int *iwork, size_t niwork);
+s3_complexity_eigen(const s3_ones *m, double *eci, double *pci,
+                    double lambda[2], double *work, size_t nwork, int *iwork,
+                    size_t niwork);
 
 /* ECI and PCI by the method of reflections (Hidalgo & Hausmann 2009):
  *   k_c,0 = diversity, k_p,0 = ubiquity,
@@ -171,15 +196,15 @@ s3_complexity_eigen(const double *m, size_t nr, size_t nc, double *eci,
  * s3_complexity_eigen (as the R package economiccomplexity).  iterations
  * must be at least 2.  work holds 3 (nr + nc) doubles. */
 void
-s3_complexity_reflections(const double *m, size_t nr, size_t nc,
-                          size_t iterations, double *eci, double *pci,
-                          double *work);
+s3_complexity_reflections(const s3_ones *m, size_t iterations, double *eci,
+                          double *pci, double *work);
 
-/* Complexity outlook (Hausmann et al. 2014), for binary M, relatedness φ
- * (nc × nc symmetric, no NaN), density ω (from s3_density) and pci[nc]:
+/* Complexity outlook (Hausmann et al. 2014), for the binary M given densely
+ * as for s3_density, relatedness φ (nc × nc symmetric, no NaN), density ω
+ * (from s3_density) and pci[nc]:
  *   COI_c  = Σ_p ω_cp (1 − M_cp) PCI_p
  *   COG_cp = (1 − M_cp) Σ_q (φ_pq / Σ_r φ_rq) (1 − M_cq) PCI_q.
- * cog is nr × nc; work holds nr × nc + 2 nc doubles.  One BLAS dsymm. */
+ * cog is nr × nc; work holds nc · nc + 2 nc doubles.  One BLAS dgemm. */
 void
 s3_outlook(const double *m, size_t nr, size_t nc, const double *phi,
            const double *omega, const double *pci, double *coi, double *cog,
