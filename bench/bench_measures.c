@@ -54,7 +54,8 @@ synthesise(double *x, size_t nr, size_t nc, uint64_t seed)
         pop[p] = exp(1.5 * (uniform(&s) + uniform(&s) + uniform(&s) - 1.5));
     for (size_t c = 0; c < nr; c++) {
         double size = exp(2.0 * (uniform(&s) + uniform(&s) - 1.0));
-        double centre = uniform(&s) * (double)nc, width = 0.05 + 0.3 * uniform(&s);
+        double centre = uniform(&s) * (double)nc,
+               width = 0.05 + 0.3 * uniform(&s);
         for (size_t p = 0; p < nc; p++) {
             double d = fabs((double)p - centre) / (double)nc;
             double taste = exp(-d / width);
@@ -80,13 +81,18 @@ main(int argc, char **argv)
     uint64_t seed = argc > 4 ? strtoull(argv[4], NULL, 10) : 20261126;
     size_t n = nr * nc;
     double *x = malloc(n * sizeof(double)), *rs = malloc(nr * sizeof(double)),
-           *cs = malloc(nc * sizeof(double)), *share = malloc(n * sizeof(double)),
+           *cs = malloc(nc * sizeof(double)),
+           *share = malloc(n * sizeof(double)),
            *rca = malloc(n * sizeof(double)), *m = malloc(n * sizeof(double)),
            *phi = malloc(nc * nc * sizeof(double)),
-           *omega = malloc(n * sizeof(double)), *cog = malloc(n * sizeof(double)),
-           *coi = malloc(nr * sizeof(double)), *eci = malloc(nr * sizeof(double)),
-           *pci = malloc(nc * sizeof(double)), *ecir = malloc(nr * sizeof(double)),
-           *pcir = malloc(nc * sizeof(double)), *b = malloc(nc * nc * sizeof(double)),
+           *omega = malloc(n * sizeof(double)),
+           *cog = malloc(n * sizeof(double)),
+           *coi = malloc(nr * sizeof(double)),
+           *eci = malloc(nr * sizeof(double)),
+           *pci = malloc(nc * sizeof(double)),
+           *ecir = malloc(nr * sizeof(double)),
+           *pcir = malloc(nc * sizeof(double)),
+           *b = malloc(nc * nc * sizeof(double)),
            *c = malloc(n * sizeof(double));
     size_t nw, niw;
     s3_complexity_workspace(nr, nc, &nw, &niw);
@@ -103,11 +109,29 @@ main(int argc, char **argv)
     for (size_t i = 0; i < nc * nc; i++)
         b[i] = (double)(i % 7) / 7.0;
 
-    enum { BASE, MARGINS, RCA, BINARY, PROX, ECI, REFL, DENS, OUTLOOK, TOTAL, N };
-    timing t[N] = {{"dgemm baseline", 1e9}, {"margins", 1e9}, {"rca + rsca", 1e9},
-                   {"binary M + index", 1e9},       {"proximity", 1e9}, {"eci/pci eigen", 1e9},
-                   {"eci/pci reflections (20)", 1e9}, {"density", 1e9},
-                   {"coi/cog", 1e9},       {"whole measure set", 1e9}};
+    enum {
+        BASE,
+        MARGINS,
+        RCA,
+        BINARY,
+        PROX,
+        ECI,
+        REFL,
+        DENS,
+        OUTLOOK,
+        TOTAL,
+        N
+    };
+    timing t[N] = {{"dgemm baseline", 1e9},
+                   {"margins", 1e9},
+                   {"rca + rsca", 1e9},
+                   {"binary M + index", 1e9},
+                   {"proximity", 1e9},
+                   {"eci/pci eigen", 1e9},
+                   {"eci/pci reflections (20)", 1e9},
+                   {"density", 1e9},
+                   {"coi/cog", 1e9},
+                   {"whole measure set", 1e9}};
     double lambda[2] = {0, 0}, share_ones = 0;
     for (int r = 0; r < reps; r++) {
         double t0 = now();
@@ -147,10 +171,10 @@ main(int argc, char **argv)
                 t[k].best = d[k];
     }
     share_ones = (double)ones.n / (double)n;
-    printf("measure set on %zu units x %zu classes (seed %llu, %.1f%% of M = 1, "
-           "lambda2 = %.4f), best of %d\n",
-           nr, nc, (unsigned long long)seed, 100.0 * share_ones,
-           lambda[1], reps);
+    printf(
+        "measure set on %zu units x %zu classes (seed %llu, %.1f%% of M = 1, "
+        "lambda2 = %.4f), best of %d\n",
+        nr, nc, (unsigned long long)seed, 100.0 * share_ones, lambda[1], reps);
     printf("%-28s %10s %10s\n", "step", "seconds", "x dgemm");
     for (int k = 0; k < N; k++)
         printf("%-28s %10.4f %10.2f\n", t[k].name, t[k].best,

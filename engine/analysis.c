@@ -18,7 +18,8 @@
 #define MEASURES(X)                                                            \
     X(M_VALUE, "value", "specialisation",                                      \
       "The count of the unit in the class: tenants, employees or fractional "  \
-      "patents.", "x_cp", "-")                                                 \
+      "patents.",                                                              \
+      "x_cp", "-")                                                             \
     X(M_SHARE, "share", "specialisation",                                      \
       "The class's share of the unit's total.", "s_cp = x_cp / x_c", "-")      \
     X(M_RCA, "rca", "specialisation",                                          \
@@ -51,10 +52,12 @@
       "K_c / 2", "Hoover (1936)")                                              \
     X(M_HERF, "herfindahl", "units",                                           \
       "Herfindahl index of concentration over classes, 1/n (even) to 1 (one "  \
-      "class).", "H_c = sum_p s_cp^2", "Herfindahl (1950)")                    \
+      "class).",                                                               \
+      "H_c = sum_p s_cp^2", "Herfindahl (1950)")                               \
     X(M_ENTR, "entropy", "units",                                              \
       "Shannon entropy of the unit's class shares in bits; higher is more "    \
-      "diverse.", "E_c = -sum_p s_cp log2 s_cp", "Shannon (1948)")             \
+      "diverse.",                                                              \
+      "E_c = -sum_p s_cp log2 s_cp", "Shannon (1948)")                         \
     X(M_RV, "related_variety", "units",                                        \
       "Related variety: entropy within groups of related classes (NACE "       \
       "classes within divisions; WIPO fields within sectors).",                \
@@ -67,7 +70,7 @@
       "Economic complexity index: how many specialisations the unit has and "  \
       "how rare they are, from the eigenvector of the second-largest "         \
       "eigenvalue; mean 0, standard deviation 1 over the units.",              \
-      "eigenvector 2 of D^-1 M U^-1 M^T, standardised, sign of diversity",    \
+      "eigenvector 2 of D^-1 M U^-1 M^T, standardised, sign of diversity",     \
       "Hidalgo & Hausmann (2009)")                                             \
     X(M_ECIR, "eci_reflections", "units",                                      \
       "ECI by the method of reflections (the model's number of iterations, "   \
@@ -75,8 +78,8 @@
       "k_c,n = sum_p M_cp k_p,n-1 / k_c,0", "Hidalgo & Hausmann (2009)")       \
     X(M_COI, "coi", "units",                                                   \
       "Complexity outlook: how much complexity lies close to what the unit "   \
-      "already does.", "COI_c = sum_p density_cp (1 - M_cp) PCI_p",            \
-      "Hausmann et al. (2014)")                                                \
+      "already does.",                                                         \
+      "COI_c = sum_p density_cp (1 - M_cp) PCI_p", "Hausmann et al. (2014)")   \
     X(M_CTOTAL, "total", "classes", "The class's total count.", "x_p", "-")    \
     X(M_UBIQ, "ubiquity", "classes",                                           \
       "Number of units specialised in the class.", "k_p = sum_c M_cp",         \
@@ -85,12 +88,14 @@
       "Locational Gini: how concentrated the class is compared with the "      \
       "units' total activity, 0 (spread like the total) to 0.5.",              \
       "area between the Lorenz curve of x_cp/x_p ordered by RCA and the "      \
-      "diagonal", "Krugman (1991); as EconGeo locational.Gini")                \
+      "diagonal",                                                              \
+      "Krugman (1991); as EconGeo locational.Gini")                            \
     X(M_PCI, "pci", "classes",                                                 \
       "Product (class) complexity index: how rare and how demanding a class "  \
       "is, the class-side counterpart of ECI; mean 0, sd 1 over the classes.", \
       "eigenvector 2 of U^-1 M^T D^-1 M, standardised, sign of mean ECI of "   \
-      "holders", "Hidalgo & Hausmann (2009)")                                  \
+      "holders",                                                               \
+      "Hidalgo & Hausmann (2009)")                                             \
     X(M_PCIR, "pci_reflections", "classes",                                    \
       "PCI by the method of reflections (last odd order), standardised.",      \
       "k_p,n = sum_c M_cp k_c,n-1 / k_p,0", "Hidalgo & Hausmann (2009)")       \
@@ -117,11 +122,12 @@
       "Balland, Boschma, Crespo & Rigby (2019)")                               \
     X(M_ORANK, "opportunity_rank", "potentials",                               \
       "Rank of a class the unit is not specialised in: highest density "       \
-      "first, then highest PCI.", "-", "-")                                    \
+      "first, then highest PCI.",                                              \
+      "-", "-")                                                                \
     X(M_COOC, "cooccurrence", "relatedness",                                   \
       "Number of patents that hold both technology fields.", "C_pq", "-")      \
     X(M_ASSOC, "association", "relatedness",                                   \
-      "Association strength of two fields' co-occurrence.",                   \
+      "Association strength of two fields' co-occurrence.",                    \
       "C_ij t / (s_i s_j)", "van Eck & Waltman (2009); EconGeo")               \
     X(M_PROB, "probability", "relatedness",                                    \
       "Probabilistic association strength (combinations without "              \
@@ -182,9 +188,8 @@ static const s3i_colspec spec_lead[] = {{"level", S3_COL_TEXT},
                                         {"matrix", S3_COL_TEXT},
                                         {"unit", S3_COL_TEXT},
                                         {"class", S3_COL_TEXT}};
-static const s3i_colspec unit_lead[] = {{"level", S3_COL_TEXT},
-                                        {"matrix", S3_COL_TEXT},
-                                        {"unit", S3_COL_TEXT}};
+static const s3i_colspec unit_lead[] = {
+    {"level", S3_COL_TEXT}, {"matrix", S3_COL_TEXT}, {"unit", S3_COL_TEXT}};
 static const s3i_colspec class_lead[] = {{"level", S3_COL_TEXT},
                                          {"matrix", S3_COL_TEXT},
                                          {"class", S3_COL_TEXT},
@@ -195,15 +200,16 @@ static int
 lead(s3_table *t, size_t row, const char *a, const char *b, const char *c,
      const char *d)
 {
-    return s3i_table_set_text(t, row, 0, a) || s3i_table_set_text(t, row, 1, b) ||
+    return s3i_table_set_text(t, row, 0, a) ||
+           s3i_table_set_text(t, row, 1, b) ||
            s3i_table_set_text(t, row, 2, c) ||
            (d && s3i_table_set_text(t, row, 3, d));
 }
 
-
 /* Run the kernels on one matrix and append its rows. */
 static s3_status
-analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, s3i_tables *T)
+analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
+               s3i_tables *T)
 {
     size_t nr = x->nr, nc = x->nc, n = nr * nc;
     size_t nw = nr + nc + 3 * (nr > nc ? nr : nc) + x->ngroups + 16;
@@ -223,8 +229,7 @@ analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, s3i_tables *
     size_t *iwork = malloc((nr + 1) * sizeof(size_t));
     s3_status rc = S3_OK;
     if (!rs || !cs || !share || !rca || !rsca || !mb || (x->bref && !rcab) ||
-        !u || !k || !work || !iwork ||
-        (x->vx && (!vshare || !vrca || !vcs))) {
+        !u || !k || !work || !iwork || (x->vx && (!vshare || !vrca || !vcs))) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
@@ -271,8 +276,8 @@ analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, s3i_tables *
                 rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
                 break;
             }
-            double v[] = {x->x[i], share[i], rca[i], rsca[i], mb[i],
-                          rcab ? rcab[i] : NAN};
+            double v[] = {x->x[i], share[i], rca[i],
+                          rsca[i], mb[i],    rcab ? rcab[i] : NAN};
             for (size_t j = 0; j < 6 && 4 + j < s3_table_cols(T->spec); j++)
                 s3i_table_set_num(T->spec, row, 4 + j, v[j]);
         }
@@ -282,8 +287,8 @@ analyse_matrix(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, s3i_tables *
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
             break;
         }
-        double v[] = {rs[c],     div[c], krug[c], krug[c] / 2.0, herf[c],
-                      entr[c],   rv[c],  uv[c]};
+        double v[] = {rs[c],   div[c],  krug[c], krug[c] / 2.0,
+                      herf[c], entr[c], rv[c],   uv[c]};
         for (size_t j = 0; j < 8; j++)
             s3i_table_set_num(T->units, row, 3 + j, v[j]);
     }
@@ -344,8 +349,8 @@ copy_table(const s3_table *src)
     size_t nc = s3_table_cols(src);
     s3i_colspec cols[16];
     for (size_t i = 0; i < nc && i < 16; i++)
-        cols[i] = (s3i_colspec){s3_table_col_name(src, i),
-                                s3_table_col_type(src, i)};
+        cols[i] =
+            (s3i_colspec){s3_table_col_name(src, i), s3_table_col_type(src, i)};
     s3_table *t = s3i_table_new(s3_table_name(src), nc, cols);
     for (size_t r = 0; t && r < s3_table_rows(src); r++) {
         size_t row = s3i_table_add_row(t);
@@ -392,9 +397,8 @@ centres_table(const s3_dataset *d)
     }
     for (size_t i = 0; i < n; i++) {
         size_t c = perm[i], row = s3i_table_add_row(t);
-        if (row == S3I_NONE ||
-            lead(t, row, d->centre_id[c], d->centre_name[c], d->centre_sub[c],
-                 d->centre_nuts3[c])) {
+        if (row == S3I_NONE || lead(t, row, d->centre_id[c], d->centre_name[c],
+                                    d->centre_sub[c], d->centre_nuts3[c])) {
             free(perm);
             s3i_table_free(t);
             return NULL;
@@ -415,8 +419,8 @@ params_table(const s3_model *m)
     for (size_t i = 0; t && i < s3_model_params(m); i++) {
         size_t row = s3i_table_add_row(t);
         if (row == S3I_NONE ||
-            lead(t, row, s3_model_param_name(m, i),
-                 s3_model_param_value(m, i), s3i_model_param_help(i), NULL)) {
+            lead(t, row, s3_model_param_name(m, i), s3_model_param_value(m, i),
+                 s3i_model_param_help(i), NULL)) {
             s3i_table_free(t);
             return NULL;
         }
@@ -441,8 +445,7 @@ result_add(s3_result *r, s3_table *t)
 }
 
 s3_status
-s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
-           s3_result **out)
+s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d, s3_result **out)
 {
     *out = NULL;
     s3i_matrix *mx = NULL;
@@ -462,15 +465,17 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
                                             {"class_b", S3_COL_TEXT},
                                             {"proximity", S3_COL_NUMBER}};
     static const s3i_colspec pot_cols[] = {
-        {"level", S3_COL_TEXT},         {"matrix", S3_COL_TEXT},
-        {"unit", S3_COL_TEXT},          {"class", S3_COL_TEXT},
+        {"level", S3_COL_TEXT},          {"matrix", S3_COL_TEXT},
+        {"unit", S3_COL_TEXT},           {"class", S3_COL_TEXT},
         {"specialised", S3_COL_INTEGER}, {"density", S3_COL_NUMBER},
-        {"pci", S3_COL_NUMBER},         {"cog", S3_COL_NUMBER},
-        {"quadrant", S3_COL_TEXT},      {"opportunity_rank", S3_COL_INTEGER}};
-    static const s3i_colspec quad_cols[] = {
-        {"level", S3_COL_TEXT},           {"matrix", S3_COL_TEXT},
-        {"split", S3_COL_TEXT},           {"used", S3_COL_TEXT},
-        {"opportunities", S3_COL_INTEGER}, {"labels_changed", S3_COL_INTEGER}};
+        {"pci", S3_COL_NUMBER},          {"cog", S3_COL_NUMBER},
+        {"quadrant", S3_COL_TEXT},       {"opportunity_rank", S3_COL_INTEGER}};
+    static const s3i_colspec quad_cols[] = {{"level", S3_COL_TEXT},
+                                            {"matrix", S3_COL_TEXT},
+                                            {"split", S3_COL_TEXT},
+                                            {"used", S3_COL_TEXT},
+                                            {"opportunities", S3_COL_INTEGER},
+                                            {"labels_changed", S3_COL_INTEGER}};
     static const s3i_colspec rel_cols[] = {
         {"level", S3_COL_TEXT},          {"matrix", S3_COL_TEXT},
         {"class_a", S3_COL_TEXT},        {"class_b", S3_COL_TEXT},
@@ -485,11 +490,11 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         result_add(r, T.units = measure_table("units", unit_lead, 3, 0)) ||
         result_add(r, T.classes = measure_table("classes", class_lead, 4, 0)) ||
         result_add(r, T.proximity = s3i_table_new("proximity", 5, pair_cols)) ||
-        result_add(r, T.potentials = s3i_table_new("potentials", 10, pot_cols)) ||
+        result_add(r,
+                   T.potentials = s3i_table_new("potentials", 10, pot_cols)) ||
         result_add(r, T.quadrants = s3i_table_new("quadrants", 6, quad_cols)) ||
-        (with_cooc &&
-         result_add(r, T.relatedness = s3i_table_new("relatedness", 9,
-                                                     rel_cols))) ||
+        (with_cooc && result_add(r, T.relatedness = s3i_table_new(
+                                        "relatedness", 9, rel_cols))) ||
         result_add(r, centres_table(d)) ||
         result_add(r, copy_table(d->quality)) ||
         result_add(r, copy_table(d->warnings)) ||
@@ -510,10 +515,10 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     if (rc)
         goto fail;
     r->model_name = strdup(m->name);
-    r->headline_matrix = strdup(d->generic ? "input"
-                                : m->weight == S3I_WEIGHT_EMPLOYEES
-                                    ? "employees"
-                                    : "tenants");
+    r->headline_matrix =
+        strdup(d->generic                          ? "input"
+               : m->weight == S3I_WEIGHT_EMPLOYEES ? "employees"
+                                                   : "tenants");
     r->reference_baseline = m->reference == S3I_REF_BASELINE;
     r->threshold = m->threshold;
     if (!r->model_name || !r->headline_matrix) {

@@ -25,7 +25,7 @@
 
 #include "s3_kernels.h"
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&       \
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) &&         \
     !defined(__SANITIZE_ADDRESS__)
 #define S3_CLONES __attribute__((target_clones("avx2", "default")))
 #else

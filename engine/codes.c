@@ -80,8 +80,8 @@ typedef struct {
     s3_ctx *ctx;
     s3i_ref *ref;
     size_t col[6];
-    size_t cap_code, cap_label, cap_level, cap_parent, cap_f, cap_fl,
-        cap_fs, cap_s;
+    size_t cap_code, cap_label, cap_level, cap_parent, cap_f, cap_fl, cap_fs,
+        cap_s;
     char **parent_code; /* temporary: parent code per NACE entry */
     size_t cap_pc;
 } loader;
@@ -253,8 +253,8 @@ ipc_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 
 /* Record a read input file in the inputs table. */
 static s3_status
-record_input(s3_ctx *ctx, s3_table *inputs, const char *name,
-             const char *path, const s3i_csv_info *info)
+record_input(s3_ctx *ctx, s3_table *inputs, const char *name, const char *path,
+             const s3i_csv_info *info)
 {
     if (!inputs)
         return S3_OK;
@@ -291,8 +291,8 @@ s3i_ref_load(s3_ctx *ctx, const char *dir, s3i_ref *ref, s3_table *inputs)
     loader L = {.ctx = ctx, .ref = ref};
     s3_status st;
     memset(ref, 0, sizeof *ref);
-    if ((st = read_ref(ctx, dir, "nace_rev2_en.csv", nace_header, nace_row,
-                       &L, inputs)))
+    if ((st = read_ref(ctx, dir, "nace_rev2_en.csv", nace_header, nace_row, &L,
+                       inputs)))
         goto done;
     /* resolve parents */
     ref->nace_parent = malloc((ref->nnace ? ref->nnace : 1) * sizeof(size_t));
@@ -320,8 +320,8 @@ s3i_ref_load(s3_ctx *ctx, const char *dir, s3i_ref *ref, s3_table *inputs)
     }
     if ((st = read_ref(ctx, dir, "wz2008_de.csv", wz_header, wz_row, &L,
                        inputs)) ||
-        (st = read_ref(ctx, dir, "wipo35_fields.csv", fields_header,
-                       fields_row, &L, inputs)) ||
+        (st = read_ref(ctx, dir, "wipo35_fields.csv", fields_header, fields_row,
+                       &L, inputs)) ||
         (st = read_ref(ctx, dir, "ipc_to_wipo35_concordance.csv", ipc_header,
                        ipc_row, &L, inputs)))
         goto done;

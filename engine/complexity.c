@@ -9,10 +9,13 @@
  * returns eigenvalues in no particular order (the fault behind wrong ECI
  * vectors in some packages).  It is similar to the symmetric N Nᵀ with
  * N = D^-½ M U^-½ (and the class side to Nᵀ N), whose leading eigenvector
- * D^½ 1 (eigenvalue 1) is known.  So the smaller of the two symmetric
- * matrices is formed with one dsyrk and LAPACK's dsyevr computes only its
- * two largest eigenpairs; the other side follows by one matrix-vector
- * product.  The method of reflections iterates the same averages.
+ * D^½ 1 (eigenvalue 1) is known.  So on the smaller side, Lanczos with full
+ * reorthogonalisation, applied through the ones of M and deflated by that
+ * known vector, finds the second eigenpair in a few dozen sparse products
+ * (stopping on a residual below 1e-13); should it not converge, the
+ * symmetric matrix is formed with one dsyrk and LAPACK's dsyevr computes
+ * its two largest eigenpairs.  The other side follows by one product with
+ * M.  The method of reflections iterates the same averages.
  */
 #include <gsl/gsl_cblas.h>
 #include <math.h>
@@ -22,12 +25,12 @@
 #include "s3_kernels.h"
 
 /* LAPACK (from OpenBLAS): eigenpairs il..iu of a symmetric matrix. */
-extern void
-dsyevr_(const char *jobz, const char *range, const char *uplo, const int *n,
-        double *a, const int *lda, const double *vl, const double *vu,
-        const int *il, const int *iu, const double *abstol, int *m, double *w,
-        double *z, const int *ldz, int *isuppz, double *work,
-        const int *lwork, int *iwork, const int *liwork, int *info);
+extern void dsyevr_(const char *jobz, const char *range, const char *uplo,
+                    const int *n, double *a, const int *lda, const double *vl,
+                    const double *vu, const int *il, const int *iu,
+                    const double *abstol, int *m, double *w, double *z,
+                    const int *ldz, int *isuppz, double *work, const int *lwork,
+                    int *iwork, const int *liwork, int *info);
 
 int
 s3_standardise(double *v, size_t n)
@@ -97,9 +100,8 @@ standardise_and_sign(const s3_ones *m, double *eci, double *pci, double *tmp)
 }
 
 /* LAPACK: all eigenpairs of a symmetric tridiagonal matrix. */
-extern void
-dstev_(const char *jobz, const int *n, double *d, double *e, double *z,
-       const int *ldz, double *work, int *info);
+extern void dstev_(const char *jobz, const int *n, double *d, double *e,
+                   double *z, const int *ldz, double *work, int *info);
 
 /* Most Lanczos steps before the dense solver takes over. */
 enum { LANCZOS_MAX = 300 };
@@ -131,9 +133,10 @@ s3_complexity_workspace(size_t nr, size_t nc, size_t *nwork, size_t *niwork)
     dsyevr_query(n, &dw, &diw);
     /* degrees and signing 2 (nr + nc), the second eigenvector n; then
      * either Lanczos (basis k·n, vector n, scratch and 1/√k 2 (nr + nc),
-     * tridiagonal 3k + k·k + 2k) or the dense solver (N nr·nc, G n·n,
-     * eigenvalues n, vectors 2n, dsyevr's work) */
-    size_t lanczos = k * n + n + 2 * (nr + nc) + 5 * k + k * k;
+     * α, β, the tridiagonal's d and e, its vectors k·k, dstev's 2k) or
+     * the dense solver (N nr·nc, G n·n, eigenvalues n, vectors 2n,
+     * dsyevr's work) */
+    size_t lanczos = k * n + n + 2 * (nr + nc) + 6 * k + k * k;
     size_t dense = nr * nc + n * n + 3 * n + dw;
     *nwork = 2 * (nr + nc) + n + (lanczos > dense ? lanczos : dense) + 16;
     *niwork = diw + 2 * n + 16;
@@ -203,9 +206,8 @@ lanczos_second(const s3_ones *m, int units_side, const double *kd,
 {
     size_t n = units_side ? m->nr : m->nc, kmax = lanczos_steps(n);
     double *q = work, *w = q + kmax * n, *aux = w + n,
-           *rd = aux + m->nr + m->nc, *ru = rd + m->nr,
-           *alpha = ru + m->nc, *beta = alpha + kmax,
-           *d = beta + kmax, *e = d + kmax, *z = e + kmax,
+           *rd = aux + m->nr + m->nc, *ru = rd + m->nr, *alpha = ru + m->nc,
+           *beta = alpha + kmax, *d = beta + kmax, *e = d + kmax, *z = e + kmax,
            *tw = z + kmax * kmax;
     for (size_t c = 0; c < m->nr; c++)
         rd[c] = 1.0 / sqrt(kd[c]);
@@ -306,8 +308,8 @@ dense_second(const s3_ones *m, int units_side, const double *kd,
     int lwork = (int)(nwork - (size_t)(lw - work)),
         liwork = (int)(niwork - 2 * n);
     double vl = 0.0, vu = 0.0, tol = 0.0;
-    dsyevr_("V", "I", "L", &ni, g, &ni, &vl, &vu, &il, &iu, &tol, &found, w,
-            z, &ni, iwork, lw, &lwork, iwork + 2 * n, &liwork, &info);
+    dsyevr_("V", "I", "L", &ni, g, &ni, &vl, &vu, &il, &iu, &tol, &found, w, z,
+            &ni, iwork, lw, &lwork, iwork + 2 * n, &liwork, &info);
     if (info != 0 || found != 2)
         return -1;
     lambda[0] = w[1];

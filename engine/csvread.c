@@ -27,9 +27,9 @@ struct s3i_csv {
     const char *name;
     s3i_csv_fn header_fn, row_fn;
     void *user;
-    s3_status status;      /* first failure, stops everything */
+    s3_status status; /* first failure, stops everything */
     /* the record being assembled */
-    char *buf;             /* field bytes, each followed by NUL */
+    char *buf; /* field bytes, each followed by NUL */
     size_t nbuf, capbuf;
     size_t *off, *len, capoff, caplen;
     char **fields;
@@ -39,9 +39,9 @@ struct s3i_csv {
     size_t ncols;
     char **colname;
     /* line accounting */
-    size_t newlines;       /* line ends seen so far */
-    size_t record_line;    /* line where the current record starts */
-    int after_cr;          /* the last line end was a CR */
+    size_t newlines;    /* line ends seen so far */
+    size_t record_line; /* line where the current record starts */
+    int after_cr;       /* the last line end was a CR */
     size_t rows;
     int decimal_comma;
 };
@@ -224,12 +224,14 @@ is_term(unsigned char c)
 
 s3_status
 s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
-             s3i_csv_fn header, s3i_csv_fn row, void *user,
-             s3i_csv_info *info)
+             s3i_csv_fn header, s3i_csv_fn row, void *user, s3i_csv_info *info)
 {
     enum { BLOCK = 1 << 16 };
-    s3i_csv r = {.ctx = ctx, .name = name, .header_fn = header,
-                 .row_fn = row, .user = user};
+    s3i_csv r = {.ctx = ctx,
+                 .name = name,
+                 .header_fn = header,
+                 .row_fn = row,
+                 .user = user};
     struct csv_parser p;
     s3i_sha256 sha;
     s3i_sha256_init(&sha);
@@ -281,8 +283,8 @@ s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
         }
         if (csv_parse(&p, s, len, on_field, on_row, &r) != len && !r.status) {
             /* strict mode: tell where the parser stopped */
-            r.record_line = r.record_line > r.newlines ? r.record_line
-                                                       : r.newlines + 1;
+            r.record_line =
+                r.record_line > r.newlines ? r.record_line : r.newlines + 1;
             st = s3i_fail(ctx, S3_EINPUT,
                           "%s:%zu: malformed CSV (%s): a quote inside an "
                           "unquoted field or text after a closing quote",

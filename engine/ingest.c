@@ -208,8 +208,9 @@ read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
     if (rc)
         return rc;
     if (need_rows && info.rows == 0)
-        return s3i_fail(ctx, S3_EINPUT, "%s: the file has a header but no "
-                                        "data rows",
+        return s3i_fail(ctx, S3_EINPUT,
+                        "%s: the file has a header but no "
+                        "data rows",
                         file);
     c->read = info.rows;
     if ((rc = record_input(ctx, d, file, path, &info)))
@@ -219,8 +220,19 @@ read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
 
 /* ---- centres ------------------------------------------------------------ */
 
-enum { CE_ID, CE_NAME, CE_SUB, CE_NUTS3, CE_MUNI, CE_TYPE, CE_OPENED,
-       CE_AREA, CE_LAT, CE_LON, CE_N };
+enum {
+    CE_ID,
+    CE_NAME,
+    CE_SUB,
+    CE_NUTS3,
+    CE_MUNI,
+    CE_TYPE,
+    CE_OPENED,
+    CE_AREA,
+    CE_LAT,
+    CE_LON,
+    CE_N
+};
 
 typedef struct {
     s3_ctx *ctx;
@@ -235,10 +247,11 @@ static s3_status
 centres_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)len;
-    static const colreq want[CE_N] = {
-        {"centre_id", 1}, {"name", 1},   {"subregion", 1}, {"nuts3", 0},
-        {"municipality", 0}, {"type", 0}, {"opened", 0}, {"floor_area_m2", 0},
-        {"lat", 0},       {"lon", 0}};
+    static const colreq want[CE_N] = {{"centre_id", 1},    {"name", 1},
+                                      {"subregion", 1},    {"nuts3", 0},
+                                      {"municipality", 0}, {"type", 0},
+                                      {"opened", 0},       {"floor_area_m2", 0},
+                                      {"lat", 0},          {"lon", 0}};
     centres_state *st = u;
     return map_columns(st->ctx, st->d, r, n, f, want, CE_N, st->col);
 }
@@ -325,8 +338,18 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 
 /* ---- tenants ------------------------------------------------------------ */
 
-enum { TE_ID, TE_CENTRE, TE_NACE, TE_NAME, TE_EMP, TE_FOUNDED, TE_ENTERED,
-       TE_LEFT, TE_STARTUP, TE_N };
+enum {
+    TE_ID,
+    TE_CENTRE,
+    TE_NACE,
+    TE_NAME,
+    TE_EMP,
+    TE_FOUNDED,
+    TE_ENTERED,
+    TE_LEFT,
+    TE_STARTUP,
+    TE_N
+};
 
 /* tenant_map value of a tenant whose centre is unknown */
 #define UNKNOWN_CENTRE ((size_t)-2)
@@ -367,7 +390,7 @@ date_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v, int32_t *out)
 }
 
 static const char *const level_name[] = {"", "section", "division", "group",
-                                          "class"};
+                                         "class"};
 
 static s3_status
 tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
@@ -391,9 +414,9 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     s3_status rc;
     if ((rc = number_field(ctx, r, st->col[TE_EMP], FIELD(st, f, TE_EMP), 1, 0,
                            1e7, &emp)) ||
-        (rc = number_field(ctx, r, st->col[TE_FOUNDED],
-                           FIELD(st, f, TE_FOUNDED), 1, 1800, 2100,
-                           &founded)) ||
+        (rc =
+             number_field(ctx, r, st->col[TE_FOUNDED], FIELD(st, f, TE_FOUNDED),
+                          1, 1800, 2100, &founded)) ||
         (rc = date_field(ctx, r, st->col[TE_ENTERED], FIELD(st, f, TE_ENTERED),
                          &entered)) ||
         (rc = date_field(ctx, r, st->col[TE_LEFT], FIELD(st, f, TE_LEFT),
@@ -435,8 +458,7 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         snprintf(msg, sizeof msg,
                  "the NACE code is a %s, coarser than the model's level "
                  "(%s): not counted",
-                 level_name[d->ref.nace_level[code]],
-                 level_name[st->m->level]);
+                 level_name[d->ref.nace_level[code]], level_name[st->m->level]);
         return reject(ctx, d, &st->c, r, st->col[TE_NACE], nace, msg);
     }
     int32_t cut = st->m->cutoff;
@@ -458,8 +480,8 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (s3i_reserve(&d->tenants, &d->tenants_cap, d->ntenants + 1,
                     sizeof(s3i_tenant)))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    d->tenants[d->ntenants++] = (s3i_tenant){ci, code, emp, startup, entered,
-                                             left};
+    d->tenants[d->ntenants++] =
+        (s3i_tenant){ci, code, emp, startup, entered, left};
     st->c.used++;
     return S3_OK;
 }
@@ -469,7 +491,7 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 enum { PA_ID, PA_CENTRE, PA_TENANT, PA_IPC, PA_YEAR, PA_SHARE, PA_N };
 
 typedef struct {
-    uint64_t fields;  /* bit f: the patent has WIPO field f */
+    uint64_t fields; /* bit f: the patent has WIPO field f */
     double share;
 } patent;
 
@@ -525,8 +547,8 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     s3_status rc;
     if ((rc = number_field(ctx, r, st->col[PA_YEAR], FIELD(st, f, PA_YEAR), 1,
                            1800, 2100, &year)) ||
-        (rc = number_field(ctx, r, st->col[PA_SHARE], FIELD(st, f, PA_SHARE),
-                           1, 0, 1, &share)))
+        (rc = number_field(ctx, r, st->col[PA_SHARE], FIELD(st, f, PA_SHARE), 1,
+                           0, 1, &share)))
         return rc;
     if (share == 0.0)
         return s3i_csv_fail(ctx, r, st->col[PA_SHARE], FIELD(st, f, PA_SHARE),
@@ -589,11 +611,11 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             "", "is empty: a patent needs a centre or tenant");
     }
     if (unmapped && (rc = (fields ? warn_used : reject)(
-                           ctx, d, &st->c, r, st->col[PA_IPC], unmapped_code,
-                           fields ? "IPC code not in the WIPO concordance: "
-                                    "left out, the row's other codes count"
-                                  : "IPC code not in the WIPO concordance: "
-                                    "the row is not counted")))
+                         ctx, d, &st->c, r, st->col[PA_IPC], unmapped_code,
+                         fields ? "IPC code not in the WIPO concordance: "
+                                  "left out, the row's other codes count"
+                                : "IPC code not in the WIPO concordance: "
+                                  "the row is not counted")))
         return rc;
     if (!fields)
         return S3_OK;
@@ -660,8 +682,8 @@ patents_finish(s3_ctx *ctx, patents_state *st)
         for (; j < st->npc && st->pc[j].patent == st->pc[i].patent; j++)
             nc += j == i || st->pc[j].centre != st->pc[j - 1].centre;
         const patent *pt = &st->pat[st->pc[i].patent];
-        double w = pt->share / (double)nc /
-                   (double)__builtin_popcountll(pt->fields);
+        double w =
+            pt->share / (double)nc / (double)__builtin_popcountll(pt->fields);
         for (size_t k = i; k < j; k++) {
             if (k > i && st->pc[k].centre == st->pc[k - 1].centre)
                 continue;
@@ -697,12 +719,8 @@ static s3_status
 baseline_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)len;
-    static const colreq want[BA_N] = {{"region", 1},
-                                      {"nace", 1},
-                                      {"value", 1},
-                                      {"year", 0},
-                                      {"flag", 0},
-                                      {"label", 0}};
+    static const colreq want[BA_N] = {{"region", 1}, {"nace", 1}, {"value", 1},
+                                      {"year", 0},   {"flag", 0}, {"label", 0}};
     baseline_state *st = u;
     st->year = NAN;
     return map_columns(st->ctx, st->d, r, n, f, want, BA_N, st->col);
@@ -780,14 +798,13 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             "is not a NACE Rev. 2 code or aggregate (e.g. "
                             "'C', 'B-E', 'M_N', '62', 'TOTAL')");
     double y;
-    s3_status rc = number_field(ctx, r, st->col[BA_YEAR],
-                                FIELD(st, f, BA_YEAR), 1, 1800, 2100, &y);
+    s3_status rc = number_field(ctx, r, st->col[BA_YEAR], FIELD(st, f, BA_YEAR),
+                                1, 1800, 2100, &y);
     if (rc)
         return rc;
     if (!isnan(y)) {
         if (!isnan(st->year) && y != st->year)
-            return s3i_csv_fail(ctx, r, st->col[BA_YEAR],
-                                FIELD(st, f, BA_YEAR),
+            return s3i_csv_fail(ctx, r, st->col[BA_YEAR], FIELD(st, f, BA_YEAR),
                                 "differs from the year of the earlier rows: "
                                 "keep one year per baseline file");
         st->year = y;
@@ -795,8 +812,8 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* Eurostat style: ':' for missing, flags after the number ("12.3 e") */
     char num[64];
     size_t vl = strlen(val);
-    while (vl && (val[vl - 1] == ' ' || (val[vl - 1] >= 'a' &&
-                                          val[vl - 1] <= 'z')))
+    while (vl &&
+           (val[vl - 1] == ' ' || (val[vl - 1] >= 'a' && val[vl - 1] <= 'z')))
         vl--;
     snprintf(num, sizeof num, "%.*s", (int)(vl < 63 ? vl : 63), val);
     if (vl == 0 || strcmp(num, ":") == 0)
@@ -809,8 +826,8 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     size_t ri = s3i_map_get(&st->reg_map, reg, strlen(reg));
     if (ri == S3I_NONE) {
         char *k = s3i_arena_strdup(&d->arena, reg);
-        if (!k || s3i_reserve(&st->reg, &st->cap_reg, st->nreg + 1,
-                              sizeof(char *)) ||
+        if (!k ||
+            s3i_reserve(&st->reg, &st->cap_reg, st->nreg + 1, sizeof(char *)) ||
             s3i_map_put(&st->reg_map, k, strlen(k), st->nreg) == S3I_NONE)
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         st->reg[ri = st->nreg++] = k;
@@ -820,8 +837,7 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         char *k = s3i_arena_strdup(&d->arena, code);
         char *l = s3i_arena_strdup(&d->arena, FIELD(st, f, BA_LABEL));
         if (!k || !l ||
-            s3i_reserve(&st->agg, &st->cap_agg, st->nagg + 1,
-                        sizeof(char *)) ||
+            s3i_reserve(&st->agg, &st->cap_agg, st->nagg + 1, sizeof(char *)) ||
             s3i_reserve(&st->agg_label, &st->cap_agl, st->nagg + 1,
                         sizeof(char *)) ||
             s3i_map_put(&st->agg_map, k, strlen(k), st->nagg) == S3I_NONE)
@@ -833,8 +849,10 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         if (st->cell_reg[k] == ri && st->cell_agg[k] == ai)
             return s3i_csv_fail(ctx, r, st->col[BA_NACE], code,
                                 "appears twice for this region");
-    if (s3i_reserve(&st->cell_reg, &st->cap_cr, st->ncell + 1, sizeof(size_t)) ||
-        s3i_reserve(&st->cell_agg, &st->cap_ca, st->ncell + 1, sizeof(size_t)) ||
+    if (s3i_reserve(&st->cell_reg, &st->cap_cr, st->ncell + 1,
+                    sizeof(size_t)) ||
+        s3i_reserve(&st->cell_agg, &st->cap_ca, st->ncell + 1,
+                    sizeof(size_t)) ||
         s3i_reserve(&st->cell_val, &st->cap_cv, st->ncell + 1, sizeof(double)))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     st->cell_reg[st->ncell] = ri;
@@ -890,8 +908,8 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
                                             : NULL;
         if (why || size[a] == 0) {
             size_t l = strlen(dropped);
-            snprintf(dropped + l, sizeof dropped - l, "%s%s%s",
-                     l ? ", " : "", st->agg[a], why ? why : " (empty)");
+            snprintf(dropped + l, sizeof dropped - l, "%s%s%s", l ? ", " : "",
+                     st->agg[a], why ? why : " (empty)");
             continue;
         }
         chosen[a] = 1;
@@ -931,8 +949,8 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
         }
     }
     for (size_t s = 0; s < k; s++) {
-        size_t a = s3i_map_get(&st->agg_map, d->bagg_code[s],
-                               strlen(d->bagg_code[s]));
+        size_t a =
+            s3i_map_get(&st->agg_map, d->bagg_code[s], strlen(d->bagg_code[s]));
         size_t sec = S3I_NONE;
         for (size_t i = 0; i < nn && sec == S3I_NONE; i++)
             if (cover[a * nn + i] && ref->nace_level[i] == 1)
@@ -1040,10 +1058,14 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
         return rc;
     s3i_map tenant_map = {0};
     centres_state cs = {.ctx = ctx, .d = d, .c = {.file = "centres.csv"}};
-    tenants_state ts = {.ctx = ctx, .d = d, .m = m,
+    tenants_state ts = {.ctx = ctx,
+                        .d = d,
+                        .m = m,
                         .c = {.file = "tenants.csv"},
                         .tenant_map = &tenant_map};
-    patents_state ps = {.ctx = ctx, .d = d, .m = m,
+    patents_state ps = {.ctx = ctx,
+                        .d = d,
+                        .m = m,
                         .c = {.file = "patents.csv"},
                         .tenant_map = &tenant_map};
     baseline_state bs = {.ctx = ctx, .d = d, .c = {.file = "baseline.csv"}};
@@ -1052,10 +1074,10 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
 
     if ((rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
         goto done;
-    if ((rc = read_file(ctx, d, dir, "centres.csv", centres_header,
-                        centres_row, &cs, &cs.c, 1)) ||
-        (rc = read_file(ctx, d, dir, "tenants.csv", tenants_header,
-                        tenants_row, &ts, &ts.c, 1)) ||
+    if ((rc = read_file(ctx, d, dir, "centres.csv", centres_header, centres_row,
+                        &cs, &cs.c, 1)) ||
+        (rc = read_file(ctx, d, dir, "tenants.csv", tenants_header, tenants_row,
+                        &ts, &ts.c, 1)) ||
         (rc = note_cutoff(ctx, d, "tenants.csv", ts.outside_cutoff, m)))
         goto done;
     if (dataset_path(path, sizeof path, dir, "patents.csv") == 0 &&
@@ -1122,13 +1144,13 @@ typedef struct {
     const char *want[3];
     const char *const *where;
     size_t nwhere;
-    size_t col[3];                /* field of unit, class, value */
-    size_t wcol[MAX_WHERE];       /* field of each filter */
-    int eurostat;                 /* first column holds the dimensions */
+    size_t col[3];          /* field of unit, class, value */
+    size_t wcol[MAX_WHERE]; /* field of each filter */
+    int eurostat;           /* first column holds the dimensions */
     size_t ndims;
     char dims[MAX_DIMS][64];
     size_t filtered, missing;
-    char first[MAX_DIMS][128];    /* Eurostat: first value of each dimension */
+    char first[MAX_DIMS][128]; /* Eurostat: first value of each dimension */
     int seen;
     s3i_map unit_map, class_map;
     size_t cap_u, cap_c;
@@ -1157,8 +1179,8 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
             want[3 + k] = (colreq){names[k], 1};
         }
         size_t idx[3 + MAX_WHERE];
-        s3_status rc = map_columns(st->ctx, st->d, r, n, f, want,
-                                   3 + st->nwhere, idx);
+        s3_status rc =
+            map_columns(st->ctx, st->d, r, n, f, want, 3 + st->nwhere, idx);
         memcpy(st->col, idx, sizeof st->col);
         memcpy(st->wcol, idx + 3, st->nwhere * sizeof(size_t));
         return rc;
@@ -1289,8 +1311,8 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* Eurostat style values: ':' for missing, flags after the number */
     char num[64];
     size_t vl = strlen(val);
-    while (vl && (val[vl - 1] == ' ' || (val[vl - 1] >= 'a' &&
-                                          val[vl - 1] <= 'z')))
+    while (vl &&
+           (val[vl - 1] == ' ' || (val[vl - 1] >= 'a' && val[vl - 1] <= 'z')))
         vl--;
     snprintf(num, sizeof num, "%.*s", (int)(vl < 63 ? vl : 63), val);
     if (vl == 0 || strcmp(num, ":") == 0) {
@@ -1302,10 +1324,10 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     s3_status rc = number_field(ctx, r, vcol, num, 0, 0, 1e300, &v);
     if (rc)
         return rc;
-    size_t ui = intern(d, &st->unit_map, &d->centre_id, &d->ncentres,
-                       &st->cap_u, unit);
-    size_t ci = intern(d, &st->class_map, &d->class_id, &d->nclasses,
-                       &st->cap_c, cls);
+    size_t ui =
+        intern(d, &st->unit_map, &d->centre_id, &d->ncentres, &st->cap_u, unit);
+    size_t ci =
+        intern(d, &st->class_map, &d->class_id, &d->nclasses, &st->cap_c, cls);
     if (ui == S3I_NONE || ci == S3I_NONE ||
         s3i_reserve(&st->cu, &st->cap_cu, st->ncell + 1, sizeof(size_t)) ||
         s3i_reserve(&st->cc, &st->cap_cc, st->ncell + 1, sizeof(size_t)) ||
@@ -1329,15 +1351,15 @@ s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
                      const char *class_col, const char *value_col,
                      const s3_model *m, s3_dataset **out)
 {
-    return s3_dataset_load_long_where(ctx, path, unit_col, class_col,
-                                      value_col, NULL, 0, m, out);
+    return s3_dataset_load_long_where(ctx, path, unit_col, class_col, value_col,
+                                      NULL, 0, m, out);
 }
 
 s3_status
-s3_dataset_load_long_where(s3_ctx *ctx, const char *path,
-                           const char *unit_col, const char *class_col,
-                           const char *value_col, const char *const *where,
-                           size_t nwhere, const s3_model *m, s3_dataset **out)
+s3_dataset_load_long_where(s3_ctx *ctx, const char *path, const char *unit_col,
+                           const char *class_col, const char *value_col,
+                           const char *const *where, size_t nwhere,
+                           const s3_model *m, s3_dataset **out)
 {
     *out = NULL;
     if (nwhere > MAX_WHERE)
@@ -1353,20 +1375,24 @@ s3_dataset_load_long_where(s3_ctx *ctx, const char *path,
     d->generic = 1;
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
-    long_state st = {.ctx = ctx, .d = d, .c = {.file = base},
+    long_state st = {.ctx = ctx,
+                     .d = d,
+                     .c = {.file = base},
                      .want = {unit_col, class_col, value_col},
-                     .where = where, .nwhere = nwhere};
+                     .where = where,
+                     .nwhere = nwhere};
     s3i_csv_info info;
     /* the reference lets NACE classes get related/unrelated variety */
-    if (m->reference_dir && (rc = s3i_ref_load(ctx, m->reference_dir, &d->ref,
-                                               d->inputs)))
+    if (m->reference_dir &&
+        (rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
         goto done;
     if ((rc = s3i_csv_read(ctx, path, base, 1, long_header, long_row, &st,
                            &info)))
         goto done;
     if (info.rows == 0) {
-        rc = s3i_fail(ctx, S3_EINPUT, "%s: the file has a header but no data "
-                                      "rows",
+        rc = s3i_fail(ctx, S3_EINPUT,
+                      "%s: the file has a header but no data "
+                      "rows",
                       base);
         goto done;
     }

@@ -87,9 +87,8 @@ baseline_row(const s3_dataset *d, const s3_model *m, const char *region,
              double *out)
 {
     size_t na = d->nbagg;
-    const char *want = strcmp(m->baseline_region, "own") == 0
-                           ? region
-                           : m->baseline_region;
+    const char *want =
+        strcmp(m->baseline_region, "own") == 0 ? region : m->baseline_region;
     if (strcmp(want, "total") == 0) {
         for (size_t a = 0; a < na; a++) {
             out[a] = 0.0;
@@ -165,16 +164,16 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
             if (isnan(v))
                 continue;
             size_t row = unit_of_centre[te->centre];
-            x->x[row * nc + col_of[s3i_nace_at_level(ref, te->nace, m->level)]] +=
-                v;
+            x->x[row * nc +
+                 col_of[s3i_nace_at_level(ref, te->nace, m->level)]] += v;
             x->vx[row * nvc + vcol_of[te->nace]] += v;
         }
         /* over the baseline's aggregates */
         if (d->nbagg == 0)
             continue;
         size_t na = d->nbagg;
-        const char *an = w == 0 ? "tenants_by_aggregate"
-                                : "employees_by_aggregate";
+        const char *an =
+            w == 0 ? "tenants_by_aggregate" : "employees_by_aggregate";
         s3i_matrix *y = add(b, level, an, nr, na);
         if (!y || !(y->bref = malloc((nr * na + 1) * sizeof(double)))) {
             rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");

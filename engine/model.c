@@ -36,14 +36,14 @@
       "count tenants present on this date (YYYY-MM-DD) and patents up to its " \
       "year; empty = all")                                                     \
     X("complexity", "reflections", "20", "",                                   \
-      "iterations of the method of reflections (ECI: last even order, PCI: "  \
+      "iterations of the method of reflections (ECI: last even order, PCI: "   \
       "last odd order)")                                                       \
     X("potentials", "relatedness", "proximity",                                \
       "proximity|association|probability|cosine|jaccard",                      \
       "relatedness between classes for density and outlook: proximity, or a "  \
       "patent co-occurrence measure (technology fields only)")                 \
     X("potentials", "split", "median", "median|mean|percentile",               \
-      "where opportunities split into high and low relatedness and "          \
+      "where opportunities split into high and low relatedness and "           \
       "complexity")                                                            \
     X("potentials", "percentile", "75", "",                                    \
       "the percentile for split = percentile (and the alternative compared)")  \
@@ -103,9 +103,9 @@ check_section_line(parse_state *ps, const char *line)
     size_t n = (size_t)(e - s - 1);
     snprintf(name, sizeof name, "%.*s", (int)(n < 63 ? n : 63), s + 1);
     if (!known_section(name) || n >= 63) {
-        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
-                              "%s:%zu: unknown section [%s]", ps->path,
-                              ps->line, name);
+        ps->status =
+            s3i_fail(ps->ctx, S3_EMODEL, "%s:%zu: unknown section [%s]",
+                     ps->path, ps->line, name);
         return;
     }
     for (size_t i = 0; i < ps->nsections; i++)
@@ -150,11 +150,11 @@ on_pair(void *user, const char *section, const char *name, const char *value)
         if (strcmp(params[i].section, section) || strcmp(params[i].key, name))
             continue;
         if (ps->value[i]) {
-            ps->status = s3i_fail(ps->ctx, S3_EMODEL,
-                                  "%s:%zu: '%s' is set twice in [%s] (first "
-                                  "on line %zu)",
-                                  ps->path, ps->line, name, section,
-                                  ps->set_line[i]);
+            ps->status =
+                s3i_fail(ps->ctx, S3_EMODEL,
+                         "%s:%zu: '%s' is set twice in [%s] (first "
+                         "on line %zu)",
+                         ps->path, ps->line, name, section, ps->set_line[i]);
             return 0;
         }
         if (!(ps->value[i] = strdup(value))) {
@@ -165,9 +165,9 @@ on_pair(void *user, const char *section, const char *name, const char *value)
         return 1;
     }
     if (known_section(section))
-        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
-                              "%s:%zu: unknown key '%s' in [%s]", ps->path,
-                              ps->line, name, section);
+        ps->status =
+            s3i_fail(ps->ctx, S3_EMODEL, "%s:%zu: unknown key '%s' in [%s]",
+                     ps->path, ps->line, name, section);
     else
         ps->status = s3i_fail(ps->ctx, S3_EMODEL,
                               "%s:%zu: a key outside any section: put it "
@@ -253,7 +253,8 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
             m->level = k + 1;
         } else if (!strcmp(key, "weight")) {
             m->weight = k;
-        } else if (!strcmp(sec, "specialisation") && !strcmp(key, "reference")) {
+        } else if (!strcmp(sec, "specialisation") &&
+                   !strcmp(key, "reference")) {
             m->reference = k;
         } else if (!strcmp(key, "threshold")) {
             if (s3i_parse_number(v, strlen(v), 0, &m->threshold) ||
@@ -275,8 +276,8 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
             }
         } else if (!strcmp(key, "reflections")) {
             double it;
-            if (s3i_parse_number(v, strlen(v), 0, &it) || it < 2 ||
-                it > 1000 || it != floor(it)) {
+            if (s3i_parse_number(v, strlen(v), 0, &it) || it < 2 || it > 1000 ||
+                it != floor(it)) {
                 st = s3i_fail(ctx, S3_EMODEL,
                               "%s:%zu: [complexity] reflections = '%s': "
                               "expected a whole number from 2 to 1000",

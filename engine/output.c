@@ -160,8 +160,7 @@ make_parents(const char *path)
 }
 
 s3_status
-s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
-                int what)
+s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir, int what)
 {
     char dir[4096], tmp[4200], csvdir[4300], path[4400], old[4200];
     size_t n = strlen(out_dir);
@@ -246,8 +245,7 @@ s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
     if (rename(tmp, dir) != 0) {
         int e = errno;
         remove_tree(tmp);
-        return s3i_fail(ctx, S3_EIO, "%s: cannot create: %s", dir,
-                        strerror(e));
+        return s3i_fail(ctx, S3_EIO, "%s: cannot create: %s", dir, strerror(e));
     }
     return S3_OK;
 }

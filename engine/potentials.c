@@ -100,9 +100,9 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
     size_t *col_pos = malloc((nc + 1) * sizeof(size_t));
     size_t *ostart = NULL, *mstart = NULL;
     uint32_t *ocol = NULL;
-    double *mc = NULL, *phi = NULL, *omega = NULL, *cog = NULL,
-           *coi = NULL, *eci = NULL, *pci = NULL, *ecir = NULL, *pcir = NULL,
-           *work = NULL, *tmp = NULL;
+    double *mc = NULL, *phi = NULL, *omega = NULL, *cog = NULL, *coi = NULL,
+           *eci = NULL, *pci = NULL, *ecir = NULL, *pcir = NULL, *work = NULL,
+           *tmp = NULL;
     int *iwork = NULL;
     candidate *cand = NULL;
     if (!rows || !cols || !col_pos) {
@@ -163,8 +163,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
     work = malloc(nwork * sizeof(double));
     iwork = malloc((niw + 1) * sizeof(int));
     cand = malloc((nc + 1) * sizeof(candidate));
-    if (!mc || !ostart || !mstart || !ocol || !phi || !omega || !cog || !coi || !eci || !ecir ||
-        !pci || !pcir || !tmp || !work || !iwork || !cand) {
+    if (!mc || !ostart || !mstart || !ocol || !phi || !omega || !cog || !coi ||
+        !eci || !ecir || !pci || !pcir || !tmp || !work || !iwork || !cand) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
@@ -173,8 +173,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
             mc[c * n2c + j] = mb[c * nc + cols[j]] == 1.0;
     s3_ones oc = {.start = ostart, .col = ocol};
     s3_ones_index(mc, nr, n2c, &oc);
-    s3_ones om = {.nr = n2r, .nc = n2c, .n = oc.n, .start = mstart,
-                  .col = ocol};
+    s3_ones om = {
+        .nr = n2r, .nc = n2c, .n = oc.n, .start = mstart, .col = ocol};
     for (size_t i = 0; i < n2r; i++)
         mstart[i] = ostart[rows[i]];
     mstart[n2r] = ostart[nr];
@@ -183,8 +183,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
     int have_eci = 0;
     double lambda[2] = {NAN, NAN};
     if (n2r >= 2 && n2c >= 2) {
-        if (s3_complexity_eigen(&om, eci, pci, lambda, work, nwork,
-                                iwork, niw) == 0)
+        if (s3_complexity_eigen(&om, eci, pci, lambda, work, nwork, iwork,
+                                niw) == 0)
             have_eci = 1;
         s3_complexity_reflections(&om, model->reflections, ecir, pcir, work);
         if (!have_eci) {
@@ -301,8 +301,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
         }
         int chosen = model->split;
         for (size_t i = 0; i < k; i++) {
-            int q = quadrant(cand[i].density, cand[i].pci, sd[chosen],
-                             sc[chosen]);
+            int q =
+                quadrant(cand[i].density, cand[i].pci, sd[chosen], sc[chosen]);
             for (int rule = 0; rule < 3; rule++)
                 changed[rule] += quadrant(cand[i].density, cand[i].pci,
                                           sd[rule], sc[rule]) != q;
@@ -312,9 +312,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
         size_t base = s3_table_rows(T->potentials);
         for (size_t p = 0; p < nc; p++) {
             size_t row = s3i_table_add_row(T->potentials);
-            if (row == S3I_NONE ||
-                put_lead(T->potentials, row, x->level, x->name, x->row[c],
-                         x->col[p])) {
+            if (row == S3I_NONE || put_lead(T->potentials, row, x->level,
+                                            x->name, x->row[c], x->col[p])) {
                 rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
                 break;
             }
@@ -329,8 +328,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
         }
         for (size_t i = 0; i < k && !rc; i++) {
             size_t row = base + cols[cand[i].p];
-            int q = quadrant(cand[i].density, cand[i].pci, sd[chosen],
-                             sc[chosen]);
+            int q =
+                quadrant(cand[i].density, cand[i].pci, sd[chosen], sc[chosen]);
             if (s3i_table_set_text(T->potentials, row, 8, quadrant_name[q]))
                 rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
             s3i_table_set_num(T->potentials, row, 9, (double)(i + 1));
@@ -375,8 +374,8 @@ s3i_relatedness_table(s3_ctx *ctx, const s3i_matrix *x, s3_table *t)
     for (int k = 0; k < 4; k++) {
         if (!(r[k] = malloc((n * n + 1) * sizeof(double))))
             goto nomem;
-        s3_cooccurrence_relatedness(x->cooc, n, (s3_relatedness_method)k,
-                                    r[k], work);
+        s3_cooccurrence_relatedness(x->cooc, n, (s3_relatedness_method)k, r[k],
+                                    work);
     }
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++) {

@@ -60,4 +60,3 @@ s3_cooccurrence_relatedness(const double *c, size_t n,
         }
     }
 }
-

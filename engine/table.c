@@ -32,7 +32,8 @@ s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols)
     t->ncols = ncols;
     t->colname = calloc(ncols ? ncols : 1, sizeof *t->colname);
     t->coltype = calloc(ncols ? ncols : 1, sizeof *t->coltype);
-    if (!t->colname || !t->coltype || !(t->name = s3i_arena_strdup(&t->arena, name)))
+    if (!t->colname || !t->coltype ||
+        !(t->name = s3i_arena_strdup(&t->arena, name)))
         goto fail;
     for (size_t i = 0; i < ncols; i++) {
         if (!(t->colname[i] = s3i_arena_strdup(&t->arena, cols[i].name)))

@@ -258,10 +258,9 @@ s3i_utf8_valid(const char *str, size_t len)
 /* ---- numbers ------------------------------------------------------------ */
 
 /* Exact powers of ten that a double holds (Clinger's fast path). */
-static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                                     1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                     1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-                                     1e18, 1e19, 1e20, 1e21, 1e22};
+static const double pow10_exact[] = {
+    1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* strtod in the C locale, whatever locale the process has set.  Only the
  * rare slow path (long mantissas, exponents) comes here, so the locale

@@ -112,7 +112,7 @@ rank_desc(const s3_table *t, size_t *idx, size_t n, size_t vcol, size_t icol)
         for (; j > 0; j--) {
             size_t y = idx[j - 1];
             double vy = s3_table_num(t, y, vcol);
-            int before = isnan(vy) ? !isnan(vx)
+            int before = isnan(vy)   ? !isnan(vx)
                          : isnan(vx) ? 0
                          : vx != vy  ? vx > vy
                                      : strcmp(s3_table_text(t, x, icol),
@@ -168,9 +168,9 @@ top_specialisations(const s3_table *spec, size_t spec_row0,
             }
             double a = s3_table_num(spec, r, cv),
                    bv = s3_table_num(spec, spec_row0 + best, cv);
-            if (a > bv || (a == bv && s3_table_num(spec, r, cr) >
-                                          s3_table_num(spec, spec_row0 + best,
-                                                       cr)))
+            if (a > bv ||
+                (a == bv && s3_table_num(spec, r, cr) >
+                                s3_table_num(spec, spec_row0 + best, cr)))
                 best = p;
         }
         if (best == S3I_NONE)
@@ -251,9 +251,8 @@ quadrant_words(const char *q)
 /* A unit's potentials rows with opportunity_rank <= k, in rank order:
  * idx[0..return) are row numbers of potentials. */
 static size_t
-unit_opportunities(const s3_table *pot, const char *level,
-                   const char *matrix, const char *unit, size_t k,
-                   size_t *idx)
+unit_opportunities(const s3_table *pot, const char *level, const char *matrix,
+                   const char *unit, size_t k, size_t *idx)
 {
     size_t cu = col(pot, "unit"), cr = col(pot, "opportunity_rank"), n = 0;
     for (size_t r = 0; r < s3_table_rows(pot); r++) {
@@ -289,19 +288,18 @@ best_opportunities(const s3_table *pot, const s3_table *classes,
                    size_t k, char *out, size_t outsz)
 {
     size_t idx[16], len = 0;
-    size_t n = unit_opportunities(pot, level, matrix, unit, k < 16 ? k : 16,
-                                  idx);
+    size_t n =
+        unit_opportunities(pot, level, matrix, unit, k < 16 ? k : 16, idx);
     out[0] = '\0';
     for (size_t i = 0; i < n && len < outsz; i++) {
         const char *code = s3_table_text(pot, idx[i], col(pot, "class"));
         char label[128];
         short_label(class_label(classes, level, matrix, code), label);
-        len += (size_t)snprintf(out + len, outsz - len,
-                                "%s%s %s (density %.2f, %s)", i ? " | " : "",
-                                code, label,
-                                s3_table_num(pot, idx[i], col(pot, "density")),
-                                quadrant_short(s3_table_text(
-                                    pot, idx[i], col(pot, "quadrant"))));
+        len += (size_t)snprintf(
+            out + len, outsz - len, "%s%s %s (density %.2f, %s)",
+            i ? " | " : "", code, label,
+            s3_table_num(pot, idx[i], col(pot, "density")),
+            quadrant_short(s3_table_text(pot, idx[i], col(pot, "quadrant"))));
     }
 }
 
@@ -334,9 +332,9 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
         "csv/potentials.csv.",
         b->wrap);
     worksheet_set_row(ws, 1, 48, NULL);
-    static const char *const head[] = {"Unit", "Name", "Rank", "Class",
-                                       "Label", "Density", "PCI", "COG",
-                                       "Quadrant", "Specialisations held"};
+    static const char *const head[] = {
+        "Unit",    "Name", "Rank", "Class",    "Label",
+        "Density", "PCI",  "COG",  "Quadrant", "Specialisations held"};
     lxw_row_t r0 = 3, row = r0;
     for (lxw_col_t c = 0; c < 9; c++)
         worksheet_write_string(ws, r0, c, head[c], b->head);
@@ -355,15 +353,12 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
             worksheet_write_string(ws, row, 1, name, NULL);
             worksheet_write_number(ws, row, 2, (double)(j + 1), b->integer);
             worksheet_write_string(ws, row, 3, code, NULL);
-            worksheet_write_string(ws, row, 4,
-                                   class_label(classes, level, matrix, code),
-                                   NULL);
+            worksheet_write_string(
+                ws, row, 4, class_label(classes, level, matrix, code), NULL);
             put_num(ws, row, 5, s3_table_num(pot, r, col(pot, "density")),
                     b->num3);
-            put_num(ws, row, 6, s3_table_num(pot, r, col(pot, "pci")),
-                    b->num3);
-            put_num(ws, row, 7, s3_table_num(pot, r, col(pot, "cog")),
-                    b->num3);
+            put_num(ws, row, 6, s3_table_num(pot, r, col(pot, "pci")), b->num3);
+            put_num(ws, row, 7, s3_table_num(pot, r, col(pot, "cog")), b->num3);
             worksheet_write_string(
                 ws, row, 8,
                 quadrant_words(s3_table_text(pot, r, col(pot, "quadrant"))),
@@ -418,9 +413,16 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     worksheet_merge_range(ws, 1, 0, 1, 9, sub, b->wrap);
     worksheet_set_row(ws, 1, 45, NULL);
     static const char *const head[] = {
-        "Rank", "Unit", "Name", "Sub-region", "Total", "Specialisation "
-        "strength (Krugman)", "Specialised classes (diversity)",
-        "Largest specialisations", "Economic complexity (ECI)",
+        "Rank",
+        "Unit",
+        "Name",
+        "Sub-region",
+        "Total",
+        "Specialisation "
+        "strength (Krugman)",
+        "Specialised classes (diversity)",
+        "Largest specialisations",
+        "Economic complexity (ECI)",
         "Best opportunities (closest sectors not yet specialised in)"};
     lxw_row_t r0 = 3;
     for (lxw_col_t c = 0; c < 10; c++)
@@ -457,8 +459,7 @@ sheet_overview(book *b, const s3_result *res, const char *level,
         put_num(ws, row, 6, s3_table_num(units, r, col(units, "diversity")),
                 b->integer);
         worksheet_write_string(ws, row, 7, top, NULL);
-        put_num(ws, row, 8, s3_table_num(units, r, col(units, "eci")),
-                b->num2);
+        put_num(ws, row, 8, s3_table_num(units, r, col(units, "eci")), b->num2);
         best_opportunities(s3_result_table(res, "potentials"), classes, level,
                            matrix, id, 3, top, sizeof top);
         worksheet_write_string(ws, row, 9, top, NULL);
@@ -551,8 +552,8 @@ sheet_heatmap(book *b, const s3_result *res, const char *sheet,
         .max_value = 3,
         .max_color = 0x63BE7B};
     if (row > 3)
-        worksheet_conditional_format_range(ws, 4, 2, row,
-                                           (lxw_col_t)(1 + ncls), &scale);
+        worksheet_conditional_format_range(ws, 4, 2, row, (lxw_col_t)(1 + ncls),
+                                           &scale);
     worksheet_freeze_panes(ws, 4, 2);
     worksheet_set_column(ws, 0, 0, 10, NULL);
     worksheet_set_column(ws, 1, 1, 40, NULL);
@@ -658,7 +659,8 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     if (!generic)
         sheet_heatmap(&b, res, "RCA sub-regions", "subregion",
                       res->headline_matrix);
-    sheet_opportunities(&b, res, generic ? "Opportunities" : "Opportunities sectors",
+    sheet_opportunities(&b, res,
+                        generic ? "Opportunities" : "Opportunities sectors",
                         level, res->headline_matrix, 10);
     if (!generic)
         sheet_opportunities(&b, res, "Opportunities technologies", level,
@@ -667,7 +669,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     sheet_quality(&b, res);
     lxw_error e = workbook_close(b.wb);
     if (e != LXW_NO_ERROR)
-        return s3i_fail(ctx, S3_EIO, "%s: cannot write the workbook: %s",
-                        path, lxw_strerror(e));
+        return s3i_fail(ctx, S3_EIO, "%s: cannot write the workbook: %s", path,
+                        lxw_strerror(e));
     return S3_OK;
 }

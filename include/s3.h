@@ -45,14 +45,14 @@ extern "C" {
 /* ------------------------------------------------------------------------- */
 
 /* The one table of status codes: name, value, message. */
-#define S3_STATUS_TABLE(X)                                                   \
-    X(S3_OK, 0, "success")                                                   \
-    X(S3_EUSAGE, 1, "invalid arguments")                                     \
-    X(S3_EINPUT, 2, "invalid input data")                                    \
-    X(S3_EMODEL, 3, "invalid model file")                                    \
-    X(S3_EIO, 4, "input/output error")                                       \
-    X(S3_ENOMEM, 5, "out of memory")                                         \
-    X(S3_ENUMERIC, 6, "numerical failure")                                   \
+#define S3_STATUS_TABLE(X)                                                     \
+    X(S3_OK, 0, "success")                                                     \
+    X(S3_EUSAGE, 1, "invalid arguments")                                       \
+    X(S3_EINPUT, 2, "invalid input data")                                      \
+    X(S3_EMODEL, 3, "invalid model file")                                      \
+    X(S3_EIO, 4, "input/output error")                                         \
+    X(S3_ENOMEM, 5, "out of memory")                                           \
+    X(S3_ENUMERIC, 6, "numerical failure")                                     \
     X(S3_EINTERNAL, 7, "internal error")
 
 typedef enum {
@@ -62,8 +62,7 @@ typedef enum {
 } s3_status;
 
 /* The fixed message of a status code ("invalid input data"). */
-const char *
-s3_strerror(s3_status status);
+const char *s3_strerror(s3_status status);
 
 /* ------------------------------------------------------------------------- */
 /* Context: error message and data-quality log                               */
@@ -72,30 +71,25 @@ s3_strerror(s3_status status);
 typedef struct s3_ctx s3_ctx;
 
 /* A new context, or NULL when memory is exhausted. */
-s3_ctx *
-s3_ctx_new(void);
+s3_ctx *s3_ctx_new(void);
 
 /* Free a context and everything it holds; NULL is accepted. */
-void
-s3_ctx_free(s3_ctx *ctx);
+void s3_ctx_free(s3_ctx *ctx);
 
 /* The message of the last error, e.g.
  * "tenants.csv:17: column 'nace': '62.O1' is not a NACE Rev. 2 code";
  * "" when no error occurred. */
-const char *
-s3_ctx_message(const s3_ctx *ctx);
+const char *s3_ctx_message(const s3_ctx *ctx);
 
 /* The status of the last error (S3_OK when none). */
-s3_status
-s3_ctx_status(const s3_ctx *ctx);
+s3_status s3_ctx_status(const s3_ctx *ctx);
 
 /* Progress callback: called with a stage name and a fraction in [0, 1]
  * during long work.  The library never draws anything itself. */
 typedef void (*s3_progress_fn)(void *user, const char *stage, double fraction);
 
 /* Install (or remove, with fn = NULL) a progress callback. */
-void
-s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user);
+void s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user);
 
 /* ------------------------------------------------------------------------- */
 /* Tables: the form of every result                                          */
@@ -108,32 +102,24 @@ typedef struct s3_table s3_table;
 typedef enum { S3_COL_TEXT, S3_COL_NUMBER, S3_COL_INTEGER } s3_coltype;
 
 /* The table's name ("units"), also the CSV file name without ".csv". */
-const char *
-s3_table_name(const s3_table *t);
+const char *s3_table_name(const s3_table *t);
 
 /* Number of rows and of columns. */
-size_t
-s3_table_rows(const s3_table *t);
-size_t
-s3_table_cols(const s3_table *t);
+size_t s3_table_rows(const s3_table *t);
+size_t s3_table_cols(const s3_table *t);
 
 /* Column name and type. */
-const char *
-s3_table_col_name(const s3_table *t, size_t col);
-s3_coltype
-s3_table_col_type(const s3_table *t, size_t col);
+const char *s3_table_col_name(const s3_table *t, size_t col);
+s3_coltype s3_table_col_type(const s3_table *t, size_t col);
 
 /* Index of the column named `name`, or (size_t)-1. */
-size_t
-s3_table_col(const s3_table *t, const char *name);
+size_t s3_table_col(const s3_table *t, const char *name);
 
 /* A number cell (NaN for no value; NaN for text columns). */
-double
-s3_table_num(const s3_table *t, size_t row, size_t col);
+double s3_table_num(const s3_table *t, size_t row, size_t col);
 
 /* A text cell ("" for no value; NULL for number columns). */
-const char *
-s3_table_text(const s3_table *t, size_t row, size_t col);
+const char *s3_table_text(const s3_table *t, size_t row, size_t col);
 
 /* ------------------------------------------------------------------------- */
 /* Models                                                                    */
@@ -144,34 +130,26 @@ typedef struct s3_model s3_model;
 
 /* Read and validate a model file.  Relative paths inside it are resolved
  * against the file's folder. */
-s3_status
-s3_model_load(s3_ctx *ctx, const char *path, s3_model **out);
+s3_status s3_model_load(s3_ctx *ctx, const char *path, s3_model **out);
 
 /* A model with every parameter at its default, for the generic analysis. */
-s3_status
-s3_model_default(s3_ctx *ctx, s3_model **out);
+s3_status s3_model_default(s3_ctx *ctx, s3_model **out);
 
-void
-s3_model_free(s3_model *m);
+void s3_model_free(s3_model *m);
 
 /* The model's name (from [model] name, else the file name without ".ini"). */
-const char *
-s3_model_name(const s3_model *m);
+const char *s3_model_name(const s3_model *m);
 
 /* Override the dataset folder and the reference folder named by the model
  * (NULL leaves a value as it is). */
-s3_status
-s3_model_set_paths(s3_ctx *ctx, s3_model *m, const char *data_dir,
-                   const char *reference_dir);
+s3_status s3_model_set_paths(s3_ctx *ctx, s3_model *m, const char *data_dir,
+                             const char *reference_dir);
 
 /* The model's parameters as (name, value) text pairs in a fixed order, for
  * the method sheet.  Returns the number of pairs; i runs from 0. */
-size_t
-s3_model_params(const s3_model *m);
-const char *
-s3_model_param_name(const s3_model *m, size_t i);
-const char *
-s3_model_param_value(const s3_model *m, size_t i);
+size_t s3_model_params(const s3_model *m);
+const char *s3_model_param_name(const s3_model *m, size_t i);
+const char *s3_model_param_value(const s3_model *m, size_t i);
 
 /* ------------------------------------------------------------------------- */
 /* Datasets                                                                  */
@@ -185,15 +163,14 @@ typedef struct s3_dataset s3_dataset;
  * naming file, line, column and value) on the first hard error; rows that
  * are only doubtful (a tenant of an unknown centre, an unmapped IPC code)
  * are rejected, counted and listed as warnings. */
-s3_status
-s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out);
+s3_status s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out);
 
 /* Load a long table "unit, class, value" for the generic analysis; the
  * three columns are found by name. */
-s3_status
-s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
-                     const char *class_col, const char *value_col,
-                     const s3_model *m, s3_dataset **out);
+s3_status s3_dataset_load_long(s3_ctx *ctx, const char *path,
+                               const char *unit_col, const char *class_col,
+                               const char *value_col, const s3_model *m,
+                               s3_dataset **out);
 
 /* The same with filters: each of where[0..nwhere) is "COLUMN=VALUE" and
  * keeps only the rows whose column holds that value (the others are
@@ -201,26 +178,23 @@ s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
  * "dim1,dim2,...\\time", one column per period, ':' for missing values,
  * flags after numbers) is read too: unit and class name dimensions, value
  * names a period ("2018"), and filters fix the other dimensions. */
-s3_status
-s3_dataset_load_long_where(s3_ctx *ctx, const char *path,
-                           const char *unit_col, const char *class_col,
-                           const char *value_col, const char *const *where,
-                           size_t nwhere, const s3_model *m, s3_dataset **out);
+s3_status s3_dataset_load_long_where(s3_ctx *ctx, const char *path,
+                                     const char *unit_col,
+                                     const char *class_col,
+                                     const char *value_col,
+                                     const char *const *where, size_t nwhere,
+                                     const s3_model *m, s3_dataset **out);
 
-void
-s3_dataset_free(s3_dataset *d);
+void s3_dataset_free(s3_dataset *d);
 
 /* Data quality: one row per input file (file, rows_read, rows_used,
  * rows_rejected, warnings) and one row per warning (file, line, column,
  * value, message).  Borrowed. */
-const s3_table *
-s3_dataset_quality(const s3_dataset *d);
-const s3_table *
-s3_dataset_warnings(const s3_dataset *d);
+const s3_table *s3_dataset_quality(const s3_dataset *d);
+const s3_table *s3_dataset_warnings(const s3_dataset *d);
 
 /* Input files: one row per file (file, path, rows_read, bytes, sha256). */
-const s3_table *
-s3_dataset_inputs(const s3_dataset *d);
+const s3_table *s3_dataset_inputs(const s3_dataset *d);
 
 /* ------------------------------------------------------------------------- */
 /* Analysis and results                                                      */
@@ -230,21 +204,16 @@ typedef struct s3_result s3_result;
 
 /* Run every measure on every count matrix of the dataset at every level
  * (centres and sub-regions, or the units of a long table). */
-s3_status
-s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
-           s3_result **out);
+s3_status s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+                     s3_result **out);
 
-void
-s3_result_free(s3_result *r);
+void s3_result_free(s3_result *r);
 
 /* The result tables in output order; s3_result_table() looks one up by
  * name ("specialisation", "units", "classes", "quality", ...). */
-size_t
-s3_result_ntables(const s3_result *r);
-const s3_table *
-s3_result_table_at(const s3_result *r, size_t i);
-const s3_table *
-s3_result_table(const s3_result *r, const char *name);
+size_t s3_result_ntables(const s3_result *r);
+const s3_table *s3_result_table_at(const s3_result *r, size_t i);
+const s3_table *s3_result_table(const s3_result *r, const char *name);
 
 /* What to write. */
 enum { S3_WRITE_CSV = 1, S3_WRITE_XLSX = 2, S3_WRITE_ALL = 3 };
@@ -252,9 +221,8 @@ enum { S3_WRITE_CSV = 1, S3_WRITE_XLSX = 2, S3_WRITE_ALL = 3 };
 /* Write OUT/csv/<table>.csv and OUT/briefing.xlsx.  Everything is first
  * written under a temporary name beside OUT and renamed into place only when
  * complete, so a failed write leaves the previous OUT intact. */
-s3_status
-s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
-                int what);
+s3_status s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
+                          int what);
 
 /* ------------------------------------------------------------------------- */
 /* Measures                                                                  */
@@ -270,10 +238,8 @@ typedef struct {
     const char *source;
 } s3_measure_info;
 
-size_t
-s3_measures_count(void);
-const s3_measure_info *
-s3_measure_at(size_t i);
+size_t s3_measures_count(void);
+const s3_measure_info *s3_measure_at(size_t i);
 
 #ifdef __cplusplus
 }

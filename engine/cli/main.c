@@ -21,7 +21,8 @@ typedef struct {
 } command_info;
 
 static const command_info commands[] = {
-    {"run", "run", "[--data DIR] [--model FILE] [--out DIR] [--scenario NAME]...",
+    {"run", "run",
+     "[--data DIR] [--model FILE] [--out DIR] [--scenario NAME]...",
      "Analyse a dataset with a model and write OUT/briefing.xlsx and "
      "OUT/csv/. With no options: the shipped Ruhr dataset, models/ruhr.ini, "
      "out/ruhr."},
@@ -60,8 +61,7 @@ static const command_info commands[] = {
       "use only rows whose column (or Eurostat dimension) holds VALUE "        \
       "(repeatable)")                                                          \
     X(csv_only, NULL, CMD_RUN | CMD_ANALYSE, "write the CSV tables only")      \
-    X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE,                          \
-      "print errors only")
+    X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE, "print errors only")
 
 enum {
 #define X(n, a, c, h) OPT_##n,
@@ -342,9 +342,8 @@ main(int argc, char **argv)
                                             val[OPT_class], val[OPT_value],
                                             where, nwhere, model, &data);
     } else {
-        st = s3_model_load(ctx, val[OPT_model] ? val[OPT_model]
-                                               : "models/ruhr.ini",
-                           &model);
+        st = s3_model_load(
+            ctx, val[OPT_model] ? val[OPT_model] : "models/ruhr.ini", &model);
         if (!st)
             st = s3_model_set_paths(ctx, model, val[OPT_data],
                                     val[OPT_reference]);
@@ -380,8 +379,7 @@ main(int argc, char **argv)
         out = outbuf;
     }
     if ((st = s3_result_write(ctx, res, out,
-                              val[OPT_csv_only] ? S3_WRITE_CSV
-                                                : S3_WRITE_ALL)))
+                              val[OPT_csv_only] ? S3_WRITE_CSV : S3_WRITE_ALL)))
         goto done;
     if (!quiet) {
         print_quality(s3_dataset_quality(data));

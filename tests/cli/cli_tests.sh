@@ -760,6 +760,92 @@ EOF
     : >"$TMP/.why"
 }
 
+# ---- analyse on a Eurostat bulk TSV file ------------------------------------
+
+# Current header ("...\TIME_PERIOD"), two units of measure, ':' for missing,
+# a flag after a number; the same values as long_table for unit=THS, 2018.
+eurostat_tsv() {
+    printf 'freq,unit,nace_r2,geo\\%s\t2017 \t2018 \n' "$1"
+    local g n v
+    for row in R1:62.01:10 R1:62.02:5 R1:72.11:1 R2:62.01:2 R2:62.02:0 \
+               R2:72.11:8 R3:62.01:4 R3:62.02:4 R3:72.11:4 R4:62.01:1 \
+               R4:62.02:12.5 R4:72.11:0; do
+        IFS=: read -r g n v <<<"$row"
+        printf 'A,THS,%s,%s\t: \t%s e\n' "$n" "$g" "$v"
+        printf 'A,PC,%s,%s\t1.5 \t99 \n' "$n" "$g"
+    done
+}
+
+t_analyse_eurostat() {
+    long_table , . >"$TMP/long.csv"
+    s3 analyse --input "$TMP/long.csv" --unit region --class nace --value emp --out "$TMP/ref"
+    expect_rc 0 "analyse long.csv"
+    local h
+    for h in TIME_PERIOD time; do
+        eurostat_tsv "$h" >"$TMP/es-$h.tsv"
+        # the unit of measure varies: refused, with the fix in the message
+        s3 analyse --input "$TMP/es-$h.tsv" --unit geo --class nace_r2 --value 2018 --out "$TMP/bad"
+        expect_rc 3 "eurostat ($h) without --where"
+        expect_err "--where unit=" "eurostat ($h) without --where"
+        [ ! -e "$TMP/bad" ] || die "eurostat ($h) without --where wrote output"
+        s3 analyse --input "$TMP/es-$h.tsv" --unit geo --class nace_r2 --value 2018 \
+            --where unit=THS --out "$TMP/out-$h"
+        expect_rc 0 "eurostat ($h) --where unit=THS"
+        for f in units specialisation classes potentials; do
+            cmp -s "$TMP/ref/csv/$f.csv" "$TMP/out-$h/csv/$f.csv" ||
+                die "eurostat ($h): $f.csv differs from the long table's"
+        done
+        # 24 rows read: 12 used, 12 filtered out
+        grep -q "^es-$h.tsv,24,12,12," "$TMP/out-$h/csv/quality.csv" ||
+            die "eurostat ($h): quality row $(grep es- "$TMP/out-$h/csv/quality.csv")"
+        # 2017 is all missing: an error, not an empty analysis
+        s3 analyse --input "$TMP/es-$h.tsv" --unit geo --class nace_r2 --value 2017 \
+            --where unit=THS --out "$TMP/none"
+        expect_rc 3 "eurostat ($h) 2017"
+        # an unknown dimension or period is named
+        s3 analyse --input "$TMP/es-$h.tsv" --unit geo --class nace --value 2018 --where unit=THS
+        expect_rc 3 "eurostat ($h) unknown dimension"
+        expect_err "dimension 'nace'" "eurostat ($h) unknown dimension"
+        s3 analyse --input "$TMP/es-$h.tsv" --unit geo --class nace_r2 --value 2019 --where unit=THS
+        expect_rc 3 "eurostat ($h) unknown period"
+        expect_err "period '2019'" "eurostat ($h) unknown period"
+    done
+    # the real legacy sample: negative net migration is not a count
+    s3 analyse --input datasets/reference/eurostat_tsv_format_sample_legacy.tsv \
+        --unit geo --class indic_de --value 2018 --out "$TMP/legacy"
+    expect_rc 3 "legacy sample"
+    expect_err "is negative" "legacy sample"
+    : >"$TMP/.why"
+}
+
+t_analyse_world_trade() {
+    s3 analyse --input datasets/world-trade/world_trade_avg_1998_to_2000.csv \
+        --unit country --class product --value value --out "$TMP/out" --csv-only
+    expect_rc 0 "world trade"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+d = sys.argv[1]
+def rows(name):
+    return list(csv.DictReader(open(d + "/" + name, newline="")))
+units = {r["unit"]: r for r in rows("units.csv")}
+classes = {r["class"]: r for r in rows("classes.csv")}
+prox = {(r["class_a"], r["class_b"]): r for r in rows("proximity.csv")}
+ones = sum(r["specialised"] == "1" for r in rows("specialisation.csv"))
+# published by the R package economiccomplexity (datasets/world-trade/SOURCES.md)
+checks = [("ones", ones, 31951, 0),
+          ("proximity 0011-0012", float(prox[("0011", "0012")]["proximity"]), 0.3658537, 1e-6),
+          ("eci afg", float(units["afg"]["eci"]), -0.5764283, 1e-6),
+          ("eci ago", float(units["ago"]["eci"]), -1.7770752, 1e-6),
+          ("pci 0011", float(classes["0011"]["pci"]), -0.66657613, 1e-6),
+          ("eci reflections afg", float(units["afg"]["eci_reflections"]), -0.5788151, 1e-6)]
+bad = ["%s = %r, published %r" % (n, v, w) for n, v, w, tol in checks if abs(v - w) > tol]
+if bad:
+    print("; ".join(bad))
+    sys.exit(1)
+EOF2
+    : >"$TMP/.why"
+}
+
 # ---- run everything ----------------------------------------------------------
 
 run_case "usage: no arguments exits 2" t_usage_no_args
@@ -815,6 +901,8 @@ run_case "atomic output: write failure keeps the previous output" t_atomic_write
 run_case "output: --out naming a regular file is refused" t_out_is_a_file
 run_case "output: --out folder with other files keeps them" t_out_foreign_folder
 run_case "analyse: ',' ';' and tab long tables" t_analyse
+run_case "analyse: Eurostat TSV, current and legacy headers, --where" t_analyse_eurostat
+run_case "analyse: world trade reproduces the published complexity values" t_analyse_world_trade
 
 echo "# $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
