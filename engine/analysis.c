@@ -104,6 +104,10 @@
       "specialised in one given the other.",                                   \
       "phi_pq = sum_c M_cp M_cq / max(k_p, k_q)",                              \
       "Hidalgo, Klinger, Barabasi & Hausmann (2007)")                          \
+    X(M_UPROX, "proximity", "unit_proximity",                                  \
+      "Proximity of two units: the lower of the two shares of one's "          \
+      "specialisations that the other holds too.",                             \
+      "phi_cd = sum_p M_cp M_dp / max(k_c, k_d)", "Hidalgo et al. (2007)")     \
     X(M_DENS, "density", "potentials",                                         \
       "Relatedness density: the share, weighted by relatedness, of a class's " \
       "neighbours in which the unit is already specialised (0-1).",            \
@@ -464,6 +468,11 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d, s3_result **out)
                                             {"class_a", S3_COL_TEXT},
                                             {"class_b", S3_COL_TEXT},
                                             {"proximity", S3_COL_NUMBER}};
+    static const s3i_colspec upair_cols[] = {{"level", S3_COL_TEXT},
+                                             {"matrix", S3_COL_TEXT},
+                                             {"unit_a", S3_COL_TEXT},
+                                             {"unit_b", S3_COL_TEXT},
+                                             {"proximity", S3_COL_NUMBER}};
     static const s3i_colspec pot_cols[] = {
         {"level", S3_COL_TEXT},          {"matrix", S3_COL_TEXT},
         {"unit", S3_COL_TEXT},           {"class", S3_COL_TEXT},
@@ -490,6 +499,8 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d, s3_result **out)
         result_add(r, T.units = measure_table("units", unit_lead, 3, 0)) ||
         result_add(r, T.classes = measure_table("classes", class_lead, 4, 0)) ||
         result_add(r, T.proximity = s3i_table_new("proximity", 5, pair_cols)) ||
+        result_add(r, T.unit_proximity =
+                          s3i_table_new("unit_proximity", 5, upair_cols)) ||
         result_add(r,
                    T.potentials = s3i_table_new("potentials", 10, pot_cols)) ||
         result_add(r, T.quadrants = s3i_table_new("quadrants", 6, quad_cols)) ||

@@ -329,8 +329,8 @@ s3i_matrices_free(s3i_matrix *mx, size_t n);
 
 /* The tables the measures are written into. */
 typedef struct {
-    s3_table *spec, *units, *classes, *notes, *proximity, *potentials,
-        *quadrants, *relatedness;
+    s3_table *spec, *units, *classes, *notes, *proximity, *unit_proximity,
+        *potentials, *quadrants, *relatedness;
 } s3i_tables;
 
 /* Complexity, relatedness and potentials of one matrix, from its binary

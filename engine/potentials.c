@@ -100,7 +100,7 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
     size_t *col_pos = malloc((nc + 1) * sizeof(size_t));
     size_t *ostart = NULL, *mstart = NULL;
     uint32_t *ocol = NULL;
-    double *mc = NULL, *phi = NULL, *omega = NULL, *cog = NULL, *coi = NULL,
+    double *mc = NULL, *phi = NULL, *prox = NULL, *uprox = NULL, *omega = NULL, *cog = NULL, *coi = NULL,
            *eci = NULL, *pci = NULL, *ecir = NULL, *pcir = NULL, *work = NULL,
            *tmp = NULL;
     int *iwork = NULL;
@@ -144,7 +144,7 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
         nwork = n2c * n2c + 2 * n2c + 16;
     if (nwork < 3 * (nr + nc) + 16)
         nwork = 3 * (nr + nc) + 16;
-    size_t nprox = s3_proximity_workspace(nr, n2c);
+    size_t nprox = s3_proximity_workspace(nr, n2c) + 1;
     if (nwork < nprox + 16)
         nwork = nprox + 16;
     mc = calloc(nr * n2c + 1, sizeof(double));
@@ -152,6 +152,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
     mstart = malloc((n2r + 1) * sizeof(size_t));
     ocol = malloc((nr * n2c + 1) * sizeof(uint32_t));
     phi = calloc(n2c * n2c + 1, sizeof(double));
+    prox = calloc(n2c * n2c + 1, sizeof(double));
+    uprox = calloc(nr * nr + 1, sizeof(double));
     omega = calloc(nr * n2c + 1, sizeof(double));
     cog = calloc(nr * n2c + 1, sizeof(double));
     coi = calloc(nr + 1, sizeof(double));
@@ -163,7 +165,7 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
     work = malloc(nwork * sizeof(double));
     iwork = malloc((niw + 1) * sizeof(int));
     cand = malloc((nc + 1) * sizeof(candidate));
-    if (!mc || !ostart || !mstart || !ocol || !phi || !omega || !cog || !coi ||
+    if (!mc || !ostart || !mstart || !ocol || !phi || !prox || !uprox || !omega || !cog || !coi ||
         !eci || !ecir || !pci || !pcir || !tmp || !work || !iwork || !cand) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
@@ -219,7 +221,9 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
             pci[j] = NAN;
     }
 
-    /* relatedness φ between kept classes */
+    /* proximity between kept classes (always, for proximity.csv), and the
+     * relatedness φ that density and outlook use: proximity, or a patent
+     * co-occurrence measure */
     int rel = model->relatedness;
     if (rel != S3I_REL_PROXIMITY && !x->cooc) {
         if (s3i_note(T->notes, scope,
@@ -228,8 +232,9 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         rel = S3I_REL_PROXIMITY;
     }
+    s3_proximity(&oc, prox, work);
     if (rel == S3I_REL_PROXIMITY) {
-        s3_proximity(&oc, phi, work);
+        memcpy(phi, prox, n2c * n2c * sizeof(double));
     } else {
         double *cc = tmp;
         for (size_t i = 0; i < n2c; i++)
@@ -274,7 +279,22 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
                 rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
                 break;
             }
-            s3i_table_set_num(T->proximity, row, 4, phi[i * n2c + j]);
+            s3i_table_set_num(T->proximity, row, 4, prox[i * n2c + j]);
+        }
+
+    /* unit_proximity.csv: pairs of units that hold a specialisation */
+    s3_unit_proximity(&oc, uprox, work);
+    for (size_t a = 0; a < n2r && !rc; a++)
+        for (size_t b = a + 1; b < n2r && !rc; b++) {
+            size_t row = s3i_table_add_row(T->unit_proximity);
+            if (row == S3I_NONE ||
+                put_lead(T->unit_proximity, row, x->level, x->name,
+                         x->row[rows[a]], x->row[rows[b]])) {
+                rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+                break;
+            }
+            s3i_table_set_num(T->unit_proximity, row, 4,
+                              uprox[rows[a] * nr + rows[b]]);
         }
 
     /* potentials.csv and the quadrants under each split rule */
@@ -354,7 +374,7 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
         s3i_table_set_num(T->quadrants, row, 5, (double)changed[rule]);
     }
 done:
-    free(rows), free(cols), free(col_pos), free(mc), free(phi);
+    free(rows), free(cols), free(col_pos), free(mc), free(phi), free(prox), free(uprox);
     free(ostart), free(mstart), free(ocol);
     free(omega), free(cog), free(coi), free(eci), free(pci), free(ecir);
     free(pcir), free(work), free(iwork), free(tmp), free(cand);
