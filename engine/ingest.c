@@ -461,12 +461,11 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                  level_name[d->ref.nace_level[code]], level_name[st->m->level]);
         return reject(ctx, d, &st->c, r, st->col[TE_NACE], nace, msg);
     }
+    /* a tenant not present on the cut-off date is kept for tenant growth
+     * but counted in no matrix */
     int32_t cut = st->m->cutoff;
-    if (cut && ((entered && entered > cut) || (left && left <= cut))) {
-        st->c.rejected++;
-        st->outside_cutoff++;
-        return S3_OK;
-    }
+    int active = !(cut && ((entered && entered > cut) || (left && left <= cut)));
+    st->outside_cutoff += !active;
     if (isnan(emp) && st->col[TE_EMP] != S3I_NONE) {
         if ((rc = warn_used(ctx, d, &st->c, r, st->col[TE_EMP], "",
                             "employees missing: counted as a tenant, not in "
@@ -481,7 +480,7 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                     sizeof(s3i_tenant)))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     d->tenants[d->ntenants++] =
-        (s3i_tenant){ci, code, emp, startup, entered, left};
+        (s3i_tenant){ci, code, emp, startup, entered, left, active};
     st->c.used++;
     return S3_OK;
 }
@@ -1031,17 +1030,20 @@ dataset_new(s3_ctx *ctx, s3_dataset **out)
     return S3_OK;
 }
 
-/* One summary warning for rows outside the cut-off date. */
+/* One note for the rows outside the cut-off date. */
 static s3_status
 note_cutoff(s3_ctx *ctx, s3_dataset *d, const char *file, size_t n,
             const s3_model *m)
 {
     if (!n)
         return S3_OK;
-    char msg[200];
+    char msg[240];
     snprintf(msg, sizeof msg,
-             "%zu rows lie outside the cut-off date %04d-%02d-%02d and are "
-             "not counted",
+             strcmp(file, "tenants.csv") == 0
+                 ? "%zu tenants are not present on the cut-off date "
+                   "%04d-%02d-%02d: they count only for tenant growth"
+                 : "%zu rows lie after the year of the cut-off date "
+                   "%04d-%02d-%02d and are not counted",
              n, m->cutoff / 10000, m->cutoff / 100 % 100, m->cutoff % 100);
     if (s3i_note(d->notes, file, msg))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");

@@ -11,6 +11,7 @@
 
 #include "s3.h"
 #include "s3_kernels.h"
+#include "s3_scoring.h"
 
 #define S3I_NONE ((size_t)-1)
 
@@ -224,6 +225,36 @@ enum { S3I_KEY_NUTS3, S3I_KEY_SUBREGION };
 enum { S3I_REL_PROXIMITY = 0 }; /* else 1 + s3_relatedness_method */
 enum { S3I_SPLIT_MEDIAN, S3I_SPLIT_MEAN, S3I_SPLIT_PERCENTILE };
 
+/* A key of a [domains] or [scenario.NAME] section, with its line. */
+typedef struct {
+    char *section, *key, *value;
+    size_t line;
+} s3i_entry;
+
+/* The indicators a development-potential score can use: name, meaning. */
+#define S3I_INDICATORS(X)                                                      \
+    X(IND_SPEC, "specialisation",                                              \
+      "specialisation strength: Krugman dissimilarity of the sector profile")  \
+    X(IND_DENS, "density",                                                     \
+      "mean relatedness density of the unit's opportunities")                  \
+    X(IND_ECI, "eci", "economic complexity index (sectors)")                   \
+    X(IND_STARTUP, "startups", "share of start-ups among the tenants")         \
+    X(IND_GROWTH, "growth",                                                    \
+      "tenant growth from growth_from to the cut-off date")                    \
+    X(IND_PATENTS, "patents", "patents (fractional) per tenant")               \
+    X(IND_ALIGN, "alignment",                                                  \
+      "share of tenants in the model's S3 domains")
+
+enum {
+#define X(id, n, h) id,
+    S3I_INDICATORS(X)
+#undef X
+        S3I_NIND
+};
+
+/* At most this many indicators in a score. */
+enum { S3I_MAXIND = 16 };
+
 struct s3_model {
     char *path, *name;
     char *dataset_dir, *reference_dir;
@@ -238,10 +269,36 @@ struct s3_model {
     double percentile;   /* for S3I_SPLIT_PERCENTILE, 0-100 */
     char *baseline_region; /* "total", "own" or a region code */
     int baseline_key;    /* S3I_KEY_* */
+    /* overlaps */
+    double cluster_cut;
+    size_t partners;
+    /* the development-potential score */
+    size_t nind;
+    int ind[S3I_MAXIND];    /* IND_* */
+    double w[S3I_MAXIND];
+    int dir[S3I_MAXIND];    /* +1 or -1 */
+    double lo[S3I_MAXIND], hi[S3I_MAXIND];
+    int norm, agg;          /* s3_normalisation, s3_aggregation */
+    double shift;
+    int32_t growth_from;    /* YYYYMMDD, 0 = five years before the cut-off */
+    /* its uncertainty */
+    size_t draws;
+    unsigned long seed;
+    double weight_sd;
+    int vary_norm, vary_agg;
+    /* [domains] and [scenario.*] keys, in file order */
+    s3i_entry *entries;
+    size_t nentries;
     /* text form of every parameter, for the method sheet */
     size_t nparams;
     char **param_name, **param_value;
 };
+
+/* A copy of base with the parameter changes of its section `section`
+ * ("scenario.NAME": threshold, reference, level, weight, weights). */
+s3_status
+s3i_model_variant(s3_ctx *ctx, const s3_model *base, const char *section,
+                  s3_model **out);
 
 /* The meaning of model parameter i, in s3_model_param_name order. */
 const char *
@@ -255,6 +312,7 @@ typedef struct {
     double employees;  /* NaN when missing */
     int startup;       /* 1, 0, or -1 when missing */
     int32_t entered, left; /* YYYYMMDD, 0 when missing */
+    int active;        /* present on the cut-off date: counted in matrices */
 } s3i_tenant;
 
 /* A count matrix ready for the measures. */
@@ -268,10 +326,13 @@ typedef struct {
      * vx = NULL when the classes have no hierarchy */
     size_t nvc, ngroups;
     double *vx;          /* nr × nvc */
+    const char **col_of_vx; /* ids of vx's columns (NULL: as col) */
     const char *no_variety; /* why vx is NULL, for the notes */
     size_t *vgroup;      /* nvc */
-    /* baseline comparison: reference row per unit (nr × nc), or NULL */
-    double *bref;
+    /* baseline comparison: reference row per unit (nr × nc), or NULL; and
+     * each unit's own region (for the local-economy table), or NULL */
+    double *bref, *bown;
+    const char **region; /* the unit's baseline region, per row */
     /* complexity and potentials are computed (not on broad aggregates) */
     int complexity;
     /* class × class co-occurrence counts (nc × nc), or NULL */
@@ -330,8 +391,44 @@ s3i_matrices_free(s3i_matrix *mx, size_t n);
 /* The tables the measures are written into. */
 typedef struct {
     s3_table *spec, *units, *classes, *notes, *proximity, *unit_proximity,
-        *potentials, *quadrants, *relatedness;
+        *potentials, *quadrants, *relatedness, *economy, *domains,
+        *domain_overlap, *scores, *indicators, *outranking, *similarity,
+        *clusters, *partners;
 } s3i_tables;
+
+/* S3 domains resolved against the classifications. */
+typedef struct {
+    size_t n;
+    char **name;             /* borrowed from the model */
+    unsigned char *nace_in;  /* n × nnace: code (or an ancestor) listed */
+    unsigned char *field_in; /* n × nfields */
+} s3i_domains;
+
+s3_status
+s3i_domains_resolve(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
+                    s3i_domains *dm);
+void
+s3i_domains_free(s3i_domains *dm);
+
+/* Rows of domains.csv for one matrix, and domain_overlap.csv. */
+s3_status
+s3i_domain_rows(s3_ctx *ctx, const s3i_ref *ref, const s3i_domains *dm,
+                const s3i_matrix *x, s3_table *t);
+s3_status
+s3i_domain_overlap(s3_ctx *ctx, const s3_dataset *d, const s3i_domains *dm,
+                   s3_table *t);
+
+/* The development-potential score of the units of one level on the
+ * headline matrix, with its uncertainty: rows of scores.csv,
+ * indicators.csv and outranking.csv. */
+s3_status
+s3i_scores(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+           const s3i_domains *dm, const s3i_tables *T, const char *scenario,
+           const char *level, const char *headline);
+
+/* The meaning of indicator i (IND_*). */
+const char *
+s3i_indicator_help(size_t i);
 
 /* Complexity, relatedness and potentials of one matrix, from its binary
  * specialisation mb (nr × nc, NaN where undefined); fills the eci/coi and

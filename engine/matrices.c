@@ -25,6 +25,9 @@ s3i_matrices_free(s3i_matrix *mx, size_t n)
         free(mx[i].vx);
         free(mx[i].vgroup);
         free(mx[i].bref);
+        free(mx[i].bown);
+        free(mx[i].region);
+        free(mx[i].col_of_vx);
         free(mx[i].cooc);
         free(mx[i].row);
         free(mx[i].col);
@@ -80,15 +83,15 @@ sort_ids(size_t *perm, size_t n, char *const *ids)
         }
 }
 
-/* The reference row of one unit against the baseline; NaN row when the
- * unit's region is not in the baseline. */
+/* The reference row of one unit against the baseline region `which`
+ * ("total", "own" = the unit's region, or a region code); NaN row when the
+ * region is not in the baseline. */
 static void
-baseline_row(const s3_dataset *d, const s3_model *m, const char *region,
+baseline_row(const s3_dataset *d, const char *which, const char *region,
              double *out)
 {
     size_t na = d->nbagg;
-    const char *want =
-        strcmp(m->baseline_region, "own") == 0 ? region : m->baseline_region;
+    const char *want = strcmp(which, "own") == 0 ? region : which;
     if (strcmp(want, "total") == 0) {
         for (size_t a = 0; a < na; a++) {
             out[a] = 0.0;
@@ -126,6 +129,8 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
     for (size_t i = 0; i < nn; i++)
         col_of[i] = vcol_of[i] = 0;
     for (size_t t = 0; t < d->ntenants; t++) {
+        if (!d->tenants[t].active)
+            continue;
         col_of[s3i_nace_at_level(ref, d->tenants[t].nace, m->level)] = 1;
         vcol_of[d->tenants[t].nace] = 1;
     }
@@ -145,6 +150,13 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
         }
         x->nvc = nvc;
         x->complexity = 1;
+        if (!(x->col_of_vx = calloc(nvc + 1, sizeof(char *)))) {
+            rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+            break;
+        }
+        for (size_t i = 0; i < nn; i++)
+            if (vcol_of[i] != S3I_NONE)
+                x->col_of_vx[vcol_of[i]] = ref->nace_code[i];
         memcpy(x->row, rows, nr * sizeof(char *));
         for (size_t i = 0; i < nn; i++) {
             if (col_of[i] != S3I_NONE) {
@@ -161,7 +173,7 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
         for (size_t t = 0; t < d->ntenants; t++) {
             const s3i_tenant *te = &d->tenants[t];
             double v = w == 0 ? 1.0 : te->employees;
-            if (isnan(v))
+            if (isnan(v) || !te->active)
                 continue;
             size_t row = unit_of_centre[te->centre];
             x->x[row * nc +
@@ -175,7 +187,9 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
         const char *an =
             w == 0 ? "tenants_by_aggregate" : "employees_by_aggregate";
         s3i_matrix *y = add(b, level, an, nr, na);
-        if (!y || !(y->bref = malloc((nr * na + 1) * sizeof(double)))) {
+        if (!y || !(y->bref = malloc((nr * na + 1) * sizeof(double))) ||
+            !(y->bown = malloc((nr * na + 1) * sizeof(double))) ||
+            !(y->region = calloc(nr + 1, sizeof(char *)))) {
             rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
             break;
         }
@@ -190,11 +204,14 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
             const s3i_tenant *te = &d->tenants[t];
             double v = w == 0 ? 1.0 : te->employees;
             size_t a = d->nace_bagg[te->nace];
-            if (!isnan(v) && a != S3I_NONE)
+            if (!isnan(v) && a != S3I_NONE && te->active)
                 y->x[unit_of_centre[te->centre] * na + a] += v;
         }
-        for (size_t r = 0; r < nr; r++)
-            baseline_row(d, m, region[r], y->bref + r * na);
+        for (size_t r = 0; r < nr; r++) {
+            baseline_row(d, m->baseline_region, region[r], y->bref + r * na);
+            baseline_row(d, "own", region[r], y->bown + r * na);
+            y->region[r] = region[r];
+        }
     }
     free(col_of);
     free(vcol_of);

@@ -51,7 +51,43 @@
       "baseline region to compare with: total (sum of all regions), own (each" \
       " unit's own region) or a region code")                                  \
     X("baseline", "key", "nuts3", "nuts3|subregion",                           \
-      "centre column that names the baseline region")
+      "centre column that names the baseline region")                          \
+    X("overlaps", "cluster_cut", "0.6", "",                                    \
+      "groups of centres: average-linkage clusters on 1 - cosine similarity, " \
+      "cut at this height (0-1)")                                              \
+    X("overlaps", "partners", "3", "",                                         \
+      "most similar and most complementary partners listed per unit")          \
+    X("score", "indicators",                                                   \
+      "specialisation, density, eci, startups, growth, patents, alignment",    \
+      "", "indicators of the development-potential score (comma-separated)")   \
+    X("score", "weights", "2, 2, 2, 1, 1, 1, 1", "",                           \
+      "weight of each indicator (any positive scale)")                         \
+    X("score", "directions", "+, +, +, +, +, +, +", "",                        \
+      "+ where higher is better, - where lower is better")                     \
+    X("score", "normalisation", "minmax", "minmax|zscore|rank|goalposts",      \
+      "how indicators are put on one scale")                                   \
+    X("score", "goalposts_low", "", "",                                        \
+      "for goalposts: the value that counts as 0, per indicator")              \
+    X("score", "goalposts_high", "", "",                                       \
+      "for goalposts: the value that counts as 1, per indicator")              \
+    X("score", "aggregation", "arithmetic", "arithmetic|geometric",            \
+      "weighted mean or weighted geometric mean")                              \
+    X("score", "geometric_shift", "0.01", "",                                  \
+      "added to normalised values before a geometric mean, so that one 0 "     \
+      "does not zero the score")                                               \
+    X("score", "growth_from", "", "",                                          \
+      "tenant growth is measured from this date (YYYY-MM-DD) to the cut-off "  \
+      "date; empty = five years before it")                                    \
+    X("uncertainty", "draws", "1000", "",                                      \
+      "Monte Carlo draws of the score (0 = none)")                             \
+    X("uncertainty", "seed", "20261126", "",                                   \
+      "seed of the Monte Carlo: the same seed gives the same bands")           \
+    X("uncertainty", "weight_sd", "0.25", "",                                  \
+      "each weight is multiplied by exp(sd z), z standard normal")             \
+    X("uncertainty", "vary_normalisation", "no", "no|yes",                     \
+      "also draw the normalisation (minmax, zscore, rank)")                    \
+    X("uncertainty", "vary_aggregation", "no", "no|yes",                       \
+      "also draw the aggregation (arithmetic, geometric)")
 
 typedef struct {
     const char *section, *key, *def, *allowed, *help;
@@ -72,15 +108,38 @@ typedef struct {
     size_t line;
     char *value[NPARAMS];
     size_t set_line[NPARAMS];
-    char sections[16][64];
+    char sections[64][64];
     size_t nsections;
+    s3i_entry *entries; /* [domains] and [scenario.*] keys, in file order */
+    size_t nentries, cap_entries;
     s3_status status;
 } parse_state;
+
+/* The keys of a [scenario.NAME] section: what a scenario may change. */
+static const char *const scenario_keys[] = {
+    "description",  "add_tenants", "remove_tenants", "move_tenants",
+    "merge_centres", "close_centre", "add_patents",   "threshold",
+    "reference",    "level",       "weights",        "weight"};
+enum { NSCENKEYS = sizeof scenario_keys / sizeof *scenario_keys };
+
+/* Whether `name` is a scenario section "scenario.NAME". */
+static int
+scenario_section(const char *name)
+{
+    if (strncmp(name, "scenario.", 9) != 0 || !name[9])
+        return 0;
+    for (const char *c = name + 9; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
+            return 0;
+    return 1;
+}
 
 /* Whether some parameter lives in section `name`. */
 static int
 known_section(const char *name)
 {
+    if (strcmp(name, "domains") == 0 || scenario_section(name))
+        return 1;
     for (size_t i = 0; i < NPARAMS; i++)
         if (strcmp(params[i].section, name) == 0)
             return 1;
@@ -115,8 +174,13 @@ check_section_line(parse_state *ps, const char *line)
                                   ps->path, ps->line, name);
             return;
         }
-    if (ps->nsections < 16)
-        strcpy(ps->sections[ps->nsections++], name);
+    if (ps->nsections == 64) {
+        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
+                              "%s:%zu: more than 64 sections", ps->path,
+                              ps->line);
+        return;
+    }
+    strcpy(ps->sections[ps->nsections++], name);
 }
 
 /* Line reader for ini_parse_stream: counts lines, checks section lines,
@@ -140,12 +204,54 @@ read_line(char *buf, int size, void *stream)
     return ps->status ? NULL : buf;
 }
 
+/* Keep a [domains] or [scenario.*] key.  Such keys may repeat (a domain
+ * continued on the next line, a scenario with several actions). */
+static int
+keep_entry(parse_state *ps, const char *section, const char *name,
+           const char *value)
+{
+    if (scenario_section(section)) {
+        size_t k;
+        for (k = 0; k < NSCENKEYS; k++)
+            if (strcmp(scenario_keys[k], name) == 0)
+                break;
+        if (k == NSCENKEYS) {
+            ps->status = s3i_fail(ps->ctx, S3_EMODEL,
+                                  "%s:%zu: unknown key '%s' in [%s] (a "
+                                  "scenario knows: description, add_tenants, "
+                                  "remove_tenants, move_tenants, "
+                                  "merge_centres, close_centre, add_patents, "
+                                  "threshold, reference, level, weights)",
+                                  ps->path, ps->line, name, section);
+            return 0;
+        }
+    }
+    if (s3i_reserve(&ps->entries, &ps->cap_entries, ps->nentries + 1,
+                    sizeof(s3i_entry))) {
+        ps->status = s3i_fail(ps->ctx, S3_ENOMEM, "out of memory");
+        return 0;
+    }
+    s3i_entry *e = &ps->entries[ps->nentries];
+    e->section = strdup(section);
+    e->key = strdup(name);
+    e->value = strdup(value);
+    e->line = ps->line;
+    ps->nentries++;
+    if (!e->section || !e->key || !e->value) {
+        ps->status = s3i_fail(ps->ctx, S3_ENOMEM, "out of memory");
+        return 0;
+    }
+    return 1;
+}
+
 static int
 on_pair(void *user, const char *section, const char *name, const char *value)
 {
     parse_state *ps = user;
     if (ps->status)
         return 0;
+    if (strcmp(section, "domains") == 0 || scenario_section(section))
+        return keep_entry(ps, section, name, value);
     for (size_t i = 0; i < NPARAMS; i++) {
         if (strcmp(params[i].section, section) || strcmp(params[i].key, name))
             continue;
@@ -203,6 +309,150 @@ resolve(const char *dir, const char *p)
     if (s)
         snprintf(s, n, "%s/%s", dir, p);
     return s;
+}
+
+/* Split a comma-separated list into at most max trimmed items (written
+ * into buf, pointers in item).  Returns the count, or -1 when there are
+ * more than max. */
+static int
+split_list(const char *v, char *buf, size_t bufsz, char **item, int max)
+{
+    snprintf(buf, bufsz, "%s", v);
+    int n = 0;
+    for (char *p = buf; *p;) {
+        char *e = strchr(p, ',');
+        if (e)
+            *e = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t l = strlen(p);
+        while (l && (p[l - 1] == ' ' || p[l - 1] == '\t'))
+            p[--l] = '\0';
+        if (n == max)
+            return -1;
+        item[n++] = p;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return n;
+}
+
+/* Parse a list of numbers; returns the count or -1. */
+static int
+number_list(const char *v, double *out, int max)
+{
+    char buf[1024], *item[S3I_MAXIND + 1];
+    int n = split_list(v, buf, sizeof buf, item, max);
+    for (int i = 0; i < n; i++)
+        if (s3i_parse_number(item[i], strlen(item[i]), 0, &out[i]))
+            return -1;
+    return n;
+}
+
+/* The indicator names, for parsing. */
+static const char *const indicator_name[] = {
+#define X(id, n, h) n,
+    S3I_INDICATORS(X)
+#undef X
+};
+
+/* Parse and check the [score] lists: indicators, weights, directions,
+ * goalposts. */
+static s3_status
+score_lists(s3_ctx *ctx, const char *path, s3_model *m, char **v,
+            const size_t *line, const size_t *at)
+{
+    const char *file = path ? path : "model";
+    char buf[1024], *item[S3I_MAXIND + 1];
+    int n = split_list(v[at[0]], buf, sizeof buf, item, S3I_MAXIND);
+    if (n <= 0)
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [score] indicators: give 1 to %d names", file,
+                        line[at[0]], S3I_MAXIND);
+    for (int i = 0; i < n; i++) {
+        int k;
+        for (k = 0; k < S3I_NIND; k++)
+            if (strcmp(item[i], indicator_name[k]) == 0)
+                break;
+        if (k == S3I_NIND)
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [score] indicators: '%s' is not one of "
+                            "specialisation, density, eci, startups, growth, "
+                            "patents, alignment",
+                            file, line[at[0]], item[i]);
+        for (int j = 0; j < i; j++)
+            if (m->ind[j] == k)
+                return s3i_fail(ctx, S3_EMODEL,
+                                "%s:%zu: [score] indicators: '%s' appears "
+                                "twice",
+                                file, line[at[0]], item[i]);
+        m->ind[i] = k;
+    }
+    m->nind = (size_t)n;
+    double sum = 0.0;
+    if (number_list(v[at[1]], m->w, S3I_MAXIND) != n)
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [score] weights: give %d numbers, one per "
+                        "indicator",
+                        file, line[at[1]], n);
+    for (int i = 0; i < n; i++) {
+        if (!(m->w[i] >= 0.0))
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [score] weights: %g is negative", file,
+                            line[at[1]], m->w[i]);
+        sum += m->w[i];
+    }
+    if (!(sum > 0.0))
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [score] weights are all 0", file,
+                        line[at[1]]);
+    if (split_list(v[at[2]], buf, sizeof buf, item, S3I_MAXIND) != n)
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [score] directions: give %d signs (+ or -)",
+                        file, line[at[2]], n);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(item[i], "+") && strcmp(item[i], "-"))
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [score] directions: '%s' is not + or -",
+                            file, line[at[2]], item[i]);
+        m->dir[i] = item[i][0] == '+' ? 1 : -1;
+    }
+    if (m->norm == S3_NORM_GOALPOSTS) {
+        if (number_list(v[at[3]], m->lo, S3I_MAXIND) != n ||
+            number_list(v[at[4]], m->hi, S3I_MAXIND) != n)
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [score] normalisation = goalposts needs "
+                            "goalposts_low and goalposts_high, %d numbers each",
+                            file, line[at[3]], n);
+        for (int i = 0; i < n; i++)
+            if (!(m->hi[i] > m->lo[i]))
+                return s3i_fail(ctx, S3_EMODEL,
+                                "%s:%zu: [score] goalposts: high must exceed "
+                                "low (indicator %d)",
+                                file, line[at[4]], i + 1);
+    }
+    if (m->agg == S3_AGG_GEOMETRIC && m->norm == S3_NORM_ZSCORE)
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [score] a geometric mean needs non-negative "
+                        "values: use minmax, rank or goalposts with it",
+                        file, line[at[0]]);
+    return S3_OK;
+}
+
+/* A number parameter in [lo, hi] (integer when whole is set). */
+static s3_status
+number_param(s3_ctx *ctx, const char *path, size_t line, const char *sec,
+             const char *key, const char *v, double lo, double hi, int whole,
+             double *out)
+{
+    if (s3i_parse_number(v, strlen(v), 0, out) || *out < lo || *out > hi ||
+        (whole && *out != floor(*out)))
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [%s] %s = '%s': expected a %s from %g to %g",
+                        path ? path : "model", line, sec, key, v,
+                        whole ? "whole number" : "number", lo, hi);
+    return S3_OK;
 }
 
 /* Turn the raw texts into the model's fields; lines for messages. */
@@ -298,6 +548,43 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
                               path ? path : "model", line[i], v);
                 goto done;
             }
+        } else if (!strcmp(key, "cluster_cut")) {
+            st = number_param(ctx, path, line[i], sec, key, v, 0.0, 2.0, 0,
+                              &m->cluster_cut);
+        } else if (!strcmp(key, "partners")) {
+            double d;
+            st = number_param(ctx, path, line[i], sec, key, v, 1, 50, 1, &d);
+            m->partners = (size_t)d;
+        } else if (!strcmp(key, "normalisation")) {
+            m->norm = k;
+        } else if (!strcmp(key, "aggregation")) {
+            m->agg = k;
+        } else if (!strcmp(key, "geometric_shift")) {
+            st = number_param(ctx, path, line[i], sec, key, v, 1e-9, 1e9, 0,
+                              &m->shift);
+        } else if (!strcmp(key, "growth_from")) {
+            m->growth_from = 0;
+            if (*v && s3i_parse_date(v, strlen(v), &m->growth_from))
+                st = s3i_fail(ctx, S3_EMODEL,
+                              "%s:%zu: [score] growth_from = '%s': expected "
+                              "a date YYYY-MM-DD",
+                              path ? path : "model", line[i], v);
+        } else if (!strcmp(key, "draws")) {
+            double d;
+            st = number_param(ctx, path, line[i], sec, key, v, 0, 1e7, 1, &d);
+            m->draws = (size_t)d;
+        } else if (!strcmp(key, "seed")) {
+            double d;
+            st = number_param(ctx, path, line[i], sec, key, v, 0, 4294967295.0,
+                              1, &d);
+            m->seed = (unsigned long)d;
+        } else if (!strcmp(key, "weight_sd")) {
+            st = number_param(ctx, path, line[i], sec, key, v, 0.0, 5.0, 0,
+                              &m->weight_sd);
+        } else if (!strcmp(key, "vary_normalisation")) {
+            m->vary_norm = k;
+        } else if (!strcmp(key, "vary_aggregation")) {
+            m->vary_agg = k;
         } else if (!strcmp(key, "region")) {
             if (!*v) {
                 st = s3i_fail(ctx, S3_EMODEL,
@@ -309,6 +596,25 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
         } else if (!strcmp(key, "key")) {
             m->baseline_key = k;
         }
+        if (st)
+            goto done;
+    }
+    /* the [score] lists, now that normalisation and aggregation are known */
+    {
+        static const char *const keys[5] = {"indicators", "weights",
+                                            "directions", "goalposts_low",
+                                            "goalposts_high"};
+        size_t at[5];
+        char *vv[NPARAMS];
+        for (size_t i = 0; i < NPARAMS; i++)
+            vv[i] = m->param_value[i];
+        for (int j = 0; j < 5; j++)
+            for (size_t i = 0; i < NPARAMS; i++)
+                if (!strcmp(params[i].section, "score") &&
+                    !strcmp(params[i].key, keys[j]))
+                    at[j] = i;
+        if ((st = score_lists(ctx, path, m, vv, line, at)))
+            goto done;
     }
     if (!m->name || !*m->name) {
         /* the file name without folder and extension */
@@ -336,6 +642,41 @@ done:
     return st;
 }
 
+/* Free an array of entries. */
+static void
+free_entries(s3i_entry *e, size_t n)
+{
+    for (size_t i = 0; e && i < n; i++) {
+        free(e[i].section);
+        free(e[i].key);
+        free(e[i].value);
+    }
+    free(e);
+}
+
+/* Every scenario has at least one change, and a named section appears
+ * once (check_section_line) — the actions themselves are checked when the
+ * scenario runs, against the dataset. */
+static s3_status
+check_scenarios(s3_ctx *ctx, const s3_model *m)
+{
+    for (size_t e = 0; e < m->nentries; e++) {
+        const s3i_entry *en = &m->entries[e];
+        if (strncmp(en->section, "scenario.", 9))
+            continue;
+        int changes = 0;
+        for (size_t f = 0; f < m->nentries; f++)
+            changes += !strcmp(m->entries[f].section, en->section) &&
+                       strcmp(m->entries[f].key, "description");
+        if (!changes)
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [%s] changes nothing: add e.g. "
+                            "add_tenants = CENTRE NACE COUNT",
+                            m->path, en->line, en->section);
+    }
+    return S3_OK;
+}
+
 s3_status
 s3_model_load(s3_ctx *ctx, const char *path, s3_model **out)
 {
@@ -360,6 +701,71 @@ s3_model_load(s3_ctx *ctx, const char *path, s3_model **out)
         st = build(ctx, path, ps.value, ps.set_line, m);
     for (size_t i = 0; i < NPARAMS; i++)
         free(ps.value[i]);
+    if (m) {
+        m->entries = ps.entries;
+        m->nentries = ps.nentries;
+    } else {
+        free_entries(ps.entries, ps.nentries);
+    }
+    if (!st)
+        st = check_scenarios(ctx, m);
+    if (st) {
+        s3_model_free(m);
+        return st;
+    }
+    *out = m;
+    return S3_OK;
+}
+
+s3_status
+s3i_model_variant(s3_ctx *ctx, const s3_model *base, const char *section,
+                  s3_model **out)
+{
+    *out = NULL;
+    char *value[NPARAMS];
+    size_t line[NPARAMS] = {0};
+    s3_status st = S3_OK;
+    s3_model *m = calloc(1, sizeof *m);
+    if (!m)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    for (size_t i = 0; i < NPARAMS; i++)
+        value[i] = base->param_value[i];
+    /* the scenario's parameter changes */
+    for (size_t e = 0; e < base->nentries; e++) {
+        const s3i_entry *en = &base->entries[e];
+        if (strcmp(en->section, section))
+            continue;
+        const char *sec = !strcmp(en->key, "threshold")   ? "specialisation"
+                          : !strcmp(en->key, "reference") ? "specialisation"
+                          : !strcmp(en->key, "level")     ? "sectors"
+                          : !strcmp(en->key, "weight")    ? "sectors"
+                          : !strcmp(en->key, "weights")   ? "score"
+                                                          : NULL;
+        for (size_t i = 0; sec && i < NPARAMS; i++)
+            if (!strcmp(params[i].section, sec) &&
+                !strcmp(params[i].key, en->key)) {
+                value[i] = en->value;
+                line[i] = en->line;
+            }
+    }
+    st = build(ctx, base->path, value, line, m);
+    if (!st) {
+        free(m->dataset_dir);
+        free(m->reference_dir);
+        m->dataset_dir = strdup(base->dataset_dir);
+        m->reference_dir = strdup(base->reference_dir);
+        m->entries = calloc(base->nentries + 1, sizeof(s3i_entry));
+        if (!m->dataset_dir || !m->reference_dir || !m->entries)
+            st = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        for (size_t e = 0; !st && e < base->nentries; e++) {
+            const s3i_entry *en = &base->entries[e];
+            s3i_entry *c = &m->entries[m->nentries++];
+            c->line = en->line;
+            if (!(c->section = strdup(en->section)) ||
+                !(c->key = strdup(en->key)) || !(c->value = strdup(en->value)))
+                st = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
+    }
     if (st) {
         s3_model_free(m);
         return st;
@@ -401,6 +807,7 @@ s3_model_free(s3_model *m)
     }
     free(m->param_name);
     free(m->param_value);
+    free_entries(m->entries, m->nentries);
     free(m);
 }
 

@@ -1,0 +1,150 @@
+/*
+ * s3_scoring.h — pure kernels for the strategist's questions: composite
+ * development-potential scores with their uncertainty, and the overlaps
+ * between units (similarity, clusters, complementarity).
+ *
+ * Same rules as s3_kernels.h: row-major dense matrices, outputs and
+ * workspaces from the caller, no allocation, no I/O, no static state; NaN
+ * means "no value".
+ */
+#ifndef S3_SCORING_H
+#define S3_SCORING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "s3_kernels.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- composite scores (OECD/JRC Handbook on Constructing Composite
+ * Indicators, 2008) ------------------------------------------------------ */
+
+typedef enum {
+    S3_NORM_MINMAX,   /* (x − min) / (max − min), 0–1 */
+    S3_NORM_ZSCORE,   /* (x − mean) / sd (sample, n − 1) */
+    S3_NORM_RANK,     /* (rank − 1) / (n − 1), average ranks for ties, 0–1 */
+    S3_NORM_GOALPOSTS /* (x − lo) / (hi − lo) clipped to 0–1 */
+} s3_normalisation;
+
+typedef enum {
+    S3_AGG_ARITHMETIC, /* Σ w_i y_i */
+    S3_AGG_GEOMETRIC   /* Π (y_i + shift)^w_i − shift */
+} s3_aggregation;
+
+/* Normalise each column j of the n × k indicator matrix x into y (n × k)
+ * by `how`, over the units with a value (NaN stays NaN).  dir[j] is +1
+ * (higher is better) or −1 (lower is better: the normalised value is
+ * mirrored, 1 − y for the 0–1 methods and −y for z-scores).  lo[j], hi[j]
+ * are the goalposts (only read for S3_NORM_GOALPOSTS).  A column with no
+ * spread (all values equal) gives 0.5 for the 0–1 methods and 0 for
+ * z-scores: it cannot tell units apart.  work holds 2 n doubles and iwork
+ * n size_t. */
+void
+s3_normalise(const double *x, size_t n, size_t k, const int *dir,
+             s3_normalisation how, const double *lo, const double *hi,
+             double *y, double *work, size_t *iwork);
+
+/* Aggregate the normalised n × k matrix y with weights w[k] (w_j ≥ 0, not
+ * all 0; they need not sum to 1) into score[n].  A missing value (NaN)
+ * drops that indicator for that unit and the unit's remaining weights are
+ * rescaled to sum to 1; a unit with no value at all gets NaN.  Geometric
+ * aggregation uses y + shift (shift > 0 keeps a 0 from zeroing the
+ * product; values with y + shift ≤ 0, as z-scores can give, make the
+ * score NaN).  Returns the number of units whose weights were rescaled. */
+size_t
+s3_aggregate(const double *y, size_t n, size_t k, const double *w,
+             s3_aggregation how, double shift, double *score);
+
+/* Ranks of score[n], 1 = highest; NaN last; ties keep the order of the
+ * units (which the engine sorts by id), so ranks are a strict order.
+ * rank[i] is the rank of unit i; iwork holds n size_t. */
+void
+s3_rank(const double *score, size_t n, double *rank, size_t *iwork);
+
+/* A Monte Carlo over the weights (and optionally over the normalisation
+ * and aggregation method) of a composite score.  In each draw every weight
+ * is multiplied by exp(sd · z), z standard normal, and the weights are
+ * renormalised; when vary_norm is set the normalisation is drawn uniformly
+ * from minmax, zscore and rank (goalposts too when lo/hi are given), when
+ * vary_agg the aggregation from arithmetic and geometric (geometric is
+ * never paired with zscore: it is redrawn).  The draws come from r (the
+ * caller seeds it, so a run is reproducible from its seed).
+ *
+ * Per unit: median rank and the 5 % and 95 % rank quantiles (the smallest
+ * rank whose cumulative share of draws reaches 0.5, 0.05, 0.95).  For every
+ * ordered pair: outrank[a·n + b] = share of draws in which a ranks above b
+ * (diagonal 0).  If `progress` is not NULL it is called now and then with
+ * the fraction done.
+ *
+ * Workspace: s3_uncertainty_workspace(n, k, draws) bytes in work.
+ * Returns 0, or -1 when the workspace is too small. */
+size_t
+s3_uncertainty_workspace(size_t n, size_t k, size_t draws);
+
+int
+s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
+                     const double *w, s3_normalisation norm,
+                     s3_aggregation agg, double shift, const double *lo,
+                     const double *hi, size_t draws, double sd, int vary_norm,
+                     int vary_agg, gsl_rng *r, double *rank_median,
+                     double *rank_p05, double *rank_p95, double *outrank,
+                     void *work, size_t nwork,
+                     void (*progress)(void *, double), void *progress_user);
+
+/* ---- overlaps between units -------------------------------------------- */
+
+/* Cosine similarity of the rows of x (nr × nc, non-negative): out is
+ * nr × nr, 1 on the diagonal; NaN in the row and column of a unit whose
+ * row is all 0. */
+void
+s3_cosine_similarity(const double *x, size_t nr, size_t nc, double *out);
+
+/* Jaccard similarity of the binary rows of M: |S_c ∩ S_d| / |S_c ∪ S_d|;
+ * out is nr × nr, 1 on the diagonal; NaN where both units hold nothing
+ * (so also on the diagonal of a unit that holds nothing; against a unit
+ * that holds something it is 0).  The counts are exact: bitsets, AND and
+ * popcount.  work holds s3_proximity_workspace(nr, nc) 64-bit words. */
+void
+s3_jaccard_units(const s3_ones *m, double *out, void *work);
+
+/* Complementarity of unit d for unit c: the share of c's opportunities,
+ * weighted by c's relatedness density, in which d is specialised:
+ *   K_cd = Σ_p (1 − M_cp) ω_cp M_dp / Σ_p (1 − M_cp) ω_cp,  K_cc = 0.
+ * (a partner that is strong where c could go next).  m is the dense 0/1
+ * matrix (nr × nc, no NaN), omega the density (NaN counts as 0); out is
+ * nr × nr, its row c NaN for a unit c with no weighted opportunity
+ * (Σ_p (1 − M_cp) ω_cp = 0), the diagonal 0 always.  work holds
+ * nr × nc doubles.  One BLAS dgemm. */
+void
+s3_complementarity(const double *m, const double *omega, size_t nr,
+                   size_t nc, double *out, double *work);
+
+/* Agglomerative clustering with average linkage (UPGMA) on a symmetric
+ * distance matrix d (n × n, no NaN: one would count as +∞; the diagonal is
+ * not read), by the nearest-neighbour chain algorithm (O(n²) time).  The
+ * n − 1 merges (merge_a, merge_b, height: n − 1 entries each; none for
+ * n = 1) are written in the order of increasing height: merge_a[i] <
+ * merge_b[i] are the smallest unit index of each merged cluster, height[i]
+ * the average distance between them (the textbook UPGMA branch height is
+ * half of it).  Ties are settled deterministically: a nearest neighbour is
+ * the chain's predecessor when it is among the nearest, else the smallest
+ * index among them; equal heights keep the order in which the chain merged
+ * them (a cluster is always formed before it merges again).  Cutting at
+ * `cut` (merges with height ≤ cut are kept) gives label[n]: clusters
+ * numbered 1, 2, ... in the order of their smallest unit index.  Returns
+ * the number of clusters (0 for n = 0).  d is not modified; work holds
+ * n² + 4 n doubles. */
+size_t
+s3_cluster_average(const double *d, size_t n, double cut, size_t *label,
+                   size_t *merge_a, size_t *merge_b, double *height,
+                   double *work);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* S3_SCORING_H */
