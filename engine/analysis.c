@@ -448,49 +448,133 @@ result_add(s3_result *r, s3_table *t)
     return 0;
 }
 
-s3_status
-s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d, s3_result **out)
+/* The local economy beside the centres: for each unit of a matrix over the
+ * baseline's sector aggregates, its share of each aggregate next to the
+ * aggregate's share of employment in the unit's own region. */
+static s3_status
+economy_rows(s3_ctx *ctx, const s3i_matrix *x, s3_table *t)
+{
+    size_t nr = x->nr, nc = x->nc;
+    for (size_t c = 0; c < nr; c++) {
+        double tot = s3_sum(x->x + c * nc, nc, 1), btot = 0.0;
+        for (size_t p = 0; p < nc; p++)
+            btot += x->bown[c * nc + p];
+        for (size_t p = 0; p < nc; p++) {
+            size_t row = s3i_table_add_row(t);
+            if (row == S3I_NONE || lead(t, row, x->level, x->name, x->row[c],
+                                        x->region[c]) ||
+                s3i_table_set_text(t, row, 4, x->col[p]) ||
+                s3i_table_set_text(t, row, 5, x->col_label[p]))
+                return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            double cs = tot > 0.0 ? x->x[c * nc + p] / tot : NAN;
+            double es = btot > 0.0 ? x->bown[c * nc + p] / btot : NAN;
+            s3i_table_set_num(t, row, 6, cs);
+            s3i_table_set_num(t, row, 7, es);
+            s3i_table_set_num(t, row, 8, es > 0.0 ? cs / es : NAN);
+        }
+    }
+    return S3_OK;
+}
+
+static const s3i_colspec pair_cols[] = {{"level", S3_COL_TEXT},
+                                        {"matrix", S3_COL_TEXT},
+                                        {"class_a", S3_COL_TEXT},
+                                        {"class_b", S3_COL_TEXT},
+                                        {"proximity", S3_COL_NUMBER}};
+static const s3i_colspec upair_cols[] = {{"level", S3_COL_TEXT},
+                                         {"matrix", S3_COL_TEXT},
+                                         {"unit_a", S3_COL_TEXT},
+                                         {"unit_b", S3_COL_TEXT},
+                                         {"proximity", S3_COL_NUMBER}};
+static const s3i_colspec pot_cols[] = {
+    {"level", S3_COL_TEXT},          {"matrix", S3_COL_TEXT},
+    {"unit", S3_COL_TEXT},           {"class", S3_COL_TEXT},
+    {"specialised", S3_COL_INTEGER}, {"density", S3_COL_NUMBER},
+    {"pci", S3_COL_NUMBER},          {"cog", S3_COL_NUMBER},
+    {"quadrant", S3_COL_TEXT},       {"opportunity_rank", S3_COL_INTEGER}};
+static const s3i_colspec quad_cols[] = {{"level", S3_COL_TEXT},
+                                        {"matrix", S3_COL_TEXT},
+                                        {"split", S3_COL_TEXT},
+                                        {"used", S3_COL_TEXT},
+                                        {"opportunities", S3_COL_INTEGER},
+                                        {"labels_changed", S3_COL_INTEGER}};
+static const s3i_colspec rel_cols[] = {
+    {"level", S3_COL_TEXT},          {"matrix", S3_COL_TEXT},
+    {"class_a", S3_COL_TEXT},        {"class_b", S3_COL_TEXT},
+    {"cooccurrence", S3_COL_NUMBER}, {"association", S3_COL_NUMBER},
+    {"probability", S3_COL_NUMBER},  {"cosine", S3_COL_NUMBER},
+    {"jaccard", S3_COL_NUMBER}};
+static const s3i_colspec econ_cols[] = {
+    {"level", S3_COL_TEXT},           {"matrix", S3_COL_TEXT},
+    {"unit", S3_COL_TEXT},            {"region", S3_COL_TEXT},
+    {"aggregate", S3_COL_TEXT},       {"label", S3_COL_TEXT},
+    {"centres_share", S3_COL_NUMBER}, {"economy_share", S3_COL_NUMBER},
+    {"ratio", S3_COL_NUMBER}};
+static const s3i_colspec dom_cols[] = {
+    {"level", S3_COL_TEXT},   {"matrix", S3_COL_TEXT},
+    {"unit", S3_COL_TEXT},    {"domain", S3_COL_TEXT},
+    {"value", S3_COL_NUMBER}, {"share", S3_COL_NUMBER},
+    {"rca", S3_COL_NUMBER}};
+static const s3i_colspec dover_cols[] = {{"domain_a", S3_COL_TEXT},
+                                         {"domain_b", S3_COL_TEXT},
+                                         {"shared_classes", S3_COL_INTEGER},
+                                         {"shared_fields", S3_COL_INTEGER},
+                                         {"shared_tenants", S3_COL_INTEGER}};
+static const s3i_colspec score_cols[] = {
+    {"scenario", S3_COL_TEXT},     {"level", S3_COL_TEXT},
+    {"unit", S3_COL_TEXT},         {"score", S3_COL_NUMBER},
+    {"rank", S3_COL_INTEGER},      {"rank_median", S3_COL_NUMBER},
+    {"rank_p05", S3_COL_NUMBER},   {"rank_p95", S3_COL_NUMBER}};
+static const s3i_colspec ind_cols[] = {
+    {"scenario", S3_COL_TEXT},     {"level", S3_COL_TEXT},
+    {"unit", S3_COL_TEXT},         {"indicator", S3_COL_TEXT},
+    {"value", S3_COL_NUMBER},      {"normalised", S3_COL_NUMBER},
+    {"weight", S3_COL_NUMBER}};
+static const s3i_colspec out_cols[] = {
+    {"scenario", S3_COL_TEXT},
+    {"level", S3_COL_TEXT},
+    {"unit_a", S3_COL_TEXT},
+    {"unit_b", S3_COL_TEXT},
+    {"probability_a_above_b", S3_COL_NUMBER},
+    {"distinguishable", S3_COL_INTEGER}};
+static const s3i_colspec sim_cols[] = {
+    {"level", S3_COL_TEXT},  {"matrix", S3_COL_TEXT},
+    {"unit_a", S3_COL_TEXT}, {"unit_b", S3_COL_TEXT},
+    {"cosine", S3_COL_NUMBER}, {"jaccard", S3_COL_NUMBER},
+    {"complementarity", S3_COL_NUMBER}};
+static const s3i_colspec clu_cols[] = {{"level", S3_COL_TEXT},
+                                       {"matrix", S3_COL_TEXT},
+                                       {"unit", S3_COL_TEXT},
+                                       {"cluster", S3_COL_INTEGER}};
+static const s3i_colspec partner_cols[] = {
+    {"level", S3_COL_TEXT},   {"matrix", S3_COL_TEXT},
+    {"unit", S3_COL_TEXT},    {"kind", S3_COL_TEXT},
+    {"rank", S3_COL_INTEGER}, {"partner", S3_COL_TEXT},
+    {"value", S3_COL_NUMBER}};
+
+/* The whole analysis of one dataset under one model, its scores named
+ * `scenario`. */
+static s3_status
+analyse_core(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+             const char *scenario, s3_result **out)
 {
     *out = NULL;
     s3i_matrix *mx = NULL;
     size_t nmx = 0;
+    s3i_domains dm = {0};
     s3_status rc = s3i_matrices_build(ctx, m, d, &mx, &nmx);
     if (rc)
         return rc;
+    if (!d->generic && (rc = s3i_domains_resolve(ctx, m, &d->ref, &dm))) {
+        s3i_matrices_free(mx, nmx);
+        return rc;
+    }
     s3_result *r = calloc(1, sizeof *r);
     int with_baseline = 0, with_cooc = 0;
     for (size_t i = 0; i < nmx; i++) {
         with_baseline |= mx[i].bref != NULL;
         with_cooc |= mx[i].cooc != NULL;
     }
-    static const s3i_colspec pair_cols[] = {{"level", S3_COL_TEXT},
-                                            {"matrix", S3_COL_TEXT},
-                                            {"class_a", S3_COL_TEXT},
-                                            {"class_b", S3_COL_TEXT},
-                                            {"proximity", S3_COL_NUMBER}};
-    static const s3i_colspec upair_cols[] = {{"level", S3_COL_TEXT},
-                                             {"matrix", S3_COL_TEXT},
-                                             {"unit_a", S3_COL_TEXT},
-                                             {"unit_b", S3_COL_TEXT},
-                                             {"proximity", S3_COL_NUMBER}};
-    static const s3i_colspec pot_cols[] = {
-        {"level", S3_COL_TEXT},          {"matrix", S3_COL_TEXT},
-        {"unit", S3_COL_TEXT},           {"class", S3_COL_TEXT},
-        {"specialised", S3_COL_INTEGER}, {"density", S3_COL_NUMBER},
-        {"pci", S3_COL_NUMBER},          {"cog", S3_COL_NUMBER},
-        {"quadrant", S3_COL_TEXT},       {"opportunity_rank", S3_COL_INTEGER}};
-    static const s3i_colspec quad_cols[] = {{"level", S3_COL_TEXT},
-                                            {"matrix", S3_COL_TEXT},
-                                            {"split", S3_COL_TEXT},
-                                            {"used", S3_COL_TEXT},
-                                            {"opportunities", S3_COL_INTEGER},
-                                            {"labels_changed", S3_COL_INTEGER}};
-    static const s3i_colspec rel_cols[] = {
-        {"level", S3_COL_TEXT},          {"matrix", S3_COL_TEXT},
-        {"class_a", S3_COL_TEXT},        {"class_b", S3_COL_TEXT},
-        {"cooccurrence", S3_COL_NUMBER}, {"association", S3_COL_NUMBER},
-        {"probability", S3_COL_NUMBER},  {"cosine", S3_COL_NUMBER},
-        {"jaccard", S3_COL_NUMBER}};
     s3i_tables T = {0};
     /* the result owns every table from its creation on */
     if (!r ||
@@ -506,6 +590,23 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d, s3_result **out)
         result_add(r, T.quadrants = s3i_table_new("quadrants", 6, quad_cols)) ||
         (with_cooc && result_add(r, T.relatedness = s3i_table_new(
                                         "relatedness", 9, rel_cols))) ||
+        result_add(r, T.scores = s3i_table_new("scores", 8, score_cols)) ||
+        result_add(r, T.indicators =
+                          s3i_table_new("indicators", 7, ind_cols)) ||
+        result_add(r, T.outranking =
+                          s3i_table_new("outranking", 6, out_cols)) ||
+        result_add(r, T.similarity =
+                          s3i_table_new("similarity", 7, sim_cols)) ||
+        result_add(r, T.clusters = s3i_table_new("clusters", 4, clu_cols)) ||
+        result_add(r, T.partners =
+                          s3i_table_new("partners", 7, partner_cols)) ||
+        (dm.n && result_add(r, T.domains =
+                                   s3i_table_new("domains", 7, dom_cols))) ||
+        (dm.n && result_add(r, T.domain_overlap = s3i_table_new(
+                                   "domain_overlap", 5, dover_cols))) ||
+        (with_baseline &&
+         result_add(r, T.economy = s3i_table_new("local_economy", 9,
+                                                 econ_cols))) ||
         result_add(r, centres_table(d)) ||
         result_add(r, copy_table(d->quality)) ||
         result_add(r, copy_table(d->warnings)) ||
@@ -519,12 +620,16 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d, s3_result **out)
         rc = analyse_matrix(ctx, m, &mx[i], &T);
         if (!rc && mx[i].cooc && !strcmp(mx[i].level, "centre"))
             rc = s3i_relatedness_table(ctx, &mx[i], T.relatedness);
+        if (!rc && dm.n)
+            rc = s3i_domain_rows(ctx, &d->ref, &dm, &mx[i], T.domains);
+        if (!rc && mx[i].bown)
+            rc = economy_rows(ctx, &mx[i], T.economy);
         if (ctx->progress)
             ctx->progress(ctx->progress_user, "measures",
                           (double)(i + 1) / (double)nmx);
     }
-    if (rc)
-        goto fail;
+    if (!rc && dm.n)
+        rc = s3i_domain_overlap(ctx, d, &dm, T.domain_overlap);
     r->model_name = strdup(m->name);
     r->headline_matrix =
         strdup(d->generic                          ? "input"
@@ -532,17 +637,298 @@ s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d, s3_result **out)
                                                    : "tenants");
     r->reference_baseline = m->reference == S3I_REF_BASELINE;
     r->threshold = m->threshold;
-    if (!r->model_name || !r->headline_matrix) {
+    if (!rc && (!r->model_name || !r->headline_matrix))
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    /* the development-potential score, per level */
+    if (!rc && d->generic)
+        rc = s3i_scores(ctx, m, d, &dm, &T, scenario, "unit",
+                        r->headline_matrix);
+    if (!rc && !d->generic)
+        rc = s3i_scores(ctx, m, d, &dm, &T, scenario, "centre",
+                        r->headline_matrix);
+    if (!rc && !d->generic)
+        rc = s3i_scores(ctx, m, d, &dm, &T, scenario, "subregion",
+                        r->headline_matrix);
+    if (rc)
         goto fail;
-    }
+    s3i_domains_free(&dm);
     s3i_matrices_free(mx, nmx);
     *out = r;
     return S3_OK;
 fail:
+    s3i_domains_free(&dm);
     s3i_matrices_free(mx, nmx);
     s3_result_free(r);
     return rc;
+}
+
+static s3_status
+run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+    const char *const *scenarios, size_t nscen, int all, s3_result **out);
+
+s3_status
+s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+           s3_result **out)
+{
+    return run(ctx, m, d, NULL, 0, 0, out);
+}
+
+s3_status
+s3_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+       const char *const *scenarios, size_t nscen, s3_result **out)
+{
+    return run(ctx, m, d, scenarios, nscen, nscen == 0, out);
+}
+
+/* ---- scenarios: the same pipeline on changed inputs ------------------- */
+
+static const s3i_colspec delta_cols[] = {
+    {"scenario", S3_COL_TEXT},       {"level", S3_COL_TEXT},
+    {"matrix", S3_COL_TEXT},         {"unit", S3_COL_TEXT},
+    {"class", S3_COL_TEXT},          {"measure", S3_COL_TEXT},
+    {"baseline", S3_COL_NUMBER},     {"value", S3_COL_NUMBER},
+    {"delta", S3_COL_NUMBER},        {"baseline_label", S3_COL_TEXT},
+    {"label", S3_COL_TEXT}};
+
+/* Key of a row: the text of its first nkey columns joined by '\x1f'. */
+static void
+row_key(const s3_table *t, size_t r, size_t nkey, char *buf, size_t sz)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t c = 0; c < nkey && len < sz; c++)
+        len += (size_t)snprintf(buf + len, sz - len, "%s\x1f",
+                                s3_table_text(t, r, c));
+}
+
+/* Append one delta row. */
+static int
+delta_row(s3_table *t, const char *scenario, const char *level,
+          const char *matrix, const char *unit, const char *cls,
+          const char *measure, double b, double v, const char *bl,
+          const char *l)
+{
+    size_t row = s3i_table_add_row(t);
+    if (row == S3I_NONE || s3i_table_set_text(t, row, 0, scenario) ||
+        s3i_table_set_text(t, row, 1, level) ||
+        s3i_table_set_text(t, row, 2, matrix) ||
+        s3i_table_set_text(t, row, 3, unit) ||
+        s3i_table_set_text(t, row, 4, cls) ||
+        s3i_table_set_text(t, row, 5, measure) ||
+        s3i_table_set_text(t, row, 9, bl) || s3i_table_set_text(t, row, 10, l))
+        return -1;
+    s3i_table_set_num(t, row, 6, b);
+    s3i_table_set_num(t, row, 7, v);
+    s3i_table_set_num(t, row, 8, v - b);
+    return 0;
+}
+
+/* Differences of one long table between the baseline and a scenario, for
+ * rows matched on their first nkey columns: every number column in
+ * `measures` that changed (NaN and a value count as a change), and the
+ * text column `label` if given. */
+static s3_status
+table_deltas(s3_ctx *ctx, const s3_table *tb, const s3_table *ts,
+             size_t nkey, const char *const *measures, size_t nm,
+             const char *label, const char *scenario, s3_table *out)
+{
+    s3i_map idx = {0};
+    s3i_arena keys = {0};
+    s3_status rc = S3_OK;
+    char key[512];
+    for (size_t r = 0; r < s3_table_rows(tb); r++) {
+        row_key(tb, r, nkey, key, sizeof key);
+        char *k = s3i_arena_strdup(&keys, key);
+        if (!k || s3i_map_put(&idx, k, strlen(k), r) == S3I_NONE) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    size_t lc = label ? s3_table_col(ts, label) : S3I_NONE;
+    for (size_t r = 0; r < s3_table_rows(ts) && !rc; r++) {
+        row_key(ts, r, nkey, key, sizeof key);
+        size_t br = s3i_map_get(&idx, key, strlen(key));
+        /* level, matrix, unit, class from the key columns */
+        const char *f[4] = {"", "", "", ""};
+        for (size_t c = 0; c < nkey && c < 4; c++)
+            f[c] = s3_table_text(ts, r, c);
+        const char *level = f[0], *matrix = nkey >= 3 ? f[1] : "",
+                   *unit = nkey >= 3 ? f[2] : f[1], *cls = nkey >= 4 ? f[3] : "";
+        for (size_t k = 0; k < nm; k++) {
+            size_t c = s3_table_col(ts, measures[k]);
+            double v = s3_table_num(ts, r, c),
+                   b = br == S3I_NONE ? NAN : s3_table_num(tb, br, c);
+            int same = (isnan(v) && isnan(b)) || v == b;
+            if (!same && delta_row(out, scenario, level, matrix, unit, cls,
+                                   measures[k], b, v, "", ""))
+                rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
+        if (lc != S3I_NONE && !rc) {
+            const char *l = s3_table_text(ts, r, lc),
+                       *bl = br == S3I_NONE ? "" : s3_table_text(tb, br, lc);
+            if (strcmp(l, bl) &&
+                delta_row(out, scenario, level, matrix, unit, cls, label, NAN,
+                          NAN, bl, l))
+                rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
+    }
+done:
+    s3i_map_free(&idx);
+    s3i_arena_free(&keys);
+    return rc;
+}
+
+/* Append every row of src to dst (same columns). */
+static int
+append_rows(s3_table *dst, const s3_table *src)
+{
+    for (size_t r = 0; r < s3_table_rows(src); r++) {
+        size_t row = s3i_table_add_row(dst);
+        if (row == S3I_NONE)
+            return -1;
+        for (size_t c = 0; c < s3_table_cols(src); c++) {
+            if (s3_table_col_type(src, c) == S3_COL_TEXT) {
+                if (s3i_table_set_text(dst, row, c, s3_table_text(src, r, c)))
+                    return -1;
+            } else {
+                s3i_table_set_num(dst, row, c, s3_table_num(src, r, c));
+            }
+        }
+    }
+    return 0;
+}
+
+/* Run one scenario and add its scores and deltas to the result. */
+static s3_status
+run_scenario(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+             const char *name, s3_result *r, s3_table *deltas)
+{
+    char section[128];
+    snprintf(section, sizeof section, "scenario.%s", name);
+    s3_model *vm = NULL;
+    s3_dataset *vd = NULL;
+    s3_result *vr = NULL;
+    s3_status rc;
+    if ((rc = s3i_model_variant(ctx, m, section, &vm)) ||
+        (rc = s3i_dataset_variant(ctx, d, vm, section, &vd)) ||
+        (rc = analyse_core(ctx, vm, vd, name, &vr)))
+        goto done;
+    static const char *const score_m[] = {"score", "rank", "rank_median",
+                                          "rank_p05", "rank_p95"};
+    static const char *const spec_m[] = {"specialised"};
+    static const char *const pot_m[] = {"density"};
+    s3_table *notes = (s3_table *)s3_result_table(r, "notes");
+    if (append_rows((s3_table *)s3_result_table(r, "scores"),
+                    s3_result_table(vr, "scores")) ||
+        append_rows((s3_table *)s3_result_table(r, "outranking"),
+                    s3_result_table(vr, "outranking")) ||
+        append_rows((s3_table *)s3_result_table(r, "indicators"),
+                    s3_result_table(vr, "indicators"))) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* the scenario's own notes (changes made only in part) */
+    for (size_t i = 0; i < s3_table_rows(vd->notes) && !rc; i++)
+        if (s3i_note(notes, s3_table_text(vd->notes, i, 0),
+                     s3_table_text(vd->notes, i, 1)))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    /* scores are keyed by (scenario, level, unit): compare on (level,
+     * unit) through copies keyed without the scenario column */
+    if (!rc)
+        rc = table_deltas(ctx, s3_result_table(r, "specialisation"),
+                          s3_result_table(vr, "specialisation"), 4, spec_m, 1,
+                          NULL, name, deltas);
+    if (!rc)
+        rc = table_deltas(ctx, s3_result_table(r, "potentials"),
+                          s3_result_table(vr, "potentials"), 4, pot_m, 1,
+                          "quadrant", name, deltas);
+    if (!rc) {
+        /* scores: the baseline rows are those named "baseline" */
+        const s3_table *bs = s3_result_table(r, "scores"),
+                       *vs = s3_result_table(vr, "scores");
+        for (size_t i = 0; i < s3_table_rows(vs) && !rc; i++) {
+            size_t b;
+            for (b = 0; b < s3_table_rows(bs); b++)
+                if (!strcmp(s3_table_text(bs, b, 0), "baseline") &&
+                    !strcmp(s3_table_text(bs, b, 1), s3_table_text(vs, i, 1)) &&
+                    !strcmp(s3_table_text(bs, b, 2), s3_table_text(vs, i, 2)))
+                    break;
+            for (size_t k = 0; k < 5 && !rc; k++) {
+                size_t c = s3_table_col(vs, score_m[k]);
+                double v = s3_table_num(vs, i, c),
+                       bv = b < s3_table_rows(bs) ? s3_table_num(bs, b, c) : NAN;
+                if (delta_row(deltas, name, s3_table_text(vs, i, 1),
+                              r->headline_matrix, s3_table_text(vs, i, 2), "",
+                              score_m[k], bv, v, "", ""))
+                    rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            }
+        }
+    }
+done:
+    s3_result_free(vr);
+    s3_dataset_free(vd);
+    s3_model_free(vm);
+    return rc;
+}
+
+/* The baseline and the scenarios named (or, with all, every scenario of
+ * the model). */
+static s3_status
+run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+    const char *const *scenarios, size_t nscen, int all, s3_result **out)
+{
+    *out = NULL;
+    /* the named scenarios must exist */
+    const char *names[64];
+    size_t n = 0;
+    for (size_t i = 0; i < nscen; i++) {
+        char section[128];
+        snprintf(section, sizeof section, "scenario.%s", scenarios[i]);
+        int found = 0;
+        for (size_t e = 0; e < m->nentries && !found; e++)
+            found = !strcmp(m->entries[e].section, section);
+        if (!found)
+            return s3i_fail(ctx, S3_EMODEL,
+                            "the model '%s' defines no scenario '%s' (its "
+                            "scenarios are [scenario.NAME] sections)",
+                            m->name, scenarios[i]);
+        if (n < 64)
+            names[n++] = scenarios[i];
+    }
+    if (all)
+        for (size_t e = 0; e < m->nentries && n < 64; e++) {
+            const char *s = m->entries[e].section;
+            if (strncmp(s, "scenario.", 9))
+                continue;
+            size_t k;
+            for (k = 0; k < n; k++)
+                if (!strcmp(names[k], s + 9))
+                    break;
+            if (k == n)
+                names[n++] = s + 9;
+        }
+    s3_result *r = NULL;
+    s3_status rc = analyse_core(ctx, m, d, "baseline", &r);
+    if (rc)
+        return rc;
+    if (n > 0) {
+        s3_table *deltas = s3i_table_new("scenario_deltas", 11, delta_cols);
+        if (!deltas || result_add(r, deltas)) {
+            s3_result_free(r);
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < n && !rc; i++) {
+            if (ctx->progress)
+                ctx->progress(ctx->progress_user, names[i], 0.0);
+            rc = run_scenario(ctx, m, d, names[i], r, deltas);
+        }
+        if (rc) {
+            s3_result_free(r);
+            return rc;
+        }
+    }
+    *out = r;
+    return S3_OK;
 }
 
 void

@@ -367,6 +367,10 @@ struct s3_dataset {
     /* logs */
     s3_table *quality, *warnings, *inputs, *notes;
     s3i_arena arena;
+    /* a scenario's view of another dataset: it owns only its tenants,
+     * patents, closed flags and notes, and borrows the rest from base */
+    const s3_dataset *base;
+    unsigned char *closed; /* per centre: closed by a scenario (or NULL) */
 };
 
 /* Add a warning row (file, line, column, value, message); -1 when out of
@@ -425,6 +429,20 @@ s3_status
 s3i_scores(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
            const s3i_domains *dm, const s3i_tables *T, const char *scenario,
            const char *level, const char *headline);
+
+/* A scenario's view of base: its own tenants, patents and closed centres,
+ * changed by the actions of the model's section `section`. */
+s3_status
+s3i_dataset_variant(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
+                    const char *section, s3_dataset **out);
+
+/* Similarity, clusters and partners of the units of one matrix: mc is the
+ * dense 0/1 matrix over the nc2 classes that hold a specialisation, oc its
+ * ones, omega the relatedness density over the same classes. */
+s3_status
+s3i_overlaps(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
+             const double *mc, const s3_ones *oc, const double *omega,
+             size_t nc2, s3i_tables *T);
 
 /* The meaning of indicator i (IND_*). */
 const char *

@@ -297,6 +297,9 @@ s3i_potentials(s3_ctx *ctx, const s3_model *model, const s3i_matrix *x,
                               uprox[rows[a] * nr + rows[b]]);
         }
 
+    if (!rc)
+        rc = s3i_overlaps(ctx, model, x, mc, &oc, omega, n2c, T);
+
     /* potentials.csv and the quadrants under each split rule */
     size_t changed[3] = {0, 0, 0}, nopp = 0;
     double *dv = tmp, *cv = tmp + nc;

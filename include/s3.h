@@ -207,6 +207,15 @@ typedef struct s3_result s3_result;
 s3_status s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
                      s3_result **out);
 
+/* The same, and the scenarios of the model: the named ones (nscen > 0) or
+ * all of them (nscen = 0).  Every scenario reruns the pipeline on its
+ * changed inputs and parameters; its scores join scores.csv and
+ * outranking.csv under its name, and its differences from the baseline go
+ * to scenario_deltas.csv.  A name the model does not define is an
+ * S3_EMODEL error. */
+s3_status s3_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+                 const char *const *scenarios, size_t nscen, s3_result **out);
+
 void s3_result_free(s3_result *r);
 
 /* The result tables in output order; s3_result_table() looks one up by

@@ -50,7 +50,8 @@ static const command_info commands[] = {
     X(out, "DIR", CMD_RUN | CMD_ANALYSE,                                       \
       "output folder (default: out/<model name>, or out/analyse)")             \
     X(scenario, "NAME", CMD_RUN,                                               \
-      "run this scenario of the model besides the baseline (repeatable)")      \
+      "run only this scenario of the model besides the baseline (repeatable;"  \
+      " default: all of them)")                                                \
     X(input, "FILE", CMD_ANALYSE, "the long table to analyse")                 \
     X(unit, "COL", CMD_ANALYSE, "column naming the unit (region, country)")    \
     X(class, "COL", CMD_ANALYSE, "column naming the class (sector, product)")  \
@@ -347,15 +348,6 @@ main(int argc, char **argv)
         if (!st)
             st = s3_model_set_paths(ctx, model, val[OPT_data],
                                     val[OPT_reference]);
-        /* scenarios come with a later version of the model format */
-        if (!st && nscen > 0) {
-            fprintf(stderr,
-                    "s3engine: the model '%s' defines no scenario '%s'\n",
-                    s3_model_name(model), scenarios[0]);
-            s3_model_free(model);
-            s3_ctx_free(ctx);
-            return 3;
-        }
         if (!st)
             st = s3_dataset_load(ctx, model, &data);
     }
@@ -369,7 +361,9 @@ main(int argc, char **argv)
         }
         goto done;
     }
-    if ((st = s3_analyse(ctx, model, data, &res)))
+    if ((st = mask == CMD_RUN
+                  ? s3_run(ctx, model, data, scenarios, nscen, &res)
+                  : s3_analyse(ctx, model, data, &res)))
         goto done;
     const char *out = val[OPT_out];
     if (!out) {

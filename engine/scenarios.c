@@ -1,0 +1,274 @@
+/*
+ * scenarios.c — "what if": a scenario is a named list of changes to the
+ * inputs or the parameters ([scenario.NAME] in the model).  It is applied
+ * to a view of the dataset (its own tenants, patents and closed centres,
+ * everything else borrowed), the same pipeline runs on it, and the
+ * results are compared with the baseline.
+ *
+ * Changes to the inputs:
+ *   add_tenants    = CENTRE NACE COUNT [employees=N] [startups]
+ *   remove_tenants = CENTRE NACE COUNT      (the first COUNT in file order)
+ *   move_tenants   = FROM TO NACE COUNT
+ *   merge_centres  = FROM INTO              (FROM's tenants and patents)
+ *   close_centre   = CENTRE
+ *   add_patents    = CENTRE FIELD COUNT     (FIELD F01-F35)
+ * Changes to the parameters: threshold, reference, level, weight, weights
+ * (see s3i_model_variant).  A key may repeat; actions run in file order.
+ */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Split a value into at most max blank-separated words (in buf). */
+static size_t
+words(const char *v, char *buf, size_t bufsz, char **w, size_t max)
+{
+    snprintf(buf, bufsz, "%s", v);
+    size_t n = 0;
+    for (char *p = strtok(buf, " \t,"); p && n < max; p = strtok(NULL, " \t,"))
+        w[n++] = p;
+    return n;
+}
+
+/* Index of a centre id, or an error naming the model line. */
+static s3_status
+centre(s3_ctx *ctx, const s3_model *m, const s3i_entry *e, const s3_dataset *d,
+       const char *id, size_t *out)
+{
+    *out = s3i_map_get(&d->centre_map, id, strlen(id));
+    if (*out == S3I_NONE)
+        return s3i_fail(ctx, S3_EMODEL, "%s:%zu: [%s] %s: '%s' is not a centre",
+                        m->path, e->line, e->section, e->key, id);
+    if (d->closed && d->closed[*out])
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [%s] %s: centre '%s' is closed by an earlier "
+                        "change",
+                        m->path, e->line, e->section, e->key, id);
+    return S3_OK;
+}
+
+/* A positive whole count, or an error. */
+static s3_status
+count(s3_ctx *ctx, const s3_model *m, const s3i_entry *e, const char *v,
+      size_t *out)
+{
+    double x;
+    if (s3i_parse_number(v, strlen(v), 0, &x) || x < 1 || x > 1e7 ||
+        x != floor(x))
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [%s] %s: '%s' is not a count (1 or more)",
+                        m->path, e->line, e->section, e->key, v);
+    *out = (size_t)x;
+    return S3_OK;
+}
+
+/* Whether NACE code i lies inside code c (is c or below it). */
+static int
+inside(const s3i_ref *ref, size_t i, size_t c)
+{
+    for (size_t a = i; a != S3I_NONE; a = ref->nace_parent[a])
+        if (a == c)
+            return 1;
+    return 0;
+}
+
+/* Note a change that could only be made in part. */
+static s3_status
+note(s3_ctx *ctx, s3_dataset *v, const s3_model *m, const s3i_entry *e,
+     const char *what)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, "%s:%zu: %s = %s: %s", m->path, e->line, e->key,
+             e->value, what);
+    if (s3i_note(v->notes, e->section, msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
+
+/* Apply one action to the view v. */
+static s3_status
+apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
+             s3_dataset *v)
+{
+    const s3i_ref *ref = &v->ref;
+    char buf[512], *w[8];
+    size_t n = words(e->value, buf, sizeof buf, w, 8);
+    s3_status st;
+    size_t c1, c2, k, code;
+#define NEED(N, FORM)                                                          \
+    if (n < (N))                                                               \
+        return s3i_fail(ctx, S3_EMODEL, "%s:%zu: [%s] %s: expected %s",       \
+                        m->path, e->line, e->section, e->key, FORM);
+#define NACE(S)                                                                \
+    code = s3i_nace_lookup(ref, (S), strlen(S));                               \
+    if (code == S3I_NONE)                                                      \
+        return s3i_fail(ctx, S3_EMODEL,                                        \
+                        "%s:%zu: [%s] %s: '%s' is not a NACE Rev. 2 code",     \
+                        m->path, e->line, e->section, e->key, (S));
+    if (!strcmp(e->key, "add_tenants")) {
+        NEED(3, "CENTRE NACE COUNT [employees=N] [startups]");
+        if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
+            (st = count(ctx, m, e, w[2], &k)))
+            return st;
+        NACE(w[1]);
+        if (ref->nace_level[code] < m->level)
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [%s] %s: '%s' is coarser than the model's "
+                            "level",
+                            m->path, e->line, e->section, e->key, w[1]);
+        double emp = NAN;
+        int startup = 0;
+        for (size_t i = 3; i < n; i++) {
+            if (!strncmp(w[i], "employees=", 10)) {
+                if (s3i_parse_number(w[i] + 10, strlen(w[i] + 10), 0, &emp) ||
+                    emp < 0)
+                    return s3i_fail(ctx, S3_EMODEL,
+                                    "%s:%zu: [%s] %s: '%s': expected "
+                                    "employees=N",
+                                    m->path, e->line, e->section, e->key, w[i]);
+            } else if (!strcmp(w[i], "startups")) {
+                startup = 1;
+            } else {
+                return s3i_fail(ctx, S3_EMODEL,
+                                "%s:%zu: [%s] %s: unknown option '%s'", m->path,
+                                e->line, e->section, e->key, w[i]);
+            }
+        }
+        if (s3i_reserve(&v->tenants, &v->tenants_cap, v->ntenants + k,
+                        sizeof(s3i_tenant)))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        for (size_t i = 0; i < k; i++)
+            v->tenants[v->ntenants++] =
+                (s3i_tenant){c1, code, emp, startup, 0, 0, 1};
+        return S3_OK;
+    }
+    if (!strcmp(e->key, "remove_tenants") || !strcmp(e->key, "move_tenants")) {
+        int move = e->key[0] == 'm';
+        NEED(move ? 4u : 3u,
+             move ? "FROM TO NACE COUNT" : "CENTRE NACE COUNT");
+        if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
+            (move && (st = centre(ctx, m, e, v, w[1], &c2))) ||
+            (st = count(ctx, m, e, w[move ? 3 : 2], &k)))
+            return st;
+        NACE(w[move ? 2 : 1]);
+        size_t done = 0;
+        for (size_t t = 0; t < v->ntenants && done < k; t++) {
+            s3i_tenant *te = &v->tenants[t];
+            if (te->centre != c1 || !te->active || !inside(ref, te->nace, code))
+                continue;
+            if (move)
+                te->centre = c2;
+            else
+                te->active = 0, te->left = m->cutoff ? m->cutoff : 1;
+            done++;
+        }
+        if (done < k) {
+            char what[160];
+            snprintf(what, sizeof what,
+                     "only %zu of %zu such tenants are there: %s %zu", done, k,
+                     move ? "moved" : "removed", done);
+            return note(ctx, v, m, e, what);
+        }
+        return S3_OK;
+    }
+    if (!strcmp(e->key, "merge_centres")) {
+        NEED(2, "FROM INTO");
+        if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
+            (st = centre(ctx, m, e, v, w[1], &c2)))
+            return st;
+        if (c1 == c2)
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [%s] %s: a centre cannot merge into itself",
+                            m->path, e->line, e->section, e->key);
+        for (size_t t = 0; t < v->ntenants; t++)
+            if (v->tenants[t].centre == c1)
+                v->tenants[t].centre = c2;
+        size_t nf = ref->nfields;
+        for (size_t f = 0; v->patents && f < nf; f++) {
+            v->patents[c2 * nf + f] += v->patents[c1 * nf + f];
+            v->patents[c1 * nf + f] = 0.0;
+        }
+        v->closed[c1] = 1;
+        return S3_OK;
+    }
+    if (!strcmp(e->key, "close_centre")) {
+        NEED(1, "CENTRE");
+        if ((st = centre(ctx, m, e, v, w[0], &c1)))
+            return st;
+        v->closed[c1] = 1;
+        return S3_OK;
+    }
+    if (!strcmp(e->key, "add_patents")) {
+        NEED(3, "CENTRE FIELD COUNT (FIELD F01-F35)");
+        if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
+            (st = count(ctx, m, e, w[2], &k)))
+            return st;
+        const char *f = w[1] + (toupper((unsigned char)w[1][0]) == 'F');
+        char *end;
+        long fl = strtol(f, &end, 10);
+        if (*end || fl < 1 || (size_t)fl > ref->nfields || !v->patents)
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [%s] %s: '%s' is not a WIPO field "
+                            "(F01-F35)%s",
+                            m->path, e->line, e->section, e->key, w[1],
+                            v->patents ? "" : ", or the dataset has no patents");
+        v->patents[c1 * ref->nfields + (size_t)fl - 1] += (double)k;
+        return S3_OK;
+    }
+#undef NEED
+#undef NACE
+    return S3_OK; /* description and parameter changes */
+}
+
+s3_status
+s3i_dataset_variant(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
+                    const char *section, s3_dataset **out)
+{
+    *out = NULL;
+    if (base->generic)
+        return s3i_fail(ctx, S3_EMODEL,
+                        "scenarios need a centre dataset, not a long table");
+    static const s3i_colspec note_cols[] = {{"scope", S3_COL_TEXT},
+                                            {"message", S3_COL_TEXT}};
+    s3_dataset *v = calloc(1, sizeof *v);
+    if (!v)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    *v = *base;
+    v->base = base;
+    v->tenants = NULL;
+    v->patents = NULL;
+    v->closed = NULL;
+    v->notes = s3i_table_new("notes", 2, note_cols);
+    size_t nf = base->ref.nfields;
+    v->tenants_cap = base->ntenants + 1;
+    v->tenants = malloc(v->tenants_cap * sizeof(s3i_tenant));
+    v->closed = calloc(base->ncentres + 1, 1);
+    if (base->patents)
+        v->patents = malloc((base->ncentres * nf + 1) * sizeof(double));
+    if (!v->notes || !v->tenants || !v->closed ||
+        (base->patents && !v->patents)) {
+        s3_dataset_free(v);
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    memcpy(v->tenants, base->tenants, base->ntenants * sizeof(s3i_tenant));
+    if (base->patents)
+        memcpy(v->patents, base->patents,
+               base->ncentres * nf * sizeof(double));
+    if (base->closed)
+        memcpy(v->closed, base->closed, base->ncentres);
+    for (size_t e = 0; e < m->nentries; e++) {
+        if (strcmp(m->entries[e].section, section))
+            continue;
+        s3_status st = apply_action(ctx, m, &m->entries[e], v);
+        if (st) {
+            s3_dataset_free(v);
+            return st;
+        }
+    }
+    *out = v;
+    return S3_OK;
+}
