@@ -613,6 +613,255 @@ sheet_quality(book *b, const s3_result *res)
     page_setup(ws);
 }
 
+/* ---- the strategist's sheets -------------------------------------------- */
+
+/* Rows of t whose text columns `cols` equal `vals` (NULL value = any):
+ * idx[0..return). */
+static size_t
+select_rows(const s3_table *t, const char *const *cols,
+            const char *const *vals, size_t nsel, size_t *idx)
+{
+    size_t n = 0, c[8];
+    for (size_t k = 0; k < nsel; k++)
+        c[k] = col(t, cols[k]);
+    for (size_t r = 0; r < s3_table_rows(t); r++) {
+        int ok = 1;
+        for (size_t k = 0; k < nsel && ok; k++)
+            ok = !vals[k] || !strcmp(s3_table_text(t, r, c[k]), vals[k]);
+        if (ok)
+            idx[n++] = r;
+    }
+    return n;
+}
+
+/* Write the columns `show` of the rows idx of t under a header with the
+ * labels `head`, from row r0; returns the next free row. */
+static lxw_row_t
+put_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
+         const size_t *idx, size_t n, const char *const *show,
+         const char *const *head, size_t ncols, const s3_table *centres)
+{
+    for (size_t c = 0; c < ncols; c++)
+        worksheet_write_string(ws, r0, (lxw_col_t)c, head[c], b->head);
+    for (size_t i = 0; i < n; i++) {
+        lxw_row_t row = (lxw_row_t)(r0 + 1 + i);
+        if (row >= XLSX_MAX_ROWS - 2) {
+            worksheet_write_string(ws, row, 0,
+                                   "more rows than a worksheet holds: see the "
+                                   "CSV table",
+                                   b->note);
+            return row + 1;
+        }
+        for (size_t c = 0; c < ncols; c++) {
+            if (!strcmp(show[c], "name")) {
+                const char *sr;
+                worksheet_write_string(
+                    ws, row, (lxw_col_t)c,
+                    centre_name(centres, s3_table_text(t, idx[i], col(t, "unit")),
+                                &sr),
+                    NULL);
+                continue;
+            }
+            size_t k = col(t, show[c]);
+            if (s3_table_col_type(t, k) == S3_COL_TEXT)
+                worksheet_write_string(ws, row, (lxw_col_t)c,
+                                       s3_table_text(t, idx[i], k), NULL);
+            else
+                put_num(ws, row, (lxw_col_t)c, s3_table_num(t, idx[i], k),
+                        s3_table_col_type(t, k) == S3_COL_INTEGER ? b->integer
+                                                                  : b->num3);
+        }
+    }
+    if (n > 0)
+        worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + n),
+                             (lxw_col_t)(ncols - 1));
+    return (lxw_row_t)(r0 + 1 + n);
+}
+
+/* A unit × unit (or unit × domain) matrix sheet from a long table: rows
+ * and columns in first-seen order, value column v, colour scale lo-mid-hi.
+ * Only the rows selected by (cols, vals). */
+static void
+sheet_pivot(book *b, const s3_result *res, const char *sheet,
+            const char *title, const s3_table *t, const char *const *cols,
+            const char *const *vals, size_t nsel, const char *rowc,
+            const char *colc, const char *v, double lo, double mid, double hi)
+{
+    size_t nr = s3_table_rows(t);
+    size_t *idx = malloc((nr + 1) * sizeof(size_t));
+    const char **rk = malloc((nr + 1) * sizeof(char *)),
+               **ck = malloc((nr + 1) * sizeof(char *));
+    if (!idx || !rk || !ck)
+        goto done;
+    size_t n = select_rows(t, cols, vals, nsel, idx), nrk = 0, nck = 0;
+    size_t cr = col(t, rowc), cc = col(t, colc), cv = col(t, v);
+    for (size_t i = 0; i < n; i++) {
+        const char *a = s3_table_text(t, idx[i], cr),
+                   *bb = s3_table_text(t, idx[i], cc);
+        size_t j;
+        for (j = 0; j < nrk && strcmp(rk[j], a); j++)
+            ;
+        if (j == nrk)
+            rk[nrk++] = a;
+        for (j = 0; j < nck && strcmp(ck[j], bb); j++)
+            ;
+        if (j == nck)
+            ck[nck++] = bb;
+    }
+    if (n == 0 || nck > 16000)
+        goto done;
+    /* the column keys that are also row keys come in row order */
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, sheet);
+    worksheet_write_string(ws, 0, 0, title, b->title);
+    const s3_table *centres = s3_result_table(res, "centres");
+    worksheet_write_string(ws, 2, 0, "", b->head);
+    worksheet_write_string(ws, 2, 1, "", b->head);
+    for (size_t j = 0; j < nck; j++)
+        worksheet_write_string(ws, 2, (lxw_col_t)(2 + j), ck[j], b->head);
+    for (size_t i = 0; i < nrk; i++) {
+        const char *sr;
+        worksheet_write_string(ws, (lxw_row_t)(3 + i), 0, rk[i], NULL);
+        worksheet_write_string(ws, (lxw_row_t)(3 + i), 1,
+                               centre_name(centres, rk[i], &sr), NULL);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *a = s3_table_text(t, idx[i], cr),
+                   *bb = s3_table_text(t, idx[i], cc);
+        size_t ri, ci;
+        for (ri = 0; strcmp(rk[ri], a); ri++)
+            ;
+        for (ci = 0; strcmp(ck[ci], bb); ci++)
+            ;
+        put_num(ws, (lxw_row_t)(3 + ri), (lxw_col_t)(2 + ci),
+                s3_table_num(t, idx[i], cv), b->num2);
+    }
+    lxw_conditional_format scale = {
+        .type = LXW_CONDITIONAL_3_COLOR_SCALE,
+        .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+        .min_value = lo,
+        .min_color = 0xF8696B,
+        .mid_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+        .mid_value = mid,
+        .mid_color = 0xFFFFFF,
+        .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+        .max_value = hi,
+        .max_color = 0x63BE7B};
+    worksheet_conditional_format_range(ws, 3, 2, (lxw_row_t)(2 + nrk),
+                                       (lxw_col_t)(1 + nck), &scale);
+    worksheet_freeze_panes(ws, 3, 2);
+    worksheet_set_column(ws, 0, 0, 10, NULL);
+    worksheet_set_column(ws, 1, 1, 36, NULL);
+    worksheet_set_column(ws, 2, (lxw_col_t)(1 + nck), 9, NULL);
+    page_setup(ws);
+done:
+    free(idx);
+    free(rk);
+    free(ck);
+}
+
+/* Scores with their rank bands, per level, ranked. */
+static void
+sheet_scores(book *b, const s3_result *res, const char *const *levels,
+             size_t nlevels)
+{
+    const s3_table *sc = s3_result_table(res, "scores"),
+                   *centres = s3_result_table(res, "centres");
+    if (!sc || s3_table_rows(sc) == 0)
+        return;
+    size_t nr = s3_table_rows(sc);
+    size_t *idx = malloc((nr + 1) * sizeof(size_t));
+    if (!idx)
+        return;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Scores");
+    worksheet_write_string(ws, 0, 0,
+                           "Development-potential score: ranks with their "
+                           "uncertainty",
+                           b->title);
+    worksheet_merge_range(
+        ws, 1, 0, 1, 8,
+        "The score combines the indicators in csv/indicators.csv with the "
+        "model's weights (Method sheet). The rank band is the 5-95 % range of "
+        "ranks when the weights vary at random (Monte Carlo): where the bands "
+        "of two units overlap, the data cannot tell them apart (see the "
+        "Outranking sheet for the probability that one ranks above the "
+        "other).",
+        b->wrap);
+    worksheet_set_row(ws, 1, 60, NULL);
+    lxw_row_t row = 3;
+    static const char *const show[] = {"rank",        "unit",     "name",
+                                       "score",       "rank_median",
+                                       "rank_p05",    "rank_p95"};
+    static const char *const head[] = {"Rank",        "Unit", "Name",
+                                       "Score",       "Median rank",
+                                       "Rank, 5 %",   "Rank, 95 %"};
+    for (size_t l = 0; l < nlevels; l++) {
+        const char *cols[] = {"scenario", "level"};
+        const char *vals[] = {"baseline", levels[l]};
+        size_t n = select_rows(sc, cols, vals, 2, idx);
+        if (n == 0)
+            continue;
+        /* by rank */
+        size_t cr = col(sc, "rank");
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && s3_table_num(sc, idx[j], cr) <
+                                            s3_table_num(sc, idx[j - 1], cr);
+                 j--) {
+                size_t t = idx[j];
+                idx[j] = idx[j - 1];
+                idx[j - 1] = t;
+            }
+        char t[96];
+        snprintf(t, sizeof t, "By %s", levels[l]);
+        worksheet_write_string(ws, row++, 0, t, b->title);
+        lxw_row_t first = row + 1;
+        row = put_rows(b, ws, row, sc, idx, n, show, head, 7, centres) + 1;
+        /* a bar chart of the scores, in rank order */
+        lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_BAR);
+        lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+        chart_series_set_categories(se, "Scores", first, 1,
+                                    (lxw_row_t)(first + n - 1), 1);
+        chart_series_set_values(se, "Scores", first, 3,
+                                (lxw_row_t)(first + n - 1), 3);
+        chart_title_set_name(ch, "Score");
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+        chart_axis_set_reverse(ch->y_axis);
+        worksheet_insert_chart(ws, first - 1, 8, ch);
+    }
+    worksheet_set_column(ws, 0, 0, 7, NULL);
+    worksheet_set_column(ws, 1, 1, 18, NULL);
+    worksheet_set_column(ws, 2, 2, 40, NULL);
+    worksheet_set_column(ws, 3, 6, 12, NULL);
+    page_setup(ws);
+    free(idx);
+}
+
+/* A long table's selected rows as a sheet (for partners, clusters,
+ * deltas, the local economy). */
+static void
+sheet_rows(book *b, const s3_result *res, const char *sheet,
+           const char *title, const char *tname, const char *const *cols,
+           const char *const *vals, size_t nsel, const char *const *show,
+           const char *const *head, size_t ncols)
+{
+    const s3_table *t = s3_result_table(res, tname);
+    if (!t || s3_table_rows(t) == 0)
+        return;
+    size_t *idx = malloc((s3_table_rows(t) + 1) * sizeof(size_t));
+    if (!idx)
+        return;
+    size_t n = select_rows(t, cols, vals, nsel, idx);
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, sheet);
+    worksheet_write_string(ws, 0, 0, title, b->title);
+    put_rows(b, ws, 2, t, idx, n, show, head, ncols,
+             s3_result_table(res, "centres"));
+    worksheet_freeze_panes(ws, 3, 0);
+    for (size_t c = 0; c < ncols; c++)
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+                             !strcmp(show[c], "name") ? 36 : 16, NULL);
+    page_setup(ws);
+    free(idx);
+}
+
 s3_status
 s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
 {
@@ -665,6 +914,82 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     if (!generic)
         sheet_opportunities(&b, res, "Opportunities technologies", level,
                             "patents", 10);
+    /* scores, outranking, overlaps, domains, sub-regions, scenarios */
+    static const char *const lv_centre[] = {"centre", "subregion"};
+    static const char *const lv_unit[] = {"unit"};
+    sheet_scores(&b, res, generic ? lv_unit : lv_centre, generic ? 1 : 2);
+    {
+        const char *cols[] = {"scenario", "level"};
+        const char *vals[] = {"baseline", level};
+        sheet_pivot(&b, res, "Outranking",
+                    "Probability that the unit in the row ranks above the unit "
+                    "in the column (Monte Carlo over the weights)",
+                    s3_result_table(res, "outranking"), cols, vals, 2,
+                    "unit_a", "unit_b", "probability_a_above_b", 0.0, 0.5,
+                    1.0);
+    }
+    {
+        const char *cols[] = {"level", "matrix"};
+        const char *vals[] = {level, res->headline_matrix};
+        sheet_pivot(&b, res, "Overlaps",
+                    "Similarity of the units' profiles (cosine of their "
+                    "shares, 0-1): candidates for cooperation",
+                    s3_result_table(res, "similarity"), cols, vals, 2,
+                    "unit_a", "unit_b", "cosine", 0.0, 0.5, 1.0);
+        static const char *const show[] = {"unit", "name", "kind", "rank",
+                                           "partner", "value"};
+        static const char *const head[] = {
+            "Unit", "Name", "Kind", "Rank", "Partner",
+            "Similarity (cosine) or complementarity (share of the unit's "
+            "opportunities the partner is strong in)"};
+        sheet_rows(&b, res, "Partners",
+                   "Partners: the most similar and the most complementary",
+                   "partners", cols, vals, 2, show, head, 6);
+        static const char *const cshow[] = {"unit", "name", "cluster"};
+        static const char *const chead[] = {"Unit", "Name", "Cluster"};
+        sheet_rows(&b, res, "Clusters",
+                   "Groups of similar units (average linkage on 1 - cosine, "
+                   "cut at the model's cluster_cut)",
+                   "clusters", cols, vals, 2, cshow, chead, 3);
+        sheet_pivot(&b, res, "Domains",
+                    "Share of each unit's activity in the S3 domains of the "
+                    "model (domain RCA in csv/domains.csv)",
+                    s3_result_table(res, "domains"), cols, vals, 2, "unit",
+                    "domain", "share", 0.0, 0.15, 0.6);
+    }
+    if (!generic) {
+        char agg[64];
+        snprintf(agg, sizeof agg, "%s_by_aggregate", res->headline_matrix);
+        const char *cols[] = {"level", "matrix"};
+        const char *vals[] = {"subregion", agg};
+        static const char *const show[] = {"unit", "region", "aggregate",
+                                           "label", "centres_share",
+                                           "economy_share", "ratio"};
+        static const char *const head[] = {
+            "Sub-region", "Region", "Sector", "Sector name",
+            "Share of the centres' tenants", "Share of the local employment",
+            "Ratio (above 1: the centres lean to this sector more than the "
+            "local economy)"};
+        sheet_rows(&b, res, "Sub-regions",
+                   "The sub-regions' centres beside their own economy "
+                   "(baseline: employment by sector)",
+                   "local_economy", cols, vals, 2, show, head, 7);
+    }
+    {
+        static const char *const show[] = {"scenario", "level", "unit",
+                                           "measure",  "baseline", "value",
+                                           "delta"};
+        static const char *const head[] = {"Scenario", "Level", "Unit",
+                                           "Measure",  "Baseline",
+                                           "Scenario value", "Change"};
+        const char *cols[] = {"class"};
+        const char *vals[] = {""};
+        sheet_rows(&b, res, "Scenarios",
+                   "Scenarios: scores and ranks against the baseline (all "
+                   "changes, also of specialisations and opportunities, in "
+                   "csv/scenario_deltas.csv)",
+                   "scenario_deltas", cols, vals, 1, show, head, 7);
+    }
     sheet_method(&b, res);
     sheet_quality(&b, res);
     lxw_error e = workbook_close(b.wb);
