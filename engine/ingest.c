@@ -1475,6 +1475,14 @@ s3_dataset_free(s3_dataset *d)
 {
     if (!d)
         return;
+    if (d->base) {
+        free(d->tenants);
+        free(d->patents);
+        free(d->closed);
+        s3i_table_free(d->notes);
+        free(d);
+        return;
+    }
     s3i_ref_free(&d->ref);
     free(d->centre_id);
     free(d->centre_name);

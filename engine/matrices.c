@@ -66,14 +66,12 @@ add(builder *b, const char *level, const char *name, size_t nr, size_t nc)
     return x;
 }
 
-/* Sort perm[0..n) by ids[perm[i]] (insertion sort: the units of a
- * network number in the tens to thousands, and the order must not depend
- * on qsort's instability). */
+/* Sort the indices perm[0..n) by ids[perm[i]] (insertion sort: the units
+ * of a network number in the tens to thousands, and the order must not
+ * depend on qsort's instability). */
 static void
 sort_ids(size_t *perm, size_t n, char *const *ids)
 {
-    for (size_t i = 0; i < n; i++)
-        perm[i] = i;
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0 && strcmp(ids[perm[j]], ids[perm[j - 1]]) < 0;
              j--) {
@@ -129,7 +127,8 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
     for (size_t i = 0; i < nn; i++)
         col_of[i] = vcol_of[i] = 0;
     for (size_t t = 0; t < d->ntenants; t++) {
-        if (!d->tenants[t].active)
+        if (!d->tenants[t].active ||
+            unit_of_centre[d->tenants[t].centre] == S3I_NONE)
             continue;
         col_of[s3i_nace_at_level(ref, d->tenants[t].nace, m->level)] = 1;
         vcol_of[d->tenants[t].nace] = 1;
@@ -173,9 +172,9 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
         for (size_t t = 0; t < d->ntenants; t++) {
             const s3i_tenant *te = &d->tenants[t];
             double v = w == 0 ? 1.0 : te->employees;
-            if (isnan(v) || !te->active)
-                continue;
             size_t row = unit_of_centre[te->centre];
+            if (isnan(v) || !te->active || row == S3I_NONE)
+                continue;
             x->x[row * nc +
                  col_of[s3i_nace_at_level(ref, te->nace, m->level)]] += v;
             x->vx[row * nvc + vcol_of[te->nace]] += v;
@@ -204,7 +203,8 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
             const s3i_tenant *te = &d->tenants[t];
             double v = w == 0 ? 1.0 : te->employees;
             size_t a = d->nace_bagg[te->nace];
-            if (!isnan(v) && a != S3I_NONE && te->active)
+            if (!isnan(v) && a != S3I_NONE && te->active &&
+                unit_of_centre[te->centre] != S3I_NONE)
                 y->x[unit_of_centre[te->centre] * na + a] += v;
         }
         for (size_t r = 0; r < nr; r++) {
@@ -231,7 +231,7 @@ patent_matrix(builder *b, const char *level, size_t nr, const char **rows,
     if (!col_of)
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     for (size_t c = 0; c < d->ncentres; c++)
-        for (size_t f = 0; f < nf; f++)
+        for (size_t f = 0; f < nf && unit_of_centre[c] != S3I_NONE; f++)
             col_of[f] |= d->patents[c * nf + f] > 0.0;
     size_t nc = 0;
     for (size_t f = 0; f < nf; f++)
@@ -260,7 +260,7 @@ patent_matrix(builder *b, const char *level, size_t nr, const char **rows,
         x->vgroup[col_of[f]] = ref->field_sector[f];
     }
     for (size_t c = 0; c < d->ncentres; c++)
-        for (size_t f = 0; f < nf; f++)
+        for (size_t f = 0; f < nf && unit_of_centre[c] != S3I_NONE; f++)
             if (col_of[f] != S3I_NONE)
                 x->x[unit_of_centre[c] * nc + col_of[f]] +=
                     d->patents[c * nf + f];
@@ -345,10 +345,19 @@ s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto free_perm;
     }
-    sort_ids(cperm, nc, d->centre_id);
+    /* open centres (a scenario may close some) in id order */
+    size_t nco = 0;
+    for (size_t c = 0; c < nc; c++) {
+        crow[c] = S3I_NONE;
+        if (!d->closed || !d->closed[c])
+            cperm[nco++] = c;
+    }
+    for (size_t i = 0; i < ns; i++)
+        sperm[i] = i;
+    sort_ids(cperm, nco, d->centre_id);
     sort_ids(sperm, ns, d->sub_name);
     int by_sub = m->baseline_key == S3I_KEY_SUBREGION;
-    for (size_t i = 0; i < nc; i++) {
+    for (size_t i = 0; i < nco; i++) {
         crow[cperm[i]] = i;
         cname[i] = d->centre_id[cperm[i]];
         creg[i] = by_sub ? d->centre_sub[cperm[i]] : d->centre_nuts3[cperm[i]];
@@ -359,9 +368,9 @@ s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         sreg[i] = by_sub ? d->sub_name[sperm[i]] : d->sub_nuts3[sperm[i]];
     }
     for (size_t c = 0; c < nc; c++)
-        c2s[c] = srow[d->centre_subidx[c]];
-    if ((rc = tenant_matrices(&b, "centre", nc, cname, crow, creg)) ||
-        (d->patents && (rc = patent_matrix(&b, "centre", nc, cname, crow))) ||
+        c2s[c] = crow[c] == S3I_NONE ? S3I_NONE : srow[d->centre_subidx[c]];
+    if ((rc = tenant_matrices(&b, "centre", nco, cname, crow, creg)) ||
+        (d->patents && (rc = patent_matrix(&b, "centre", nco, cname, crow))) ||
         (rc = tenant_matrices(&b, "subregion", ns, sname, c2s, sreg)) ||
         (d->patents && (rc = patent_matrix(&b, "subregion", ns, sname, c2s))))
         goto free_perm;
