@@ -687,6 +687,8 @@ sheet_pivot(book *b, const s3_result *res, const char *sheet,
             const char *const *vals, size_t nsel, const char *rowc,
             const char *colc, const char *v, double lo, double mid, double hi)
 {
+    if (!t)
+        return;
     size_t nr = s3_table_rows(t);
     size_t *idx = malloc((nr + 1) * sizeof(size_t));
     const char **rk = malloc((nr + 1) * sizeof(char *)),

@@ -846,6 +846,108 @@ EOF2
     : >"$TMP/.why"
 }
 
+# ---- scores, scenarios --------------------------------------------------------
+
+t_scores_scenarios() {
+    make_data
+    cat >>"$TMP/model.ini" <<'EOF2'
+
+[score]
+indicators = specialisation, density, eci, patents
+weights = 1, 2, 1, 1
+directions = +, +, +, -
+
+[uncertainty]
+draws = 500
+seed = 7
+
+[scenario.noop]
+description = the same weights written again: nothing may change
+weights = 1, 2, 1, 1
+
+[scenario.grow]
+add_tenants = B2 62.01 3 startups
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run with scenarios"
+    local d=$TMP/out/csv
+    header_starts "$d/scores.csv" "scenario,level,unit,score,rank,rank_median,rank_p05,rank_p95"
+    header_starts "$d/outranking.csv" "scenario,level,unit_a,unit_b,probability_a_above_b"
+    "$PY" - "$d" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+d = sys.argv[1]
+rows = lambda n: list(csv.DictReader(open(d + "/" + n, newline="")))
+sc = rows("scores.csv")
+names = {r["scenario"] for r in sc}
+assert names == {"baseline", "noop", "grow"}, names
+for lvl in ("centre", "subregion"):
+    b = [r for r in sc if r["scenario"] == "baseline" and r["level"] == lvl]
+    ranks = sorted(int(r["rank"]) for r in b)
+    assert ranks == list(range(1, len(b) + 1)), ("ranks", lvl, ranks)
+    for r in b:
+        lo, med, hi = float(r["rank_p05"]), float(r["rank_median"]), float(r["rank_p95"])
+        assert lo <= med <= hi, ("band", r)
+out = rows("outranking.csv")
+p = {(r["scenario"], r["level"], r["unit_a"], r["unit_b"]): float(r["probability_a_above_b"]) for r in out}
+for (s, l, a, b), v in p.items():
+    assert abs(v + p[(s, l, b, a)] - 1) < 1e-12, ("pair", s, l, a, b)
+# a scenario that changes nothing has zero deltas everywhere
+dl = rows("scenario_deltas.csv")
+noop = [r for r in dl if r["scenario"] == "noop"]
+assert noop, "noop has no score rows"
+for r in noop:
+    assert r["measure"] in ("score", "rank", "rank_median", "rank_p05", "rank_p95"), r
+    assert float(r["delta"]) == 0.0, r
+# adding tenants changes B2's score and specialisations
+grow = [r for r in dl if r["scenario"] == "grow"]
+assert any(r["measure"] == "specialised" and r["unit"] == "B2" for r in grow), "B2 gains nothing"
+assert any(r["measure"] == "score" and r["unit"] == "B2" and float(r["delta"]) != 0 for r in grow)
+EOF2
+    # --scenario picks one; an unknown one is refused
+    s3 run --model "$TMP/model.ini" --out "$TMP/one" --scenario grow
+    expect_rc 0 "run --scenario grow"
+    grep -q '^noop,' "$TMP/one/csv/scores.csv" && die "--scenario grow also ran noop"
+    grep -q '^grow,' "$TMP/one/csv/scores.csv" || die "--scenario grow did not run grow"
+    # the same seed gives the same bands, another seed other bands
+    s3 run --model "$TMP/model.ini" --out "$TMP/again"
+    cmp -s "$TMP/out/csv/scores.csv" "$TMP/again/csv/scores.csv" ||
+        die "scores.csv differs between two runs with the same seed"
+    sed -i 's/^seed = 7/seed = 8/' "$TMP/model.ini"
+    s3 run --model "$TMP/model.ini" --out "$TMP/seed8"
+    cmp -s "$TMP/out/csv/outranking.csv" "$TMP/seed8/csv/outranking.csv" &&
+        die "outranking.csv is the same with another seed"
+    : >"$TMP/.why"
+}
+
+t_scenario_bad_action() {
+    make_data
+    printf '\n[scenario.bad]\nadd_tenants = Z9 62.01 3\n' >>"$TMP/model.ini"
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 3 "scenario with an unknown centre"
+    expect_err "'Z9' is not a centre" "scenario with an unknown centre"
+    expect_err "model.ini:" "scenario with an unknown centre"
+    [ ! -e "$TMP/out" ] || die "a failed scenario wrote output"
+    make_data
+    printf '\n[scenario.bad]\ndescription = nothing\n' >>"$TMP/model.ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "scenario that changes nothing"
+    expect_err "changes nothing" "scenario that changes nothing"
+    make_data
+    printf '\n[score]\nindicators = eci, eci\nweights = 1, 1\ndirections = +, +\n' >>"$TMP/model.ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "indicator twice"
+    make_data
+    printf '\n[score]\nweights = 0, 0, 0, 0, 0, 0, 0\n' >>"$TMP/model.ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "all-zero weights"
+    expect_err "all 0" "all-zero weights"
+    make_data
+    printf '\n[score]\nweights = 1, -1, 1, 1, 1, 1, 1\n' >>"$TMP/model.ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "negative weight"
+    : >"$TMP/.why"
+}
+
 # ---- run everything ----------------------------------------------------------
 
 run_case "usage: no arguments exits 2" t_usage_no_args
@@ -903,6 +1005,8 @@ run_case "output: --out folder with other files keeps them" t_out_foreign_folder
 run_case "analyse: ',' ';' and tab long tables" t_analyse
 run_case "analyse: Eurostat TSV, current and legacy headers, --where" t_analyse_eurostat
 run_case "analyse: world trade reproduces the published complexity values" t_analyse_world_trade
+run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
+run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 
 echo "# $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
