@@ -32,37 +32,44 @@ typedef enum {
 } s3_normalisation;
 
 typedef enum {
-    S3_AGG_ARITHMETIC, /* Σ w_i y_i */
+    S3_AGG_ARITHMETIC, /* Σ w_i y_i (weights summing to 1) */
     S3_AGG_GEOMETRIC   /* Π (y_i + shift)^w_i − shift */
 } s3_aggregation;
 
 /* Normalise each column j of the n × k indicator matrix x into y (n × k)
  * by `how`, over the units with a value (NaN stays NaN).  dir[j] is +1
  * (higher is better) or −1 (lower is better: the normalised value is
- * mirrored, 1 − y for the 0–1 methods and −y for z-scores).  lo[j], hi[j]
- * are the goalposts (only read for S3_NORM_GOALPOSTS).  A column with no
- * spread (all values equal) gives 0.5 for the 0–1 methods and 0 for
- * z-scores: it cannot tell units apart.  work holds 2 n doubles and iwork
- * n size_t. */
+ * mirrored, 1 − y for the 0–1 methods and −y for z-scores; any negative
+ * dir[j] counts as −1).  lo[j], hi[j] are the goalposts (only read for
+ * S3_NORM_GOALPOSTS).  A column with no spread (all values equal, or one
+ * value) gives 0.5 for min-max and ranks and 0 for z-scores: it cannot
+ * tell units apart.  With goalposts the scale is fixed by lo and hi, not
+ * by the data, so a constant column keeps its value; goalposts with
+ * hi ≤ lo cannot scale anything and give 0.5.  work holds 2 n doubles and
+ * iwork n size_t. */
 void
 s3_normalise(const double *x, size_t n, size_t k, const int *dir,
              s3_normalisation how, const double *lo, const double *hi,
              double *y, double *work, size_t *iwork);
 
 /* Aggregate the normalised n × k matrix y with weights w[k] (w_j ≥ 0, not
- * all 0; they need not sum to 1) into score[n].  A missing value (NaN)
+ * all 0; they need not sum to 1) into score[n]: each unit's weights are
+ * scaled to sum to 1 over the indicators it has.  A missing value (NaN)
  * drops that indicator for that unit and the unit's remaining weights are
- * rescaled to sum to 1; a unit with no value at all gets NaN.  Geometric
- * aggregation uses y + shift (shift > 0 keeps a 0 from zeroing the
- * product; values with y + shift ≤ 0, as z-scores can give, make the
- * score NaN).  Returns the number of units whose weights were rescaled. */
+ * rescaled to sum to 1; a unit with no value at all gets NaN.  An
+ * indicator with weight 0 takes no part (nor does its missing value); a
+ * unit whose only values have weight 0 gets NaN.  Geometric aggregation
+ * uses y + shift (shift > 0 keeps a 0 from zeroing the product; values
+ * with y + shift ≤ 0, as z-scores can give, make the score NaN).  Returns
+ * the number of units with a score whose weights were rescaled. */
 size_t
 s3_aggregate(const double *y, size_t n, size_t k, const double *w,
              s3_aggregation how, double shift, double *score);
 
 /* Ranks of score[n], 1 = highest; NaN last; ties keep the order of the
  * units (which the engine sorts by id), so ranks are a strict order.
- * rank[i] is the rank of unit i; iwork holds n size_t. */
+ * rank[i] is the rank of unit i (rank serves as scratch first: it must not
+ * overlap score); iwork holds n size_t. */
 void
 s3_rank(const double *score, size_t n, double *rank, size_t *iwork);
 
@@ -72,17 +79,23 @@ s3_rank(const double *score, size_t n, double *rank, size_t *iwork);
  * renormalised; when vary_norm is set the normalisation is drawn uniformly
  * from minmax, zscore and rank (goalposts too when lo/hi are given), when
  * vary_agg the aggregation from arithmetic and geometric (geometric is
- * never paired with zscore: it is redrawn).  The draws come from r (the
- * caller seeds it, so a run is reproducible from its seed).
+ * never paired with zscore: the drawn pair is redrawn; when neither is
+ * drawn, norm and agg are used as given).  With sd = 0 the weights are
+ * kept as they are.  lo/hi must be given when norm is S3_NORM_GOALPOSTS.
+ * In every draw the units are ranked as s3_rank does (NaN last, ties by
+ * index).  The draws come from r (the caller seeds it, so a run is
+ * reproducible from its seed).
  *
  * Per unit: median rank and the 5 % and 95 % rank quantiles (the smallest
  * rank whose cumulative share of draws reaches 0.5, 0.05, 0.95).  For every
  * ordered pair: outrank[a·n + b] = share of draws in which a ranks above b
- * (diagonal 0).  If `progress` is not NULL it is called now and then with
- * the fraction done.
+ * (diagonal 0; outrank[a·n + b] + outrank[b·n + a] = 1).  If `progress` is
+ * not NULL it is called now and then (at most 100 times, after blocks of
+ * draws, the last time with 1) with the fraction done.
  *
- * Workspace: s3_uncertainty_workspace(n, k, draws) bytes in work.
- * Returns 0, or -1 when the workspace is too small. */
+ * Workspace: s3_uncertainty_workspace(n, k, draws) bytes in work, aligned
+ * as malloc aligns.  Returns 0, or -1 when the workspace is too small or
+ * draws is 0. */
 size_t
 s3_uncertainty_workspace(size_t n, size_t k, size_t draws);
 
