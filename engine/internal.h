@@ -472,9 +472,10 @@ struct s3_result {
 /* Write the workbook into path. */
 s3_status
 s3i_write_xlsx(s3_ctx *ctx, const s3_result *r, const char *path);
-/* Write one table as RFC 4180 CSV into path. */
+/* Write one table as RFC 4180 CSV into path (german: the German
+ * spreadsheet dialect). */
 s3_status
-s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path);
+s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german);
 
 /* Format a double for CSV: shortest round-trip, '.' decimal, "" for NaN. */
 void

@@ -42,15 +42,25 @@ s3i_format_number(double v, char buf[32])
     }
 }
 
-/* Write one field, quoted when it holds a separator, quote or line end. */
+/* Write one text field: quoted when it holds the separator, a quote or a
+ * line end; and, when it starts with = + - @ (or a tab or carriage return),
+ * preceded by an apostrophe, so that a spreadsheet opening the file shows
+ * the text instead of running it as a formula (the OWASP rule for CSV
+ * injection).  Numbers are written by the caller and never changed. */
 static void
-csv_field(FILE *f, const char *s)
+csv_text(FILE *f, const char *s, char sep)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    int guard = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
+    char special[5] = {sep, '"', '\r', '\n', '\0'};
+    if (!strpbrk(s, special)) {
+        if (guard)
+            fputc('\'', f);
         fputs(s, f);
         return;
     }
     fputc('"', f);
+    if (guard)
+        fputc('\'', f);
     for (; *s; s++) {
         if (*s == '"')
             fputc('"', f);
@@ -60,28 +70,36 @@ csv_field(FILE *f, const char *s)
 }
 
 s3_status
-s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path)
+s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
         return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path,
                         strerror(errno));
+    /* German spreadsheet dialect: BOM, ';' between fields, decimal comma */
+    char sep = german ? ';' : ',';
+    if (german)
+        fputs("\xEF\xBB\xBF", f);
     size_t nc = s3_table_cols(t), nr = s3_table_rows(t);
     for (size_t c = 0; c < nc; c++) {
         if (c)
-            fputc(',', f);
-        csv_field(f, s3_table_col_name(t, c));
+            fputc(sep, f);
+        csv_text(f, s3_table_col_name(t, c), sep);
     }
     fputs("\r\n", f);
     char buf[32];
     for (size_t r = 0; r < nr; r++) {
         for (size_t c = 0; c < nc; c++) {
             if (c)
-                fputc(',', f);
+                fputc(sep, f);
             if (s3_table_col_type(t, c) == S3_COL_TEXT) {
-                csv_field(f, s3_table_text(t, r, c));
+                csv_text(f, s3_table_text(t, r, c), sep);
             } else {
                 s3i_format_number(s3_table_num(t, r, c), buf);
+                if (german)
+                    for (char *p = buf; *p; p++)
+                        if (*p == '.')
+                            *p = ',';
                 fputs(buf, f);
             }
         }
@@ -209,7 +227,8 @@ s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir, int what)
     for (size_t i = 0; !rc && (what & S3_WRITE_CSV) && i < r->ntables; i++) {
         snprintf(path, sizeof path, "%s/%s.csv", csvdir,
                  s3_table_name(r->tables[i]));
-        rc = s3i_write_csv(ctx, r->tables[i], path);
+        rc = s3i_write_csv(ctx, r->tables[i], path,
+                           (what & S3_WRITE_CSV_GERMAN) != 0);
     }
     if (!rc && (what & S3_WRITE_XLSX)) {
         snprintf(path, sizeof path, "%s/briefing.xlsx", tmp);

@@ -225,9 +225,18 @@ const s3_table *s3_result_table_at(const s3_result *r, size_t i);
 const s3_table *s3_result_table(const s3_result *r, const char *name);
 
 /* What to write. */
-enum { S3_WRITE_CSV = 1, S3_WRITE_XLSX = 2, S3_WRITE_ALL = 3 };
+enum {
+    S3_WRITE_CSV = 1,
+    S3_WRITE_XLSX = 2,
+    S3_WRITE_ALL = 3,
+    /* CSV in the German spreadsheet dialect: UTF-8 with BOM, ';' between
+     * fields, decimal comma (so that a double-click opens it right) */
+    S3_WRITE_CSV_GERMAN = 4
+};
 
-/* Write OUT/csv/<table>.csv and OUT/briefing.xlsx.  Everything is first
+/* Write OUT/csv/<table>.csv and OUT/briefing.xlsx.  Text that starts with
+ * = + - or @ is written to CSV after an apostrophe, so that a spreadsheet
+ * does not run it as a formula; numbers are never changed.  Everything is first
  * written under a temporary name beside OUT and renamed into place only when
  * complete, so a failed write leaves the previous OUT intact. */
 s3_status s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,

@@ -62,6 +62,8 @@ static const command_info commands[] = {
       "use only rows whose column (or Eurostat dimension) holds VALUE "        \
       "(repeatable)")                                                          \
     X(csv_only, NULL, CMD_RUN | CMD_ANALYSE, "write the CSV tables only")      \
+    X(german_csv, NULL, CMD_RUN | CMD_ANALYSE,                                 \
+      "CSV for German spreadsheets: ';' separator, decimal comma, UTF-8 BOM")  \
     X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE, "print errors only")
 
 enum {
@@ -373,7 +375,10 @@ main(int argc, char **argv)
         out = outbuf;
     }
     if ((st = s3_result_write(ctx, res, out,
-                              val[OPT_csv_only] ? S3_WRITE_CSV : S3_WRITE_ALL)))
+                              (val[OPT_csv_only] ? S3_WRITE_CSV
+                                                 : S3_WRITE_ALL) |
+                                  (val[OPT_german_csv] ? S3_WRITE_CSV_GERMAN
+                                                       : 0))))
         goto done;
     if (!quiet) {
         print_quality(s3_dataset_quality(data));

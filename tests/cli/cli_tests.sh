@@ -846,6 +846,50 @@ EOF2
     : >"$TMP/.why"
 }
 
+# ---- CSV for people ------------------------------------------------------------
+
+t_csv_formula_guard_and_german() {
+    make_data
+    edit "$TMP/data/centres.csv" 2 'Alpha Technology Centre 1 (synthetic)' '"=HYPERLINK(""http://x"",""y"")"'
+    edit "$TMP/data/centres.csv" 3 'Alpha Start-up Centre 2 (synthetic)' '+SUM(A1)'
+    edit "$TMP/data/centres.csv" 4 'Beta Technology Centre 1 (synthetic)' '@cmd'
+    s3 run --model "$TMP/model.ini" --out "$TMP/rfc" --csv-only
+    expect_rc 0 "run (rfc)"
+    s3 run --model "$TMP/model.ini" --out "$TMP/de" --csv-only --german-csv
+    expect_rc 0 "run (german)"
+    "$PY" - "$TMP/rfc/csv" "$TMP/de/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, os, sys
+rfc, de = sys.argv[1], sys.argv[2]
+names = [r["name"] for r in csv.DictReader(open(rfc + "/centres.csv", newline=""))]
+# text that a spreadsheet would run as a formula gets an apostrophe
+for want in ("'=HYPERLINK(\"http://x\",\"y\")", "'+SUM(A1)", "'@cmd"):
+    assert want in names, (want, names)
+# numbers keep their sign (no apostrophe before a negative number)
+units = list(csv.DictReader(open(rfc + "/units.csv", newline="")))
+assert any(r["eci"].startswith("-") for r in units), "no negative ECI?"
+# the German dialect: BOM, ';', decimal comma, the same values
+for name in sorted(os.listdir(rfc)):
+    a = open(rfc + "/" + name, newline="", encoding="utf-8").read()
+    b = open(de + "/" + name, "rb").read()
+    assert b.startswith(b"\xef\xbb\xbf"), name + ": no BOM"
+    ra = list(csv.reader(a.splitlines()))
+    rb = list(csv.reader(b[3:].decode("utf-8").splitlines(), delimiter=";"))
+    assert len(ra) == len(rb), name
+    for x, y in zip(ra, rb):
+        assert len(x) == len(y), (name, x, y)
+        for u, v in zip(x, y):
+            try:
+                float(u)
+            except ValueError:
+                assert v == u, (name, u, v)
+                continue
+            # a number column gets a decimal comma; a text column that
+            # holds digits (parameters.csv) stays as it is
+            assert v == u.replace(".", ",") or (v == u and name == "parameters.csv"), (name, u, v)
+EOF2
+    : >"$TMP/.why"
+}
+
 # ---- scores, scenarios --------------------------------------------------------
 
 t_scores_scenarios() {
@@ -1005,6 +1049,7 @@ run_case "output: --out folder with other files keeps them" t_out_foreign_folder
 run_case "analyse: ',' ';' and tab long tables" t_analyse
 run_case "analyse: Eurostat TSV, current and legacy headers, --where" t_analyse_eurostat
 run_case "analyse: world trade reproduces the published complexity values" t_analyse_world_trade
+run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_german
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 
