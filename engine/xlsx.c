@@ -25,6 +25,7 @@ enum { XLSX_MAX_ROWS = 1048576 };
 typedef struct {
     lxw_workbook *wb;
     lxw_format *title, *head, *wrap, *num2, *num3, *integer, *note;
+    lxw_format *light[4]; /* green, yellow, red, grey */
 } book;
 
 /* Column index by name (the analysis made these tables, so the names
@@ -399,19 +400,36 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     snprintf(smatrix, sizeof smatrix, "%s%s", matrix,
              res->reference_baseline ? "_by_aggregate" : "");
     const char *rca = res->reference_baseline ? "rca_baseline" : "rca";
-    char sub[640];
+    /* the scores of this level, when there are */
+    const s3_table *sc = s3_result_table(res, "scores");
+    size_t nsc = 0, sc0 = S3I_NONE;
+    for (size_t r = 0; sc && r < s3_table_rows(sc); r++)
+        if (!strcmp(s3_table_text(sc, r, 0), "baseline") &&
+            !strcmp(s3_table_text(sc, r, 1), level)) {
+            if (sc0 == S3I_NONE)
+                sc0 = r;
+            nsc++;
+        }
+    char sub[900];
     snprintf(sub, sizeof sub,
-             "Units ranked by specialisation strength (Krugman dissimilarity "
-             "from the network's profile, 0-2) on the %s matrix. A unit is "
-             "specialised in a class where its location quotient (RCA) is at "
-             "least %g; the largest specialisations are measured against %s. "
-             "Definitions: see the Method sheet.",
+             "%s A unit is specialised in a class where its location "
+             "quotient (RCA, %s matrix) is at least %g; the largest "
+             "specialisations are measured against %s. Traffic light: green "
+             "= top third, yellow = middle third, red = bottom third of the "
+             "ranking, grey = its rank band crosses a third (not "
+             "distinguishable). An empty cell has no value (Data quality "
+             "sheet). Definitions: Method sheet.",
+             nsc ? "Units ranked by their development-potential score (Scores "
+                   "sheet), with the 5-95 % band of the rank when the weights "
+                   "vary."
+                 : "Units ranked by specialisation strength (Krugman "
+                   "dissimilarity from the network's profile, 0-2).",
              matrix, res->threshold,
              res->reference_baseline
                  ? "the regional economy (baseline sector aggregates)"
                  : "the network");
-    worksheet_merge_range(ws, 1, 0, 1, 9, sub, b->wrap);
-    worksheet_set_row(ws, 1, 45, NULL);
+    worksheet_merge_range(ws, 1, 0, 1, 12, sub, b->wrap);
+    worksheet_set_row(ws, 1, 60, NULL);
     static const char *const head[] = {
         "Rank",
         "Unit",
@@ -423,9 +441,12 @@ sheet_overview(book *b, const s3_result *res, const char *level,
         "Specialised classes (diversity)",
         "Largest specialisations",
         "Economic complexity (ECI)",
-        "Best opportunities (closest sectors not yet specialised in)"};
+        "Best opportunities (closest sectors not yet specialised in)",
+        "Development-potential score",
+        "Rank band (5-95 %)",
+        "Traffic light"};
     lxw_row_t r0 = 3;
-    for (lxw_col_t c = 0; c < 10; c++)
+    for (lxw_col_t c = 0; c < 13; c++)
         worksheet_write_string(ws, r0, c, head[c], b->head);
     size_t n = 0, nr = s3_table_rows(units);
     size_t *idx = malloc((nr + 1) * sizeof(size_t));
@@ -439,6 +460,23 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     size_t spec0 = block(spec, level, smatrix, &nspec);
     size_t unit0 = n ? idx[0] : 0;
     rank_desc(units, idx, n, ck, cu);
+    /* ranked by score when there is one: the score rows follow the units'
+     * order, so row i of the block belongs to units row unit0 + i */
+    double *srank = malloc((n + 1) * sizeof(double));
+    if (srank && nsc == n) {
+        for (size_t i = 0; i < n; i++)
+            srank[i] = s3_table_num(sc, sc0 + (idx[i] - unit0), 4);
+        for (size_t i = 1; i < n; i++)
+            for (size_t j = i; j > 0 && srank[j] < srank[j - 1]; j--) {
+                double t = srank[j];
+                srank[j] = srank[j - 1];
+                srank[j - 1] = t;
+                size_t u = idx[j];
+                idx[j] = idx[j - 1];
+                idx[j - 1] = u;
+            }
+    }
+    free(srank);
     for (size_t i = 0; i < n; i++) {
         size_t r = idx[i];
         lxw_row_t row = (lxw_row_t)(r0 + 1 + i);
@@ -463,9 +501,34 @@ sheet_overview(book *b, const s3_result *res, const char *level,
         best_opportunities(s3_result_table(res, "potentials"), classes, level,
                            matrix, id, 3, top, sizeof top);
         worksheet_write_string(ws, row, 9, top, NULL);
+        if (nsc == n) {
+            size_t sr_ = sc0 + (r - unit0);
+            double lo = s3_table_num(sc, sr_, 6), hi = s3_table_num(sc, sr_, 7),
+                   med = s3_table_num(sc, sr_, 5);
+            put_num(ws, row, 10, s3_table_num(sc, sr_, 3), b->num3);
+            char band[64] = "";
+            if (!isnan(lo) && !isnan(hi))
+                snprintf(band, sizeof band, "%.0f-%.0f", lo, hi);
+            worksheet_write_string(ws, row, 11, band, NULL);
+            /* thirds of the ranking, from the median rank (or the rank) */
+            double at = isnan(med) ? s3_table_num(sc, sr_, 4) : med;
+            int third = (int)((at - 1.0) * 3.0 / (double)n),
+                tlo = isnan(lo) ? third : (int)((lo - 1.0) * 3.0 / (double)n),
+                thi = isnan(hi) ? third : (int)((hi - 1.0) * 3.0 / (double)n);
+            static const char *const light[] = {"green", "yellow", "red"};
+            worksheet_write_string(ws, row, 12,
+                                   tlo != thi    ? "grey"
+                                   : third < 0   ? ""
+                                   : third > 2   ? "red"
+                                                 : light[third],
+                                   b->light[tlo != thi ? 3
+                                            : third > 2 ? 2
+                                            : third < 0 ? 3
+                                                        : third]);
+        }
     }
     if (n > 0) {
-        worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + n), 9);
+        worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + n), 12);
         lxw_conditional_format bar = {.type = LXW_CONDITIONAL_DATA_BAR};
         worksheet_conditional_format_range(ws, r0 + 1, 5, (lxw_row_t)(r0 + n),
                                            5, &bar);
@@ -479,6 +542,7 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     worksheet_set_column(ws, 7, 7, 110, NULL);
     worksheet_set_column(ws, 8, 8, 14, NULL);
     worksheet_set_column(ws, 9, 9, 110, NULL);
+    worksheet_set_column(ws, 10, 12, 14, NULL);
     page_setup(ws);
     free(idx);
 }
@@ -890,6 +954,12 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     format_set_num_format(b.integer, "0");
     b.note = workbook_add_format(b.wb);
     format_set_italic(b.note);
+    static const lxw_color_t lights[4] = {0xC6EFCE, 0xFFEB9C, 0xFFC7CE,
+                                          0xD9D9D9};
+    for (int i = 0; i < 4; i++) {
+        b.light[i] = workbook_add_format(b.wb);
+        format_set_bg_color(b.light[i], lights[i]);
+    }
 
     char title[200];
     snprintf(title, sizeof title, "s3engine briefing: %s", res->model_name);

@@ -240,10 +240,35 @@ def main():
         pot = {}
         for r in csv.DictReader(f):
             pot[(r["level"], r["matrix"], r["unit"], r["class"])] = r
+    scores = {}
+    if os.path.exists(os.path.join(a.csv_dir, "scores.csv")):
+        with open(os.path.join(a.csv_dir, "scores.csv"), newline="",
+                  encoding="utf-8") as f:
+            scores = {r["unit"]: r for r in csv.DictReader(f)
+                      if (r["scenario"], r["level"]) == ("baseline", a.level)}
     if "Overview" in names:
+        last_rank = 0
         for row in wb["Overview"].iter_rows(min_row=5, values_only=True):
             if not row or row[1] is None or len(row) < 10:
                 continue
+            sc = scores.get(str(row[1]))
+            if sc is not None and len(row) >= 13:
+                # score, band and order from scores.csv; the light from it
+                if row[10] is None or not close(float(row[10]), float(sc["score"])):
+                    problems.append("%s score %r, csv %s" % (row[1], row[10], sc["score"]))
+                if int(sc["rank"]) != last_rank + 1:
+                    problems.append("%s: overview not in score order" % row[1])
+                last_rank = int(sc["rank"])
+                band = "%.0f-%.0f" % (float(sc["rank_p05"]), float(sc["rank_p95"]))
+                if row[11] != band:
+                    problems.append("%s band %r, csv %s" % (row[1], row[11], band))
+                n = len(scores)
+                third = lambda x: int((float(x) - 1) * 3 / n)
+                want = ("grey" if third(sc["rank_p05"]) != third(sc["rank_p95"])
+                        else ["green", "yellow", "red"][min(third(sc["rank_median"]), 2)])
+                if row[12] != want:
+                    problems.append("%s light %r, expected %s" % (row[1], row[12], want))
+                checked += 3
             unit, want = str(row[1]), eci.get(str(row[1]))
             if want in (None, ""):
                 if row[8] is not None:
