@@ -243,6 +243,19 @@ s3_status s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
                           int what);
 
 /* ------------------------------------------------------------------------- */
+/* Synthetic data                                                            */
+/* ------------------------------------------------------------------------- */
+
+/* Write a seeded synthetic dataset into out_dir (created if needed):
+ * centres.csv with `units` units, tenants.csv with `tenants` rows and
+ * patents.csv with `patent_rows` patent-class rows (one to three per
+ * patent), every code valid in the reference classifications of
+ * reference_dir.  The same seed gives the same bytes. */
+s3_status s3_generate(s3_ctx *ctx, const char *reference_dir,
+                      const char *out_dir, size_t units, size_t tenants,
+                      size_t patent_rows, unsigned long seed);
+
+/* ------------------------------------------------------------------------- */
 /* Measures                                                                  */
 /* ------------------------------------------------------------------------- */
 

@@ -6,6 +6,7 @@
  * Every option is one row of OPTIONS; the same table parses the command
  * line and generates --help and the manual page (s3engine --manpage).
  */
+#include <errno.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,13 @@
 
 #include "s3.h"
 
-enum { CMD_RUN = 1, CMD_CHECK = 2, CMD_ANALYSE = 4, CMD_MEASURES = 8 };
+enum {
+    CMD_RUN = 1,
+    CMD_CHECK = 2,
+    CMD_ANALYSE = 4,
+    CMD_MEASURES = 8,
+    CMD_GENERATE = 16
+};
 
 typedef struct {
     const char *name, *cmd, *usage, *help;
@@ -36,6 +43,10 @@ static const command_info commands[] = {
      "value; ',' ';' or tab separated) or Eurostat bulk TSV file (unit and "
      "class are dimensions, value a period)."},
     {"measures", "measures", "", "List the measures with their definitions."},
+    {"generate", "generate",
+     "--out DIR [--seed N] [--units N] [--tenants N] [--patents N]",
+     "Write a seeded synthetic dataset of any size (for benchmarks and "
+     "scale tests)."},
 };
 
 /* long name, argument, commands it applies to, help */
@@ -44,10 +55,10 @@ static const command_info commands[] = {
       "dataset folder (default: the one the model names)")                     \
     X(model, "FILE", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                        \
       "model file (default: models/ruhr.ini; for analyse: defaults)")          \
-    X(reference, "DIR", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                     \
+    X(reference, "DIR", CMD_RUN | CMD_CHECK | CMD_ANALYSE | CMD_GENERATE,      \
       "folder of reference classifications (default: the model's, else "       \
       "datasets/reference)")                                                   \
-    X(out, "DIR", CMD_RUN | CMD_ANALYSE,                                       \
+    X(out, "DIR", CMD_RUN | CMD_ANALYSE | CMD_GENERATE,                        \
       "output folder (default: out/<model name>, or out/analyse)")             \
     X(scenario, "NAME", CMD_RUN,                                               \
       "run only this scenario of the model besides the baseline (repeatable;"  \
@@ -64,6 +75,11 @@ static const command_info commands[] = {
     X(csv_only, NULL, CMD_RUN | CMD_ANALYSE, "write the CSV tables only")      \
     X(german_csv, NULL, CMD_RUN | CMD_ANALYSE,                                 \
       "CSV for German spreadsheets: ';' separator, decimal comma, UTF-8 BOM")  \
+    X(seed, "N", CMD_GENERATE, "seed of the generator (default 20261126)")     \
+    X(units, "N", CMD_GENERATE, "centres or regions (default 1200)")           \
+    X(tenants, "N", CMD_GENERATE, "tenant rows (default 2000000)")             \
+    X(patents, "N", CMD_GENERATE,                                              \
+      "patent-class rows (default 20000000)")                                  \
     X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE, "print errors only")
 
 enum {
@@ -306,6 +322,39 @@ main(int argc, char **argv)
                    m->source);
         }
         return 0;
+    }
+
+    if (mask == CMD_GENERATE) {
+        if (!val[OPT_out]) {
+            fprintf(stderr, "s3engine generate: --out is required (try "
+                            "s3engine generate --help)\n");
+            return 2;
+        }
+        size_t num[4] = {20261126, 1200, 2000000, 20000000};
+        const char *const which[4] = {val[OPT_seed], val[OPT_units],
+                                      val[OPT_tenants], val[OPT_patents]};
+        for (int k = 0; k < 4; k++) {
+            char *end;
+            if (!which[k])
+                continue;
+            errno = 0;
+            unsigned long long v = strtoull(which[k], &end, 10);
+            if (*end || errno || which[k][0] == '-' || !*which[k]) {
+                fprintf(stderr, "s3engine generate: '%s' is not a number\n",
+                        which[k]);
+                return 2;
+            }
+            num[k] = (size_t)v;
+        }
+        s3_ctx *gctx = s3_ctx_new();
+        if (!gctx)
+            return 1;
+        s3_status gs = s3_generate(
+            gctx, val[OPT_reference] ? val[OPT_reference] : "datasets/reference",
+            val[OPT_out], num[1], num[2], num[3], (unsigned long)num[0]);
+        int code = gs ? fail(gctx, gs) : 0;
+        s3_ctx_free(gctx);
+        return code;
     }
 
     s3_ctx *ctx = s3_ctx_new();
