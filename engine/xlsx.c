@@ -429,22 +429,22 @@ sheet_overview(book *b, const s3_result *res, const char *level,
                  ? "the regional economy (baseline sector aggregates)"
                  : "the network");
     worksheet_merge_range(ws, 1, 0, 1, 12, sub, b->wrap);
-    worksheet_set_row(ws, 1, 60, NULL);
+    worksheet_set_row(ws, 1, 48, NULL);
+    worksheet_set_row(ws, 3, 45, NULL);
     static const char *const head[] = {
         "Rank",
         "Unit",
         "Name",
         "Sub-region",
-        "Total",
-        "Specialisation "
-        "strength (Krugman)",
-        "Specialised classes (diversity)",
-        "Largest specialisations",
-        "Economic complexity (ECI)",
-        "Best opportunities (closest sectors not yet specialised in)",
         "Development-potential score",
         "Rank band (5-95 %)",
-        "Traffic light"};
+        "Traffic light",
+        "Economic complexity (ECI)",
+        "Specialisation strength (Krugman)",
+        "Specialised classes (diversity)",
+        "Total",
+        "Largest specialisations",
+        "Best opportunities (closest sectors not yet specialised in)"};
     lxw_row_t r0 = 3;
     for (lxw_col_t c = 0; c < 13; c++)
         worksheet_write_string(ws, r0, c, head[c], b->head);
@@ -491,32 +491,32 @@ sheet_overview(book *b, const s3_result *res, const char *level,
         worksheet_write_string(ws, row, 1, id, NULL);
         worksheet_write_string(ws, row, 2, name, NULL);
         worksheet_write_string(ws, row, 3, sr, NULL);
-        put_num(ws, row, 4, s3_table_num(units, r, col(units, "total")),
+        put_num(ws, row, 10, s3_table_num(units, r, col(units, "total")),
                 b->num2);
-        put_num(ws, row, 5, s3_table_num(units, r, ck), b->num3);
-        put_num(ws, row, 6, s3_table_num(units, r, col(units, "diversity")),
+        put_num(ws, row, 8, s3_table_num(units, r, ck), b->num3);
+        put_num(ws, row, 9, s3_table_num(units, r, col(units, "diversity")),
                 b->integer);
-        worksheet_write_string(ws, row, 7, top, NULL);
-        put_num(ws, row, 8, s3_table_num(units, r, col(units, "eci")), b->num2);
+        worksheet_write_string(ws, row, 11, top, b->wrap);
+        put_num(ws, row, 7, s3_table_num(units, r, col(units, "eci")), b->num2);
         best_opportunities(s3_result_table(res, "potentials"), classes, level,
                            matrix, id, 3, top, sizeof top);
-        worksheet_write_string(ws, row, 9, top, NULL);
+        worksheet_write_string(ws, row, 12, top, b->wrap);
         if (nsc == n) {
             size_t sr_ = sc0 + (r - unit0);
             double lo = s3_table_num(sc, sr_, 6), hi = s3_table_num(sc, sr_, 7),
                    med = s3_table_num(sc, sr_, 5);
-            put_num(ws, row, 10, s3_table_num(sc, sr_, 3), b->num3);
+            put_num(ws, row, 4, s3_table_num(sc, sr_, 3), b->num3);
             char band[64] = "";
             if (!isnan(lo) && !isnan(hi))
                 snprintf(band, sizeof band, "%.0f-%.0f", lo, hi);
-            worksheet_write_string(ws, row, 11, band, NULL);
+            worksheet_write_string(ws, row, 5, band, NULL);
             /* thirds of the ranking, from the median rank (or the rank) */
             double at = isnan(med) ? s3_table_num(sc, sr_, 4) : med;
             int third = (int)((at - 1.0) * 3.0 / (double)n),
                 tlo = isnan(lo) ? third : (int)((lo - 1.0) * 3.0 / (double)n),
                 thi = isnan(hi) ? third : (int)((hi - 1.0) * 3.0 / (double)n);
             static const char *const light[] = {"green", "yellow", "red"};
-            worksheet_write_string(ws, row, 12,
+            worksheet_write_string(ws, row, 6,
                                    tlo != thi    ? "grey"
                                    : third < 0   ? ""
                                    : third > 2   ? "red"
@@ -530,19 +530,16 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     if (n > 0) {
         worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + n), 12);
         lxw_conditional_format bar = {.type = LXW_CONDITIONAL_DATA_BAR};
-        worksheet_conditional_format_range(ws, r0 + 1, 5, (lxw_row_t)(r0 + n),
-                                           5, &bar);
+        worksheet_conditional_format_range(ws, r0 + 1, 4, (lxw_row_t)(r0 + n),
+                                           4, &bar);
     }
-    worksheet_freeze_panes(ws, r0 + 1, 0);
+    worksheet_freeze_panes(ws, r0 + 1, 3);
     worksheet_set_column(ws, 0, 0, 6, NULL);
-    worksheet_set_column(ws, 1, 1, 10, NULL);
-    worksheet_set_column(ws, 2, 2, 44, NULL);
-    worksheet_set_column(ws, 3, 3, 20, NULL);
-    worksheet_set_column(ws, 4, 6, 14, NULL);
-    worksheet_set_column(ws, 7, 7, 110, NULL);
-    worksheet_set_column(ws, 8, 8, 14, NULL);
-    worksheet_set_column(ws, 9, 9, 110, NULL);
-    worksheet_set_column(ws, 10, 12, 14, NULL);
+    worksheet_set_column(ws, 1, 1, 8, NULL);
+    worksheet_set_column(ws, 2, 2, 34, b->wrap);
+    worksheet_set_column(ws, 3, 3, 16, NULL);
+    worksheet_set_column(ws, 4, 10, 12, NULL);
+    worksheet_set_column(ws, 11, 12, 60, NULL);
     page_setup(ws);
     free(idx);
 }

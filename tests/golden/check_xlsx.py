@@ -44,6 +44,14 @@ def report(name, problems):
         print("ok - xlsx %s" % name)
 
 
+def overview_cols(ws):
+    """Column index of each Overview header (the row starting with 'Rank')."""
+    for row in ws.iter_rows(min_row=1, max_row=10, values_only=True):
+        if row and row[0] == "Rank":
+            return {str(v).split(" (")[0]: i for i, v in enumerate(row) if v}
+    return {}
+
+
 def close(a, b):
     return abs(a - b) <= max(1e-9 * abs(b), 1e-12)
 
@@ -198,10 +206,12 @@ def main():
             for r in csv.DictReader(f):
                 if (r["level"], r["matrix"]) == (a.level, a.matrix):
                     values.setdefault(r["unit"], []).append(r)
+        oc = overview_cols(wb["Overview"])
+        cs, cu_ = oc.get("Largest specialisations"), oc.get("Unit")
         for row in wb["Overview"].iter_rows(min_row=5, values_only=True):
-            if not row or row[1] is None or not row[7]:
+            if not row or row[cu_] is None or not row[cs]:
                 continue
-            unit, items = str(row[1]), str(row[7]).split(" | ")
+            unit, items = str(row[cu_]), str(row[cs]).split(" | ")
             rows = {r["class"]: r for r in values.get(unit, [])}
             shown = []
             for it in items:
@@ -248,35 +258,40 @@ def main():
                       if (r["scenario"], r["level"]) == ("baseline", a.level)}
     if "Overview" in names:
         last_rank = 0
+        oc = overview_cols(wb["Overview"])
+        cu_, ce = oc["Unit"], oc["Economic complexity"]
+        co = oc["Best opportunities"]
+        cscore, cband = oc.get("Development-potential score"), oc.get("Rank band")
+        clight = oc.get("Traffic light")
         for row in wb["Overview"].iter_rows(min_row=5, values_only=True):
-            if not row or row[1] is None or len(row) < 10:
+            if not row or row[cu_] is None:
                 continue
-            sc = scores.get(str(row[1]))
-            if sc is not None and len(row) >= 13:
+            sc = scores.get(str(row[cu_]))
+            if sc is not None:
                 # score, band and order from scores.csv; the light from it
-                if row[10] is None or not close(float(row[10]), float(sc["score"])):
-                    problems.append("%s score %r, csv %s" % (row[1], row[10], sc["score"]))
+                if row[cscore] is None or not close(float(row[cscore]), float(sc["score"])):
+                    problems.append("%s score %r, csv %s" % (row[cu_], row[cscore], sc["score"]))
                 if int(sc["rank"]) != last_rank + 1:
-                    problems.append("%s: overview not in score order" % row[1])
+                    problems.append("%s: overview not in score order" % row[cu_])
                 last_rank = int(sc["rank"])
                 band = "%.0f-%.0f" % (float(sc["rank_p05"]), float(sc["rank_p95"]))
-                if row[11] != band:
-                    problems.append("%s band %r, csv %s" % (row[1], row[11], band))
+                if row[cband] != band:
+                    problems.append("%s band %r, csv %s" % (row[cu_], row[cband], band))
                 n = len(scores)
                 third = lambda x: int((float(x) - 1) * 3 / n)
                 want = ("grey" if third(sc["rank_p05"]) != third(sc["rank_p95"])
                         else ["green", "yellow", "red"][min(third(sc["rank_median"]), 2)])
-                if row[12] != want:
-                    problems.append("%s light %r, expected %s" % (row[1], row[12], want))
+                if row[clight] != want:
+                    problems.append("%s light %r, expected %s" % (row[cu_], row[clight], want))
                 checked += 3
-            unit, want = str(row[1]), eci.get(str(row[1]))
+            unit, want = str(row[cu_]), eci.get(str(row[cu_]))
             if want in (None, ""):
-                if row[8] is not None:
-                    problems.append("%s ECI %r, csv none" % (unit, row[8]))
-            elif row[8] is None or not close(float(row[8]), float(want)):
-                problems.append("%s ECI %r, csv %s" % (unit, row[8], want))
+                if row[ce] is not None:
+                    problems.append("%s ECI %r, csv none" % (unit, row[ce]))
+            elif row[ce] is None or not close(float(row[ce]), float(want)):
+                problems.append("%s ECI %r, csv %s" % (unit, row[ce], want))
             checked += 1
-            for k, it in enumerate(str(row[9] or "").split(" | ")):
+            for k, it in enumerate(str(row[co] or "").split(" | ")):
                 if not it:
                     continue
                 r = pot.get((a.level, a.matrix, unit, it.split(" ", 1)[0]))
