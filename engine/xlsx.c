@@ -26,6 +26,7 @@ typedef struct {
     lxw_workbook *wb;
     lxw_format *title, *head, *wrap, *num2, *num3, *integer, *note;
     lxw_format *light[4]; /* green, yellow, red, grey */
+    lxw_format *top;      /* plain text, aligned to the top */
 } book;
 
 /* Column index by name (the analysis made these tables, so the names
@@ -487,10 +488,12 @@ sheet_overview(book *b, const s3_result *res, const char *level,
             top_specialisations(spec, spec0 + (r - unit0) * ncls, classes,
                                 class0, ncls, rca, res->threshold, 3, top,
                                 sizeof top);
+        /* four lines for the wrapped specialisations and opportunities */
+        worksheet_set_row(ws, row, 54, NULL);
         worksheet_write_number(ws, row, 0, (double)(i + 1), b->integer);
-        worksheet_write_string(ws, row, 1, id, NULL);
-        worksheet_write_string(ws, row, 2, name, NULL);
-        worksheet_write_string(ws, row, 3, sr, NULL);
+        worksheet_write_string(ws, row, 1, id, b->top);
+        worksheet_write_string(ws, row, 2, name, b->wrap);
+        worksheet_write_string(ws, row, 3, sr, b->top);
         put_num(ws, row, 10, s3_table_num(units, r, col(units, "total")),
                 b->num2);
         put_num(ws, row, 8, s3_table_num(units, r, ck), b->num3);
@@ -509,7 +512,7 @@ sheet_overview(book *b, const s3_result *res, const char *level,
             char band[64] = "";
             if (!isnan(lo) && !isnan(hi))
                 snprintf(band, sizeof band, "%.0f-%.0f", lo, hi);
-            worksheet_write_string(ws, row, 5, band, NULL);
+            worksheet_write_string(ws, row, 5, band, b->top);
             /* thirds of the ranking, from the median rank (or the rank) */
             double at = isnan(med) ? s3_table_num(sc, sr_, 4) : med;
             int third = (int)((at - 1.0) * 3.0 / (double)n),
@@ -949,6 +952,10 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     format_set_num_format(b.num3, "0.000");
     b.integer = workbook_add_format(b.wb);
     format_set_num_format(b.integer, "0");
+    b.top = workbook_add_format(b.wb);
+    lxw_format *all_top[] = {b.num2, b.num3, b.integer, b.top};
+    for (size_t i = 0; i < 4; i++)
+        format_set_align(all_top[i], LXW_ALIGN_VERTICAL_TOP);
     b.note = workbook_add_format(b.wb);
     format_set_italic(b.note);
     static const lxw_color_t lights[4] = {0xC6EFCE, 0xFFEB9C, 0xFFC7CE,
@@ -956,6 +963,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     for (int i = 0; i < 4; i++) {
         b.light[i] = workbook_add_format(b.wb);
         format_set_bg_color(b.light[i], lights[i]);
+        format_set_align(b.light[i], LXW_ALIGN_VERTICAL_TOP);
     }
 
     char title[200];
