@@ -523,8 +523,8 @@ static const s3i_colspec dover_cols[] = {{"domain_a", S3_COL_TEXT},
 static const s3i_colspec score_cols[] = {
     {"scenario", S3_COL_TEXT},     {"level", S3_COL_TEXT},
     {"unit", S3_COL_TEXT},         {"score", S3_COL_NUMBER},
-    {"rank", S3_COL_INTEGER},      {"rank_median", S3_COL_NUMBER},
-    {"rank_p05", S3_COL_NUMBER},   {"rank_p95", S3_COL_NUMBER}};
+    {"rank", S3_COL_INTEGER},      {"rank_median", S3_COL_INTEGER},
+    {"rank_p05", S3_COL_INTEGER},  {"rank_p95", S3_COL_INTEGER}};
 static const s3i_colspec ind_cols[] = {
     {"scenario", S3_COL_TEXT},     {"level", S3_COL_TEXT},
     {"unit", S3_COL_TEXT},         {"indicator", S3_COL_TEXT},

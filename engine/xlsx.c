@@ -217,6 +217,14 @@ centre_name(const s3_table *centres, const char *id, const char **sub)
     return id;
 }
 
+/* qsort order of doubles. */
+static int
+cmp_num(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* Short words for a quadrant code of potentials.csv. */
 static const char *
 quadrant_short(const char *q)
@@ -343,6 +351,7 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
     size_t u0 = block(units, level, matrix, &nu), idx[64];
     if (k > 64)
         k = 64;
+    size_t kmax = k;
     for (size_t i = 0; i < nu; i++) {
         const char *id = s3_table_text(units, u0 + i, col(units, "unit")), *sr;
         const char *name = centre_name(centres, id, &sr);
@@ -371,6 +380,67 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
         worksheet_autofilter(ws, r0, 0, row, 8);
         lxw_conditional_format bar = {.type = LXW_CONDITIONAL_DATA_BAR};
         worksheet_conditional_format_range(ws, r0 + 1, 5, row, 5, &bar);
+        /* density against complexity, with the medians of the points as
+         * the quadrant lines (helper cells in K-L) */
+        size_t np = (size_t)(row - r0);
+        double *dv = malloc((2 * np + 1) * sizeof(double)), *cv = dv + np;
+        size_t npts = 0;
+        if (dv) {
+            /* the plotted values, from the table rows written above */
+            for (size_t i = 0, w = 0; i < nu && w < np; i++) {
+                const char *id = s3_table_text(units, u0 + i, col(units, "unit"));
+                size_t m = unit_opportunities(pot, level, matrix, id, kmax, idx);
+                for (size_t j = 0; j < m && w < np; j++, w++) {
+                    double d = s3_table_num(pot, idx[j], col(pot, "density")),
+                           p = s3_table_num(pot, idx[j], col(pot, "pci"));
+                    if (!isnan(d) && !isnan(p)) {
+                        dv[npts] = d;
+                        cv[npts++] = p;
+                    }
+                }
+            }
+            size_t q = npts;
+            qsort(dv, q, sizeof *dv, cmp_num);
+            qsort(cv, q, sizeof *cv, cmp_num);
+            double md = q ? (dv[(q - 1) / 2] + dv[q / 2]) / 2 : 0.0,
+                   mp = q ? (cv[(q - 1) / 2] + cv[q / 2]) / 2 : 0.0,
+                   dlo = q ? dv[0] : 0.0, dhi = q ? dv[q - 1] : 1.0,
+                   plo = q ? cv[0] : 0.0, phi = q ? cv[q - 1] : 1.0;
+            worksheet_write_string(ws, r0, 10, "median lines: x", b->head);
+            worksheet_write_string(ws, r0, 11, "y", b->head);
+            double pts[4][2] = {{md, plo}, {md, phi}, {dlo, mp}, {dhi, mp}};
+            for (int i = 0; i < 4; i++) {
+                worksheet_write_number(ws, r0 + 1 + (lxw_row_t)i, 10,
+                                       pts[i][0], b->num3);
+                worksheet_write_number(ws, r0 + 1 + (lxw_row_t)i, 11,
+                                       pts[i][1], b->num3);
+            }
+            lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_SCATTER);
+            lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+            chart_series_set_categories(se, sheet, r0 + 1, 5, row, 5);
+            chart_series_set_values(se, sheet, r0 + 1, 6, row, 6);
+            chart_series_set_name(se, "opportunities");
+            for (int l = 0; l < 2; l++) {
+                lxw_chart *ln = ch;
+                lxw_chart_series *sl = chart_add_series(ln, NULL, NULL);
+                chart_series_set_categories(sl, sheet, r0 + 1 + 2 * l, 10,
+                                            r0 + 2 + 2 * l, 10);
+                chart_series_set_values(sl, sheet, r0 + 1 + 2 * l, 11,
+                                        r0 + 2 + 2 * l, 11);
+                chart_series_set_name(sl, l ? "median complexity"
+                                            : "median density");
+                lxw_chart_line line = {.color = 0x808080, .width = 1.25};
+                chart_series_set_line(sl, &line);
+                chart_series_set_marker_type(sl, LXW_CHART_MARKER_NONE);
+            }
+            chart_title_set_name(ch, "Opportunities: relatedness density "
+                                     "(x) against complexity (y)");
+            chart_axis_set_name(ch->x_axis, "relatedness density");
+            chart_axis_set_name(ch->y_axis, "PCI");
+            lxw_chart_options big = {.x_scale = 1.6, .y_scale = 1.8};
+            worksheet_insert_chart_opt(ws, r0 + 6, 10, ch, &big);
+            free(dv);
+        }
     }
     worksheet_freeze_panes(ws, r0 + 1, 2);
     worksheet_set_column(ws, 0, 0, 10, NULL);
@@ -717,6 +787,19 @@ put_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
             return row + 1;
         }
         for (size_t c = 0; c < ncols; c++) {
+            if (!strcmp(show[c], "arrow")) {
+                /* the direction of the change, as a symbol */
+                double d = s3_table_num(t, idx[i], col(t, "delta"));
+                worksheet_write_string(ws, row, (lxw_col_t)c,
+                                       isnan(d)  ? ""
+                                       : d > 0.0 ? "\u25B2 up"
+                                       : d < 0.0 ? "\u25BC down"
+                                                 : "= same",
+                                       d > 0.0   ? b->light[0]
+                                       : d < 0.0 ? b->light[2]
+                                                 : NULL);
+                continue;
+            }
             if (!strcmp(show[c], "name")) {
                 const char *sr;
                 worksheet_write_string(
@@ -881,17 +964,39 @@ sheet_scores(book *b, const s3_result *res, const char *const *levels,
         worksheet_write_string(ws, row++, 0, t, b->title);
         lxw_row_t first = row + 1;
         row = put_rows(b, ws, row, sc, idx, n, show, head, 7, centres) + 1;
-        /* a bar chart of the scores, in rank order */
+        /* a bar chart of the scores, in rank order, and one of the rank
+         * bands as floating bars: an invisible bar up to the 5 % rank,
+         * then a visible one to the 95 % rank (helper columns K and L) */
+        lxw_row_t last = (lxw_row_t)(first + n - 1);
+        worksheet_write_string(ws, first - 1, 10, "band start", b->head);
+        worksheet_write_string(ws, first - 1, 11, "band length", b->head);
+        for (size_t i = 0; i < n; i++) {
+            double lo = s3_table_num(sc, idx[i], col(sc, "rank_p05")),
+                   hi = s3_table_num(sc, idx[i], col(sc, "rank_p95"));
+            put_num(ws, (lxw_row_t)(first + i), 10, lo - 0.5, b->num2);
+            put_num(ws, (lxw_row_t)(first + i), 11, hi - lo + 1.0, b->num2);
+        }
         lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_BAR);
         lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
-        chart_series_set_categories(se, "Scores", first, 1,
-                                    (lxw_row_t)(first + n - 1), 1);
-        chart_series_set_values(se, "Scores", first, 3,
-                                (lxw_row_t)(first + n - 1), 3);
+        chart_series_set_categories(se, "Scores", first, 1, last, 1);
+        chart_series_set_values(se, "Scores", first, 3, last, 3);
         chart_title_set_name(ch, "Score");
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
         chart_axis_set_reverse(ch->y_axis);
-        worksheet_insert_chart(ws, first - 1, 8, ch);
+        worksheet_insert_chart(ws, first - 1, 13, ch);
+        lxw_chart *cb = workbook_add_chart(b->wb, LXW_CHART_BAR_STACKED);
+        lxw_chart_series *s0 = chart_add_series(cb, NULL, NULL),
+                         *s1 = chart_add_series(cb, NULL, NULL);
+        chart_series_set_categories(s0, "Scores", first, 1, last, 1);
+        chart_series_set_values(s0, "Scores", first, 10, last, 10);
+        chart_series_set_categories(s1, "Scores", first, 1, last, 1);
+        chart_series_set_values(s1, "Scores", first, 11, last, 11);
+        lxw_chart_fill none = {.none = LXW_TRUE};
+        chart_series_set_fill(s0, &none);
+        chart_title_set_name(cb, "Rank band, 5-95 % (1 = best)");
+        chart_legend_set_position(cb, LXW_CHART_LEGEND_NONE);
+        chart_axis_set_reverse(cb->y_axis);
+        worksheet_insert_chart(ws, first + 15, 13, cb);
     }
     worksheet_set_column(ws, 0, 0, 7, NULL);
     worksheet_set_column(ws, 1, 1, 18, NULL);
@@ -970,7 +1075,8 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     snprintf(title, sizeof title, "s3engine briefing: %s", res->model_name);
     lxw_doc_properties props = {
         .title = title,
-        .subject = "Smart-specialisation analysis: specialisation indices",
+        .subject = "Smart-specialisation analysis: specialisation, "
+                   "relatedness, complexity, development potential",
         .author = "s3engine " S3_VERSION,
         .created = 946684800 /* 2000-01-01: fixed, for identical reruns */};
     workbook_set_properties(b.wb, &props);
@@ -1054,18 +1160,20 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     }
     {
         static const char *const show[] = {"scenario", "level", "unit",
-                                           "measure",  "baseline", "value",
-                                           "delta"};
-        static const char *const head[] = {"Scenario", "Level", "Unit",
-                                           "Measure",  "Baseline",
-                                           "Scenario value", "Change"};
+                                           "name",     "measure",  "baseline",
+                                           "value",    "delta",    "arrow"};
+        static const char *const head[] = {
+            "Scenario",       "Level",  "Unit",
+            "Name",           "Measure", "Baseline",
+            "Scenario value", "Change",
+            "Direction (for ranks, down is better)"};
         const char *cols[] = {"class"};
         const char *vals[] = {""};
         sheet_rows(&b, res, "Scenarios",
                    "Scenarios: scores and ranks against the baseline (all "
                    "changes, also of specialisations and opportunities, in "
                    "csv/scenario_deltas.csv)",
-                   "scenario_deltas", cols, vals, 1, show, head, 7);
+                   "scenario_deltas", cols, vals, 1, show, head, 9);
     }
     sheet_method(&b, res);
     sheet_quality(&b, res);
