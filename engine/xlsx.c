@@ -22,6 +22,10 @@
 /* Excel's limit on rows per sheet. */
 enum { XLSX_MAX_ROWS = 1048576 };
 
+/* The row where the Scores sheet's first table starts its data (title on
+ * row 3, header on row 4): the Overview's chart points there. */
+enum { SCORES_FIRST = 5 };
+
 typedef struct {
     lxw_workbook *wb;
     lxw_format *title, *head, *wrap, *num2, *num3, *integer, *note;
@@ -599,6 +603,26 @@ sheet_overview(book *b, const s3_result *res, const char *level,
                                             : third < 0 ? 3
                                                         : third]);
         }
+    }
+    if (n > 0 && nsc == n) {
+        /* the rank bands of the Scores sheet's first block (its data starts
+         * on row SCORES_FIRST), as floating bars */
+        lxw_row_t first = SCORES_FIRST, last = (lxw_row_t)(SCORES_FIRST + n - 1);
+        lxw_chart *cb = workbook_add_chart(b->wb, LXW_CHART_BAR_STACKED);
+        lxw_chart_series *s0 = chart_add_series(cb, NULL, NULL),
+                         *s1 = chart_add_series(cb, NULL, NULL);
+        chart_series_set_categories(s0, "Scores", first, 2, last, 2);
+        chart_series_set_values(s0, "Scores", first, 10, last, 10);
+        chart_series_set_categories(s1, "Scores", first, 2, last, 2);
+        chart_series_set_values(s1, "Scores", first, 11, last, 11);
+        lxw_chart_fill none = {.none = LXW_TRUE};
+        chart_series_set_fill(s0, &none);
+        chart_title_set_name(cb, "Rank of the development-potential score: "
+                                 "5-95 % band (1 = best)");
+        chart_legend_set_position(cb, LXW_CHART_LEGEND_NONE);
+        chart_axis_set_reverse(cb->y_axis);
+        lxw_chart_options big = {.x_scale = 1.6, .y_scale = 2.2};
+        worksheet_insert_chart_opt(ws, (lxw_row_t)(r0 + n + 2), 2, cb, &big);
     }
     if (n > 0) {
         worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + n), 12);

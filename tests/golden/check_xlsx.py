@@ -333,6 +333,100 @@ def main():
     report("ECI and opportunities equal units.csv and potentials.csv "
            "(%d values)" % checked, problems)
 
+    # 3d. charts: the workbook holds chart parts, and the Overview (first
+    # sheet) draws one when there are scores
+    import zipfile
+    problems = []
+    with zipfile.ZipFile(a.briefing) as z:
+        parts = z.namelist()
+        charts = [p for p in parts if p.startswith("xl/charts/chart")]
+        if not charts:
+            problems.append("no chart in the workbook")
+        rel = "xl/worksheets/_rels/sheet1.xml.rels"
+        if scores and (rel not in parts or b"drawing" not in z.read(rel)):
+            problems.append("the Overview has no chart")
+    report("charts present (%d)" % len(charts), problems)
+
+    # 3e. the matrix sheets equal their CSV tables, cell by cell
+    def rows_of(name):
+        path = os.path.join(a.csv_dir, name)
+        if not os.path.exists(path):
+            return []
+        with open(path, newline="", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+
+    problems, checked = [], 0
+    pivots = [("Outranking", "outranking.csv", "unit_a", "unit_b",
+               "probability_a_above_b",
+               lambda r: (r["scenario"], r["level"]) == ("baseline", a.level)),
+              ("Overlaps", "similarity.csv", "unit_a", "unit_b", "cosine",
+               lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix)),
+              ("Domains", "domains.csv", "unit", "domain", "share",
+               lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix))]
+    for sheet, table, rk, ck, vk, keep in pivots:
+        want = {(r[rk], r[ck]): r[vk] for r in rows_of(table) if keep(r)}
+        if sheet not in names:
+            if want:
+                problems.append("no %s sheet, but %s has rows" % (sheet, table))
+            continue
+        grid = [list(r) for r in wb[sheet].iter_rows(min_row=3, values_only=True)]
+        head = [str(v) for v in grid[0][2:]]
+        got = 0
+        for row in grid[1:]:
+            if row[0] is None:
+                continue
+            for c, v in zip(head, row[2:]):
+                w = want.get((str(row[0]), c))
+                if w is None:
+                    if v is not None:
+                        problems.append("%s %s/%s: %r not in %s" % (sheet, row[0], c, v, table))
+                elif w == "":
+                    if v is not None:
+                        problems.append("%s %s/%s: %r, csv none" % (sheet, row[0], c, v))
+                elif v is None or not close(float(v), float(w)):
+                    problems.append("%s %s/%s: %r, csv %s" % (sheet, row[0], c, v, w))
+                got += w is not None
+        if got != len(want):
+            problems.append("%s shows %d of %d values of %s" % (sheet, got, len(want), table))
+        checked += got
+    # the row sheets: every row's numbers equal a row of the table
+    lists = [("Scores", "scores.csv", ("unit",), ("score", "rank_median", "rank_p05", "rank_p95"),
+              lambda r: r["scenario"] == "baseline", (1, 3, 4, 5, 6)),
+             ("Partners", "partners.csv", ("unit", "kind", "rank"), ("value",),
+              lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2, 3, 5)),
+             ("Clusters", "clusters.csv", ("unit",), ("cluster",),
+              lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2)),
+             ("Scenarios", "scenario_deltas.csv", ("scenario", "level", "unit", "measure"),
+              ("baseline", "value", "delta"), lambda r: r["class"] == "", (0, 1, 2, 4, 5, 6, 7))]
+    for sheet, table, keys, nums, keep, pos in lists:
+        if sheet not in names:
+            continue
+        want = {}
+        for r in rows_of(table):
+            if keep(r):
+                want.setdefault(tuple(r[k] for k in keys), []).append(r)
+        for row in wb[sheet].iter_rows(min_row=4, values_only=True):
+            if not row or row[pos[0]] is None or row[pos[0]] in ("Rank", "Unit", "Scenario"):
+                continue
+            if isinstance(row[pos[0]], str) and row[pos[0]].startswith("By "):
+                continue
+            key = tuple(str(int(row[p]) if isinstance(row[p], float) and
+                            float(row[p]).is_integer() else row[p])
+                        for p in pos[:len(keys)])
+            cands = want.get(key)
+            if not cands:
+                problems.append("%s: %r not in %s" % (sheet, key, table))
+                continue
+            vals = [row[p] for p in pos[len(keys):]]
+            ok = any(all((w[n] == "" and v is None) or
+                         (w[n] != "" and v is not None and close(float(v), float(w[n])))
+                         for n, v in zip(nums, vals)) for w in cands)
+            if not ok:
+                problems.append("%s %r: %r, csv %r" % (sheet, key, vals,
+                                                     [[w[n] for n in nums] for w in cands][:2]))
+            checked += 1
+    report("other sheets equal their CSV tables (%d values)" % checked, problems)
+
     # 3c. the Data quality sheet's reconciliation equals quality.csv
     problems = []
     with open(os.path.join(a.csv_dir, "quality.csv"), newline="",
