@@ -432,6 +432,49 @@ params_table(const s3_model *m)
     return t;
 }
 
+/* The model's indicators, S3 domains and scenarios in words, for the
+ * method sheet: (section, name, definition). */
+static s3_table *
+definitions_table(const s3_model *m)
+{
+    static const s3i_colspec cols[] = {{"section", S3_COL_TEXT},
+                                       {"name", S3_COL_TEXT},
+                                       {"definition", S3_COL_TEXT}};
+    static const char *const ind_name[] = {
+#define X(id, n, h) n,
+        S3I_INDICATORS(X)
+#undef X
+    };
+    s3_table *t = s3i_table_new("definitions", 3, cols);
+    for (size_t j = 0; t && j < m->nind; j++) {
+        char def[300];
+        snprintf(def, sizeof def, "%s (weight %g, %s is better)",
+                 s3i_indicator_help((size_t)m->ind[j]), m->w[j],
+                 m->dir[j] > 0 ? "higher" : "lower");
+        size_t row = s3i_table_add_row(t);
+        if (row == S3I_NONE ||
+            lead(t, row, "score indicator", ind_name[m->ind[j]], def, NULL)) {
+            s3i_table_free(t);
+            return NULL;
+        }
+    }
+    for (size_t e = 0; t && e < m->nentries; e++) {
+        const s3i_entry *en = &m->entries[e];
+        int domain = !strcmp(en->section, "domains");
+        char name[200];
+        snprintf(name, sizeof name, "%s%s%s", domain ? en->key : en->section + 9,
+                 domain ? "" : ": ", domain ? "" : en->key);
+        size_t row = s3i_table_add_row(t);
+        if (row == S3I_NONE ||
+            lead(t, row, domain ? "S3 domain" : "scenario", name, en->value,
+                 NULL)) {
+            s3i_table_free(t);
+            return NULL;
+        }
+    }
+    return t;
+}
+
 /* Add a table to the result; frees it on failure. */
 static int
 result_add(s3_result *r, s3_table *t)
@@ -612,7 +655,8 @@ analyse_core(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         result_add(r, copy_table(d->warnings)) ||
         result_add(r, T.notes = copy_table(d->notes)) ||
         result_add(r, copy_table(d->inputs)) ||
-        result_add(r, params_table(m))) {
+        result_add(r, params_table(m)) ||
+        result_add(r, definitions_table(m))) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto fail;
     }

@@ -742,6 +742,18 @@ sheet_method(book *b, const s3_result *res)
     r += 2;
     worksheet_write_string(ws, r++, 0, "Parameters", b->title);
     r = put_table(b, ws, r, s3_result_table(res, "parameters"), 0) + 1;
+    worksheet_write_string(ws, r++, 0,
+                           "Score indicators, S3 domains and scenarios",
+                           b->title);
+    r = put_table(b, ws, r, s3_result_table(res, "definitions"), 0) + 1;
+    worksheet_write_string(
+        ws, r++, 0,
+        "Rules: a value that cannot be defined (a unit or class with total 0) "
+        "is an empty cell, never 0; ranks put such units last; a Monte Carlo "
+        "run is reproducible from its seed; text from the input data is "
+        "written as text, never as a formula.",
+        b->note);
+    r++;
     worksheet_write_string(ws, r++, 0, "Input files", b->title);
     put_table(b, ws, r, s3_result_table(res, "inputs"), 0);
     worksheet_set_column(ws, 0, 0, 34, NULL);
