@@ -465,9 +465,17 @@ sheet_overview(book *b, const s3_result *res, const char *level,
                    *spec = s3_result_table(res, "specialisation"),
                    *classes = s3_result_table(res, "classes"),
                    *centres = s3_result_table(res, "centres");
-    char title[256];
-    snprintf(title, sizeof title, "Smart-specialisation briefing: %s",
-             res->model_name);
+    char title[400];
+    /* the data date (the model's cut-off) and the scenario shown */
+    const s3_table *pt = s3_result_table(res, "parameters");
+    const char *cutoff = "";
+    for (size_t r = 0; pt && r < s3_table_rows(pt); r++)
+        if (!strcmp(s3_table_text(pt, r, 0), "data.cutoff"))
+            cutoff = s3_table_text(pt, r, 1);
+    snprintf(title, sizeof title,
+             "Smart-specialisation briefing: %s. Data as of %s. Scenario: "
+             "baseline (the others: Scenarios sheet)",
+             res->model_name, *cutoff ? cutoff : "all rows (no cut-off date)");
     worksheet_write_string(ws, 0, 0, title, b->title);
     /* the specialisations listed: against the network on the headline
      * matrix, or against the baseline on its sector aggregates */
