@@ -446,9 +446,16 @@ s3i_ipc_lookup(const s3i_ref *ref, const char *s, size_t len, size_t *field)
     }
     size_t f = S3I_NONE;
     if (mg >= 0) {
-        char key[16];
-        int n = snprintf(key, sizeof key, "%s%ld", sub, mg);
-        f = s3i_map_get(&ref->ipc_by_key, key, (size_t)n);
+        /* the key "A61K8": subclass and main group without leading zeros */
+        char key[16], digits[8];
+        size_t nd = 0, n = 4;
+        memcpy(key, sub, 4);
+        do
+            digits[nd++] = (char)('0' + mg % 10);
+        while ((mg /= 10) > 0 && nd < sizeof digits);
+        while (nd > 0)
+            key[n++] = digits[--nd];
+        f = s3i_map_get(&ref->ipc_by_key, key, n);
     }
     if (f == S3I_NONE)
         f = s3i_map_get(&ref->ipc_by_key, sub, 4);

@@ -216,12 +216,6 @@ is_space(unsigned char c)
     return c == ' ';
 }
 
-static int
-is_term(unsigned char c)
-{
-    return c == '\n' || c == '\r';
-}
-
 s3_status
 s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
              s3i_csv_fn header, s3i_csv_fn row, void *user, s3i_csv_info *info)
@@ -253,8 +247,9 @@ s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
         goto done;
     }
     parser_ready = 1;
-    csv_set_space_func(&p, is_space);
-    csv_set_term_func(&p, is_term);
+    /* libcsv's own test for line ends (CR, LF) is inlined; the blank
+     * test is replaced only for tab-separated files, where a tab is a
+     * separator and must not be trimmed (a callback per byte costs) */
 
     int first = 1;
     uint64_t total = 0;
@@ -277,6 +272,8 @@ s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
                 s += 3, len -= 3;
             char sep = detect_separator((const char *)s, len, allow_tab);
             csv_set_delim(&p, (unsigned char)sep);
+            if (sep == '\t')
+                csv_set_space_func(&p, is_space);
             r.decimal_comma = sep == ';';
             if (info)
                 info->separator = sep;

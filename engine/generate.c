@@ -169,8 +169,8 @@ s3_generate(s3_ctx *ctx, const char *reference_dir, const char *out_dir,
         if (ref.nace_level[i] == 4)
             cls[ncls++] = i;
     for (size_t i = 0; i < ref.ipc_by_key.cap; i++)
-        if (ref.ipc_by_key.key[i] && ref.ipc_by_key.klen[i] > 4)
-            ipc[nipc++] = ref.ipc_by_key.key[i];
+        if (ref.ipc_by_key.slot[i].key && ref.ipc_by_key.slot[i].klen > 4)
+            ipc[nipc++] = ref.ipc_by_key.slot[i].key;
     /* keys are in hash order: sort them so the output depends on the seed
      * only */
     for (size_t i = 1; i < nipc; i++)

@@ -511,6 +511,8 @@ typedef struct {
     patent_centre *pc;
     size_t npc, cap_pc;
     size_t outside_cutoff;
+    char last_id[128]; /* the previous row's patent id, and its index */
+    size_t last_len, last_pi;
 } patents_state;
 
 static s3_status
@@ -571,16 +573,21 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
             while (l && s[l - 1] == ' ')
                 l--;
             if (l > 0) {
+                /* the code itself is copied only for a message */
                 char code[64];
-                snprintf(code, sizeof code, "%.*s", (int)(l < 63 ? l : 63), s);
-                if (s3i_ipc_lookup(&d->ref, s, l, &fld))
+                size_t cl = l < 63 ? l : 63;
+                if (s3i_ipc_lookup(&d->ref, s, l, &fld)) {
+                    memcpy(code, s, cl);
+                    code[cl] = '\0';
                     return s3i_csv_fail(ctx, r, st->col[PA_IPC], code,
                                         "is not an IPC symbol (e.g. 'G06F "
                                         "17/30')");
+                }
                 ncodes++;
                 if (fld == S3I_NONE) {
                     unmapped++;
-                    snprintf(unmapped_code, sizeof unmapped_code, "%s", code);
+                    memcpy(unmapped_code, s, cl);
+                    unmapped_code[cl] = '\0';
                 } else {
                     fields |= (uint64_t)1 << fld;
                 }
@@ -623,13 +630,30 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         st->outside_cutoff++;
         return S3_OK;
     }
-    char *key = s3i_arena_strdup(&d->arena, id);
-    if (!key)
+    /* the patent: the previous row's (rows of a patent usually follow each
+     * other), seen before (its id is stored once), or new */
+    size_t idlen = strlen(id);
+    size_t pi = (st->last_len == idlen && st->npat > 0 &&
+                 memcmp(st->last_id, id, idlen) == 0)
+                    ? st->last_pi
+                    : s3i_map_get(&st->patent_map, id, idlen);
+    if (pi == S3I_NONE) {
+        char *key = s3i_arena_strndup(&d->arena, id, idlen);
+        if (!key ||
+            (pi = s3i_map_put(&st->patent_map, key, idlen, st->npat)) ==
+                S3I_NONE)
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    if (s3i_reserve(&st->pc, &st->cap_pc, st->npc + 1, sizeof(patent_centre)))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    size_t pi = s3i_map_put(&st->patent_map, key, strlen(key), st->npat);
-    if (pi == S3I_NONE ||
-        s3i_reserve(&st->pc, &st->cap_pc, st->npc + 1, sizeof(patent_centre)))
-        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    /* remember this row's patent for the next row */
+    if (idlen < sizeof st->last_id) {
+        memcpy(st->last_id, id, idlen);
+        st->last_len = idlen;
+        st->last_pi = pi;
+    } else {
+        st->last_len = S3I_NONE;
+    }
     if (pi == st->npat) {
         if (s3i_reserve(&st->pat, &st->cap_pat, st->npat + 1, sizeof(patent)))
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
@@ -642,7 +666,11 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
             return rc;
     }
     st->pat[pi].fields |= fields;
-    st->pc[st->npc++] = (patent_centre){pi, ci};
+    /* rows of one patent usually follow each other: a repeated (patent,
+     * centre) pair is stored once (duplicates are merged later anyway) */
+    if (!st->npc || st->pc[st->npc - 1].patent != pi ||
+        st->pc[st->npc - 1].centre != ci)
+        st->pc[st->npc++] = (patent_centre){pi, ci};
     st->c.used++;
     return S3_OK;
 }

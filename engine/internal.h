@@ -53,10 +53,15 @@ s3i_arena_free(s3i_arena *a);
 /* ---- string → index map (open addressing, FNV-1a) ---------------------- */
 
 typedef struct {
+    uint64_t hash;    /* of the key, compared before its bytes */
+    const char *key;  /* borrowed: the caller keeps the keys alive; NULL =
+                         empty slot */
+    size_t klen, val;
+} s3i_slot;
+
+typedef struct {
     size_t cap, n;
-    const char **key; /* borrowed: the caller keeps the keys alive */
-    size_t *klen;
-    size_t *val;
+    s3i_slot *slot;   /* one cache line per probe */
 } s3i_map;
 
 /* The value stored for key, or S3I_NONE. */
