@@ -609,6 +609,7 @@ analyse_core(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     if (rc)
         return rc;
     if (!d->generic && (rc = s3i_domains_resolve(ctx, m, &d->ref, &dm))) {
+        s3i_domains_free(&dm);
         s3i_matrices_free(mx, nmx);
         return rc;
     }

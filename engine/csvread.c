@@ -77,11 +77,12 @@ show_value(const char *v, char out[72])
     size_t n = 0;
     for (; v && v[n] && n < 60; n++)
         out[n] = (unsigned char)v[n] < 0x20 ? '?' : v[n];
-    if (v && v[n]) {
-        memcpy(out + n, "...", 3);
-        n += 3;
-    }
     out[n] = '\0';
+    s3i_utf8_cut(out);
+    n = strlen(out);
+    if (v && v[n]) {
+        memcpy(out + n, "...", 4);
+    }
 }
 
 s3_status

@@ -703,7 +703,8 @@ patents_finish(s3_ctx *ctx, patents_state *st)
                         d->cooc[a * nf + b] += 1.0;
                         d->cooc[b * nf + a] += 1.0;
                     }
-    qsort(st->pc, st->npc, sizeof *st->pc, cmp_pc);
+    if (st->npc > 0) /* qsort must not see a NULL array */
+        qsort(st->pc, st->npc, sizeof *st->pc, cmp_pc);
     for (size_t i = 0; i < st->npc;) {
         size_t j = i, nc = 0;
         for (; j < st->npc && st->pc[j].patent == st->pc[i].patent; j++)
@@ -1219,7 +1220,8 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     st->eurostat = 1;
     for (const char *p = f[0]; p < bs && st->ndims < MAX_DIMS;) {
         size_t k = strcspn(p, ",\\");
-        snprintf(st->dims[st->ndims++], 64, "%.*s", (int)k, p);
+        snprintf(st->dims[st->ndims], 64, "%.*s", (int)k, p);
+        s3i_utf8_cut(st->dims[st->ndims++]);
         p += k + (p[k] == ',');
     }
     for (size_t k = 0; k < 3 + st->nwhere; k++) {
@@ -1297,7 +1299,12 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
             if (!p[l] && k + 1 < st->ndims)
                 return s3i_csv_fail(ctx, r, 0, f[0],
                                     "has fewer dimensions than the header");
-            snprintf(dims[k], sizeof dims[k], "%.*s", (int)l, p);
+            if (l >= sizeof dims[k])
+                return s3i_csv_fail(ctx, r, 0, f[0],
+                                    "holds a dimension value longer than 127 "
+                                    "bytes");
+            memcpy(dims[k], p, l);
+            dims[k][l] = '\0';
             p += l + (p[l] == ',');
         }
     }

@@ -78,6 +78,10 @@ s3i_map_free(s3i_map *m);
 
 /* ---- text and numbers --------------------------------------------------- */
 
+/* Drop an incomplete UTF-8 sequence at the end of s (left by a cut). */
+void
+s3i_utf8_cut(char *s);
+
 /* Whether s[0..len) is valid UTF-8 without NUL bytes. */
 int
 s3i_utf8_valid(const char *s, size_t len);

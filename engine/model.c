@@ -200,6 +200,13 @@ read_line(char *buf, int size, void *stream)
                               ps->path, ps->line, size - 2);
         return NULL;
     }
+    if (!s3i_utf8_valid(buf, n)) {
+        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
+                              "%s:%zu: the line is not valid UTF-8 (save the "
+                              "model as UTF-8)",
+                              ps->path, ps->line);
+        return NULL;
+    }
     check_section_line(ps, buf);
     return ps->status ? NULL : buf;
 }
@@ -554,7 +561,7 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
         } else if (!strcmp(key, "partners")) {
             double d;
             st = number_param(ctx, path, line[i], sec, key, v, 1, 50, 1, &d);
-            m->partners = (size_t)d;
+            m->partners = st ? 0 : (size_t)d;
         } else if (!strcmp(key, "normalisation")) {
             m->norm = k;
         } else if (!strcmp(key, "aggregation")) {
@@ -572,12 +579,12 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
         } else if (!strcmp(key, "draws")) {
             double d;
             st = number_param(ctx, path, line[i], sec, key, v, 0, 1e7, 1, &d);
-            m->draws = (size_t)d;
+            m->draws = st ? 0 : (size_t)d;
         } else if (!strcmp(key, "seed")) {
             double d;
             st = number_param(ctx, path, line[i], sec, key, v, 0, 4294967295.0,
                               1, &d);
-            m->seed = (unsigned long)d;
+            m->seed = st ? 0 : (unsigned long)d;
         } else if (!strcmp(key, "weight_sd")) {
             st = number_param(ctx, path, line[i], sec, key, v, 0.0, 5.0, 0,
                               &m->weight_sd);

@@ -61,6 +61,21 @@ s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user)
     ctx->progress_user = user;
 }
 
+void
+s3i_utf8_cut(char *s)
+{
+    size_t n = strlen(s), i = n;
+    /* back to the lead byte of the last character */
+    while (i > 0 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+        i--;
+    if (i == 0)
+        return;
+    unsigned char c = (unsigned char)s[i - 1];
+    size_t need = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    if (n - (i - 1) < need)
+        s[i - 1] = '\0';
+}
+
 s3_status
 s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
 {
@@ -68,6 +83,7 @@ s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
     va_end(ap);
+    s3i_utf8_cut(ctx->msg); /* a cut message stays valid UTF-8 */
     ctx->status = status;
     return status;
 }
