@@ -58,9 +58,10 @@ __ubsan_default_options(void)
  * code, few enough to keep thousands of inputs a minute. */
 enum { FUZZ_MAX_DRAWS = 24 };
 
-static void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static inline void fuzz_fail(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
-static void
+static inline void
 fuzz_fail(const char *fmt, ...)
 {
     va_list ap;
@@ -74,7 +75,7 @@ fuzz_fail(const char *fmt, ...)
 }
 
 /* Whether invariant `id` is listed in S3FUZZ_KNOWN (tolerated). */
-static int
+static inline int
 fuzz_known(const char *id)
 {
     const char *k = getenv("S3FUZZ_KNOWN");
@@ -92,7 +93,7 @@ fuzz_known(const char *id)
 /* One-time process setup: GSL must never abort (the library promises it
  * calls nothing that could reach GSL's handler; callers that use GSL
  * themselves are told to switch it off, and so do we). */
-static void
+static inline void
 fuzz_init_once(void)
 {
     static int done;
@@ -114,7 +115,7 @@ typedef struct {
     char dir[512];
 } fuzz_tmp;
 
-static void
+static inline void
 fuzz_tmp_make(fuzz_tmp *t)
 {
     const char *base = getenv("TMPDIR");
@@ -127,7 +128,7 @@ fuzz_tmp_make(fuzz_tmp *t)
 
 /* Remove a folder and everything below it (the harness writes plain files
  * and the output folders of s3_result_write). */
-static void
+static inline void
 fuzz_rm_rf(const char *path)
 {
     DIR *d = opendir(path);
@@ -151,13 +152,13 @@ fuzz_rm_rf(const char *path)
     }
 }
 
-static void
+static inline void
 fuzz_tmp_clean(fuzz_tmp *t)
 {
     fuzz_rm_rf(t->dir);
 }
 
-static void
+static inline void
 fuzz_write(const char *dir, const char *name, const uint8_t *data, size_t n)
 {
     char p[1024];
@@ -173,7 +174,7 @@ fuzz_write(const char *dir, const char *name, const uint8_t *data, size_t n)
 
 /* ---- invariants --------------------------------------------------------- */
 
-static int
+static inline int
 fuzz_verbose(void)
 {
     static int verbose = -1;
@@ -186,7 +187,7 @@ fuzz_verbose(void)
 
 /* A call returned st: a failure must be explained on the context.  With
  * S3FUZZ_VERBOSE=1 every outcome is printed (to see what a seed does). */
-static void
+static inline void
 fuzz_check_status(const s3_ctx *ctx, s3_status st, const char *what)
 {
     if (fuzz_verbose())
@@ -216,7 +217,7 @@ fuzz_check_status(const s3_ctx *ctx, s3_status st, const char *what)
 }
 
 /* Every text cell is valid UTF-8; every column has a name. */
-static void
+static inline void
 fuzz_check_table(const s3_table *t, const char *what)
 {
     if (!t)
@@ -247,7 +248,7 @@ fuzz_check_table(const s3_table *t, const char *what)
 }
 
 /* rows read = rows used + rows rejected, for every file. */
-static void
+static inline void
 fuzz_check_quality(const s3_dataset *d, const char *what)
 {
     const s3_table *q = s3_dataset_quality(d);
@@ -269,7 +270,7 @@ fuzz_check_quality(const s3_dataset *d, const char *what)
     fuzz_check_table(s3_dataset_inputs(d), what);
 }
 
-static void
+static inline void
 fuzz_check_result(const s3_result *r, const char *what)
 {
     size_t n = s3_result_ntables(r);
@@ -285,7 +286,7 @@ fuzz_check_result(const s3_result *r, const char *what)
 }
 
 /* The parameters of a loaded model are listed completely. */
-static void
+static inline void
 fuzz_check_model(const s3_model *m)
 {
     if (!s3_model_name(m))
@@ -301,7 +302,7 @@ fuzz_check_model(const s3_model *m)
 /* Keep the Monte Carlo small whatever the model asks for: in the model and
  * in the text of its parameter, from which the scenarios' variants of the
  * model are rebuilt (s3i_model_variant). */
-static void
+static inline void
 fuzz_small_draws(s3_model *m)
 {
     if (m->draws <= FUZZ_MAX_DRAWS)
@@ -321,7 +322,7 @@ fuzz_small_draws(s3_model *m)
 /* Two results of the same analysis are the same, cell for cell (numbers
  * bit for bit, NaN equal to NaN): a difference means uninitialised memory
  * or state kept between runs. */
-static void
+static inline void
 fuzz_check_same(const s3_result *a, const s3_result *b)
 {
     const char *id = "deterministic";
@@ -366,7 +367,7 @@ fuzz_check_same(const s3_result *a, const s3_result *b)
 
 /* Analyse (or run with all scenarios) a loaded dataset, twice, check the
  * result and that both runs agree, and optionally write it into outdir. */
-static void
+static inline void
 fuzz_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
              int scenarios, const char *outdir, int what)
 {

@@ -10,8 +10,8 @@
 #    reproduces an engine bug that is reported but not fixed yet: it is
 #    replayed without suppressions and expected to fail still (it passes
 #    as "still open", or as "fixed" with a request to rename it), and
-#    tests/fuzz/known_leaks.supp and known_ub.supp keep it from stopping
-#    the fuzzing;
+#    tests/fuzz/known_leaks.supp, known_ub.supp and known_invariants keep
+#    it from stopping the fuzzing (tests/fuzz/README.md);
 # 3. fuzzes each harness for an equal share of SECONDS, starting from its
 #    seeds in tests/fuzz/corpus/<harness>/ and the inputs kept from earlier
 #    runs in build-fuzz/corpus/<harness>/ (new inputs go there, never into
@@ -19,7 +19,8 @@
 #
 # Prints one line per case, "ok - NAME" or "not ok - NAME: reason" (counted
 # by tests/run), and exits 1 if any failed.  Extra libFuzzer flags can be
-# given in S3FUZZ_FLAGS (e.g. "-jobs=2 -workers=2").  Without clang (or its
+# given in S3FUZZ_FLAGS (e.g. "-max_len=4096 -len_control=10" for larger
+# inputs sooner).  Without clang (or its
 # libFuzzer runtime, Debian package libclang-rt-14-dev) it reports one
 # failed case and exits 1.
 set -u
@@ -63,6 +64,13 @@ export LC_ALL=C
 
 # ---- build ------------------------------------------------------------------
 mkdir -p "$out"
+# the harnesses' temporary folders (one per input, removed after it; an
+# input that crashes leaves its folder): inside the build folder, emptied
+# on every run
+rm -rf "$out/tmp"
+mkdir -p "$out/tmp"
+export TMPDIR=$root/$out/tmp
+case $out in /*) TMPDIR=$out/tmp ;; esac
 blog=$out/build.log
 bash tests/fuzz/build.sh "$out" >"$blog" 2>&1
 rc=$?
@@ -95,7 +103,7 @@ for h in "${harnesses[@]}"; do
             # an open engine bug: without the suppressions it must still fail
             if LSAN_OPTIONS=$sym UBSAN_OPTIONS=$ubsan_base S3FUZZ_KNOWN= \
                 timeout 300 "$out/$h" -timeout=60 -rss_limit_mb=2048 "$f" >"$log" 2>&1; then
-                ok "fuzz regression $name (known engine bug is FIXED: rename the file without known- and drop its lines in known_*.supp)"
+                ok "fuzz regression $name (known engine bug is FIXED: rename the file without known- and drop its lines in tests/fuzz/known_*)"
             else
                 why=$(grep -m1 -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:|invariant violated|Timeout' "$log" |
                     sed 's/^==[0-9]*==//; s/^ *//' | LC_ALL=C tr -cd '\11\40-\176' | cut -c1-120)
