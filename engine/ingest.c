@@ -24,11 +24,11 @@
 
 /* ---- logs --------------------------------------------------------------- */
 
-int
-s3i_warn(s3_dataset *d, const char *file, size_t line, const char *column,
-         const char *value, const char *message)
+/* Add a warning row to a warnings table; -1 when out of memory. */
+static int
+warn_to(s3_table *t, const char *file, size_t line, const char *column,
+        const char *value, const char *message)
 {
-    s3_table *t = d->warnings;
     size_t r = s3i_table_add_row(t);
     if (r == S3I_NONE)
         return -1;
@@ -40,6 +40,13 @@ s3i_warn(s3_dataset *d, const char *file, size_t line, const char *column,
                    s3i_table_set_text(t, r, 4, message)
                ? -1
                : 0;
+}
+
+int
+s3i_warn(s3_dataset *d, const char *file, size_t line, const char *column,
+         const char *value, const char *message)
+{
+    return warn_to(d->warnings, file, line, column, value, message);
 }
 
 int
@@ -56,6 +63,7 @@ s3i_note(s3_table *notes, const char *scope, const char *message)
 typedef struct {
     const char *file;
     size_t read, used, rejected, warnings;
+    s3_table *log; /* where the file's warnings go */
 } counts;
 
 static s3_status
@@ -135,10 +143,11 @@ static s3_status
 reject(s3_ctx *ctx, s3_dataset *d, counts *c, s3i_csv *r, size_t col,
        const char *value, const char *msg)
 {
+    (void)d;
     c->rejected++;
     c->warnings++;
-    if (s3i_warn(d, c->file, s3i_csv_line(r), s3i_csv_colname(r, col), value,
-                 msg))
+    if (warn_to(c->log, c->file, s3i_csv_line(r), s3i_csv_colname(r, col),
+                value, msg))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     return S3_OK;
 }
@@ -148,9 +157,10 @@ static s3_status
 warn_used(s3_ctx *ctx, s3_dataset *d, counts *c, s3i_csv *r, size_t col,
           const char *value, const char *msg)
 {
+    (void)d;
     c->warnings++;
-    if (s3i_warn(d, c->file, s3i_csv_line(r), s3i_csv_colname(r, col), value,
-                 msg))
+    if (warn_to(c->log, c->file, s3i_csv_line(r), s3i_csv_colname(r, col),
+                value, msg))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     return S3_OK;
 }
@@ -351,8 +361,16 @@ enum {
     TE_N
 };
 
-/* tenant_map value of a tenant whose centre is unknown */
-#define UNKNOWN_CENTRE ((size_t)-2)
+/* tenant_id → centre index (UNKNOWN_CENTRE: a tenant of an unknown centre),
+ * for duplicate ids and for patents given by tenant */
+typedef struct {
+    s3i_idtab ids;
+    uint32_t *centre;
+    size_t cap;
+} tenant_index;
+
+/* tenant_index value of a tenant whose centre is unknown */
+#define UNKNOWN_CENTRE UINT32_MAX
 
 typedef struct {
     s3_ctx *ctx;
@@ -360,7 +378,7 @@ typedef struct {
     const s3_model *m;
     counts c;
     size_t col[TE_N];
-    s3i_map *tenant_map; /* tenant_id → centre index (S3I_NONE: unknown) */
+    tenant_index *tenant_map;
     size_t outside_cutoff;
 } tenants_state;
 
@@ -441,15 +459,19 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                                 "is not 1/0 (or yes/no)");
     }
     /* duplicate ids: the first row counts */
-    if (s3i_map_get(st->tenant_map, id, strlen(id)) != S3I_NONE)
+    int added;
+    size_t ti = s3i_idtab_add(&st->tenant_map->ids, id, strlen(id), &added);
+    if (ti == S3I_NONE || s3i_reserve(&st->tenant_map->centre,
+                                      &st->tenant_map->cap, ti + 1,
+                                      sizeof(uint32_t)))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    if (!added)
         return reject(ctx, d, &st->c, r, st->col[TE_ID], id,
                       "duplicate tenant_id: the row is not counted (the "
                       "first row with this id is)");
     size_t ci = s3i_map_get(&d->centre_map, centre, strlen(centre));
-    char *key = s3i_arena_strdup(&d->arena, id);
-    if (!key || s3i_map_put(st->tenant_map, key, strlen(key),
-                            ci == S3I_NONE ? UNKNOWN_CENTRE : ci) == S3I_NONE)
-        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    st->tenant_map->centre[ti] =
+        ci == S3I_NONE ? (uint32_t)UNKNOWN_CENTRE : (uint32_t)ci;
     if (ci == S3I_NONE)
         return reject(ctx, d, &st->c, r, st->col[TE_CENTRE], centre,
                       "tenant of an unknown centre: not counted");
@@ -489,14 +511,18 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 
 enum { PA_ID, PA_CENTRE, PA_TENANT, PA_IPC, PA_YEAR, PA_SHARE, PA_N };
 
+/* What is kept of a patent while the file streams: its fields, its first
+ * centre and a chain of further centres; 16 bytes (plus 28 in the id
+ * table), so that 10 million patents take under half a GiB. */
 typedef struct {
     uint64_t fields; /* bit f: the patent has WIPO field f */
-    double share;
+    uint32_t centre; /* its first centre */
+    uint32_t more;   /* 1 + the node of its next centre; 0: none */
 } patent;
 
 typedef struct {
-    size_t patent, centre;
-} patent_centre;
+    uint32_t centre, next; /* next: 1 + node, 0: end */
+} centre_node;
 
 typedef struct {
     s3_ctx *ctx;
@@ -504,15 +530,19 @@ typedef struct {
     const s3_model *m;
     counts c;
     size_t col[PA_N];
-    s3i_map *tenant_map;
-    s3i_map patent_map;
+    const tenant_index *tenant_map;
+    s3i_idtab ids; /* patent_id → index into pat */
     patent *pat;
-    size_t npat, cap_pat;
-    patent_centre *pc;
-    size_t npc, cap_pc;
+    size_t cap_pat;
+    double *share; /* per patent when some share is not 1, else NULL */
+    size_t cap_share;
+    centre_node *node;
+    size_t nnode, cap_node;
     size_t outside_cutoff;
-    char last_id[128]; /* the previous row's patent id, and its index */
-    size_t last_len, last_pi;
+    /* the previous row's patent id, centre id and their indices: rows of a
+     * patent usually follow each other, from the same centre */
+    char last_id[64], last_centre[64];
+    size_t last_id_len, last_pi, last_centre_len, last_ci;
 } patents_state;
 
 static s3_status
@@ -531,18 +561,135 @@ patents_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     return rc;
 }
 
+/* The WIPO fields of an "ipc" field: one or more codes separated by ';'
+ * or '|'.  Codes outside the concordance are counted in *unmapped (the
+ * last one copied to unmapped_code); 0 codes at all is an error. */
+static s3_status
+ipc_fields(patents_state *st, s3i_csv *r, const char *ipc, uint64_t *fields,
+           int *unmapped, char unmapped_code[64])
+{
+    *fields = 0;
+    *unmapped = 0;
+    size_t ncodes = 0;
+    for (const char *p = ipc; *p;) {
+        size_t k = strcspn(p, ";|");
+        const char *s = p;
+        size_t l = k;
+        while (l && *s == ' ')
+            s++, l--;
+        while (l && s[l - 1] == ' ')
+            l--;
+        if (l > 0) {
+            size_t fld, cl = l < 63 ? l : 63;
+            if (s3i_ipc_lookup(&st->d->ref, s, l, &fld)) {
+                char code[64]; /* copied only for the message */
+                memcpy(code, s, cl);
+                code[cl] = '\0';
+                return s3i_csv_fail(st->ctx, r, st->col[PA_IPC], code,
+                                    "is not an IPC symbol (e.g. 'G06F "
+                                    "17/30')");
+            }
+            ncodes++;
+            if (fld == S3I_NONE) {
+                ++*unmapped;
+                memcpy(unmapped_code, s, cl);
+                unmapped_code[cl] = '\0';
+            } else {
+                *fields |= (uint64_t)1 << fld;
+            }
+        }
+        p += k + (p[k] != '\0');
+    }
+    if (ncodes == 0)
+        return s3i_csv_fail(st->ctx, r, st->col[PA_IPC], ipc,
+                            "holds no IPC code");
+    return S3_OK;
+}
+
+/* The centre of a patent row: given, or the tenant's; S3I_NONE with the row
+ * rejected when unknown. */
+static s3_status
+patent_centre(patents_state *st, s3i_csv *r, const char *centre, size_t clen,
+              const char *tenant, size_t *ci)
+{
+    s3_dataset *d = st->d;
+    *ci = S3I_NONE;
+    if (clen) {
+        if (clen == st->last_centre_len &&
+            memcmp(centre, st->last_centre, clen) == 0) {
+            *ci = st->last_ci;
+            return S3_OK;
+        }
+        *ci = s3i_map_get(&d->centre_map, centre, clen);
+        if (*ci == S3I_NONE)
+            return reject(st->ctx, d, &st->c, r, st->col[PA_CENTRE], centre,
+                          "patent of an unknown centre: not counted");
+        if (clen < sizeof st->last_centre) {
+            memcpy(st->last_centre, centre, clen);
+            st->last_centre_len = clen;
+            st->last_ci = *ci;
+        }
+        return S3_OK;
+    }
+    if (*tenant) {
+        size_t ti = s3i_idtab_get(&st->tenant_map->ids, tenant, strlen(tenant));
+        if (ti != S3I_NONE && st->tenant_map->centre[ti] != UNKNOWN_CENTRE) {
+            *ci = st->tenant_map->centre[ti];
+            return S3_OK;
+        }
+        return reject(st->ctx, d, &st->c, r, st->col[PA_TENANT], tenant,
+                      "patent of an unknown tenant (or of a tenant of an "
+                      "unknown centre): not counted");
+    }
+    return s3i_csv_fail(st->ctx, r,
+                        st->col[PA_CENTRE] != S3I_NONE ? st->col[PA_CENTRE]
+                                                       : st->col[PA_TENANT],
+                        "", "is empty: a patent needs a centre or tenant");
+}
+
+/* Add centre ci to patent pi's centres (a set). */
+static int
+patent_add_centre(patents_state *st, size_t pi, uint32_t ci)
+{
+    patent *pt = &st->pat[pi];
+    if (pt->centre == ci)
+        return 0;
+    for (uint32_t k = pt->more; k; k = st->node[k - 1].next)
+        if (st->node[k - 1].centre == ci)
+            return 0;
+    if (s3i_reserve(&st->node, &st->cap_node, st->nnode + 1,
+                    sizeof *st->node))
+        return -1;
+    st->node[st->nnode++] = (centre_node){ci, pt->more};
+    pt->more = (uint32_t)st->nnode;
+    return 0;
+}
+
+/* The share column: kept per patent from the first share that is not 1. */
+static int
+set_share(patents_state *st, size_t pi, double share)
+{
+    if (!st->share && share == 1.0)
+        return 0;
+    size_t had = st->share ? st->cap_share : 0;
+    if (s3i_reserve(&st->share, &st->cap_share, st->ids.n, sizeof(double)))
+        return -1;
+    for (size_t k = had; k < st->cap_share; k++)
+        st->share[k] = 1.0;
+    st->share[pi] = share;
+    return 0;
+}
+
 static s3_status
 patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)n;
-    (void)len;
     patents_state *st = u;
     s3_ctx *ctx = st->ctx;
     s3_dataset *d = st->d;
     const char *id = FIELD(st, f, PA_ID), *ipc = FIELD(st, f, PA_IPC);
-    const char *centre = FIELD(st, f, PA_CENTRE);
-    const char *tenant = FIELD(st, f, PA_TENANT);
-    if (!*id)
+    size_t idlen = st->col[PA_ID] == S3I_NONE ? 0 : len[st->col[PA_ID]];
+    if (!idlen)
         return s3i_csv_fail(ctx, r, st->col[PA_ID], id, "is empty");
     double year, share;
     s3_status rc;
@@ -556,66 +703,18 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             "is 0: a patent's share must be above 0");
     if (isnan(share))
         share = 1.0;
-    /* IPC codes: one or more, separated by ';' or '|' */
-    uint64_t fields = 0;
-    int unmapped = 0;
-    char unmapped_code[64] = "";
-    const char *p = ipc;
-    size_t ncodes = 0;
-    while (*p) {
-        size_t k = strcspn(p, ";|");
-        size_t fld;
-        if (k > 0 || p[k]) {
-            const char *s = p;
-            size_t l = k;
-            while (l && *s == ' ')
-                s++, l--;
-            while (l && s[l - 1] == ' ')
-                l--;
-            if (l > 0) {
-                /* the code itself is copied only for a message */
-                char code[64];
-                size_t cl = l < 63 ? l : 63;
-                if (s3i_ipc_lookup(&d->ref, s, l, &fld)) {
-                    memcpy(code, s, cl);
-                    code[cl] = '\0';
-                    return s3i_csv_fail(ctx, r, st->col[PA_IPC], code,
-                                        "is not an IPC symbol (e.g. 'G06F "
-                                        "17/30')");
-                }
-                ncodes++;
-                if (fld == S3I_NONE) {
-                    unmapped++;
-                    memcpy(unmapped_code, s, cl);
-                    unmapped_code[cl] = '\0';
-                } else {
-                    fields |= (uint64_t)1 << fld;
-                }
-            }
-        }
-        p += k + (p[k] != '\0');
-    }
-    if (ncodes == 0)
-        return s3i_csv_fail(ctx, r, st->col[PA_IPC], ipc, "holds no IPC code");
-    /* the centre: given, or the tenant's */
-    size_t ci = S3I_NONE;
-    if (*centre) {
-        ci = s3i_map_get(&d->centre_map, centre, strlen(centre));
-        if (ci == S3I_NONE)
-            return reject(ctx, d, &st->c, r, st->col[PA_CENTRE], centre,
-                          "patent of an unknown centre: not counted");
-    } else if (*tenant) {
-        ci = s3i_map_get(st->tenant_map, tenant, strlen(tenant));
-        if (ci == S3I_NONE || ci == UNKNOWN_CENTRE)
-            return reject(ctx, d, &st->c, r, st->col[PA_TENANT], tenant,
-                          "patent of an unknown tenant (or of a tenant of an "
-                          "unknown centre): not counted");
-    } else {
-        return s3i_csv_fail(ctx, r,
-                            st->col[PA_CENTRE] != S3I_NONE ? st->col[PA_CENTRE]
-                                                           : st->col[PA_TENANT],
-                            "", "is empty: a patent needs a centre or tenant");
-    }
+    uint64_t fields;
+    int unmapped;
+    char unmapped_code[64];
+    if ((rc = ipc_fields(st, r, ipc, &fields, &unmapped, unmapped_code)))
+        return rc;
+    size_t ci, nrej = st->c.rejected;
+    const char *centre = FIELD(st, f, PA_CENTRE);
+    size_t clen = st->col[PA_CENTRE] == S3I_NONE ? 0 : len[st->col[PA_CENTRE]];
+    if ((rc = patent_centre(st, r, centre, clen, FIELD(st, f, PA_TENANT), &ci)))
+        return rc;
+    if (st->c.rejected != nrej)
+        return S3_OK; /* rejected: an unknown centre or tenant */
     if (unmapped && (rc = (fields ? warn_used : reject)(
                          ctx, d, &st->c, r, st->col[PA_IPC], unmapped_code,
                          fields ? "IPC code not in the WIPO concordance: "
@@ -630,61 +729,45 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         st->outside_cutoff++;
         return S3_OK;
     }
-    /* the patent: the previous row's (rows of a patent usually follow each
-     * other), seen before (its id is stored once), or new */
-    size_t idlen = strlen(id);
-    size_t pi = (st->last_len == idlen && st->npat > 0 &&
-                 memcmp(st->last_id, id, idlen) == 0)
-                    ? st->last_pi
-                    : s3i_map_get(&st->patent_map, id, idlen);
-    if (pi == S3I_NONE) {
-        char *key = s3i_arena_strndup(&d->arena, id, idlen);
-        if (!key ||
-            (pi = s3i_map_put(&st->patent_map, key, idlen, st->npat)) ==
-                S3I_NONE)
-            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    }
-    if (s3i_reserve(&st->pc, &st->cap_pc, st->npc + 1, sizeof(patent_centre)))
-        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    /* remember this row's patent for the next row */
-    if (idlen < sizeof st->last_id) {
-        memcpy(st->last_id, id, idlen);
-        st->last_len = idlen;
-        st->last_pi = pi;
+    /* the patent: the previous row's, or looked up (added when new) */
+    size_t pi;
+    int added = 0;
+    if (idlen == st->last_id_len && memcmp(id, st->last_id, idlen) == 0) {
+        pi = st->last_pi;
     } else {
-        st->last_len = S3I_NONE;
-    }
-    if (pi == st->npat) {
-        if (s3i_reserve(&st->pat, &st->cap_pat, st->npat + 1, sizeof(patent)))
+        if ((pi = s3i_idtab_add(&st->ids, id, idlen, &added)) == S3I_NONE)
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-        st->pat[st->npat++] = (patent){0, share};
-    } else if (st->pat[pi].share != share) {
-        if ((rc = warn_used(ctx, d, &st->c, r, st->col[PA_SHARE],
+        if (idlen < sizeof st->last_id) {
+            memcpy(st->last_id, id, idlen);
+            st->last_id_len = idlen;
+            st->last_pi = pi;
+        } else {
+            st->last_id_len = 0;
+        }
+    }
+    if (added) {
+        if (s3i_reserve(&st->pat, &st->cap_pat, pi + 1, sizeof(patent)) ||
+            set_share(st, pi, share))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        st->pat[pi] = (patent){fields, (uint32_t)ci, 0};
+    } else {
+        double first = st->share ? st->share[pi] : 1.0;
+        if (first != share &&
+            (rc = warn_used(ctx, d, &st->c, r, st->col[PA_SHARE],
                             FIELD(st, f, PA_SHARE),
                             "the patent's share differs from its first row: "
                             "the first share is used")))
             return rc;
+        st->pat[pi].fields |= fields;
+        if (patent_add_centre(st, pi, (uint32_t)ci))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
-    st->pat[pi].fields |= fields;
-    /* rows of one patent usually follow each other: a repeated (patent,
-     * centre) pair is stored once (duplicates are merged later anyway) */
-    if (!st->npc || st->pc[st->npc - 1].patent != pi ||
-        st->pc[st->npc - 1].centre != ci)
-        st->pc[st->npc++] = (patent_centre){pi, ci};
     st->c.used++;
     return S3_OK;
 }
 
-static int
-cmp_pc(const void *a, const void *b)
-{
-    const patent_centre *x = a, *y = b;
-    if (x->patent != y->patent)
-        return x->patent < y->patent ? -1 : 1;
-    return (x->centre > y->centre) - (x->centre < y->centre);
-}
-
-/* Distribute each patent over its centres × fields. */
+/* Distribute each patent over its centres × fields, and count the
+ * co-occurrence of fields (each patent once). */
 static s3_status
 patents_finish(s3_ctx *ctx, patents_state *st)
 {
@@ -694,34 +777,41 @@ patents_finish(s3_ctx *ctx, patents_state *st)
     d->cooc = calloc(nf * nf + 1, sizeof(double));
     if (!d->patents || !d->cooc)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    /* co-occurrence: patents that hold both fields (each patent once) */
-    for (size_t i = 0; i < st->npat; i++)
-        for (size_t a = 0; a < nf; a++)
-            if (st->pat[i].fields >> a & 1)
-                for (size_t b = a + 1; b < nf; b++)
-                    if (st->pat[i].fields >> b & 1) {
-                        d->cooc[a * nf + b] += 1.0;
-                        d->cooc[b * nf + a] += 1.0;
-                    }
-    if (st->npc > 0) /* qsort must not see a NULL array */
-        qsort(st->pc, st->npc, sizeof *st->pc, cmp_pc);
-    for (size_t i = 0; i < st->npc;) {
-        size_t j = i, nc = 0;
-        for (; j < st->npc && st->pc[j].patent == st->pc[i].patent; j++)
-            nc += j == i || st->pc[j].centre != st->pc[j - 1].centre;
-        const patent *pt = &st->pat[st->pc[i].patent];
-        double w =
-            pt->share / (double)nc / (double)__builtin_popcountll(pt->fields);
-        for (size_t k = i; k < j; k++) {
-            if (k > i && st->pc[k].centre == st->pc[k - 1].centre)
-                continue;
-            for (size_t fl = 0; fl < nf; fl++)
-                if (pt->fields >> fl & 1)
-                    d->patents[st->pc[k].centre * nf + fl] += w;
+    for (size_t i = 0; i < st->ids.n; i++) {
+        const patent *pt = &st->pat[i];
+        uint64_t fl = pt->fields;
+        for (uint64_t a = fl; a; a &= a - 1)
+            for (uint64_t b = a & (a - 1); b; b &= b - 1) {
+                size_t x = (size_t)__builtin_ctzll(a),
+                       y = (size_t)__builtin_ctzll(b);
+                d->cooc[x * nf + y] += 1.0;
+                d->cooc[y * nf + x] += 1.0;
+            }
+        size_t nc = 1;
+        for (uint32_t k = pt->more; k; k = st->node[k - 1].next)
+            nc++;
+        double w = (st->share ? st->share[i] : 1.0) / (double)nc /
+                   (double)__builtin_popcountll(fl);
+        for (uint32_t k = 0, c = pt->centre;;) {
+            double *row = d->patents + (size_t)c * nf;
+            for (uint64_t a = fl; a; a &= a - 1)
+                row[__builtin_ctzll(a)] += w;
+            k = k ? st->node[k - 1].next : pt->more;
+            if (!k)
+                break;
+            c = st->node[k - 1].centre;
         }
-        i = j;
     }
     return S3_OK;
+}
+
+static void
+patents_free(patents_state *st)
+{
+    s3i_idtab_free(&st->ids);
+    free(st->pat);
+    free(st->share);
+    free(st->node);
 }
 
 /* ---- baseline ----------------------------------------------------------- */
@@ -1087,19 +1177,19 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
     s3_status rc = dataset_new(ctx, &d);
     if (rc)
         return rc;
-    s3i_map tenant_map = {0};
-    centres_state cs = {.ctx = ctx, .d = d, .c = {.file = "centres.csv"}};
+    tenant_index tenant_map = {0};
+    centres_state cs = {.ctx = ctx, .d = d, .c = {.file = "centres.csv", .log = d->warnings}};
     tenants_state ts = {.ctx = ctx,
                         .d = d,
                         .m = m,
-                        .c = {.file = "tenants.csv"},
+                        .c = {.file = "tenants.csv", .log = d->warnings},
                         .tenant_map = &tenant_map};
     patents_state ps = {.ctx = ctx,
                         .d = d,
                         .m = m,
-                        .c = {.file = "patents.csv"},
+                        .c = {.file = "patents.csv", .log = d->warnings},
                         .tenant_map = &tenant_map};
-    baseline_state bs = {.ctx = ctx, .d = d, .c = {.file = "baseline.csv"}};
+    baseline_state bs = {.ctx = ctx, .d = d, .c = {.file = "baseline.csv", .log = d->warnings}};
     const char *dir = m->dataset_dir;
     char path[4096];
 
@@ -1137,11 +1227,10 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
         goto done;
     }
 done:
-    s3i_map_free(&tenant_map);
+    s3i_idtab_free(&tenant_map.ids);
+    free(tenant_map.centre);
     s3i_map_free(&cs.sub_map);
-    s3i_map_free(&ps.patent_map);
-    free(ps.pat);
-    free(ps.pc);
+    patents_free(&ps);
     s3i_map_free(&bs.reg_map);
     s3i_map_free(&bs.agg_map);
     free(bs.reg);
@@ -1414,7 +1503,7 @@ s3_dataset_load_long_where(s3_ctx *ctx, const char *path, const char *unit_col,
     base = base ? base + 1 : path;
     long_state st = {.ctx = ctx,
                      .d = d,
-                     .c = {.file = base},
+                     .c = {.file = base, .log = d->warnings},
                      .want = {unit_col, class_col, value_col},
                      .where = where,
                      .nwhere = nwhere};

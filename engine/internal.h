@@ -76,6 +76,40 @@ s3i_map_put(s3i_map *m, const char *key, size_t len, size_t val);
 void
 s3i_map_free(s3i_map *m);
 
+/* ---- compact id tables (idtab.c) ---------------------------------------- */
+
+/* An id's 16-byte fingerprint: its bytes when shorter than 16 (exact), else
+ * a 120-bit hash. */
+typedef struct {
+    uint64_t w[2];
+} s3i_fp;
+
+void
+s3i_fingerprint(const char *key, size_t len, s3i_fp *fp);
+
+/* id → dense index 0, 1, 2, ... in order of arrival; fp[i] is id i's
+ * fingerprint.  About 28 bytes per id, no id text kept. */
+typedef struct {
+    uint64_t *slot; /* (32 hash bits << 32) | (index + 1); 0 is empty */
+    size_t cap;
+    s3i_fp *fp;
+    size_t n, capfp;
+} s3i_idtab;
+
+/* The index of the fingerprint or id, or S3I_NONE. */
+size_t
+s3i_idtab_find(const s3i_idtab *t, const s3i_fp *fp);
+size_t
+s3i_idtab_get(const s3i_idtab *t, const char *key, size_t len);
+/* The index of the fingerprint or id, added when new (*added = 1);
+ * S3I_NONE when out of memory. */
+size_t
+s3i_idtab_put(s3i_idtab *t, const s3i_fp *fp, int *added);
+size_t
+s3i_idtab_add(s3i_idtab *t, const char *key, size_t len, int *added);
+void
+s3i_idtab_free(s3i_idtab *t);
+
 /* ---- text and numbers --------------------------------------------------- */
 
 /* Drop an incomplete UTF-8 sequence at the end of s (left by a cut). */
