@@ -33,15 +33,8 @@ mix(uint64_t h)
 }
 
 void
-s3i_fingerprint(const char *key, size_t len, s3i_fp *fp)
+s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp)
 {
-    if (len < 16) {
-        unsigned char b[16] = {0};
-        memcpy(b, key, len);
-        b[15] = (unsigned char)len;
-        memcpy(fp->w, b, 16);
-        return;
-    }
     /* two lanes with different seeds and multipliers over 8-byte words */
     uint64_t a = 0x9E3779B97F4A7C15ULL ^ len, b = 0xD6E8FEB86659FD93ULL ^ len;
     size_t i = 0;
@@ -208,6 +201,12 @@ s3i_idtab_add(s3i_idtab *t, const char *key, size_t len, int *added)
     s3i_fp fp;
     s3i_fingerprint(key, len, &fp);
     return s3i_idtab_put(t, &fp, added);
+}
+
+int
+s3i_idtab_hash_all(s3i_idtab *t)
+{
+    return t->cap ? 0 : grow(t);
 }
 
 void

@@ -175,6 +175,17 @@ number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
         *out = NAN;
         return S3_OK;
     }
+    /* the common case first: a plain integer of up to 9 digits */
+    uint32_t x = 0;
+    size_t i = 0;
+    for (; i < len && i < 9 && v[i] >= '0' && v[i] <= '9'; i++)
+        x = x * 10 + (uint32_t)(v[i] - '0');
+    if (i == len) {
+        *out = (double)x;
+        if (*out < lo || *out > hi)
+            goto range;
+        return S3_OK;
+    }
     if (s3i_parse_number(v, len, s3i_csv_decimal_comma(r), out))
         return s3i_csv_fail(ctx, r, col, v,
                             s3i_csv_decimal_comma(r)
@@ -184,6 +195,7 @@ number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
     if (*out < 0.0 && lo == 0.0)
         return s3i_csv_fail(ctx, r, col, v, "is negative: expected 0 or more");
     if (*out < lo || *out > hi) {
+    range:;
         char what[96];
         snprintf(what, sizeof what, "is out of range [%g, %g]", lo, hi);
         return s3i_csv_fail(ctx, r, col, v, what);
@@ -307,6 +319,9 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (had != i)
         return s3i_csv_fail(ctx, r, st->col[CE_ID], id,
                             "appears twice: centre ids must be unique");
+    int added;
+    if (s3i_idtab_add(&d->centre_ids, cid, strlen(cid), &added) != i)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     /* sub-region, with one NUTS-3 code each */
     size_t s = s3i_map_get(&st->sub_map, sub, strlen(sub));
     if (s == S3I_NONE) {
@@ -346,6 +361,13 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     return S3_OK;
 }
 
+/* A centre's index, or S3I_NONE. */
+static size_t
+centre_lookup(const s3_dataset *d, const char *id, size_t len)
+{
+    return s3i_idtab_get(&d->centre_ids, id, len);
+}
+
 /* ---- tenants ------------------------------------------------------------ */
 
 enum {
@@ -380,6 +402,7 @@ typedef struct {
     size_t col[TE_N];
     tenant_index *tenant_map;
     size_t outside_cutoff;
+    s3i_memo nace_memo; /* short NACE codes → 1 + index */
 } tenants_state;
 
 static s3_status
@@ -414,7 +437,6 @@ static s3_status
 tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)n;
-    (void)len;
     tenants_state *st = u;
     s3_ctx *ctx = st->ctx;
     s3_dataset *d = st->d;
@@ -423,7 +445,21 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (!*id)
         return s3i_csv_fail(ctx, r, st->col[TE_ID], id, "is empty");
     /* values are checked before anything is decided about the row */
-    size_t code = s3i_nace_lookup(&d->ref, nace, strlen(nace));
+    size_t nlen = st->col[TE_NACE] == S3I_NONE ? 0 : len[st->col[TE_NACE]];
+    size_t code;
+    s3i_fp k;
+    size_t slot = 0;
+    if (nlen < 16) {
+        s3i_fingerprint(nace, nlen, &k);
+        slot = s3i_memo_slot(&k);
+    }
+    if (nlen < 16 && s3i_fp_equal(&st->nace_memo.e[slot].key, &k)) {
+        code = (size_t)st->nace_memo.e[slot].val - 1;
+    } else {
+        code = s3i_nace_lookup(&d->ref, nace, nlen);
+        if (nlen < 16 && code != S3I_NONE)
+            st->nace_memo.e[slot].key = k, st->nace_memo.e[slot].val = code + 1;
+    }
     if (code == S3I_NONE)
         return s3i_csv_fail(ctx, r, st->col[TE_NACE], nace,
                             "is not a NACE Rev. 2 code");
@@ -469,7 +505,7 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         return reject(ctx, d, &st->c, r, st->col[TE_ID], id,
                       "duplicate tenant_id: the row is not counted (the "
                       "first row with this id is)");
-    size_t ci = s3i_map_get(&d->centre_map, centre, strlen(centre));
+    size_t ci = centre_lookup(d, centre, len[st->col[TE_CENTRE]]);
     st->tenant_map->centre[ti] =
         ci == S3I_NONE ? (uint32_t)UNKNOWN_CENTRE : (uint32_t)ci;
     if (ci == S3I_NONE)
@@ -539,10 +575,12 @@ typedef struct {
     centre_node *node;
     size_t nnode, cap_node;
     size_t outside_cutoff;
-    /* the previous row's patent id, centre id and their indices: rows of a
-     * patent usually follow each other, from the same centre */
-    char last_id[64], last_centre[64];
-    size_t last_id_len, last_pi, last_centre_len, last_ci;
+    /* short "ipc" fields whose codes all map → their fields */
+    s3i_memo ipc_memo;
+    /* the previous row's patent: rows of a patent usually follow each
+     * other */
+    s3i_fp last_id;
+    size_t last_pi;
 } patents_state;
 
 static s3_status
@@ -615,20 +653,10 @@ patent_centre(patents_state *st, s3i_csv *r, const char *centre, size_t clen,
     s3_dataset *d = st->d;
     *ci = S3I_NONE;
     if (clen) {
-        if (clen == st->last_centre_len &&
-            memcmp(centre, st->last_centre, clen) == 0) {
-            *ci = st->last_ci;
-            return S3_OK;
-        }
-        *ci = s3i_map_get(&d->centre_map, centre, clen);
+        *ci = centre_lookup(d, centre, clen);
         if (*ci == S3I_NONE)
             return reject(st->ctx, d, &st->c, r, st->col[PA_CENTRE], centre,
                           "patent of an unknown centre: not counted");
-        if (clen < sizeof st->last_centre) {
-            memcpy(st->last_centre, centre, clen);
-            st->last_centre_len = clen;
-            st->last_ci = *ci;
-        }
         return S3_OK;
     }
     if (*tenant) {
@@ -704,10 +732,24 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (isnan(share))
         share = 1.0;
     uint64_t fields;
-    int unmapped;
+    int unmapped = 0;
     char unmapped_code[64];
-    if ((rc = ipc_fields(st, r, ipc, &fields, &unmapped, unmapped_code)))
-        return rc;
+    size_t ipclen = st->col[PA_IPC] == S3I_NONE ? 0 : len[st->col[PA_IPC]];
+    s3i_fp code = {{0, 0}};
+    size_t slot = 0;
+    if (ipclen > 0 && ipclen < 16) {
+        s3i_fingerprint(ipc, ipclen, &code);
+        slot = s3i_memo_slot(&code);
+    }
+    if (ipclen > 0 && ipclen < 16 &&
+        s3i_fp_equal(&st->ipc_memo.e[slot].key, &code)) {
+        fields = st->ipc_memo.e[slot].val;
+    } else {
+        if ((rc = ipc_fields(st, r, ipc, &fields, &unmapped, unmapped_code)))
+            return rc;
+        if (ipclen > 0 && ipclen < 16 && !unmapped)
+            st->ipc_memo.e[slot].key = code, st->ipc_memo.e[slot].val = fields;
+    }
     size_t ci, nrej = st->c.rejected;
     const char *centre = FIELD(st, f, PA_CENTRE);
     size_t clen = st->col[PA_CENTRE] == S3I_NONE ? 0 : len[st->col[PA_CENTRE]];
@@ -732,18 +774,15 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* the patent: the previous row's, or looked up (added when new) */
     size_t pi;
     int added = 0;
-    if (idlen == st->last_id_len && memcmp(id, st->last_id, idlen) == 0) {
+    s3i_fp fp;
+    s3i_fingerprint(id, idlen, &fp);
+    if (st->ids.n > 0 && s3i_fp_equal(&fp, &st->last_id)) {
         pi = st->last_pi;
     } else {
-        if ((pi = s3i_idtab_add(&st->ids, id, idlen, &added)) == S3I_NONE)
+        if ((pi = s3i_idtab_put(&st->ids, &fp, &added)) == S3I_NONE)
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-        if (idlen < sizeof st->last_id) {
-            memcpy(st->last_id, id, idlen);
-            st->last_id_len = idlen;
-            st->last_pi = pi;
-        } else {
-            st->last_id_len = 0;
-        }
+        st->last_id = fp;
+        st->last_pi = pi;
     }
     if (added) {
         if (s3i_reserve(&st->pat, &st->cap_pat, pi + 1, sizeof(patent)) ||
@@ -1197,6 +1236,9 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
         goto done;
     if ((rc = read_file(ctx, d, dir, "centres.csv", centres_header, centres_row,
                         &cs, &cs.c, 1)) ||
+        (rc = s3i_idtab_hash_all(&d->centre_ids)
+                  ? s3i_fail(ctx, S3_ENOMEM, "out of memory")
+                  : S3_OK) ||
         (rc = read_file(ctx, d, dir, "tenants.csv", tenants_header, tenants_row,
                         &ts, &ts.c, 1)) ||
         (rc = note_cutoff(ctx, d, "tenants.csv", ts.outside_cutoff, m)))
@@ -1613,6 +1655,7 @@ s3_dataset_free(s3_dataset *d)
     free(d->centre_sub);
     free(d->centre_nuts3);
     s3i_map_free(&d->centre_map);
+    s3i_idtab_free(&d->centre_ids);
     free(d->sub_name);
     free(d->sub_nuts3);
     free(d->centre_subidx);

@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "s3.h"
 #include "s3_kernels.h"
@@ -78,6 +79,31 @@ s3i_map_free(s3i_map *m);
 
 /* ---- compact id tables (idtab.c) ---------------------------------------- */
 
+/* Copy n <= 16 bytes without a call: two overlapping moves. */
+static inline void
+s3i_copy16(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n > 0) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 /* An id's 16-byte fingerprint: its bytes when shorter than 16 (exact), else
  * a 120-bit hash. */
 typedef struct {
@@ -85,7 +111,43 @@ typedef struct {
 } s3i_fp;
 
 void
-s3i_fingerprint(const char *key, size_t len, s3i_fp *fp);
+s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp);
+
+static inline void
+s3i_fingerprint(const char *key, size_t len, s3i_fp *fp)
+{
+    if (len >= 16) {
+        s3i_fingerprint_long(key, len, fp);
+        return;
+    }
+    unsigned char b[16] = {0};
+    s3i_copy16(b, key, len);
+    b[15] = (unsigned char)len;
+    memcpy(fp->w, b, 16);
+}
+
+static inline int
+s3i_fp_equal(const s3i_fp *a, const s3i_fp *b)
+{
+    return a->w[0] == b->w[0] && a->w[1] == b->w[1];
+}
+
+/* A small direct-mapped memo of short strings (codes, centre ids) → a
+ * value, in front of a slower lookup. */
+typedef struct {
+    struct {
+        s3i_fp key;
+        uint64_t val;
+    } e[1024];
+} s3i_memo;
+
+static inline size_t
+s3i_memo_slot(const s3i_fp *k)
+{
+    return (size_t)((k->w[0] * 0x9E3779B97F4A7C15ULL ^ k->w[1]) *
+                        0xBF58476D1CE4E5B9ULL >>
+                    54);
+}
 
 /* id → dense index 0, 1, 2, ... in order of arrival; fp[i] is id i's
  * fingerprint.  About 28 bytes per id, no id text kept. */
@@ -107,6 +169,10 @@ size_t
 s3i_idtab_put(s3i_idtab *t, const s3i_fp *fp, int *added);
 size_t
 s3i_idtab_add(s3i_idtab *t, const char *key, size_t len, int *added);
+/* Build the hash slots now (a table of ids that arrive sorted has none,
+ * and is searched by bisection); -1 when out of memory. */
+int
+s3i_idtab_hash_all(s3i_idtab *t);
 void
 s3i_idtab_free(s3i_idtab *t);
 
@@ -133,7 +199,7 @@ s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out);
 int
 s3i_parse_date(const char *s, size_t len, int32_t *out);
 
-/* SHA-256 of a byte stream (FIPS 180-4). */
+/* SHA-256 of a byte stream (FIPS 180-4; sha256.c). */
 typedef struct {
     uint32_t h[8];
     uint64_t bytes;
@@ -147,6 +213,16 @@ s3i_sha256_update(s3i_sha256 *s, const void *data, size_t len);
 /* Finish and write 64 lowercase hex digits and a NUL to hex. */
 void
 s3i_sha256_hex(s3i_sha256 *s, char hex[65]);
+/* For the tests: with on != 0, use the portable compression function even
+ * where the SHA extensions are available (as S3_NO_SHANI=1 does for a whole
+ * process); with 0, go back to the choice made from cpuid and S3_NO_SHANI.
+ * Returns the previous setting. */
+int
+s3i_sha256_force_portable(int on);
+/* The compression function s3i_sha256_update uses now: "sha-ni" or
+ * "portable". */
+const char *
+s3i_sha256_impl(void);
 
 /* ---- tables ------------------------------------------------------------- */
 
@@ -389,6 +465,7 @@ struct s3_dataset {
     size_t ncentres;
     char **centre_id, **centre_name, **centre_sub, **centre_nuts3;
     s3i_map centre_map;
+    s3i_idtab centre_ids; /* the same, for the hot paths */
     size_t nsub;
     char **sub_name, **sub_nuts3;
     size_t *centre_subidx;
