@@ -22,9 +22,13 @@
  */
 #include <csv.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -276,122 +280,322 @@ is_space(unsigned char c)
     return c == ' ';
 }
 
-s3_status
-s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
-             s3i_csv_fn header, s3i_csv_fn row, void *user, s3i_csv_info *info)
+enum {
+    BLOCK = 1 << 16,
+    /* files from this size on may be read by two threads */
+    SPLIT_MIN = 8 << 20,
+    /* progress is reported for files from this size on, in 1 % steps */
+    PROGRESS_MIN = 16 << 20
+};
+
+/* Feed one block to the parser. */
+static s3_status
+feed(s3i_csv *r, struct csv_parser *p, const unsigned char *s, size_t len)
 {
-    enum { BLOCK = 1 << 16 };
+    r->block_plain = scan_block(s, len, &r->quotes);
+    r->record_mixed |= !r->block_plain;
+    if (csv_parse(p, s, len, on_field, on_row, r) != len && !r->status) {
+        /* strict mode: tell where the parser stopped */
+        return s3i_fail(r->ctx, S3_EINPUT,
+                        "%s:%zu: malformed CSV (%s): a quote inside an "
+                        "unquoted field or text after a closing quote",
+                        r->name, r->newlines + 1, csv_strerror(csv_error(p)));
+    }
+    return r->status;
+}
+
+/* The end of the input: a last record without a line end, or an open
+ * quote. */
+static s3_status
+finish(s3i_csv *r, struct csv_parser *p)
+{
+    if (csv_fini(p, on_field, on_row, r) != 0 && !r->status)
+        return s3i_fail(r->ctx, S3_EINPUT,
+                        "%s:%zu: unterminated quoted field at the end of the "
+                        "file",
+                        r->name, r->record_line ? r->record_line
+                                                : r->newlines + 1);
+    return r->status;
+}
+
+static int
+parser_init(struct csv_parser *p, char sep)
+{
+    if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0)
+        return -1;
+    /* libcsv's own blank test is replaced only for tab-separated files,
+     * where a tab is a separator and must not be trimmed */
+    csv_set_delim(p, (unsigned char)sep);
+    if (sep == '\t')
+        csv_set_space_func(p, is_space);
+    return 0;
+}
+
+/* Read [from, to) of fd in blocks into buf; -1 on a read error. */
+static ssize_t
+read_at(int fd, unsigned char *buf, uint64_t from, uint64_t to)
+{
+    size_t want = to - from < BLOCK ? (size_t)(to - from) : BLOCK;
+    ssize_t n;
+    do
+        n = pread(fd, buf, want, (off_t)from);
+    while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/* The second part of a file read by two threads. */
+typedef struct {
+    s3i_csv r;
+    struct csv_parser p;
+    int fd;
+    uint64_t from, to;
+    unsigned char *block;
+    s3_status status;
+} part;
+
+static void *
+part_run(void *arg)
+{
+    part *q = arg;
+    s3_status st = S3_OK;
+    for (uint64_t pos = q->from; pos < q->to && !st;) {
+        ssize_t n = read_at(q->fd, q->block, pos, q->to);
+        if (n <= 0) {
+            st = s3i_fail(q->r.ctx, S3_EIO, "%s: read error", q->r.name);
+            break;
+        }
+        st = feed(&q->r, &q->p, q->block, (size_t)n);
+        pos += (uint64_t)n;
+    }
+    q->status = st ? st : finish(&q->r, &q->p);
+    return NULL;
+}
+
+/* Where to split [from, size): just after the first line end at or after
+ * 45 % of it (the first thread also hashes the whole file); 0 when none. */
+static uint64_t
+split_point(int fd, unsigned char *buf, uint64_t from, uint64_t size)
+{
+    for (uint64_t pos = from + (size - from) * 45 / 100; pos < size;) {
+        ssize_t n = read_at(fd, buf, pos, size);
+        if (n <= 0)
+            return 0;
+        const unsigned char *nl = memchr(buf, '\n', (size_t)n);
+        if (nl)
+            return pos + (uint64_t)(nl - buf) + 1 < size
+                       ? pos + (uint64_t)(nl - buf) + 1
+                       : 0;
+        pos += (uint64_t)n;
+    }
+    return 0;
+}
+
+static void
+record_free(s3i_csv *r)
+{
+    free(r->buf);
+    free(r->off);
+    free(r->len);
+    free(r->fields);
+}
+
+static void
+progress(s3_ctx *ctx, const char *name, uint64_t done, uint64_t size,
+         uint64_t *next)
+{
+    if (!ctx->progress || size < PROGRESS_MIN || done < *next)
+        return;
+    char stage[96];
+    snprintf(stage, sizeof stage, "reading %s", name);
+    ctx->progress(ctx->progress_user, stage, (double)done / (double)size);
+    *next = done + size / 100;
+}
+
+s3_status
+s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
+                   int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
+                   void *user, s3i_csv_split *split, s3i_csv_info *info)
+{
     s3i_csv r = {.ctx = ctx,
                  .name = name,
                  .header_fn = header,
                  .row_fn = row,
                  .user = user};
+    part q = {.fd = -1};
     struct csv_parser p;
     s3i_sha256 sha;
     s3i_sha256_init(&sha);
     unsigned char *block = NULL;
     s3_status st = S3_OK;
-    int parser_ready = 0;
+    int parser_ready = 0, started = 0;
+    pthread_t thread;
+    if (split)
+        split->used = 0;
 
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return s3i_fail(ctx, S3_EINPUT, "%s: cannot open: %s", path,
-                        strerror(errno));
-    block = malloc(BLOCK);
-    if (!block) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        st = s3i_fail(ctx, S3_EINPUT, "%s: cannot open: %s", path,
+                      strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return st;
+    }
+    uint64_t size = (uint64_t)sb.st_size, end = size, pos = 0, next = 0;
+    if (!(block = malloc(BLOCK))) {
         st = s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", name);
         goto done;
     }
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
+    /* the first block: encoding, BOM, separator (it is read again below) */
+    ssize_t n = read_at(fd, block, 0, size);
+    if (n < 0) {
+        st = s3i_fail(ctx, S3_EIO, "%s: read error: %s", path,
+                      strerror(errno));
+        goto done;
+    }
+    size_t skip = 0;
+    if (n >= 2 && ((block[0] == 0xFF && block[1] == 0xFE) ||
+                   (block[0] == 0xFE && block[1] == 0xFF))) {
+        st = s3i_fail(ctx, S3_EINPUT,
+                      "%s:1: the file is UTF-16; save it as UTF-8", name);
+        goto done;
+    }
+    if (n >= 3 && block[0] == 0xEF && block[1] == 0xBB && block[2] == 0xBF)
+        skip = 3;
+    char sep = detect_separator((const char *)block + skip, (size_t)n - skip,
+                                allow_tab);
+    if (parser_init(&p, sep) != 0) {
         st = s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", name);
         goto done;
     }
     parser_ready = 1;
-    /* libcsv's own test for line ends (CR, LF) is inlined; the blank
-     * test is replaced only for tab-separated files, where a tab is a
-     * separator and must not be trimmed (a callback per byte costs) */
+    r.decimal_comma = sep == ';';
+    if (info)
+        info->separator = sep;
+    /* two threads: the second parses from a line end on, once the header
+     * is known */
+    uint64_t cut = 0;
+    if (split && s3i_threads(ctx) >= 2 && size >= SPLIT_MIN)
+        cut = split_point(fd, block, 0, size);
+    if (cut)
+        end = cut;
 
-    int first = 1;
-    uint64_t total = 0;
-    size_t n;
-    while ((n = fread(block, 1, BLOCK, f)) > 0) {
-        s3i_sha256_update(&sha, block, n);
-        total += n;
-        const unsigned char *s = block;
-        size_t len = n;
-        if (first) {
-            first = 0;
-            if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) ||
-                             (s[0] == 0xFE && s[1] == 0xFF))) {
-                st = s3i_fail(ctx, S3_EINPUT,
-                              "%s:1: the file is UTF-16; save it as UTF-8",
-                              name);
-                goto done;
+    while (pos < end) {
+        if ((n = read_at(fd, block, pos, end)) <= 0) {
+            st = s3i_fail(ctx, S3_EIO, "%s: read error", path);
+            goto done;
+        }
+        s3i_sha256_update(&sha, block, (size_t)n);
+        if ((st = feed(&r, &p, block + skip, (size_t)n - skip)))
+            goto done;
+        pos += (uint64_t)n;
+        skip = 0;
+        progress(ctx, name, pos, size, &next);
+        if (cut && !started && r.colname) {
+            q.r = (s3i_csv){.ctx = split->ctx2,
+                            .name = name,
+                            .row_fn = row,
+                            .user = split->user2,
+                            .ncols = r.ncols,
+                            .colname = r.colname,
+                            .decimal_comma = r.decimal_comma};
+            q.fd = fd;
+            q.from = cut;
+            q.to = size;
+            if (!split->fork(user, split->user2)) {
+                cut = 0, end = size; /* the caller reads this one alone */
+            } else if (!(q.block = malloc(BLOCK)) ||
+                       parser_init(&q.p, sep) != 0) {
+                free(q.block);
+                q.block = NULL;
+                cut = 0, end = size; /* read on alone */
+            } else if (pthread_create(&thread, NULL, part_run, &q) != 0) {
+                csv_free(&q.p);
+                free(q.block);
+                q.block = NULL;
+                cut = 0, end = size;
+            } else {
+                started = 1;
             }
-            if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)
-                s += 3, len -= 3;
-            char sep = detect_separator((const char *)s, len, allow_tab);
-            csv_set_delim(&p, (unsigned char)sep);
-            if (sep == '\t')
-                csv_set_space_func(&p, is_space);
-            r.decimal_comma = sep == ';';
-            if (info)
-                info->separator = sep;
         }
-        r.block_plain = scan_block(s, len, &r.quotes);
-        r.record_mixed |= !r.block_plain;
-        if (csv_parse(&p, s, len, on_field, on_row, &r) != len && !r.status) {
-            /* strict mode: tell where the parser stopped */
-            r.record_line =
-                r.record_line > r.newlines ? r.record_line : r.newlines + 1;
-            st = s3i_fail(ctx, S3_EINPUT,
-                          "%s:%zu: malformed CSV (%s): a quote inside an "
-                          "unquoted field or text after a closing quote",
-                          name, r.newlines + 1, csv_strerror(csv_error(&p)));
+        if (cut && !started && pos >= end)
+            cut = 0, end = size; /* no complete header before the cut */
+    }
+    if (started) {
+        /* the cut was a record boundary when an even number of quotes came
+         * before it (the first part parsed without error, so every quote
+         * opens, closes or doubles inside a quoted field) */
+        int boundary = r.quotes % 2 == 0 && r.nfields == 0;
+        if (boundary) {
+            for (; pos < size; pos += (uint64_t)n) {
+                if ((n = read_at(fd, block, pos, size)) <= 0)
+                    break;
+                s3i_sha256_update(&sha, block, (size_t)n);
+            }
+        }
+        pthread_join(thread, NULL);
+        started = 0;
+        if (pos < size && boundary) {
+            st = s3i_fail(ctx, S3_EIO, "%s: read error", path);
             goto done;
         }
-        if (r.status) {
-            st = r.status;
-            goto done;
+        if (boundary && !q.status) {
+            split->used = 1;
+            split->lines = r.newlines;
+            r.rows += q.r.rows;
+        } else {
+            /* not at a boundary, or the second part failed: read it again
+             * here, so that any message is exactly the one-thread one */
+            for (uint64_t at = cut; at < size; at += (uint64_t)n) {
+                if ((n = read_at(fd, block, at, size)) <= 0) {
+                    st = s3i_fail(ctx, S3_EIO, "%s: read error", path);
+                    goto done;
+                }
+                if (!boundary)
+                    s3i_sha256_update(&sha, block, (size_t)n);
+                if ((st = feed(&r, &p, block, (size_t)n)))
+                    goto done;
+                progress(ctx, name, at + (uint64_t)n, size, &next);
+            }
         }
     }
-    if (ferror(f)) {
-        st = s3i_fail(ctx, S3_EIO, "%s: read error: %s", path, strerror(errno));
+    if ((st = finish(&r, &p)))
         goto done;
-    }
-    if (csv_fini(&p, on_field, on_row, &r) != 0 && !r.status) {
-        st = s3i_fail(ctx, S3_EINPUT,
-                      "%s:%zu: unterminated quoted field at the end of the "
-                      "file",
-                      name, r.record_line ? r.record_line : r.newlines + 1);
-        goto done;
-    }
-    if (r.status) {
-        st = r.status;
-        goto done;
-    }
     if (!r.colname) {
         st = s3i_fail(ctx, S3_EINPUT, "%s: the file is empty (no header row)",
                       name);
         goto done;
     }
+    progress(ctx, name, size, size, &next);
     if (info) {
         info->rows = r.rows;
-        info->bytes = total;
+        info->bytes = size;
         s3i_sha256_hex(&sha, info->sha256);
     }
 done:
+    if (started)
+        pthread_join(thread, NULL);
+    if (q.block) {
+        csv_free(&q.p);
+        free(q.block);
+        record_free(&q.r);
+    }
     if (parser_ready)
         csv_free(&p);
-    fclose(f);
+    close(fd);
     free(block);
-    free(r.buf);
-    free(r.off);
-    free(r.len);
-    free(r.fields);
+    record_free(&r);
     if (r.colname)
         for (size_t i = 0; i < r.ncols; i++)
             free(r.colname[i]);
     free(r.colname);
     return st;
+}
+
+s3_status
+s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
+             s3i_csv_fn header, s3i_csv_fn row, void *user, s3i_csv_info *info)
+{
+    return s3i_csv_read_split(ctx, path, name, allow_tab, header, row, user,
+                              NULL, info);
 }

@@ -220,13 +220,17 @@ file_exists(const char *path)
 /* Read one dataset file with the given callbacks and record it. */
 static s3_status
 read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
-          s3i_csv_fn h, s3i_csv_fn row, void *st, counts *c, int need_rows)
+          s3i_csv_fn h, s3i_csv_fn row, void *st, counts *c, int need_rows,
+          s3i_csv_split *split)
 {
     char path[4096];
     if (dataset_path(path, sizeof path, dir, file))
         return s3i_fail(ctx, S3_EUSAGE, "%s: path too long", dir);
     s3i_csv_info info;
-    s3_status rc = s3i_csv_read(ctx, path, file, 0, h, row, st, &info);
+    s3_status rc =
+        s3i_csv_read_split(ctx, path, file, 0, h, row, st, split, &info);
+    if (!rc && split && split->used)
+        rc = split->merge(ctx, st, split->user2, split->lines);
     if (rc)
         return rc;
     if (need_rows && info.rows == 0)
@@ -853,6 +857,70 @@ patents_free(patents_state *st)
     free(st->node);
 }
 
+/* Ready the second thread's state after the header (s3i_csv_split).  A
+ * file with a share column is read by one thread: whether a row's share
+ * differs from the patent's first share needs the rows in order. */
+static int
+patents_fork(void *user, void *user2)
+{
+    patents_state *a = user, *b = user2;
+    if (a->col[PA_SHARE] != S3I_NONE)
+        return 0;
+    s3_ctx *ctx2 = b->ctx;
+    s3_table *log2 = b->c.log;
+    patents_free(b);
+    memset(b, 0, sizeof *b);
+    b->ctx = ctx2;
+    b->d = a->d;
+    b->m = a->m;
+    b->c = (counts){.file = a->c.file, .log = log2};
+    memcpy(b->col, a->col, sizeof a->col);
+    b->tenant_map = a->tenant_map;
+    return 1;
+}
+
+/* Merge the second part of the file (its lines numbered from 1 after the
+ * first `lines`) into the first, as if one thread had read both: patents
+ * in order of first appearance, warnings in line order. */
+static s3_status
+patents_merge(s3_ctx *ctx, void *user, void *user2, size_t lines)
+{
+    patents_state *a = user, *b = user2;
+    const s3_table *w = b->c.log;
+    for (size_t k = 0; k < s3_table_rows(w); k++) {
+        const char *t[5];
+        for (size_t c = 0; c < 5; c++)
+            t[c] = c == 1 ? "" : s3_table_text(w, k, c);
+        double line = s3_table_num(w, k, 1);
+        if (warn_to(a->c.log, t[0] ? t[0] : "",
+                    isnan(line) ? 0 : lines + (size_t)line, t[2] ? t[2] : "",
+                    t[3] ? t[3] : "", t[4] ? t[4] : ""))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    a->c.used += b->c.used;
+    a->c.rejected += b->c.rejected;
+    a->c.warnings += b->c.warnings;
+    a->outside_cutoff += b->outside_cutoff;
+    for (size_t j = 0; j < b->ids.n; j++) {
+        int added;
+        size_t i = s3i_idtab_put(&a->ids, &b->ids.fp[j], &added);
+        if (i == S3I_NONE ||
+            (added &&
+             s3i_reserve(&a->pat, &a->cap_pat, i + 1, sizeof(patent))))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        const patent *q = &b->pat[j];
+        if (added)
+            a->pat[i] = (patent){q->fields, q->centre, 0};
+        a->pat[i].fields |= q->fields;
+        if (patent_add_centre(a, i, q->centre))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        for (uint32_t k = q->more; k; k = b->node[k - 1].next)
+            if (patent_add_centre(a, i, b->node[k - 1].centre))
+                return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    return S3_OK;
+}
+
 /* ---- baseline ----------------------------------------------------------- */
 
 enum { BA_REGION, BA_NACE, BA_VALUE, BA_YEAR, BA_FLAG, BA_LABEL, BA_N };
@@ -1229,24 +1297,36 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
                         .c = {.file = "patents.csv", .log = d->warnings},
                         .tenant_map = &tenant_map};
     baseline_state bs = {.ctx = ctx, .d = d, .c = {.file = "baseline.csv", .log = d->warnings}};
+    /* the state of the second thread that may read patents.csv */
+    patents_state *ps2 = calloc(1, sizeof *ps2);
+    if (!ps2 || !(ps2->ctx = s3_ctx_new()) ||
+        !(ps2->c.log = s3i_table_new("warnings", 5, warning_cols))) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
     const char *dir = m->dataset_dir;
     char path[4096];
 
     if ((rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
         goto done;
     if ((rc = read_file(ctx, d, dir, "centres.csv", centres_header, centres_row,
-                        &cs, &cs.c, 1)) ||
+                        &cs, &cs.c, 1, NULL)) ||
         (rc = s3i_idtab_hash_all(&d->centre_ids)
                   ? s3i_fail(ctx, S3_ENOMEM, "out of memory")
                   : S3_OK) ||
         (rc = read_file(ctx, d, dir, "tenants.csv", tenants_header, tenants_row,
-                        &ts, &ts.c, 1)) ||
+                        &ts, &ts.c, 1, NULL)) ||
         (rc = note_cutoff(ctx, d, "tenants.csv", ts.outside_cutoff, m)))
         goto done;
     if (dataset_path(path, sizeof path, dir, "patents.csv") == 0 &&
         file_exists(path)) {
+        /* a second thread may read the second half of a large file */
+        s3i_csv_split sp = {.user2 = ps2,
+                            .ctx2 = ps2->ctx,
+                            .fork = patents_fork,
+                            .merge = patents_merge};
         if ((rc = read_file(ctx, d, dir, "patents.csv", patents_header,
-                            patents_row, &ps, &ps.c, 1)) ||
+                            patents_row, &ps, &ps.c, 1, &sp)) ||
             (rc = note_cutoff(ctx, d, "patents.csv", ps.outside_cutoff, m)) ||
             (rc = patents_finish(ctx, &ps)))
             goto done;
@@ -1258,7 +1338,7 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
     if (dataset_path(path, sizeof path, dir, "baseline.csv") == 0 &&
         file_exists(path)) {
         if ((rc = read_file(ctx, d, dir, "baseline.csv", baseline_header,
-                            baseline_row, &bs, &bs.c, 1)) ||
+                            baseline_row, &bs, &bs.c, 1, NULL)) ||
             (rc = baseline_finish(ctx, &bs)))
             goto done;
     } else if (m->reference == S3I_REF_BASELINE) {
@@ -1273,6 +1353,12 @@ done:
     free(tenant_map.centre);
     s3i_map_free(&cs.sub_map);
     patents_free(&ps);
+    if (ps2) {
+        patents_free(ps2);
+        s3_ctx_free(ps2->ctx);
+        s3i_table_free(ps2->c.log);
+        free(ps2);
+    }
     s3i_map_free(&bs.reg_map);
     s3i_map_free(&bs.agg_map);
     free(bs.reg);

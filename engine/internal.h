@@ -23,7 +23,12 @@ struct s3_ctx {
     char msg[1024];
     s3_progress_fn progress;
     void *progress_user;
+    int threads; /* 0: as many as useful (two at most for now) */
 };
+
+/* The threads ctx allows: its setting, or the online processors. */
+int
+s3i_threads(const s3_ctx *ctx);
 
 /* Record an error on ctx (printf-style message) and return status. */
 s3_status
@@ -113,17 +118,35 @@ typedef struct {
 void
 s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp);
 
+/* Built in registers (a byte store followed by a wide load would stall):
+ * the bytes little-endian in w[0] and the low bytes of w[1], the length in
+ * the top byte of w[1]. */
 static inline void
 s3i_fingerprint(const char *key, size_t len, s3i_fp *fp)
 {
+    const unsigned char *s = (const unsigned char *)key;
+    uint64_t lo = 0, hi = (uint64_t)len << 56;
     if (len >= 16) {
         s3i_fingerprint_long(key, len, fp);
         return;
     }
-    unsigned char b[16] = {0};
-    s3i_copy16(b, key, len);
-    b[15] = (unsigned char)len;
-    memcpy(fp->w, b, 16);
+    if (len >= 8) {
+        uint64_t b;
+        memcpy(&lo, s, 8);
+        memcpy(&b, s + len - 8, 8);
+        if (len > 8)
+            hi |= b >> (8 * (16 - len));
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        lo = (uint64_t)a | (uint64_t)b << (8 * (len - 4));
+    } else if (len > 0) {
+        lo = (uint64_t)s[0] | (uint64_t)s[len / 2] << (8 * (len / 2)) |
+             (uint64_t)s[len - 1] << (8 * (len - 1));
+    }
+    fp->w[0] = lo;
+    fp->w[1] = hi;
 }
 
 static inline int
@@ -272,6 +295,30 @@ s3_status
 s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
              s3i_csv_fn header, s3i_csv_fn row, void *user,
              s3i_csv_info *info);
+
+/* Reading a large file with two threads: the second parses from a line end
+ * near the middle on, into its own state user2, once the header is known;
+ * fork(user, user2) readies user2 then (column map, ctx2 for messages)
+ * and returns 1, or returns 0 to read the file with one thread.  merge is
+ * for the caller of s3i_csv_read_split (the reader does not call it).
+ * When used is set afterwards, user2 holds the rows after the first
+ * `lines` lines (its line numbers start at 1 again) and the caller merges
+ * it into user; otherwise user saw every row.  The split is taken only
+ * where it is a record boundary, and results are those of one thread: a
+ * failing second part is read again by the first. */
+typedef struct {
+    void *user2;
+    s3_ctx *ctx2;
+    int (*fork)(void *user, void *user2);
+    s3_status (*merge)(s3_ctx *ctx, void *user, void *user2, size_t lines);
+    int used;
+    size_t lines;
+} s3i_csv_split;
+
+s3_status
+s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
+                   int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
+                   void *user, s3i_csv_split *split, s3i_csv_info *info);
 
 /* The physical line (1-based) where the current record starts. */
 size_t

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -60,6 +61,21 @@ s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user)
 {
     ctx->progress = fn;
     ctx->progress_user = user;
+}
+
+void
+s3_ctx_set_threads(s3_ctx *ctx, int threads)
+{
+    ctx->threads = threads > 0 ? threads : 0;
+}
+
+int
+s3i_threads(const s3_ctx *ctx)
+{
+    if (ctx->threads > 0)
+        return ctx->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n >= 2 ? 2 : 1;
 }
 
 void

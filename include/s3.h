@@ -88,8 +88,14 @@ s3_status s3_ctx_status(const s3_ctx *ctx);
  * during long work.  The library never draws anything itself. */
 typedef void (*s3_progress_fn)(void *user, const char *stage, double fraction);
 
-/* Install (or remove, with fn = NULL) a progress callback. */
+/* Install (or remove, with fn = NULL) a progress callback.  It is called
+ * from the calling thread only. */
 void s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user);
+
+/* How many threads the engine may use (0, the default: as many as help,
+ * from the online processors; 1: one thread).  Results do not depend on
+ * it.  Today only the reading of large patent files uses a second thread. */
+void s3_ctx_set_threads(s3_ctx *ctx, int threads);
 
 /* ------------------------------------------------------------------------- */
 /* Tables: the form of every result                                          */

@@ -80,6 +80,8 @@ static const command_info commands[] = {
     X(tenants, "N", CMD_GENERATE, "tenant rows (default 2000000)")             \
     X(patents, "N", CMD_GENERATE,                                              \
       "patent-class rows (default 20000000)")                                  \
+    X(threads, "N", CMD_RUN | CMD_CHECK,                                       \
+      "threads to use (default: up to 2; results do not depend on it)")       \
     X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE, "print errors only")
 
 enum {
@@ -364,6 +366,19 @@ main(int argc, char **argv)
     }
     if (isatty(STDERR_FILENO) && !val[OPT_quiet])
         s3_ctx_set_progress(ctx, progress, NULL);
+    if (val[OPT_threads]) {
+        char *end;
+        long t = strtol(val[OPT_threads], &end, 10);
+        if (*end || t < 1 || t > 64) {
+            fprintf(stderr,
+                    "s3engine %s: --threads '%s' is not a number from 1 to "
+                    "64\n",
+                    cmd->name, val[OPT_threads]);
+            s3_ctx_free(ctx);
+            return 2;
+        }
+        s3_ctx_set_threads(ctx, (int)t);
+    }
     s3_model *model = NULL;
     s3_dataset *data = NULL;
     s3_result *res = NULL;
