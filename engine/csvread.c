@@ -288,6 +288,17 @@ enum {
     PROGRESS_MIN = 16 << 20
 };
 
+/* "column 3 ('name')" for the field being parsed, for syntax errors. */
+static void
+current_column(const s3i_csv *r, char *out, size_t n)
+{
+    size_t col = r->nfields;
+    if (col < r->ncols)
+        snprintf(out, n, "column %zu ('%s')", col + 1, r->colname[col]);
+    else
+        snprintf(out, n, "column %zu", col + 1);
+}
+
 /* Feed one block to the parser. */
 static s3_status
 feed(s3i_csv *r, struct csv_parser *p, const unsigned char *s, size_t len)
@@ -295,11 +306,13 @@ feed(s3i_csv *r, struct csv_parser *p, const unsigned char *s, size_t len)
     r->block_plain = scan_block(s, len, &r->quotes);
     r->record_mixed |= !r->block_plain;
     if (csv_parse(p, s, len, on_field, on_row, r) != len && !r->status) {
-        /* strict mode: tell where the parser stopped */
-        return s3i_fail(r->ctx, S3_EINPUT,
-                        "%s:%zu: malformed CSV (%s): a quote inside an "
-                        "unquoted field or text after a closing quote",
-                        r->name, r->newlines + 1, csv_strerror(csv_error(p)));
+        /* strict mode: a quote where none may be */
+        char col[160];
+        current_column(r, col, sizeof col);
+        return s3i_fail(r->ctx, S3_EINPUT, "%s:%zu: %s: %s (malformed CSV)",
+                        r->name, r->newlines + 1, col,
+                        p->quoted ? "text after a closing quote"
+                                  : "a quote inside an unquoted field");
     }
     return r->status;
 }
@@ -309,12 +322,14 @@ feed(s3i_csv *r, struct csv_parser *p, const unsigned char *s, size_t len)
 static s3_status
 finish(s3i_csv *r, struct csv_parser *p)
 {
+    size_t line = r->nfields > 0 ? r->record_line : r->newlines + 1;
+    char col[160];
+    current_column(r, col, sizeof col);
     if (csv_fini(p, on_field, on_row, r) != 0 && !r->status)
         return s3i_fail(r->ctx, S3_EINPUT,
-                        "%s:%zu: unterminated quoted field at the end of the "
-                        "file",
-                        r->name, r->record_line ? r->record_line
-                                                : r->newlines + 1);
+                        "%s:%zu: %s: a quoted field is not closed before the "
+                        "end of the file (unterminated quote)",
+                        r->name, line, col);
     return r->status;
 }
 
@@ -323,6 +338,9 @@ parser_init(struct csv_parser *p, char sep)
 {
     if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0)
         return -1;
+    /* libcsv grows a field's buffer by this much at a time (128 bytes by
+     * default: a 1 MB field would take 8,000 reallocations) */
+    csv_set_blk_size(p, 1 << 16);
     /* libcsv's own blank test is replaced only for tab-separated files,
      * where a tab is a separator and must not be trimmed */
     csv_set_delim(p, (unsigned char)sep);

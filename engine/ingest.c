@@ -661,7 +661,18 @@ patent_centre(patents_state *st, s3i_csv *r, const char *centre, size_t clen,
         if (*ci == S3I_NONE)
             return reject(st->ctx, d, &st->c, r, st->col[PA_CENTRE], centre,
                           "patent of an unknown centre: not counted");
-        return S3_OK;
+        if (!*tenant)
+            return S3_OK;
+        /* both given: they must agree */
+        size_t ti = s3i_idtab_get(&st->tenant_map->ids, tenant, strlen(tenant));
+        if (ti != S3I_NONE && st->tenant_map->centre[ti] == *ci)
+            return S3_OK;
+        return warn_used(st->ctx, d, &st->c, r, st->col[PA_TENANT], tenant,
+                         ti == S3I_NONE
+                             ? "unknown tenant_id: the row counts for its "
+                               "centre_id"
+                             : "the tenant is in another centre: the row "
+                               "counts for its centre_id");
     }
     if (*tenant) {
         size_t ti = s3i_idtab_get(&st->tenant_map->ids, tenant, strlen(tenant));
@@ -935,6 +946,7 @@ typedef struct {
     size_t nreg, nagg, cap_reg, cap_agg, cap_agl;
     /* cells */
     size_t *cell_reg, *cell_agg;
+    s3i_idtab cells; /* (region, aggregate) pairs seen */
     double *cell_val;
     size_t ncell, cap_cr, cap_ca, cap_cv;
     double year;
@@ -1034,18 +1046,29 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                                 "keep one year per baseline file");
         st->year = y;
     }
-    /* Eurostat style: ':' for missing, flags after the number ("12.3 e") */
-    char num[64];
+    /* Eurostat style: ':' for missing, flags after a space ("12.3 e",
+     * ": c"); an empty value is an error, not a missing one */
     size_t vl = strlen(val);
-    while (vl &&
-           (val[vl - 1] == ' ' || (val[vl - 1] >= 'a' && val[vl - 1] <= 'z')))
+    while (vl && val[vl - 1] == ' ')
         vl--;
+    size_t sp = vl;
+    while (sp && strchr("bcdefnprsuz", val[sp - 1]) && val[sp - 1])
+        sp--;
+    if (sp < vl && sp > 0 && val[sp - 1] == ' ')
+        for (vl = sp; vl && val[vl - 1] == ' ';)
+            vl--;
+    char num[64];
     snprintf(num, sizeof num, "%.*s", (int)(vl < 63 ? vl : 63), val);
-    if (vl == 0 || strcmp(num, ":") == 0)
+    if (vl == 1 && val[0] == ':')
         return reject(ctx, d, &st->c, r, st->col[BA_VALUE], val,
                       "missing value: the cell is not used");
+    if (vl == 0)
+        return s3i_csv_fail(ctx, r, st->col[BA_VALUE], val,
+                            "is empty: give a number, or ':' for a missing "
+                            "value");
     double v;
-    if ((rc = number_field(ctx, r, st->col[BA_VALUE], num, 0, 0, 1e15, &v)))
+    if ((rc = number_field(ctx, r, st->col[BA_VALUE], vl < 63 ? num : val, 0,
+                           0, 1e15, &v)))
         return rc;
     /* intern region and aggregate */
     size_t ri = s3i_map_get(&st->reg_map, reg, strlen(reg));
@@ -1070,10 +1093,14 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         st->agg_label[st->nagg] = l;
         st->agg[ai = st->nagg++] = k;
     }
-    for (size_t k = 0; k < st->ncell; k++)
-        if (st->cell_reg[k] == ri && st->cell_agg[k] == ai)
-            return s3i_csv_fail(ctx, r, st->col[BA_NACE], code,
-                                "appears twice for this region");
+    /* each (region, aggregate) once: its fingerprint is the pair */
+    s3i_fp cell = {{(uint64_t)ri, (uint64_t)ai}};
+    int added;
+    if (s3i_idtab_put(&st->cells, &cell, &added) == S3I_NONE)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    if (!added)
+        return s3i_csv_fail(ctx, r, st->col[BA_NACE], code,
+                            "appears twice for this region");
     if (s3i_reserve(&st->cell_reg, &st->cap_cr, st->ncell + 1,
                     sizeof(size_t)) ||
         s3i_reserve(&st->cell_agg, &st->cap_ca, st->ncell + 1,
@@ -1366,6 +1393,7 @@ done:
     free(bs.agg_label);
     free(bs.cell_reg);
     free(bs.cell_agg);
+    s3i_idtab_free(&bs.cells);
     free(bs.cell_val);
     if (rc) {
         s3_dataset_free(d);
