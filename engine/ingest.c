@@ -167,8 +167,8 @@ warn_used(s3_ctx *ctx, s3_dataset *d, counts *c, s3i_csv *r, size_t col,
 
 /* Parse a non-negative number field; empty gives NaN when allowed. */
 static s3_status
-number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
-             int allow_empty, double lo, double hi, double *out)
+number_slow(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
+            int allow_empty, double lo, double hi, double *out)
 {
     size_t len = strlen(v);
     if (len == 0 && allow_empty) {
@@ -201,6 +201,27 @@ number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
         return s3i_csv_fail(ctx, r, col, v, what);
     }
     return S3_OK;
+}
+
+/* The same, with the common cases inline: empty, and plain integers of up
+ * to 9 digits within range. */
+static inline s3_status
+number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
+             int allow_empty, double lo, double hi, double *out)
+{
+    if (!*v && allow_empty) {
+        *out = NAN;
+        return S3_OK;
+    }
+    uint32_t x = 0;
+    size_t i = 0;
+    for (; i < 9 && v[i] >= '0' && v[i] <= '9'; i++)
+        x = x * 10 + (uint32_t)(v[i] - '0');
+    if (i > 0 && !v[i] && (double)x >= lo && (double)x <= hi) {
+        *out = (double)x;
+        return S3_OK;
+    }
+    return number_slow(ctx, r, col, v, allow_empty, lo, hi, out);
 }
 
 /* Path of a dataset file. */
@@ -583,8 +604,8 @@ typedef struct {
     s3i_memo ipc_memo;
     /* the previous row's patent: rows of a patent usually follow each
      * other */
-    s3i_fp last_id;
-    size_t last_pi;
+    s3i_fp last_id, last_centre;
+    size_t last_pi, last_ci;
 } patents_state;
 
 static s3_status
@@ -657,7 +678,16 @@ patent_centre(patents_state *st, s3i_csv *r, const char *centre, size_t clen,
     s3_dataset *d = st->d;
     *ci = S3I_NONE;
     if (clen) {
-        *ci = centre_lookup(d, centre, clen);
+        /* the previous row's centre, or looked up */
+        s3i_fp k;
+        s3i_fingerprint(centre, clen, &k);
+        if (s3i_fp_equal(&k, &st->last_centre) && st->last_ci != S3I_NONE) {
+            *ci = st->last_ci;
+        } else {
+            *ci = s3i_idtab_find(&d->centre_ids, &k);
+            st->last_centre = k;
+            st->last_ci = *ci;
+        }
         if (*ci == S3I_NONE)
             return reject(st->ctx, d, &st->c, r, st->col[PA_CENTRE], centre,
                           "patent of an unknown centre: not counted");

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -666,6 +667,238 @@ END_TEST
 
 /* ---- s3i_map ------------------------------------------------------------- */
 
+/* ---- id tables (idtab.c) ------------------------------------------------ */
+
+/* ids up to 15 bytes are their own fingerprint: distinct ids, distinct
+ * fingerprints, also for ids that differ only in length or a last byte */
+START_TEST(fingerprint_short_exact)
+{
+    const char *ids[] = {"", "a", "a\x01", "ab", "P1", "P10", "P01",
+                         "abcdefgh", "abcdefgh1", "abcdefghijklmno",
+                         "abcdefghijklmnp", "0123456789abcde"};
+    size_t n = sizeof ids / sizeof *ids;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            s3i_fp a, b;
+            s3i_fingerprint(ids[i], strlen(ids[i]), &a);
+            s3i_fingerprint(ids[j], strlen(ids[j]), &b);
+            ck_assert_int_eq(s3i_fp_equal(&a, &b), i == j);
+        }
+    /* the bytes and the length, little-endian */
+    s3i_fp f;
+    s3i_fingerprint("P0000000001", 11, &f);
+    ck_assert_uint_eq(f.w[1] >> 56, 11);
+    ck_assert_int_eq(memcmp(&f.w[0], "P0000000", 8), 0);
+    ck_assert_uint_eq(f.w[1] & 0xFFFFFF, (uint64_t)'0' | (uint64_t)'0' << 8 |
+                                             (uint64_t)'1' << 16);
+    /* long ids are hashed and marked 0xFF; one byte changes the print */
+    char a[40] = "EP-2019-0000000000000000000000001", b[40];
+    memcpy(b, a, sizeof a);
+    b[20] ^= 1;
+    s3i_fp fa, fb;
+    s3i_fingerprint(a, strlen(a), &fa);
+    s3i_fingerprint(b, strlen(b), &fb);
+    ck_assert_uint_eq(fa.w[1] >> 56, 0xFF);
+    ck_assert(!s3i_fp_equal(&fa, &fb));
+}
+END_TEST
+
+/* Check a table against the ids it was given: every id has the index of
+ * its first arrival, unknown ids are absent. */
+static void
+check_ids(s3i_idtab *t, char (*ids)[24], size_t n, const size_t *first)
+{
+    for (size_t i = 0; i < n; i++)
+        ck_assert_uint_eq(s3i_idtab_get(t, ids[i], strlen(ids[i])),
+                          first[i]);
+    ck_assert_uint_eq(s3i_idtab_get(t, "no such id", 10), S3I_NONE);
+    ck_assert_uint_eq(s3i_idtab_get(t, "", 0), S3I_NONE);
+}
+
+/* Sorted ids use no slots and bisection; the first id out of order builds
+ * the slots; repeats get their first index; the same with long ids and in
+ * a random order, against a plain reference (first index by scanning). */
+START_TEST(idtab_sorted_then_hashed)
+{
+    enum { N = 30000 };
+    static char ids[N][24];
+    static size_t first[N], first_of_key[N];
+    for (int mode = 0; mode < 3; mode++) {
+        s3i_idtab t = {0};
+        uint64_t x = 88172645463325252ULL;
+        size_t distinct = 0;
+        for (size_t k = 0; k < N; k++)
+            first_of_key[k] = S3I_NONE;
+        for (size_t i = 0; i < N; i++) {
+            size_t k;
+            if (mode == 0 || i < N / 2) {
+                k = i; /* sorted: "P0000012345" */
+            } else {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                k = (size_t)(x % (N / 2 + 1000)); /* repeats and new */
+            }
+            snprintf(ids[i], sizeof ids[i],
+                     mode == 2 ? "LONG-ID-%015zu" : "P%010zu", k);
+            int is_new = first_of_key[k] == S3I_NONE;
+            if (is_new)
+                first_of_key[k] = distinct++;
+            first[i] = first_of_key[k];
+            int added;
+            size_t got = s3i_idtab_add(&t, ids[i], strlen(ids[i]), &added);
+            ck_assert_uint_eq(got, first[i]);
+            ck_assert_int_eq(added, is_new);
+            /* sorted short ids keep the table slot-free */
+            if (mode == 0)
+                ck_assert_uint_eq(t.cap, 0);
+        }
+        ck_assert_uint_eq(t.n, distinct);
+        if (mode > 0)
+            ck_assert_uint_gt(t.cap, distinct); /* hashed by now */
+        check_ids(&t, ids, N, first);
+        /* hashing everything later changes no index */
+        ck_assert_int_eq(s3i_idtab_hash_all(&t), 0);
+        check_ids(&t, ids, N, first);
+        s3i_idtab_free(&t);
+    }
+}
+END_TEST
+
+/* ids of different lengths: shorter sorts first, so "P9" then "P10" stays
+ * sorted; a shorter one after a longer one is out of order */
+START_TEST(idtab_numeric_order)
+{
+    s3i_idtab t = {0};
+    int added;
+    const char *seq[] = {"1", "2", "9", "10", "11", "100"};
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_uint_eq(s3i_idtab_add(&t, seq[i], strlen(seq[i]), &added), i);
+    ck_assert_uint_eq(t.cap, 0);
+    ck_assert_uint_eq(s3i_idtab_add(&t, "5", 1, &added), 6);
+    ck_assert_int_eq(added, 1);
+    ck_assert_uint_gt(t.cap, 0);
+    ck_assert_uint_eq(s3i_idtab_add(&t, "10", 2, &added), 3);
+    ck_assert_int_eq(added, 0);
+    s3i_idtab_free(&t);
+}
+END_TEST
+
+/* ---- reading a large file with two threads (csvread.c) ------------------- */
+
+typedef struct {
+    size_t rows, first_id, first_line;
+    double sum;
+} split_user;
+
+static s3_status
+split_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)u, (void)r, (void)n, (void)f, (void)len;
+    return S3_OK;
+}
+
+static s3_status
+split_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
+{
+    (void)n, (void)len;
+    split_user *s = u;
+    if (s->rows++ == 0) {
+        s->first_id = strtoul(f[0], NULL, 10);
+        s->first_line = s3i_csv_line(r);
+    }
+    s->sum += strtod(f[1], NULL);
+    return S3_OK;
+}
+
+static int
+split_fork(void *user, void *user2)
+{
+    (void)user;
+    memset(user2, 0, sizeof(split_user));
+    return 1;
+}
+
+/* Write N rows "i,i%97,text" and return the path; with quoted set, the
+ * text of the row that starts 200 kB before 45 % of the plain file's size
+ * is a quoted field of 20,000 lines (500 kB), over the cut. */
+static const char *
+split_file(size_t n, int quoted)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/s3engine-split-%d.csv", (int)getpid());
+    long at = -1;
+    for (int pass = 0; pass < 1 + quoted; pass++) {
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs("id,value,text\n", f);
+        int done = 0;
+        for (size_t i = 0; i < n; i++) {
+            fprintf(f, "%zu,%zu,", i, i % 97);
+            if (pass == 1 && !done && ftell(f) >= at) {
+                done = 1;
+                fputc('"', f);
+                for (int k = 0; k < 20000; k++)
+                    fputs("a line, with \"\"quotes\"\"\n", f);
+                fputs("\"\n", f);
+            } else {
+                fputs("some text here\n", f);
+            }
+        }
+        if (pass == 0)
+            at = ftell(f) * 45 / 100 - 200000;
+        ck_assert_int_eq(fclose(f), 0);
+    }
+    return path;
+}
+
+START_TEST(split_read_same_rows)
+{
+    enum { N = 400000 };
+    s3_ctx *ctx = s3_ctx_new();
+    s3_ctx *ctx2 = s3_ctx_new();
+    s3_ctx_set_threads(ctx, 2);
+    /* _i == 0: a plain file, split; 1: a quoted field of 2,000 lines over
+     * the cut (45 % of the file), read on by the first thread */
+    const char *path = split_file(N, _i);
+    split_user a = {0}, b = {0};
+    s3i_csv_split sp = {.user2 = &b, .ctx2 = ctx2, .fork = split_fork};
+    s3i_csv_info info;
+    ck_assert_int_eq(s3i_csv_read_split(ctx, path, "split.csv", 0, split_header,
+                                        split_row, &a, &sp, &info),
+                     S3_OK);
+    ck_assert_uint_eq(info.rows, N);
+    ck_assert_int_eq(sp.used, _i == 0);
+    size_t rows = a.rows + (sp.used ? b.rows : 0);
+    double sum = a.sum + (sp.used ? b.sum : 0);
+    ck_assert_uint_eq(rows, N);
+    double want = 0;
+    for (size_t i = 0; i < N; i++)
+        want += (double)(i % 97);
+    ck_assert_double_eq(sum, want);
+    if (sp.used) {
+        /* the second part starts at a row boundary, near 45 % */
+        ck_assert_uint_eq(b.first_id, a.rows);
+        ck_assert_uint_gt(a.rows, N * 40 / 100);
+        ck_assert_uint_lt(a.rows, N * 50 / 100);
+        /* its lines count from 1 after the first part's */
+        ck_assert_uint_eq(b.first_line, 1);
+        ck_assert_uint_eq(sp.lines + b.first_line, b.first_id + 2);
+    }
+    /* the checksum does not depend on the split */
+    s3i_csv_info one;
+    split_user c = {0};
+    s3_ctx_set_threads(ctx, 1);
+    ck_assert_int_eq(s3i_csv_read_split(ctx, path, "split.csv", 0, split_header,
+                                        split_row, &c, &sp, &one),
+                     S3_OK);
+    ck_assert_int_eq(sp.used, 0);
+    ck_assert_str_eq(one.sha256, info.sha256);
+    ck_assert_uint_eq(c.rows, N);
+    unlink(path);
+    s3_ctx_free(ctx2);
+    s3_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(map_put_get_basic)
 {
     s3i_map m = {0};
@@ -1076,6 +1309,23 @@ output_suite(void)
 }
 
 static Suite *
+idtab_suite(void)
+{
+    Suite *s = suite_create("idtab");
+    TCase *tc = tcase_create("ids");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, fingerprint_short_exact);
+    tcase_add_test(tc, idtab_sorted_then_hashed);
+    tcase_add_test(tc, idtab_numeric_order);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("split");
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, split_read_same_rows, 0, 2);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+static Suite *
 codes_suite(void)
 {
     Suite *s = suite_create("codes");
@@ -1110,6 +1360,7 @@ main(void)
 {
     gsl_set_error_handler_off();
     SRunner *sr = srunner_create(util_suite());
+    srunner_add_suite(sr, idtab_suite());
     srunner_add_suite(sr, output_suite());
     srunner_add_suite(sr, codes_suite());
     srunner_run_all(sr, CK_ENV);
