@@ -39,7 +39,7 @@ pclibs=$(pkg-config --libs $pkgs)
 san="-fsanitize=address,undefined"
 cflags="-std=c11 -g -O1 -fno-omit-frame-pointer -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 -I$root/include -I$root/engine $pcflags $san -DS3FUZZ_ROOT=\\\"$root\\\""
-libs="-lgsl $pclibs -lcsv -lxlsxwriter -lz -linih -lm"
+libs="-lgsl $pclibs -lcsv -lxlsxwriter -lz -linih -lm -pthread"
 
 # a probe: can this clang link a libFuzzer binary at all (the runtime comes
 # in libclang-rt-14-dev on Debian 12)?
