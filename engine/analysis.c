@@ -976,6 +976,38 @@ run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     return S3_OK;
 }
 
+/* What run() would refuse in the model, found without computing: the
+ * domains' codes as analyse_core resolves them, and every scenario's
+ * variant model and dataset view as run_scenario builds them. */
+s3_status
+s3_model_check(s3_ctx *ctx, const s3_model *m, const s3_dataset *d)
+{
+    s3_status rc = S3_OK;
+    if (!d->generic) {
+        s3i_domains dm = {0};
+        rc = s3i_domains_resolve(ctx, m, &d->ref, &dm);
+        s3i_domains_free(&dm);
+    }
+    for (size_t e = 0; e < m->nentries && !rc; e++) {
+        const char *s = m->entries[e].section;
+        size_t f;
+        if (strncmp(s, "scenario.", 9))
+            continue;
+        for (f = 0; f < e; f++)
+            if (!strcmp(m->entries[f].section, s))
+                break;
+        if (f < e)
+            continue; /* checked at its first key */
+        s3_model *vm = NULL;
+        s3_dataset *vd = NULL;
+        if (!(rc = s3i_model_variant(ctx, m, s, &vm)))
+            rc = s3i_dataset_variant(ctx, d, vm, s, &vd);
+        s3_dataset_free(vd);
+        s3_model_free(vm);
+    }
+    return rc;
+}
+
 void
 s3_result_free(s3_result *r)
 {

@@ -183,28 +183,69 @@ check_section_line(parse_state *ps, const char *line)
     strcpy(ps->sections[ps->nsections++], name);
 }
 
+/* Whether s[0..n) is valid UTF-8 once its NUL bytes are left out: a line
+ * that is not UTF-8 anyway (UTF-16, Latin-1) is reported as such, not for
+ * its NUL bytes. */
+static int
+utf8_valid_but_nul(const char *s, size_t n)
+{
+    for (size_t i = 0; i <= n;) {
+        const char *z = memchr(s + i, '\0', n - i);
+        size_t j = z ? (size_t)(z - s) : n;
+        if (!s3i_utf8_valid(s + i, j - i))
+            return 0;
+        i = j + 1;
+    }
+    return 1;
+}
+
 /* Line reader for ini_parse_stream: counts lines, checks section lines,
  * and refuses lines longer than inih's buffer instead of letting them
- * split.  It ends the stream at the first error. */
+ * split, lines that are not UTF-8, and NUL bytes (which would silently cut
+ * the line for inih: 'division\0s' read as 'division').  It reads byte by
+ * byte, so that it knows the line's length past a NUL, and ends the
+ * stream at the first error. */
 static char *
 read_line(char *buf, int size, void *stream)
 {
     parse_state *ps = stream;
-    if (ps->status || !fgets(buf, size, ps->f))
+    if (ps->status || size < 2)
         return NULL;
+    size_t n = 0, max = (size_t)size - 1;
+    int c = EOF;
+    while (n < max && (c = getc(ps->f)) != EOF) {
+        buf[n++] = (char)c;
+        if (c == '\n')
+            break;
+    }
+    if (ferror(ps->f)) {
+        ps->status = s3i_fail(ps->ctx, S3_EIO, "%s:%zu: cannot read: %s",
+                              ps->path, ps->line + 1, strerror(errno));
+        return NULL;
+    }
+    if (n == 0)
+        return NULL; /* the end of the file */
+    buf[n] = '\0';
     ps->line++;
-    size_t n = strlen(buf);
-    if (n == (size_t)size - 1 && buf[n - 1] != '\n' && !feof(ps->f)) {
+    if (n == max && buf[n - 1] != '\n') {
         ps->status = s3i_fail(ps->ctx, S3_EMODEL,
                               "%s:%zu: line longer than %d characters",
                               ps->path, ps->line, size - 2);
         return NULL;
     }
-    if (!s3i_utf8_valid(buf, n)) {
+    if (!utf8_valid_but_nul(buf, n)) {
         ps->status = s3i_fail(ps->ctx, S3_EMODEL,
                               "%s:%zu: the line is not valid UTF-8 (save the "
                               "model as UTF-8)",
                               ps->path, ps->line);
+        return NULL;
+    }
+    const char *nul = memchr(buf, '\0', n);
+    if (nul) {
+        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
+                              "%s:%zu: the line holds a NUL byte (byte %zu; "
+                              "save the model as UTF-8 text)",
+                              ps->path, ps->line, (size_t)(nul - buf) + 1);
         return NULL;
     }
     check_section_line(ps, buf);
@@ -345,16 +386,27 @@ split_list(const char *v, char *buf, size_t bufsz, char **item, int max)
     return n;
 }
 
-/* Parse a list of numbers; returns the count or -1. */
-static int
-number_list(const char *v, double *out, int max)
+/* Parse the [score] list `key` (set on `line`) into n finite numbers.  An
+ * item that is not one is named with its position, before the count is
+ * checked: "1, nan, 1" is a bad item, not a wrong count. */
+static s3_status
+number_list(s3_ctx *ctx, const char *file, size_t line, const char *key,
+            const char *v, double *out, int n)
 {
     char buf[1024], *item[S3I_MAXIND + 1];
-    int n = split_list(v, buf, sizeof buf, item, max);
-    for (int i = 0; i < n; i++)
+    int got = split_list(v, buf, sizeof buf, item, S3I_MAXIND);
+    for (int i = 0; i < got; i++)
         if (s3i_parse_number(item[i], strlen(item[i]), 0, &out[i]))
-            return -1;
-    return n;
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [score] %s: item %d '%s' is not a finite "
+                            "number",
+                            file, line, key, i + 1, item[i]);
+    if (got != n)
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [score] %s: give %d numbers, one per "
+                        "indicator",
+                        file, line, key, n);
+    return S3_OK;
 }
 
 /* The indicator names, for parsing. */
@@ -365,7 +417,8 @@ static const char *const indicator_name[] = {
 };
 
 /* Parse and check the [score] lists: indicators, weights, directions,
- * goalposts. */
+ * goalposts.  v[at[k]] and line[at[k]] are the text and line of indicators,
+ * weights, directions, goalposts_low, goalposts_high and normalisation. */
 static s3_status
 score_lists(s3_ctx *ctx, const char *path, s3_model *m, char **v,
             const size_t *line, const size_t *at)
@@ -398,11 +451,10 @@ score_lists(s3_ctx *ctx, const char *path, s3_model *m, char **v,
     }
     m->nind = (size_t)n;
     double sum = 0.0;
-    if (number_list(v[at[1]], m->w, S3I_MAXIND) != n)
-        return s3i_fail(ctx, S3_EMODEL,
-                        "%s:%zu: [score] weights: give %d numbers, one per "
-                        "indicator",
-                        file, line[at[1]], n);
+    s3_status st =
+        number_list(ctx, file, line[at[1]], "weights", v[at[1]], m->w, n);
+    if (st)
+        return st;
     for (int i = 0; i < n; i++) {
         if (!(m->w[i] >= 0.0))
             return s3i_fail(ctx, S3_EMODEL,
@@ -426,12 +478,18 @@ score_lists(s3_ctx *ctx, const char *path, s3_model *m, char **v,
         m->dir[i] = item[i][0] == '+' ? 1 : -1;
     }
     if (m->norm == S3_NORM_GOALPOSTS) {
-        if (number_list(v[at[3]], m->lo, S3I_MAXIND) != n ||
-            number_list(v[at[4]], m->hi, S3I_MAXIND) != n)
-            return s3i_fail(ctx, S3_EMODEL,
-                            "%s:%zu: [score] normalisation = goalposts needs "
-                            "goalposts_low and goalposts_high, %d numbers each",
-                            file, line[at[3]], n);
+        for (int k = 3; k <= 4; k++)
+            if (!*v[at[k]])
+                return s3i_fail(ctx, S3_EMODEL,
+                                "%s:%zu: [score] normalisation = goalposts "
+                                "needs goalposts_low and goalposts_high, %d "
+                                "numbers each",
+                                file, line[at[5]], n);
+        if ((st = number_list(ctx, file, line[at[3]], "goalposts_low", v[at[3]],
+                              m->lo, n)) ||
+            (st = number_list(ctx, file, line[at[4]], "goalposts_high",
+                              v[at[4]], m->hi, n)))
+            return st;
         for (int i = 0; i < n; i++)
             if (!(m->hi[i] > m->lo[i]))
                 return s3i_fail(ctx, S3_EMODEL,
@@ -608,14 +666,14 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
     }
     /* the [score] lists, now that normalisation and aggregation are known */
     {
-        static const char *const keys[5] = {"indicators", "weights",
-                                            "directions", "goalposts_low",
-                                            "goalposts_high"};
-        size_t at[5];
+        static const char *const keys[6] = {"indicators",     "weights",
+                                            "directions",     "goalposts_low",
+                                            "goalposts_high", "normalisation"};
+        size_t at[6];
         char *vv[NPARAMS];
         for (size_t i = 0; i < NPARAMS; i++)
             vv[i] = m->param_value[i];
-        for (int j = 0; j < 5; j++)
+        for (int j = 0; j < 6; j++)
             for (size_t i = 0; i < NPARAMS; i++)
                 if (!strcmp(params[i].section, "score") &&
                     !strcmp(params[i].key, keys[j]))

@@ -23,14 +23,17 @@
 
 #include "internal.h"
 
-/* Split a value into at most max blank-separated words (in buf). */
+/* Split a value into blank- or comma-separated words (in buf); the first
+ * max go to w.  Returns the number of words, also those past max, so that
+ * the caller can refuse a word too many instead of ignoring it. */
 static size_t
 words(const char *v, char *buf, size_t bufsz, char **w, size_t max)
 {
     snprintf(buf, bufsz, "%s", v);
     size_t n = 0;
-    for (char *p = strtok(buf, " \t,"); p && n < max; p = strtok(NULL, " \t,"))
-        w[n++] = p;
+    for (char *p = strtok(buf, " \t,"); p; p = strtok(NULL, " \t,"), n++)
+        if (n < max)
+            w[n] = p;
     return n;
 }
 
@@ -99,10 +102,15 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
     size_t n = words(e->value, buf, sizeof buf, w, 8);
     s3_status st;
     size_t c1, c2, k, code;
-#define NEED(N, FORM)                                                          \
-    if (n < (N))                                                               \
-        return s3i_fail(ctx, S3_EMODEL, "%s:%zu: [%s] %s: expected %s",       \
-                        m->path, e->line, e->section, e->key, FORM);
+    /* from MIN to MAX words (MAX < 8), else an error naming the form */
+#define NEED(MIN, MAX, FORM)                                                   \
+    if (n < (MIN))                                                             \
+        return s3i_fail(ctx, S3_EMODEL, "%s:%zu: [%s] %s: expected %s",        \
+                        m->path, e->line, e->section, e->key, FORM);           \
+    if (n > (MAX))                                                             \
+        return s3i_fail(ctx, S3_EMODEL,                                        \
+                        "%s:%zu: [%s] %s: unexpected '%s' (expected %s)",      \
+                        m->path, e->line, e->section, e->key, w[MAX], FORM);
 #define NACE(S)                                                                \
     code = s3i_nace_lookup(ref, (S), strlen(S));                               \
     if (code == S3I_NONE)                                                      \
@@ -110,7 +118,7 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
                         "%s:%zu: [%s] %s: '%s' is not a NACE Rev. 2 code",     \
                         m->path, e->line, e->section, e->key, (S));
     if (!strcmp(e->key, "add_tenants")) {
-        NEED(3, "CENTRE NACE COUNT [employees=N] [startups]");
+        NEED(3, 5, "CENTRE NACE COUNT [employees=N] [startups]");
         if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
             (st = count(ctx, m, e, w[2], &k)))
             return st;
@@ -148,7 +156,7 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
     }
     if (!strcmp(e->key, "remove_tenants") || !strcmp(e->key, "move_tenants")) {
         int move = e->key[0] == 'm';
-        NEED(move ? 4u : 3u,
+        NEED(move ? 4u : 3u, move ? 4u : 3u,
              move ? "FROM TO NACE COUNT" : "CENTRE NACE COUNT");
         if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
             (move && (st = centre(ctx, m, e, v, w[1], &c2))) ||
@@ -176,7 +184,7 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
         return S3_OK;
     }
     if (!strcmp(e->key, "merge_centres")) {
-        NEED(2, "FROM INTO");
+        NEED(2, 2, "FROM INTO");
         if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
             (st = centre(ctx, m, e, v, w[1], &c2)))
             return st;
@@ -196,14 +204,14 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
         return S3_OK;
     }
     if (!strcmp(e->key, "close_centre")) {
-        NEED(1, "CENTRE");
+        NEED(1, 1, "CENTRE");
         if ((st = centre(ctx, m, e, v, w[0], &c1)))
             return st;
         v->closed[c1] = 1;
         return S3_OK;
     }
     if (!strcmp(e->key, "add_patents")) {
-        NEED(3, "CENTRE FIELD COUNT (FIELD F01-F35)");
+        NEED(3, 3, "CENTRE FIELD COUNT (FIELD F01-F35)");
         if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
             (st = count(ctx, m, e, w[2], &k)))
             return st;

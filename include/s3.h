@@ -222,6 +222,16 @@ s3_status s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
 s3_status s3_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
                  const char *const *scenarios, size_t nscen, s3_result **out);
 
+/* Check, without computing, what s3_run would refuse in the model only
+ * once it meets the dataset: the codes of the S3 domains, and every
+ * scenario of the model (its parameter changes and its changes to the
+ * inputs: centres, NACE codes, fields, counts).  Returns S3_OK, or
+ * S3_EMODEL with the message s3_run would give, e.g.
+ * "model.ini:30: [scenario.grow] add_tenants: 'Z9' is not a centre"
+ * (S3_ENOMEM when memory runs out).  `s3engine check` calls it after
+ * loading the dataset. */
+s3_status s3_model_check(s3_ctx *ctx, const s3_model *m, const s3_dataset *d);
+
 void s3_result_free(s3_result *r);
 
 /* The result tables in output order; s3_result_table() looks one up by

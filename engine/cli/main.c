@@ -420,6 +420,9 @@ main(int argc, char **argv)
     if (st)
         goto done;
     if (mask == CMD_CHECK) {
+        /* what run would refuse in the model (scenarios, domains) */
+        if ((st = s3_model_check(ctx, model, data)))
+            goto done;
         if (!quiet) {
             print_quality(s3_dataset_quality(data));
             printf("%zu warnings; the data are valid.\n",
