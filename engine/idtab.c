@@ -204,6 +204,13 @@ s3i_idtab_add(s3i_idtab *t, const char *key, size_t len, int *added)
 }
 
 int
+s3i_idtab_sorted_before(const s3i_idtab *a, const s3i_idtab *b)
+{
+    return !a->cap && !b->cap &&
+           (!a->n || !b->n || fp_after(&b->fp[0], &a->fp[a->n - 1]));
+}
+
+int
 s3i_idtab_hash_all(s3i_idtab *t)
 {
     return t->cap ? 0 : grow(t);

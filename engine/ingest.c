@@ -506,7 +506,9 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             "is before the entry date");
     const char *su = FIELD(st, f, TE_STARTUP);
     int startup = -1;
-    if (*su) {
+    if ((su[0] == '0' || su[0] == '1') && !su[1]) {
+        startup = su[0] == '1';
+    } else if (*su) {
         static const char *const yes[] = {"1", "yes", "true", "ja", "y"};
         static const char *const no[] = {"0", "no", "false", "nein", "n"};
         for (size_t k = 0; k < 5; k++) {
@@ -585,7 +587,7 @@ typedef struct {
     uint32_t centre, next; /* next: 1 + node, 0: end */
 } centre_node;
 
-typedef struct {
+typedef struct patents_state {
     s3_ctx *ctx;
     s3_dataset *d;
     const s3_model *m;
@@ -606,6 +608,9 @@ typedef struct {
      * other */
     s3i_fp last_id, last_centre;
     size_t last_pi, last_ci;
+    /* the second part of a file read by two threads, when it shares no
+     * patent with this one (its patents come after these) */
+    const struct patents_state *tail;
 } patents_state;
 
 static s3_status
@@ -850,17 +855,12 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     return S3_OK;
 }
 
-/* Distribute each patent over its centres × fields, and count the
+/* Distribute each patent of st over its centres × fields, and count the
  * co-occurrence of fields (each patent once). */
-static s3_status
-patents_finish(s3_ctx *ctx, patents_state *st)
+static void
+distribute(s3_dataset *d, const patents_state *st)
 {
-    s3_dataset *d = st->d;
     size_t nf = d->ref.nfields;
-    d->patents = calloc(d->ncentres * nf + 1, sizeof(double));
-    d->cooc = calloc(nf * nf + 1, sizeof(double));
-    if (!d->patents || !d->cooc)
-        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     for (size_t i = 0; i < st->ids.n; i++) {
         const patent *pt = &st->pat[i];
         uint64_t fl = pt->fields;
@@ -886,6 +886,23 @@ patents_finish(s3_ctx *ctx, patents_state *st)
             c = st->node[k - 1].centre;
         }
     }
+}
+
+/* The patent matrix and co-occurrences: st's patents, then those of the
+ * second part of the file when it shares no patent with the first (the
+ * order of a one-thread read). */
+static s3_status
+patents_finish(s3_ctx *ctx, patents_state *st)
+{
+    s3_dataset *d = st->d;
+    size_t nf = d->ref.nfields;
+    d->patents = calloc(d->ncentres * nf + 1, sizeof(double));
+    d->cooc = calloc(nf * nf + 1, sizeof(double));
+    if (!d->patents || !d->cooc)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    distribute(d, st);
+    if (st->tail)
+        distribute(d, st->tail);
     return S3_OK;
 }
 
@@ -942,6 +959,12 @@ patents_merge(s3_ctx *ctx, void *user, void *user2, size_t lines)
     a->c.rejected += b->c.rejected;
     a->c.warnings += b->c.warnings;
     a->outside_cutoff += b->outside_cutoff;
+    /* ids sorted in both parts, the second's after the first's (files
+     * sorted by patent): no patent in both, keep the second part as is */
+    if (s3i_idtab_sorted_before(&a->ids, &b->ids)) {
+        a->tail = b;
+        return S3_OK;
+    }
     for (size_t j = 0; j < b->ids.n; j++) {
         int added;
         size_t i = s3i_idtab_put(&a->ids, &b->ids.fp[j], &added);

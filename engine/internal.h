@@ -192,6 +192,10 @@ size_t
 s3i_idtab_put(s3i_idtab *t, const s3i_fp *fp, int *added);
 size_t
 s3i_idtab_add(s3i_idtab *t, const char *key, size_t len, int *added);
+/* Whether both tables hold sorted ids (no slots yet) and every id of a
+ * sorts before every id of b: then they share no id. */
+int
+s3i_idtab_sorted_before(const s3i_idtab *a, const s3i_idtab *b);
 /* Build the hash slots now (a table of ids that arrive sorted has none,
  * and is searched by bisection); -1 when out of memory. */
 int
