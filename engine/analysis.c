@@ -735,15 +735,23 @@ static const s3i_colspec delta_cols[] = {
     {"delta", S3_COL_NUMBER},        {"baseline_label", S3_COL_TEXT},
     {"label", S3_COL_TEXT}};
 
-/* Key of a row: the text of its first nkey columns joined by '\x1f'. */
-static void
-row_key(const s3_table *t, size_t r, size_t nkey, char *buf, size_t sz)
+/* The key of row r: its first nkey text columns, each as "length:text",
+ * so that no two rows share a key whatever their texts hold.  *buf grows
+ * as needed; returns the key's length, or S3I_NONE when out of memory. */
+static size_t
+row_key(const s3_table *t, size_t r, size_t nkey, char **buf, size_t *cap)
 {
     size_t len = 0;
-    buf[0] = '\0';
-    for (size_t c = 0; c < nkey && len < sz; c++)
-        len += (size_t)snprintf(buf + len, sz - len, "%s\x1f",
-                                s3_table_text(t, r, c));
+    for (size_t c = 0; c < nkey; c++) {
+        const char *x = s3_table_text(t, r, c);
+        size_t n = x ? strlen(x) : 0;
+        if (s3i_reserve(buf, cap, len + n + 24, 1))
+            return S3I_NONE;
+        len += (size_t)snprintf(*buf + len, 24, "%zu:", n);
+        memcpy(*buf + len, x ? x : "", n);
+        len += n;
+    }
+    return len;
 }
 
 /* Append one delta row. */
@@ -780,19 +788,24 @@ table_deltas(s3_ctx *ctx, const s3_table *tb, const s3_table *ts,
     s3i_map idx = {0};
     s3i_arena keys = {0};
     s3_status rc = S3_OK;
-    char key[512];
+    char *key = NULL;
+    size_t cap = 0, kl;
     for (size_t r = 0; r < s3_table_rows(tb); r++) {
-        row_key(tb, r, nkey, key, sizeof key);
-        char *k = s3i_arena_strdup(&keys, key);
-        if (!k || s3i_map_put(&idx, k, strlen(k), r) == S3I_NONE) {
+        char *k = NULL;
+        if ((kl = row_key(tb, r, nkey, &key, &cap)) == S3I_NONE ||
+            !(k = s3i_arena_strndup(&keys, key, kl)) ||
+            s3i_map_put(&idx, k, kl, r) == S3I_NONE) {
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
             goto done;
         }
     }
     size_t lc = label ? s3_table_col(ts, label) : S3I_NONE;
     for (size_t r = 0; r < s3_table_rows(ts) && !rc; r++) {
-        row_key(ts, r, nkey, key, sizeof key);
-        size_t br = s3i_map_get(&idx, key, strlen(key));
+        if ((kl = row_key(ts, r, nkey, &key, &cap)) == S3I_NONE) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            break;
+        }
+        size_t br = s3i_map_get(&idx, key, kl);
         /* level, matrix, unit, class from the key columns */
         const char *f[4] = {"", "", "", ""};
         for (size_t c = 0; c < nkey && c < 4; c++)
@@ -818,6 +831,7 @@ table_deltas(s3_ctx *ctx, const s3_table *tb, const s3_table *ts,
         }
     }
 done:
+    free(key);
     s3i_map_free(&idx);
     s3i_arena_free(&keys);
     return rc;

@@ -1023,6 +1023,35 @@ EOF2
 
 # ---- scores, scenarios --------------------------------------------------------
 
+# scenario deltas match rows on their whole keys: two centres whose ids
+# share their first 600 characters are still told apart (a no-op scenario
+# changes nothing)
+t_scenario_long_ids() {
+    make_data
+    local p
+    p=$(printf 'X%.0s' $(seq 600))
+    for f in centres tenants patents; do
+        sed -i -e "s/\bA1\b/${p}A1/g" -e "s/\bB2\b/${p}B2/g" "$TMP/data/$f.csv" || die "sed $f"
+    done
+    cat >>"$TMP/model.ini" <<'EOF2'
+
+[scenario.noop]
+description = the threshold written again: nothing may change
+threshold = 1
+EOF2
+    s3 run --quiet --csv-only --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run"
+    grep -q "${p}B2" "$TMP/out/csv/specialisation.csv" || die "long ids not in the output"
+    # (scores and ranks are listed for every unit, with delta 0 here)
+    "$PY" - "$TMP/out/csv/scenario_deltas.csv" >"$TMP/.why" 2>&1 <<'EOF2' || exit 1
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    if r["scenario"] == "noop":
+        assert r["delta"] in ("0", ""), ("a no-op scenario changed", r["unit"][-4:], r["measure"], r["delta"])
+        assert r["measure"] in ("score", "rank", "rank_median", "rank_p05", "rank_p95"), r["measure"]
+EOF2
+}
+
 t_scores_scenarios() {
     make_data
     cat >>"$TMP/model.ini" <<'EOF2'
@@ -1183,6 +1212,7 @@ run_case "analyse: world trade reproduces the published complexity values" t_ana
 run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_german
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
+run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
 run_case "large file: two threads give the tables of one, warnings in line order" t_threads_same_results
 run_case "large file sorted by patent: two threads give the tables of one" t_threads_sorted_file
 run_case "large file: a quoted field with line ends across the cut" t_threads_quoted_newline_at_cut
