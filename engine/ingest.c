@@ -1518,8 +1518,12 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     st->eurostat = 1;
     for (const char *p = f[0]; p < bs && st->ndims < MAX_DIMS;) {
         size_t k = strcspn(p, ",\\");
-        snprintf(st->dims[st->ndims], 64, "%.*s", (int)k, p);
-        s3i_utf8_cut(st->dims[st->ndims++]);
+        if (k >= sizeof st->dims[0])
+            return s3i_csv_fail(st->ctx, r, 0, f[0],
+                                "names a dimension longer than 63 bytes: is "
+                                "this a Eurostat TSV header?");
+        memcpy(st->dims[st->ndims], p, k);
+        st->dims[st->ndims++][k] = '\0';
         p += k + (p[k] == ',');
     }
     for (size_t k = 0; k < 3 + st->nwhere; k++) {

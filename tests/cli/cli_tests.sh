@@ -1052,6 +1052,19 @@ for r in csv.DictReader(open(sys.argv[1], newline="")):
 EOF2
 }
 
+# a Eurostat header naming a dimension of 64 bytes or more is refused, not
+# cut (two long names would have become one)
+t_analyse_eurostat_long_dimension() {
+    local n
+    n=$(printf 'n%.0s' $(seq 70))
+    printf 'unit,%s,geo\\TIME_PERIOD\t2018 \nTHS,C,DE1\t12 \n' "$n" >"$TMP/long.tsv"
+    s3 analyse --input "$TMP/long.tsv" --unit geo --class "$n" --value 2018 --out "$TMP/out"
+    expect_rc 3 "long dimension name"
+    expect_err "long.tsv:1:" "line"
+    expect_err "longer than 63 bytes" "message"
+    [ ! -e "$TMP/out" ] || die "output written"
+}
+
 t_scores_scenarios() {
     make_data
     cat >>"$TMP/model.ini" <<'EOF2'
@@ -1213,6 +1226,7 @@ run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_ger
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
+run_case "analyse: a Eurostat dimension name over 63 bytes is refused" t_analyse_eurostat_long_dimension
 run_case "large file: two threads give the tables of one, warnings in line order" t_threads_same_results
 run_case "large file sorted by patent: two threads give the tables of one" t_threads_sorted_file
 run_case "large file: a quoted field with line ends across the cut" t_threads_quoted_newline_at_cut
