@@ -557,13 +557,15 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
             st = s3i_fail(ctx, S3_EIO, "%s: read error", path);
             goto done;
         }
-        if (boundary && !q.status) {
+        if (boundary && !q.status &&
+            (!split->joinable || split->joinable(user, split->user2))) {
             split->used = 1;
             split->lines = r.newlines;
             r.rows += q.r.rows;
         } else {
-            /* not at a boundary, or the second part failed: read it again
-             * here, so that any message is exactly the one-thread one */
+            /* not at a boundary, the second part failed, or the parts
+             * cannot be joined: read it again here, so that results and
+             * messages are exactly the one-thread ones */
             for (uint64_t at = cut; at < size; at += (uint64_t)n) {
                 if ((n = read_at(fd, block, at, size)) <= 0) {
                     st = s3i_fail(ctx, S3_EIO, "%s: read error", path);

@@ -393,6 +393,28 @@ centre_lookup(const s3_dataset *d, const char *id, size_t len)
     return s3i_idtab_get(&d->centre_ids, id, len);
 }
 
+/* Merge the counts and warnings of a file's second part, read by a second
+ * thread with its lines numbered from 1 after the first `lines`. */
+static s3_status
+merge_counts(s3_ctx *ctx, counts *a, const counts *b, size_t lines)
+{
+    const s3_table *w = b->log;
+    for (size_t k = 0; k < s3_table_rows(w); k++) {
+        const char *t[5];
+        for (size_t c = 0; c < 5; c++)
+            t[c] = c == 1 ? "" : s3_table_text(w, k, c);
+        double line = s3_table_num(w, k, 1);
+        if (warn_to(a->log, t[0] ? t[0] : "",
+                    isnan(line) ? 0 : lines + (size_t)line, t[2] ? t[2] : "",
+                    t[3] ? t[3] : "", t[4] ? t[4] : ""))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    a->used += b->used;
+    a->rejected += b->rejected;
+    a->warnings += b->warnings;
+    return S3_OK;
+}
+
 /* ---- tenants ------------------------------------------------------------ */
 
 enum {
@@ -416,6 +438,12 @@ typedef struct {
     size_t cap;
 } tenant_index;
 
+/* The tenants read, in file order. */
+typedef struct {
+    s3i_tenant *v;
+    size_t n, cap;
+} tenant_vec;
+
 /* tenant_index value of a tenant whose centre is unknown */
 #define UNKNOWN_CENTRE UINT32_MAX
 
@@ -426,9 +454,17 @@ typedef struct {
     counts c;
     size_t col[TE_N];
     tenant_index *tenant_map;
+    tenant_vec *out;
     size_t outside_cutoff;
     s3i_memo nace_memo; /* short NACE codes → 1 + index */
 } tenants_state;
+
+/* The second part of a large tenants file, read by a second thread. */
+typedef struct {
+    tenants_state st;
+    tenant_index map;
+    tenant_vec vec;
+} tenants_part;
 
 static s3_status
 tenants_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
@@ -561,12 +597,78 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             "zero employees")))
             return rc;
     }
-    if (s3i_reserve(&d->tenants, &d->tenants_cap, d->ntenants + 1,
-                    sizeof(s3i_tenant)))
+    tenant_vec *out = st->out;
+    if (s3i_reserve(&out->v, &out->cap, out->n + 1, sizeof(s3i_tenant)))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    d->tenants[d->ntenants++] =
+    out->v[out->n++] =
         (s3i_tenant){ci, code, emp, startup, entered, left, active};
     st->c.used++;
+    return S3_OK;
+}
+
+static void
+tenants_part_free(tenants_part *q)
+{
+    s3i_idtab_free(&q->map.ids);
+    free(q->map.centre);
+    free(q->vec.v);
+}
+
+/* Ready the second thread's state after the header (s3i_csv_split). */
+static int
+tenants_fork(void *user, void *user2)
+{
+    tenants_state *a = user;
+    tenants_part *q = user2;
+    s3_ctx *ctx2 = q->st.ctx;
+    s3_table *log2 = q->st.c.log;
+    tenants_part_free(q);
+    memset(q, 0, sizeof *q);
+    q->st = (tenants_state){.ctx = ctx2,
+                            .d = a->d,
+                            .m = a->m,
+                            .c = {.file = a->c.file, .log = log2},
+                            .tenant_map = &q->map,
+                            .out = &q->vec};
+    memcpy(q->st.col, a->col, sizeof a->col);
+    return 1;
+}
+
+/* The parts can be joined when no tenant_id is in both (ids sorted in
+ * both, the second's after the first's): the first row of an id counts,
+ * so a repeated id needs the rows in order, and the reader then reads the
+ * second part again itself. */
+static int
+tenants_joinable(void *user, void *user2)
+{
+    const tenants_state *a = user;
+    const tenants_part *q = user2;
+    return s3i_idtab_sorted_before(&a->tenant_map->ids, &q->map.ids);
+}
+
+static s3_status
+tenants_merge(s3_ctx *ctx, void *user, void *user2, size_t lines)
+{
+    tenants_state *a = user;
+    tenants_part *q = user2;
+    s3_status rc = merge_counts(ctx, &a->c, &q->st.c, lines);
+    if (rc)
+        return rc;
+    a->outside_cutoff += q->st.outside_cutoff;
+    tenant_index *ta = a->tenant_map;
+    for (size_t j = 0; j < q->map.ids.n; j++) {
+        int added;
+        size_t i = s3i_idtab_put(&ta->ids, &q->map.ids.fp[j], &added);
+        if (i == S3I_NONE ||
+            s3i_reserve(&ta->centre, &ta->cap, i + 1, sizeof(uint32_t)))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        ta->centre[i] = q->map.centre[j];
+    }
+    tenant_vec *v = a->out;
+    if (s3i_reserve(&v->v, &v->cap, v->n + q->vec.n + 1, sizeof(s3i_tenant)))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    memcpy(v->v + v->n, q->vec.v, q->vec.n * sizeof(s3i_tenant));
+    v->n += q->vec.n;
     return S3_OK;
 }
 
@@ -944,20 +1046,9 @@ static s3_status
 patents_merge(s3_ctx *ctx, void *user, void *user2, size_t lines)
 {
     patents_state *a = user, *b = user2;
-    const s3_table *w = b->c.log;
-    for (size_t k = 0; k < s3_table_rows(w); k++) {
-        const char *t[5];
-        for (size_t c = 0; c < 5; c++)
-            t[c] = c == 1 ? "" : s3_table_text(w, k, c);
-        double line = s3_table_num(w, k, 1);
-        if (warn_to(a->c.log, t[0] ? t[0] : "",
-                    isnan(line) ? 0 : lines + (size_t)line, t[2] ? t[2] : "",
-                    t[3] ? t[3] : "", t[4] ? t[4] : ""))
-            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    }
-    a->c.used += b->c.used;
-    a->c.rejected += b->c.rejected;
-    a->c.warnings += b->c.warnings;
+    s3_status rc = merge_counts(ctx, &a->c, &b->c, lines);
+    if (rc)
+        return rc;
     a->outside_cutoff += b->outside_cutoff;
     /* ids sorted in both parts, the second's after the first's (files
      * sorted by patent): no patent in both, keep the second part as is */
@@ -1365,25 +1456,36 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
     if (rc)
         return rc;
     tenant_index tenant_map = {0};
+    tenant_vec tenants = {0};
     centres_state cs = {.ctx = ctx, .d = d, .c = {.file = "centres.csv", .log = d->warnings}};
     tenants_state ts = {.ctx = ctx,
                         .d = d,
                         .m = m,
                         .c = {.file = "tenants.csv", .log = d->warnings},
-                        .tenant_map = &tenant_map};
+                        .tenant_map = &tenant_map,
+                        .out = &tenants};
     patents_state ps = {.ctx = ctx,
                         .d = d,
                         .m = m,
                         .c = {.file = "patents.csv", .log = d->warnings},
                         .tenant_map = &tenant_map};
     baseline_state bs = {.ctx = ctx, .d = d, .c = {.file = "baseline.csv", .log = d->warnings}};
-    /* the state of the second thread that may read patents.csv */
+    /* the states of the second thread that may read the second part of
+     * a large tenants or patents file */
     patents_state *ps2 = calloc(1, sizeof *ps2);
+    tenants_part *ts2 = calloc(1, sizeof *ts2);
     if (!ps2 || !(ps2->ctx = s3_ctx_new()) ||
-        !(ps2->c.log = s3i_table_new("warnings", 5, warning_cols))) {
+        !(ps2->c.log = s3i_table_new("warnings", 5, warning_cols)) || !ts2 ||
+        !(ts2->st.ctx = s3_ctx_new()) ||
+        !(ts2->st.c.log = s3i_table_new("warnings", 5, warning_cols))) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
+    s3i_csv_split tsp = {.user2 = ts2,
+                         .ctx2 = ts2->st.ctx,
+                         .fork = tenants_fork,
+                         .joinable = tenants_joinable,
+                         .merge = tenants_merge};
     const char *dir = m->dataset_dir;
     char path[4096];
 
@@ -1395,9 +1497,11 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
                   ? s3i_fail(ctx, S3_ENOMEM, "out of memory")
                   : S3_OK) ||
         (rc = read_file(ctx, d, dir, "tenants.csv", tenants_header, tenants_row,
-                        &ts, &ts.c, 1, NULL)) ||
+                        &ts, &ts.c, 1, &tsp)) ||
         (rc = note_cutoff(ctx, d, "tenants.csv", ts.outside_cutoff, m)))
         goto done;
+    d->tenants = tenants.v, d->ntenants = tenants.n, d->tenants_cap = tenants.cap;
+    tenants = (tenant_vec){0};
     if (dataset_path(path, sizeof path, dir, "patents.csv") == 0 &&
         file_exists(path)) {
         /* a second thread may read the second half of a large file */
@@ -1431,6 +1535,13 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
 done:
     s3i_idtab_free(&tenant_map.ids);
     free(tenant_map.centre);
+    free(tenants.v);
+    if (ts2) {
+        tenants_part_free(ts2);
+        s3_ctx_free(ts2->st.ctx);
+        s3i_table_free(ts2->st.c.log);
+        free(ts2);
+    }
     s3i_map_free(&cs.sub_map);
     patents_free(&ps);
     if (ps2) {

@@ -314,6 +314,9 @@ typedef struct {
     void *user2;
     s3_ctx *ctx2;
     int (*fork)(void *user, void *user2);
+    /* optional: whether user2 can be merged into user; when not, the
+     * reader reads the second part again into user */
+    int (*joinable)(void *user, void *user2);
     s3_status (*merge)(s3_ctx *ctx, void *user, void *user2, size_t lines);
     int used;
     size_t lines;

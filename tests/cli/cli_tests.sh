@@ -604,6 +604,36 @@ t_threads_error_in_second_half() {
     expect_err "column 'year': 'abc' is not a number" "message"
 }
 
+# a large tenants file: two threads give the tables of one, also when an id
+# of the first half comes again in the second (the first row counts, so
+# the second half is read again by the first thread)
+t_threads_tenants() {
+    s3 generate --out "$TMP/big" --units 60 --tenants 320000 --patents 2000 \
+        --reference "$ROOT/datasets/reference"
+    expect_rc 0 "generate"
+    printf '[model]\nname = big\ndataset = %s\nreference = %s\n[data]\ncutoff =\n' \
+        "$TMP/big" "$ROOT/datasets/reference" >"$TMP/big.ini"
+    [ "$(stat -c %s "$TMP/big/tenants.csv")" -gt 9000000 ] || die "tenants.csv under 9 MB"
+    same_with_threads plain
+    mv "$TMP/o1" "$TMP/sorted1"
+    rm -rf "$TMP/o2"
+    # T0000000005 again at the end with another NACE code, and a tenant of
+    # an unknown centre in the middle
+    "$PY" - "$TMP/big/tenants.csv" <<'EOF' || die "edit tenants"
+import sys
+p = sys.argv[1]
+l = open(p).read().splitlines()
+dup = l[5].split(",")
+dup[2] = "01.11" if dup[2] != "01.11" else "62.01"
+l.insert(len(l) // 2, "TX,NOPE,62.01,3,0")
+l.append(",".join(dup))
+open(p, "w").write("\n".join(l) + "\n")
+EOF
+    same_with_threads plain
+    grep -q 'duplicate tenant_id' "$TMP/o2/csv/warnings.csv" || die "no duplicate warning"
+    grep -q 'tenant of an unknown centre' "$TMP/o2/csv/warnings.csv" || die "no unknown-centre warning"
+}
+
 # the order of the rows changes no number beyond rounding (ids out of order
 # take the hash path of the id tables)
 t_row_order() {
@@ -1230,6 +1260,7 @@ run_case "analyse: a Eurostat dimension name over 63 bytes is refused" t_analyse
 run_case "large file: two threads give the tables of one, warnings in line order" t_threads_same_results
 run_case "large file sorted by patent: two threads give the tables of one" t_threads_sorted_file
 run_case "large file: a quoted field with line ends across the cut" t_threads_quoted_newline_at_cut
+run_case "large tenants file: two threads, also with an id in both halves" t_threads_tenants
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
 run_case "row order changes no number beyond rounding" t_row_order
 
