@@ -1450,6 +1450,13 @@ note_cutoff(s3_ctx *ctx, s3_dataset *d, const char *file, size_t n,
 s3_status
 s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
 {
+    return s3i_dataset_load_ref(ctx, m, NULL, out);
+}
+
+s3_status
+s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
+                     s3_dataset **out)
+{
     *out = NULL;
     s3_dataset *d;
     s3_status rc = dataset_new(ctx, &d);
@@ -1489,7 +1496,9 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
     const char *dir = m->dataset_dir;
     char path[4096];
 
-    if ((rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
+    if (ref)
+        d->ref = *ref, d->ref_shared = 1;
+    else if ((rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
         goto done;
     if ((rc = read_file(ctx, d, dir, "centres.csv", centres_header, centres_row,
                         &cs, &cs.c, 1, NULL)) ||
@@ -1811,6 +1820,17 @@ s3_dataset_load_long_where(s3_ctx *ctx, const char *path, const char *unit_col,
                            const char *const *where, size_t nwhere,
                            const s3_model *m, s3_dataset **out)
 {
+    return s3i_dataset_load_long_ref(ctx, path, unit_col, class_col,
+                                     value_col, where, nwhere, m, NULL, out);
+}
+
+s3_status
+s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path, const char *unit_col,
+                          const char *class_col, const char *value_col,
+                          const char *const *where, size_t nwhere,
+                          const s3_model *m, const s3i_ref *ref,
+                          s3_dataset **out)
+{
     *out = NULL;
     if (nwhere > MAX_WHERE)
         return s3i_fail(ctx, S3_EUSAGE, "at most %d filters", MAX_WHERE);
@@ -1833,8 +1853,10 @@ s3_dataset_load_long_where(s3_ctx *ctx, const char *path, const char *unit_col,
                      .nwhere = nwhere};
     s3i_csv_info info;
     /* the reference lets NACE classes get related/unrelated variety */
-    if (m->reference_dir &&
-        (rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
+    if (ref)
+        d->ref = *ref, d->ref_shared = 1;
+    else if (m->reference_dir &&
+             (rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
         goto done;
     if ((rc = s3i_csv_read(ctx, path, base, 1, long_header, long_row, &st,
                            &info)))
@@ -1931,7 +1953,8 @@ s3_dataset_free(s3_dataset *d)
         free(d);
         return;
     }
-    s3i_ref_free(&d->ref);
+    if (!d->ref_shared)
+        s3i_ref_free(&d->ref);
     free(d->centre_id);
     free(d->centre_name);
     free(d->centre_sub);

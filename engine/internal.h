@@ -514,6 +514,7 @@ typedef struct {
 
 struct s3_dataset {
     s3i_ref ref;
+    int ref_shared; /* ref belongs to the caller (s3i_dataset_load_ref) */
     int generic;
     /* centres (or the units of a long table) */
     size_t ncentres;
@@ -546,6 +547,21 @@ struct s3_dataset {
     const s3_dataset *base;
     unsigned char *closed; /* per centre: closed by a scenario (or NULL) */
 };
+
+/* s3_dataset_load with reference tables the caller loaded once
+ * (s3i_ref_load) and keeps until the dataset is freed; ref NULL loads them
+ * from the model's reference folder.  For the fuzz harnesses, which would
+ * otherwise spend most of their time reading the same tables. */
+s3_status
+s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
+                     s3_dataset **out);
+/* The same for s3_dataset_load_long_where. */
+s3_status
+s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path, const char *unit_col,
+                          const char *class_col, const char *value_col,
+                          const char *const *where, size_t nwhere,
+                          const s3_model *m, const s3i_ref *ref,
+                          s3_dataset **out);
 
 /* Add a warning row (file, line, column, value, message); -1 when out of
  * memory.  line 0 = not tied to a line. */

@@ -74,6 +74,23 @@ fuzz_fail(const char *fmt, ...)
     abort();
 }
 
+/* The reference tables of dir, loaded once per process: they are never
+ * changed by a load, and reading them was most of a harness's time. */
+static inline const s3i_ref *
+fuzz_shared_ref(const char *dir)
+{
+    static s3i_ref ref;
+    static int loaded;
+    if (!loaded) {
+        s3_ctx *ctx = s3_ctx_new();
+        if (!ctx || s3i_ref_load(ctx, dir, &ref, NULL))
+            fuzz_fail("cannot load the reference tables %s", dir);
+        s3_ctx_free(ctx);
+        loaded = 1;
+    }
+    return &ref;
+}
+
 /* Whether invariant `id` is listed in S3FUZZ_KNOWN (tolerated). */
 static inline int
 fuzz_known(const char *id)

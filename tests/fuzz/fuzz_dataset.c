@@ -190,7 +190,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fuzz_check_model(m);
     fuzz_small_draws(m);
-    st = s3_dataset_load(ctx, m, &d);
+    st = s3i_dataset_load_ref(ctx, m, fuzz_shared_ref(ref), &d);
     fuzz_check_status(ctx, st, "s3_dataset_load");
     if (st) {
         if (d)

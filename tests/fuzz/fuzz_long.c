@@ -25,8 +25,8 @@ one(const char *path, const char *const *where, size_t nwhere)
     if ((st = s3_model_set_paths(ctx, m, NULL, ref)))
         fuzz_fail("s3_model_set_paths failed: %s", s3_ctx_message(ctx));
     fuzz_small_draws(m);
-    st = s3_dataset_load_long_where(ctx, path, "geo", "nace_r2", "2018", where,
-                                    nwhere, m, &d);
+    st = s3i_dataset_load_long_ref(ctx, path, "geo", "nace_r2", "2018", where,
+                                   nwhere, m, fuzz_shared_ref(ref), &d);
     fuzz_check_status(ctx, st, "s3_dataset_load_long_where");
     if (st == S3_OK) {
         if (!d)

@@ -47,7 +47,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if ((st = s3_model_set_paths(ctx, m, small, ref)))
         fuzz_fail("s3_model_set_paths failed: %s", s3_ctx_message(ctx));
     fuzz_small_draws(m);
-    st = s3_dataset_load(ctx, m, &d);
+    st = s3i_dataset_load_ref(ctx, m, fuzz_shared_ref(ref), &d);
     fuzz_check_status(ctx, st, "s3_dataset_load");
     if (st == S3_OK) {
         fuzz_check_quality(d, "s3_dataset_load");

@@ -32,31 +32,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_util.h"
 #include "s3.h"
 #include "s3_kernels.h"
 
 /* ---- helpers ------------------------------------------------------------ */
-
-#define REL_TOL 1e-12
-
-/* |a − b| ≤ tol·|b| */
-#define ck_assert_rel_tol(a, b, tol)                                           \
-    do {                                                                       \
-        const double a_ = (a), b_ = (b);                                       \
-        ck_assert_msg(fabs(a_ - b_) <= (tol)*fabs(b_),                         \
-                      "%s = %.17g, expected %s = %.17g (relative tol %g)", #a, \
-                      a_, #b, b_, (double)(tol));                              \
-    } while (0)
-#define ck_assert_rel(a, b) ck_assert_rel_tol(a, b, REL_TOL)
-
-/* |a − b| ≤ tol, for expected values that are 0 only up to rounding */
-#define ck_assert_abs_tol(a, b, tol)                                           \
-    do {                                                                       \
-        const double a_ = (a), b_ = (b);                                       \
-        ck_assert_msg(fabs(a_ - b_) <= (tol),                                  \
-                      "%s = %.17g, expected %s = %.17g (absolute tol %g)", #a, \
-                      a_, #b, b_, (double)(tol));                              \
-    } while (0)
 
 /* |a − b| ≤ tol·max(|b|, 1): relative for values of size 1 and more (such
  * as standardised scores), absolute for those closer to 0, where a purely
@@ -68,12 +48,6 @@
         ck_assert_msg(fabs(a_ - b_) <= (tol)*s_,                               \
                       "%s = %.17g, expected %s = %.17g (tol %g·max(|b|,1))",   \
                       #a, a_, #b, b_, (double)(tol));                          \
-    } while (0)
-
-#define ck_assert_nan(a)                                                       \
-    do {                                                                       \
-        const double a_ = (a);                                                 \
-        ck_assert_msg(isnan(a_), "%s = %.17g, expected NaN", #a, a_);          \
     } while (0)
 
 /* A malloc'ed array of n doubles (at least one), checked. */
@@ -2169,10 +2143,6 @@ complexity_suite(void)
 int
 main(void)
 {
-    gsl_set_error_handler_off();
-    SRunner *sr = srunner_create(complexity_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    Suite *suites[] = {complexity_suite()};
+    return s3t_run(suites, sizeof suites / sizeof *suites);
 }

@@ -11,42 +11,13 @@
  * Run with CK_VERBOSITY=verbose for one line per test.
  */
 #include <check.h>
-#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_util.h"
 #include "s3_kernels.h"
-
-/* ---- helpers ------------------------------------------------------------ */
-
-#define REL_TOL 1e-12
-
-/* |a − b| ≤ tol·|b| */
-#define ck_assert_rel_tol(a, b, tol)                                           \
-    do {                                                                       \
-        const double a_ = (a), b_ = (b);                                       \
-        ck_assert_msg(fabs(a_ - b_) <= (tol)*fabs(b_),                         \
-                      "%s = %.17g, expected %s = %.17g (relative tol %g)", #a, \
-                      a_, #b, b_, (double)(tol));                              \
-    } while (0)
-#define ck_assert_rel(a, b) ck_assert_rel_tol(a, b, REL_TOL)
-
-/* |a − b| ≤ tol, for expected values that are 0 only up to rounding */
-#define ck_assert_abs_tol(a, b, tol)                                           \
-    do {                                                                       \
-        const double a_ = (a), b_ = (b);                                       \
-        ck_assert_msg(fabs(a_ - b_) <= (tol),                                  \
-                      "%s = %.17g, expected %s = %.17g (absolute tol %g)", #a, \
-                      a_, #b, b_, (double)(tol));                              \
-    } while (0)
-
-#define ck_assert_nan(a)                                                       \
-    do {                                                                       \
-        const double a_ = (a);                                                 \
-        ck_assert_msg(isnan(a_), "%s = %.17g, expected NaN", #a, a_);          \
-    } while (0)
 
 /* ---- fixtures ----------------------------------------------------------- */
 
@@ -1150,10 +1121,6 @@ kernels_suite(void)
 int
 main(void)
 {
-    gsl_set_error_handler_off();
-    SRunner *sr = srunner_create(kernels_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    Suite *suites[] = {kernels_suite()};
+    return s3t_run(suites, sizeof suites / sizeof *suites);
 }

@@ -13,13 +13,13 @@
  */
 #include <check.h>
 #include <float.h>
-#include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "check_util.h"
 #include "internal.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -1358,13 +1358,7 @@ codes_suite(void)
 int
 main(void)
 {
-    gsl_set_error_handler_off();
-    SRunner *sr = srunner_create(util_suite());
-    srunner_add_suite(sr, idtab_suite());
-    srunner_add_suite(sr, output_suite());
-    srunner_add_suite(sr, codes_suite());
-    srunner_run_all(sr, CK_ENV);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed != 0;
+    Suite *suites[] = {util_suite(), idtab_suite(), output_suite(),
+                       codes_suite()};
+    return s3t_run(suites, sizeof suites / sizeof *suites);
 }
