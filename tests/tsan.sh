@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# ThreadSanitizer on the two-thread reading of large files:
+#
+#   tests/tsan.sh [BUILD_DIR]     (run from anywhere; default: build-tsan)
+#
+# Builds the tool from engine/*.c and engine/cli/main.c with clang and
+# -fsanitize=thread into BUILD_DIR (GCC 12's ThreadSanitizer does not start
+# on this kernel; clang's does), writes a dataset whose tenants and patents
+# files are each over the 8 MB from which a second thread reads them, and
+# runs `s3engine check --threads 2` under TSan (halt_on_error=1) on it as
+# generated (the halves are joined), with an id repeated across the cut
+# (the first thread reads the second half again), and with an error after
+# the cut (the second thread fails).  Prints "ok - tsan NAME" or
+# "not ok - tsan NAME: reason" per case and exits 1 if any failed.
+set -u
+cd "$(dirname "$0")/.."
+root=$PWD
+out=${1:-build-tsan}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+fails=0
+ok() { echo "ok - tsan $*"; }
+not_ok() { echo "not ok - tsan $*"; fails=$((fails + 1)); }
+
+cc=${CC:-}
+if [ -z "$cc" ]; then
+    for c in clang-14 clang; do
+        if command -v "$c" >/dev/null 2>&1; then cc=$c; break; fi
+    done
+fi
+if [ -z "$cc" ]; then
+    not_ok "build: clang is not installed (apt-get install clang)"
+    exit 1
+fi
+pkgs="openblas xlsxwriter inih"
+# shellcheck disable=SC2046
+if ! "$cc" -std=c11 -O1 -g -fsanitize=thread -D_POSIX_C_SOURCE=200809L \
+    -D_DEFAULT_SOURCE -Iinclude -Iengine $(pkg-config --cflags $pkgs) \
+    engine/*.c engine/cli/main.c -o "$out/s3engine" \
+    -lgsl $(pkg-config --libs $pkgs) -lcsv -lz -lm -pthread >"$out/build.log" 2>&1; then
+    sed 's/^/    /' "$out/build.log" | head -20
+    not_ok "build (log: $out/build.log)"
+    exit 1
+fi
+ok "build ($cc, -fsanitize=thread)"
+
+tmp=$(mktemp -d) || { not_ok "mktemp failed"; exit 1; }
+trap 'rm -rf "$tmp"' EXIT
+export OPENBLAS_NUM_THREADS=1
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66"
+bin=$out/s3engine
+
+# check NAME WANT_EXIT: run the check, expect the exit status, no report
+check() {
+    local name=$1 want=$2 rc
+    "$bin" check --quiet --threads 2 --model "$tmp/m.ini" >"$tmp/log" 2>&1
+    rc=$?
+    if grep -q 'ThreadSanitizer' "$tmp/log"; then
+        sed 's/^/    /' "$tmp/log" | head -40
+        not_ok "$name: ThreadSanitizer report"
+    elif [ "$rc" != "$want" ]; then
+        sed 's/^/    /' "$tmp/log" | head -10
+        not_ok "$name: exit $rc, expected $want"
+    else
+        ok "$name"
+    fi
+}
+
+if ! "$bin" generate --out "$tmp/d" --units 60 --tenants 320000 \
+    --patents 300000 --reference "$root/datasets/reference" >"$tmp/log" 2>&1; then
+    not_ok "generate: $(head -c 300 "$tmp/log")"
+    exit 1
+fi
+printf '[model]\nname = tsan\ndataset = %s\nreference = %s\n[data]\ncutoff =\n' \
+    "$tmp/d" "$root/datasets/reference" >"$tmp/m.ini"
+check "two threads, halves joined" 0
+# an early tenant again at the end, an early patent's row again at the end
+head -2 "$tmp/d/tenants.csv" | tail -1 >>"$tmp/d/tenants.csv"
+head -2 "$tmp/d/patents.csv" | tail -1 >>"$tmp/d/patents.csv"
+check "two threads, an id on both sides of the cut" 0
+# a bad year at the end: the second thread fails
+echo "P9,U00000001,G06F 17/30,abc" >>"$tmp/d/patents.csv"
+check "two threads, an error after the cut" 3
+exit $((fails > 0))
