@@ -2,99 +2,151 @@
  * model.c — analysis plans read from INI files (libinih).
  *
  * Every parameter a model may set is one row of PARAMS below: its section,
- * key, default and meaning.  The same table validates the file (unknown
+ * key, default, kind (with the s3_model field it sets and the values it
+ * allows) and meaning.  The same table validates the file (unknown
  * sections and keys, duplicates and bad values are errors with the line),
- * fills in defaults, and lists the parameters on the method sheet.
+ * fills in defaults and the model's fields, and lists the parameters on
+ * the method sheet.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-/* section, key, default, allowed values ("" = free text), meaning */
+/* What a parameter is, and so the type of the s3_model field it sets. */
+typedef enum {
+    P_TEXT,   /* char *: the text as written; not empty when lo is 1 */
+    P_PATH,   /* char *: a path, relative to the model file's folder */
+    P_CHOICE, /* int: lo + the position of the value in `choices` */
+    P_NUMBER, /* double: a number in the range lo..hi */
+    P_COUNT,  /* size_t: a whole number in the range lo..hi */
+    P_SEED,   /* unsigned long: a whole number in the range lo..hi */
+    P_DATE,   /* int32_t: a date YYYY-MM-DD as YYYYMMDD; empty = 0 */
+    P_LIST    /* a [score] list, read by score_lists */
+} param_kind;
+
+/* Whether a range includes its bounds: lo..hi, or strictly between. */
+enum { CLOSED, OPEN };
+
+/* The kinds as written in PARAMS.  FIELD is the offset of s3_model field
+ * f, which must have type T (else the array size is -1: a compile error). */
+#define FIELD(f, T)                                                            \
+    offsetof(s3_model, f) +                                                    \
+        0 * sizeof(char[_Generic(((s3_model *)0)->f, T: 1, default: -1)])
+#define TEXT(f, nonempty)                                                      \
+    .kind = P_TEXT, .field = FIELD(f, char *), .lo = nonempty
+#define PATH(f) .kind = P_PATH, .field = FIELD(f, char *)
+#define CHOICE(f, first, list)                                                 \
+    .kind = P_CHOICE, .field = FIELD(f, int), .lo = first, .choices = list
+#define NUMBER(f, l, h, bounds)                                                \
+    .kind = P_NUMBER, .field = FIELD(f, double), .lo = l, .hi = h,             \
+    .open = bounds
+#define COUNT(f, l, h)                                                         \
+    .kind = P_COUNT, .field = FIELD(f, size_t), .lo = l, .hi = h
+#define SEED(f, l, h)                                                          \
+    .kind = P_SEED, .field = FIELD(f, unsigned long), .lo = l, .hi = h
+#define DATE(f) .kind = P_DATE, .field = FIELD(f, int32_t)
+#define LIST() .kind = P_LIST
+
+/* section, key, default, kind, meaning */
 #define PARAMS(X)                                                              \
-    X("model", "name", "", "",                                                 \
+    X("model", "name", "", TEXT(name, 0),                                      \
       "name of the analysis; results go to out/<name>")                        \
-    X("model", "dataset", "../datasets/ruhr", "",                              \
+    X("model", "dataset", "../datasets/ruhr", PATH(dataset_dir),               \
       "dataset folder, relative to the model file")                            \
-    X("model", "reference", "../datasets/reference", "",                       \
+    X("model", "reference", "../datasets/reference", PATH(reference_dir),      \
       "folder of the reference classifications, relative to the model file")   \
-    X("sectors", "level", "division", "section|division|group|class",          \
+    X("sectors", "level", "division",                                          \
+      CHOICE(level, 1, "section|division|group|class"),                        \
       "NACE level at which tenants are counted")                               \
-    X("sectors", "weight", "tenants", "tenants|employees",                     \
+    X("sectors", "weight", "tenants", CHOICE(weight, 0, "tenants|employees"),  \
       "count matrix used for the headline ranking")                            \
-    X("specialisation", "reference", "network", "network|baseline",            \
+    X("specialisation", "reference", "network",                                \
+      CHOICE(reference, 0, "network|baseline"),                                \
       "what the headline RCA compares with: the network or the baseline")      \
-    X("specialisation", "threshold", "1", "",                                  \
+    X("specialisation", "threshold", "1",                                      \
+      NUMBER(threshold, 0, INFINITY, OPEN),                                    \
       "RCA at or above which a unit counts as specialised (M = 1)")            \
-    X("data", "cutoff", "", "",                                                \
+    X("data", "cutoff", "", DATE(cutoff),                                      \
       "count tenants present on this date (YYYY-MM-DD) and patents up to its " \
       "year; empty = all")                                                     \
-    X("complexity", "reflections", "20", "",                                   \
+    X("complexity", "reflections", "20", COUNT(reflections, 2, 1000),          \
       "iterations of the method of reflections (ECI: last even order, PCI: "   \
       "last odd order)")                                                       \
     X("potentials", "relatedness", "proximity",                                \
-      "proximity|association|probability|cosine|jaccard",                      \
+      CHOICE(relatedness, 0,                                                   \
+             "proximity|association|probability|cosine|jaccard"),              \
       "relatedness between classes for density and outlook: proximity, or a "  \
       "patent co-occurrence measure (technology fields only)")                 \
-    X("potentials", "split", "median", "median|mean|percentile",               \
+    X("potentials", "split", "median",                                         \
+      CHOICE(split, 0, "median|mean|percentile"),                              \
       "where opportunities split into high and low relatedness and "           \
       "complexity")                                                            \
-    X("potentials", "percentile", "75", "",                                    \
+    X("potentials", "percentile", "75", NUMBER(percentile, 0, 100, OPEN),      \
       "the percentile for split = percentile (and the alternative compared)")  \
-    X("baseline", "region", "total", "",                                       \
+    X("baseline", "region", "total", TEXT(baseline_region, 1),                 \
       "baseline region to compare with: total (sum of all regions), own (each" \
       " unit's own region) or a region code")                                  \
-    X("baseline", "key", "nuts3", "nuts3|subregion",                           \
+    X("baseline", "key", "nuts3", CHOICE(baseline_key, 0, "nuts3|subregion"),  \
       "centre column that names the baseline region")                          \
-    X("overlaps", "cluster_cut", "0.6", "",                                    \
+    X("overlaps", "cluster_cut", "0.6", NUMBER(cluster_cut, 0, 2, CLOSED),     \
       "groups of centres: average-linkage clusters on 1 - cosine similarity, " \
       "cut at this height (0-1)")                                              \
-    X("overlaps", "partners", "3", "",                                         \
+    X("overlaps", "partners", "3", COUNT(partners, 1, 50),                     \
       "most similar and most complementary partners listed per unit")          \
     X("score", "indicators",                                                   \
       "specialisation, density, eci, startups, growth, patents, alignment",    \
-      "", "indicators of the development-potential score (comma-separated)")   \
-    X("score", "weights", "2, 2, 2, 1, 1, 1, 1", "",                           \
+      LIST(),                                                                  \
+      "indicators of the development-potential score (comma-separated)")       \
+    X("score", "weights", "2, 2, 2, 1, 1, 1, 1", LIST(),                       \
       "weight of each indicator (any positive scale)")                         \
-    X("score", "directions", "+, +, +, +, +, +, +", "",                        \
+    X("score", "directions", "+, +, +, +, +, +, +", LIST(),                    \
       "+ where higher is better, - where lower is better")                     \
-    X("score", "normalisation", "minmax", "minmax|zscore|rank|goalposts",      \
+    X("score", "normalisation", "minmax",                                      \
+      CHOICE(norm, 0, "minmax|zscore|rank|goalposts"),                         \
       "how indicators are put on one scale")                                   \
-    X("score", "goalposts_low", "", "",                                        \
+    X("score", "goalposts_low", "", LIST(),                                    \
       "for goalposts: the value that counts as 0, per indicator")              \
-    X("score", "goalposts_high", "", "",                                       \
+    X("score", "goalposts_high", "", LIST(),                                   \
       "for goalposts: the value that counts as 1, per indicator")              \
-    X("score", "aggregation", "arithmetic", "arithmetic|geometric",            \
+    X("score", "aggregation", "arithmetic",                                    \
+      CHOICE(agg, 0, "arithmetic|geometric"),                                  \
       "weighted mean or weighted geometric mean")                              \
-    X("score", "geometric_shift", "0.01", "",                                  \
+    X("score", "geometric_shift", "0.01", NUMBER(shift, 1e-9, 1e9, CLOSED),    \
       "added to normalised values before a geometric mean, so that one 0 "     \
       "does not zero the score")                                               \
-    X("score", "growth_from", "", "",                                          \
+    X("score", "growth_from", "", DATE(growth_from),                           \
       "tenant growth is measured from this date (YYYY-MM-DD) to the cut-off "  \
       "date; empty = five years before it")                                    \
-    X("uncertainty", "draws", "1000", "",                                      \
+    X("uncertainty", "draws", "1000", COUNT(draws, 0, 1e7),                    \
       "Monte Carlo draws of the score (0 = none)")                             \
-    X("uncertainty", "seed", "20261126", "",                                   \
+    X("uncertainty", "seed", "20261126", SEED(seed, 0, 4294967295.0),          \
       "seed of the Monte Carlo: the same seed gives the same bands")           \
-    X("uncertainty", "weight_sd", "0.25", "",                                  \
+    X("uncertainty", "weight_sd", "0.25", NUMBER(weight_sd, 0, 5, CLOSED),     \
       "each weight is multiplied by exp(sd z), z standard normal")             \
-    X("uncertainty", "vary_normalisation", "no", "no|yes",                     \
+    X("uncertainty", "vary_normalisation", "no",                               \
+      CHOICE(vary_norm, 0, "no|yes"),                                          \
       "also draw the normalisation (minmax, zscore, rank)")                    \
-    X("uncertainty", "vary_aggregation", "no", "no|yes",                       \
+    X("uncertainty", "vary_aggregation", "no", CHOICE(vary_agg, 0, "no|yes"),  \
       "also draw the aggregation (arithmetic, geometric)")
 
 typedef struct {
-    const char *section, *key, *def, *allowed, *help;
+    const char *section, *key, *def, *help;
+    param_kind kind;
+    size_t field;        /* offsetof(s3_model, ...) */
+    double lo, hi;       /* see param_kind */
+    int open;            /* OPEN: lo and hi themselves are refused */
+    const char *choices; /* "a|b|c" */
 } param_info;
 
 static const param_info params[] = {
-#define X(s, k, d, a, h) {s, k, d, a, h},
+#define X(s, k, d, kind, h) {.section = s, .key = k, .def = d, .help = h, kind},
     PARAMS(X)
 #undef X
 };
@@ -420,7 +472,7 @@ static const char *const indicator_name[] = {
  * goalposts.  v[at[k]] and line[at[k]] are the text and line of indicators,
  * weights, directions, goalposts_low, goalposts_high and normalisation. */
 static s3_status
-score_lists(s3_ctx *ctx, const char *path, s3_model *m, char **v,
+score_lists(s3_ctx *ctx, const char *path, s3_model *m, char *const *v,
             const size_t *line, const size_t *at)
 {
     const char *file = path ? path : "model";
@@ -505,18 +557,76 @@ score_lists(s3_ctx *ctx, const char *path, s3_model *m, char **v,
     return S3_OK;
 }
 
-/* A number parameter in [lo, hi] (integer when whole is set). */
+/* Read v as a number in p's range: a whole number unless p is a NUMBER. */
 static s3_status
-number_param(s3_ctx *ctx, const char *path, size_t line, const char *sec,
-             const char *key, const char *v, double lo, double hi, int whole,
-             double *out)
+number_param(s3_ctx *ctx, const char *file, size_t line, const param_info *p,
+             const char *v, double *out)
 {
-    if (s3i_parse_number(v, strlen(v), 0, out) || *out < lo || *out > hi ||
-        (whole && *out != floor(*out)))
-        return s3i_fail(ctx, S3_EMODEL,
-                        "%s:%zu: [%s] %s = '%s': expected a %s from %g to %g",
-                        path ? path : "model", line, sec, key, v,
-                        whole ? "whole number" : "number", lo, hi);
+    int whole = p->kind != P_NUMBER;
+    double d;
+    if (!s3i_parse_number(v, strlen(v), 0, &d) && (!whole || d == floor(d)) &&
+        (p->open ? d > p->lo && d < p->hi : d >= p->lo && d <= p->hi)) {
+        *out = d;
+        return S3_OK;
+    }
+    char range[64];
+    if (!p->open)
+        snprintf(range, sizeof range, "from %g to %g", p->lo, p->hi);
+    else if (isinf(p->hi))
+        snprintf(range, sizeof range, "above %g", p->lo);
+    else
+        snprintf(range, sizeof range, "between %g and %g", p->lo, p->hi);
+    return s3i_fail(ctx, S3_EMODEL, "%s:%zu: [%s] %s = '%s': expected a %s %s",
+                    file, line, p->section, p->key, v,
+                    whole ? "whole number" : "number", range);
+}
+
+/* Set the field of parameter p from its text v (set on `line`); dir is
+ * the model file's folder, for paths. */
+static s3_status
+set_param(s3_ctx *ctx, const char *file, size_t line, const param_info *p,
+          const char *v, const char *dir, s3_model *m)
+{
+    void *f = (char *)m + p->field;
+    s3_status st;
+    double d;
+    int k;
+    switch (p->kind) {
+    case P_TEXT:
+    case P_PATH:
+        if (p->lo > 0 && !*v)
+            return s3i_fail(ctx, S3_EMODEL, "%s:%zu: [%s] %s is empty", file,
+                            line, p->section, p->key);
+        *(char **)f = p->kind == P_PATH ? resolve(dir, v) : strdup(v);
+        return *(char **)f ? S3_OK : s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    case P_CHOICE:
+        if ((k = choice(p->choices, v)) < 0)
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [%s] %s = '%s': expected one of %s", file,
+                            line, p->section, p->key, v, p->choices);
+        *(int *)f = (int)p->lo + k;
+        return S3_OK;
+    case P_NUMBER:
+        return number_param(ctx, file, line, p, v, f);
+    case P_COUNT:
+        if (!(st = number_param(ctx, file, line, p, v, &d)))
+            *(size_t *)f = (size_t)d;
+        return st;
+    case P_SEED:
+        if (!(st = number_param(ctx, file, line, p, v, &d)))
+            *(unsigned long *)f = (unsigned long)d;
+        return st;
+    case P_DATE:
+        *(int32_t *)f = 0;
+        if (*v && s3i_parse_date(v, strlen(v), f))
+            return s3i_fail(ctx, S3_EMODEL,
+                            "%s:%zu: [%s] %s = '%s': expected a date "
+                            "YYYY-MM-DD",
+                            file, line, p->section, p->key, v);
+        return S3_OK;
+    case P_LIST: /* score_lists reads them once all the others are set */
+        break;
+    }
     return S3_OK;
 }
 
@@ -532,6 +642,7 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
         if (!dir)
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
+    const char *file = path ? path : "model";
     s3_status st = S3_OK;
     m->nparams = NPARAMS;
     m->param_name = calloc(NPARAMS, sizeof(char *));
@@ -549,119 +660,7 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
             st = s3i_fail(ctx, S3_ENOMEM, "out of memory");
             goto done;
         }
-        int k = *params[i].allowed ? choice(params[i].allowed, v) : 0;
-        if (k < 0) {
-            st = s3i_fail(ctx, S3_EMODEL,
-                          "%s:%zu: [%s] %s = '%s': expected one of %s",
-                          path ? path : "model", line[i], params[i].section,
-                          params[i].key, v, params[i].allowed);
-            goto done;
-        }
-        const char *key = params[i].key, *sec = params[i].section;
-        if (!strcmp(sec, "model") && !strcmp(key, "name")) {
-            m->name = strdup(v);
-        } else if (!strcmp(sec, "model") && !strcmp(key, "dataset")) {
-            m->dataset_dir = resolve(dir, v);
-        } else if (!strcmp(sec, "model") && !strcmp(key, "reference")) {
-            m->reference_dir = resolve(dir, v);
-        } else if (!strcmp(key, "level")) {
-            m->level = k + 1;
-        } else if (!strcmp(key, "weight")) {
-            m->weight = k;
-        } else if (!strcmp(sec, "specialisation") &&
-                   !strcmp(key, "reference")) {
-            m->reference = k;
-        } else if (!strcmp(key, "threshold")) {
-            if (s3i_parse_number(v, strlen(v), 0, &m->threshold) ||
-                !(m->threshold > 0.0)) {
-                st = s3i_fail(ctx, S3_EMODEL,
-                              "%s:%zu: [specialisation] threshold = '%s': "
-                              "expected a number above 0",
-                              path ? path : "model", line[i], v);
-                goto done;
-            }
-        } else if (!strcmp(key, "cutoff")) {
-            m->cutoff = 0;
-            if (*v && s3i_parse_date(v, strlen(v), &m->cutoff)) {
-                st = s3i_fail(ctx, S3_EMODEL,
-                              "%s:%zu: [data] cutoff = '%s': expected a date "
-                              "YYYY-MM-DD",
-                              path ? path : "model", line[i], v);
-                goto done;
-            }
-        } else if (!strcmp(key, "reflections")) {
-            double it;
-            if (s3i_parse_number(v, strlen(v), 0, &it) || it < 2 || it > 1000 ||
-                it != floor(it)) {
-                st = s3i_fail(ctx, S3_EMODEL,
-                              "%s:%zu: [complexity] reflections = '%s': "
-                              "expected a whole number from 2 to 1000",
-                              path ? path : "model", line[i], v);
-                goto done;
-            }
-            m->reflections = (size_t)it;
-        } else if (!strcmp(key, "relatedness")) {
-            m->relatedness = k;
-        } else if (!strcmp(key, "split")) {
-            m->split = k;
-        } else if (!strcmp(key, "percentile")) {
-            if (s3i_parse_number(v, strlen(v), 0, &m->percentile) ||
-                !(m->percentile > 0.0 && m->percentile < 100.0)) {
-                st = s3i_fail(ctx, S3_EMODEL,
-                              "%s:%zu: [potentials] percentile = '%s': "
-                              "expected a number between 0 and 100",
-                              path ? path : "model", line[i], v);
-                goto done;
-            }
-        } else if (!strcmp(key, "cluster_cut")) {
-            st = number_param(ctx, path, line[i], sec, key, v, 0.0, 2.0, 0,
-                              &m->cluster_cut);
-        } else if (!strcmp(key, "partners")) {
-            double d;
-            st = number_param(ctx, path, line[i], sec, key, v, 1, 50, 1, &d);
-            m->partners = st ? 0 : (size_t)d;
-        } else if (!strcmp(key, "normalisation")) {
-            m->norm = k;
-        } else if (!strcmp(key, "aggregation")) {
-            m->agg = k;
-        } else if (!strcmp(key, "geometric_shift")) {
-            st = number_param(ctx, path, line[i], sec, key, v, 1e-9, 1e9, 0,
-                              &m->shift);
-        } else if (!strcmp(key, "growth_from")) {
-            m->growth_from = 0;
-            if (*v && s3i_parse_date(v, strlen(v), &m->growth_from))
-                st = s3i_fail(ctx, S3_EMODEL,
-                              "%s:%zu: [score] growth_from = '%s': expected "
-                              "a date YYYY-MM-DD",
-                              path ? path : "model", line[i], v);
-        } else if (!strcmp(key, "draws")) {
-            double d;
-            st = number_param(ctx, path, line[i], sec, key, v, 0, 1e7, 1, &d);
-            m->draws = st ? 0 : (size_t)d;
-        } else if (!strcmp(key, "seed")) {
-            double d;
-            st = number_param(ctx, path, line[i], sec, key, v, 0, 4294967295.0,
-                              1, &d);
-            m->seed = st ? 0 : (unsigned long)d;
-        } else if (!strcmp(key, "weight_sd")) {
-            st = number_param(ctx, path, line[i], sec, key, v, 0.0, 5.0, 0,
-                              &m->weight_sd);
-        } else if (!strcmp(key, "vary_normalisation")) {
-            m->vary_norm = k;
-        } else if (!strcmp(key, "vary_aggregation")) {
-            m->vary_agg = k;
-        } else if (!strcmp(key, "region")) {
-            if (!*v) {
-                st = s3i_fail(ctx, S3_EMODEL,
-                              "%s:%zu: [baseline] region is empty",
-                              path ? path : "model", line[i]);
-                goto done;
-            }
-            m->baseline_region = strdup(v);
-        } else if (!strcmp(key, "key")) {
-            m->baseline_key = k;
-        }
-        if (st)
+        if ((st = set_param(ctx, file, line[i], &params[i], v, dir, m)))
             goto done;
     }
     /* the [score] lists, now that normalisation and aggregation are known */
@@ -670,18 +669,15 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
                                             "directions",     "goalposts_low",
                                             "goalposts_high", "normalisation"};
         size_t at[6];
-        char *vv[NPARAMS];
-        for (size_t i = 0; i < NPARAMS; i++)
-            vv[i] = m->param_value[i];
         for (int j = 0; j < 6; j++)
             for (size_t i = 0; i < NPARAMS; i++)
                 if (!strcmp(params[i].section, "score") &&
                     !strcmp(params[i].key, keys[j]))
                     at[j] = i;
-        if ((st = score_lists(ctx, path, m, vv, line, at)))
+        if ((st = score_lists(ctx, path, m, m->param_value, line, at)))
             goto done;
     }
-    if (!m->name || !*m->name) {
+    if (!*m->name) {
         /* the file name without folder and extension */
         free(m->name);
         const char *b = path ? strrchr(path, '/') : NULL;
@@ -696,11 +692,10 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
             st = s3i_fail(ctx, S3_EMODEL,
                           "%s: [model] name = '%s': use letters, digits, '-' "
                           "and '_' only (it names the output folder)",
-                          path ? path : "model", m->name);
+                          file, m->name);
             goto done;
         }
-    if (!m->name || !m->dataset_dir || !m->reference_dir ||
-        !m->baseline_region || !(m->path = strdup(path ? path : "")))
+    if (!m->name || !(m->path = strdup(path ? path : "")))
         st = s3i_fail(ctx, S3_ENOMEM, "out of memory");
 done:
     free(dir);
