@@ -115,8 +115,7 @@ grow_record(s3i_csv *r, size_t len)
 {
     size_t cap = r->capoff;
     return s3i_reserve(&r->buf, &r->capbuf, r->nbuf + len + 1, 1) ||
-                   s3i_reserve(&r->off, &cap, r->nfields + 1,
-                               sizeof(size_t)) ||
+                   s3i_reserve(&r->off, &cap, r->nfields + 1, sizeof(size_t)) ||
                    s3i_reserve(&r->len, &r->capoff, r->nfields + 1,
                                sizeof(size_t))
                ? -1
@@ -431,8 +430,8 @@ progress(s3_ctx *ctx, const char *name, uint64_t done, uint64_t size,
 
 s3_status
 s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
-                   int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
-                   void *user, s3i_csv_split *split, s3i_csv_info *info)
+                   int allow_tab, s3i_csv_fn header, s3i_csv_fn row, void *user,
+                   s3i_csv_split *split, s3i_csv_info *info)
 {
     s3i_csv r = {.ctx = ctx,
                  .name = name,
@@ -467,8 +466,7 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
     /* the first block: encoding, BOM, separator (it is read again below) */
     ssize_t n = read_at(fd, block, 0, size);
     if (n < 0) {
-        st = s3i_fail(ctx, S3_EIO, "%s: read error: %s", path,
-                      strerror(errno));
+        st = s3i_fail(ctx, S3_EIO, "%s: read error: %s", path, strerror(errno));
         goto done;
     }
     size_t skip = 0;

@@ -143,8 +143,7 @@ s3i_idtab_find(const s3i_idtab *t, const s3i_fp *fp)
         else
             hi = mid;
     }
-    return lo < t->n && t->fp[lo].w[0] == fp->w[0] &&
-                   t->fp[lo].w[1] == fp->w[1]
+    return lo < t->n && t->fp[lo].w[0] == fp->w[0] && t->fp[lo].w[1] == fp->w[1]
                ? lo
                : S3I_NONE;
 }

@@ -167,8 +167,8 @@ warn_used(s3_ctx *ctx, s3_dataset *d, counts *c, s3i_csv *r, size_t col,
 
 /* Parse a non-negative number field; empty gives NaN when allowed. */
 static s3_status
-number_slow(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
-            int allow_empty, double lo, double hi, double *out)
+number_slow(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v, int allow_empty,
+            double lo, double hi, double *out)
 {
     size_t len = strlen(v);
     if (len == 0 && allow_empty) {
@@ -560,9 +560,9 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* duplicate ids: the first row counts */
     int added;
     size_t ti = s3i_idtab_add(&st->tenant_map->ids, id, strlen(id), &added);
-    if (ti == S3I_NONE || s3i_reserve(&st->tenant_map->centre,
-                                      &st->tenant_map->cap, ti + 1,
-                                      sizeof(uint32_t)))
+    if (ti == S3I_NONE ||
+        s3i_reserve(&st->tenant_map->centre, &st->tenant_map->cap, ti + 1,
+                    sizeof(uint32_t)))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     if (!added)
         return reject(ctx, d, &st->c, r, st->col[TE_ID], id,
@@ -585,7 +585,8 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* a tenant not present on the cut-off date is kept for tenant growth
      * but counted in no matrix */
     int32_t cut = st->m->cutoff;
-    int active = !(cut && ((entered && entered > cut) || (left && left <= cut)));
+    int active =
+        !(cut && ((entered && entered > cut) || (left && left <= cut)));
     st->outside_cutoff += !active;
     if (isnan(emp) && st->col[TE_EMP] != S3I_NONE) {
         if ((rc = warn_used(ctx, d, &st->c, r, st->col[TE_EMP], "",
@@ -837,8 +838,7 @@ patent_add_centre(patents_state *st, size_t pi, uint32_t ci)
     for (uint32_t k = pt->more; k; k = st->node[k - 1].next)
         if (st->node[k - 1].centre == ci)
             return 0;
-    if (s3i_reserve(&st->node, &st->cap_node, st->nnode + 1,
-                    sizeof *st->node))
+    if (s3i_reserve(&st->node, &st->cap_node, st->nnode + 1, sizeof *st->node))
         return -1;
     st->node[st->nnode++] = (centre_node){ci, pt->more};
     pt->more = (uint32_t)st->nnode;
@@ -1060,8 +1060,7 @@ patents_merge(s3_ctx *ctx, void *user, void *user2, size_t lines)
         int added;
         size_t i = s3i_idtab_put(&a->ids, &b->ids.fp[j], &added);
         if (i == S3I_NONE ||
-            (added &&
-             s3i_reserve(&a->pat, &a->cap_pat, i + 1, sizeof(patent))))
+            (added && s3i_reserve(&a->pat, &a->cap_pat, i + 1, sizeof(patent))))
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         const patent *q = &b->pat[j];
         if (added)
@@ -1211,8 +1210,8 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             "is empty: give a number, or ':' for a missing "
                             "value");
     double v;
-    if ((rc = number_field(ctx, r, st->col[BA_VALUE], vl < 63 ? num : val, 0,
-                           0, 1e15, &v)))
+    if ((rc = number_field(ctx, r, st->col[BA_VALUE], vl < 63 ? num : val, 0, 0,
+                           1e15, &v)))
         return rc;
     /* intern region and aggregate */
     size_t ri = s3i_map_get(&st->reg_map, reg, strlen(reg));
@@ -1464,7 +1463,8 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
         return rc;
     tenant_index tenant_map = {0};
     tenant_vec tenants = {0};
-    centres_state cs = {.ctx = ctx, .d = d, .c = {.file = "centres.csv", .log = d->warnings}};
+    centres_state cs = {
+        .ctx = ctx, .d = d, .c = {.file = "centres.csv", .log = d->warnings}};
     tenants_state ts = {.ctx = ctx,
                         .d = d,
                         .m = m,
@@ -1476,7 +1476,8 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
                         .m = m,
                         .c = {.file = "patents.csv", .log = d->warnings},
                         .tenant_map = &tenant_map};
-    baseline_state bs = {.ctx = ctx, .d = d, .c = {.file = "baseline.csv", .log = d->warnings}};
+    baseline_state bs = {
+        .ctx = ctx, .d = d, .c = {.file = "baseline.csv", .log = d->warnings}};
     /* the states of the second thread that may read the second part of
      * a large tenants or patents file */
     patents_state *ps2 = calloc(1, sizeof *ps2);
@@ -1509,7 +1510,8 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
                         &ts, &ts.c, 1, &tsp)) ||
         (rc = note_cutoff(ctx, d, "tenants.csv", ts.outside_cutoff, m)))
         goto done;
-    d->tenants = tenants.v, d->ntenants = tenants.n, d->tenants_cap = tenants.cap;
+    d->tenants = tenants.v, d->ntenants = tenants.n,
+    d->tenants_cap = tenants.cap;
     tenants = (tenant_vec){0};
     if (dataset_path(path, sizeof path, dir, "patents.csv") == 0 &&
         file_exists(path)) {
@@ -1820,8 +1822,8 @@ s3_dataset_load_long_where(s3_ctx *ctx, const char *path, const char *unit_col,
                            const char *const *where, size_t nwhere,
                            const s3_model *m, s3_dataset **out)
 {
-    return s3i_dataset_load_long_ref(ctx, path, unit_col, class_col,
-                                     value_col, where, nwhere, m, NULL, out);
+    return s3i_dataset_load_long_ref(ctx, path, unit_col, class_col, value_col,
+                                     where, nwhere, m, NULL, out);
 }
 
 s3_status

@@ -31,6 +31,8 @@ typedef struct {
     lxw_format *title, *head, *wrap, *num2, *num3, *integer, *note;
     lxw_format *light[4]; /* green, yellow, red, grey */
     lxw_format *top;      /* plain text, aligned to the top */
+    const s3_table *centres;
+    s3i_map centre_row; /* centre id → row of centres */
 } book;
 
 /* Column index by name (the analysis made these tables, so the names
@@ -210,15 +212,14 @@ block(const s3_table *t, const char *level, const char *matrix, size_t *n)
 
 /* The name of a centre from the centres table, or the id. */
 static const char *
-centre_name(const s3_table *centres, const char *id, const char **sub)
+centre_name(const book *b, const char *id, const char **sub)
 {
     *sub = "";
-    for (size_t r = 0; centres && r < s3_table_rows(centres); r++)
-        if (strcmp(s3_table_text(centres, r, 0), id) == 0) {
-            *sub = s3_table_text(centres, r, 2);
-            return s3_table_text(centres, r, 1);
-        }
-    return id;
+    size_t r = id ? s3i_map_get(&b->centre_row, id, strlen(id)) : S3I_NONE;
+    if (r == S3I_NONE)
+        return id;
+    *sub = s3_table_text(b->centres, r, 2);
+    return s3_table_text(b->centres, r, 1);
 }
 
 /* qsort order of doubles. */
@@ -324,8 +325,7 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
 {
     const s3_table *pot = s3_result_table(res, "potentials"),
                    *units = s3_result_table(res, "units"),
-                   *classes = s3_result_table(res, "classes"),
-                   *centres = s3_result_table(res, "centres");
+                   *classes = s3_result_table(res, "classes");
     size_t nu;
     if (block(units, level, matrix, &nu) == S3I_NONE)
         return;
@@ -358,7 +358,7 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
     size_t kmax = k;
     for (size_t i = 0; i < nu; i++) {
         const char *id = s3_table_text(units, u0 + i, col(units, "unit")), *sr;
-        const char *name = centre_name(centres, id, &sr);
+        const char *name = centre_name(b, id, &sr);
         size_t n = unit_opportunities(pot, level, matrix, id, k, idx);
         for (size_t j = 0; j < n; j++) {
             size_t r = idx[j];
@@ -463,8 +463,7 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Overview");
     const s3_table *units = s3_result_table(res, "units"),
                    *spec = s3_result_table(res, "specialisation"),
-                   *classes = s3_result_table(res, "classes"),
-                   *centres = s3_result_table(res, "centres");
+                   *classes = s3_result_table(res, "classes");
     char title[400];
     /* the data date (the model's cut-off) and the scenario shown */
     const s3_table *pt = s3_result_table(res, "parameters");
@@ -564,7 +563,7 @@ sheet_overview(book *b, const s3_result *res, const char *level,
         size_t r = idx[i];
         lxw_row_t row = (lxw_row_t)(r0 + 1 + i);
         const char *id = s3_table_text(units, r, cu), *sr;
-        const char *name = centre_name(centres, id, &sr);
+        const char *name = centre_name(b, id, &sr);
         char top[1024] = "";
         if (ncls && nspec == n * ncls)
             top_specialisations(spec, spec0 + (r - unit0) * ncls, classes,
@@ -655,8 +654,7 @@ sheet_heatmap(book *b, const s3_result *res, const char *sheet,
               const char *level, const char *matrix)
 {
     const s3_table *spec = s3_result_table(res, "specialisation"),
-                   *classes = s3_result_table(res, "classes"),
-                   *centres = s3_result_table(res, "centres");
+                   *classes = s3_result_table(res, "classes");
     /* classes of this matrix in order */
     size_t ncls = 0, nrows = s3_table_rows(classes);
     for (size_t r = 0; r < nrows; r++)
@@ -699,7 +697,7 @@ sheet_heatmap(book *b, const s3_result *res, const char *sheet,
             prev = u;
             const char *sr;
             worksheet_write_string(ws, row, 0, u, NULL);
-            worksheet_write_string(ws, row, 1, centre_name(centres, u, &sr),
+            worksheet_write_string(ws, row, 1, centre_name(b, u, &sr),
                                    NULL);
         }
         put_num(ws, row, (lxw_col_t)(2 + c), s3_table_num(spec, r, cr),
@@ -817,7 +815,7 @@ select_rows(const s3_table *t, const char *const *cols,
 static lxw_row_t
 put_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
          const size_t *idx, size_t n, const char *const *show,
-         const char *const *head, size_t ncols, const s3_table *centres)
+         const char *const *head, size_t ncols)
 {
     for (size_t c = 0; c < ncols; c++)
         worksheet_write_string(ws, r0, (lxw_col_t)c, head[c], b->head);
@@ -848,7 +846,7 @@ put_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
                 const char *sr;
                 worksheet_write_string(
                     ws, row, (lxw_col_t)c,
-                    centre_name(centres, s3_table_text(t, idx[i], col(t, "unit")),
+                    centre_name(b, s3_table_text(t, idx[i], col(t, "unit")),
                                 &sr),
                     NULL);
                 continue;
@@ -873,7 +871,7 @@ put_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
  * and columns in first-seen order, value column v, colour scale lo-mid-hi.
  * Only the rows selected by (cols, vals). */
 static void
-sheet_pivot(book *b, const s3_result *res, const char *sheet,
+sheet_pivot(book *b, const char *sheet,
             const char *title, const s3_table *t, const char *const *cols,
             const char *const *vals, size_t nsel, const char *rowc,
             const char *colc, const char *v, double lo, double mid, double hi)
@@ -881,32 +879,33 @@ sheet_pivot(book *b, const s3_result *res, const char *sheet,
     if (!t)
         return;
     size_t nr = s3_table_rows(t);
-    size_t *idx = malloc((nr + 1) * sizeof(size_t));
+    size_t *idx = malloc((nr + 1) * sizeof(size_t)),
+           *ri = malloc((nr + 1) * sizeof(size_t)),
+           *ci = malloc((nr + 1) * sizeof(size_t));
     const char **rk = malloc((nr + 1) * sizeof(char *)),
                **ck = malloc((nr + 1) * sizeof(char *));
-    if (!idx || !rk || !ck)
+    s3i_map rmap = {0}, cmap = {0};
+    if (!idx || !ri || !ci || !rk || !ck)
         goto done;
     size_t n = select_rows(t, cols, vals, nsel, idx), nrk = 0, nck = 0;
     size_t cr = col(t, rowc), cc = col(t, colc), cv = col(t, v);
+    /* row and column keys in first-seen order, found by hash (a matrix of
+     * 1,200 units has 1.4 million cells) */
     for (size_t i = 0; i < n; i++) {
         const char *a = s3_table_text(t, idx[i], cr),
                    *bb = s3_table_text(t, idx[i], cc);
-        size_t j;
-        for (j = 0; j < nrk && strcmp(rk[j], a); j++)
-            ;
-        if (j == nrk)
+        a = a ? a : "", bb = bb ? bb : "";
+        if ((ri[i] = s3i_map_put(&rmap, a, strlen(a), nrk)) == nrk)
             rk[nrk++] = a;
-        for (j = 0; j < nck && strcmp(ck[j], bb); j++)
-            ;
-        if (j == nck)
+        if ((ci[i] = s3i_map_put(&cmap, bb, strlen(bb), nck)) == nck)
             ck[nck++] = bb;
+        if (ri[i] == S3I_NONE || ci[i] == S3I_NONE)
+            goto done;
     }
     if (n == 0 || nck > 16000)
         goto done;
-    /* the column keys that are also row keys come in row order */
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, sheet);
     worksheet_write_string(ws, 0, 0, title, b->title);
-    const s3_table *centres = s3_result_table(res, "centres");
     worksheet_write_string(ws, 2, 0, "", b->head);
     worksheet_write_string(ws, 2, 1, "", b->head);
     for (size_t j = 0; j < nck; j++)
@@ -915,19 +914,11 @@ sheet_pivot(book *b, const s3_result *res, const char *sheet,
         const char *sr;
         worksheet_write_string(ws, (lxw_row_t)(3 + i), 0, rk[i], NULL);
         worksheet_write_string(ws, (lxw_row_t)(3 + i), 1,
-                               centre_name(centres, rk[i], &sr), NULL);
+                               centre_name(b, rk[i], &sr), NULL);
     }
-    for (size_t i = 0; i < n; i++) {
-        const char *a = s3_table_text(t, idx[i], cr),
-                   *bb = s3_table_text(t, idx[i], cc);
-        size_t ri, ci;
-        for (ri = 0; strcmp(rk[ri], a); ri++)
-            ;
-        for (ci = 0; strcmp(ck[ci], bb); ci++)
-            ;
-        put_num(ws, (lxw_row_t)(3 + ri), (lxw_col_t)(2 + ci),
+    for (size_t i = 0; i < n; i++)
+        put_num(ws, (lxw_row_t)(3 + ri[i]), (lxw_col_t)(2 + ci[i]),
                 s3_table_num(t, idx[i], cv), b->num2);
-    }
     lxw_conditional_format scale = {
         .type = LXW_CONDITIONAL_3_COLOR_SCALE,
         .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
@@ -947,7 +938,11 @@ sheet_pivot(book *b, const s3_result *res, const char *sheet,
     worksheet_set_column(ws, 2, (lxw_col_t)(1 + nck), 9, NULL);
     page_setup(ws);
 done:
+    s3i_map_free(&rmap);
+    s3i_map_free(&cmap);
     free(idx);
+    free(ri);
+    free(ci);
     free(rk);
     free(ck);
 }
@@ -957,8 +952,7 @@ static void
 sheet_scores(book *b, const s3_result *res, const char *const *levels,
              size_t nlevels)
 {
-    const s3_table *sc = s3_result_table(res, "scores"),
-                   *centres = s3_result_table(res, "centres");
+    const s3_table *sc = s3_result_table(res, "scores");
     if (!sc || s3_table_rows(sc) == 0)
         return;
     size_t nr = s3_table_rows(sc);
@@ -1007,7 +1001,7 @@ sheet_scores(book *b, const s3_result *res, const char *const *levels,
         snprintf(t, sizeof t, "By %s", levels[l]);
         worksheet_write_string(ws, row++, 0, t, b->title);
         lxw_row_t first = row + 1;
-        row = put_rows(b, ws, row, sc, idx, n, show, head, 7, centres) + 1;
+        row = put_rows(b, ws, row, sc, idx, n, show, head, 7) + 1;
         /* a bar chart of the scores, in rank order, and one of the rank
          * bands as floating bars: an invisible bar up to the 5 % rank,
          * then a visible one to the 95 % rank (helper columns K and L) */
@@ -1067,8 +1061,7 @@ sheet_rows(book *b, const s3_result *res, const char *sheet,
     size_t n = select_rows(t, cols, vals, nsel, idx);
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, sheet);
     worksheet_write_string(ws, 0, 0, title, b->title);
-    put_rows(b, ws, 2, t, idx, n, show, head, ncols,
-             s3_result_table(res, "centres"));
+    put_rows(b, ws, 2, t, idx, n, show, head, ncols);
     worksheet_freeze_panes(ws, 3, 0);
     for (size_t c = 0; c < ncols; c++)
         worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
@@ -1125,6 +1118,15 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
         .created = 946684800 /* 2000-01-01: fixed, for identical reruns */};
     workbook_set_properties(b.wb, &props);
 
+    b.centres = s3_result_table(res, "centres");
+    for (size_t r = 0; b.centres && r < s3_table_rows(b.centres); r++) {
+        const char *id = s3_table_text(b.centres, r, 0);
+        if (id && s3i_map_put(&b.centre_row, id, strlen(id), r) == S3I_NONE) {
+            workbook_close(b.wb);
+            s3i_map_free(&b.centre_row);
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
+    }
     int generic = s3_table_rows(s3_result_table(res, "centres")) == 0;
     const char *level = generic ? "unit" : "centre";
     sheet_overview(&b, res, level, res->headline_matrix);
@@ -1148,7 +1150,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     {
         const char *cols[] = {"scenario", "level"};
         const char *vals[] = {"baseline", level};
-        sheet_pivot(&b, res, "Outranking",
+        sheet_pivot(&b, "Outranking",
                     "Probability that the unit in the row ranks above the unit "
                     "in the column (Monte Carlo over the weights)",
                     s3_result_table(res, "outranking"), cols, vals, 2,
@@ -1158,7 +1160,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     {
         const char *cols[] = {"level", "matrix"};
         const char *vals[] = {level, res->headline_matrix};
-        sheet_pivot(&b, res, "Overlaps",
+        sheet_pivot(&b, "Overlaps",
                     "Similarity of the units' profiles (cosine of their "
                     "shares, 0-1): candidates for cooperation",
                     s3_result_table(res, "similarity"), cols, vals, 2,
@@ -1178,7 +1180,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
                    "Groups of similar units (average linkage on 1 - cosine, "
                    "cut at the model's cluster_cut)",
                    "clusters", cols, vals, 2, cshow, chead, 3);
-        sheet_pivot(&b, res, "Domains",
+        sheet_pivot(&b, "Domains",
                     "Share of each unit's activity in the S3 domains of the "
                     "model (domain RCA in csv/domains.csv)",
                     s3_result_table(res, "domains"), cols, vals, 2, "unit",
@@ -1222,6 +1224,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     sheet_method(&b, res);
     sheet_quality(&b, res);
     lxw_error e = workbook_close(b.wb);
+    s3i_map_free(&b.centre_row);
     if (e != LXW_NO_ERROR)
         return s3i_fail(ctx, S3_EIO, "%s: cannot write the workbook: %s", path,
                         lxw_strerror(e));
