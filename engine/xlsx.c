@@ -33,7 +33,80 @@ typedef struct {
     lxw_format *top;      /* plain text, aligned to the top */
     const s3_table *centres;
     s3i_map centre_row; /* centre id → row of centres */
+    /* runs of rows with the same first three texts (level, matrix, unit
+     * or class) in the potentials and classes tables: key → run */
+    s3i_map run;
+    size_t *run_first, *run_count, nrun, capfirst, capcount;
+    s3i_arena keys;
+    char *key; /* scratch for keys */
+    size_t capkey;
 } book;
+
+/* The key of (table tag, a, b, c): each part length-prefixed, so that no
+ * two different keys meet; in b->key, its length returned (S3I_NONE when
+ * out of memory). */
+static size_t
+run_key(book *b, char tag, const char *x, const char *y, const char *z)
+{
+    const char *part[3] = {x ? x : "", y ? y : "", z ? z : ""};
+    size_t len = 0, need = 2;
+    for (int i = 0; i < 3; i++)
+        need += strlen(part[i]) + 24;
+    if (s3i_reserve(&b->key, &b->capkey, need, 1))
+        return S3I_NONE;
+    b->key[len++] = tag;
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(part[i]);
+        len += (size_t)snprintf(b->key + len, 24, "%zu:", n);
+        memcpy(b->key + len, part[i], n);
+        len += n;
+    }
+    return len;
+}
+
+/* Index the runs of table t (tag names it in the keys); -1 when out of
+ * memory. */
+static int
+index_runs(book *b, char tag, const s3_table *t)
+{
+    for (size_t r = 0; t && r < s3_table_rows(t); r++) {
+        size_t len = run_key(b, tag, s3_table_text(t, r, 0),
+                             s3_table_text(t, r, 1), s3_table_text(t, r, 2));
+        if (len == S3I_NONE)
+            return -1;
+        size_t k = s3i_map_get(&b->run, b->key, len);
+        if (k != S3I_NONE && b->run_first[k] + b->run_count[k] == r) {
+            b->run_count[k]++;
+            continue;
+        }
+        if (k != S3I_NONE)
+            continue; /* not contiguous: the first run is kept */
+        char *kk = s3i_arena_strndup(&b->keys, b->key, len);
+        if (!kk ||
+            s3i_reserve(&b->run_first, &b->capfirst, b->nrun + 1,
+                        sizeof(size_t)) ||
+            s3i_reserve(&b->run_count, &b->capcount, b->nrun + 1,
+                        sizeof(size_t)) ||
+            s3i_map_put(&b->run, kk, len, b->nrun) == S3I_NONE)
+            return -1;
+        b->run_first[b->nrun] = r;
+        b->run_count[b->nrun++] = 1;
+    }
+    return 0;
+}
+
+/* The run of (tag, x, y, z): *n rows from the returned one (n = 0: none). */
+static size_t
+find_run(book *b, char tag, const char *x, const char *y, const char *z,
+         size_t *n)
+{
+    *n = 0;
+    size_t len = run_key(b, tag, x, y, z), k;
+    if (len == S3I_NONE || (k = s3i_map_get(&b->run, b->key, len)) == S3I_NONE)
+        return 0;
+    *n = b->run_count[k];
+    return b->run_first[k];
+}
 
 /* Column index by name (the analysis made these tables, so the names
  * exist). */
@@ -266,14 +339,12 @@ quadrant_words(const char *q)
 /* A unit's potentials rows with opportunity_rank <= k, in rank order:
  * idx[0..return) are row numbers of potentials. */
 static size_t
-unit_opportunities(const s3_table *pot, const char *level, const char *matrix,
-                   const char *unit, size_t k, size_t *idx)
+unit_opportunities(book *b, const s3_table *pot, const char *level,
+                   const char *matrix, const char *unit, size_t k, size_t *idx)
 {
-    size_t cu = col(pot, "unit"), cr = col(pot, "opportunity_rank"), n = 0;
-    for (size_t r = 0; r < s3_table_rows(pot); r++) {
-        if (!is(pot, r, level, matrix) ||
-            strcmp(s3_table_text(pot, r, cu), unit))
-            continue;
+    size_t cr = col(pot, "opportunity_rank"), n = 0, nrows;
+    size_t r0 = find_run(b, 'p', level, matrix, unit, &nrows);
+    for (size_t r = r0; r < r0 + nrows; r++) {
         double rank = s3_table_num(pot, r, cr);
         if (!(rank >= 1.0 && rank <= (double)k))
             continue;
@@ -285,31 +356,28 @@ unit_opportunities(const s3_table *pot, const char *level, const char *matrix,
 
 /* The class label of (level, matrix, class) from classes.csv. */
 static const char *
-class_label(const s3_table *classes, const char *level, const char *matrix,
-            const char *code)
+class_label(book *b, const s3_table *classes, const char *level,
+            const char *matrix, const char *code)
 {
-    for (size_t r = 0; r < s3_table_rows(classes); r++)
-        if (is(classes, r, level, matrix) &&
-            strcmp(s3_table_text(classes, r, 2), code) == 0)
-            return s3_table_text(classes, r, 3);
-    return "";
+    size_t n, r = find_run(b, 'c', level, matrix, code, &n);
+    return n ? s3_table_text(classes, r, 3) : "";
 }
 
 /* The k best opportunities of a unit as text:
  * "code label (density 0.41, quadrant)". */
 static void
-best_opportunities(const s3_table *pot, const s3_table *classes,
+best_opportunities(book *b, const s3_table *pot, const s3_table *classes,
                    const char *level, const char *matrix, const char *unit,
                    size_t k, char *out, size_t outsz)
 {
     size_t idx[16], len = 0;
     size_t n =
-        unit_opportunities(pot, level, matrix, unit, k < 16 ? k : 16, idx);
+        unit_opportunities(b, pot, level, matrix, unit, k < 16 ? k : 16, idx);
     out[0] = '\0';
     for (size_t i = 0; i < n && len < outsz; i++) {
         const char *code = s3_table_text(pot, idx[i], col(pot, "class"));
         char label[128];
-        short_label(class_label(classes, level, matrix, code), label);
+        short_label(class_label(b, classes, level, matrix, code), label);
         len += (size_t)snprintf(
             out + len, outsz - len, "%s%s %s (density %.2f, %s)",
             i ? " | " : "", code, label,
@@ -359,7 +427,7 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
     for (size_t i = 0; i < nu; i++) {
         const char *id = s3_table_text(units, u0 + i, col(units, "unit")), *sr;
         const char *name = centre_name(b, id, &sr);
-        size_t n = unit_opportunities(pot, level, matrix, id, k, idx);
+        size_t n = unit_opportunities(b, pot, level, matrix, id, k, idx);
         for (size_t j = 0; j < n; j++) {
             size_t r = idx[j];
             const char *code = s3_table_text(pot, r, col(pot, "class"));
@@ -369,7 +437,7 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
             worksheet_write_number(ws, row, 2, (double)(j + 1), b->integer);
             worksheet_write_string(ws, row, 3, code, NULL);
             worksheet_write_string(
-                ws, row, 4, class_label(classes, level, matrix, code), NULL);
+                ws, row, 4, class_label(b, classes, level, matrix, code), NULL);
             put_num(ws, row, 5, s3_table_num(pot, r, col(pot, "density")),
                     b->num3);
             put_num(ws, row, 6, s3_table_num(pot, r, col(pot, "pci")), b->num3);
@@ -392,8 +460,10 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
         if (dv) {
             /* the plotted values, from the table rows written above */
             for (size_t i = 0, w = 0; i < nu && w < np; i++) {
-                const char *id = s3_table_text(units, u0 + i, col(units, "unit"));
-                size_t m = unit_opportunities(pot, level, matrix, id, kmax, idx);
+                const char *id =
+                    s3_table_text(units, u0 + i, col(units, "unit"));
+                size_t m =
+                    unit_opportunities(b, pot, level, matrix, id, kmax, idx);
                 for (size_t j = 0; j < m && w < np; j++, w++) {
                     double d = s3_table_num(pot, idx[j], col(pot, "density")),
                            p = s3_table_num(pot, idx[j], col(pot, "pci"));
@@ -414,10 +484,10 @@ sheet_opportunities(book *b, const s3_result *res, const char *sheet,
             worksheet_write_string(ws, r0, 11, "y", b->head);
             double pts[4][2] = {{md, plo}, {md, phi}, {dlo, mp}, {dhi, mp}};
             for (int i = 0; i < 4; i++) {
-                worksheet_write_number(ws, r0 + 1 + (lxw_row_t)i, 10,
-                                       pts[i][0], b->num3);
-                worksheet_write_number(ws, r0 + 1 + (lxw_row_t)i, 11,
-                                       pts[i][1], b->num3);
+                worksheet_write_number(ws, r0 + 1 + (lxw_row_t)i, 10, pts[i][0],
+                                       b->num3);
+                worksheet_write_number(ws, r0 + 1 + (lxw_row_t)i, 11, pts[i][1],
+                                       b->num3);
             }
             lxw_chart *ch = workbook_add_chart(b->wb, LXW_CHART_SCATTER);
             lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
@@ -582,8 +652,8 @@ sheet_overview(book *b, const s3_result *res, const char *level,
                 b->integer);
         worksheet_write_string(ws, row, 11, top, b->wrap);
         put_num(ws, row, 7, s3_table_num(units, r, col(units, "eci")), b->num2);
-        best_opportunities(s3_result_table(res, "potentials"), classes, level,
-                           matrix, id, 3, top, sizeof top);
+        best_opportunities(b, s3_result_table(res, "potentials"), classes,
+                           level, matrix, id, 3, top, sizeof top);
         worksheet_write_string(ws, row, 12, top, b->wrap);
         if (nsc == n) {
             size_t sr_ = sc0 + (r - unit0);
@@ -601,11 +671,11 @@ sheet_overview(book *b, const s3_result *res, const char *level,
                 thi = isnan(hi) ? third : (int)((hi - 1.0) * 3.0 / (double)n);
             static const char *const light[] = {"green", "yellow", "red"};
             worksheet_write_string(ws, row, 6,
-                                   tlo != thi    ? "grey"
-                                   : third < 0   ? ""
-                                   : third > 2   ? "red"
-                                                 : light[third],
-                                   b->light[tlo != thi ? 3
+                                   tlo != thi  ? "grey"
+                                   : third < 0 ? ""
+                                   : third > 2 ? "red"
+                                               : light[third],
+                                   b->light[tlo != thi  ? 3
                                             : third > 2 ? 2
                                             : third < 0 ? 3
                                                         : third]);
@@ -614,7 +684,8 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     if (n > 0 && nsc == n) {
         /* the rank bands of the Scores sheet's first block (its data starts
          * on row SCORES_FIRST), as floating bars */
-        lxw_row_t first = SCORES_FIRST, last = (lxw_row_t)(SCORES_FIRST + n - 1);
+        lxw_row_t first = SCORES_FIRST,
+                  last = (lxw_row_t)(SCORES_FIRST + n - 1);
         lxw_chart *cb = workbook_add_chart(b->wb, LXW_CHART_BAR_STACKED);
         lxw_chart_series *s0 = chart_add_series(cb, NULL, NULL),
                          *s1 = chart_add_series(cb, NULL, NULL);
@@ -697,8 +768,7 @@ sheet_heatmap(book *b, const s3_result *res, const char *sheet,
             prev = u;
             const char *sr;
             worksheet_write_string(ws, row, 0, u, NULL);
-            worksheet_write_string(ws, row, 1, centre_name(b, u, &sr),
-                                   NULL);
+            worksheet_write_string(ws, row, 1, centre_name(b, u, &sr), NULL);
         }
         put_num(ws, row, (lxw_col_t)(2 + c), s3_table_num(spec, r, cr),
                 b->num2);
@@ -748,9 +818,8 @@ sheet_method(book *b, const s3_result *res)
     r += 2;
     worksheet_write_string(ws, r++, 0, "Parameters", b->title);
     r = put_table(b, ws, r, s3_result_table(res, "parameters"), 0) + 1;
-    worksheet_write_string(ws, r++, 0,
-                           "Score indicators, S3 domains and scenarios",
-                           b->title);
+    worksheet_write_string(
+        ws, r++, 0, "Score indicators, S3 domains and scenarios", b->title);
     r = put_table(b, ws, r, s3_result_table(res, "definitions"), 0) + 1;
     worksheet_write_string(
         ws, r++, 0,
@@ -794,8 +863,8 @@ sheet_quality(book *b, const s3_result *res)
 /* Rows of t whose text columns `cols` equal `vals` (NULL value = any):
  * idx[0..return). */
 static size_t
-select_rows(const s3_table *t, const char *const *cols,
-            const char *const *vals, size_t nsel, size_t *idx)
+select_rows(const s3_table *t, const char *const *cols, const char *const *vals,
+            size_t nsel, size_t *idx)
 {
     size_t n = 0, c[8];
     for (size_t k = 0; k < nsel; k++)
@@ -871,10 +940,10 @@ put_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
  * and columns in first-seen order, value column v, colour scale lo-mid-hi.
  * Only the rows selected by (cols, vals). */
 static void
-sheet_pivot(book *b, const char *sheet,
-            const char *title, const s3_table *t, const char *const *cols,
-            const char *const *vals, size_t nsel, const char *rowc,
-            const char *colc, const char *v, double lo, double mid, double hi)
+sheet_pivot(book *b, const char *sheet, const char *title, const s3_table *t,
+            const char *const *cols, const char *const *vals, size_t nsel,
+            const char *rowc, const char *colc, const char *v, double lo,
+            double mid, double hi)
 {
     if (!t)
         return;
@@ -975,12 +1044,11 @@ sheet_scores(book *b, const s3_result *res, const char *const *levels,
         b->wrap);
     worksheet_set_row(ws, 1, 60, NULL);
     lxw_row_t row = 3;
-    static const char *const show[] = {"rank",        "unit",     "name",
-                                       "score",       "rank_median",
-                                       "rank_p05",    "rank_p95"};
-    static const char *const head[] = {"Rank",        "Unit", "Name",
-                                       "Score",       "Median rank",
-                                       "Rank, 5 %",   "Rank, 95 %"};
+    static const char *const show[] = {
+        "rank", "unit", "name", "score", "rank_median", "rank_p05", "rank_p95"};
+    static const char *const head[] = {"Rank",      "Unit",        "Name",
+                                       "Score",     "Median rank", "Rank, 5 %",
+                                       "Rank, 95 %"};
     for (size_t l = 0; l < nlevels; l++) {
         const char *cols[] = {"scenario", "level"};
         const char *vals[] = {"baseline", levels[l]};
@@ -1047,10 +1115,10 @@ sheet_scores(book *b, const s3_result *res, const char *const *levels,
 /* A long table's selected rows as a sheet (for partners, clusters,
  * deltas, the local economy). */
 static void
-sheet_rows(book *b, const s3_result *res, const char *sheet,
-           const char *title, const char *tname, const char *const *cols,
-           const char *const *vals, size_t nsel, const char *const *show,
-           const char *const *head, size_t ncols)
+sheet_rows(book *b, const s3_result *res, const char *sheet, const char *title,
+           const char *tname, const char *const *cols, const char *const *vals,
+           size_t nsel, const char *const *show, const char *const *head,
+           size_t ncols)
 {
     const s3_table *t = s3_result_table(res, tname);
     if (!t || s3_table_rows(t) == 0)
@@ -1068,6 +1136,17 @@ sheet_rows(book *b, const s3_result *res, const char *sheet,
                              !strcmp(show[c], "name") ? 36 : 16, NULL);
     page_setup(ws);
     free(idx);
+}
+
+static void
+book_free(book *b)
+{
+    s3i_map_free(&b->centre_row);
+    s3i_map_free(&b->run);
+    s3i_arena_free(&b->keys);
+    free(b->run_first);
+    free(b->run_count);
+    free(b->key);
 }
 
 s3_status
@@ -1123,9 +1202,15 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
         const char *id = s3_table_text(b.centres, r, 0);
         if (id && s3i_map_put(&b.centre_row, id, strlen(id), r) == S3I_NONE) {
             workbook_close(b.wb);
-            s3i_map_free(&b.centre_row);
+            book_free(&b);
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         }
+    }
+    if (index_runs(&b, 'p', s3_result_table(res, "potentials")) ||
+        index_runs(&b, 'c', s3_result_table(res, "classes"))) {
+        workbook_close(b.wb);
+        book_free(&b);
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
     int generic = s3_table_rows(s3_result_table(res, "centres")) == 0;
     const char *level = generic ? "unit" : "centre";
@@ -1153,9 +1238,8 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
         sheet_pivot(&b, "Outranking",
                     "Probability that the unit in the row ranks above the unit "
                     "in the column (Monte Carlo over the weights)",
-                    s3_result_table(res, "outranking"), cols, vals, 2,
-                    "unit_a", "unit_b", "probability_a_above_b", 0.0, 0.5,
-                    1.0);
+                    s3_result_table(res, "outranking"), cols, vals, 2, "unit_a",
+                    "unit_b", "probability_a_above_b", 0.0, 0.5, 1.0);
     }
     {
         const char *cols[] = {"level", "matrix"};
@@ -1163,12 +1247,16 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
         sheet_pivot(&b, "Overlaps",
                     "Similarity of the units' profiles (cosine of their "
                     "shares, 0-1): candidates for cooperation",
-                    s3_result_table(res, "similarity"), cols, vals, 2,
-                    "unit_a", "unit_b", "cosine", 0.0, 0.5, 1.0);
-        static const char *const show[] = {"unit", "name", "kind", "rank",
-                                           "partner", "value"};
+                    s3_result_table(res, "similarity"), cols, vals, 2, "unit_a",
+                    "unit_b", "cosine", 0.0, 0.5, 1.0);
+        static const char *const show[] = {"unit", "name",    "kind",
+                                           "rank", "partner", "value"};
         static const char *const head[] = {
-            "Unit", "Name", "Kind", "Rank", "Partner",
+            "Unit",
+            "Name",
+            "Kind",
+            "Rank",
+            "Partner",
             "Similarity (cosine) or complementarity (share of the unit's "
             "opportunities the partner is strong in)"};
         sheet_rows(&b, res, "Partners",
@@ -1191,12 +1279,16 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
         snprintf(agg, sizeof agg, "%s_by_aggregate", res->headline_matrix);
         const char *cols[] = {"level", "matrix"};
         const char *vals[] = {"subregion", agg};
-        static const char *const show[] = {"unit", "region", "aggregate",
-                                           "label", "centres_share",
-                                           "economy_share", "ratio"};
+        static const char *const show[] = {
+            "unit",          "region",        "aggregate", "label",
+            "centres_share", "economy_share", "ratio"};
         static const char *const head[] = {
-            "Sub-region", "Region", "Sector", "Sector name",
-            "Share of the centres' tenants", "Share of the local employment",
+            "Sub-region",
+            "Region",
+            "Sector",
+            "Sector name",
+            "Share of the centres' tenants",
+            "Share of the local employment",
             "Ratio (above 1: the centres lean to this sector more than the "
             "local economy)"};
         sheet_rows(&b, res, "Sub-regions",
@@ -1205,13 +1297,18 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
                    "local_economy", cols, vals, 2, show, head, 7);
     }
     {
-        static const char *const show[] = {"scenario", "level", "unit",
-                                           "name",     "measure",  "baseline",
-                                           "value",    "delta",    "arrow"};
+        static const char *const show[] = {"scenario", "level",   "unit",
+                                           "name",     "measure", "baseline",
+                                           "value",    "delta",   "arrow"};
         static const char *const head[] = {
-            "Scenario",       "Level",  "Unit",
-            "Name",           "Measure", "Baseline",
-            "Scenario value", "Change",
+            "Scenario",
+            "Level",
+            "Unit",
+            "Name",
+            "Measure",
+            "Baseline",
+            "Scenario value",
+            "Change",
             "Direction (for ranks, down is better)"};
         const char *cols[] = {"class"};
         const char *vals[] = {""};
@@ -1224,7 +1321,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     sheet_method(&b, res);
     sheet_quality(&b, res);
     lxw_error e = workbook_close(b.wb);
-    s3i_map_free(&b.centre_row);
+    book_free(&b);
     if (e != LXW_NO_ERROR)
         return s3i_fail(ctx, S3_EIO, "%s: cannot write the workbook: %s", path,
                         lxw_strerror(e));
