@@ -31,6 +31,22 @@ s3i_format_number(double v, char buf[32])
     }
     if (v == 0.0)
         v = 0.0; /* no "-0" */
+    /* whole numbers below 10^15 (counts, ranks): their digits, which is
+     * what "%.15g" writes, without printf and the check */
+    if (fabs(v) < 1e15 && v == trunc(v)) {
+        char tmp[24];
+        size_t n = 0, i = 0;
+        uint64_t x = (uint64_t)fabs(v);
+        do
+            tmp[n++] = (char)('0' + x % 10);
+        while ((x /= 10) > 0);
+        if (v < 0)
+            buf[i++] = '-';
+        while (n > 0)
+            buf[i++] = tmp[--n];
+        buf[i] = '\0';
+        return;
+    }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, 32, "%.*g", prec, v);
         for (char *c = buf; *c; c++)

@@ -267,6 +267,36 @@ START_TEST(format_no_negative_zero)
 }
 END_TEST
 
+/* Whole numbers take a path of their own: the same text as "%.15g", and
+ * from 10^15 on the general path ("1e+15") */
+START_TEST(format_whole_numbers_like_printf)
+{
+    char buf[32], want[32];
+    double v[] = {1, -1, 7, 10, 99, 100, 1e6, 4294967296.0, 123456789012345.0,
+                  -999999999999999.0, 1e15, -1e15, 2e15, 9007199254740992.0,
+                  1e300};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        s3i_format_number(v[i], buf);
+        snprintf(want, sizeof want, "%.15g", v[i]);
+        if (fabs(v[i]) >= 1e15) {
+            /* the general path: shortest text that reads back */
+            ck_assert_double_eq(strtod(buf, NULL), v[i]);
+        } else {
+            ck_assert_str_eq(buf, want);
+        }
+    }
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 100000; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double d = (double)(int64_t)(x % 2000000000000000ULL) - 1e15;
+        s3i_format_number(d, buf);
+        snprintf(want, sizeof want, "%.15g", d);
+        if (fabs(d) < 1e15)
+            ck_assert_str_eq(buf, want);
+    }
+}
+END_TEST
+
 /* ---- s3i_parse_date ------------------------------------------------------ */
 
 #define ck_date_eq(str, want)                                                  \
@@ -1304,6 +1334,7 @@ output_suite(void)
     tcase_add_test(tc, format_shortest_text);
     tcase_add_test(tc, format_nan_empty);
     tcase_add_test(tc, format_no_negative_zero);
+    tcase_add_test(tc, format_whole_numbers_like_printf);
     suite_add_tcase(s, tc);
     return s;
 }
