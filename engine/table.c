@@ -21,7 +21,12 @@ struct s3_table {
     s3_coltype *coltype;
     cell *cells; /* nrows × ncols */
     s3i_arena arena;
+    /* short texts kept once: a table of unit pairs repeats each id a
+     * thousand times (text → its copy in the arena) */
+    s3i_map interned;
 };
+
+enum { INTERN_MAX = 64 }; /* longer texts are copied each time */
 
 s3_table *
 s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols)
@@ -54,6 +59,7 @@ s3i_table_free(s3_table *t)
     free(t->colname);
     free(t->coltype);
     free(t->cells);
+    s3i_map_free(&t->interned);
     s3i_arena_free(&t->arena);
     free(t);
 }
@@ -83,9 +89,21 @@ s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
 int
 s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
 {
-    const char *c = s && *s ? s3i_arena_strdup(&t->arena, s) : NULL;
-    if (s && *s && !c)
-        return -1;
+    const char *c = NULL;
+    if (s && *s) {
+        size_t n = strlen(s), k;
+        if (n <= INTERN_MAX &&
+            (k = s3i_map_get(&t->interned, s, n)) != S3I_NONE) {
+            c = (const char *)(uintptr_t)k;
+        } else {
+            char *copy = s3i_arena_strndup(&t->arena, s, n);
+            if (!copy || (n <= INTERN_MAX &&
+                          s3i_map_put(&t->interned, copy, n,
+                                      (size_t)(uintptr_t)copy) == S3I_NONE))
+                return -1;
+            c = copy;
+        }
+    }
     t->cells[row * t->ncols + col].text = c;
     return 0;
 }
