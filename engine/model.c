@@ -36,9 +36,11 @@ enum { CLOSED, OPEN };
 
 /* The kinds as written in PARAMS.  FIELD is the offset of s3_model field
  * f, which must have type T (else the array size is -1: a compile error). */
+/* clang-format off (it breaks _Generic) */
 #define FIELD(f, T)                                                            \
     offsetof(s3_model, f) +                                                    \
         0 * sizeof(char[_Generic(((s3_model *)0)->f, T: 1, default: -1)])
+/* clang-format on */
 #define TEXT(f, nonempty)                                                      \
     .kind = P_TEXT, .field = FIELD(f, char *), .lo = nonempty
 #define PATH(f) .kind = P_PATH, .field = FIELD(f, char *)
@@ -97,7 +99,8 @@ enum { CLOSED, OPEN };
       "centre column that names the baseline region")                          \
     X("overlaps", "cluster_cut", "0.6", NUMBER(cluster_cut, 0, 2, CLOSED),     \
       "groups of centres: average-linkage clusters on 1 - cosine similarity, " \
-      "cut at this height (0-1)")                                              \
+      "cut at this height (0-2; distances between centres are at most 1, so "  \
+      "1 or more makes one cluster)")                                          \
     X("overlaps", "partners", "3", COUNT(partners, 1, 50),                     \
       "most similar and most complementary partners listed per unit")          \
     X("score", "indicators",                                                   \
@@ -169,9 +172,9 @@ typedef struct {
 
 /* The keys of a [scenario.NAME] section: what a scenario may change. */
 static const char *const scenario_keys[] = {
-    "description",  "add_tenants", "remove_tenants", "move_tenants",
-    "merge_centres", "close_centre", "add_patents",   "threshold",
-    "reference",    "level",       "weights",        "weight"};
+    "description",   "add_tenants",  "remove_tenants", "move_tenants",
+    "merge_centres", "close_centre", "add_patents",    "threshold",
+    "reference",     "level",        "weights",        "weight"};
 enum { NSCENKEYS = sizeof scenario_keys / sizeof *scenario_keys };
 
 /* Whether `name` is a scenario section "scenario.NAME". */
@@ -227,9 +230,9 @@ check_section_line(parse_state *ps, const char *line)
             return;
         }
     if (ps->nsections == 64) {
-        ps->status = s3i_fail(ps->ctx, S3_EMODEL,
-                              "%s:%zu: more than 64 sections", ps->path,
-                              ps->line);
+        ps->status =
+            s3i_fail(ps->ctx, S3_EMODEL, "%s:%zu: more than 64 sections",
+                     ps->path, ps->line);
         return;
     }
     strcpy(ps->sections[ps->nsections++], name);
@@ -438,12 +441,30 @@ split_list(const char *v, char *buf, size_t bufsz, char **item, int max)
     return n;
 }
 
+/* A [score] list of `got` items where the n indicators (named on line
+ * ind_line) need n: on the list's line, or, when the list was left at its
+ * default (line 0), on the indicators line.  one/many: "number"/"numbers". */
+static s3_status
+wrong_count(s3_ctx *ctx, const char *file, size_t line, size_t ind_line,
+            const char *key, const char *one, const char *many, int got, int n)
+{
+    if (line)
+        return s3i_fail(ctx, S3_EMODEL,
+                        "%s:%zu: [score] %s: give %d %s, one per indicator",
+                        file, line, key, n, n == 1 ? one : many);
+    return s3i_fail(ctx, S3_EMODEL,
+                    "%s:%zu: [score] indicators names %d indicator%s, but %s "
+                    "is not set and its default has %d: set %s too, %d %s",
+                    file, ind_line, n, n == 1 ? "" : "s", key, got, key, n,
+                    n == 1 ? one : many);
+}
+
 /* Parse the [score] list `key` (set on `line`) into n finite numbers.  An
  * item that is not one is named with its position, before the count is
  * checked: "1, nan, 1" is a bad item, not a wrong count. */
 static s3_status
-number_list(s3_ctx *ctx, const char *file, size_t line, const char *key,
-            const char *v, double *out, int n)
+number_list(s3_ctx *ctx, const char *file, size_t line, size_t ind_line,
+            const char *key, const char *v, double *out, int n)
 {
     char buf[1024], *item[S3I_MAXIND + 1];
     int got = split_list(v, buf, sizeof buf, item, S3I_MAXIND);
@@ -454,10 +475,8 @@ number_list(s3_ctx *ctx, const char *file, size_t line, const char *key,
                             "number",
                             file, line, key, i + 1, item[i]);
     if (got != n)
-        return s3i_fail(ctx, S3_EMODEL,
-                        "%s:%zu: [score] %s: give %d numbers, one per "
-                        "indicator",
-                        file, line, key, n);
+        return wrong_count(ctx, file, line, ind_line, key, "number", "numbers",
+                           got, n);
     return S3_OK;
 }
 
@@ -503,8 +522,8 @@ score_lists(s3_ctx *ctx, const char *path, s3_model *m, char *const *v,
     }
     m->nind = (size_t)n;
     double sum = 0.0;
-    s3_status st =
-        number_list(ctx, file, line[at[1]], "weights", v[at[1]], m->w, n);
+    s3_status st = number_list(ctx, file, line[at[1]], line[at[0]], "weights",
+                               v[at[1]], m->w, n);
     if (st)
         return st;
     for (int i = 0; i < n; i++) {
@@ -515,13 +534,12 @@ score_lists(s3_ctx *ctx, const char *path, s3_model *m, char *const *v,
         sum += m->w[i];
     }
     if (!(sum > 0.0))
-        return s3i_fail(ctx, S3_EMODEL,
-                        "%s:%zu: [score] weights are all 0", file,
-                        line[at[1]]);
-    if (split_list(v[at[2]], buf, sizeof buf, item, S3I_MAXIND) != n)
-        return s3i_fail(ctx, S3_EMODEL,
-                        "%s:%zu: [score] directions: give %d signs (+ or -)",
-                        file, line[at[2]], n);
+        return s3i_fail(ctx, S3_EMODEL, "%s:%zu: [score] weights are all 0",
+                        file, line[at[1]]);
+    int nd = split_list(v[at[2]], buf, sizeof buf, item, S3I_MAXIND);
+    if (nd != n)
+        return wrong_count(ctx, file, line[at[2]], line[at[0]], "directions",
+                           "sign (+ or -)", "signs (+ or -)", nd, n);
     for (int i = 0; i < n; i++) {
         if (strcmp(item[i], "+") && strcmp(item[i], "-"))
             return s3i_fail(ctx, S3_EMODEL,
@@ -537,10 +555,10 @@ score_lists(s3_ctx *ctx, const char *path, s3_model *m, char *const *v,
                                 "needs goalposts_low and goalposts_high, %d "
                                 "numbers each",
                                 file, line[at[5]], n);
-        if ((st = number_list(ctx, file, line[at[3]], "goalposts_low", v[at[3]],
-                              m->lo, n)) ||
-            (st = number_list(ctx, file, line[at[4]], "goalposts_high",
-                              v[at[4]], m->hi, n)))
+        if ((st = number_list(ctx, file, line[at[3]], line[at[0]],
+                              "goalposts_low", v[at[3]], m->lo, n)) ||
+            (st = number_list(ctx, file, line[at[4]], line[at[0]],
+                              "goalposts_high", v[at[4]], m->hi, n)))
             return st;
         for (int i = 0; i < n; i++)
             if (!(m->hi[i] > m->lo[i]))
