@@ -795,6 +795,21 @@ s3_model_load(s3_ctx *ctx, const char *path, s3_model **out)
     return S3_OK;
 }
 
+/* build() names a parameter's own section in its messages ("file:line:
+ * [specialisation] threshold = ..."); a scenario's value stands in the
+ * scenario's section, on the line given, so name that one instead. */
+static void
+name_scenario_section(s3_ctx *ctx, const char *section)
+{
+    char msg[sizeof ctx->msg];
+    snprintf(msg, sizeof msg, "%s", s3_ctx_message(ctx));
+    char *open = strstr(msg, ": ["), *close = open ? strchr(open, ']') : NULL;
+    if (!close)
+        return;
+    open[2] = '\0';
+    s3i_fail(ctx, S3_EMODEL, "%s[%s]%s", msg, section, close + 1);
+}
+
 s3_status
 s3i_model_variant(s3_ctx *ctx, const s3_model *base, const char *section,
                   s3_model **out)
@@ -827,6 +842,8 @@ s3i_model_variant(s3_ctx *ctx, const s3_model *base, const char *section,
             }
     }
     st = build(ctx, base->path, value, line, m);
+    if (st == S3_EMODEL)
+        name_scenario_section(ctx, section);
     if (!st) {
         free(m->dataset_dir);
         free(m->reference_dir);
