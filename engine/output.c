@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,8 +49,10 @@ s3i_format_number(double v, char buf[32])
         buf[i] = '\0';
         return;
     }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, v);
+    /* literal formats: glibc takes a slower path for "%.*g" */
+    static const char *const fmt[3] = {"%.15g", "%.16g", "%.17g"};
+    for (int k = 0; k < 3; k++) {
+        snprintf(buf, 32, fmt[k], v);
         for (char *c = buf; *c; c++)
             if (*c != '-' && *c != '+' && *c != 'e' && (*c < '0' || *c > '9'))
                 *c = '.';
@@ -193,6 +197,87 @@ make_parents(const char *path)
     return 0;
 }
 
+/* The files of a result: job 0 the workbook, job 1 + i the CSV table i.
+ * Jobs are independent, so two threads may share them; each job's status
+ * and message are kept, and the first failing job in this order is the
+ * one reported, as by one thread. */
+typedef struct {
+    const s3_result *r;
+    const char *tmp, *csvdir;
+    int what;
+    size_t njobs;
+    atomic_size_t next;
+    s3_status *status;
+    char **msg;
+} file_jobs;
+
+static void *
+file_worker(void *arg)
+{
+    file_jobs *j = arg;
+    s3_ctx *ctx = s3_ctx_new();
+    char path[4400];
+    for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->njobs;) {
+        s3_status st = S3_OK;
+        if (!ctx) {
+            st = S3_ENOMEM;
+        } else if (k == 0) {
+            if (j->what & S3_WRITE_XLSX) {
+                snprintf(path, sizeof path, "%s/briefing.xlsx", j->tmp);
+                st = s3i_write_xlsx(ctx, j->r, path);
+            }
+        } else if (j->what & S3_WRITE_CSV) {
+            const s3_table *t = j->r->tables[k - 1];
+            snprintf(path, sizeof path, "%s/%s.csv", j->csvdir,
+                     s3_table_name(t));
+            st = s3i_write_csv(ctx, t, path,
+                               (j->what & S3_WRITE_CSV_GERMAN) != 0);
+        }
+        j->status[k] = st;
+        if (st && ctx && !(j->msg[k] = strdup(s3_ctx_message(ctx))))
+            j->status[k] = S3_ENOMEM;
+        if (st)
+            atomic_store(&j->next, j->njobs); /* stop taking jobs */
+    }
+    s3_ctx_free(ctx);
+    return NULL;
+}
+
+static s3_status
+write_files(s3_ctx *ctx, const s3_result *r, const char *tmp,
+            const char *csvdir, int what)
+{
+    file_jobs j = {.r = r,
+                   .tmp = tmp,
+                   .csvdir = csvdir,
+                   .what = what,
+                   .njobs = r->ntables + 1};
+    atomic_init(&j.next, 0);
+    j.status = calloc(j.njobs, sizeof *j.status);
+    j.msg = calloc(j.njobs, sizeof *j.msg);
+    if (!j.status || !j.msg) {
+        free(j.status);
+        free(j.msg);
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    pthread_t th;
+    int two = s3i_threads(ctx) >= 2 &&
+              pthread_create(&th, NULL, file_worker, &j) == 0;
+    file_worker(&j);
+    if (two)
+        pthread_join(th, NULL);
+    s3_status rc = S3_OK;
+    for (size_t k = 0; k < j.njobs && !rc; k++)
+        if ((rc = j.status[k]))
+            rc = s3i_fail(ctx, rc, "%s",
+                          j.msg[k] ? j.msg[k] : "out of memory");
+    for (size_t k = 0; k < j.njobs; k++)
+        free(j.msg[k]);
+    free(j.msg);
+    free(j.status);
+    return rc;
+}
+
 s3_status
 s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir, int what)
 {
@@ -240,16 +325,8 @@ s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir, int what)
     if (!rc && (what & S3_WRITE_CSV) && mkdir(csvdir, 0777) != 0)
         rc = s3i_fail(ctx, S3_EIO, "%s: cannot create: %s", csvdir,
                       strerror(errno));
-    for (size_t i = 0; !rc && (what & S3_WRITE_CSV) && i < r->ntables; i++) {
-        snprintf(path, sizeof path, "%s/%s.csv", csvdir,
-                 s3_table_name(r->tables[i]));
-        rc = s3i_write_csv(ctx, r->tables[i], path,
-                           (what & S3_WRITE_CSV_GERMAN) != 0);
-    }
-    if (!rc && (what & S3_WRITE_XLSX)) {
-        snprintf(path, sizeof path, "%s/briefing.xlsx", tmp);
-        rc = s3i_write_xlsx(ctx, r, path);
-    }
+    if (!rc)
+        rc = write_files(ctx, r, tmp, csvdir, what);
     if (rc) {
         remove_tree(tmp);
         return rc;

@@ -94,8 +94,8 @@ void s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user);
 
 /* How many threads the engine may use (0, the default: as many as help,
  * from the online processors; 1: one thread).  Results do not depend on
- * it.  Today only the reading of large tenants and patents files uses a
- * second thread. */
+ * it.  Today the reading of large tenants and patents files and the
+ * writing of the output files use a second thread. */
 void s3_ctx_set_threads(s3_ctx *ctx, int threads);
 
 /* ------------------------------------------------------------------------- */

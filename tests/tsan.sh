@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ThreadSanitizer on the two-thread reading of large files:
+# ThreadSanitizer on the engine's two threads (reading large files,
+# writing the output files):
 #
 #   tests/tsan.sh [BUILD_DIR]     (run from anywhere; default: build-tsan)
 #
@@ -10,7 +11,8 @@
 # runs `s3engine check --threads 2` under TSan (halt_on_error=1) on it as
 # generated (the halves are joined), with an id repeated across the cut
 # (the first thread reads the second half again), and with an error after
-# the cut (the second thread fails).  Prints "ok - tsan NAME" or
+# the cut (the second thread fails); then the Ruhr run, whose output files
+# two threads write.  Prints "ok - tsan NAME" or
 # "not ok - tsan NAME: reason" per case and exits 1 if any failed.
 set -u
 cd "$(dirname "$0")/.."
@@ -81,4 +83,15 @@ check "two threads, an id on both sides of the cut" 0
 # a bad year at the end: the second thread fails
 echo "P9,U00000001,G06F 17/30,abc" >>"$tmp/d/patents.csv"
 check "two threads, an error after the cut" 3
+# the output files (CSV tables and workbook) written by two threads
+"$bin" run --quiet --threads 2 --out "$tmp/out" >"$tmp/log" 2>&1
+rc=$?
+if grep -q 'ThreadSanitizer' "$tmp/log"; then
+    sed 's/^/    /' "$tmp/log" | head -40
+    not_ok "run, output files by two threads: ThreadSanitizer report"
+elif [ "$rc" != 0 ] || [ ! -s "$tmp/out/briefing.xlsx" ]; then
+    not_ok "run, output files by two threads: exit $rc"
+else
+    ok "run, output files by two threads"
+fi
 exit $((fails > 0))

@@ -81,7 +81,7 @@ static const command_info commands[] = {
     X(patents, "N", CMD_GENERATE,                                              \
       "patent-class rows (default 20000000)")                                  \
     X(threads, "N", CMD_RUN | CMD_CHECK,                                       \
-      "threads to use (default: up to 2; results do not depend on it)")       \
+      "threads to use (default: up to 2; outputs do not depend on it)")       \
     X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE, "print errors only")
 
 enum {

@@ -634,6 +634,17 @@ EOF
     grep -q 'tenant of an unknown centre' "$TMP/o2/csv/warnings.csv" || die "no unknown-centre warning"
 }
 
+# the output files are the same whether one thread or two write them
+t_threads_same_files() {
+    s3 run --quiet --threads 1 --out "$TMP/one"
+    expect_rc 0 "one thread"
+    s3 run --quiet --threads 2 --out "$TMP/two"
+    expect_rc 0 "two threads"
+    for f in briefing.xlsx $(cd "$TMP/one" && ls csv/*.csv); do
+        cmp -s "$TMP/one/$f" "$TMP/two/$f" || die "$f differs between 1 and 2 threads"
+    done
+}
+
 # the order of the rows changes no number beyond rounding (ids out of order
 # take the hash path of the id tables)
 t_row_order() {
@@ -1261,6 +1272,7 @@ run_case "large file: two threads give the tables of one, warnings in line order
 run_case "large file sorted by patent: two threads give the tables of one" t_threads_sorted_file
 run_case "large file: a quoted field with line ends across the cut" t_threads_quoted_newline_at_cut
 run_case "large tenants file: two threads, also with an id in both halves" t_threads_tenants
+run_case "output files: the same from one thread or two" t_threads_same_files
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
 run_case "row order changes no number beyond rounding" t_row_order
 
