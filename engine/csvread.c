@@ -360,6 +360,21 @@ read_at(int fd, unsigned char *buf, uint64_t from, uint64_t to)
     return n;
 }
 
+/* The first thread's next block: of a regular file from pos up to end,
+ * else (a pipe) what read() gives; 0 at the end. */
+static ssize_t
+next_block(int fd, int regular, unsigned char *buf, uint64_t pos,
+           uint64_t end)
+{
+    if (regular)
+        return pos < end ? read_at(fd, buf, pos, end) : 0;
+    ssize_t n;
+    do
+        n = read(fd, buf, BLOCK);
+    while (n < 0 && errno == EINTR);
+    return n;
+}
+
 /* The second part of a file read by two threads. */
 typedef struct {
     s3i_csv r;
@@ -458,13 +473,24 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
             close(fd);
         return st;
     }
-    uint64_t size = (uint64_t)sb.st_size, end = size, pos = 0, next = 0;
+    /* a regular file is read with pread, and may be split; a pipe (say
+     * `--input <(zcat file.gz)`) is read in order */
+    int regular = S_ISREG(sb.st_mode);
+    uint64_t size = regular ? (uint64_t)sb.st_size : 0, end = size, pos = 0,
+             next = 0;
     if (!(block = malloc(BLOCK))) {
         st = s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", name);
         goto done;
     }
-    /* the first block: encoding, BOM, separator (it is read again below) */
-    ssize_t n = read_at(fd, block, 0, size);
+    /* two threads: the second parses from a line end on, once the header
+     * is known */
+    uint64_t cut = 0;
+    if (split && regular && s3i_threads(ctx) >= 2 && size >= SPLIT_MIN)
+        cut = split_point(fd, block, 0, size);
+    if (cut)
+        end = cut;
+    /* the first block: encoding, BOM, separator */
+    ssize_t n = next_block(fd, regular, block, 0, end);
     if (n < 0) {
         st = s3i_fail(ctx, S3_EIO, "%s: read error: %s", path, strerror(errno));
         goto done;
@@ -488,19 +514,14 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
     r.decimal_comma = sep == ';';
     if (info)
         info->separator = sep;
-    /* two threads: the second parses from a line end on, once the header
-     * is known */
-    uint64_t cut = 0;
-    if (split && s3i_threads(ctx) >= 2 && size >= SPLIT_MIN)
-        cut = split_point(fd, block, 0, size);
-    if (cut)
-        end = cut;
-
-    while (pos < end) {
-        if ((n = read_at(fd, block, pos, end)) <= 0) {
-            st = s3i_fail(ctx, S3_EIO, "%s: read error", path);
+    for (int first = 1;; first = 0) {
+        if (!first && (n = next_block(fd, regular, block, pos, end)) < 0) {
+            st = s3i_fail(ctx, S3_EIO, "%s: read error: %s", path,
+                          strerror(errno));
             goto done;
         }
+        if (n == 0)
+            break;
         s3i_sha256_update(&sha, block, (size_t)n);
         if ((st = feed(&r, &p, block + skip, (size_t)n - skip)))
             goto done;
@@ -537,6 +558,8 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
         if (cut && !started && pos >= end)
             cut = 0, end = size; /* no complete header before the cut */
     }
+    if (!regular)
+        size = pos; /* a pipe's size is known at its end */
     if (started) {
         /* the cut was a record boundary when an even number of quotes came
          * before it (the first part parsed without error, so every quote

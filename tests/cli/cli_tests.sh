@@ -645,6 +645,23 @@ t_threads_same_files() {
     done
 }
 
+# a pipe as input (--input <(zcat ...)): read in order, same results and
+# checksum as the file
+t_analyse_pipe_input() {
+    local wt=$ROOT/datasets/world-trade/world_trade_avg_1998_to_2000.csv
+    s3 analyse --input "$wt" --unit country --class product --value value \
+        --csv-only --quiet --out "$TMP/file"
+    expect_rc 0 "from the file"
+    s3 analyse --input <(cat "$wt") --unit country --class product --value value \
+        --csv-only --quiet --out "$TMP/pipe"
+    expect_rc 0 "from a pipe"
+    cmp -s "$TMP/file/csv/units.csv" "$TMP/pipe/csv/units.csv" || die "units.csv differs"
+    local a b
+    a=$(tail -1 "$TMP/file/csv/inputs.csv" | cut -d, -f3-)
+    b=$(tail -1 "$TMP/pipe/csv/inputs.csv" | cut -d, -f3-)
+    [ "$a" = "$b" ] || die "rows, bytes or checksum differ: $a / $b"
+}
+
 # the order of the rows changes no number beyond rounding (ids out of order
 # take the hash path of the id tables)
 t_row_order() {
@@ -1273,6 +1290,7 @@ run_case "large file sorted by patent: two threads give the tables of one" t_thr
 run_case "large file: a quoted field with line ends across the cut" t_threads_quoted_newline_at_cut
 run_case "large tenants file: two threads, also with an id in both halves" t_threads_tenants
 run_case "output files: the same from one thread or two" t_threads_same_files
+run_case "analyse: a pipe as input gives the file's results and checksum" t_analyse_pipe_input
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
 run_case "row order changes no number beyond rounding" t_row_order
 
