@@ -41,7 +41,7 @@ struct s3i_csv {
     /* the record being assembled */
     char *buf; /* field bytes, each followed by NUL */
     size_t nbuf, capbuf;
-    size_t *off, *len, capoff; /* capoff: of both off and len */
+    size_t *off, *len, capoff, caplen;
     char **fields;
     size_t capfields;
     size_t nfields;
@@ -113,10 +113,10 @@ s3i_csv_fail(s3_ctx *ctx, const s3i_csv *r, size_t col, const char *value,
 static int
 grow_record(s3i_csv *r, size_t len)
 {
-    size_t cap = r->capoff;
     return s3i_reserve(&r->buf, &r->capbuf, r->nbuf + len + 1, 1) ||
-                   s3i_reserve(&r->off, &cap, r->nfields + 1, sizeof(size_t)) ||
-                   s3i_reserve(&r->len, &r->capoff, r->nfields + 1,
+                   s3i_reserve(&r->off, &r->capoff, r->nfields + 1,
+                               sizeof(size_t)) ||
+                   s3i_reserve(&r->len, &r->caplen, r->nfields + 1,
                                sizeof(size_t))
                ? -1
                : 0;
@@ -131,7 +131,8 @@ on_field(void *data, size_t len, void *user)
         return;
     if (r->nfields == 0)
         r->record_line = r->newlines + 1;
-    if ((r->nbuf + len + 1 > r->capbuf || r->nfields >= r->capoff) &&
+    if ((r->nbuf + len + 1 > r->capbuf || r->nfields >= r->capoff ||
+         r->nfields >= r->caplen) &&
         grow_record(r, len)) {
         r->status = s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory", r->name);
         return;
@@ -363,8 +364,7 @@ read_at(int fd, unsigned char *buf, uint64_t from, uint64_t to)
 /* The first thread's next block: of a regular file from pos up to end,
  * else (a pipe) what read() gives; 0 at the end. */
 static ssize_t
-next_block(int fd, int regular, unsigned char *buf, uint64_t pos,
-           uint64_t end)
+next_block(int fd, int regular, unsigned char *buf, uint64_t pos, uint64_t end)
 {
     if (regular)
         return pos < end ? read_at(fd, buf, pos, end) : 0;

@@ -21,17 +21,6 @@
 
 #include "internal.h"
 
-static uint64_t
-mix(uint64_t h)
-{
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDULL;
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53ULL;
-    h ^= h >> 33;
-    return h;
-}
-
 void
 s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp)
 {
@@ -41,13 +30,13 @@ s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp)
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, key + i, 8);
-        a = mix(a ^ w) * 0xBF58476D1CE4E5B9ULL;
-        b = mix(b ^ (w * 0x94D049BB133111EBULL) ^ a);
+        a = s3i_mix64(a ^ w) * 0xBF58476D1CE4E5B9ULL;
+        b = s3i_mix64(b ^ (w * 0x94D049BB133111EBULL) ^ a);
     }
     uint64_t w = 0;
     memcpy(&w, key + i, len - i);
-    a = mix(a ^ w ^ b);
-    b = mix(b ^ (w + 0x2545F4914F6CDD1DULL) ^ a);
+    a = s3i_mix64(a ^ w ^ b);
+    b = s3i_mix64(b ^ (w + 0x2545F4914F6CDD1DULL) ^ a);
     fp->w[0] = a;
     /* the last byte (little end of w[1] at byte 15) marks a hashed id */
     unsigned char t[8];
@@ -59,7 +48,7 @@ s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp)
 static uint64_t
 fp_hash(const s3i_fp *fp)
 {
-    return mix(fp->w[0] ^ mix(fp->w[1] + 0x9E3779B97F4A7C15ULL));
+    return s3i_mix64(fp->w[0] ^ s3i_mix64(fp->w[1] + 0x9E3779B97F4A7C15ULL));
 }
 
 /* Order of ids of up to 15 bytes: by length, then byte by byte; hashed

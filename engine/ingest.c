@@ -175,17 +175,6 @@ number_slow(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v, int allow_empty,
         *out = NAN;
         return S3_OK;
     }
-    /* the common case first: a plain integer of up to 9 digits */
-    uint32_t x = 0;
-    size_t i = 0;
-    for (; i < len && i < 9 && v[i] >= '0' && v[i] <= '9'; i++)
-        x = x * 10 + (uint32_t)(v[i] - '0');
-    if (i == len) {
-        *out = (double)x;
-        if (*out < lo || *out > hi)
-            goto range;
-        return S3_OK;
-    }
     if (s3i_parse_number(v, len, s3i_csv_decimal_comma(r), out))
         return s3i_csv_fail(ctx, r, col, v,
                             s3i_csv_decimal_comma(r)
@@ -195,7 +184,6 @@ number_slow(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v, int allow_empty,
     if (*out < 0.0 && lo == 0.0)
         return s3i_csv_fail(ctx, r, col, v, "is negative: expected 0 or more");
     if (*out < lo || *out > hi) {
-    range:;
         char what[96];
         snprintf(what, sizeof what, "is out of range [%g, %g]", lo, hi);
         return s3i_csv_fail(ctx, r, col, v, what);
@@ -456,7 +444,7 @@ typedef struct {
     tenant_index *tenant_map;
     tenant_vec *out;
     size_t outside_cutoff;
-    s3i_memo nace_memo; /* short NACE codes → 1 + index */
+    s3i_memo nace_memo; /* short NACE codes → index */
 } tenants_state;
 
 /* The second part of a large tenants file, read by a second thread. */
@@ -508,18 +496,11 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* values are checked before anything is decided about the row */
     size_t nlen = st->col[TE_NACE] == S3I_NONE ? 0 : len[st->col[TE_NACE]];
     size_t code;
-    s3i_fp k;
-    size_t slot = 0;
-    if (nlen < 16) {
-        s3i_fingerprint(nace, nlen, &k);
-        slot = s3i_memo_slot(&k);
-    }
-    if (nlen < 16 && s3i_fp_equal(&st->nace_memo.e[slot].key, &k)) {
-        code = (size_t)st->nace_memo.e[slot].val - 1;
-    } else {
-        code = s3i_nace_lookup(&d->ref, nace, nlen);
-        if (nlen < 16 && code != S3I_NONE)
-            st->nace_memo.e[slot].key = k, st->nace_memo.e[slot].val = code + 1;
+    uint64_t memo;
+    if (s3i_memo_get(&st->nace_memo, nace, nlen, &memo)) {
+        code = (size_t)memo;
+    } else if ((code = s3i_nace_lookup(&d->ref, nace, nlen)) != S3I_NONE) {
+        s3i_memo_put(&st->nace_memo, nace, nlen, code);
     }
     if (code == S3I_NONE)
         return s3i_csv_fail(ctx, r, st->col[TE_NACE], nace,
@@ -887,20 +868,11 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     int unmapped = 0;
     char unmapped_code[64];
     size_t ipclen = st->col[PA_IPC] == S3I_NONE ? 0 : len[st->col[PA_IPC]];
-    s3i_fp code = {{0, 0}};
-    size_t slot = 0;
-    if (ipclen > 0 && ipclen < 16) {
-        s3i_fingerprint(ipc, ipclen, &code);
-        slot = s3i_memo_slot(&code);
-    }
-    if (ipclen > 0 && ipclen < 16 &&
-        s3i_fp_equal(&st->ipc_memo.e[slot].key, &code)) {
-        fields = st->ipc_memo.e[slot].val;
-    } else {
+    if (!s3i_memo_get(&st->ipc_memo, ipc, ipclen, &fields)) {
         if ((rc = ipc_fields(st, r, ipc, &fields, &unmapped, unmapped_code)))
             return rc;
-        if (ipclen > 0 && ipclen < 16 && !unmapped)
-            st->ipc_memo.e[slot].key = code, st->ipc_memo.e[slot].val = fields;
+        if (!unmapped)
+            s3i_memo_put(&st->ipc_memo, ipc, ipclen, fields);
     }
     size_t ci, nrej = st->c.rejected;
     const char *centre = FIELD(st, f, PA_CENTRE);

@@ -84,6 +84,18 @@ s3i_map_free(s3i_map *m);
 
 /* ---- compact id tables (idtab.c) ---------------------------------------- */
 
+/* The 64-bit finaliser of MurmurHash3: every bit of h reaches every bit. */
+static inline uint64_t
+s3i_mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
 /* Copy n <= 16 bytes without a call: two overlapping moves. */
 static inline void
 s3i_copy16(void *dst, const void *src, size_t n)
@@ -155,8 +167,9 @@ s3i_fp_equal(const s3i_fp *a, const s3i_fp *b)
     return a->w[0] == b->w[0] && a->w[1] == b->w[1];
 }
 
-/* A small direct-mapped memo of short strings (codes, centre ids) → a
- * value, in front of a slower lookup. */
+/* A small direct-mapped memo of short strings (codes) → a value, in front
+ * of a slower lookup.  Only texts of 1 to 15 bytes are kept: their
+ * fingerprint is the text itself, so a hit is exact. */
 typedef struct {
     struct {
         s3i_fp key;
@@ -170,6 +183,34 @@ s3i_memo_slot(const s3i_fp *k)
     return (size_t)((k->w[0] * 0x9E3779B97F4A7C15ULL ^ k->w[1]) *
                         0xBF58476D1CE4E5B9ULL >>
                     54);
+}
+
+/* Whether s[0..len) is in the memo; its value in *val. */
+static inline int
+s3i_memo_get(const s3i_memo *m, const char *s, size_t len, uint64_t *val)
+{
+    if (len == 0 || len >= 16)
+        return 0;
+    s3i_fp k;
+    s3i_fingerprint(s, len, &k);
+    size_t i = s3i_memo_slot(&k);
+    if (!s3i_fp_equal(&m->e[i].key, &k))
+        return 0;
+    *val = m->e[i].val;
+    return 1;
+}
+
+/* Keep s[0..len) → val (texts of 1 to 15 bytes only). */
+static inline void
+s3i_memo_put(s3i_memo *m, const char *s, size_t len, uint64_t val)
+{
+    if (len == 0 || len >= 16)
+        return;
+    s3i_fp k;
+    s3i_fingerprint(s, len, &k);
+    size_t i = s3i_memo_slot(&k);
+    m->e[i].key = k;
+    m->e[i].val = val;
 }
 
 /* id → dense index 0, 1, 2, ... in order of arrival; fp[i] is id i's

@@ -188,13 +188,7 @@ hash_key(const char *s, size_t len)
     }
     uint64_t w = 0;
     memcpy(&w, s + i, len - i);
-    h = (h ^ w) * 0x94D049BB133111EBULL;
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDULL;
-    h ^= h >> 33;
-    h *= 0xC4CEB9FE1A85EC53ULL;
-    h ^= h >> 33;
-    return h;
+    return s3i_mix64((h ^ w) * 0x94D049BB133111EBULL);
 }
 
 size_t
