@@ -719,6 +719,26 @@ sheet_overview(book *b, const s3_result *res, const char *level,
     free(idx);
 }
 
+/* A red-white-green colour scale over a range: red at lo, white at mid,
+ * green at hi. */
+static void
+color_scale(lxw_worksheet *ws, lxw_row_t r0, lxw_col_t c0, lxw_row_t r1,
+            lxw_col_t c1, double lo, double mid, double hi)
+{
+    lxw_conditional_format scale = {
+        .type = LXW_CONDITIONAL_3_COLOR_SCALE,
+        .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+        .min_value = lo,
+        .min_color = 0xF8696B,
+        .mid_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+        .mid_value = mid,
+        .mid_color = 0xFFFFFF,
+        .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+        .max_value = hi,
+        .max_color = 0x63BE7B};
+    worksheet_conditional_format_range(ws, r0, c0, r1, c1, &scale);
+}
+
 /* The unit × class RCA heatmap of one matrix, colour scale centred on 1. */
 static void
 sheet_heatmap(book *b, const s3_result *res, const char *sheet,
@@ -774,20 +794,8 @@ sheet_heatmap(book *b, const s3_result *res, const char *sheet,
                 b->num2);
         c++;
     }
-    lxw_conditional_format scale = {
-        .type = LXW_CONDITIONAL_3_COLOR_SCALE,
-        .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
-        .min_value = 0,
-        .min_color = 0xF8696B,
-        .mid_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
-        .mid_value = 1,
-        .mid_color = 0xFFFFFF,
-        .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
-        .max_value = 3,
-        .max_color = 0x63BE7B};
     if (row > 3)
-        worksheet_conditional_format_range(ws, 4, 2, row, (lxw_col_t)(1 + ncls),
-                                           &scale);
+        color_scale(ws, 4, 2, row, (lxw_col_t)(1 + ncls), 0, 1, 3);
     worksheet_freeze_panes(ws, 4, 2);
     worksheet_set_column(ws, 0, 0, 10, NULL);
     worksheet_set_column(ws, 1, 1, 40, NULL);
@@ -988,19 +996,8 @@ sheet_pivot(book *b, const char *sheet, const char *title, const s3_table *t,
     for (size_t i = 0; i < n; i++)
         put_num(ws, (lxw_row_t)(3 + ri[i]), (lxw_col_t)(2 + ci[i]),
                 s3_table_num(t, idx[i], cv), b->num2);
-    lxw_conditional_format scale = {
-        .type = LXW_CONDITIONAL_3_COLOR_SCALE,
-        .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
-        .min_value = lo,
-        .min_color = 0xF8696B,
-        .mid_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
-        .mid_value = mid,
-        .mid_color = 0xFFFFFF,
-        .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
-        .max_value = hi,
-        .max_color = 0x63BE7B};
-    worksheet_conditional_format_range(ws, 3, 2, (lxw_row_t)(2 + nrk),
-                                       (lxw_col_t)(1 + nck), &scale);
+    color_scale(ws, 3, 2, (lxw_row_t)(2 + nrk), (lxw_col_t)(1 + nck), lo, mid,
+                hi);
     worksheet_freeze_panes(ws, 3, 2);
     worksheet_set_column(ws, 0, 0, 10, NULL);
     worksheet_set_column(ws, 1, 1, 36, NULL);
