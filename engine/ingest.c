@@ -212,6 +212,24 @@ number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
     return number_slow(ctx, r, col, v, allow_empty, lo, hi, out);
 }
 
+/* The length of a Eurostat-style value without trailing blanks and flags:
+ * flags are Eurostat's letters after a space ("12.3 e", ": c"), so that
+ * "30x" or "nan" stay whole and fail as numbers. */
+static size_t
+value_length(const char *val)
+{
+    size_t vl = strlen(val);
+    while (vl && val[vl - 1] == ' ')
+        vl--;
+    size_t sp = vl;
+    while (sp && val[sp - 1] && strchr("bcdefnprsuz", val[sp - 1]))
+        sp--;
+    if (sp < vl && sp > 0 && val[sp - 1] == ' ')
+        for (vl = sp; vl && val[vl - 1] == ' ';)
+            vl--;
+    return vl;
+}
+
 /* Path of a dataset file. */
 static int
 dataset_path(char *buf, size_t n, const char *dir, const char *file)
@@ -1163,15 +1181,7 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     }
     /* Eurostat style: ':' for missing, flags after a space ("12.3 e",
      * ": c"); an empty value is an error, not a missing one */
-    size_t vl = strlen(val);
-    while (vl && val[vl - 1] == ' ')
-        vl--;
-    size_t sp = vl;
-    while (sp && strchr("bcdefnprsuz", val[sp - 1]) && val[sp - 1])
-        sp--;
-    if (sp < vl && sp > 0 && val[sp - 1] == ' ')
-        for (vl = sp; vl && val[vl - 1] == ' ';)
-            vl--;
+    size_t vl = value_length(val);
     char num[64];
     snprintf(num, sizeof num, "%.*s", (int)(vl < 63 ? vl : 63), val);
     if (vl == 1 && val[0] == ':')
@@ -1743,10 +1753,7 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             "is empty");
     /* Eurostat style values: ':' for missing, flags after the number */
     char num[64];
-    size_t vl = strlen(val);
-    while (vl &&
-           (val[vl - 1] == ' ' || (val[vl - 1] >= 'a' && val[vl - 1] <= 'z')))
-        vl--;
+    size_t vl = value_length(val);
     snprintf(num, sizeof num, "%.*s", (int)(vl < 63 ? vl : 63), val);
     if (vl == 0 || strcmp(num, ":") == 0) {
         st->missing++;

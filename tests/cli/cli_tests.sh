@@ -1123,6 +1123,18 @@ t_analyse_eurostat_long_dimension() {
     [ ! -e "$TMP/out" ] || die "output written"
 }
 
+# Eurostat flags are letters after a space: "12 p" is 12, "30x" is an error
+# (it was read as 30), as in baseline.csv
+t_analyse_eurostat_flags_after_space() {
+    printf 'unit,nace_r2,geo\\TIME_PERIOD\t2018 \nTHS,C,DE1\t12 p\nTHS,F,DE1\t30 \n' >"$TMP/ok.tsv"
+    s3 analyse --input "$TMP/ok.tsv" --unit geo --class nace_r2 --value 2018 --csv-only --quiet --out "$TMP/out"
+    expect_rc 0 "a flag after a space"
+    printf 'unit,nace_r2,geo\\TIME_PERIOD\t2018 \nTHS,C,DE1\t12 p\nTHS,F,DE1\t30x\n' >"$TMP/bad.tsv"
+    s3 analyse --input "$TMP/bad.tsv" --unit geo --class nace_r2 --value 2018 --out "$TMP/out2"
+    expect_rc 3 "letters glued to a number"
+    expect_err "bad.tsv:3: column '2018': '30x' is not a number" "message"
+}
+
 t_scores_scenarios() {
     make_data
     cat >>"$TMP/model.ini" <<'EOF2'
@@ -1285,6 +1297,7 @@ run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scen
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
 run_case "analyse: a Eurostat dimension name over 63 bytes is refused" t_analyse_eurostat_long_dimension
+run_case "analyse: Eurostat flags only after a space" t_analyse_eurostat_flags_after_space
 run_case "large file: two threads give the tables of one, warnings in line order" t_threads_same_results
 run_case "large file sorted by patent: two threads give the tables of one" t_threads_sorted_file
 run_case "large file: a quoted field with line ends across the cut" t_threads_quoted_newline_at_cut
