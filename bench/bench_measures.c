@@ -19,29 +19,7 @@
 
 #include "s3_kernels.h"
 
-static double
-now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* xorshift64*: a small seeded generator, the same on every machine. */
-static uint64_t
-next(uint64_t *s)
-{
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    return *s * 2685821657736338717ULL;
-}
-
-static double
-uniform(uint64_t *s)
-{
-    return (double)(next(s) >> 11) * 0x1.0p-53;
-}
+#include "bench_util.h"
 
 /* Counts with the skew of real data: log-normal unit sizes and class
  * popularity, and a unit-specific taste for a band of classes. */

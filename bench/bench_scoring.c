@@ -22,29 +22,7 @@
 
 #include "s3_scoring.h"
 
-static double
-now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* xorshift64*: a small seeded generator, the same on every machine. */
-static uint64_t
-next(uint64_t *s)
-{
-    *s ^= *s >> 12;
-    *s ^= *s << 25;
-    *s ^= *s >> 27;
-    return *s * 2685821657736338717ULL;
-}
-
-static double
-uniform(uint64_t *s)
-{
-    return (double)(next(s) >> 11) * 0x1.0p-53;
-}
+#include "bench_util.h"
 
 /* Indicators with the structure of real ones: a common "strength" of each
  * unit plus indicator-specific noise, skewed (log-normal) for half of the
