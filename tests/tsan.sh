@@ -38,7 +38,7 @@ pkgs="openblas xlsxwriter inih"
 # shellcheck disable=SC2046
 if ! "$cc" -std=c11 -O1 -g -fsanitize=thread -D_POSIX_C_SOURCE=200809L \
     -D_DEFAULT_SOURCE -Iinclude -Iengine $(pkg-config --cflags $pkgs) \
-    engine/*.c engine/cli/main.c -o "$out/s3engine" \
+    engine/base/*.c engine/ingest/*.c engine/measures/*.c engine/stages/*.c engine/output/*.c engine/cli/main.c -o "$out/s3engine" \
     -lgsl $(pkg-config --libs $pkgs) -lcsv -lz -lm -pthread >"$out/build.log" 2>&1; then
     sed 's/^/    /' "$out/build.log" | head -20
     not_ok "build (log: $out/build.log)"

@@ -53,7 +53,7 @@ fi
 rm -f "$probe" "$probe.c" "$probe.log"
 
 engine=()
-for f in engine/*.c; do engine+=("$f"); done
+for f in engine/*/*.c; do case $f in engine/cli/*) ;; *) engine+=("$f") ;; esac; done
 harnesses=()
 names=()
 for f in tests/fuzz/fuzz_*.c; do harnesses+=("$f"); names+=("$(basename "$f" .c)"); done

@@ -38,7 +38,7 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "internal.h"
+#include "output/output.h"
 #include "s3.h"
 
 #ifndef S3FUZZ_ROOT

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "check_util.h"
-#include "internal.h"
+#include "output/output.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "stages/stages.h"
 
 static const char *const quadrant_name[4] = {
     "least_attractive",    /* low relatedness, low complexity */

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "ingest/ingest.h"
 
 typedef struct {
     uint64_t s;

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "stages/stages.h"
 
 static const char *const indicator_name[] = {
 #define X(id, n, h) n,

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "ingest/ingest.h"
 
 /* ---- logs --------------------------------------------------------------- */
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "ingest/ingest.h"
 
 /* What a parameter is, and so the type of the s3_model field it sets. */
 typedef enum {

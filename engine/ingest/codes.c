@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "ingest/ingest.h"
 
 /* Column lookup by header name: idx[i] = position of names[i] or S3I_NONE;
  * a name whose bit is set in `required` must be present. */

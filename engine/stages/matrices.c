@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "stages/stages.h"
 
 void
 s3i_matrices_free(s3i_matrix *mx, size_t n)

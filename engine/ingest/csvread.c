@@ -30,7 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "ingest/ingest.h"
 
 struct s3i_csv {
     s3_ctx *ctx;

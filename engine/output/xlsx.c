@@ -17,7 +17,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-#include "internal.h"
+#include "output/output.h"
 
 /* Excel's limit on rows per sheet. */
 enum { XLSX_MAX_ROWS = 1048576 };

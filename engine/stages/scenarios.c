@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "stages/stages.h"
 
 /* Split a value into blank- or comma-separated words (in buf); the first
  * max go to w.  Returns the number of words, also those past max, so that

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define S3_SHANI 1

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "output/output.h"
 
 /* "%.Pg" of a number whose 17 significant digits (correctly rounded) are
  * d and whose decimal exponent is x, written by hand: P digits rounded half

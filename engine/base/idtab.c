@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/base.h"
 
 void
 s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "stages/stages.h"
 
 /* id, name, table, definition, formula, source */
 #define MEASURES(X)                                                            \

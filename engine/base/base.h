@@ -1,0 +1,329 @@
+/*
+ * base/base.h — the engine's foundations, shared by every layer (prefix
+ * s3i_): the context with its error message, memory helpers, a string map,
+ * compact id tables, text and number parsing, SHA-256 and tidy tables.
+ * Nothing here knows of datasets, measures or files.  Not public API.
+ *
+ * Layers, and the only way arrows go (each header includes the one above):
+ *   base/     foundations
+ *   ingest/   inputs: CSV reading, reference classifications, models,
+ *             datasets (centres, tenants, patents, baseline, long tables)
+ *   measures/ pure numerical kernels (include/s3_kernels.h, s3_scoring.h)
+ *   stages/   the pipeline: matrices → specialisation → complexity and
+ *             relatedness → potentials → overlaps → domains → scores →
+ *             scenarios
+ *   output/   CSV and workbook writers
+ */
+#ifndef S3_BASE_H
+#define S3_BASE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "s3.h"
+#include "s3_kernels.h"
+#include "s3_scoring.h"
+
+#define S3I_NONE ((size_t)-1)
+
+/* ---- context ------------------------------------------------------------ */
+
+struct s3_ctx {
+    s3_status status;
+    char msg[1024];
+    s3_progress_fn progress;
+    void *progress_user;
+    int threads; /* 0: as many as useful (two at most for now) */
+};
+
+/* The threads ctx allows: its setting, or the online processors. */
+int
+s3i_threads(const s3_ctx *ctx);
+
+/* Record an error on ctx (printf-style message) and return status. */
+s3_status
+s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* ---- memory ------------------------------------------------------------- */
+
+/* Make room for `need` elements in *p (capacity *cap, element size es).
+ * Returns 0 on success, -1 when memory is exhausted (*p is unchanged). */
+int
+s3i_reserve(void *p, size_t *cap, size_t need, size_t es);
+
+/* An arena of strings, freed at once. */
+typedef struct s3i_arena_block s3i_arena_block;
+typedef struct {
+    s3i_arena_block *head;
+} s3i_arena;
+
+/* Copy len bytes of s and a NUL into the arena; NULL when out of memory. */
+char *
+s3i_arena_strndup(s3i_arena *a, const char *s, size_t len);
+char *
+s3i_arena_strdup(s3i_arena *a, const char *s);
+void
+s3i_arena_free(s3i_arena *a);
+
+/* ---- string → index map (open addressing, FNV-1a) ---------------------- */
+
+typedef struct {
+    uint64_t hash;    /* of the key, compared before its bytes */
+    const char *key;  /* borrowed: the caller keeps the keys alive; NULL =
+                         empty slot */
+    size_t klen, val;
+} s3i_slot;
+
+typedef struct {
+    size_t cap, n;
+    s3i_slot *slot;   /* one cache line per probe */
+} s3i_map;
+
+/* The value stored for key, or S3I_NONE. */
+size_t
+s3i_map_get(const s3i_map *m, const char *key, size_t len);
+
+/* Store key → val unless present.  Returns the value now stored for key
+ * (the old one if it was present), or S3I_NONE when out of memory.  The key
+ * memory is borrowed and must outlive the map. */
+size_t
+s3i_map_put(s3i_map *m, const char *key, size_t len, size_t val);
+void
+s3i_map_free(s3i_map *m);
+
+/* ---- compact id tables (idtab.c) ---------------------------------------- */
+
+/* The 64-bit finaliser of MurmurHash3: every bit of h reaches every bit. */
+static inline uint64_t
+s3i_mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDULL;
+    h ^= h >> 33;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/* Copy n <= 16 bytes without a call: two overlapping moves. */
+static inline void
+s3i_copy16(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+    if (n >= 8) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n > 0) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
+/* An id's 16-byte fingerprint: its bytes when shorter than 16 (exact), else
+ * a 120-bit hash. */
+typedef struct {
+    uint64_t w[2];
+} s3i_fp;
+
+void
+s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp);
+
+/* Built in registers (a byte store followed by a wide load would stall):
+ * the bytes little-endian in w[0] and the low bytes of w[1], the length in
+ * the top byte of w[1]. */
+static inline void
+s3i_fingerprint(const char *key, size_t len, s3i_fp *fp)
+{
+    const unsigned char *s = (const unsigned char *)key;
+    uint64_t lo = 0, hi = (uint64_t)len << 56;
+    if (len >= 16) {
+        s3i_fingerprint_long(key, len, fp);
+        return;
+    }
+    if (len >= 8) {
+        uint64_t b;
+        memcpy(&lo, s, 8);
+        memcpy(&b, s + len - 8, 8);
+        if (len > 8)
+            hi |= b >> (8 * (16 - len));
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + len - 4, 4);
+        lo = (uint64_t)a | (uint64_t)b << (8 * (len - 4));
+    } else if (len > 0) {
+        lo = (uint64_t)s[0] | (uint64_t)s[len / 2] << (8 * (len / 2)) |
+             (uint64_t)s[len - 1] << (8 * (len - 1));
+    }
+    fp->w[0] = lo;
+    fp->w[1] = hi;
+}
+
+static inline int
+s3i_fp_equal(const s3i_fp *a, const s3i_fp *b)
+{
+    return a->w[0] == b->w[0] && a->w[1] == b->w[1];
+}
+
+/* A small direct-mapped memo of short strings (codes) → a value, in front
+ * of a slower lookup.  Only texts of 1 to 15 bytes are kept: their
+ * fingerprint is the text itself, so a hit is exact. */
+typedef struct {
+    struct {
+        s3i_fp key;
+        uint64_t val;
+    } e[1024];
+} s3i_memo;
+
+static inline size_t
+s3i_memo_slot(const s3i_fp *k)
+{
+    return (size_t)((k->w[0] * 0x9E3779B97F4A7C15ULL ^ k->w[1]) *
+                        0xBF58476D1CE4E5B9ULL >>
+                    54);
+}
+
+/* Whether s[0..len) is in the memo; its value in *val. */
+static inline int
+s3i_memo_get(const s3i_memo *m, const char *s, size_t len, uint64_t *val)
+{
+    if (len == 0 || len >= 16)
+        return 0;
+    s3i_fp k;
+    s3i_fingerprint(s, len, &k);
+    size_t i = s3i_memo_slot(&k);
+    if (!s3i_fp_equal(&m->e[i].key, &k))
+        return 0;
+    *val = m->e[i].val;
+    return 1;
+}
+
+/* Keep s[0..len) → val (texts of 1 to 15 bytes only). */
+static inline void
+s3i_memo_put(s3i_memo *m, const char *s, size_t len, uint64_t val)
+{
+    if (len == 0 || len >= 16)
+        return;
+    s3i_fp k;
+    s3i_fingerprint(s, len, &k);
+    size_t i = s3i_memo_slot(&k);
+    m->e[i].key = k;
+    m->e[i].val = val;
+}
+
+/* id → dense index 0, 1, 2, ... in order of arrival; fp[i] is id i's
+ * fingerprint.  About 28 bytes per id, no id text kept. */
+typedef struct {
+    uint64_t *slot; /* (32 hash bits << 32) | (index + 1); 0 is empty */
+    size_t cap;
+    s3i_fp *fp;
+    size_t n, capfp;
+} s3i_idtab;
+
+/* The index of the fingerprint or id, or S3I_NONE. */
+size_t
+s3i_idtab_find(const s3i_idtab *t, const s3i_fp *fp);
+size_t
+s3i_idtab_get(const s3i_idtab *t, const char *key, size_t len);
+/* The index of the fingerprint or id, added when new (*added = 1);
+ * S3I_NONE when out of memory. */
+size_t
+s3i_idtab_put(s3i_idtab *t, const s3i_fp *fp, int *added);
+size_t
+s3i_idtab_add(s3i_idtab *t, const char *key, size_t len, int *added);
+/* Whether both tables hold sorted ids (no slots yet) and every id of a
+ * sorts before every id of b: then they share no id. */
+int
+s3i_idtab_sorted_before(const s3i_idtab *a, const s3i_idtab *b);
+/* Build the hash slots now (a table of ids that arrive sorted has none,
+ * and is searched by bisection); -1 when out of memory. */
+int
+s3i_idtab_hash_all(s3i_idtab *t);
+void
+s3i_idtab_free(s3i_idtab *t);
+
+/* ---- text and numbers --------------------------------------------------- */
+
+/* Drop an incomplete UTF-8 sequence at the end of s (left by a cut). */
+void
+s3i_utf8_cut(char *s);
+
+/* Whether s[0..len) is valid UTF-8 without NUL bytes. */
+int
+s3i_utf8_valid(const char *s, size_t len);
+
+/* Parse a decimal number without locale: optional sign, digits, one decimal
+ * separator ('.', or ',' when decimal_comma is set, in which case '.' is
+ * accepted as a thousands separator between groups of three digits), an
+ * optional exponent.  Leading and trailing blanks are allowed; at most
+ * about 500 characters are read.  Returns 0 and sets *out, or -1 when s is
+ * not a finite number. */
+int
+s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out);
+
+/* Parse a date (YYYY-MM-DD or DD.MM.YYYY) to YYYYMMDD; -1 if invalid. */
+int
+s3i_parse_date(const char *s, size_t len, int32_t *out);
+
+/* SHA-256 of a byte stream (FIPS 180-4; sha256.c). */
+typedef struct {
+    uint32_t h[8];
+    uint64_t bytes;
+    unsigned char buf[64];
+    size_t nbuf;
+} s3i_sha256;
+void
+s3i_sha256_init(s3i_sha256 *s);
+void
+s3i_sha256_update(s3i_sha256 *s, const void *data, size_t len);
+/* Finish and write 64 lowercase hex digits and a NUL to hex. */
+void
+s3i_sha256_hex(s3i_sha256 *s, char hex[65]);
+/* For the tests: with on != 0, use the portable compression function even
+ * where the SHA extensions are available (as S3_NO_SHANI=1 does for a whole
+ * process); with 0, go back to the choice made from cpuid and S3_NO_SHANI.
+ * Returns the previous setting. */
+int
+s3i_sha256_force_portable(int on);
+/* The compression function s3i_sha256_update uses now: "sha-ni" or
+ * "portable". */
+const char *
+s3i_sha256_impl(void);
+
+/* ---- tables ------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    s3_coltype type;
+} s3i_colspec;
+
+/* A table with the given columns; NULL when out of memory. */
+s3_table *
+s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols);
+void
+s3i_table_free(s3_table *t);
+
+/* Append a row (numbers NaN, text empty); returns its index or S3I_NONE. */
+size_t
+s3i_table_add_row(s3_table *t);
+void
+s3i_table_set_num(s3_table *t, size_t row, size_t col, double v);
+/* Copies s; returns -1 when out of memory. */
+int
+s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s);
+
+#endif /* S3_BASE_H */
