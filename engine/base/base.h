@@ -316,14 +316,42 @@ s3_table *
 s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols);
 void
 s3i_table_free(s3_table *t);
+/* A copy of t, or an empty table with t's columns named `name`; NULL when
+ * out of memory. */
+s3_table *
+s3i_table_copy(const s3_table *t);
+s3_table *
+s3i_table_new_like(const s3_table *t, const char *name);
 
 /* Append a row (numbers NaN, text empty); returns its index or S3I_NONE. */
 size_t
 s3i_table_add_row(s3_table *t);
-void
+/* Set a cell.  Returns -1 when row or col is out of range, the column is
+ * of the other type, or (text) memory is exhausted; text is copied. */
+int
 s3i_table_set_num(s3_table *t, size_t row, size_t col, double v);
-/* Copies s; returns -1 when out of memory. */
 int
 s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s);
+
+/* A cell value for s3i_table_append: text (NULL or "" = empty) for a text
+ * column, a number (NaN = empty) for a number or integer column. */
+typedef struct {
+    s3_coltype type;
+    union {
+        double num;
+        const char *text;
+    } v;
+} s3i_val;
+
+#define S3I_TEXT(s) ((s3i_val){.type = S3_COL_TEXT, .v.text = (s)})
+#define S3I_NUM(x) ((s3i_val){.type = S3_COL_NUMBER, .v.num = (x)})
+#define S3I_INT(x) ((s3i_val){.type = S3_COL_INTEGER, .v.num = (double)(x)})
+
+/* Append a row of n values in column order.  Returns -1 when n is not the
+ * table's column count or a value's type is not its column's (a number
+ * fits an integer column and the reverse), or memory is exhausted; the
+ * table is then unchanged. */
+int
+s3i_table_append(s3_table *t, const s3i_val *vals, size_t n);
 
 #endif /* S3_BASE_H */

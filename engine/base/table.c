@@ -64,6 +64,44 @@ s3i_table_free(s3_table *t)
     free(t);
 }
 
+s3_table *
+s3i_table_new_like(const s3_table *src, const char *name)
+{
+    size_t nc = src->ncols;
+    s3i_colspec *cols = malloc((nc + 1) * sizeof *cols);
+    if (!cols)
+        return NULL;
+    for (size_t i = 0; i < nc; i++)
+        cols[i] = (s3i_colspec){src->colname[i], src->coltype[i]};
+    s3_table *t = s3i_table_new(name, nc, cols);
+    free(cols);
+    return t;
+}
+
+s3_table *
+s3i_table_copy(const s3_table *src)
+{
+    s3_table *t = s3i_table_new_like(src, src->name);
+    for (size_t r = 0; t && r < src->nrows; r++) {
+        size_t row = s3i_table_add_row(t);
+        if (row == S3I_NONE) {
+            s3i_table_free(t);
+            return NULL;
+        }
+        for (size_t c = 0; c < src->ncols; c++) {
+            if (src->coltype[c] != S3_COL_TEXT)
+                t->cells[row * t->ncols + c].num =
+                    src->cells[r * src->ncols + c].num;
+            else if (s3i_table_set_text(t, row, c,
+                                        s3_table_text(src, r, c))) {
+                s3i_table_free(t);
+                return NULL;
+            }
+        }
+    }
+    return t;
+}
+
 size_t
 s3i_table_add_row(s3_table *t)
 {
@@ -80,15 +118,20 @@ s3i_table_add_row(s3_table *t)
     return t->nrows++;
 }
 
-void
+int
 s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
 {
+    if (row >= t->nrows || col >= t->ncols || t->coltype[col] == S3_COL_TEXT)
+        return -1;
     t->cells[row * t->ncols + col].num = v;
+    return 0;
 }
 
 int
 s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
 {
+    if (row >= t->nrows || col >= t->ncols || t->coltype[col] != S3_COL_TEXT)
+        return -1;
     const char *c = NULL;
     if (s && *s) {
         size_t n = strlen(s), k;
@@ -105,6 +148,28 @@ s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
         }
     }
     t->cells[row * t->ncols + col].text = c;
+    return 0;
+}
+
+int
+s3i_table_append(s3_table *t, const s3i_val *vals, size_t n)
+{
+    if (n != t->ncols)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if ((vals[i].type == S3_COL_TEXT) != (t->coltype[i] == S3_COL_TEXT))
+            return -1;
+    size_t row = s3i_table_add_row(t);
+    if (row == S3I_NONE)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (vals[i].type != S3_COL_TEXT)
+            t->cells[row * t->ncols + i].num = vals[i].v.num;
+        else if (s3i_table_set_text(t, row, i, vals[i].v.text)) {
+            t->nrows--;
+            return -1;
+        }
+    }
     return 0;
 }
 

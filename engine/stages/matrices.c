@@ -32,6 +32,8 @@ s3i_matrices_free(s3i_matrix *mx, size_t n)
         free(mx[i].row);
         free(mx[i].col);
         free(mx[i].col_label);
+        free(mx[i].row_key);
+        free(mx[i].col_key);
     }
     free(mx);
 }
@@ -46,22 +48,31 @@ typedef struct {
 
 /* Append an empty matrix; NULL when out of memory. */
 static s3i_matrix *
-add(builder *b, const char *level, const char *name, size_t nr, size_t nc)
+add(builder *b, int lv, int kind, size_t nr, size_t nc)
 {
+    static const char *const level_name[] = {"centre", "subregion", "unit"};
+    static const char *const kind_name[] = {
+        "tenants",   "employees", "patents", "tenants_by_aggregate",
+        "employees_by_aggregate", "input"};
     if (s3i_reserve(&b->mx, &b->cap, b->n + 1, sizeof(s3i_matrix)))
         return NULL;
     s3i_matrix *x = &b->mx[b->n];
     memset(x, 0, sizeof *x);
-    x->level = level;
-    x->name = name;
+    x->level = level_name[lv];
+    x->name = kind_name[kind];
+    x->lv = lv;
+    x->kind = kind;
     x->nr = nr;
     x->nc = nc;
     x->x = calloc(nr * nc + 1, sizeof(double));
     x->row = calloc(nr + 1, sizeof(char *));
     x->col = calloc(nc + 1, sizeof(char *));
     x->col_label = calloc(nc + 1, sizeof(char *));
+    x->row_key = calloc(nr + 1, sizeof(size_t));
+    x->col_key = calloc(nc + 1, sizeof(size_t));
     b->n++;
-    if (!x->x || !x->row || !x->col || !x->col_label)
+    if (!x->x || !x->row || !x->col || !x->col_label || !x->row_key ||
+        !x->col_key)
         return NULL;
     return x;
 }
@@ -110,7 +121,8 @@ baseline_row(const s3_dataset *d, const char *which, const char *region,
 
 /* Build the tenant-based matrices (tenants, employees) at one level. */
 static s3_status
-tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
+tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
+                const size_t *keys,
                 const size_t *unit_of_centre, const char **region)
 {
     const s3_dataset *d = b->d;
@@ -138,10 +150,10 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
         col_of[i] = col_of[i] ? nc++ : S3I_NONE;
         vcol_of[i] = vcol_of[i] ? nvc++ : S3I_NONE;
     }
-    static const char *const names[2] = {"tenants", "employees"};
     s3_status rc = S3_OK;
     for (int w = 0; w < 2 && !rc; w++) {
-        s3i_matrix *x = add(b, level, names[w], nr, nc);
+        s3i_matrix *x =
+            add(b, lv, w == 0 ? S3I_KIND_TENANTS : S3I_KIND_EMPLOYEES, nr, nc);
         if (!x || !(x->vx = calloc(nr * nvc + 1, sizeof(double))) ||
             !(x->vgroup = calloc(nvc + 1, sizeof(size_t)))) {
             rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
@@ -157,8 +169,10 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
             if (vcol_of[i] != S3I_NONE)
                 x->col_of_vx[vcol_of[i]] = ref->nace_code[i];
         memcpy(x->row, rows, nr * sizeof(char *));
+        memcpy(x->row_key, keys, nr * sizeof(size_t));
         for (size_t i = 0; i < nn; i++) {
             if (col_of[i] != S3I_NONE) {
+                x->col_key[col_of[i]] = i;
                 x->col[col_of[i]] = ref->nace_code[i];
                 x->col_label[col_of[i]] = ref->nace_label[i];
             }
@@ -183,9 +197,9 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
         if (d->nbagg == 0)
             continue;
         size_t na = d->nbagg;
-        const char *an =
-            w == 0 ? "tenants_by_aggregate" : "employees_by_aggregate";
-        s3i_matrix *y = add(b, level, an, nr, na);
+        s3i_matrix *y = add(
+            b, lv, w == 0 ? S3I_KIND_TENANTS_AGG : S3I_KIND_EMPLOYEES_AGG, nr,
+            na);
         if (!y || !(y->bref = malloc((nr * na + 1) * sizeof(double))) ||
             !(y->bown = malloc((nr * na + 1) * sizeof(double))) ||
             !(y->region = calloc(nr + 1, sizeof(char *)))) {
@@ -195,7 +209,9 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
         y->no_variety = "related and unrelated variety are not computed over "
                         "the baseline's broad sector aggregates";
         memcpy(y->row, rows, nr * sizeof(char *));
+        memcpy(y->row_key, keys, nr * sizeof(size_t));
         for (size_t a = 0; a < na; a++) {
+            y->col_key[a] = a;
             y->col[a] = d->bagg_code[a];
             y->col_label[a] = d->bagg_label[a];
         }
@@ -220,7 +236,8 @@ tenant_matrices(builder *b, const char *level, size_t nr, const char **rows,
 
 /* The patent matrix at one level. */
 static s3_status
-patent_matrix(builder *b, const char *level, size_t nr, const char **rows,
+patent_matrix(builder *b, int lv, size_t nr, const char **rows,
+              const size_t *keys,
               const size_t *unit_of_centre)
 {
     const s3_dataset *d = b->d;
@@ -236,7 +253,7 @@ patent_matrix(builder *b, const char *level, size_t nr, const char **rows,
     size_t nc = 0;
     for (size_t f = 0; f < nf; f++)
         col_of[f] = col_of[f] ? nc++ : S3I_NONE;
-    s3i_matrix *x = add(b, level, "patents", nr, nc);
+    s3i_matrix *x = add(b, lv, S3I_KIND_PATENTS, nr, nc);
     if (!x || !(x->vx = calloc(nr * nc + 1, sizeof(double))) ||
         !(x->vgroup = calloc(nc + 1, sizeof(size_t)))) {
         free(col_of);
@@ -252,9 +269,11 @@ patent_matrix(builder *b, const char *level, size_t nr, const char **rows,
             if (col_of[f] != S3I_NONE && col_of[g] != S3I_NONE)
                 x->cooc[col_of[f] * nc + col_of[g]] = d->cooc[f * nf + g];
     memcpy(x->row, rows, nr * sizeof(char *));
+    memcpy(x->row_key, keys, nr * sizeof(size_t));
     for (size_t f = 0; f < nf; f++) {
         if (col_of[f] == S3I_NONE)
             continue;
+        x->col_key[col_of[f]] = f;
         x->col[col_of[f]] = ref->field_code[f];
         x->col_label[col_of[f]] = ref->field_label[f];
         x->vgroup[col_of[f]] = ref->field_sector[f];
@@ -279,12 +298,16 @@ generic_matrix(builder *b)
     const s3_dataset *d = b->d;
     const s3i_ref *ref = &d->ref;
     size_t nr = d->ncentres, nc = d->nclasses;
-    s3i_matrix *x = add(b, "unit", "input", nr, nc);
+    s3i_matrix *x = add(b, S3I_LEVEL_UNIT, S3I_KIND_INPUT, nr, nc);
     if (!x)
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     x->complexity = 1;
     memcpy(x->x, d->gx, nr * nc * sizeof(double));
     memcpy(x->row, d->centre_id, nr * sizeof(char *));
+    for (size_t i = 0; i < nr; i++)
+        x->row_key[i] = i;
+    for (size_t p = 0; p < nc; p++)
+        x->col_key[p] = p;
     memcpy(x->col, d->class_id, nc * sizeof(char *));
     int nace = ref->nnace > 0;
     size_t *grp = malloc((nc + 1) * sizeof(size_t));
@@ -369,10 +392,14 @@ s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     }
     for (size_t c = 0; c < nc; c++)
         c2s[c] = crow[c] == S3I_NONE ? S3I_NONE : srow[d->centre_subidx[c]];
-    if ((rc = tenant_matrices(&b, "centre", nco, cname, crow, creg)) ||
-        (d->patents && (rc = patent_matrix(&b, "centre", nco, cname, crow))) ||
-        (rc = tenant_matrices(&b, "subregion", ns, sname, c2s, sreg)) ||
-        (d->patents && (rc = patent_matrix(&b, "subregion", ns, sname, c2s))))
+    if ((rc = tenant_matrices(&b, S3I_LEVEL_CENTRE, nco, cname, cperm, crow,
+                              creg)) ||
+        (d->patents && (rc = patent_matrix(&b, S3I_LEVEL_CENTRE, nco, cname,
+                                           cperm, crow))) ||
+        (rc = tenant_matrices(&b, S3I_LEVEL_SUBREGION, ns, sname, sperm, c2s,
+                              sreg)) ||
+        (d->patents && (rc = patent_matrix(&b, S3I_LEVEL_SUBREGION, ns, sname,
+                                           sperm, c2s))))
         goto free_perm;
     /* a named baseline region must exist */
     if (d->nbagg && strcmp(m->baseline_region, "total") &&

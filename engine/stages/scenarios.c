@@ -14,6 +14,12 @@
  *   add_patents    = CENTRE FIELD COUNT     (FIELD F01-F35)
  * Changes to the parameters: threshold, reference, level, weight, weights
  * (see s3i_model_variant).  A key may repeat; actions run in file order.
+ *
+ * The differences from the baseline (scenario_deltas.csv) are taken from
+ * the two passes' typed results, matched on what each row and column is
+ * in the dataset (the matrices' row_key and col_key): every specialisation
+ * gained or lost, every density or quadrant that changed, and the score,
+ * rank and rank band of every unit.
  */
 #include <ctype.h>
 #include <math.h>
@@ -31,9 +37,15 @@ words(const char *v, char *buf, size_t bufsz, char **w, size_t max)
 {
     snprintf(buf, bufsz, "%s", v);
     size_t n = 0;
-    for (char *p = strtok(buf, " \t,"); p; p = strtok(NULL, " \t,"), n++)
+    for (char *p = buf + strspn(buf, " \t,"); *p; n++) {
+        size_t len = strcspn(p, " \t,");
         if (n < max)
             w[n] = p;
+        p += len;
+        if (*p)
+            *p++ = '\0';
+        p += strspn(p, " \t,");
+    }
     return n;
 }
 
@@ -279,4 +291,179 @@ s3i_dataset_variant(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
     }
     *out = v;
     return S3_OK;
+}
+
+/* ---- differences from the baseline -------------------------------------- */
+
+static int
+push_delta(s3i_deltas *o, const s3i_delta *v)
+{
+    if (s3i_reserve(&o->v, &o->cap, o->n + 1, sizeof *o->v))
+        return -1;
+    o->v[o->n++] = *v;
+    return 0;
+}
+
+/* The baseline's matrix of the same level and kind, or NULL. */
+static const s3i_mres *
+twin(const s3i_pass *b, const s3i_matrix *x)
+{
+    for (size_t i = 0; i < b->nmx; i++)
+        if (b->mx[i].lv == x->lv && b->mx[i].kind == x->kind)
+            return &b->mr[i];
+    return NULL;
+}
+
+/* inv[k] = the index i with key[i] == k (S3I_NONE elsewhere), for keys
+ * below nkey. */
+static void
+invert(const size_t *key, size_t n, size_t *inv, size_t nkey)
+{
+    for (size_t k = 0; k < nkey; k++)
+        inv[k] = S3I_NONE;
+    for (size_t i = 0; i < n; i++)
+        if (key[i] < nkey)
+            inv[key[i]] = i;
+}
+
+/* The density of cell (c, p) of r: NaN for a class without any
+ * specialisation. */
+static double
+density_at(const s3i_mres *r, size_t c, size_t p)
+{
+    size_t q = r->pos2[p];
+    return q == S3I_NONE ? NAN : r->omega[c * r->n2c + q];
+}
+
+static int
+same(double a, double b)
+{
+    return (isnan(a) && isnan(b)) || a == b;
+}
+
+/* Specialisations gained or lost, densities and quadrants that changed,
+ * in one matrix of the scenario. */
+static int
+matrix_deltas(const char *name, const s3i_mres *bm, const s3i_mres *sm,
+              size_t *rinv, size_t nrk, size_t *cinv, size_t nck,
+              s3i_deltas *out, int potentials)
+{
+    const s3i_matrix *x = sm->x;
+    size_t nr = x->nr, nc = x->nc, bnc = bm ? bm->x->nc : 0;
+    if (bm) {
+        invert(bm->x->row_key, bm->x->nr, rinv, nrk);
+        invert(bm->x->col_key, bnc, cinv, nck);
+    }
+    for (size_t c = 0; c < nr; c++) {
+        size_t bc = bm ? rinv[x->row_key[c]] : S3I_NONE;
+        for (size_t p = 0; p < nc; p++) {
+            size_t bp = bm ? cinv[x->col_key[p]] : S3I_NONE;
+            int found = bc != S3I_NONE && bp != S3I_NONE;
+            size_t bi = bc * bnc + bp, i = c * nc + p;
+            s3i_delta d = {.scenario = name,
+                           .level = x->level,
+                           .matrix = x->name,
+                           .unit = x->row[c],
+                           .cls = x->col[p],
+                           .base_label = "",
+                           .label = ""};
+            if (!potentials) {
+                d.measure = "specialised";
+                d.base = found ? bm->m[bi] : NAN;
+                d.value = sm->m[i];
+                if (!same(d.base, d.value) && push_delta(out, &d))
+                    return -1;
+                continue;
+            }
+            d.measure = "density";
+            d.base = found ? density_at(bm, bc, bp) : NAN;
+            d.value = density_at(sm, c, p);
+            if (!same(d.base, d.value) && push_delta(out, &d))
+                return -1;
+            const char *l = s3i_quadrant_name(sm->quad[i]),
+                       *bl = found ? s3i_quadrant_name(bm->quad[bi]) : "";
+            if (strcmp(l, bl)) {
+                d.measure = "quadrant";
+                d.base = d.value = NAN;
+                d.base_label = bl;
+                d.label = l;
+                if (push_delta(out, &d))
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+s3_status
+s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
+                    s3i_deltas *out)
+{
+    const s3_dataset *d = s->d;
+    const s3i_ref *ref = &d->ref;
+    /* keys: centres, sub-regions or units; NACE codes, fields, baseline
+     * aggregates or classes */
+    size_t nrk = d->ncentres > d->nsub ? d->ncentres : d->nsub;
+    size_t nck = ref->nnace;
+    if (ref->nfields > nck)
+        nck = ref->nfields;
+    if (d->nbagg > nck)
+        nck = d->nbagg;
+    if (d->nclasses > nck)
+        nck = d->nclasses;
+    size_t *rinv = malloc((nrk + 1) * sizeof(size_t)),
+           *cinv = malloc((nck + 1) * sizeof(size_t));
+    s3_status rc = S3_OK;
+    if (!rinv || !cinv)
+        goto nomem;
+    for (int pot = 0; pot < 2; pot++)
+        for (size_t i = 0; i < s->nmx; i++) {
+            const s3i_mres *sm = &s->mr[i];
+            if (pot && !sm->complexity)
+                continue;
+            if (matrix_deltas(s->scenario, twin(b, sm->x), sm, rinv, nrk,
+                              cinv, nck, out, pot))
+                goto nomem;
+        }
+    /* every unit's score, rank and band */
+    const char *headline = b->headline;
+    for (size_t l = 0; l < s->nsc; l++) {
+        const s3i_sres *ss = &s->sc[l], *bs = NULL;
+        if (!ss->scored)
+            continue;
+        for (size_t k = 0; k < b->nsc; k++)
+            if (b->sc[k].scored && b->sc[k].lv == ss->lv)
+                bs = &b->sc[k];
+        if (bs)
+            invert(bs->key, bs->n, rinv, nrk);
+        for (size_t u = 0; u < ss->n; u++) {
+            size_t bu = bs ? rinv[ss->key[u]] : S3I_NONE;
+            double v[5], bv[5];
+            s3i_sres_values(ss, u, v);
+            if (bu != S3I_NONE)
+                s3i_sres_values(bs, bu, bv);
+            static const char *const measure[5] = {
+                "score", "rank", "rank_median", "rank_p05", "rank_p95"};
+            for (int k = 0; k < 5; k++) {
+                s3i_delta dl = {.scenario = s->scenario,
+                                .level = ss->level,
+                                .matrix = headline,
+                                .unit = ss->unit[u],
+                                .cls = "",
+                                .measure = measure[k],
+                                .base = bu != S3I_NONE ? bv[k] : NAN,
+                                .value = v[k],
+                                .base_label = "",
+                                .label = ""};
+                if (push_delta(out, &dl))
+                    goto nomem;
+            }
+        }
+    }
+    goto done;
+nomem:
+    rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+done:
+    free(rinv), free(cinv);
+    return rc;
 }

@@ -10,11 +10,27 @@
 
 /* ---- matrices ----------------------------------------------------------- */
 
+/* Levels and kinds of count matrices. */
+enum { S3I_LEVEL_CENTRE, S3I_LEVEL_SUBREGION, S3I_LEVEL_UNIT };
+enum {
+    S3I_KIND_TENANTS,
+    S3I_KIND_EMPLOYEES,
+    S3I_KIND_PATENTS,
+    S3I_KIND_TENANTS_AGG,
+    S3I_KIND_EMPLOYEES_AGG,
+    S3I_KIND_INPUT
+};
+
 /* A count matrix ready for the measures. */
 typedef struct {
     const char *level;   /* "centre", "subregion", "unit" */
     const char *name;    /* "tenants", "employees", "patents", "input", ... */
+    int lv, kind;        /* S3I_LEVEL_*, S3I_KIND_* */
     size_t nr, nc;
+    /* what each row and column is in the dataset: the index of the centre,
+     * sub-region or unit, and of the NACE code, WIPO field, baseline
+     * aggregate or class (so that two passes are matched without text) */
+    size_t *row_key, *col_key;
     double *x;           /* nr × nc */
     const char **row, **col, **col_label; /* borrowed from the dataset */
     /* related/unrelated variety: a finer matrix with class groups, or
@@ -44,15 +60,23 @@ s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
 void
 s3i_matrices_free(s3i_matrix *mx, size_t n);
 
-/* ---- results ------------------------------------------------------------ */
-
-/* The tables the measures are written into. */
-typedef struct {
-    s3_table *spec, *units, *classes, *notes, *proximity, *unit_proximity,
-        *potentials, *quadrants, *relatedness, *economy, *domains,
-        *domain_overlap, *scores, *indicators, *outranking, *similarity,
-        *clusters, *partners;
-} s3i_tables;
+/* ---- typed results ------------------------------------------------------
+ *
+ * Stages hand each other arrays indexed by unit (row) and class (column) of
+ * a count matrix, never output tables.  One pipeline pass (s3i_pass) holds,
+ * per count matrix, an s3i_mres filled stage by stage:
+ *
+ *   specialisation  → share, rca, rsca, M, diversity, profile measures
+ *   complexity      → the units and classes that hold a specialisation,
+ *                     ECI/PCI (eigenvector and reflections)
+ *   relatedness     → proximity φ (or co-occurrence), unit proximity
+ *   potentials      → density, COI/COG, quadrants, opportunity ranks
+ *   overlaps        → cosine, Jaccard, complementarity, clusters, partners
+ *   domains         → each unit's share of the S3 domains
+ *
+ * then per level an s3i_sres (indicators, score, ranks, bands).  Tables
+ * are made once, at the end, from these (tables.c).  Arrays are row-major;
+ * NaN means "no value". */
 
 /* S3 domains resolved against the classifications. */
 typedef struct {
@@ -62,57 +86,195 @@ typedef struct {
     unsigned char *field_in; /* n × nfields */
 } s3i_domains;
 
+/* Quadrants of an opportunity (Balland et al. 2019): bit 1 = high
+ * relatedness, bit 0 = high complexity. */
+enum {
+    S3I_QUAD_NONE = -1,
+    S3I_QUAD_LEAST = 0, /* low relatedness, low complexity */
+    S3I_QUAD_RISK = 1,  /* low relatedness, high complexity */
+    S3I_QUAD_SAFE = 2,  /* high relatedness, low complexity */
+    S3I_QUAD_IDEAL = 3  /* high relatedness, high complexity */
+};
+/* The quadrant's name in the tables ("ideal", ...). */
+const char *
+s3i_quadrant_name(int q);
+
+/* The results of one count matrix. */
+typedef struct {
+    const s3i_matrix *x;
+    /* specialisation: totals, nr × nc cells, per unit, per class */
+    double *rs, *cs;
+    double *share, *rca, *rsca, *m;
+    double *rcab; /* against the baseline; NULL without one */
+    double *div, *krug, *herf, *entr, *rv, *uv;
+    double *ubiq, *gini;
+    /* the local economy (matrices with x->bown): nr × nc */
+    double *econ_cs, *econ_es;
+    /* complexity: the n2r units and n2c classes that hold a
+     * specialisation (row2[i], col2[j] their indices in x; pos2[p] the
+     * index of class p among them or S3I_NONE); mc = M over those
+     * classes for all units (nr × n2c, NaN as 0), oc its ones */
+    int complexity;
+    size_t n2r, n2c, *row2, *col2, *pos2;
+    double *mc;
+    s3_ones oc;
+    size_t *oc_start;
+    uint32_t *oc_col;
+    double *eci, *ecir, *coi; /* nr */
+    double *pci, *pcir;       /* nc */
+    int have_eci;
+    /* relatedness: proximity (n2c × n2c), the φ density uses, unit
+     * proximity (nr × nr); co-occurrence measures 4 × nc × nc or NULL */
+    double *prox, *phi, *uprox, *rel;
+    /* potentials: density and COG over the kept classes (nr × n2c),
+     * quadrant and opportunity rank per cell (nr × nc; -1 and 0 = none),
+     * how many labels each split rule would change */
+    double *omega, *cog;
+    signed char *quad;
+    uint32_t *orank;
+    size_t nopp, changed[3];
+    /* overlaps: nr × nr; clusters of the nclu units with activity;
+     * partners: per unit and kind (similar, complementary) up to k */
+    double *cos, *jac, *comp;
+    size_t nclu, *clu_unit, *clu_label;
+    size_t npart_k, *npart, *part; /* nr × 2; nr × 2 × k */
+    /* domains: nr × nd value, share and rca; NULL when none */
+    double *dom;
+} s3i_mres;
+
+/* The development-potential score of one level. */
+typedef struct {
+    const char *level;    /* the level's name, and its S3I_LEVEL_* */
+    int lv;
+    size_t n, k;          /* units (the rows of the level's headline
+                             matrix), indicators */
+    const char **unit;    /* n: the units' ids, borrowed from the dataset */
+    size_t *key;          /* n: their row_key in the matrix */
+    int ind[S3I_MAXIND];  /* the indicators (IND_*) */
+    double *x, *y;        /* n × k raw and normalised indicators */
+    double w[S3I_MAXIND]; /* weights in use (0 for an indicator without
+                             any value), and their sum */
+    double wsum;
+    double *score, *rank, *med, *p05, *p95; /* n */
+    double *out;          /* n × n outranking shares */
+    int scored, have_mc;
+} s3i_sres;
+
+/* One pass of the pipeline over a dataset under a model. */
+typedef struct {
+    const s3_model *m;
+    const s3_dataset *d;
+    const char *scenario; /* "baseline" or the scenario's name */
+    const char *headline; /* the kind of matrix the score uses */
+    s3i_matrix *mx;
+    s3i_mres *mr;
+    size_t nmx;
+    s3i_domains dm;
+    double *domover; /* per pair of domains: classes, fields, tenants */
+    s3i_sres sc[2];
+    size_t nsc;
+    s3_table *notes; /* the data-quality notes, in the order they arise */
+} s3i_pass;
+
+/* Run every stage on d under m, its scores named `scenario`; notes go to
+ * `notes` (borrowed).  s3i_pass_free releases what the pass holds. */
+s3_status
+s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+             const char *scenario, s3_table *notes, s3i_pass *p);
+void
+s3i_pass_free(s3i_pass *p);
+void
+s3i_sres_free(s3i_sres *s);
+void
+s3i_mres_free(s3i_mres *r);
+
+/* ---- the stages, in order -------------------------------------------- */
+
+/* Specialisation (specialisation.c): shares, RCA, M, profile measures and
+ * the local economy of one matrix; its notes separately, after the
+ * complexity stage's (the order of notes.csv). */
+s3_status
+s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
+               s3i_mres *r);
+s3_status
+s3i_specialisation_notes(s3_ctx *ctx, const s3i_mres *r, s3_table *notes);
+
+/* Complexity (complexity.c): the units and classes that hold a
+ * specialisation, ECI and PCI. */
+s3_status
+s3i_complexity(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes);
+
+/* Relatedness (relatedness.c): proximity, φ, unit proximity; and the
+ * co-occurrence measures of a matrix with x->cooc. */
+s3_status
+s3i_relatedness(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes);
+s3_status
+s3i_cooccurrence(s3_ctx *ctx, s3i_mres *r);
+
+/* Potentials (potentials.c): density, COI/COG, quadrants, ranks. */
+s3_status
+s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
+
+/* Overlaps (overlaps.c): similarity, clusters, partners. */
+s3_status
+s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
+
+/* Domains (domains.c). */
 s3_status
 s3i_domains_resolve(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
                     s3i_domains *dm);
 void
 s3i_domains_free(s3i_domains *dm);
-
-/* Rows of domains.csv for one matrix, and domain_overlap.csv. */
+/* Whether finest NACE code i lies in domain k. */
+int
+s3i_domain_has(const s3i_domains *dm, const s3i_ref *ref, size_t k, size_t i);
+/* Shares and RCAs of the domains in one matrix (r->dom; left NULL for a
+ * matrix without finest codes or fields). */
 s3_status
-s3i_domain_rows(s3_ctx *ctx, const s3i_ref *ref, const s3i_domains *dm,
-                const s3i_matrix *x, s3_table *t);
+s3i_domain_shares(s3_ctx *ctx, const s3i_ref *ref, const s3i_domains *dm,
+                  s3i_mres *r);
+/* Shared classes, fields and tenants of each pair of domains. */
 s3_status
 s3i_domain_overlap(s3_ctx *ctx, const s3_dataset *d, const s3i_domains *dm,
-                   s3_table *t);
+                   double **out);
 
-/* The development-potential score of the units of one level on the
- * headline matrix, with its uncertainty: rows of scores.csv,
- * indicators.csv and outranking.csv. */
+/* Scores (scores.c): the development-potential score of one level on its
+ * headline matrix, with its uncertainty. */
 s3_status
-s3i_scores(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
-           const s3i_domains *dm, const s3i_tables *T, const char *scenario,
-           const char *level, const char *headline);
+s3i_score(s3_ctx *ctx, const s3i_pass *p, const char *level,
+          const s3i_mres *mr, s3_table *notes, s3i_sres *s);
+/* The meaning and name of indicator i (IND_*). */
+const char *
+s3i_indicator_help(size_t i);
+const char *
+s3i_indicator_name(size_t i);
 
-/* A scenario's view of base: its own tenants, patents and closed centres,
- * changed by the actions of the model's section `section`. */
+/* Scenarios (scenarios.c): a scenario's view of base — its own tenants,
+ * patents and closed centres, changed by the actions of the model's
+ * section `section`. */
 s3_status
 s3i_dataset_variant(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
                     const char *section, s3_dataset **out);
 
-/* Similarity, clusters and partners of the units of one matrix: mc is the
- * dense 0/1 matrix over the nc2 classes that hold a specialisation, oc its
- * ones, omega the relatedness density over the same classes. */
-s3_status
-s3i_overlaps(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
-             const double *mc, const s3_ones *oc, const double *omega,
-             size_t nc2, s3i_tables *T);
+/* A difference between the baseline and a scenario (scenario_deltas.csv);
+ * every text is borrowed from the model, the dataset or static names. */
+typedef struct {
+    const char *scenario, *level, *matrix, *unit, *cls, *measure;
+    double base, value;
+    const char *base_label, *label;
+} s3i_delta;
 
-/* The meaning of indicator i (IND_*). */
-const char *
-s3i_indicator_help(size_t i);
+typedef struct {
+    s3i_delta *v;
+    size_t n, cap;
+} s3i_deltas;
 
-/* Complexity, relatedness and potentials of one matrix, from its binary
- * specialisation mb (nr × nc, NaN where undefined); fills the eci/coi and
- * pci columns of the rows written from unit_row0 and class_row0. */
+/* Append the differences of pass s from the baseline pass b. */
 s3_status
-s3i_potentials(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
-               const double *mb, s3i_tables *T, size_t unit_row0,
-               size_t class_row0);
+s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
+                    s3i_deltas *out);
 
-/* The co-occurrence relatedness rows of a matrix that has x->cooc. */
-s3_status
-s3i_relatedness_table(s3_ctx *ctx, const s3i_matrix *x, s3_table *t);
+/* ---- the result --------------------------------------------------------- */
 
 struct s3_result {
     size_t ntables;
@@ -122,5 +284,19 @@ struct s3_result {
     int reference_baseline;
     double threshold;
 };
+
+/* Every output table, made once from the baseline pass, the scenarios'
+ * scores (sc[i] of each of the nscen passes) and their deltas
+ * (tables.c).  The result takes notes (the data-quality notes of the run),
+ * also on failure. */
+s3_status
+s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
+                size_t nscen, const s3i_deltas *deltas, int with_deltas,
+                s3_table *notes, s3_result *r);
+
+/* The score, rank, rank_median, rank_p05 and rank_p95 of unit u (NaN for
+ * the band without a Monte Carlo). */
+void
+s3i_sres_values(const s3i_sres *s, size_t u, double v[5]);
 
 #endif /* S3_STAGES_H */

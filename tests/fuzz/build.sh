@@ -74,7 +74,7 @@ for f in tests/fuzz/fuzz_*.c; do harnesses+=("$f"); names+=("$(basename "$f" .c)
     echo "  description = LINK \$out"
     objs=()
     for f in "${engine[@]}"; do
-        o=obj/$(basename "$f" .c).o
+        o=obj/$(echo "${f#engine/}" | tr / _ | sed 's/\.c$//').o
         objs+=("$o")
         echo "build $o: cc $root/$f | $root/tests/fuzz/coverage_ignore.txt"
         echo "  extra = -fsanitize=fuzzer-no-link -fsanitize-coverage-ignorelist=$root/tests/fuzz/coverage_ignore.txt"

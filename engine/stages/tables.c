@@ -1,0 +1,709 @@
+/*
+ * tables.c — every output table, made once at the end of a run from the
+ * stages' typed results.
+ *
+ * Each table is declared here by its columns (name and type) and filled
+ * by one function that appends whole rows in column order, so that no
+ * column position is written anywhere else and every cell is checked
+ * against its column's type (s3i_table_append).  The measure columns of
+ * specialisation.csv, units.csv and classes.csv come from MEASURES
+ * (catalogue.h), in its order.  The CSV writer and the workbook read
+ * these tables; neither computes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stages/catalogue.h"
+#include "stages/stages.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define TXT S3_COL_TEXT
+#define NUM S3_COL_NUMBER
+#define INT S3_COL_INTEGER
+
+/* ---- schemas ------------------------------------------------------------ */
+
+static const s3i_colspec pair_cols[] = {{"level", TXT},
+                                        {"matrix", TXT},
+                                        {"class_a", TXT},
+                                        {"class_b", TXT},
+                                        {"proximity", NUM}};
+static const s3i_colspec upair_cols[] = {{"level", TXT},
+                                         {"matrix", TXT},
+                                         {"unit_a", TXT},
+                                         {"unit_b", TXT},
+                                         {"proximity", NUM}};
+static const s3i_colspec pot_cols[] = {
+    {"level", TXT},       {"matrix", TXT}, {"unit", TXT},
+    {"class", TXT},       {"specialised", INT},
+    {"density", NUM},     {"pci", NUM},    {"cog", NUM},
+    {"quadrant", TXT},    {"opportunity_rank", INT}};
+static const s3i_colspec quad_cols[] = {
+    {"level", TXT}, {"matrix", TXT},        {"split", TXT},
+    {"used", TXT},  {"opportunities", INT}, {"labels_changed", INT}};
+static const s3i_colspec rel_cols[] = {
+    {"level", TXT},       {"matrix", TXT},      {"class_a", TXT},
+    {"class_b", TXT},     {"cooccurrence", NUM}, {"association", NUM},
+    {"probability", NUM}, {"cosine", NUM},       {"jaccard", NUM}};
+static const s3i_colspec econ_cols[] = {
+    {"level", TXT},         {"matrix", TXT},        {"unit", TXT},
+    {"region", TXT},        {"aggregate", TXT},     {"label", TXT},
+    {"centres_share", NUM}, {"economy_share", NUM}, {"ratio", NUM}};
+static const s3i_colspec dom_cols[] = {
+    {"level", TXT},  {"matrix", TXT}, {"unit", TXT}, {"domain", TXT},
+    {"value", NUM},  {"share", NUM},  {"rca", NUM}};
+static const s3i_colspec dover_cols[] = {{"domain_a", TXT},
+                                         {"domain_b", TXT},
+                                         {"shared_classes", INT},
+                                         {"shared_fields", INT},
+                                         {"shared_tenants", INT}};
+static const s3i_colspec score_cols[] = {
+    {"scenario", TXT}, {"level", TXT},       {"unit", TXT},
+    {"score", NUM},    {"rank", INT},        {"rank_median", INT},
+    {"rank_p05", INT}, {"rank_p95", INT}};
+static const s3i_colspec ind_cols[] = {
+    {"scenario", TXT}, {"level", TXT},      {"unit", TXT}, {"indicator", TXT},
+    {"value", NUM},    {"normalised", NUM}, {"weight", NUM}};
+static const s3i_colspec out_cols[] = {
+    {"scenario", TXT}, {"level", TXT},
+    {"unit_a", TXT},   {"unit_b", TXT},
+    {"probability_a_above_b", NUM}, {"distinguishable", INT}};
+static const s3i_colspec sim_cols[] = {
+    {"level", TXT},  {"matrix", TXT},  {"unit_a", TXT},
+    {"unit_b", TXT}, {"cosine", NUM},  {"jaccard", NUM},
+    {"complementarity", NUM}};
+static const s3i_colspec clu_cols[] = {
+    {"level", TXT}, {"matrix", TXT}, {"unit", TXT}, {"cluster", INT}};
+static const s3i_colspec partner_cols[] = {
+    {"level", TXT}, {"matrix", TXT},  {"unit", TXT}, {"kind", TXT},
+    {"rank", INT},  {"partner", TXT}, {"value", NUM}};
+static const s3i_colspec centre_cols[] = {{"centre_id", TXT},
+                                          {"name", TXT},
+                                          {"subregion", TXT},
+                                          {"nuts3", TXT}};
+static const s3i_colspec param_cols[] = {
+    {"parameter", TXT}, {"value", TXT}, {"meaning", TXT}};
+static const s3i_colspec def_cols[] = {
+    {"section", TXT}, {"name", TXT}, {"definition", TXT}};
+static const s3i_colspec delta_cols[] = {
+    {"scenario", TXT},       {"level", TXT},   {"matrix", TXT},
+    {"unit", TXT},           {"class", TXT},   {"measure", TXT},
+    {"baseline", NUM},       {"value", NUM},   {"delta", NUM},
+    {"baseline_label", TXT}, {"label", TXT}};
+
+/* ---- the measure tables ------------------------------------------------- */
+
+/* The columns of a measure table: `lead`, then every measure of `table`
+ * in MEASURES order (rca_baseline only with a baseline); ids[] gets the
+ * measure of each column after the lead. */
+static s3_table *
+measure_table(const char *table, const s3i_colspec *lead, size_t nlead,
+              int with_baseline, int *ids, size_t *nids)
+{
+    s3i_colspec cols[32];
+    size_t n = 0;
+    for (size_t i = 0; i < nlead; i++)
+        cols[n++] = lead[i];
+    *nids = 0;
+    for (size_t i = 0; i < M_COUNT; i++) {
+        const s3_measure_info *mi = s3_measure_at(i);
+        if (strcmp(mi->table, table) || (i == M_RCAB && !with_baseline))
+            continue;
+        int integer = i == M_SPEC || i == M_DIV || i == M_UBIQ;
+        cols[n++] = (s3i_colspec){mi->name, integer ? INT : NUM};
+        ids[(*nids)++] = (int)i;
+    }
+    return s3i_table_new(table, n, cols);
+}
+
+/* The value of measure id for cell i = c * nc + p, unit c or class p. */
+static double
+measure_value(const s3i_mres *r, int id, size_t c, size_t p)
+{
+    size_t i = c * r->x->nc + p;
+    switch (id) {
+    case M_VALUE: return r->x->x[i];
+    case M_SHARE: return r->share[i];
+    case M_RCA: return r->rca[i];
+    case M_RSCA: return r->rsca[i];
+    case M_SPEC: return r->m[i];
+    case M_RCAB: return r->rcab ? r->rcab[i] : NAN;
+    case M_TOTAL: return r->rs[c];
+    case M_DIV: return r->div[c];
+    case M_KRUG: return r->krug[c];
+    case M_HOOV: return r->krug[c] / 2.0;
+    case M_HERF: return r->herf[c];
+    case M_ENTR: return r->entr[c];
+    case M_RV: return r->rv[c];
+    case M_UV: return r->uv[c];
+    case M_ECI: return r->complexity ? r->eci[c] : NAN;
+    case M_ECIR: return r->complexity ? r->ecir[c] : NAN;
+    case M_COI: return r->complexity ? r->coi[c] : NAN;
+    case M_CTOTAL: return r->cs[p];
+    case M_UBIQ: return r->ubiq[p];
+    case M_GINI: return r->gini[p];
+    case M_PCI: return r->complexity ? r->pci[p] : NAN;
+    case M_PCIR: return r->complexity ? r->pcir[p] : NAN;
+    default: return NAN;
+    }
+}
+
+/* The lead and measure columns of one row. */
+static int
+measure_row(s3_table *t, const s3i_val *lead, size_t nlead, const s3i_mres *r,
+            const int *ids, size_t nids, size_t c, size_t p)
+{
+    s3i_val v[32];
+    for (size_t i = 0; i < nlead; i++)
+        v[i] = lead[i];
+    for (size_t j = 0; j < nids; j++)
+        v[nlead + j] = S3I_NUM(measure_value(r, ids[j], c, p));
+    return s3i_table_append(t, v, nlead + nids);
+}
+
+static int
+specialisation_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    for (size_t c = 0; c < x->nr; c++)
+        for (size_t p = 0; p < x->nc; p++) {
+            s3i_val lead[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
+                              S3I_TEXT(x->row[c]), S3I_TEXT(x->col[p])};
+            if (measure_row(t, lead, 4, r, ids, nids, c, p))
+                return -1;
+        }
+    return 0;
+}
+
+static int
+unit_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    for (size_t c = 0; c < x->nr; c++) {
+        s3i_val lead[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
+                          S3I_TEXT(x->row[c])};
+        if (measure_row(t, lead, 3, r, ids, nids, c, 0))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+class_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    for (size_t p = 0; p < x->nc; p++) {
+        s3i_val lead[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
+                          S3I_TEXT(x->col[p]), S3I_TEXT(x->col_label[p])};
+        if (measure_row(t, lead, 4, r, ids, nids, 0, p))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- relatedness, potentials, overlaps ---------------------------------- */
+
+static int
+proximity_rows(s3_table *t, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    size_t n = r->n2c;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            s3i_val v[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
+                           S3I_TEXT(x->col[r->col2[i]]),
+                           S3I_TEXT(x->col[r->col2[j]]),
+                           S3I_NUM(r->prox[i * n + j])};
+            if (s3i_table_append(t, v, N(v)))
+                return -1;
+        }
+    return 0;
+}
+
+static int
+unit_proximity_rows(s3_table *t, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    for (size_t a = 0; a < r->n2r; a++)
+        for (size_t b = a + 1; b < r->n2r; b++) {
+            size_t ua = r->row2[a], ub = r->row2[b];
+            s3i_val v[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
+                           S3I_TEXT(x->row[ua]), S3I_TEXT(x->row[ub]),
+                           S3I_NUM(r->uprox[ua * x->nr + ub])};
+            if (s3i_table_append(t, v, N(v)))
+                return -1;
+        }
+    return 0;
+}
+
+static int
+potential_rows(s3_table *t, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    size_t nc = x->nc, n2c = r->n2c;
+    for (size_t c = 0; c < x->nr; c++)
+        for (size_t p = 0; p < nc; p++) {
+            size_t j = r->pos2[p], i = c * nc + p;
+            int held = j != S3I_NONE;
+            double cog = held && r->have_eci && r->mc[c * n2c + j] == 0.0
+                             ? r->cog[c * n2c + j]
+                             : NAN;
+            s3i_val v[] = {
+                S3I_TEXT(x->level),
+                S3I_TEXT(x->name),
+                S3I_TEXT(x->row[c]),
+                S3I_TEXT(x->col[p]),
+                S3I_INT(r->m[i]),
+                S3I_NUM(held ? r->omega[c * n2c + j] : NAN),
+                S3I_NUM(held ? r->pci[p] : NAN),
+                S3I_NUM(cog),
+                S3I_TEXT(s3i_quadrant_name(r->quad[i])),
+                S3I_INT(r->orank[i] ? (double)r->orank[i] : NAN)};
+            if (s3i_table_append(t, v, N(v)))
+                return -1;
+        }
+    return 0;
+}
+
+static int
+quadrant_rows(s3_table *t, const s3_model *m, const s3i_mres *r)
+{
+    static const char *const rule_name[3] = {"median", "mean", "percentile"};
+    for (int rule = 0; rule < 3; rule++) {
+        char rn[32];
+        if (rule == S3I_SPLIT_PERCENTILE)
+            snprintf(rn, sizeof rn, "percentile %g", m->percentile);
+        else
+            snprintf(rn, sizeof rn, "%s", rule_name[rule]);
+        s3i_val v[] = {S3I_TEXT(r->x->level),
+                       S3I_TEXT(r->x->name),
+                       S3I_TEXT(rn),
+                       S3I_TEXT(rule == m->split ? "yes" : "no"),
+                       S3I_INT(r->nopp),
+                       S3I_INT(r->changed[rule])};
+        if (s3i_table_append(t, v, N(v)))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+relatedness_rows(s3_table *t, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    size_t n = x->nc, nn = n * n;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            size_t k = i * n + j;
+            s3i_val v[] = {S3I_TEXT(x->level),      S3I_TEXT(x->name),
+                           S3I_TEXT(x->col[i]),     S3I_TEXT(x->col[j]),
+                           S3I_NUM(x->cooc[k]),     S3I_NUM(r->rel[k]),
+                           S3I_NUM(r->rel[nn + k]), S3I_NUM(r->rel[2 * nn + k]),
+                           S3I_NUM(r->rel[3 * nn + k])};
+            if (s3i_table_append(t, v, N(v)))
+                return -1;
+        }
+    return 0;
+}
+
+static int
+similarity_rows(s3_table *t, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    size_t nr = x->nr;
+    for (size_t a = 0; a < nr; a++)
+        for (size_t b = 0; b < nr; b++) {
+            if (a == b)
+                continue;
+            s3i_val v[] = {S3I_TEXT(x->level),         S3I_TEXT(x->name),
+                           S3I_TEXT(x->row[a]),        S3I_TEXT(x->row[b]),
+                           S3I_NUM(r->cos[a * nr + b]), S3I_NUM(r->jac[a * nr + b]),
+                           S3I_NUM(r->comp[a * nr + b])};
+            if (s3i_table_append(t, v, N(v)))
+                return -1;
+        }
+    return 0;
+}
+
+static int
+cluster_rows(s3_table *t, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    for (size_t i = 0; i < r->nclu; i++) {
+        s3i_val v[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
+                       S3I_TEXT(x->row[r->clu_unit[i]]),
+                       S3I_INT(r->clu_label[i])};
+        if (s3i_table_append(t, v, N(v)))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+partner_rows(s3_table *t, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    size_t nr = x->nr, k = r->npart_k;
+    for (size_t c = 0; c < nr; c++)
+        for (size_t kind = 0; kind < 2; kind++) {
+            size_t slot = c * 2 + kind;
+            const double *val = (kind ? r->comp : r->cos) + c * nr;
+            for (size_t i = 0; i < r->npart[slot]; i++) {
+                size_t b = r->part[slot * k + i];
+                s3i_val v[] = {S3I_TEXT(x->level),
+                               S3I_TEXT(x->name),
+                               S3I_TEXT(x->row[c]),
+                               S3I_TEXT(kind ? "complementary" : "similar"),
+                               S3I_INT(i + 1),
+                               S3I_TEXT(x->row[b]),
+                               S3I_NUM(val[b])};
+                if (s3i_table_append(t, v, N(v)))
+                    return -1;
+            }
+        }
+    return 0;
+}
+
+/* ---- domains, the local economy ----------------------------------------- */
+
+static int
+domain_rows(s3_table *t, const s3i_domains *dm, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    for (size_t c = 0; c < x->nr; c++)
+        for (size_t d = 0; d < dm->n; d++) {
+            const double *o = r->dom + 3 * (c * dm->n + d);
+            s3i_val v[] = {S3I_TEXT(x->level),  S3I_TEXT(x->name),
+                           S3I_TEXT(x->row[c]), S3I_TEXT(dm->name[d]),
+                           S3I_NUM(o[0]),       S3I_NUM(o[1]),
+                           S3I_NUM(o[2])};
+            if (s3i_table_append(t, v, N(v)))
+                return -1;
+        }
+    return 0;
+}
+
+static int
+domain_overlap_rows(s3_table *t, const s3i_domains *dm, const double *o)
+{
+    size_t i = 0;
+    for (size_t a = 0; a < dm->n; a++)
+        for (size_t b = a + 1; b < dm->n; b++, i++) {
+            s3i_val v[] = {S3I_TEXT(dm->name[a]), S3I_TEXT(dm->name[b]),
+                           S3I_INT(o[3 * i]), S3I_INT(o[3 * i + 1]),
+                           S3I_INT(o[3 * i + 2])};
+            if (s3i_table_append(t, v, N(v)))
+                return -1;
+        }
+    return 0;
+}
+
+static int
+economy_rows(s3_table *t, const s3i_mres *r)
+{
+    const s3i_matrix *x = r->x;
+    size_t nc = x->nc;
+    for (size_t c = 0; c < x->nr; c++)
+        for (size_t p = 0; p < nc; p++) {
+            double cs = r->econ_cs[c * nc + p], es = r->econ_es[c * nc + p];
+            s3i_val v[] = {S3I_TEXT(x->level),     S3I_TEXT(x->name),
+                           S3I_TEXT(x->row[c]),    S3I_TEXT(x->region[c]),
+                           S3I_TEXT(x->col[p]),    S3I_TEXT(x->col_label[p]),
+                           S3I_NUM(cs),            S3I_NUM(es),
+                           S3I_NUM(es > 0.0 ? cs / es : NAN)};
+            if (s3i_table_append(t, v, N(v)))
+                return -1;
+        }
+    return 0;
+}
+
+/* ---- scores ------------------------------------------------------------- */
+
+void
+s3i_sres_values(const s3i_sres *s, size_t u, double v[5])
+{
+    v[0] = s->score[u];
+    v[1] = s->rank[u];
+    v[2] = s->have_mc ? s->med[u] : NAN;
+    v[3] = s->have_mc ? s->p05[u] : NAN;
+    v[4] = s->have_mc ? s->p95[u] : NAN;
+}
+
+/* scores.csv, indicators.csv and outranking.csv rows of one level. */
+static int
+score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
+           const s3i_sres *s)
+{
+    if (!s->scored)
+        return 0;
+    size_t n = s->n, k = s->k;
+    for (size_t i = 0; i < n; i++) {
+        double sv[5];
+        s3i_sres_values(s, i, sv);
+        s3i_val v[] = {S3I_TEXT(scenario), S3I_TEXT(s->level),
+                       S3I_TEXT(s->unit[i]), S3I_NUM(sv[0]),
+                       S3I_INT(sv[1]),       S3I_INT(sv[2]),
+                       S3I_INT(sv[3]),       S3I_INT(sv[4])};
+        if (s3i_table_append(ts, v, N(v)))
+            return -1;
+        for (size_t j = 0; j < k; j++) {
+            s3i_val w[] = {S3I_TEXT(scenario),
+                           S3I_TEXT(s->level),
+                           S3I_TEXT(s->unit[i]),
+                           S3I_TEXT(s3i_indicator_name((size_t)s->ind[j])),
+                           S3I_NUM(s->x[i * k + j]),
+                           S3I_NUM(s->y[i * k + j]),
+                           S3I_NUM(s->w[j] / s->wsum)};
+            if (s3i_table_append(ti, w, N(w)))
+                return -1;
+        }
+    }
+    for (size_t a = 0; a < n && s->have_mc; a++)
+        for (size_t b = 0; b < n; b++) {
+            if (a == b)
+                continue;
+            /* bands [p05, p95] that overlap: not distinguishable */
+            int overlap = !(s->p95[a] < s->p05[b] || s->p95[b] < s->p05[a]);
+            s3i_val v[] = {S3I_TEXT(scenario),     S3I_TEXT(s->level),
+                           S3I_TEXT(s->unit[a]),   S3I_TEXT(s->unit[b]),
+                           S3I_NUM(s->out[a * n + b]),
+                           S3I_INT(overlap ? 0 : 1)};
+            if (s3i_table_append(to, v, N(v)))
+                return -1;
+        }
+    return 0;
+}
+
+/* ---- the run's context: centres, parameters, definitions, deltas ------- */
+
+/* The centres (id, name, subregion, nuts3) in id order. */
+static int
+centre_rows(s3_table *t, const s3_dataset *d)
+{
+    size_t n = d->generic ? 0 : d->ncentres;
+    size_t *perm = malloc((n + 1) * sizeof(size_t));
+    if (!perm)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        for (; j > 0 && strcmp(d->centre_id[i], d->centre_id[perm[j - 1]]) < 0;
+             j--)
+            perm[j] = perm[j - 1];
+        perm[j] = i;
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t c = perm[i];
+        s3i_val v[] = {S3I_TEXT(d->centre_id[c]), S3I_TEXT(d->centre_name[c]),
+                       S3I_TEXT(d->centre_sub[c]),
+                       S3I_TEXT(d->centre_nuts3[c])};
+        rc = s3i_table_append(t, v, N(v));
+    }
+    free(perm);
+    return rc;
+}
+
+static int
+param_rows(s3_table *t, const s3_model *m)
+{
+    for (size_t i = 0; i < s3_model_params(m); i++) {
+        s3i_val v[] = {S3I_TEXT(s3_model_param_name(m, i)),
+                       S3I_TEXT(s3_model_param_value(m, i)),
+                       S3I_TEXT(s3i_model_param_help(i))};
+        if (s3i_table_append(t, v, N(v)))
+            return -1;
+    }
+    return 0;
+}
+
+/* The model's indicators, S3 domains and scenarios in words, for the
+ * method sheet. */
+static int
+definition_rows(s3_table *t, const s3_model *m)
+{
+    for (size_t j = 0; j < m->nind; j++) {
+        char def[300];
+        snprintf(def, sizeof def, "%s (weight %g, %s is better)",
+                 s3i_indicator_help((size_t)m->ind[j]), m->w[j],
+                 m->dir[j] > 0 ? "higher" : "lower");
+        s3i_val v[] = {S3I_TEXT("score indicator"),
+                       S3I_TEXT(s3i_indicator_name((size_t)m->ind[j])),
+                       S3I_TEXT(def)};
+        if (s3i_table_append(t, v, N(v)))
+            return -1;
+    }
+    for (size_t e = 0; e < m->nentries; e++) {
+        const s3i_entry *en = &m->entries[e];
+        int domain = !strcmp(en->section, "domains");
+        char name[200];
+        snprintf(name, sizeof name, "%s%s%s", domain ? en->key : en->section + 9,
+                 domain ? "" : ": ", domain ? "" : en->key);
+        s3i_val v[] = {S3I_TEXT(domain ? "S3 domain" : "scenario"),
+                       S3I_TEXT(name), S3I_TEXT(en->value)};
+        if (s3i_table_append(t, v, N(v)))
+            return -1;
+    }
+    return 0;
+}
+
+static int
+delta_rows(s3_table *t, const s3i_deltas *ds)
+{
+    for (size_t i = 0; i < ds->n; i++) {
+        const s3i_delta *d = &ds->v[i];
+        s3i_val v[] = {S3I_TEXT(d->scenario),   S3I_TEXT(d->level),
+                       S3I_TEXT(d->matrix),     S3I_TEXT(d->unit),
+                       S3I_TEXT(d->cls),        S3I_TEXT(d->measure),
+                       S3I_NUM(d->base),        S3I_NUM(d->value),
+                       S3I_NUM(d->value - d->base),
+                       S3I_TEXT(d->base_label), S3I_TEXT(d->label)};
+        if (s3i_table_append(t, v, N(v)))
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- all tables, in output order ---------------------------------------- */
+
+/* The tables of a result, in output order. */
+enum {
+    T_SPEC, T_UNITS, T_CLASSES, T_PROX, T_UPROX, T_POT, T_QUAD, T_REL,
+    T_SCORES, T_IND, T_OUT, T_SIM, T_CLU, T_PART, T_DOM, T_DOV, T_ECON,
+    T_CENTRES, T_QUALITY, T_WARNINGS, T_NOTES, T_INPUTS, T_PARAMS, T_DEFS,
+    T_DELTAS, T_COUNT
+};
+
+/* The empty tables a run writes (NULL where it writes none); -1 when out
+ * of memory. */
+static int
+tables_new(const s3i_pass *b, int with_deltas, s3_table **t, int *ids[3],
+           size_t nids[3])
+{
+    static const s3i_colspec lead[] = {
+        {"level", TXT}, {"matrix", TXT}, {"unit", TXT}, {"class", TXT}};
+    static const s3i_colspec class_lead[] = {
+        {"level", TXT}, {"matrix", TXT}, {"class", TXT}, {"label", TXT}};
+    static const struct {
+        int id;
+        const char *name;
+        const s3i_colspec *cols;
+        size_t n;
+    } plain[] = {
+#define T(id, name, cols) {id, name, cols, N(cols)}
+        T(T_PROX, "proximity", pair_cols),
+        T(T_UPROX, "unit_proximity", upair_cols),
+        T(T_POT, "potentials", pot_cols),
+        T(T_QUAD, "quadrants", quad_cols),
+        T(T_REL, "relatedness", rel_cols),
+        T(T_SCORES, "scores", score_cols),
+        T(T_IND, "indicators", ind_cols),
+        T(T_OUT, "outranking", out_cols),
+        T(T_SIM, "similarity", sim_cols),
+        T(T_CLU, "clusters", clu_cols),
+        T(T_PART, "partners", partner_cols),
+        T(T_DOM, "domains", dom_cols),
+        T(T_DOV, "domain_overlap", dover_cols),
+        T(T_ECON, "local_economy", econ_cols),
+        T(T_CENTRES, "centres", centre_cols),
+        T(T_PARAMS, "parameters", param_cols),
+        T(T_DEFS, "definitions", def_cols),
+        T(T_DELTAS, "scenario_deltas", delta_cols),
+#undef T
+    };
+    int with_baseline = 0, with_cooc = 0;
+    for (size_t i = 0; i < b->nmx; i++) {
+        with_baseline |= b->mx[i].bref != NULL;
+        with_cooc |= b->mx[i].cooc != NULL;
+    }
+    int want[T_COUNT];
+    for (int i = 0; i < T_COUNT; i++)
+        want[i] = 1;
+    want[T_REL] = with_cooc;
+    want[T_DOM] = want[T_DOV] = b->dm.n > 0;
+    want[T_ECON] = with_baseline;
+    want[T_DELTAS] = with_deltas;
+    t[T_SPEC] = measure_table("specialisation", lead, 4, with_baseline,
+                              ids[0], &nids[0]);
+    t[T_UNITS] = measure_table("units", lead, 3, 0, ids[1], &nids[1]);
+    t[T_CLASSES] =
+        measure_table("classes", class_lead, 4, 0, ids[2], &nids[2]);
+    int fail = !t[T_SPEC] || !t[T_UNITS] || !t[T_CLASSES];
+    for (size_t i = 0; i < N(plain) && !fail; i++)
+        if (want[plain[i].id] &&
+            !(t[plain[i].id] =
+                  s3i_table_new(plain[i].name, plain[i].n, plain[i].cols)))
+            fail = 1;
+    if (!fail && (!(t[T_QUALITY] = s3i_table_copy(b->d->quality)) ||
+                  !(t[T_WARNINGS] = s3i_table_copy(b->d->warnings)) ||
+                  !(t[T_INPUTS] = s3i_table_copy(b->d->inputs))))
+        fail = 1;
+    return fail ? -1 : 0;
+}
+
+s3_status
+s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
+                size_t nscen, const s3i_deltas *deltas, int with_deltas,
+                s3_table *notes, s3_result *r)
+{
+    const s3_model *m = b->m;
+    s3_table *t[T_COUNT] = {0};
+    int sid[32], uid[32], cid[32], *ids[3] = {sid, uid, cid};
+    size_t nids[3];
+    t[T_NOTES] = notes;
+    int fail = tables_new(b, with_deltas, t, ids, nids);
+    for (size_t i = 0; i < b->nmx && !fail; i++) {
+        const s3i_mres *x = &b->mr[i];
+        fail = specialisation_rows(t[T_SPEC], sid, nids[0], x) ||
+               unit_rows(t[T_UNITS], uid, nids[1], x) ||
+               class_rows(t[T_CLASSES], cid, nids[2], x);
+        if (!fail && x->complexity)
+            fail = proximity_rows(t[T_PROX], x) ||
+                   unit_proximity_rows(t[T_UPROX], x) ||
+                   potential_rows(t[T_POT], x) ||
+                   quadrant_rows(t[T_QUAD], m, x) ||
+                   similarity_rows(t[T_SIM], x) ||
+                   cluster_rows(t[T_CLU], x) || partner_rows(t[T_PART], x);
+        if (!fail && x->rel)
+            fail = relatedness_rows(t[T_REL], x);
+        if (!fail && x->dom)
+            fail = domain_rows(t[T_DOM], &b->dm, x);
+        if (!fail && x->econ_cs)
+            fail = economy_rows(t[T_ECON], x);
+    }
+    for (size_t l = 0; l < b->nsc && !fail; l++)
+        fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], b->scenario,
+                          &b->sc[l]);
+    for (size_t i = 0; i < nscen && !fail; i++)
+        for (size_t l = 0; l < scen[i].nsc && !fail; l++)
+            fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT],
+                              scen[i].scenario, &scen[i].sc[l]);
+    if (!fail && t[T_DOV])
+        fail = domain_overlap_rows(t[T_DOV], &b->dm, b->domover);
+    if (!fail)
+        fail = centre_rows(t[T_CENTRES], b->d) || param_rows(t[T_PARAMS], m) ||
+               definition_rows(t[T_DEFS], m) ||
+               (t[T_DELTAS] && delta_rows(t[T_DELTAS], deltas));
+    /* the result owns every table made, in output order */
+    for (int i = 0; i < T_COUNT; i++) {
+        if (!t[i])
+            continue;
+        s3_table **v = realloc(r->tables, (r->ntables + 1) * sizeof *v);
+        if (!v) {
+            for (int j = i; j < T_COUNT; j++)
+                s3i_table_free(t[j]);
+            fail = 1;
+            break;
+        }
+        r->tables = v;
+        r->tables[r->ntables++] = t[i];
+    }
+    r->model_name = strdup(m->name);
+    r->headline_matrix = strdup(b->headline);
+    r->reference_baseline = m->reference == S3I_REF_BASELINE;
+    r->threshold = m->threshold;
+    if (fail || !r->model_name || !r->headline_matrix)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
