@@ -274,15 +274,32 @@ s3_status
 s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
                     s3i_deltas *out);
 
+/* ---- the briefing --------------------------------------------------- */
+
+/* The guide lines of a chart: n points (x, y), drawn in pairs. */
+typedef struct {
+    size_t n;
+    double pt[4][2];
+} s3i_guides;
+
+/* Briefing (briefing.c): the sheet-ready tables overview, ranking and
+ * opportunities, and the guides of the two opportunity charts (sectors,
+ * technologies; n = 0 where the sheet has no matrix). */
+s3_status
+s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
+             s3_table **ranking, s3_table **opportunities, s3i_guides g[2]);
+
 /* ---- the result --------------------------------------------------------- */
 
 struct s3_result {
     size_t ntables;
     s3_table **tables;
-    /* the workbook needs to know which matrix is the headline one */
+    /* for the workbook: the model, the headline matrix, whether the first
+     * level has a score, the opportunity charts' guides */
     char *model_name, *headline_matrix;
-    int reference_baseline;
+    int reference_baseline, scored;
     double threshold;
+    s3i_guides guides[2];
 };
 
 /* Every output table, made once from the baseline pass, the scenarios'

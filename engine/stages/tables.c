@@ -572,7 +572,7 @@ enum {
     T_SPEC, T_UNITS, T_CLASSES, T_PROX, T_UPROX, T_POT, T_QUAD, T_REL,
     T_SCORES, T_IND, T_OUT, T_SIM, T_CLU, T_PART, T_DOM, T_DOV, T_ECON,
     T_CENTRES, T_QUALITY, T_WARNINGS, T_NOTES, T_INPUTS, T_PARAMS, T_DEFS,
-    T_DELTAS, T_COUNT
+    T_DELTAS, T_OVERVIEW, T_RANKING, T_OPPORTUNITIES, T_COUNT
 };
 
 /* The empty tables a run writes (NULL where it writes none); -1 when out
@@ -685,6 +685,10 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
         fail = centre_rows(t[T_CENTRES], b->d) || param_rows(t[T_PARAMS], m) ||
                definition_rows(t[T_DEFS], m) ||
                (t[T_DELTAS] && delta_rows(t[T_DELTAS], deltas));
+    s3_status rc = S3_OK;
+    if (!fail)
+        rc = s3i_briefing(ctx, b, &t[T_OVERVIEW], &t[T_RANKING],
+                          &t[T_OPPORTUNITIES], r->guides);
     /* the result owns every table made, in output order */
     for (int i = 0; i < T_COUNT; i++) {
         if (!t[i])
@@ -703,6 +707,10 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     r->headline_matrix = strdup(b->headline);
     r->reference_baseline = m->reference == S3I_REF_BASELINE;
     r->threshold = m->threshold;
+    for (size_t l = 0; l < b->nsc; l++)
+        r->scored |= l == 0 && b->sc[l].scored;
+    if (rc)
+        return rc;
     if (fail || !r->model_name || !r->headline_matrix)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     return S3_OK;

@@ -1,0 +1,443 @@
+/*
+ * briefing.c — the last stage: what the briefing shows, made ready for a
+ * reader, from the baseline pass's results.  The workbook renders these
+ * tables as they are, and the same facts are in the CSV files:
+ *
+ *   overview       the units of the first level ranked by their score
+ *                  (by specialisation strength when there is none), with
+ *                  the rank band, a traffic light, and their largest
+ *                  specialisations and best opportunities in words;
+ *   ranking        every level's units in rank order with their bands;
+ *   opportunities  each unit's best opportunities, sectors and
+ *                  technologies, with labels and quadrants in words.
+ *
+ * The traffic light splits the ranking into thirds: green, yellow and red
+ * for a unit whose whole 5–95 % rank band lies in one third, grey where
+ * the band crosses a third (the data cannot place the unit).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stages/stages.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define TXT S3_COL_TEXT
+#define NUM S3_COL_NUMBER
+#define INT S3_COL_INTEGER
+
+static const s3i_colspec overview_cols[] = {
+    {"level", TXT},
+    {"matrix", TXT},
+    {"position", INT},
+    {"unit", TXT},
+    {"name", TXT},
+    {"subregion", TXT},
+    {"score", NUM},
+    {"rank_band", TXT},
+    {"traffic_light", TXT},
+    {"eci", NUM},
+    {"krugman", NUM},
+    {"diversity", INT},
+    {"total", NUM},
+    {"largest_specialisations", TXT},
+    {"best_opportunities", TXT}};
+static const s3i_colspec ranking_cols[] = {
+    {"level", TXT},      {"rank", INT},        {"unit", TXT},
+    {"name", TXT},       {"score", NUM},       {"rank_median", INT},
+    {"rank_p05", INT},   {"rank_p95", INT},    {"band_start", NUM},
+    {"band_length", NUM}};
+static const s3i_colspec opportunity_cols[] = {
+    {"level", TXT},   {"matrix", TXT},  {"unit", TXT},     {"name", TXT},
+    {"rank", INT},    {"class", TXT},   {"label", TXT},    {"density", NUM},
+    {"pci", NUM},     {"cog", NUM},     {"quadrant", TXT}};
+
+/* How many specialisations and opportunities the overview names. */
+enum { OVERVIEW_TOP = 3, OPPORTUNITIES_TOP = 10 };
+
+/* The name and sub-region of row c of a matrix: a centre's from the
+ * dataset, else the id itself. */
+static const char *
+unit_name(const s3_dataset *d, const s3i_matrix *x, size_t c, const char **sub)
+{
+    *sub = "";
+    if (d->generic || x->lv != S3I_LEVEL_CENTRE)
+        return x->row[c];
+    size_t k = x->row_key[c];
+    *sub = d->centre_sub[k];
+    return d->centre_name[k];
+}
+
+/* A long classification label cut at a word boundary near 50 characters,
+ * with an ellipsis. */
+static void
+short_label(const char *label, char out[128])
+{
+    int cut = (int)strlen(label);
+    if (cut > 50) {
+        cut = 50;
+        while (cut > 20 && label[cut] != ' ')
+            cut--;
+    }
+    snprintf(out, 128, "%.*s%s", cut, label, label[cut] ? "\u2026" : "");
+}
+
+static const char *
+label_of(const s3i_matrix *x, size_t p)
+{
+    return x->col_label[p] ? x->col_label[p] : "";
+}
+
+/* Short and long words for a quadrant. */
+static const char *
+quadrant_short(int q)
+{
+    static const char *const w[4] = {"least attractive", "high risk, high gain",
+                                     "low risk, low gain", "ideal"};
+    return q >= 0 && q < 4 ? w[q] : "";
+}
+
+static const char *
+quadrant_words(int q)
+{
+    static const char *const w[4] = {
+        "least attractive: low relatedness, low complexity",
+        "high risk, high gain: low relatedness, high complexity",
+        "low risk, low gain: high relatedness, low complexity",
+        "ideal: high relatedness, high complexity"};
+    return q >= 0 && q < 4 ? w[q] : "";
+}
+
+/* The top k specialisations of unit c of r as text: the classes whose
+ * RCA (rca: network or baseline) reaches the threshold, largest value
+ * first, then highest RCA. */
+static void
+top_specialisations(const s3i_mres *r, const double *rca, size_t c,
+                    double threshold, size_t k, char *out, size_t outsz)
+{
+    const s3i_matrix *x = r->x;
+    size_t nc = x->nc, chosen[8], nb = 0, len = 0;
+    out[0] = '\0';
+    for (; nb < k && nb < 8; nb++) {
+        size_t best = S3I_NONE;
+        for (size_t p = 0; p < nc; p++) {
+            int taken = 0;
+            for (size_t j = 0; j < nb; j++)
+                taken |= chosen[j] == p;
+            if (taken || !(rca[c * nc + p] >= threshold))
+                continue;
+            if (best == S3I_NONE) {
+                best = p;
+                continue;
+            }
+            double a = x->x[c * nc + p], bv = x->x[c * nc + best];
+            if (a > bv || (a == bv && rca[c * nc + p] > rca[c * nc + best]))
+                best = p;
+        }
+        if (best == S3I_NONE)
+            break;
+        chosen[nb] = best;
+        char label[128];
+        short_label(label_of(x, best), label);
+        len += (size_t)snprintf(out + len, outsz > len ? outsz - len : 0,
+                                "%s%s %s (RCA %.1f)", nb ? " | " : "",
+                                x->col[best], label, rca[c * nc + best]);
+        if (len >= outsz)
+            break;
+    }
+}
+
+/* The classes of unit c's opportunities of rank 1..k, in rank order:
+ * cls[0..return). */
+static size_t
+opportunities_of(const s3i_mres *r, size_t c, size_t k, size_t *cls)
+{
+    size_t nc = r->x->nc, n = 0;
+    for (size_t p = 0; r->complexity && p < nc; p++) {
+        uint32_t rank = r->orank[c * nc + p];
+        if (rank >= 1 && rank <= k) {
+            cls[rank - 1] = p;
+            n = n > rank ? n : rank;
+        }
+    }
+    return n;
+}
+
+/* The k best opportunities of unit c as text:
+ * "code label (density 0.41, quadrant)". */
+static void
+best_opportunities(const s3i_mres *r, size_t c, size_t k, char *out,
+                   size_t outsz)
+{
+    size_t cls[16], len = 0, n = opportunities_of(r, c, k < 16 ? k : 16, cls);
+    const s3i_matrix *x = r->x;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && len < outsz; i++) {
+        size_t p = cls[i];
+        char label[128];
+        short_label(label_of(x, p), label);
+        len += (size_t)snprintf(
+            out + len, outsz - len, "%s%s %s (density %.2f, %s)",
+            i ? " | " : "", x->col[p], label,
+            r->omega[c * r->n2c + r->pos2[p]],
+            quadrant_short(r->quad[c * x->nc + p]));
+    }
+}
+
+/* The matrix of (level, kind) of pass b, or NULL. */
+static const s3i_mres *
+find(const s3i_pass *b, int lv, int kind)
+{
+    for (size_t i = 0; i < b->nmx; i++)
+        if (b->mx[i].lv == lv && b->mx[i].kind == kind)
+            return &b->mr[i];
+    return NULL;
+}
+
+/* The scores of level lv, when it has them. */
+static const s3i_sres *
+scores_of(const s3i_pass *b, int lv)
+{
+    for (size_t l = 0; l < b->nsc; l++)
+        if (b->sc[l].scored && b->sc[l].lv == lv)
+            return &b->sc[l];
+    return NULL;
+}
+
+/* Sort idx[0..n) by key ascending, stable (insertion: tens to thousands
+ * of units). */
+static void
+sort_by(size_t *idx, size_t n, const double *key)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && key[idx[j]] < key[idx[j - 1]]; j--) {
+            size_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+}
+
+/* The traffic light of a unit at rank `at` (median rank, or rank) with
+ * band [lo, hi] among n: its third of the ranking, grey when the band
+ * crosses a third, empty without a rank. */
+static const char *
+traffic_light(double at, double lo, double hi, size_t n)
+{
+    static const char *const light[] = {"green", "yellow", "red"};
+    if (isnan(at))
+        return "";
+    int third = (int)((at - 1.0) * 3.0 / (double)n),
+        tlo = isnan(lo) ? third : (int)((lo - 1.0) * 3.0 / (double)n),
+        thi = isnan(hi) ? third : (int)((hi - 1.0) * 3.0 / (double)n);
+    return tlo != thi ? "grey" : third < 0 ? "" : third > 2 ? "red"
+                                                           : light[third];
+}
+
+static int
+overview_rows(s3_table *t, const s3i_pass *b, int lv, int kind, int agg_kind)
+{
+    const s3_model *m = b->m;
+    const s3i_mres *r = find(b, lv, kind);
+    if (!r)
+        return 0;
+    const s3i_matrix *x = r->x;
+    /* the specialisations listed: against the network on the headline
+     * matrix, or against the baseline on its sector aggregates */
+    int against_baseline = m->reference == S3I_REF_BASELINE;
+    const s3i_mres *sr = against_baseline ? find(b, lv, agg_kind) : r;
+    const double *rca = !sr ? NULL : against_baseline ? sr->rcab : sr->rca;
+    const s3i_sres *sc = scores_of(b, lv);
+    size_t n = x->nr;
+    size_t *idx = malloc((n + 1) * sizeof(size_t));
+    double *key = malloc((n + 1) * sizeof(double));
+    char top[1024], opp[1024], band[64];
+    int rc = 0;
+    if (!idx || !key) {
+        rc = -1;
+        goto done;
+    }
+    /* by specialisation strength (descending, no value last, ties by id),
+     * then by the score's rank where there is one */
+    for (size_t i = 0; i < n; i++) {
+        idx[i] = i;
+        key[i] = isnan(r->krug[i]) ? INFINITY : -r->krug[i];
+    }
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            size_t a = idx[j], c = idx[j - 1];
+            int before = key[a] != key[c]
+                             ? key[a] < key[c]
+                             : !isinf(key[a]) &&
+                                   strcmp(x->row[a], x->row[c]) < 0;
+            if (!before)
+                break;
+            idx[j] = c;
+            idx[j - 1] = a;
+        }
+    if (sc)
+        sort_by(idx, n, sc->rank);
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t c = idx[i];
+        const char *sub, *name = unit_name(b->d, x, c, &sub);
+        top[0] = '\0';
+        if (rca && sr->x->nr == n)
+            top_specialisations(sr, rca, c, m->threshold, OVERVIEW_TOP, top,
+                                sizeof top);
+        best_opportunities(r, c, OVERVIEW_TOP, opp, sizeof opp);
+        double v[5] = {NAN, NAN, NAN, NAN, NAN};
+        const char *light = "";
+        band[0] = '\0';
+        if (sc) {
+            s3i_sres_values(sc, c, v);
+            if (!isnan(v[3]) && !isnan(v[4]))
+                snprintf(band, sizeof band, "%.0f-%.0f", v[3], v[4]);
+            light = traffic_light(isnan(v[2]) ? v[1] : v[2], v[3], v[4], n);
+        }
+        s3i_val row[] = {S3I_TEXT(x->level),
+                         S3I_TEXT(x->name),
+                         S3I_INT(i + 1),
+                         S3I_TEXT(x->row[c]),
+                         S3I_TEXT(name),
+                         S3I_TEXT(sub),
+                         S3I_NUM(v[0]),
+                         S3I_TEXT(band),
+                         S3I_TEXT(light),
+                         S3I_NUM(r->complexity ? r->eci[c] : NAN),
+                         S3I_NUM(r->krug[c]),
+                         S3I_INT(r->div[c]),
+                         S3I_NUM(r->rs[c]),
+                         S3I_TEXT(top),
+                         S3I_TEXT(opp)};
+        rc = s3i_table_append(t, row, N(row));
+    }
+done:
+    free(idx);
+    free(key);
+    return rc;
+}
+
+static int
+ranking_rows(s3_table *t, const s3i_pass *b, const s3i_sres *s)
+{
+    size_t n = s->n;
+    size_t *idx = malloc((n + 1) * sizeof(size_t));
+    if (!idx)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        idx[i] = i;
+    sort_by(idx, n, s->rank);
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t u = idx[i];
+        double v[5];
+        s3i_sres_values(s, u, v);
+        const char *name = s->unit[u];
+        if (!b->d->generic && s->lv == S3I_LEVEL_CENTRE)
+            name = b->d->centre_name[s->key[u]];
+        s3i_val row[] = {S3I_TEXT(s->level),    S3I_INT(v[1]),
+                         S3I_TEXT(s->unit[u]),  S3I_TEXT(name),
+                         S3I_NUM(v[0]),         S3I_INT(v[2]),
+                         S3I_INT(v[3]),         S3I_INT(v[4]),
+                         S3I_NUM(v[3] - 0.5),   S3I_NUM(v[4] - v[3] + 1.0)};
+        rc = s3i_table_append(t, row, N(row));
+    }
+    free(idx);
+    return rc;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The opportunities rows of one matrix, and the guides of its chart: the
+ * medians of the points shown, from the smallest to the largest value. */
+static int
+opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
+                 s3i_guides *g)
+{
+    const s3i_matrix *x = r->x;
+    size_t cls[OPPORTUNITIES_TOP], np = 0, n2c = r->n2c;
+    double *dv = malloc((2 * x->nr * OPPORTUNITIES_TOP + 1) * sizeof(double)),
+           *cv = dv ? dv + x->nr * OPPORTUNITIES_TOP : NULL;
+    if (!dv)
+        return -1;
+    for (size_t c = 0; c < x->nr; c++) {
+        const char *sub, *name = unit_name(b->d, x, c, &sub);
+        size_t n = opportunities_of(r, c, OPPORTUNITIES_TOP, cls);
+        for (size_t j = 0; j < n; j++) {
+            size_t p = cls[j], q = r->pos2[p];
+            double d = r->omega[c * n2c + q], pc = r->pci[p],
+                   cog = r->have_eci ? r->cog[c * n2c + q] : NAN;
+            s3i_val row[] = {S3I_TEXT(x->level),
+                             S3I_TEXT(x->name),
+                             S3I_TEXT(x->row[c]),
+                             S3I_TEXT(name),
+                             S3I_INT(j + 1),
+                             S3I_TEXT(x->col[p]),
+                             S3I_TEXT(label_of(x, p)),
+                             S3I_NUM(d),
+                             S3I_NUM(pc),
+                             S3I_NUM(cog),
+                             S3I_TEXT(quadrant_words(r->quad[c * x->nc + p]))};
+            if (s3i_table_append(t, row, N(row))) {
+                free(dv);
+                return -1;
+            }
+            if (!isnan(d) && !isnan(pc)) {
+                dv[np] = d;
+                cv[np++] = pc;
+            }
+        }
+    }
+    size_t q = np;
+    qsort(dv, q, sizeof *dv, cmp_double);
+    qsort(cv, q, sizeof *cv, cmp_double);
+    double md = q ? (dv[(q - 1) / 2] + dv[q / 2]) / 2 : 0.0,
+           mp = q ? (cv[(q - 1) / 2] + cv[q / 2]) / 2 : 0.0,
+           dlo = q ? dv[0] : 0.0, dhi = q ? dv[q - 1] : 1.0,
+           plo = q ? cv[0] : 0.0, phi = q ? cv[q - 1] : 1.0;
+    double pts[4][2] = {{md, plo}, {md, phi}, {dlo, mp}, {dhi, mp}};
+    memcpy(g->pt, pts, sizeof pts);
+    free(dv);
+    return 0;
+}
+
+s3_status
+s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
+             s3_table **ranking, s3_table **opportunities, s3i_guides g[2])
+{
+    const s3_dataset *d = b->d;
+    int lv = d->generic ? S3I_LEVEL_UNIT : S3I_LEVEL_CENTRE;
+    int kind = d->generic                             ? S3I_KIND_INPUT
+               : b->m->weight == S3I_WEIGHT_EMPLOYEES ? S3I_KIND_EMPLOYEES
+                                                      : S3I_KIND_TENANTS;
+    int agg = kind == S3I_KIND_EMPLOYEES ? S3I_KIND_EMPLOYEES_AGG
+                                         : S3I_KIND_TENANTS_AGG;
+    *overview = s3i_table_new("overview", N(overview_cols), overview_cols);
+    *ranking = s3i_table_new("ranking", N(ranking_cols), ranking_cols);
+    *opportunities = s3i_table_new("opportunities", N(opportunity_cols),
+                                   opportunity_cols);
+    int fail = !*overview || !*ranking || !*opportunities ||
+               overview_rows(*overview, b, lv, kind, agg);
+    for (size_t l = 0; l < b->nsc && !fail; l++)
+        if (b->sc[l].scored)
+            fail = ranking_rows(*ranking, b, &b->sc[l]);
+    /* sectors, then technologies */
+    const s3i_mres *om[2] = {find(b, lv, kind),
+                             d->generic ? NULL
+                                        : find(b, lv, S3I_KIND_PATENTS)};
+    for (int i = 0; i < 2 && !fail; i++) {
+        g[i].n = 0;
+        if (om[i] && om[i]->complexity) {
+            fail = opportunity_rows(*opportunities, b, om[i], &g[i]);
+            g[i].n = 4;
+        }
+    }
+    if (fail)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
