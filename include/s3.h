@@ -26,6 +26,19 @@
  * reach GSL's default (aborting) error handler; callers that use GSL
  * themselves should still call gsl_set_error_handler_off().
  *
+ * Threads.  The library keeps no global state of its own that changes:
+ * everything lives in the objects it returns.  Use one s3_ctx per thread (a
+ * ctx holds the last error and the progress callback, and has no lock).  A
+ * model, dataset or result, once built, is only read by the functions that
+ * take it as const, so several threads may use the same one at once, each
+ * with its own ctx, provided no thread frees or changes it meanwhile
+ * (s3_model_set_paths changes a model).  Two s3_result_write calls at once
+ * must name different output folders.  The threads the engine starts
+ * itself (s3_ctx_set_threads) live within one call and keep their own
+ * contexts; the progress callback is called only from the thread that made
+ * the call.  What is process-wide stays so: OpenBLAS's own thread pool
+ * (OPENBLAS_NUM_THREADS), GSL's error handler, the C locale.
+ *
  * The pure numerical kernels are declared in s3_kernels.h.
  */
 #ifndef S3_H
