@@ -26,6 +26,19 @@
  * reach GSL's default (aborting) error handler; callers that use GSL
  * themselves should still call gsl_set_error_handler_off().
  *
+ * Threads.  The library keeps no global state of its own that changes:
+ * everything lives in the objects it returns.  Use one s3_ctx per thread (a
+ * ctx holds the last error and the progress callback, and has no lock).  A
+ * model, dataset or result, once built, is only read by the functions that
+ * take it as const, so several threads may use the same one at once, each
+ * with its own ctx, provided no thread frees or changes it meanwhile
+ * (s3_model_set_paths changes a model).  Two s3_result_write calls at once
+ * must name different output folders.  The threads the engine starts
+ * itself (s3_ctx_set_threads) live within one call and keep their own
+ * contexts; the progress callback is called only from the thread that made
+ * the call.  What is process-wide stays so: OpenBLAS's own thread pool
+ * (OPENBLAS_NUM_THREADS), GSL's error handler, the C locale.
+ *
  * The pure numerical kernels are declared in s3_kernels.h.
  */
 #ifndef S3_H
@@ -33,6 +46,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "s3_export.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -62,7 +77,7 @@ typedef enum {
 } s3_status;
 
 /* The fixed message of a status code ("invalid input data"). */
-const char *s3_strerror(s3_status status);
+S3_API const char *s3_strerror(s3_status status);
 
 /* ------------------------------------------------------------------------- */
 /* Context: error message and data-quality log                               */
@@ -71,18 +86,18 @@ const char *s3_strerror(s3_status status);
 typedef struct s3_ctx s3_ctx;
 
 /* A new context, or NULL when memory is exhausted. */
-s3_ctx *s3_ctx_new(void);
+S3_API s3_ctx *s3_ctx_new(void);
 
 /* Free a context and everything it holds; NULL is accepted. */
-void s3_ctx_free(s3_ctx *ctx);
+S3_API void s3_ctx_free(s3_ctx *ctx);
 
 /* The message of the last error, e.g.
  * "tenants.csv:17: column 'nace': '62.O1' is not a NACE Rev. 2 code";
  * "" when no error occurred. */
-const char *s3_ctx_message(const s3_ctx *ctx);
+S3_API const char *s3_ctx_message(const s3_ctx *ctx);
 
 /* The status of the last error (S3_OK when none). */
-s3_status s3_ctx_status(const s3_ctx *ctx);
+S3_API s3_status s3_ctx_status(const s3_ctx *ctx);
 
 /* Progress callback: called with a stage name and a fraction in [0, 1]
  * during long work.  The library never draws anything itself. */
@@ -90,13 +105,13 @@ typedef void (*s3_progress_fn)(void *user, const char *stage, double fraction);
 
 /* Install (or remove, with fn = NULL) a progress callback.  It is called
  * from the calling thread only. */
-void s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user);
+S3_API void s3_ctx_set_progress(s3_ctx *ctx, s3_progress_fn fn, void *user);
 
 /* How many threads the engine may use (0, the default: as many as help,
  * from the online processors; 1: one thread).  Results do not depend on
  * it.  Today the reading of large tenants and patents files and the
  * writing of the output files use a second thread. */
-void s3_ctx_set_threads(s3_ctx *ctx, int threads);
+S3_API void s3_ctx_set_threads(s3_ctx *ctx, int threads);
 
 /* ------------------------------------------------------------------------- */
 /* Tables: the form of every result                                          */
@@ -109,24 +124,24 @@ typedef struct s3_table s3_table;
 typedef enum { S3_COL_TEXT, S3_COL_NUMBER, S3_COL_INTEGER } s3_coltype;
 
 /* The table's name ("units"), also the CSV file name without ".csv". */
-const char *s3_table_name(const s3_table *t);
+S3_API const char *s3_table_name(const s3_table *t);
 
 /* Number of rows and of columns. */
-size_t s3_table_rows(const s3_table *t);
-size_t s3_table_cols(const s3_table *t);
+S3_API size_t s3_table_rows(const s3_table *t);
+S3_API size_t s3_table_cols(const s3_table *t);
 
 /* Column name and type. */
-const char *s3_table_col_name(const s3_table *t, size_t col);
-s3_coltype s3_table_col_type(const s3_table *t, size_t col);
+S3_API const char *s3_table_col_name(const s3_table *t, size_t col);
+S3_API s3_coltype s3_table_col_type(const s3_table *t, size_t col);
 
 /* Index of the column named `name`, or (size_t)-1. */
-size_t s3_table_col(const s3_table *t, const char *name);
+S3_API size_t s3_table_col(const s3_table *t, const char *name);
 
 /* A number cell (NaN for no value; NaN for text columns). */
-double s3_table_num(const s3_table *t, size_t row, size_t col);
+S3_API double s3_table_num(const s3_table *t, size_t row, size_t col);
 
 /* A text cell ("" for no value; NULL for number columns). */
-const char *s3_table_text(const s3_table *t, size_t row, size_t col);
+S3_API const char *s3_table_text(const s3_table *t, size_t row, size_t col);
 
 /* ------------------------------------------------------------------------- */
 /* Models                                                                    */
@@ -137,26 +152,27 @@ typedef struct s3_model s3_model;
 
 /* Read and validate a model file.  Relative paths inside it are resolved
  * against the file's folder. */
-s3_status s3_model_load(s3_ctx *ctx, const char *path, s3_model **out);
+S3_API s3_status s3_model_load(s3_ctx *ctx, const char *path, s3_model **out);
 
 /* A model with every parameter at its default, for the generic analysis. */
-s3_status s3_model_default(s3_ctx *ctx, s3_model **out);
+S3_API s3_status s3_model_default(s3_ctx *ctx, s3_model **out);
 
-void s3_model_free(s3_model *m);
+S3_API void s3_model_free(s3_model *m);
 
 /* The model's name (from [model] name, else the file name without ".ini"). */
-const char *s3_model_name(const s3_model *m);
+S3_API const char *s3_model_name(const s3_model *m);
 
 /* Override the dataset folder and the reference folder named by the model
  * (NULL leaves a value as it is). */
-s3_status s3_model_set_paths(s3_ctx *ctx, s3_model *m, const char *data_dir,
-                             const char *reference_dir);
+S3_API s3_status s3_model_set_paths(s3_ctx *ctx, s3_model *m,
+                                    const char *data_dir,
+                                    const char *reference_dir);
 
 /* The model's parameters as (name, value) text pairs in a fixed order, for
  * the method sheet.  Returns the number of pairs; i runs from 0. */
-size_t s3_model_params(const s3_model *m);
-const char *s3_model_param_name(const s3_model *m, size_t i);
-const char *s3_model_param_value(const s3_model *m, size_t i);
+S3_API size_t s3_model_params(const s3_model *m);
+S3_API const char *s3_model_param_name(const s3_model *m, size_t i);
+S3_API const char *s3_model_param_value(const s3_model *m, size_t i);
 
 /* ------------------------------------------------------------------------- */
 /* Datasets                                                                  */
@@ -170,14 +186,16 @@ typedef struct s3_dataset s3_dataset;
  * naming file, line, column and value) on the first hard error; rows that
  * are only doubtful (a tenant of an unknown centre, an unmapped IPC code)
  * are rejected, counted and listed as warnings. */
-s3_status s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out);
+S3_API s3_status s3_dataset_load(s3_ctx *ctx, const s3_model *m,
+                                 s3_dataset **out);
 
 /* Load a long table "unit, class, value" for the generic analysis; the
  * three columns are found by name. */
-s3_status s3_dataset_load_long(s3_ctx *ctx, const char *path,
-                               const char *unit_col, const char *class_col,
-                               const char *value_col, const s3_model *m,
-                               s3_dataset **out);
+S3_API s3_status s3_dataset_load_long(s3_ctx *ctx, const char *path,
+                                      const char *unit_col,
+                                      const char *class_col,
+                                      const char *value_col, const s3_model *m,
+                                      s3_dataset **out);
 
 /* The same with filters: each of where[0..nwhere) is "COLUMN=VALUE" and
  * keeps only the rows whose column holds that value (the others are
@@ -185,23 +203,21 @@ s3_status s3_dataset_load_long(s3_ctx *ctx, const char *path,
  * "dim1,dim2,...\\time", one column per period, ':' for missing values,
  * flags after numbers) is read too: unit and class name dimensions, value
  * names a period ("2018"), and filters fix the other dimensions. */
-s3_status s3_dataset_load_long_where(s3_ctx *ctx, const char *path,
-                                     const char *unit_col,
-                                     const char *class_col,
-                                     const char *value_col,
-                                     const char *const *where, size_t nwhere,
-                                     const s3_model *m, s3_dataset **out);
+S3_API s3_status s3_dataset_load_long_where(
+    s3_ctx *ctx, const char *path, const char *unit_col, const char *class_col,
+    const char *value_col, const char *const *where, size_t nwhere,
+    const s3_model *m, s3_dataset **out);
 
-void s3_dataset_free(s3_dataset *d);
+S3_API void s3_dataset_free(s3_dataset *d);
 
 /* Data quality: one row per input file (file, rows_read, rows_used,
  * rows_rejected, warnings) and one row per warning (file, line, column,
  * value, message).  Borrowed. */
-const s3_table *s3_dataset_quality(const s3_dataset *d);
-const s3_table *s3_dataset_warnings(const s3_dataset *d);
+S3_API const s3_table *s3_dataset_quality(const s3_dataset *d);
+S3_API const s3_table *s3_dataset_warnings(const s3_dataset *d);
 
 /* Input files: one row per file (file, path, rows_read, bytes, sha256). */
-const s3_table *s3_dataset_inputs(const s3_dataset *d);
+S3_API const s3_table *s3_dataset_inputs(const s3_dataset *d);
 
 /* ------------------------------------------------------------------------- */
 /* Analysis and results                                                      */
@@ -211,8 +227,8 @@ typedef struct s3_result s3_result;
 
 /* Run every measure on every count matrix of the dataset at every level
  * (centres and sub-regions, or the units of a long table). */
-s3_status s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
-                     s3_result **out);
+S3_API s3_status s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+                            s3_result **out);
 
 /* The same, and the scenarios of the model: the named ones (nscen > 0) or
  * all of them (nscen = 0).  Every scenario reruns the pipeline on its
@@ -220,8 +236,9 @@ s3_status s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
  * outranking.csv under its name, and its differences from the baseline go
  * to scenario_deltas.csv.  A name the model does not define is an
  * S3_EMODEL error. */
-s3_status s3_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
-                 const char *const *scenarios, size_t nscen, s3_result **out);
+S3_API s3_status s3_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+                        const char *const *scenarios, size_t nscen,
+                        s3_result **out);
 
 /* Check, without computing, what s3_run would refuse in the model only
  * once it meets the dataset: the codes of the S3 domains, and every
@@ -231,15 +248,16 @@ s3_status s3_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
  * "model.ini:30: [scenario.grow] add_tenants: 'Z9' is not a centre"
  * (S3_ENOMEM when memory runs out).  `s3engine check` calls it after
  * loading the dataset. */
-s3_status s3_model_check(s3_ctx *ctx, const s3_model *m, const s3_dataset *d);
+S3_API s3_status s3_model_check(s3_ctx *ctx, const s3_model *m,
+                                const s3_dataset *d);
 
-void s3_result_free(s3_result *r);
+S3_API void s3_result_free(s3_result *r);
 
 /* The result tables in output order; s3_result_table() looks one up by
  * name ("specialisation", "units", "classes", "quality", ...). */
-size_t s3_result_ntables(const s3_result *r);
-const s3_table *s3_result_table_at(const s3_result *r, size_t i);
-const s3_table *s3_result_table(const s3_result *r, const char *name);
+S3_API size_t s3_result_ntables(const s3_result *r);
+S3_API const s3_table *s3_result_table_at(const s3_result *r, size_t i);
+S3_API const s3_table *s3_result_table(const s3_result *r, const char *name);
 
 /* What to write. */
 enum {
@@ -256,8 +274,8 @@ enum {
  * does not run it as a formula; numbers are never changed.  Everything is first
  * written under a temporary name beside OUT and renamed into place only when
  * complete, so a failed write leaves the previous OUT intact. */
-s3_status s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
-                          int what);
+S3_API s3_status s3_result_write(s3_ctx *ctx, const s3_result *r,
+                                 const char *out_dir, int what);
 
 /* ------------------------------------------------------------------------- */
 /* Synthetic data                                                            */
@@ -268,9 +286,9 @@ s3_status s3_result_write(s3_ctx *ctx, const s3_result *r, const char *out_dir,
  * patents.csv with `patent_rows` patent-class rows (one to three per
  * patent), every code valid in the reference classifications of
  * reference_dir.  The same seed gives the same bytes. */
-s3_status s3_generate(s3_ctx *ctx, const char *reference_dir,
-                      const char *out_dir, size_t units, size_t tenants,
-                      size_t patent_rows, unsigned long seed);
+S3_API s3_status s3_generate(s3_ctx *ctx, const char *reference_dir,
+                             const char *out_dir, size_t units, size_t tenants,
+                             size_t patent_rows, unsigned long seed);
 
 /* ------------------------------------------------------------------------- */
 /* Measures                                                                  */
@@ -286,8 +304,8 @@ typedef struct {
     const char *source;
 } s3_measure_info;
 
-size_t s3_measures_count(void);
-const s3_measure_info *s3_measure_at(size_t i);
+S3_API size_t s3_measures_count(void);
+S3_API const s3_measure_info *s3_measure_at(size_t i);
 
 #ifdef __cplusplus
 }

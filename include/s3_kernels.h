@@ -17,16 +17,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "s3_export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* Compensated (Neumaier) sum of n values v[0], v[stride], ...  NaN values
  * propagate. */
-double s3_sum(const double *v, size_t n, size_t stride);
+S3_API double s3_sum(const double *v, size_t n, size_t stride);
 
 /* Row sums rs[nr] and column sums cs[nc] of X, each compensated. */
-void s3_margins(const double *x, size_t nr, size_t nc, double *rs, double *cs);
+S3_API void s3_margins(const double *x, size_t nr, size_t nc, double *rs,
+                       double *cs);
 
 /* Shares and revealed comparative advantage (Balassa 1965):
  *   share_cp = x_cp / x_c,   rca_cp = share_cp · (Σ ref / ref_p)
@@ -35,30 +38,31 @@ void s3_margins(const double *x, size_t nr, size_t nc, double *rs, double *cs);
  * a unit with x_c = 0 gives NaN shares and RCAs, a class with ref_p = 0 NaN
  * RCAs.  rs[nr] must hold the row sums of X.  Returns the number of NaN
  * RCA values. */
-size_t s3_rca(const double *x, size_t nr, size_t nc, const double *rs,
-              const double *ref, double *share, double *rca);
+S3_API size_t s3_rca(const double *x, size_t nr, size_t nc, const double *rs,
+                     const double *ref, double *share, double *rca);
 
 /* Symmetric RCA (Dalum et al. 1998): (rca - 1) / (rca + 1), in [-1, 1);
  * NaN stays NaN.  out may equal rca. */
-void s3_rsca(const double *rca, size_t n, double *out);
+S3_API void s3_rsca(const double *rca, size_t n, double *out);
 
 /* Binary specialisation M = 1 where rca >= threshold, 0 below, NaN where
  * rca is NaN. */
-void s3_binary(const double *rca, size_t n, double threshold, double *m);
+S3_API void s3_binary(const double *rca, size_t n, double threshold, double *m);
 
 /* Diversity k_c = Σ_p M_cp over the defined values (NaN when none is). */
-void s3_diversity(const double *m, size_t nr, size_t nc, double *k);
+S3_API void s3_diversity(const double *m, size_t nr, size_t nc, double *k);
 
 /* Ubiquity k_p = Σ_c M_cp over the defined values (NaN when none is). */
-void s3_ubiquity(const double *m, size_t nr, size_t nc, double *k);
+S3_API void s3_ubiquity(const double *m, size_t nr, size_t nc, double *k);
 
 /* Per unit, from its shares (NaN row → NaN results):
  *   Krugman dissimilarity K_c = Σ_p |s_cp − r_p| (0–2), against the
  *   reference shares r[nc] (which sum to 1); the Hoover coefficient is K/2;
  *   Herfindahl H_c = Σ_p s_cp²;  Shannon entropy E_c = −Σ_p s_cp log2 s_cp
  *   (0 log 0 = 0).  Any output pointer may be NULL. */
-void s3_unit_profile(const double *share, size_t nr, size_t nc, const double *r,
-                     double *krugman, double *herfindahl, double *entropy);
+S3_API void s3_unit_profile(const double *share, size_t nr, size_t nc,
+                            const double *r, double *krugman,
+                            double *herfindahl, double *entropy);
 
 /* Related and unrelated variety (Frenken, Van Oort & Verburg 2007).
  * group[p] in [0, ng) puts each class in a group (a NACE division, a WIPO
@@ -66,8 +70,9 @@ void s3_unit_profile(const double *share, size_t nr, size_t nc, const double *r,
  *   unrelated_c = −Σ_g P_g log2 P_g,
  *   related_c   = Σ_g P_g H_g,  H_g = −Σ_{p∈g} (s_cp/P_g) log2 (s_cp/P_g),
  * so that related + unrelated = entropy.  work holds ng doubles. */
-void s3_variety(const double *share, size_t nr, size_t nc, const size_t *group,
-                size_t ng, double *related, double *unrelated, double *work);
+S3_API void s3_variety(const double *share, size_t nr, size_t nc,
+                       const size_t *group, size_t ng, double *related,
+                       double *unrelated, double *work);
 
 /* Locational Gini per class (Krugman 1991, as EconGeo's locational.Gini):
  * units ordered by x_cp / x_c, the Lorenz curve of the class's cumulative
@@ -75,8 +80,9 @@ void s3_variety(const double *share, size_t nr, size_t nc, const size_t *group,
  * it and the diagonal, 0 (spread like the total) to 0.5.  Units with x_c = 0
  * are left out; a class with x_p = 0 gives NaN.  rs[nr] holds the row sums;
  * work holds 2·nr doubles and iwork nr size_t. */
-void s3_locational_gini(const double *x, size_t nr, size_t nc, const double *rs,
-                        double *gini, double *work, size_t *iwork);
+S3_API void s3_locational_gini(const double *x, size_t nr, size_t nc,
+                               const double *rs, double *gini, double *work,
+                               size_t *iwork);
 
 /* ---- the binary matrix ------------------------------------------------- */
 
@@ -93,23 +99,23 @@ typedef struct {
 /* Fill o from a dense matrix m (an entry counts when it is exactly 1; NaN
  * and 0 do not): o->start needs nr + 1 entries, o->col room for every
  * one.  Returns the number of ones. */
-size_t s3_ones_index(const double *m, size_t nr, size_t nc, s3_ones *o);
+S3_API size_t s3_ones_index(const double *m, size_t nr, size_t nc, s3_ones *o);
 
 /* ---- relatedness -------------------------------------------------------- */
 
 /* The 64-bit words of workspace s3_proximity and s3_unit_proximity need. */
-size_t s3_proximity_workspace(size_t nr, size_t nc);
+S3_API size_t s3_proximity_workspace(size_t nr, size_t nc);
 
 /* Proximity between classes (Hidalgo et al. 2007):
  *   φ_pq = Σ_c M_cp M_cq / max(k_p, k_q),  φ_pp = 1,
  * NaN in the rows and columns of a class with ubiquity k_p = 0.  phi is
  * nc × nc.  The counts are exact: bitsets, AND and popcount.  work holds
  * s3_proximity_workspace(nr, nc) 64-bit words. */
-void s3_proximity(const s3_ones *m, double *phi, void *work);
+S3_API void s3_proximity(const s3_ones *m, double *phi, void *work);
 
 /* The same on the unit side: φ_cd = Σ_p M_cp M_dp / max(k_c, k_d); phi is
  * nr × nr. */
-void s3_unit_proximity(const s3_ones *m, double *phi, void *work);
+S3_API void s3_unit_proximity(const s3_ones *m, double *phi, void *work);
 
 /* Normalisations of a co-occurrence matrix C (n × n, symmetric; its
  * diagonal is ignored), as EconGeo's relatedness() (van Eck & Waltman 2009;
@@ -129,9 +135,9 @@ typedef enum {
     S3_REL_JACCARD
 } s3_relatedness_method;
 
-void s3_cooccurrence_relatedness(const double *c, size_t n,
-                                 s3_relatedness_method method, double *out,
-                                 double *work);
+S3_API void s3_cooccurrence_relatedness(const double *c, size_t n,
+                                        s3_relatedness_method method,
+                                        double *out, double *work);
 
 /* Relatedness density (Hidalgo et al. 2007; Balland et al. 2019):
  *   ω_cp = Σ_q M_cq φ_pq / Σ_q φ_pq,  0–1,
@@ -140,19 +146,19 @@ void s3_cooccurrence_relatedness(const double *c, size_t n,
  * relatedness matrix φ (nc × nc, no NaN; its diagonal is used as it is: 1
  * for proximity).  A class with Σ_q φ_pq = 0 gives NaN.  omega is nr × nc;
  * work holds nc doubles. */
-void s3_density(const double *m, size_t nr, size_t nc, const double *phi,
-                double *omega, double *work);
+S3_API void s3_density(const double *m, size_t nr, size_t nc, const double *phi,
+                       double *omega, double *work);
 
 /* ---- economic complexity ----------------------------------------------- */
 
 /* Standardise v[0..n) to mean 0 and sample standard deviation 1 (n − 1).
  * Returns 0, or -1 (v set to NaN) when n < 2 or the deviation is 0. */
-int s3_standardise(double *v, size_t n);
+S3_API int s3_standardise(double *v, size_t n);
 
 /* Size of the workspace s3_complexity_eigen needs: *nwork doubles and
  * *niwork ints. */
-void s3_complexity_workspace(size_t nr, size_t nc, size_t *nwork,
-                             size_t *niwork);
+S3_API void s3_complexity_workspace(size_t nr, size_t nc, size_t *nwork,
+                                    size_t *niwork);
 
 /* ECI and PCI (Hidalgo & Hausmann 2009) by the eigenvector method: the
  * eigenvector of the second-largest eigenvalue of D⁻¹ M U⁻¹ Mᵀ (D, U the
@@ -167,9 +173,9 @@ void s3_complexity_workspace(size_t nr, size_t nc, size_t *nwork,
  * first; -1 otherwise).  *lambda receives the two largest eigenvalues (λ1 = 1
  * up to rounding; λ2 close to 1 means the network splits into disconnected
  * parts).  Returns 0, or -1 when the solver fails. */
-int s3_complexity_eigen(const s3_ones *m, double *eci, double *pci,
-                        double lambda[2], double *work, size_t nwork,
-                        int *iwork, size_t niwork);
+S3_API int s3_complexity_eigen(const s3_ones *m, double *eci, double *pci,
+                               double lambda[2], double *work, size_t nwork,
+                               int *iwork, size_t niwork);
 
 /* ECI and PCI by the method of reflections (Hidalgo & Hausmann 2009):
  *   k_c,0 = diversity, k_p,0 = ubiquity,
@@ -178,8 +184,8 @@ int s3_complexity_eigen(const s3_ones *m, double *eci, double *pci,
  * k_p at the last odd order, standardised and signed as in
  * s3_complexity_eigen (as the R package economiccomplexity).  iterations
  * must be at least 2.  work holds 3 (nr + nc) doubles. */
-void s3_complexity_reflections(const s3_ones *m, size_t iterations, double *eci,
-                               double *pci, double *work);
+S3_API void s3_complexity_reflections(const s3_ones *m, size_t iterations,
+                                      double *eci, double *pci, double *work);
 
 /* Complexity outlook (Hausmann et al. 2014), for the binary M given densely
  * as for s3_density, relatedness φ (nc × nc symmetric, no NaN), density ω
@@ -187,9 +193,9 @@ void s3_complexity_reflections(const s3_ones *m, size_t iterations, double *eci,
  *   COI_c  = Σ_p ω_cp (1 − M_cp) PCI_p
  *   COG_cp = (1 − M_cp) Σ_q (φ_pq / Σ_r φ_rq) (1 − M_cq) PCI_q.
  * cog is nr × nc; work holds nc · nc + 2 nc doubles.  One BLAS dgemm. */
-void s3_outlook(const double *m, size_t nr, size_t nc, const double *phi,
-                const double *omega, const double *pci, double *coi,
-                double *cog, double *work);
+S3_API void s3_outlook(const double *m, size_t nr, size_t nc, const double *phi,
+                       const double *omega, const double *pci, double *coi,
+                       double *cog, double *work);
 
 #ifdef __cplusplus
 }

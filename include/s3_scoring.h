@@ -15,6 +15,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "s3_export.h"
 #include "s3_kernels.h"
 
 #ifdef __cplusplus
@@ -47,7 +48,7 @@ typedef enum {
  * by the data, so a constant column keeps its value; goalposts with
  * hi ≤ lo cannot scale anything and give 0.5.  work holds 2 n doubles and
  * iwork n size_t. */
-void
+S3_API void
 s3_normalise(const double *x, size_t n, size_t k, const int *dir,
              s3_normalisation how, const double *lo, const double *hi,
              double *y, double *work, size_t *iwork);
@@ -62,7 +63,7 @@ s3_normalise(const double *x, size_t n, size_t k, const int *dir,
  * uses y + shift (shift > 0 keeps a 0 from zeroing the product; values
  * with y + shift ≤ 0, as z-scores can give, make the score NaN).  Returns
  * the number of units with a score whose weights were rescaled. */
-size_t
+S3_API size_t
 s3_aggregate(const double *y, size_t n, size_t k, const double *w,
              s3_aggregation how, double shift, double *score);
 
@@ -70,7 +71,7 @@ s3_aggregate(const double *y, size_t n, size_t k, const double *w,
  * units (which the engine sorts by id), so ranks are a strict order.
  * rank[i] is the rank of unit i (rank serves as scratch first: it must not
  * overlap score); iwork holds n size_t. */
-void
+S3_API void
 s3_rank(const double *score, size_t n, double *rank, size_t *iwork);
 
 /* A Monte Carlo over the weights (and optionally over the normalisation
@@ -96,10 +97,10 @@ s3_rank(const double *score, size_t n, double *rank, size_t *iwork);
  * Workspace: s3_uncertainty_workspace(n, k, draws) bytes in work, aligned
  * as malloc aligns.  Returns 0, or -1 when the workspace is too small or
  * draws is 0. */
-size_t
+S3_API size_t
 s3_uncertainty_workspace(size_t n, size_t k, size_t draws);
 
-int
+S3_API int
 s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
                      const double *w, s3_normalisation norm,
                      s3_aggregation agg, double shift, const double *lo,
@@ -114,7 +115,7 @@ s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
 /* Cosine similarity of the rows of x (nr × nc, non-negative): out is
  * nr × nr, 1 on the diagonal; NaN in the row and column of a unit whose
  * row is all 0. */
-void
+S3_API void
 s3_cosine_similarity(const double *x, size_t nr, size_t nc, double *out);
 
 /* Jaccard similarity of the binary rows of M: |S_c ∩ S_d| / |S_c ∪ S_d|;
@@ -122,7 +123,7 @@ s3_cosine_similarity(const double *x, size_t nr, size_t nc, double *out);
  * (so also on the diagonal of a unit that holds nothing; against a unit
  * that holds something it is 0).  The counts are exact: bitsets, AND and
  * popcount.  work holds s3_proximity_workspace(nr, nc) 64-bit words. */
-void
+S3_API void
 s3_jaccard_units(const s3_ones *m, double *out, void *work);
 
 /* Complementarity of unit d for unit c: the share of c's opportunities,
@@ -133,7 +134,7 @@ s3_jaccard_units(const s3_ones *m, double *out, void *work);
  * nr × nr, its row c NaN for a unit c with no weighted opportunity
  * (Σ_p (1 − M_cp) ω_cp = 0), the diagonal 0 always.  work holds
  * nr × nc doubles.  One BLAS dgemm. */
-void
+S3_API void
 s3_complementarity(const double *m, const double *omega, size_t nr,
                    size_t nc, double *out, double *work);
 
@@ -152,7 +153,7 @@ s3_complementarity(const double *m, const double *omega, size_t nr,
  * numbered 1, 2, ... in the order of their smallest unit index.  Returns
  * the number of clusters (0 for n = 0).  d is not modified; work holds
  * n² + 4 n doubles. */
-size_t
+S3_API size_t
 s3_cluster_average(const double *d, size_t n, double cut, size_t *label,
                    size_t *merge_a, size_t *merge_b, double *height,
                    double *work);

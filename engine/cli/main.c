@@ -24,27 +24,25 @@ enum {
 };
 
 typedef struct {
-    const char *name, *cmd, *usage, *help;
+    const char *name, *usage, *help;
 } command_info;
 
 static const command_info commands[] = {
-    {"run", "run",
-     "[--data DIR] [--model FILE] [--out DIR] [--scenario NAME]...",
+    {"run", "[--data DIR] [--model FILE] [--out DIR] [--scenario NAME]...",
      "Analyse a dataset with a model and write OUT/briefing.xlsx and "
      "OUT/csv/. With no options: the shipped Ruhr dataset, models/ruhr.ini, "
      "out/ruhr."},
-    {"check", "check", "[--data DIR] [--model FILE]",
+    {"check", "[--data DIR] [--model FILE]",
      "Validate the model and the dataset without computing; print the row "
      "reconciliation per file."},
-    {"analyse", "analyse",
+    {"analyse",
      "--input FILE --unit COL --class COL --value COL [--where COL=VALUE]... "
      "[--out DIR]",
      "Run the same measures on any long table (one row per unit, class and "
      "value; ',' ';' or tab separated) or Eurostat bulk TSV file (unit and "
      "class are dimensions, value a period)."},
-    {"measures", "measures", "", "List the measures with their definitions."},
-    {"generate", "generate",
-     "--out DIR [--seed N] [--units N] [--tenants N] [--patents N]",
+    {"measures", "", "List the measures with their definitions."},
+    {"generate", "--out DIR [--seed N] [--units N] [--tenants N] [--patents N]",
      "Write a seeded synthetic dataset of any size (for benchmarks and "
      "scale tests)."},
 };
@@ -147,8 +145,8 @@ static void
 print_manpage(void)
 {
     printf(".TH S3ENGINE 1 \"\" \"s3engine %s\" \"User Commands\"\n"
-           ".SH NAME\ns3engine \\- smart-specialisation analytics: "
-           "specialisation indices for centres and regions\n"
+           ".SH NAME\ns3engine \\- smart-specialisation analytics for "
+           "centres and regions\n"
            ".SH SYNOPSIS\n",
            S3_VERSION);
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
@@ -156,11 +154,26 @@ print_manpage(void)
                commands[i].usage);
     printf(".SH DESCRIPTION\ns3engine reads unit \\(mu class count data "
            "(tenants, employees and patents of technology centres, or any "
-           "long table) and computes location quotients (RCA), symmetric "
-           "RCA, binary specialisation, diversity, ubiquity, Krugman and "
-           "Hoover dissimilarity, Herfindahl, entropy, related and unrelated "
-           "variety and the locational Gini. It writes tidy CSV tables and an "
-           "Excel briefing.\n.SH COMMANDS\n");
+           "long table of regions by sectors, technologies or products) and "
+           "computes, for every centre, sub-region or unit: specialisation "
+           "(location quotients against the network or a baseline region, "
+           "symmetric RCA, diversity, ubiquity, dissimilarity, concentration "
+           "and variety); relatedness and complexity (the proximity of "
+           "classes, the co-occurrence relatedness of patent fields, the "
+           "economic and product complexity indices ECI and PCI, the "
+           "complexity outlook); development potentials (relatedness "
+           "density, outlook gain and, for every class a unit does not yet "
+           "hold, its opportunity quadrant and rank); overlaps between units "
+           "(similarity, complementarity, clusters, best partners); and each "
+           "unit's share of and specialisation in the S3 domains the model "
+           "defines.\n.PP\nA composite development-potential score ranks "
+           "the units; a Monte Carlo over its weights (and optionally its "
+           "normalisation and aggregation) gives each unit a median rank with "
+           "a 5\\(en95 %% band and each pair of units the probability that "
+           "one outranks the other. Scenarios rerun the same pipeline on "
+           "changed inputs or parameters and report what changed against the "
+           "unchanged run.\n.PP\nIt writes tidy CSV tables and an Excel "
+           "briefing that shows the same numbers.\n.SH COMMANDS\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         printf(".TP\n.B %s\n%s\n", commands[i].name, commands[i].help);
     printf(".SH OPTIONS\n");
