@@ -230,12 +230,16 @@ typedef struct s3_result s3_result;
 S3_API s3_status s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
                             s3_result **out);
 
-/* The same, and the scenarios of the model: the named ones (nscen > 0) or
- * all of them (nscen = 0).  Every scenario reruns the pipeline on its
- * changed inputs and parameters; its scores join scores.csv and
- * outranking.csv under its name, and its differences from the baseline go
- * to scenario_deltas.csv.  A name the model does not define is an
- * S3_EMODEL error. */
+/* Pass as nscen to s3_run for every scenario of the model. */
+#define S3_ALL_SCENARIOS ((size_t)-1)
+
+/* The same, and scenarios of the model: the nscen named in scenarios[],
+ * none (nscen = 0, the same as s3_analyse), or all of them (nscen =
+ * S3_ALL_SCENARIOS, scenarios ignored).  Every scenario reruns the
+ * pipeline on its changed inputs and parameters; its scores join
+ * scores.csv and outranking.csv under its name, and its differences from
+ * the baseline go to scenario_deltas.csv.  A name the model does not
+ * define is an S3_EMODEL error. */
 S3_API s3_status s3_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
                         const char *const *scenarios, size_t nscen,
                         s3_result **out);

@@ -444,7 +444,8 @@ main(int argc, char **argv)
         goto done;
     }
     if ((st = mask == CMD_RUN
-                  ? s3_run(ctx, model, data, scenarios, nscen, &res)
+                  ? s3_run(ctx, model, data, scenarios,
+                           nscen ? nscen : S3_ALL_SCENARIOS, &res)
                   : s3_analyse(ctx, model, data, &res)))
         goto done;
     const char *out = val[OPT_out];

@@ -264,7 +264,9 @@ s3_status
 s3_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
        const char *const *scenarios, size_t nscen, s3_result **out)
 {
-    return run(ctx, m, d, scenarios, nscen, nscen == 0, out);
+    if (nscen == S3_ALL_SCENARIOS)
+        return run(ctx, m, d, NULL, 0, 1, out);
+    return run(ctx, m, d, scenarios, nscen, 0, out);
 }
 
 /* What run() would refuse in the model, found without computing: the

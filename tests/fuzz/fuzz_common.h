@@ -389,7 +389,7 @@ fuzz_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
              int scenarios, const char *outdir, int what)
 {
     s3_result *r = NULL;
-    s3_status st = scenarios ? s3_run(ctx, m, d, NULL, 0, &r)
+    s3_status st = scenarios ? s3_run(ctx, m, d, NULL, S3_ALL_SCENARIOS, &r)
                              : s3_analyse(ctx, m, d, &r);
     fuzz_check_status(ctx, st, scenarios ? "s3_run" : "s3_analyse");
     if (st == S3_OK) {
@@ -397,7 +397,7 @@ fuzz_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
             fuzz_fail("analysis succeeded without a result");
         fuzz_check_result(r, "result");
         s3_result *r2 = NULL;
-        s3_status st2 = scenarios ? s3_run(ctx, m, d, NULL, 0, &r2)
+        s3_status st2 = scenarios ? s3_run(ctx, m, d, NULL, S3_ALL_SCENARIOS, &r2)
                                   : s3_analyse(ctx, m, d, &r2);
         if (st2 != S3_OK)
             fuzz_fail("[deterministic] the same analysis failed the second "
