@@ -19,7 +19,6 @@
  */
 #include <gsl/gsl_cblas.h>
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
 
 #include "s3_kernels.h"
@@ -245,11 +244,21 @@ lanczos_second(const s3_ones *m, int units_side, const double *kd,
     norm = sqrt(norm);
     for (size_t i = 0; i < n; i++)
         v2[i] = sqrt(kv[i]) / norm;
-    /* a fixed start vector, made orthogonal to v1 */
-    uint64_t st = 0x9E3779B97F4A7C15ULL;
+    /* the start vector, made orthogonal to v1: q_i = frac((i + 1) φ) − ½,
+     * φ = (√5 − 1)/2, the golden-ratio (Weyl) sequence, equidistributed in
+     * [−½, ½) (Kuipers & Niederreiter, "Uniform Distribution of Sequences",
+     * 1974, ch. 1).  Lanczos needs only a start with a component along the
+     * wanted eigenvector.  A vector made from the data (the degrees, say)
+     * would be the same on units that a symmetry of M exchanges, and so
+     * orthogonal to an eigenvector that changes sign between them; this one
+     * depends on the index alone, takes no generator state and no
+     * allocation, and gives the same bits on every IEEE machine.  Its first
+     * two entries have opposite signs, so it is never parallel to the
+     * positive v1 and stays nonzero after the deflation. */
+    const double phi = 0.61803398874989484820;
     for (size_t i = 0; i < n; i++) {
-        st ^= st >> 12, st ^= st << 25, st ^= st >> 27;
-        q[i] = (double)((st * 2685821657736338717ULL) >> 11) * 0x1.0p-53 - 0.5;
+        double t = (double)(i + 1) * phi;
+        q[i] = (t - floor(t)) - 0.5;
     }
     for (int pass = 0; pass < 2; pass++) {
         double h = dot(q, v2, n);
