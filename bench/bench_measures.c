@@ -11,6 +11,7 @@
  */
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,20 +25,21 @@
 /* Counts with the skew of real data: log-normal unit sizes and class
  * popularity, and a unit-specific taste for a band of classes. */
 static void
-synthesise(double *x, size_t nr, size_t nc, uint64_t seed)
+synthesise(gsl_rng *r, double *x, size_t nr, size_t nc)
 {
-    uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 1;
     double *pop = malloc(nc * sizeof(double));
     for (size_t p = 0; p < nc; p++)
-        pop[p] = exp(1.5 * (uniform(&s) + uniform(&s) + uniform(&s) - 1.5));
+        pop[p] = exp(1.5 * (gsl_rng_uniform(r) + gsl_rng_uniform(r) +
+                            gsl_rng_uniform(r) - 1.5));
     for (size_t c = 0; c < nr; c++) {
-        double size = exp(2.0 * (uniform(&s) + uniform(&s) - 1.0));
-        double centre = uniform(&s) * (double)nc,
-               width = 0.05 + 0.3 * uniform(&s);
+        double size =
+            exp(2.0 * (gsl_rng_uniform(r) + gsl_rng_uniform(r) - 1.0));
+        double centre = gsl_rng_uniform(r) * (double)nc,
+               width = 0.05 + 0.3 * gsl_rng_uniform(r);
         for (size_t p = 0; p < nc; p++) {
             double d = fabs((double)p - centre) / (double)nc;
             double taste = exp(-d / width);
-            double v = size * pop[p] * taste * 20.0 * uniform(&s);
+            double v = size * pop[p] * taste * 20.0 * gsl_rng_uniform(r);
             x[c * nc + p] = floor(v);
         }
     }
@@ -83,7 +85,14 @@ main(int argc, char **argv)
     s3_ones ones = {.start = malloc((nr + 1) * sizeof(size_t)),
                     .col = malloc(n * sizeof(uint32_t))};
     int *iwork = malloc(niw * sizeof(int));
-    synthesise(x, nr, nc, seed);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r) {
+        fprintf(stderr, "bench: out of memory\n");
+        return 1;
+    }
+    gsl_rng_set(r, (unsigned long)seed);
+    synthesise(r, x, nr, nc);
+    gsl_rng_free(r);
     for (size_t i = 0; i < nc * nc; i++)
         b[i] = (double)(i % 7) / 7.0;
 

@@ -28,18 +28,18 @@
  * unit plus indicator-specific noise, skewed (log-normal) for half of the
  * indicators, a few lower-is-better ones, and 2 % missing values. */
 static void
-synthesise(double *x, int *dir, size_t n, size_t k, uint64_t seed)
+synthesise(gsl_rng *r, double *x, int *dir, size_t n, size_t k)
 {
-    uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 1;
     for (size_t j = 0; j < k; j++)
         dir[j] = j % 4 == 3 ? -1 : 1;
     for (size_t i = 0; i < n; i++) {
-        double strength = uniform(&s) + uniform(&s) + uniform(&s) - 1.5;
+        double strength =
+            gsl_rng_uniform(r) + gsl_rng_uniform(r) + gsl_rng_uniform(r) - 1.5;
         for (size_t j = 0; j < k; j++) {
-            double v = strength + (uniform(&s) - 0.5);
+            double v = strength + (gsl_rng_uniform(r) - 0.5);
             v = j % 2 ? exp(v) : v;
             x[i * k + j] = dir[j] < 0 ? -v : v;
-            if (uniform(&s) < 0.02)
+            if (gsl_rng_uniform(r) < 0.02)
                 x[i * k + j] = NAN;
         }
     }
@@ -94,7 +94,8 @@ main(int argc, char **argv)
         fprintf(stderr, "bench: out of memory\n");
         return 1;
     }
-    synthesise(x, dir, n, k, seed);
+    gsl_rng_set(r, (unsigned long)seed);
+    synthesise(r, x, dir, n, k);
     for (size_t j = 0; j < k; j++)
         w[j] = 1.0 + (double)(j % 3);
 

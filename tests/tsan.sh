@@ -34,7 +34,7 @@ if [ -z "$cc" ]; then
     not_ok "build: clang is not installed (apt-get install clang)"
     exit 1
 fi
-pkgs="openblas xlsxwriter inih"
+pkgs="openblas xlsxwriter inih nettle"
 # shellcheck disable=SC2046
 if ! "$cc" -std=c11 -O1 -g -fsanitize=thread -D_POSIX_C_SOURCE=200809L \
     -D_DEFAULT_SOURCE -Iinclude -Iengine $(pkg-config --cflags $pkgs) \

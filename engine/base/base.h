@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <nettle/sha2.h>
+
 #include "s3.h"
 #include "s3_kernels.h"
 #include "s3_scoring.h"
@@ -279,30 +281,25 @@ s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out);
 int
 s3i_parse_date(const char *s, size_t len, int32_t *out);
 
-/* SHA-256 of a byte stream (FIPS 180-4; sha256.c). */
-typedef struct {
-    uint32_t h[8];
-    uint64_t bytes;
-    unsigned char buf[64];
-    size_t nbuf;
-} s3i_sha256;
-void
-s3i_sha256_init(s3i_sha256 *s);
-void
-s3i_sha256_update(s3i_sha256 *s, const void *data, size_t len);
-/* Finish and write 64 lowercase hex digits and a NUL to hex. */
-void
-s3i_sha256_hex(s3i_sha256 *s, char hex[65]);
-/* For the tests: with on != 0, use the portable compression function even
- * where the SHA extensions are available (as S3_NO_SHANI=1 does for a whole
- * process); with 0, go back to the choice made from cpuid and S3_NO_SHANI.
- * Returns the previous setting. */
-int
-s3i_sha256_force_portable(int on);
-/* The compression function s3i_sha256_update uses now: "sha-ni" or
- * "portable". */
-const char *
-s3i_sha256_impl(void);
+/* SHA-256 (FIPS 180-4), the fingerprint of every input file: nettle's
+ * struct sha256_ctx, sha256_init and sha256_update (<nettle/sha2.h>; its
+ * Debian build picks the processor's SHA extensions at load time where
+ * present), finished by s3i_sha256_hex. */
+
+/* Finish the digest of s (nettle then starts s afresh) and write it as 64
+ * lowercase hex digits and a NUL, as sha256sum prints it. */
+static inline void
+s3i_sha256_hex(struct sha256_ctx *s, char hex[65])
+{
+    static const char digit[] = "0123456789abcdef";
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_digest(s, sizeof d, d);
+    for (size_t i = 0; i < sizeof d; i++) {
+        hex[2 * i] = digit[d[i] >> 4];
+        hex[2 * i + 1] = digit[d[i] & 15];
+    }
+    hex[2 * SHA256_DIGEST_SIZE] = '\0';
+}
 
 /* ---- tables ------------------------------------------------------------- */
 

@@ -455,8 +455,8 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
                  .user = user};
     part q = {.fd = -1};
     struct csv_parser p;
-    s3i_sha256 sha;
-    s3i_sha256_init(&sha);
+    struct sha256_ctx sha;
+    sha256_init(&sha);
     unsigned char *block = NULL;
     s3_status st = S3_OK;
     int parser_ready = 0, started = 0;
@@ -522,7 +522,7 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
         }
         if (n == 0)
             break;
-        s3i_sha256_update(&sha, block, (size_t)n);
+        sha256_update(&sha, (size_t)n, block);
         if ((st = feed(&r, &p, block + skip, (size_t)n - skip)))
             goto done;
         pos += (uint64_t)n;
@@ -569,7 +569,7 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
             for (; pos < size; pos += (uint64_t)n) {
                 if ((n = read_at(fd, block, pos, size)) <= 0)
                     break;
-                s3i_sha256_update(&sha, block, (size_t)n);
+                sha256_update(&sha, (size_t)n, block);
             }
         }
         pthread_join(thread, NULL);
@@ -593,7 +593,7 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
                     goto done;
                 }
                 if (!boundary)
-                    s3i_sha256_update(&sha, block, (size_t)n);
+                    sha256_update(&sha, (size_t)n, block);
                 if ((st = feed(&r, &p, block, (size_t)n)))
                     goto done;
                 progress(ctx, name, at + (uint64_t)n, size, &next);

@@ -7,11 +7,18 @@
  * valid: NACE Rev. 2 classes in the usual spellings and IPC symbols of the
  * WIPO concordance.  Units differ in size (log-normal) and in their sector
  * mix (each unit favours a band of classes), so that specialisation is not
- * uniform noise.  The generator is xorshift64*, the same on every machine:
- * a seed gives the same bytes.  Rows are formatted by hand into large
- * buffers, because fprintf would dominate at tens of millions of rows.
+ * uniform noise.  The generator is GSL's Mersenne Twister
+ * (gsl_rng_mt19937; Matsumoto & Nishimura 1998), the one the uncertainty
+ * draws use, allocated here and seeded with gsl_rng_set(seed).  gsl_rng is
+ * portable (its output is defined on 32-bit words, whatever the width of
+ * long), so the same seed gives the same bytes on any machine whose C
+ * library rounds exp() alike (the log-normal sizes).  GSL takes the seed's
+ * low 32 bits, and seed 0 as its default 4357.  Rows are formatted by hand
+ * into large buffers, because fprintf would dominate at tens of millions
+ * of rows.
  */
 #include <errno.h>
+#include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,33 +26,6 @@
 #include <sys/stat.h>
 
 #include "ingest/ingest.h"
-
-typedef struct {
-    uint64_t s;
-} rng;
-
-static uint64_t
-next(rng *r)
-{
-    r->s ^= r->s >> 12;
-    r->s ^= r->s << 25;
-    r->s ^= r->s >> 27;
-    return r->s * 2685821657736338717ULL;
-}
-
-/* Uniform in [0, 1). */
-static double
-uniform(rng *r)
-{
-    return (double)(next(r) >> 11) * 0x1.0p-53;
-}
-
-/* Uniform integer in [0, n). */
-static size_t
-below(rng *r, size_t n)
-{
-    return (size_t)(uniform(r) * (double)n);
-}
 
 /* An output buffer flushed to a file. */
 typedef struct {
@@ -160,8 +140,9 @@ s3_generate(s3_ctx *ctx, const char *reference_dir, const char *out_dir,
            *centre = malloc((units + 1) * sizeof(double)),
            *width = malloc((units + 1) * sizeof(double)),
            *cum = malloc((units + 1) * sizeof(double));
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     out o = {0};
-    if (!cls || !ipc || !size || !centre || !width || !cum) {
+    if (!cls || !ipc || !size || !centre || !width || !cum || !r) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
@@ -179,12 +160,13 @@ s3_generate(s3_ctx *ctx, const char *reference_dir, const char *out_dir,
             ipc[j] = ipc[j - 1];
             ipc[j - 1] = t;
         }
-    rng r = {seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL};
+    gsl_rng_set(r, seed);
     double total = 0.0;
     for (size_t u = 0; u < units; u++) {
-        size[u] = exp(1.5 * (uniform(&r) + uniform(&r) + uniform(&r) - 1.5));
-        centre[u] = uniform(&r);
-        width[u] = 0.03 + 0.25 * uniform(&r);
+        size[u] = exp(1.5 * (gsl_rng_uniform(r) + gsl_rng_uniform(r) +
+                             gsl_rng_uniform(r) - 1.5));
+        centre[u] = gsl_rng_uniform(r);
+        width[u] = 0.03 + 0.25 * gsl_rng_uniform(r);
         total += size[u];
         cum[u] = total;
     }
@@ -207,7 +189,7 @@ s3_generate(s3_ctx *ctx, const char *reference_dir, const char *out_dir,
         goto done;
     puts_(&o, "tenant_id,centre_id,nace,employees,startup\n");
     for (size_t t = 0; t < tenants; t++) {
-        double pick = uniform(&r) * total;
+        double pick = gsl_rng_uniform(r) * total;
         size_t lo = 0, hi = units - 1;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -216,9 +198,9 @@ s3_generate(s3_ctx *ctx, const char *reference_dir, const char *out_dir,
             else
                 hi = mid;
         }
-        double z = centre[lo] + width[lo] * (uniform(&r) - 0.5) * 2.0;
-        if (uniform(&r) < 0.3)
-            z = uniform(&r);
+        double z = centre[lo] + width[lo] * (gsl_rng_uniform(r) - 0.5) * 2.0;
+        if (gsl_rng_uniform(r) < 0.3)
+            z = gsl_rng_uniform(r);
         z -= floor(z);
         size_t c = cls[(size_t)(z * (double)ncls) % ncls];
         putid(&o, 'T', t + 1, 10);
@@ -227,8 +209,8 @@ s3_generate(s3_ctx *ctx, const char *reference_dir, const char *out_dir,
         put(&o, ",", 1);
         puts_(&o, ref.nace_code[c]);
         put(&o, ",", 1);
-        putu(&o, 1 + (uint64_t)exp(3.0 * uniform(&r)));
-        puts_(&o, uniform(&r) < 0.2 ? ",1\n" : ",0\n");
+        putu(&o, 1 + (uint64_t)exp(3.0 * gsl_rng_uniform(r)));
+        puts_(&o, gsl_rng_uniform(r) < 0.2 ? ",1\n" : ",0\n");
     }
     if ((rc = close_out(ctx, &o, "tenants.csv")))
         goto done;
@@ -238,7 +220,7 @@ s3_generate(s3_ctx *ctx, const char *reference_dir, const char *out_dir,
     puts_(&o, "patent_id,centre_id,ipc,year\n");
     size_t written = 0, p = 0;
     while (written < patent_rows) {
-        double pick = uniform(&r) * total;
+        double pick = gsl_rng_uniform(r) * total;
         size_t lo = 0, hi = units - 1;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
@@ -247,11 +229,12 @@ s3_generate(s3_ctx *ctx, const char *reference_dir, const char *out_dir,
             else
                 hi = mid;
         }
-        size_t k = 1 + below(&r, 3), year = 2000 + below(&r, 25);
+        size_t k = 1 + gsl_rng_uniform_int(r, 3),
+               year = 2000 + gsl_rng_uniform_int(r, 25);
         double z = centre[lo];
         p++;
         for (size_t j = 0; j < k && written < patent_rows; j++, written++) {
-            double zz = z + width[lo] * (uniform(&r) - 0.5) * 2.0;
+            double zz = z + width[lo] * (gsl_rng_uniform(r) - 0.5) * 2.0;
             zz -= floor(zz);
             const char *sym = ipc[(size_t)(zz * (double)nipc) % nipc];
             putid(&o, 'P', p, 10);
@@ -275,6 +258,7 @@ done:
     free(centre);
     free(width);
     free(cum);
+    gsl_rng_free(r);
     s3i_ref_free(&ref);
     return rc;
 }

@@ -27,7 +27,7 @@ if [ -z "$cc" ]; then
     exit 3
 fi
 command -v ninja >/dev/null 2>&1 || { echo "build.sh: ninja is not installed" >&2; exit 3; }
-pkgs="openblas xlsxwriter inih"
+pkgs="openblas xlsxwriter inih nettle"
 pcflags=$(pkg-config --cflags $pkgs) || { echo "build.sh: pkg-config $pkgs failed" >&2; exit 3; }
 # xlsxwriter's .pc asks for -lz, which Debian's does not pull in
 pclibs=$(pkg-config --libs $pkgs)

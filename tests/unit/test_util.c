@@ -1,7 +1,7 @@
 /*
  * test_util.c — unit tests of the engine's internal helpers (engine/util.c:
- * numbers, dates, UTF-8, the string map; engine/sha256.c: SHA-256 on both
- * compression functions; engine/output.c: number formatting;
+ * numbers, dates, UTF-8, the string map; SHA-256 as csvread.c computes
+ * it with nettle; engine/output.c: number formatting;
  * engine/codes.c: NACE and IPC normalisation against the reference tables
  * in $S3_REFDIR).
  *
@@ -476,27 +476,14 @@ END_TEST
 /* ---- SHA-256 --------------------------------------------------------------
  */
 
-/* The digests are checked on both compression functions: the tests of
- * this case are loop tests whose index _i is 0 for the one chosen at run
- * time (SHA-NI where the processor has it) and 1 for the portable C. */
-static void
-sha_path(int portable)
-{
-    s3i_sha256_force_portable(portable);
-}
-
-static void
-sha_path_reset(void)
-{
-    s3i_sha256_force_portable(0);
-}
-
+/* The digest as the engine computes a file's fingerprint (csvread.c):
+ * nettle's sha256_init and sha256_update, s3i_sha256_hex to finish. */
 static void
 sha_hex(const void *data, size_t len, char hex[65])
 {
-    s3i_sha256 s;
-    s3i_sha256_init(&s);
-    s3i_sha256_update(&s, data, len);
+    struct sha256_ctx s;
+    sha256_init(&s);
+    sha256_update(&s, len, data);
     s3i_sha256_hex(&s, hex);
 }
 
@@ -518,20 +505,20 @@ sha_prng_bytes(unsigned char *m, size_t n, uint64_t seed)
 static void
 sha_hex_chunked(const unsigned char *m, size_t len, char hex[65])
 {
-    s3i_sha256 s;
-    s3i_sha256_init(&s);
+    struct sha256_ctx s;
+    sha256_init(&s);
     for (size_t i = 0, c = 1; i < len; c = c % 199 + 1) {
         size_t n = c < len - i ? c : len - i;
-        s3i_sha256_update(&s, m + i, n);
+        sha256_update(&s, n, m + i);
         i += n;
     }
     s3i_sha256_hex(&s, hex);
 }
 
-/* FIPS 180-2 appendix B / NIST CSRC example vectors (and `sha256sum`). */
+/* The FIPS 180-2 appendix B / NIST CSRC example vectors of SHA-256 (FIPS
+ * 180-4), and `sha256sum`. */
 START_TEST(sha256_empty)
 {
-    sha_path(_i);
     char hex[65];
     sha_hex("", 0, hex);
     ck_assert_str_eq(
@@ -542,7 +529,6 @@ END_TEST
 
 START_TEST(sha256_abc)
 {
-    sha_path(_i);
     char hex[65];
     sha_hex("abc", 3, hex);
     ck_assert_str_eq(
@@ -553,7 +539,6 @@ END_TEST
 
 START_TEST(sha256_two_blocks_56)
 {
-    sha_path(_i);
     /* 56 bytes: the length no longer fits the first block's padding */
     static const char m[] =
         "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
@@ -568,7 +553,6 @@ END_TEST
 
 START_TEST(sha256_112)
 {
-    sha_path(_i);
     static const char m[] =
         "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmno"
         "ijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
@@ -583,21 +567,20 @@ END_TEST
 
 START_TEST(sha256_million_a_uneven_chunks)
 {
-    sha_path(_i);
     /* one million 'a' fed in chunks of 1, 63, 64, 65, 7, 128, 1000, 3, ...
      * bytes, so that buffered and direct block paths alternate */
     static const size_t chunk[] = {1, 63, 64, 65, 7, 128, 1000, 3, 55, 4097};
     char *a = malloc(4097);
     ck_assert_ptr_nonnull(a);
     memset(a, 'a', 4097);
-    s3i_sha256 s;
-    s3i_sha256_init(&s);
+    struct sha256_ctx s;
+    sha256_init(&s);
     size_t left = 1000000, k = 0;
     while (left) {
         size_t n = chunk[k++ % (sizeof chunk / sizeof *chunk)];
         if (n > left)
             n = left;
-        s3i_sha256_update(&s, a, n);
+        sha256_update(&s, n, (const uint8_t *)a);
         left -= n;
     }
     free(a);
@@ -611,7 +594,6 @@ END_TEST
 
 START_TEST(sha256_padding_boundaries)
 {
-    sha_path(_i);
     /* message byte i = 'a' + (7·i mod 26); expected digests from
      * python3 -c "import sys; sys.stdout.write(''.join(chr(97+(i*7)%26)
      *   for i in range(N)))" | sha256sum */
@@ -647,7 +629,6 @@ END_TEST
 
 START_TEST(sha256_chunking_invariant)
 {
-    sha_path(_i);
     /* for every length 0..200: one call, byte by byte, and two calls split
      * at len/3 give the same digest */
     unsigned char m[200];
@@ -656,14 +637,14 @@ START_TEST(sha256_chunking_invariant)
     for (size_t len = 0; len <= sizeof m; len++) {
         char one[65], bytes[65], split[65];
         sha_hex(m, len, one);
-        s3i_sha256 s;
-        s3i_sha256_init(&s);
+        struct sha256_ctx s;
+        sha256_init(&s);
         for (size_t i = 0; i < len; i++)
-            s3i_sha256_update(&s, m + i, 1);
+            sha256_update(&s, 1, m + i);
         s3i_sha256_hex(&s, bytes);
-        s3i_sha256_init(&s);
-        s3i_sha256_update(&s, m, len / 3);
-        s3i_sha256_update(&s, m + len / 3, len - len / 3);
+        sha256_init(&s);
+        sha256_update(&s, len / 3, m);
+        sha256_update(&s, len - len / 3, m + len / 3);
         s3i_sha256_hex(&s, split);
         ck_assert_msg(strcmp(one, bytes) == 0 && strcmp(one, split) == 0,
                       "length %zu: %s / %s / %s", len, one, bytes, split);
@@ -682,7 +663,6 @@ START_TEST(sha256_prng_100000_like_sha256sum)
      *       b.append(x>>56)
      *   sys.stdout.buffer.write(b)" | sha256sum
      * (the bytes begin e7 7c 3f a1 94 a1 89 5e) */
-    sha_path(_i);
     enum { N = 100000 };
     unsigned char *m = malloc(N);
     ck_assert_ptr_nonnull(m);
@@ -697,55 +677,6 @@ START_TEST(sha256_prng_100000_like_sha256sum)
         one,
         "bb173372eee0c9c20362809cc43bf5e0718a168d89b4f6f0ac1e7eee35d8ff62");
     ck_assert_str_eq(one, chunked);
-}
-END_TEST
-
-START_TEST(sha256_shani_chosen_where_available)
-{
-    /* guard against a cpuid test that always says no, which would leave
-     * the SHA-NI code untested: the compiler's own detection agrees */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-    const char *no = getenv("S3_NO_SHANI");
-    if (__builtin_cpu_supports("sha") && !(no && *no && strcmp(no, "0")))
-        ck_assert_str_eq(s3i_sha256_impl(), "sha-ni");
-#endif
-    ck_assert_int_eq(s3i_sha256_force_portable(1), 0);
-    ck_assert_str_eq(s3i_sha256_impl(), "portable");
-    ck_assert_int_eq(s3i_sha256_force_portable(0), 1);
-}
-END_TEST
-
-START_TEST(sha256_shani_matches_portable)
-{
-    /* every length 0..300 at an aligned and an odd address, in one call;
-     * then long messages in uneven chunks.  Where the processor has no SHA
-     * extensions both sides are the portable code and this is trivial. */
-    enum { SHORT = 300 };
-    static const size_t longer[] = {4096, 100000, 100001, 1048576 + 13};
-    size_t n = 1048576 + 13 + 1;
-    unsigned char *m = malloc(n);
-    ck_assert_ptr_nonnull(m);
-    sha_prng_bytes(m, n, 0x9e3779b97f4a7c15u);
-    char fast[65], slow[65];
-    for (size_t off = 0; off < 2; off++)
-        for (size_t len = 0; len <= SHORT; len++) {
-            sha_path(0);
-            sha_hex(m + off, len, fast);
-            sha_path(1);
-            sha_hex(m + off, len, slow);
-            ck_assert_msg(strcmp(fast, slow) == 0,
-                          "length %zu at offset %zu: %s != %s (portable)", len,
-                          off, fast, slow);
-        }
-    for (size_t i = 0; i < sizeof longer / sizeof *longer; i++) {
-        sha_path(0);
-        sha_hex_chunked(m + 1, longer[i], fast);
-        sha_path(1);
-        sha_hex_chunked(m + 1, longer[i], slow);
-        ck_assert_msg(strcmp(fast, slow) == 0,
-                      "length %zu: %s != %s (portable)", longer[i], fast, slow);
-    }
-    free(m);
 }
 END_TEST
 
@@ -1354,20 +1285,15 @@ util_suite(void)
     tcase_add_test(tc, utf8_embedded_nul);
     suite_add_tcase(s, tc);
 
-    /* loop index 0: the compression function chosen at run time; 1: the
-     * portable one */
     tc = tcase_create("sha256");
-    tcase_add_checked_fixture(tc, NULL, sha_path_reset);
-    tcase_add_loop_test(tc, sha256_empty, 0, 2);
-    tcase_add_loop_test(tc, sha256_abc, 0, 2);
-    tcase_add_loop_test(tc, sha256_two_blocks_56, 0, 2);
-    tcase_add_loop_test(tc, sha256_112, 0, 2);
-    tcase_add_loop_test(tc, sha256_million_a_uneven_chunks, 0, 2);
-    tcase_add_loop_test(tc, sha256_padding_boundaries, 0, 2);
-    tcase_add_loop_test(tc, sha256_chunking_invariant, 0, 2);
-    tcase_add_loop_test(tc, sha256_prng_100000_like_sha256sum, 0, 2);
-    tcase_add_test(tc, sha256_shani_chosen_where_available);
-    tcase_add_test(tc, sha256_shani_matches_portable);
+    tcase_add_test(tc, sha256_empty);
+    tcase_add_test(tc, sha256_abc);
+    tcase_add_test(tc, sha256_two_blocks_56);
+    tcase_add_test(tc, sha256_112);
+    tcase_add_test(tc, sha256_million_a_uneven_chunks);
+    tcase_add_test(tc, sha256_padding_boundaries);
+    tcase_add_test(tc, sha256_chunking_invariant);
+    tcase_add_test(tc, sha256_prng_100000_like_sha256sum);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("map");
