@@ -63,7 +63,8 @@ KEYS = {
     "inputs.csv": ("file",),
     "centres.csv": ("centre_id",),
     "parameters.csv": ("parameter",),
-    "definitions.csv": ("section", "name"),
+    # definitions.csv (a domain may take several lines), notes.csv and
+    # warnings.csv: all columns
 }
 
 
@@ -222,14 +223,14 @@ def monte_carlo_invariants(actual):
         k = (r["scenario"], r["level"], r["unit_a"], r["unit_b"])
         v = number(r["probability_a_above_b"])
         if v is None or not 0 <= v <= 1:
-            problems.append("%s: probability %r" % ("/".join(k),
-                                                     r["probability_a_above_b"]))
+            problems.append("%s: probability %r" %
+                            ("/".join(k), r["probability_a_above_b"]))
             continue
         if draws and Fraction(r["probability_a_above_b"]) * draws != \
                 round(Fraction(r["probability_a_above_b"]) * draws):
             problems.append("%s: probability %s is not a whole number of "
-                            "%d draws" % ("/".join(k), r["probability_a_above_b"],
-                                          draws))
+                            "%d draws" % ("/".join(k),
+                                          r["probability_a_above_b"], draws))
         p[k] = v
         ba = band.get(k[:2] + (k[2],))
         bb = band.get(k[:2] + (k[3],))
@@ -294,8 +295,10 @@ def main(argv):
                                          os.path.join(expected, f), known)
         if diffs:
             failed += 1
-            more = " (and %d more)" % (len(diffs) - 5) if len(diffs) > 5 else ""
-            print("not ok - %s %s: %s%s" % (label, f, "; ".join(diffs[:5]), more))
+            more = (" (and %d more)" % (len(diffs) - 5)
+                    if len(diffs) > 5 else "")
+            print("not ok - %s %s: %s%s" % (label, f, "; ".join(diffs[:5]),
+                                             more))
         else:
             print("ok - %s %s" % (label, f))
         if seen:
@@ -306,8 +309,8 @@ def main(argv):
         if gone:
             failed += 1
             print("not ok - %s %s: known differences no longer as "
-                  "listed, update %s: %s" % (label, f, os.path.basename(known_path),
-                                             "; ".join(gone)))
+                  "listed, update %s: %s" %
+                  (label, f, os.path.basename(known_path), "; ".join(gone)))
     inv = monte_carlo_invariants(actual)
     if inv:
         failed += 1

@@ -15,10 +15,13 @@ indicators, reflections); logarithms, square roots and eigenvectors in
 floating point (math.fsum; a cyclic Jacobi eigen-solver below).
 
 Usage:
-  expected_small.py [--out DIR]
-      writes the expected tables into DIR (default tests/golden/small/),
-      the committed golden files, which do not depend on the engine.
-  expected_small.py --given ENGINE_CSV_DIR --out DIR
+  expected_small.py [--model INI] [--out DIR]
+      writes the expected tables of the model (default
+      tests/golden/small.ini; also tests/golden/small_domains.ini, the same
+      with S3 domains) into DIR (default: the model's path without .ini,
+      tests/golden/small/), the committed golden files, which do not depend
+      on the engine.
+  expected_small.py [--model INI] --given ENGINE_CSV_DIR --out DIR
       the same, but where the design leaves ECI undetermined (see below)
       it takes the engine's ECI and PCI from ENGINE_CSV_DIR after checking
       that they are admissible (an eigenvector of the right eigenvalue,
@@ -57,6 +60,10 @@ field too); "*" means "not checked here" (compare.py skips it).  Files:
   outranking.csv      scenario,level,unit_a,unit_b: all "*" (Monte Carlo)
   local_economy.csv   level,matrix,unit,aggregate: region, label,
                       centres_share, economy_share, ratio
+  domains.csv         level,matrix,unit,domain: value, share, rca (only
+                      with [domains])
+  domain_overlap.csv  domain_a,domain_b (model order): shared_classes,
+                      shared_fields, shared_tenants
   quality.csv, inputs.csv, centres.csv, parameters.csv, definitions.csv,
   notes.csv, warnings.csv: the plain tables.
 
@@ -135,12 +142,22 @@ Conventions checked here (from the design and the model):
     per unit the 3 others with the highest cosine ("similar") and the
     highest complementarity ("complementary", none where it has no
     value), ties by unit id.
+  * S3 domains (models/ruhr.ini's [domains]): a NACE code of any level
+    stands for the classes below it, "Fnn" for WIPO field nn; a domain
+    named on several lines takes the codes of all of them.  A tenant is in
+    a domain when its NACE class is; value = the tenants (employees) of the
+    unit in the domain, or its fractional patents in the domain's fields;
+    share = value / unit total; rca = share / the network's share (no value
+    when the network has none).  domain_overlap: the NACE classes and
+    fields two domains share, and the tenants in both.  definitions.csv
+    lists each line of [domains] as written.
   * indicators (model default: specialisation, density, eci, startups,
     growth, patents, alignment; weights 2 2 2 1 1 1 1; all "+"), on the
     model's weight matrix (tenants): specialisation = Krugman, density =
     mean density of the unit's opportunities, eci, startups = share of
-    tenants with startup = 1, growth and alignment have no value (no
-    cut-off date, no domains), patents = fractional patents per tenant;
+    tenants with startup = 1, growth has no value (no cut-off date),
+    alignment = the share of the unit's tenants in at least one domain (no
+    value without domains), patents = fractional patents per tenant;
     min-max normalised over the units (0.5 for a column without spread);
     weight = the indicator's weight over the sum of the weights of the
     indicators the unit has (0 for one it lacks); score = the weighted
@@ -171,10 +188,8 @@ from fractions import Fraction as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 MODEL = os.path.join(ROOT, "tests", "golden", "small.ini")
-# the model as t_golden_small names it, from the repository root
-MODEL_ARG = "tests/golden/small.ini"
 REFDIR = os.path.join(ROOT, "datasets", "reference")
-OUT = os.path.join(ROOT, "tests", "golden", "small")
+OUT = None
 GIVEN = None
 args = sys.argv[1:]
 while args:
@@ -182,9 +197,16 @@ while args:
         OUT = args[1]
     elif len(args) >= 2 and args[0] == "--given":
         GIVEN = args[1]
+    elif len(args) >= 2 and args[0] == "--model":
+        MODEL = os.path.abspath(args[1])
     else:
-        sys.exit("usage: expected_small.py [--given ENGINE_CSV_DIR] [--out DIR]")
+        sys.exit("usage: expected_small.py [--model INI] [--given "
+                 "ENGINE_CSV_DIR] [--out DIR]")
     args = args[2:]
+# the model as t_golden_small names it, from the repository root
+MODEL_ARG = os.path.relpath(MODEL, ROOT)
+if OUT is None:
+    OUT = os.path.splitext(MODEL)[0]
 
 NA = None        # no value: an empty field
 SKIP = "*"       # not checked
@@ -195,10 +217,12 @@ def rows(path):
         return list(csv.DictReader(f))
 
 
-# ---- the model ---------------------------------------------------------------
+# ---- the model -------------------------------------------------------------
 
+# [domains] may name a domain on several lines, which configparser does
+# not keep apart: that section is read by read_domains()
 ini = configparser.ConfigParser(comment_prefixes=(";", "#"),
-                                inline_comment_prefixes=None)
+                                inline_comment_prefixes=None, strict=False)
 ini.read(MODEL, encoding="utf-8")
 DATA = os.path.normpath(os.path.join(os.path.dirname(MODEL),
                                      ini["model"]["dataset"]))
@@ -209,10 +233,34 @@ assert ini["sectors"]["weight"] == "tenants"
 assert ini["specialisation"]["reference"] == "network"
 THRESHOLD = F(ini["specialisation"]["threshold"])
 assert THRESHOLD == 1
-# the sections small.ini leaves out take the engine's defaults
-for sec in ("complexity", "potentials", "overlaps", "score", "uncertainty",
-            "domains"):
-    assert sec not in ini, "small.ini sets [%s]: update the defaults" % sec
+# the sections the golden models leave out take the engine's defaults
+for sec in ini.sections():
+    assert sec in ("model", "sectors", "specialisation", "data", "baseline",
+                   "domains"), "%s sets [%s]: compute it here" % (MODEL, sec)
+
+
+def read_domains(path):
+    """The [domains] section: name -> codes, in file order; a name given on
+    several lines collects the codes of all of them (models/ruhr.ini: "a
+    code may belong to several domains")."""
+    domains, section = {}, None
+    DOMAIN_LINES.clear()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in ";#":
+                continue
+            if line.startswith("["):
+                section = line.strip("[]")
+            elif section == "domains":
+                key, value = (x.strip() for x in line.split("=", 1))
+                domains.setdefault(key, []).extend(value.split())
+                DOMAIN_LINES.append((key, value))
+    return domains
+
+
+DOMAIN_LINES = []  # (name, codes as written), one per line of [domains]
+DOMAINS = read_domains(MODEL)
 REFLECTIONS = 20
 PERCENTILE = 75
 CLUSTER_CUT = F(6, 10)
@@ -497,7 +545,7 @@ def median(v):
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
 
-# ---- one analysis: a level and a count matrix --------------------------------
+# ---- one analysis: a level and a count matrix ------------------------------
 
 class Analysis:
     pass
@@ -939,7 +987,8 @@ for (level, name), A in AN.items():
                              SKIP if und else A.pci[c],
                              NA if held else SKIP if und else A.cog[u, c],
                              NA if held else SKIP if und else A.quadrant[u, c],
-                             NA if held else SKIP if und else A.opp_rank[u, c]])
+                             NA if held else
+                             SKIP if und else A.opp_rank[u, c]])
     for rule in A.labels_by_rule:
         quad_rows.append([level, name, rule,
                           "yes" if rule == "median" else "no",
@@ -993,6 +1042,65 @@ for level in ("centre", "subregion"):
                 loc_rows.append([level, name, u, reg, a, agg_label(a), cs, es,
                                  cs / es])
 
+# ---- S3 domains ------------------------------------------------------------
+
+def classes_under(code):
+    """The NACE classes (level 4) at or below a code of any level."""
+    out = set()
+    for k, r in nace.items():
+        if r["level"] != "4":
+            continue
+        a = k
+        while a and a != code:
+            a = nace[a]["parent"]
+        if a == code:
+            out.add(k)
+    return out
+
+
+def domain_sets(codes):
+    """(NACE classes, WIPO fields) of a domain's codes: a NACE code of any
+    level stands for the classes below it, "Fnn" for WIPO field nn."""
+    classes, flds = set(), set()
+    for c in codes:
+        if c[0] == "F" and c[1:].isdigit():
+            flds.add("%02d" % int(c[1:]))
+        else:
+            assert c in nace, "domain code %s: not as in the NACE table" % c
+            classes |= classes_under(c)
+    return classes, flds
+
+
+DSETS = {d: domain_sets(codes) for d, codes in DOMAINS.items()}
+dom_rows, dover_rows = [], []
+for level in ("centre", "subregion"):
+    for name in ("tenants", "employees", "patents"):
+        A = AN[level, name]
+        val = {}
+        for u in A.units:
+            for d, (dcls, dfld) in DSETS.items():
+                if name == "patents":
+                    val[u, d] = sum(A.x[u][f] for f in A.classes if f in dfld)
+                else:
+                    val[u, d] = sum(
+                        F(1) if name == "tenants" else F(t["employees"])
+                        for t in tenants
+                        if unit_of(level, t["centre_id"]) == u and
+                        t["nace"] in dcls)
+        for u in A.units:
+            for d in DSETS:
+                net = sum(val[v, d] for v in A.units)
+                share = val[u, d] / A.xc[u]
+                dom_rows.append([level, name, u, d, val[u, d], share,
+                                 share / (net / A.xt) if net else NA])
+names = list(DSETS)
+for i, a in enumerate(names):
+    for b in names[i + 1:]:
+        (ca, fa), (cb, fb) = DSETS[a], DSETS[b]
+        both = sum(1 for t in tenants if t["nace"] in ca and t["nace"] in cb)
+        dover_rows.append([a, b, len(ca & cb), len(fa & fb), both])
+
+
 # ---- scores ---------------------------------------------------------------
 
 startup_share, patents_per_tenant = {}, {}
@@ -1027,7 +1135,13 @@ for level in ("centre", "subregion"):
         "startups": [startup_share[u] for u in units],
         "growth": [NA for u in units],
         "patents": [patents_per_tenant[u] for u in units],
-        "alignment": [NA for u in units],
+        # the share of the unit's tenants in at least one domain
+        "alignment": [F(sum(1 for t in tenants
+                            if unit_of(level, t["centre_id"]) == u and
+                            any(t["nace"] in c for c, _ in DSETS.values())),
+                        sum(1 for t in tenants
+                            if unit_of(level, t["centre_id"]) == u))
+                      if DSETS else NA for u in units],
     }
     norm = {k: minmax(v) if any(x is not NA for x in v) else v
             for k, v in value.items()}
@@ -1202,6 +1316,8 @@ IND_TEXT = {
 }
 def_rows = [["score indicator", k, "%s (weight %d, higher is better)" %
              (IND_TEXT[k], w)] for k, w in zip(INDICATORS, WEIGHTS)]
+# and the domains, one row per line of the model
+def_rows += [["S3 domain", k, v] for k, v in DOMAIN_LINES]
 
 # notes: remarks about the data and the results
 classes_total = sum(1 for r in nace.values() if r["level"] == "4")
@@ -1222,7 +1338,8 @@ for (level, name), A in AN.items():
                           "groups that share no specialisation, and ECI "
                           "mainly tells the groups apart"])
 for level in ("centre", "subregion"):
-    for k in ("growth", "alignment"):
+    # no cut-off date: no growth; no domains: no alignment
+    for k in ("growth", "alignment") if not DSETS else ("growth",):
         note_rows.append([level, "indicator '%s' has no value here: left "
                           "out of the score" % k])
 
@@ -1284,6 +1401,11 @@ TABLES = [
      "distinguishable", out_rows),
     ("local_economy.csv", "level,matrix,unit,region,aggregate,label,"
      "centres_share,economy_share,ratio", loc_rows),
+] + ([
+    ("domains.csv", "level,matrix,unit,domain,value,share,rca", dom_rows),
+    ("domain_overlap.csv", "domain_a,domain_b,shared_classes,shared_fields,"
+     "shared_tenants", dover_rows),
+] if DSETS else []) + [
     ("quality.csv", "file,rows_read,rows_used,rows_rejected,warnings",
      quality_rows),
     ("inputs.csv", "file,path,rows_read,bytes,sha256", input_rows),
