@@ -374,13 +374,40 @@ t_xlsx_formula_names() {
 
 # ---- golden ------------------------------------------------------------------
 
+# golden_run MODEL LABEL: run tests/golden/MODEL.ini, compare every table
+# with tests/golden/MODEL/ (compare.py), and, where the design leaves ECI
+# open (tests/golden/expected_small.py), check the engine's choice and
+# everything built on it; the lines go to $TMP/.lines.
+golden_run() {
+    local model=$1 label=$2 out=$TMP/out-$1
+    s3 run --model "tests/golden/$model.ini" --out "$out"
+    expect_rc 0 "run tests/golden/$model.ini"
+    # every table the engine writes has its expected file, and no more
+    [ "$(ls "$out/csv")" = "$(ls "$GOLDEN/$model")" ] ||
+        die "$model: tables written: $(ls "$out/csv" | tr '\n' ' '), expected: $(ls "$GOLDEN/$model" | tr '\n' ' ')"
+    "$PY" "$GOLDEN/compare.py" --label "$label" "$out/csv" "$GOLDEN/$model" \
+        >>"$TMP/.lines" 2>&1
+    "$PY" "$GOLDEN/expected_small.py" --model "tests/golden/$model.ini" \
+        --given "$out/csv" --out "$TMP/given-$model" 2>&1 |
+        sed "s/^\(\(not \)\{0,1\}ok - \)/\1$label: /" >>"$TMP/.lines"
+    "$PY" "$GOLDEN/compare.py" --label "$label (given ECI)" "$out/csv" \
+        "$TMP/given-$model" >>"$TMP/.lines" 2>&1
+}
+
 t_golden_small() {
-    s3 run --model tests/golden/small.ini --out "$TMP/out"
-    expect_rc 0 "run tests/golden/small.ini"
-    "$PY" "$GOLDEN/compare.py" "$TMP/out/csv" "$GOLDEN/small" >"$TMP/.lines" 2>&1
+    : >"$TMP/.lines"
+    golden_run small golden
+    golden_run small_domains "golden small_domains"
+    # the committed small_domains files are what expected_small.py writes
+    # (t_golden_fresh checks small/)
+    "$PY" "$GOLDEN/expected_small.py" --model tests/golden/small_domains.ini \
+        --out "$TMP/exp-domains" >/dev/null 2>"$TMP/stderr" ||
+        die "expected_small.py --model small_domains.ini failed: $(err)"
+    diff -r "$TMP/exp-domains" "$GOLDEN/small_domains" >/dev/null ||
+        die "tests/golden/small_domains/ is not what expected_small.py writes"
     grep -q . "$TMP/.lines" || die "compare.py printed nothing"
     # a line that is neither ok nor not ok (a traceback) fails the case
-    grep -vqE '^(not )?ok - ' "$TMP/.lines" && die "compare.py: $(head -c 300 "$TMP/.lines")"
+    grep -vqE '^(not )?ok - ' "$TMP/.lines" && die "golden scripts: $(grep -vE '^(not )?ok - ' "$TMP/.lines" | head -c 300)"
     return 0
 }
 

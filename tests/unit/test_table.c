@@ -1,0 +1,219 @@
+/*
+ * test_table.c — unit tests of the tidy result tables (engine/base/table.c)
+ * through the internal constructors and the public accessors of s3.h: the
+ * schema, the empty value of a new row (NaN, ""), that text is copied (and
+ * shared between cells when short, without one cell's change reaching
+ * another), the 64-byte boundary of that sharing, the accessors' answers
+ * for the wrong column type and out-of-range cells, growth to many rows,
+ * and s3i_table_free(NULL).
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/base.h"
+#include "check_util.h"
+
+static const s3i_colspec cols[] = {
+    {"unit", S3_COL_TEXT},
+    {"rca", S3_COL_NUMBER},
+    {"rank", S3_COL_INTEGER},
+    {"label", S3_COL_TEXT},
+};
+
+START_TEST(schema)
+{
+    s3_table *t = s3i_table_new("specialisation", 4, cols);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(s3_table_name(t), "specialisation");
+    ck_assert_uint_eq(s3_table_cols(t), 4);
+    ck_assert_uint_eq(s3_table_rows(t), 0);
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_str_eq(s3_table_col_name(t, i), cols[i].name);
+        ck_assert_int_eq(s3_table_col_type(t, i), cols[i].type);
+        ck_assert_uint_eq(s3_table_col(t, cols[i].name), i);
+    }
+    ck_assert_ptr_null(s3_table_col_name(t, 4));
+    ck_assert_uint_eq(s3_table_col(t, "no such column"), (size_t)-1);
+    ck_assert_uint_eq(s3_table_col(t, "ran"), (size_t)-1); /* a prefix */
+    s3i_table_free(t);
+}
+END_TEST
+
+/* the names are copied: the caller's strings may go away */
+START_TEST(names_copied)
+{
+    char name[16] = "units", c0[16] = "total";
+    s3i_colspec spec[] = {{c0, S3_COL_NUMBER}};
+    s3_table *t = s3i_table_new(name, 1, spec);
+    ck_assert_ptr_nonnull(t);
+    strcpy(name, "xxxxx");
+    strcpy(c0, "yyyyy");
+    ck_assert_str_eq(s3_table_name(t), "units");
+    ck_assert_str_eq(s3_table_col_name(t, 0), "total");
+    s3i_table_free(t);
+}
+END_TEST
+
+/* a new row holds no values: NaN numbers, "" texts */
+START_TEST(new_row_is_empty)
+{
+    s3_table *t = s3i_table_new("t", 4, cols);
+    ck_assert_uint_eq(s3i_table_add_row(t), 0);
+    ck_assert_uint_eq(s3i_table_add_row(t), 1);
+    ck_assert_uint_eq(s3_table_rows(t), 2);
+    for (size_t r = 0; r < 2; r++) {
+        ck_assert_str_eq(s3_table_text(t, r, 0), "");
+        ck_assert_nan(s3_table_num(t, r, 1));
+        ck_assert_nan(s3_table_num(t, r, 2));
+        ck_assert_str_eq(s3_table_text(t, r, 3), "");
+    }
+    s3i_table_free(t);
+}
+END_TEST
+
+/* numbers are kept exactly, including infinities and signed zeros; the
+ * accessors refuse the other type and cells out of range */
+START_TEST(numbers_and_types)
+{
+    s3_table *t = s3i_table_new("t", 4, cols);
+    const double v[] = {
+        2.385,    -0.0,   1e-308, 4.9e-324, 1.7976931348623157e308,
+        INFINITY, -517.25};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        size_t r = s3i_table_add_row(t);
+        s3i_table_set_num(t, r, 1, v[i]);
+        s3i_table_set_num(t, r, 2, (double)(i + 1));
+    }
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        double got = s3_table_num(t, i, 1);
+        ck_assert_int_eq(memcmp(&got, &v[i], sizeof got), 0);
+        ck_assert_double_eq(s3_table_num(t, i, 2), (double)(i + 1));
+        /* a text column has no number, a number column no text */
+        ck_assert_nan(s3_table_num(t, i, 0));
+        ck_assert_ptr_null(s3_table_text(t, i, 1));
+        ck_assert_ptr_null(s3_table_text(t, i, 2));
+    }
+    /* out of range: no value, not a crash */
+    ck_assert_nan(s3_table_num(t, 7, 1));
+    ck_assert_nan(s3_table_num(t, 0, 4));
+    ck_assert_ptr_null(s3_table_text(t, 7, 0));
+    ck_assert_ptr_null(s3_table_text(t, 0, 4));
+    /* setting NaN again clears a value */
+    s3i_table_set_num(t, 0, 1, NAN);
+    ck_assert_nan(s3_table_num(t, 0, 1));
+    s3i_table_free(t);
+}
+END_TEST
+
+/* Text is copied; short texts are kept once and shared, and a cell set
+ * again does not change the other cells that held the same text. */
+START_TEST(text_copied_and_shared)
+{
+    s3_table *t = s3i_table_new("t", 4, cols);
+    char buf[128];
+    for (size_t r = 0; r < 3; r++)
+        s3i_table_add_row(t);
+    strcpy(buf, "Alpha Technology Centre 1");
+    ck_assert_int_eq(s3i_table_set_text(t, 0, 0, buf), 0);
+    ck_assert_int_eq(s3i_table_set_text(t, 1, 0, buf), 0);
+    strcpy(buf, "changed by the caller");
+    ck_assert_str_eq(s3_table_text(t, 0, 0), "Alpha Technology Centre 1");
+    ck_assert_str_eq(s3_table_text(t, 1, 0), "Alpha Technology Centre 1");
+    ck_assert_ptr_eq(s3_table_text(t, 0, 0), s3_table_text(t, 1, 0));
+    ck_assert_int_eq(s3i_table_set_text(t, 1, 0, "Beta Incubator 2"), 0);
+    ck_assert_str_eq(s3_table_text(t, 0, 0), "Alpha Technology Centre 1");
+    ck_assert_str_eq(s3_table_text(t, 1, 0), "Beta Incubator 2");
+    /* NULL and "" are no value */
+    ck_assert_int_eq(s3i_table_set_text(t, 0, 3, "x"), 0);
+    ck_assert_int_eq(s3i_table_set_text(t, 0, 3, NULL), 0);
+    ck_assert_str_eq(s3_table_text(t, 0, 3), "");
+    ck_assert_int_eq(s3i_table_set_text(t, 1, 3, ""), 0);
+    ck_assert_str_eq(s3_table_text(t, 1, 3), "");
+    /* texts around 64 bytes (up to 64 kept once and shared, longer ones
+     * copied for each cell), and one holding every byte value 1..255 (the
+     * table keeps bytes; UTF-8 is checked where data is read) */
+    for (size_t n = 63; n <= 66; n++) {
+        memset(buf, 'a' + (int)(n % 26), n);
+        buf[n] = '\0';
+        ck_assert_int_eq(s3i_table_set_text(t, 2, 0, buf), 0);
+        ck_assert_int_eq(s3i_table_set_text(t, 2, 3, buf), 0);
+        buf[0] = 'Z';
+        ck_assert_uint_eq(strlen(s3_table_text(t, 2, 0)), n);
+        ck_assert_int_eq(s3_table_text(t, 2, 0)[0], 'a' + (int)(n % 26));
+        ck_assert_str_eq(s3_table_text(t, 2, 0), s3_table_text(t, 2, 3));
+    }
+    char all[256];
+    for (int i = 1; i < 256; i++)
+        all[i - 1] = (char)i;
+    all[255] = '\0';
+    ck_assert_int_eq(s3i_table_set_text(t, 2, 3, all), 0);
+    ck_assert_int_eq(memcmp(s3_table_text(t, 2, 3), all, 256), 0);
+    s3i_table_free(t);
+}
+END_TEST
+
+/* many rows: every value survives the table's growth */
+START_TEST(growth)
+{
+    enum { N = 100003 };
+    s3_table *t = s3i_table_new("pairs", 4, cols);
+    char id[32];
+    for (size_t i = 0; i < N; i++) {
+        size_t r = s3i_table_add_row(t);
+        ck_assert_uint_eq(r, i);
+        snprintf(id, sizeof id, "C%03zu", i % 997);
+        ck_assert_int_eq(s3i_table_set_text(t, r, 0, id), 0);
+        s3i_table_set_num(t, r, 1, 2.385 * (double)i);
+        s3i_table_set_num(t, r, 2, (double)(N - i));
+    }
+    ck_assert_uint_eq(s3_table_rows(t), N);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(id, sizeof id, "C%03zu", i % 997);
+        ck_assert_str_eq(s3_table_text(t, i, 0), id);
+        ck_assert_double_eq(s3_table_num(t, i, 1), 2.385 * (double)i);
+        ck_assert_double_eq(s3_table_num(t, i, 2), (double)(N - i));
+        ck_assert_str_eq(s3_table_text(t, i, 3), "");
+    }
+    s3i_table_free(t);
+}
+END_TEST
+
+/* a table without columns is a valid (if useless) table; free accepts
+ * NULL */
+START_TEST(edge_cases)
+{
+    s3_table *t = s3i_table_new("empty", 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(s3_table_cols(t), 0);
+    ck_assert_uint_eq(s3i_table_add_row(t), 0);
+    ck_assert_uint_eq(s3_table_rows(t), 1);
+    ck_assert_uint_eq(s3_table_col(t, "unit"), (size_t)-1);
+    s3i_table_free(t);
+    s3i_table_free(NULL);
+}
+END_TEST
+
+static Suite *
+table_suite(void)
+{
+    Suite *s = suite_create("table");
+    TCase *tc = tcase_create("table");
+    tcase_add_test(tc, schema);
+    tcase_add_test(tc, names_copied);
+    tcase_add_test(tc, new_row_is_empty);
+    tcase_add_test(tc, numbers_and_types);
+    tcase_add_test(tc, text_copied_and_shared);
+    tcase_add_test(tc, growth);
+    tcase_add_test(tc, edge_cases);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    Suite *s[] = {table_suite()};
+    return s3t_run(s, 1);
+}
