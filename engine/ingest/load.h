@@ -1,8 +1,9 @@
 /*
- * ingest/load.h — what the dataset loaders share (prefix s3i_): the
- * counters and warnings of one input file, columns found by name, number
- * and date fields, and the loader of each input file.  Private to
- * the .c files of engine/ingest; the layers above see ingest.h only.
+ * ingest/load.h — what the files of the ingest layer share (prefix s3i_):
+ * for the dataset loaders the counters and warnings of one input file,
+ * columns found by name, number and date fields, and the loader of each
+ * input file; for the model, its checks across keys.  Private to the .c
+ * files of engine/ingest; the layers above see ingest.h only.
  *
  * dataset.c defines these helpers and s3i_dataset_load_ref, which calls
  * the loaders in the order of the data: centres.c, tenants.c, patents.c
@@ -141,5 +142,16 @@ s3_status s3i_load_baseline(s3_ctx *ctx, s3_dataset *d, const char *dir);
 
 /* A dataset with its empty logs. */
 s3_status s3i_dataset_new(s3_ctx *ctx, s3_dataset **out);
+
+/* ---- model checks across keys (model_check.c) --------------------------- */
+
+/* Parse and check the [score] lists of model m (file `path`, NULL for the
+ * default model): indicators, weights, directions, goalposts.  v[at[k]]
+ * and line[at[k]] are the text and line (0: the default) of indicators,
+ * weights, directions, goalposts_low, goalposts_high and normalisation. */
+s3_status s3i_score_lists(s3_ctx *ctx, const char *path, s3_model *m,
+                          char *const *v, const size_t *line, const size_t *at);
+/* Every [scenario.NAME] section changes something. */
+s3_status s3i_check_scenarios(s3_ctx *ctx, const s3_model *m);
 
 #endif /* S3_INGEST_LOAD_H */
