@@ -43,13 +43,6 @@ warn_to(s3_table *t, const char *file, size_t line, const char *column,
 }
 
 int
-s3i_warn(s3_dataset *d, const char *file, size_t line, const char *column,
-         const char *value, const char *message)
-{
-    return warn_to(d->warnings, file, line, column, value, message);
-}
-
-int
 s3i_note(s3_table *notes, const char *scope, const char *message)
 {
     size_t r = s3i_table_add_row(notes);
