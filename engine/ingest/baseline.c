@@ -52,6 +52,44 @@ baseline_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     return s3i_map_columns(st->ctx, st->d, r, n, f, want, BA_N, st->col);
 }
 
+/* Mark in cover[] every NACE code inside one part of an aggregate,
+ * part[0..len): a section range "B-E" or a NACE code ("C", "62").
+ * Returns -1 when the part is neither. */
+static int
+cover_part(const s3i_ref *ref, const char *part, size_t len,
+           unsigned char *cover)
+{
+    size_t lo, hi;
+    if (len == 3 && memchr(part, '-', len) == part + 1) {
+        lo = s3i_map_get(&ref->nace_by_key, part, 1);
+        hi = s3i_map_get(&ref->nace_by_key, part + 2, 1);
+        if (lo == S3I_NONE || hi == S3I_NONE || part[0] > part[2])
+            return -1;
+    } else {
+        lo = hi = s3i_nace_lookup(ref, part, len);
+        if (lo == S3I_NONE)
+            return -1;
+    }
+    for (size_t i = 0; i < ref->nnace; i++) {
+        /* i is inside when it or an ancestor lies in [lo, hi]: for a
+         * section range compare section letters, else the code */
+        for (size_t a = i; a != S3I_NONE; a = ref->nace_parent[a]) {
+            int in;
+            if (ref->nace_level[lo] == 1)
+                in = ref->nace_level[a] == 1 &&
+                     ref->nace_code[a][0] >= ref->nace_code[lo][0] &&
+                     ref->nace_code[a][0] <= ref->nace_code[hi][0];
+            else
+                in = a == lo;
+            if (in) {
+                cover[i] = 1;
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Mark in cover[] (one flag per NACE code) every code inside the baseline
  * aggregate `code`: "TOTAL", a section "C", a range "B-E", a union "M_N" or
  * a NACE code "62".  Returns -1 when the code is none of these. */
@@ -63,41 +101,14 @@ aggregate_cover(const s3i_ref *ref, const char *code, unsigned char *cover)
         memset(cover, 1, ref->nnace);
         return 0;
     }
-    char buf[64];
-    if (strlen(code) >= sizeof buf)
-        return -1;
-    strcpy(buf, code);
-    for (char *part = strtok(buf, "_"); part; part = strtok(NULL, "_")) {
-        size_t lo, hi;
-        char *dash = strchr(part, '-');
-        if (dash && strlen(part) == 3 && dash == part + 1) {
-            char a[2] = {part[0], 0}, b[2] = {part[2], 0};
-            lo = s3i_map_get(&ref->nace_by_key, a, 1);
-            hi = s3i_map_get(&ref->nace_by_key, b, 1);
-            if (lo == S3I_NONE || hi == S3I_NONE || part[0] > part[2])
-                return -1;
-        } else {
-            lo = hi = s3i_nace_lookup(ref, part, strlen(part));
-            if (lo == S3I_NONE)
-                return -1;
-        }
-        for (size_t i = 0; i < ref->nnace; i++) {
-            /* i is inside when it or an ancestor lies in [lo, hi]: for a
-             * section range compare section letters, else the code */
-            for (size_t a = i; a != S3I_NONE; a = ref->nace_parent[a]) {
-                int in;
-                if (ref->nace_level[lo] == 1)
-                    in = ref->nace_level[a] == 1 &&
-                         ref->nace_code[a][0] >= ref->nace_code[lo][0] &&
-                         ref->nace_code[a][0] <= ref->nace_code[hi][0];
-                else
-                    in = a == lo;
-                if (in) {
-                    cover[i] = 1;
-                    break;
-                }
-            }
-        }
+    if (strlen(code) >= 64)
+        return -1; /* longer than any aggregate */
+    /* the parts of a union, between '_'; empty parts ("M__N") are skipped */
+    for (const char *p = code; *p;) {
+        size_t len = strcspn(p, "_");
+        if (len > 0 && cover_part(ref, p, len, cover))
+            return -1;
+        p += len + (p[len] == '_');
     }
     return 0;
 }
