@@ -97,6 +97,15 @@ s3i_number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
     return s3i_number_slow(ctx, r, col, v, allow_empty, lo, hi, out);
 }
 
+/* The years a year column may hold (centres' opened, tenants' founded,
+ * patents' and the baseline's year).  They only catch slips: wide enough
+ * for any real year of opening, founding or filing (old firms, historical
+ * patents, planned openings), narrow enough to stop a two-digit year
+ * ("19"), a whole date ("20190101") or a count from the next column.
+ * Nothing is computed from them, so they are constants, not model
+ * parameters. */
+enum { S3I_YEAR_MIN = 1800, S3I_YEAR_MAX = 2100 };
+
 /* Parse an optional date column; 0 when empty. */
 s3_status s3i_date_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
                          int32_t *out);

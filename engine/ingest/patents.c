@@ -227,8 +227,8 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     double year, share;
     s3_status rc;
     if ((rc = s3i_number_field(ctx, r, st->col[PA_YEAR],
-                               S3I_FIELD(st, f, PA_YEAR), 1, 1800, 2100,
-                               &year)) ||
+                               S3I_FIELD(st, f, PA_YEAR), 1, S3I_YEAR_MIN,
+                               S3I_YEAR_MAX, &year)) ||
         (rc = s3i_number_field(ctx, r, st->col[PA_SHARE],
                                S3I_FIELD(st, f, PA_SHARE), 1, 0, 1, &share)))
         return rc;

@@ -113,8 +113,8 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if ((rc = s3i_number_field(ctx, r, st->col[TE_EMP],
                                S3I_FIELD(st, f, TE_EMP), 1, 0, 1e7, &emp)) ||
         (rc = s3i_number_field(ctx, r, st->col[TE_FOUNDED],
-                               S3I_FIELD(st, f, TE_FOUNDED), 1, 1800, 2100,
-                               &founded)) ||
+                               S3I_FIELD(st, f, TE_FOUNDED), 1, S3I_YEAR_MIN,
+                               S3I_YEAR_MAX, &founded)) ||
         (rc = s3i_date_field(ctx, r, st->col[TE_ENTERED],
                              S3I_FIELD(st, f, TE_ENTERED), &entered)) ||
         (rc = s3i_date_field(ctx, r, st->col[TE_LEFT],
