@@ -245,32 +245,25 @@ cmp_str(const void *a, const void *b)
 }
 
 s3_status
-s3_dataset_load_long(s3_ctx *ctx, const char *path, const char *unit_col,
-                     const char *class_col, const char *value_col,
+s3_dataset_load_long(s3_ctx *ctx, const char *path, const s3_long_options *opt,
                      const s3_model *m, s3_dataset **out)
 {
-    return s3_dataset_load_long_where(ctx, path, unit_col, class_col, value_col,
-                                      NULL, 0, m, out);
+    return s3i_dataset_load_long_ref(ctx, path, opt, m, NULL, out);
 }
 
 s3_status
-s3_dataset_load_long_where(s3_ctx *ctx, const char *path, const char *unit_col,
-                           const char *class_col, const char *value_col,
-                           const char *const *where, size_t nwhere,
-                           const s3_model *m, s3_dataset **out)
-{
-    return s3i_dataset_load_long_ref(ctx, path, unit_col, class_col, value_col,
-                                     where, nwhere, m, NULL, out);
-}
-
-s3_status
-s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path, const char *unit_col,
-                          const char *class_col, const char *value_col,
-                          const char *const *where, size_t nwhere,
-                          const s3_model *m, const s3i_ref *ref,
-                          s3_dataset **out)
+s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
+                          const s3_long_options *opt, const s3_model *m,
+                          const s3i_ref *ref, s3_dataset **out)
 {
     *out = NULL;
+    if (!opt || !opt->unit_col || !opt->class_col || !opt->value_col ||
+        (opt->nwhere && !opt->where))
+        return s3i_fail(ctx, S3_EUSAGE,
+                        "s3_dataset_load_long: unit_col, class_col and "
+                        "value_col are required, and where when nwhere > 0");
+    const char *const *where = opt->where;
+    size_t nwhere = opt->nwhere;
     if (nwhere > MAX_WHERE)
         return s3i_fail(ctx, S3_EUSAGE, "at most %d filters", MAX_WHERE);
     for (size_t k = 0; k < nwhere; k++)
@@ -287,7 +280,7 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path, const char *unit_col,
     long_state st = {.ctx = ctx,
                      .d = d,
                      .c = {.file = base, .log = d->warnings},
-                     .want = {unit_col, class_col, value_col},
+                     .want = {opt->unit_col, opt->class_col, opt->value_col},
                      .where = where,
                      .nwhere = nwhere};
     s3i_csv_info info;
