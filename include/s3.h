@@ -189,24 +189,39 @@ typedef struct s3_dataset s3_dataset;
 S3_API s3_status s3_dataset_load(s3_ctx *ctx, const s3_model *m,
                                  s3_dataset **out);
 
-/* Load a long table "unit, class, value" for the generic analysis; the
- * three columns are found by name. */
-S3_API s3_status s3_dataset_load_long(s3_ctx *ctx, const char *path,
-                                      const char *unit_col,
-                                      const char *class_col,
-                                      const char *value_col, const s3_model *m,
-                                      s3_dataset **out);
+/* How s3_dataset_load_long reads a long table.  Zero-initialise it, best
+ * with a designated initialiser:
+ *
+ *     s3_long_options o = {.unit_col = "geo", .class_col = "nace_r2",
+ *                          .value_col = "2018"};
+ *
+ * Fields may be added in later versions (more filters); a field left 0 or
+ * NULL keeps the behaviour of the versions without it. */
+typedef struct {
+    /* The names of the unit, class and value columns (all three required),
+     * found in the header by name.  In a Eurostat bulk TSV file unit and
+     * class name dimensions and value names a period ("2018"). */
+    const char *unit_col;
+    const char *class_col;
+    const char *value_col;
+    /* Filters where[0..nwhere), each "COLUMN=VALUE": only the rows whose
+     * column (or Eurostat dimension) holds that value are used; the others
+     * are counted as rejected and noted.  At most 16; where may be NULL
+     * when nwhere is 0.  In a Eurostat file every dimension other than unit
+     * and class must hold one value, so filters fix the others. */
+    const char *const *where;
+    size_t nwhere;
+} s3_long_options;
 
-/* The same with filters: each of where[0..nwhere) is "COLUMN=VALUE" and
- * keeps only the rows whose column holds that value (the others are
- * counted as rejected and noted).  A Eurostat bulk TSV file (first column
+/* Load a long table "unit, class, value" for the generic analysis: a CSV
+ * file (',', ';' or tab separated) or a Eurostat bulk TSV file (first column
  * "dim1,dim2,...\\time", one column per period, ':' for missing values,
- * flags after numbers) is read too: unit and class name dimensions, value
- * names a period ("2018"), and filters fix the other dimensions. */
-S3_API s3_status s3_dataset_load_long_where(
-    s3_ctx *ctx, const char *path, const char *unit_col, const char *class_col,
-    const char *value_col, const char *const *where, size_t nwhere,
-    const s3_model *m, s3_dataset **out);
+ * flags after numbers).  opt is read during the call only.  Fails with
+ * S3_EUSAGE when a column name is missing or a filter is not COLUMN=VALUE,
+ * and with S3_EINPUT (file, line, column, value) on bad data. */
+S3_API s3_status s3_dataset_load_long(s3_ctx *ctx, const char *path,
+                                      const s3_long_options *opt,
+                                      const s3_model *m, s3_dataset **out);
 
 S3_API void s3_dataset_free(s3_dataset *d);
 

@@ -417,10 +417,14 @@ main(int argc, char **argv)
                                                        : "datasets/reference");
         else if (!st && val[OPT_reference])
             st = s3_model_set_paths(ctx, model, NULL, val[OPT_reference]);
-        if (!st)
-            st = s3_dataset_load_long_where(ctx, val[OPT_input], val[OPT_unit],
-                                            val[OPT_class], val[OPT_value],
-                                            where, nwhere, model, &data);
+        if (!st) {
+            s3_long_options lo = {.unit_col = val[OPT_unit],
+                                  .class_col = val[OPT_class],
+                                  .value_col = val[OPT_value],
+                                  .where = where,
+                                  .nwhere = nwhere};
+            st = s3_dataset_load_long(ctx, val[OPT_input], &lo, model, &data);
+        }
     } else {
         st = s3_model_load(
             ctx, val[OPT_model] ? val[OPT_model] : "models/ruhr.ini", &model);

@@ -266,19 +266,12 @@ struct s3_dataset {
 s3_status
 s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
                      s3_dataset **out);
-/* The same for s3_dataset_load_long_where. */
+/* The same for s3_dataset_load_long. */
 s3_status
-s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path, const char *unit_col,
-                          const char *class_col, const char *value_col,
-                          const char *const *where, size_t nwhere,
-                          const s3_model *m, const s3i_ref *ref,
-                          s3_dataset **out);
+s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
+                          const s3_long_options *opt, const s3_model *m,
+                          const s3i_ref *ref, s3_dataset **out);
 
-/* Add a warning row (file, line, column, value, message); -1 when out of
- * memory.  line 0 = not tied to a line. */
-int
-s3i_warn(s3_dataset *d, const char *file, size_t line, const char *column,
-         const char *value, const char *message);
 /* Add a data-quality note (scope, message). */
 int
 s3i_note(s3_table *notes, const char *scope, const char *message);

@@ -1,7 +1,7 @@
 /*
  * fuzz_long — one long table "unit, class, value" (CSV with ',' or ';', TSV,
  * or a Eurostat bulk TSV file) from the input bytes, through
- * s3_dataset_load_long_where() and, when it loads, s3_analyse().
+ * s3_dataset_load_long() and, when it loads, s3_analyse().
  *
  * The column names are fixed: unit "geo", class "nace_r2", value "2018";
  * every input is read twice, without a filter and with the filter
@@ -25,13 +25,18 @@ one(const char *path, const char *const *where, size_t nwhere)
     if ((st = s3_model_set_paths(ctx, m, NULL, ref)))
         fuzz_fail("s3_model_set_paths failed: %s", s3_ctx_message(ctx));
     fuzz_small_draws(m);
-    st = s3i_dataset_load_long_ref(ctx, path, "geo", "nace_r2", "2018", where,
-                                   nwhere, m, fuzz_shared_ref(ref), &d);
-    fuzz_check_status(ctx, st, "s3_dataset_load_long_where");
+    s3_long_options opt = {.unit_col = "geo",
+                           .class_col = "nace_r2",
+                           .value_col = "2018",
+                           .where = where,
+                           .nwhere = nwhere};
+    st =
+        s3i_dataset_load_long_ref(ctx, path, &opt, m, fuzz_shared_ref(ref), &d);
+    fuzz_check_status(ctx, st, "s3_dataset_load_long");
     if (st == S3_OK) {
         if (!d)
-            fuzz_fail("s3_dataset_load_long_where succeeded without a dataset");
-        fuzz_check_quality(d, "s3_dataset_load_long_where");
+            fuzz_fail("s3_dataset_load_long succeeded without a dataset");
+        fuzz_check_quality(d, "s3_dataset_load_long");
         fuzz_analyse(ctx, m, d, 0, NULL, 0);
     } else if (d) {
         fuzz_fail("a failed load left a dataset");

@@ -1380,8 +1380,11 @@ analyse_long(analysis *a, const char *path)
     }
     if ((a->st = s3_model_default(a->ctx, &a->m)) ||
         (a->st = s3_model_set_paths(a->ctx, a->m, NULL, wt_refdir)) ||
-        (a->st = s3_dataset_load_long(a->ctx, path, "country", "product",
-                                      "value", a->m, &a->d)) ||
+        (a->st = s3_dataset_load_long(a->ctx, path,
+                                      &(s3_long_options){.unit_col = "country",
+                                                         .class_col = "product",
+                                                         .value_col = "value"},
+                                      a->m, &a->d)) ||
         (a->st = s3_analyse(a->ctx, a->m, a->d, &a->r)))
         snprintf(a->msg, sizeof a->msg, "%s: %s", path, s3_ctx_message(a->ctx));
 }

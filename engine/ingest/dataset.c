@@ -1,0 +1,433 @@
+/*
+ * dataset.c — the s3_dataset object (new, load, free, getters), its
+ * data-quality logs, and what every loader of an input file shares:
+ * columns found by name, number and date fields.
+ *
+ * A dataset is a folder: centres.csv and tenants.csv, and optionally
+ * patents.csv and baseline.csv (each read by its own file here:
+ * centres.c, tenants.c, patents.c, baseline.c); or one long table
+ * "unit, class, value" (long.c).  Each file is streamed once.  Columns are
+ * found by header name; unknown columns are ignored with a note.  A value
+ * that cannot be read (a NACE code that is none, a negative count, a bad
+ * date) stops the load with a message naming file, line, column and value.
+ * A row that is readable but cannot be used (a tenant of an unknown
+ * centre, an IPC code outside the concordance) is rejected and listed as
+ * a warning, so that for every file rows read = rows used + rows rejected.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ingest/load.h"
+
+/* ---- logs --------------------------------------------------------------- */
+
+/* Add a warning row to a warnings table; -1 when out of memory. */
+static int
+warn_to(s3_table *t, const char *file, size_t line, const char *column,
+        const char *value, const char *message)
+{
+    size_t r = s3i_table_add_row(t);
+    if (r == S3I_NONE)
+        return -1;
+    if (line)
+        s3i_table_set_num(t, r, 1, (double)line);
+    return s3i_table_set_text(t, r, 0, file) ||
+                   s3i_table_set_text(t, r, 2, column) ||
+                   s3i_table_set_text(t, r, 3, value) ||
+                   s3i_table_set_text(t, r, 4, message)
+               ? -1
+               : 0;
+}
+
+int
+s3i_note(s3_table *notes, const char *scope, const char *message)
+{
+    size_t r = s3i_table_add_row(notes);
+    return r == S3I_NONE || s3i_table_set_text(notes, r, 0, scope) ||
+                   s3i_table_set_text(notes, r, 1, message)
+               ? -1
+               : 0;
+}
+
+s3_status
+s3i_record_quality(s3_ctx *ctx, s3_dataset *d, const s3i_counts *c)
+{
+    size_t r = s3i_table_add_row(d->quality);
+    if (r == S3I_NONE || s3i_table_set_text(d->quality, r, 0, c->file))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    s3i_table_set_num(d->quality, r, 1, (double)c->read);
+    s3i_table_set_num(d->quality, r, 2, (double)c->used);
+    s3i_table_set_num(d->quality, r, 3, (double)c->rejected);
+    s3i_table_set_num(d->quality, r, 4, (double)c->warnings);
+    return S3_OK;
+}
+
+s3_status
+s3i_record_input(s3_ctx *ctx, s3_dataset *d, const char *name, const char *path,
+                 const s3i_csv_info *info)
+{
+    s3_table *t = d->inputs;
+    size_t r = s3i_table_add_row(t);
+    if (r == S3I_NONE || s3i_table_set_text(t, r, 0, name) ||
+        s3i_table_set_text(t, r, 1, path) ||
+        s3i_table_set_text(t, r, 4, info->sha256))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    s3i_table_set_num(t, r, 2, (double)info->rows);
+    s3i_table_set_num(t, r, 3, (double)info->bytes);
+    return S3_OK;
+}
+
+s3_status
+s3i_reject(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
+           const char *value, const char *msg)
+{
+    c->rejected++;
+    c->warnings++;
+    if (warn_to(c->log, c->file, s3i_csv_line(r), s3i_csv_colname(r, col),
+                value, msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
+
+s3_status
+s3i_warn_used(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
+              const char *value, const char *msg)
+{
+    c->warnings++;
+    if (warn_to(c->log, c->file, s3i_csv_line(r), s3i_csv_colname(r, col),
+                value, msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
+
+s3_status
+s3i_merge_counts(s3_ctx *ctx, s3i_counts *a, const s3i_counts *b, size_t lines)
+{
+    const s3_table *w = b->log;
+    for (size_t k = 0; k < s3_table_rows(w); k++) {
+        const char *t[5];
+        for (size_t c = 0; c < 5; c++)
+            t[c] = c == 1 ? "" : s3_table_text(w, k, c);
+        double line = s3_table_num(w, k, 1);
+        if (warn_to(a->log, t[0] ? t[0] : "",
+                    isnan(line) ? 0 : lines + (size_t)line, t[2] ? t[2] : "",
+                    t[3] ? t[3] : "", t[4] ? t[4] : ""))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    a->used += b->used;
+    a->rejected += b->rejected;
+    a->warnings += b->warnings;
+    return S3_OK;
+}
+
+s3_status
+s3i_note_cutoff(s3_ctx *ctx, s3_dataset *d, const char *file, size_t n,
+                const s3_model *m)
+{
+    if (!n)
+        return S3_OK;
+    char msg[240];
+    snprintf(msg, sizeof msg,
+             strcmp(file, "tenants.csv") == 0
+                 ? "%zu tenants are not present on the cut-off date "
+                   "%04d-%02d-%02d: they count only for tenant growth"
+                 : "%zu rows lie after the year of the cut-off date "
+                   "%04d-%02d-%02d and are not counted",
+             n, m->cutoff / 10000, m->cutoff / 100 % 100, m->cutoff % 100);
+    if (s3i_note(d->notes, file, msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
+
+/* ---- columns by name ---------------------------------------------------- */
+
+s3_status
+s3i_map_columns(s3_ctx *ctx, s3_dataset *d, s3i_csv *r, size_t n, char **f,
+                const s3i_colreq *want, size_t nwant, size_t *idx)
+{
+    for (size_t k = 0; k < nwant; k++) {
+        idx[k] = S3I_NONE;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(f[i], want[k].name) == 0)
+                idx[k] = i;
+        if (idx[k] == S3I_NONE && want[k].required == 1)
+            return s3i_fail(ctx, S3_EINPUT,
+                            "%s:%zu: required column '%s' is missing (the "
+                            "header has: %s%s%s%s)",
+                            s3i_csv_name(r), s3i_csv_line(r), want[k].name,
+                            n > 0 ? f[0] : "", n > 1 ? ", " : "",
+                            n > 1 ? f[1] : "", n > 2 ? ", ..." : "");
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        for (k = 0; k < nwant; k++)
+            if (idx[k] == i)
+                break;
+        if (k == nwant) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "column '%s' is not used", f[i]);
+            if (s3i_note(d->notes, s3i_csv_name(r), msg))
+                return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
+    }
+    return S3_OK;
+}
+
+/* ---- fields ------------------------------------------------------------- */
+
+s3_status
+s3i_number_slow(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
+                int allow_empty, double lo, double hi, double *out)
+{
+    size_t len = strlen(v);
+    if (len == 0 && allow_empty) {
+        *out = NAN;
+        return S3_OK;
+    }
+    if (s3i_parse_number(v, len, s3i_csv_decimal_comma(r), out))
+        return s3i_csv_fail(ctx, r, col, v,
+                            s3i_csv_decimal_comma(r)
+                                ? "is not a number (a ';' file uses a "
+                                  "decimal comma)"
+                                : "is not a number");
+    if (*out < 0.0 && lo == 0.0)
+        return s3i_csv_fail(ctx, r, col, v, "is negative: expected 0 or more");
+    if (*out < lo || *out > hi) {
+        char what[96];
+        snprintf(what, sizeof what, "is out of range [%g, %g]", lo, hi);
+        return s3i_csv_fail(ctx, r, col, v, what);
+    }
+    return S3_OK;
+}
+
+s3_status
+s3i_date_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v, int32_t *out)
+{
+    *out = 0;
+    if (!*v)
+        return S3_OK;
+    if (s3i_parse_date(v, strlen(v), out))
+        return s3i_csv_fail(ctx, r, col, v,
+                            "is not a date (YYYY-MM-DD or DD.MM.YYYY)");
+    return S3_OK;
+}
+
+size_t
+s3i_value_length(const char *val)
+{
+    size_t vl = strlen(val);
+    while (vl && val[vl - 1] == ' ')
+        vl--;
+    size_t sp = vl;
+    while (sp && val[sp - 1] && strchr("bcdefnprsuz", val[sp - 1]))
+        sp--;
+    if (sp < vl && sp > 0 && val[sp - 1] == ' ')
+        for (vl = sp; vl && val[vl - 1] == ' ';)
+            vl--;
+    return vl;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+/* Path of a dataset file. */
+static int
+dataset_path(char *buf, size_t n, const char *dir, const char *file)
+{
+    return (size_t)snprintf(buf, n, "%s/%s", dir, file) < n ? 0 : -1;
+}
+
+/* Whether dataset file dir/file is there (an optional file). */
+static int
+dataset_has(const char *dir, const char *file)
+{
+    char path[4096];
+    struct stat sb;
+    return dataset_path(path, sizeof path, dir, file) == 0 &&
+           stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+s3_status
+s3i_read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
+              s3i_csv_fn h, s3i_csv_fn row, void *st, s3i_counts *c,
+              s3i_csv_split *split)
+{
+    char path[4096];
+    if (dataset_path(path, sizeof path, dir, file))
+        return s3i_fail(ctx, S3_EUSAGE, "%s: path too long", dir);
+    s3i_csv_info info;
+    s3_status rc =
+        s3i_csv_read_split(ctx, path, file, 0, h, row, st, split, &info);
+    if (!rc && split && split->used)
+        rc = split->merge(ctx, st, split->user2, split->lines);
+    if (rc)
+        return rc;
+    if (info.rows == 0)
+        return s3i_fail(ctx, S3_EINPUT,
+                        "%s: the file has a header but no "
+                        "data rows",
+                        file);
+    c->read = info.rows;
+    if ((rc = s3i_record_input(ctx, d, file, path, &info)))
+        return rc;
+    return s3i_record_quality(ctx, d, c);
+}
+
+/* ---- the dataset -------------------------------------------------------- */
+
+static const s3i_colspec quality_cols[] = {{"file", S3_COL_TEXT},
+                                           {"rows_read", S3_COL_INTEGER},
+                                           {"rows_used", S3_COL_INTEGER},
+                                           {"rows_rejected", S3_COL_INTEGER},
+                                           {"warnings", S3_COL_INTEGER}};
+static const s3i_colspec warning_cols[] = {{"file", S3_COL_TEXT},
+                                           {"line", S3_COL_INTEGER},
+                                           {"column", S3_COL_TEXT},
+                                           {"value", S3_COL_TEXT},
+                                           {"message", S3_COL_TEXT}};
+static const s3i_colspec input_cols[] = {{"file", S3_COL_TEXT},
+                                         {"path", S3_COL_TEXT},
+                                         {"rows_read", S3_COL_INTEGER},
+                                         {"bytes", S3_COL_INTEGER},
+                                         {"sha256", S3_COL_TEXT}};
+static const s3i_colspec note_cols[] = {{"scope", S3_COL_TEXT},
+                                        {"message", S3_COL_TEXT}};
+
+s3_table *
+s3i_warning_table_new(void)
+{
+    return s3i_table_new("warnings", 5, warning_cols);
+}
+
+s3_status
+s3i_dataset_new(s3_ctx *ctx, s3_dataset **out)
+{
+    s3_dataset *d = calloc(1, sizeof *d);
+    if (!d)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    d->quality = s3i_table_new("quality", 5, quality_cols);
+    d->warnings = s3i_warning_table_new();
+    d->inputs = s3i_table_new("inputs", 5, input_cols);
+    d->notes = s3i_table_new("notes", 2, note_cols);
+    if (!d->quality || !d->warnings || !d->inputs || !d->notes) {
+        s3_dataset_free(d);
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    *out = d;
+    return S3_OK;
+}
+
+s3_status
+s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
+{
+    return s3i_dataset_load_ref(ctx, m, NULL, out);
+}
+
+s3_status
+s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
+                     s3_dataset **out)
+{
+    *out = NULL;
+    s3_dataset *d;
+    s3_status rc = s3i_dataset_new(ctx, &d);
+    if (rc)
+        return rc;
+    s3i_tenant_index tenant_map = {0};
+    const char *dir = m->dataset_dir;
+
+    if (ref)
+        d->ref = *ref, d->ref_shared = 1;
+    else if ((rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
+        goto done;
+    if ((rc = s3i_load_centres(ctx, d, dir)) ||
+        (rc = s3i_load_tenants(ctx, d, m, dir, &tenant_map)))
+        goto done;
+    if (dataset_has(dir, "patents.csv")) {
+        if ((rc = s3i_load_patents(ctx, d, m, dir, &tenant_map)))
+            goto done;
+    } else if (s3i_note(d->notes, "patents.csv",
+                        "no patents.csv in the dataset: no patent measures")) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (dataset_has(dir, "baseline.csv")) {
+        if ((rc = s3i_load_baseline(ctx, d, dir)))
+            goto done;
+    } else if (m->reference == S3I_REF_BASELINE) {
+        rc = s3i_fail(ctx, S3_EINPUT,
+                      "%s: the model compares with the baseline, but the "
+                      "dataset has no baseline.csv",
+                      dir);
+        goto done;
+    }
+done:
+    s3i_tenant_index_free(&tenant_map);
+    if (rc) {
+        s3_dataset_free(d);
+        return rc;
+    }
+    *out = d;
+    return S3_OK;
+}
+
+void
+s3_dataset_free(s3_dataset *d)
+{
+    if (!d)
+        return;
+    if (d->base) {
+        free(d->tenants);
+        free(d->patents);
+        free(d->closed);
+        s3i_table_free(d->notes);
+        free(d);
+        return;
+    }
+    if (!d->ref_shared)
+        s3i_ref_free(&d->ref);
+    free(d->centre_id);
+    free(d->centre_name);
+    free(d->centre_sub);
+    free(d->centre_nuts3);
+    s3i_map_free(&d->centre_map);
+    s3i_idtab_free(&d->centre_ids);
+    free(d->sub_name);
+    free(d->sub_nuts3);
+    free(d->centre_subidx);
+    free(d->tenants);
+    free(d->patents);
+    free(d->cooc);
+    free(d->breg);
+    free(d->bagg_code);
+    free(d->bagg_label);
+    free(d->bval);
+    free(d->nace_bagg);
+    free(d->class_id);
+    free(d->gx);
+    s3i_table_free(d->quality);
+    s3i_table_free(d->warnings);
+    s3i_table_free(d->inputs);
+    s3i_table_free(d->notes);
+    s3i_arena_free(&d->arena);
+    free(d);
+}
+
+const s3_table *
+s3_dataset_quality(const s3_dataset *d)
+{
+    return d->quality;
+}
+
+const s3_table *
+s3_dataset_warnings(const s3_dataset *d)
+{
+    return d->warnings;
+}
+
+const s3_table *
+s3_dataset_inputs(const s3_dataset *d)
+{
+    return d->inputs;
+}
