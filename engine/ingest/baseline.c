@@ -126,10 +126,10 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     const char *val = S3I_FIELD(st, f, BA_VALUE);
     if (!*reg)
         return s3i_csv_fail(ctx, r, st->col[BA_REGION], reg, "is empty");
-    unsigned char *cover = malloc(d->ref.nnace + 1);
+    unsigned char *cover = malloc(d->ref->nnace + 1);
     if (!cover)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    int bad = aggregate_cover(&d->ref, code, cover);
+    int bad = aggregate_cover(d->ref, code, cover);
     free(cover);
     if (bad)
         return s3i_csv_fail(ctx, r, st->col[BA_NACE], code,
@@ -216,7 +216,7 @@ static s3_status
 baseline_finish(s3_ctx *ctx, baseline_state *st)
 {
     s3_dataset *d = st->d;
-    const s3i_ref *ref = &d->ref;
+    const s3i_ref *ref = d->ref;
     size_t nn = ref->nnace, na = st->nagg;
     s3_status rc = S3_OK;
     unsigned char *cover = calloc(na * nn + 1, 1), *taken = calloc(nn + 1, 1);
@@ -266,16 +266,16 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
             taken[i] |= cover[a * nn + i];
     }
     /* aggregates in use, in NACE order (by their first class) */
-    d->nbagg = nchosen;
-    d->nbreg = st->nreg;
-    d->bagg_code = calloc(nchosen + 1, sizeof(char *));
-    d->bagg_label = calloc(nchosen + 1, sizeof(char *));
-    d->breg = calloc(st->nreg + 1, sizeof(char *));
-    d->bval = malloc((st->nreg * nchosen + 1) * sizeof(double));
-    d->nace_bagg = malloc((nn + 1) * sizeof(size_t));
+    d->baseline.nagg = nchosen;
+    d->baseline.nreg = st->nreg;
+    d->baseline.agg_code = calloc(nchosen + 1, sizeof(char *));
+    d->baseline.agg_label = calloc(nchosen + 1, sizeof(char *));
+    d->baseline.reg = calloc(st->nreg + 1, sizeof(char *));
+    d->baseline.val = malloc((st->nreg * nchosen + 1) * sizeof(double));
+    d->baseline.nace_agg = malloc((nn + 1) * sizeof(size_t));
     size_t *slot = malloc((na + 1) * sizeof(size_t));
-    if (!d->bagg_code || !d->bagg_label || !d->breg || !d->bval ||
-        !d->nace_bagg || !slot) {
+    if (!d->baseline.agg_code || !d->baseline.agg_label || !d->baseline.reg || !d->baseline.val ||
+        !d->baseline.nace_agg || !slot) {
         free(slot);
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
@@ -284,36 +284,36 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
     for (size_t a = 0; a < na; a++)
         slot[a] = S3I_NONE;
     for (size_t i = 0; i < nn; i++) {
-        d->nace_bagg[i] = S3I_NONE;
+        d->baseline.nace_agg[i] = S3I_NONE;
         for (size_t a = 0; a < na; a++) {
             if (!chosen[a] || !cover[a * nn + i])
                 continue;
             if (slot[a] == S3I_NONE) {
-                d->bagg_code[k] = st->agg[a];
+                d->baseline.agg_code[k] = st->agg[a];
                 slot[a] = k++;
             }
-            d->nace_bagg[i] = slot[a];
+            d->baseline.nace_agg[i] = slot[a];
         }
     }
     for (size_t s = 0; s < k; s++) {
         size_t a =
-            s3i_map_get(&st->agg_map, d->bagg_code[s], strlen(d->bagg_code[s]));
+            s3i_map_get(&st->agg_map, d->baseline.agg_code[s], strlen(d->baseline.agg_code[s]));
         size_t sec = S3I_NONE;
         for (size_t i = 0; i < nn && sec == S3I_NONE; i++)
             if (cover[a * nn + i] && ref->nace_level[i] == 1)
                 sec = i;
-        d->bagg_label[s] = *st->agg_label[a] ? st->agg_label[a]
-                           : (sec != S3I_NONE && strlen(d->bagg_code[s]) == 1)
+        d->baseline.agg_label[s] = *st->agg_label[a] ? st->agg_label[a]
+                           : (sec != S3I_NONE && strlen(d->baseline.agg_code[s]) == 1)
                                ? ref->nace_label[sec]
-                               : d->bagg_code[s];
+                               : d->baseline.agg_code[s];
     }
     for (size_t i = 0; i < st->nreg * nchosen; i++)
-        d->bval[i] = NAN;
+        d->baseline.val[i] = NAN;
     for (size_t r = 0; r < st->nreg; r++)
-        d->breg[r] = st->reg[r];
+        d->baseline.reg[r] = st->reg[r];
     for (size_t c = 0; c < st->ncell; c++)
         if (chosen[st->cell_agg[c]])
-            d->bval[st->cell_reg[c] * nchosen + slot[st->cell_agg[c]]] =
+            d->baseline.val[st->cell_reg[c] * nchosen + slot[st->cell_agg[c]]] =
                 st->cell_val[c];
     free(slot);
     {
@@ -322,12 +322,12 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
                               "aggregates used (disjoint): ");
         for (size_t s = 0; s < k && l < sizeof note; s++)
             l += (size_t)snprintf(note + l, sizeof note - l, "%s%s",
-                                  s ? ", " : "", d->bagg_code[s]);
+                                  s ? ", " : "", d->baseline.agg_code[s]);
         if (l < sizeof note)
             snprintf(note + l, sizeof note - l,
                      "; they cover %zu of %zu NACE classes; not used: %s",
                      covered, nclass, *dropped ? dropped : "none");
-        if (s3i_note(d->notes, "baseline.csv", note))
+        if (s3i_note(d->log.notes, "baseline.csv", note))
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
 done:
@@ -343,7 +343,7 @@ s3_status
 s3i_load_baseline(s3_ctx *ctx, s3_dataset *d, const char *dir)
 {
     baseline_state bs = {
-        .ctx = ctx, .d = d, .c = {.file = "baseline.csv", .log = d->warnings}};
+        .ctx = ctx, .d = d, .c = {.file = "baseline.csv", .log = d->log.warnings}};
     s3_status rc = s3i_read_file(ctx, d, dir, "baseline.csv", baseline_header,
                                  baseline_row, &bs, &bs.c, NULL);
     if (!rc)

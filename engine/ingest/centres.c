@@ -83,54 +83,54 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         (rc = s3i_number_field(ctx, r, st->col[CE_LON],
                                S3I_FIELD(st, f, CE_LON), 1, -180, 180, &v)))
         return rc;
-    size_t i = d->ncentres;
+    size_t i = d->units.n;
     char *cid = s3i_arena_strdup(&d->arena, id);
     if (!cid)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    size_t had = s3i_map_put(&d->centre_map, cid, strlen(cid), i);
+    size_t had = s3i_map_put(&d->units.map, cid, strlen(cid), i);
     if (had == S3I_NONE)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     if (had != i)
         return s3i_csv_fail(ctx, r, st->col[CE_ID], id,
                             "appears twice: centre ids must be unique");
     int added;
-    if (s3i_idtab_add(&d->centre_ids, cid, strlen(cid), &added) != i)
+    if (s3i_idtab_add(&d->units.ids, cid, strlen(cid), &added) != i)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     /* sub-region, with one NUTS-3 code each */
     size_t s = s3i_map_get(&st->sub_map, sub, strlen(sub));
     if (s == S3I_NONE) {
-        s = d->nsub;
+        s = d->units.nsub;
         char *sn = s3i_arena_strdup(&d->arena, sub);
         char *sc = s3i_arena_strdup(&d->arena, nuts);
-        if (!sn || !sc || push(&d->sub_name, &st->cap_sn, s, sizeof(char *)) ||
-            push(&d->sub_nuts3, &st->cap_snu, s, sizeof(char *)) ||
+        if (!sn || !sc || push(&d->units.sub_name, &st->cap_sn, s, sizeof(char *)) ||
+            push(&d->units.sub_nuts3, &st->cap_snu, s, sizeof(char *)) ||
             s3i_map_put(&st->sub_map, sn, strlen(sn), s) == S3I_NONE)
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-        d->sub_name[s] = sn;
-        d->sub_nuts3[s] = sc;
-        d->nsub++;
-    } else if (strcmp(d->sub_nuts3[s], nuts) != 0) {
+        d->units.sub_name[s] = sn;
+        d->units.sub_nuts3[s] = sc;
+        d->units.nsub++;
+    } else if (strcmp(d->units.sub_nuts3[s], nuts) != 0) {
         char what[160];
         snprintf(what, sizeof what,
                  "differs from the code '%.40s' another centre of sub-region "
                  "'%.40s' has",
-                 d->sub_nuts3[s], sub);
+                 d->units.sub_nuts3[s], sub);
         return s3i_csv_fail(ctx, r, st->col[CE_NUTS3], nuts, what);
     }
-    if (push(&d->centre_id, &st->cap_id, i, sizeof(char *)) ||
-        push(&d->centre_name, &st->cap_name, i, sizeof(char *)) ||
-        push(&d->centre_nuts3, &st->cap_nuts, i, sizeof(char *)) ||
-        push(&d->centre_sub, &st->cap_sub, i, sizeof(char *)) ||
-        push(&d->centre_subidx, &st->cap_subidx, i, sizeof(size_t)))
+    if (push(&d->units.id, &st->cap_id, i, sizeof(char *)) ||
+        push(&d->units.name, &st->cap_name, i, sizeof(char *)) ||
+        push(&d->units.nuts3, &st->cap_nuts, i, sizeof(char *)) ||
+        push(&d->units.sub, &st->cap_sub, i, sizeof(char *)) ||
+        push(&d->units.subidx, &st->cap_subidx, i, sizeof(size_t)))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    d->centre_id[i] = cid;
-    d->centre_name[i] = s3i_arena_strdup(&d->arena, S3I_FIELD(st, f, CE_NAME));
-    d->centre_nuts3[i] = d->sub_nuts3[s];
-    d->centre_sub[i] = d->sub_name[s];
-    d->centre_subidx[i] = s;
-    if (!d->centre_name[i])
+    d->units.id[i] = cid;
+    d->units.name[i] = s3i_arena_strdup(&d->arena, S3I_FIELD(st, f, CE_NAME));
+    d->units.nuts3[i] = d->units.sub_nuts3[s];
+    d->units.sub[i] = d->units.sub_name[s];
+    d->units.subidx[i] = s;
+    if (!d->units.name[i])
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    d->ncentres++;
+    d->units.n++;
     st->c.used++;
     return S3_OK;
 }
@@ -139,12 +139,12 @@ s3_status
 s3i_load_centres(s3_ctx *ctx, s3_dataset *d, const char *dir)
 {
     centres_state cs = {
-        .ctx = ctx, .d = d, .c = {.file = "centres.csv", .log = d->warnings}};
+        .ctx = ctx, .d = d, .c = {.file = "centres.csv", .log = d->log.warnings}};
     s3_status rc = s3i_read_file(ctx, d, dir, "centres.csv", centres_header,
                                  centres_row, &cs, &cs.c, NULL);
     /* the ids are complete: build their hash slots now (ids that arrived
      * sorted have none) for the many lookups of tenants and patents */
-    if (!rc && s3i_idtab_hash_all(&d->centre_ids))
+    if (!rc && s3i_idtab_hash_all(&d->units.ids))
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
     s3i_map_free(&cs.sub_map);
     return rc;

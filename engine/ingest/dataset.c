@@ -55,13 +55,13 @@ s3i_note(s3_table *notes, const char *scope, const char *message)
 s3_status
 s3i_record_quality(s3_ctx *ctx, s3_dataset *d, const s3i_counts *c)
 {
-    size_t r = s3i_table_add_row(d->quality);
-    if (r == S3I_NONE || s3i_table_set_text(d->quality, r, 0, c->file))
+    size_t r = s3i_table_add_row(d->log.quality);
+    if (r == S3I_NONE || s3i_table_set_text(d->log.quality, r, 0, c->file))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    s3i_table_set_num(d->quality, r, 1, (double)c->read);
-    s3i_table_set_num(d->quality, r, 2, (double)c->used);
-    s3i_table_set_num(d->quality, r, 3, (double)c->rejected);
-    s3i_table_set_num(d->quality, r, 4, (double)c->warnings);
+    s3i_table_set_num(d->log.quality, r, 1, (double)c->read);
+    s3i_table_set_num(d->log.quality, r, 2, (double)c->used);
+    s3i_table_set_num(d->log.quality, r, 3, (double)c->rejected);
+    s3i_table_set_num(d->log.quality, r, 4, (double)c->warnings);
     return S3_OK;
 }
 
@@ -69,7 +69,7 @@ s3_status
 s3i_record_input(s3_ctx *ctx, s3_dataset *d, const char *name, const char *path,
                  const s3i_csv_info *info)
 {
-    s3_table *t = d->inputs;
+    s3_table *t = d->log.inputs;
     size_t r = s3i_table_add_row(t);
     if (r == S3I_NONE || s3i_table_set_text(t, r, 0, name) ||
         s3i_table_set_text(t, r, 1, path) ||
@@ -137,7 +137,7 @@ s3i_note_cutoff(s3_ctx *ctx, s3_dataset *d, const char *file, size_t n,
                  : "%zu rows lie after the year of the cut-off date "
                    "%04d-%02d-%02d and are not counted",
              n, m->cutoff / 10000, m->cutoff / 100 % 100, m->cutoff % 100);
-    if (s3i_note(d->notes, file, msg))
+    if (s3i_note(d->log.notes, file, msg))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     return S3_OK;
 }
@@ -169,7 +169,7 @@ s3i_map_columns(s3_ctx *ctx, s3_dataset *d, s3i_csv *r, size_t n, char **f,
         if (k == nwant) {
             char msg[256];
             snprintf(msg, sizeof msg, "column '%s' is not used", f[i]);
-            if (s3i_note(d->notes, s3i_csv_name(r), msg))
+            if (s3i_note(d->log.notes, s3i_csv_name(r), msg))
                 return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         }
     }
@@ -307,11 +307,11 @@ s3i_dataset_new(s3_ctx *ctx, s3_dataset **out)
     s3_dataset *d = calloc(1, sizeof *d);
     if (!d)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    d->quality = s3i_table_new("quality", 5, quality_cols);
-    d->warnings = s3i_warning_table_new();
-    d->inputs = s3i_table_new("inputs", 5, input_cols);
-    d->notes = s3i_table_new("notes", 2, note_cols);
-    if (!d->quality || !d->warnings || !d->inputs || !d->notes) {
+    d->log.quality = s3i_table_new("quality", 5, quality_cols);
+    d->log.warnings = s3i_warning_table_new();
+    d->log.inputs = s3i_table_new("inputs", 5, input_cols);
+    d->log.notes = s3i_table_new("notes", 2, note_cols);
+    if (!d->log.quality || !d->log.warnings || !d->log.inputs || !d->log.notes) {
         s3_dataset_free(d);
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
@@ -326,6 +326,22 @@ s3_dataset_load(s3_ctx *ctx, const s3_model *m, s3_dataset **out)
 }
 
 s3_status
+s3i_dataset_use_ref(s3_ctx *ctx, s3_dataset *d, const s3_model *m,
+                    const s3i_ref *ref)
+{
+    if (ref) {
+        d->ref = ref;
+        return S3_OK;
+    }
+    if (!(d->own_ref = calloc(1, sizeof *d->own_ref)))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    d->ref = d->own_ref;
+    if (!m->reference_dir)
+        return S3_OK; /* no classifications: an empty reference */
+    return s3i_ref_load(ctx, m->reference_dir, d->own_ref, d->log.inputs);
+}
+
+s3_status
 s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
                      s3_dataset **out)
 {
@@ -337,9 +353,7 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
     s3i_tenant_index tenant_map = {0};
     const char *dir = m->dataset_dir;
 
-    if (ref)
-        d->ref = *ref, d->ref_shared = 1;
-    else if ((rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
+    if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)))
         goto done;
     if ((rc = s3i_load_centres(ctx, d, dir)) ||
         (rc = s3i_load_tenants(ctx, d, m, dir, &tenant_map)))
@@ -347,7 +361,7 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
     if (dataset_has(dir, "patents.csv")) {
         if ((rc = s3i_load_patents(ctx, d, m, dir, &tenant_map)))
             goto done;
-    } else if (s3i_note(d->notes, "patents.csv",
+    } else if (s3i_note(d->log.notes, "patents.csv",
                         "no patents.csv in the dataset: no patent measures")) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
@@ -377,39 +391,33 @@ s3_dataset_free(s3_dataset *d)
 {
     if (!d)
         return;
-    if (d->base) {
-        free(d->tenants);
-        free(d->patents);
-        free(d->closed);
-        s3i_table_free(d->notes);
-        free(d);
-        return;
+    if (d->own_ref) {
+        s3i_ref_free(d->own_ref);
+        free(d->own_ref);
     }
-    if (!d->ref_shared)
-        s3i_ref_free(&d->ref);
-    free(d->centre_id);
-    free(d->centre_name);
-    free(d->centre_sub);
-    free(d->centre_nuts3);
-    s3i_map_free(&d->centre_map);
-    s3i_idtab_free(&d->centre_ids);
-    free(d->sub_name);
-    free(d->sub_nuts3);
-    free(d->centre_subidx);
-    free(d->tenants);
-    free(d->patents);
-    free(d->cooc);
-    free(d->breg);
-    free(d->bagg_code);
-    free(d->bagg_label);
-    free(d->bval);
-    free(d->nace_bagg);
-    free(d->class_id);
-    free(d->gx);
-    s3i_table_free(d->quality);
-    s3i_table_free(d->warnings);
-    s3i_table_free(d->inputs);
-    s3i_table_free(d->notes);
+    free(d->units.id);
+    free(d->units.name);
+    free(d->units.sub);
+    free(d->units.nuts3);
+    s3i_map_free(&d->units.map);
+    s3i_idtab_free(&d->units.ids);
+    free(d->units.sub_name);
+    free(d->units.sub_nuts3);
+    free(d->units.subidx);
+    free(d->records.tenants);
+    free(d->records.patents);
+    free(d->records.cooc);
+    free(d->baseline.reg);
+    free(d->baseline.agg_code);
+    free(d->baseline.agg_label);
+    free(d->baseline.val);
+    free(d->baseline.nace_agg);
+    free(d->records.class_id);
+    free(d->records.gx);
+    s3i_table_free(d->log.quality);
+    s3i_table_free(d->log.warnings);
+    s3i_table_free(d->log.inputs);
+    s3i_table_free(d->log.notes);
     s3i_arena_free(&d->arena);
     free(d);
 }
@@ -417,17 +425,17 @@ s3_dataset_free(s3_dataset *d)
 const s3_table *
 s3_dataset_quality(const s3_dataset *d)
 {
-    return d->quality;
+    return d->log.quality;
 }
 
 const s3_table *
 s3_dataset_warnings(const s3_dataset *d)
 {
-    return d->warnings;
+    return d->log.warnings;
 }
 
 const s3_table *
 s3_dataset_inputs(const s3_dataset *d)
 {
-    return d->inputs;
+    return d->log.inputs;
 }

@@ -223,40 +223,56 @@ typedef struct {
     int active;        /* present on the cut-off date: counted in matrices */
 } s3i_tenant;
 
-struct s3_dataset {
-    s3i_ref ref;
-    int ref_shared; /* ref belongs to the caller (s3i_dataset_load_ref) */
-    int generic;
-    /* centres (or the units of a long table) */
-    size_t ncentres;
-    char **centre_id, **centre_name, **centre_sub, **centre_nuts3;
-    s3i_map centre_map;
-    s3i_idtab centre_ids; /* the same, for the hot paths */
+/* The units of a network: its centres (or a long table's units) and the
+ * sub-regions they lie in. */
+typedef struct {
+    size_t n;
+    char **id, **name, **sub, **nuts3;
+    s3i_map map;   /* id → index */
+    s3i_idtab ids; /* the same, for the hot paths */
     size_t nsub;
     char **sub_name, **sub_nuts3;
-    size_t *centre_subidx;
-    /* tenants */
+    size_t *subidx; /* per unit: its sub-region */
+} s3i_units;
+
+/* The records counted: the tenants, the fractional patents, or a long
+ * table's cells.  A scenario changes a copy of these and nothing else. */
+typedef struct {
     size_t ntenants, tenants_cap;
     s3i_tenant *tenants;
-    /* patents: fractional counts centre × field */
-    double *patents;
-    double *cooc;        /* fields × fields: patents holding both, diag 0 */
-    /* baseline: regions × aggregates (only the disjoint set in use) */
-    size_t nbreg, nbagg;
-    char **breg, **bagg_code, **bagg_label;
-    double *bval;        /* nbreg × nbagg, NaN missing */
-    size_t *nace_bagg;   /* per NACE code index: aggregate or S3I_NONE */
-    /* generic long table */
+    double *patents; /* units × fields, or NULL */
+    double *cooc;    /* fields × fields: patents holding both, diag 0 */
+    /* a long table */
     size_t nclasses;
     char **class_id;
-    double *gx;          /* ncentres × nclasses */
-    /* logs */
+    double *gx;      /* units × classes */
+} s3i_records;
+
+/* The sector baseline: regions × aggregates (only the disjoint set in
+ * use). */
+typedef struct {
+    size_t nreg, nagg;
+    char **reg, **agg_code, **agg_label;
+    double *val;      /* nreg × nagg, NaN missing */
+    size_t *nace_agg; /* per NACE code index: aggregate or S3I_NONE */
+} s3i_baseline;
+
+/* The data-quality log: per file, per warning, per input, and notes. */
+typedef struct {
     s3_table *quality, *warnings, *inputs, *notes;
+} s3i_log;
+
+struct s3_dataset {
+    /* the reference classifications: own_ref, or the caller's
+     * (s3i_dataset_load_ref) */
+    const s3i_ref *ref;
+    s3i_ref *own_ref;
+    int generic; /* a long table, not a network of centres */
+    s3i_units units;
+    s3i_records records;
+    s3i_baseline baseline;
+    s3i_log log;
     s3i_arena arena;
-    /* a scenario's view of another dataset: it owns only its tenants,
-     * patents, closed flags and notes, and borrows the rest from base */
-    const s3_dataset *base;
-    unsigned char *closed; /* per centre: closed by a scenario (or NULL) */
 };
 
 /* s3_dataset_load with reference tables the caller loaded once

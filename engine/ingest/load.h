@@ -27,6 +27,12 @@ typedef struct {
     s3_table *log; /* where the file's warnings go */
 } s3i_counts;
 
+/* The reference classifications of d: ref (the caller's, kept by the
+ * caller), else read from the model's reference folder into d's own (an
+ * empty reference without one). */
+s3_status s3i_dataset_use_ref(s3_ctx *ctx, s3_dataset *d, const s3_model *m,
+                              const s3i_ref *ref);
+
 /* A quality row for the file of c. */
 s3_status s3i_record_quality(s3_ctx *ctx, s3_dataset *d, const s3i_counts *c);
 /* An inputs row (file, path, rows, bytes, SHA-256). */

@@ -223,9 +223,9 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (rc)
         return rc;
     size_t ui =
-        intern(d, &st->unit_map, &d->centre_id, &d->ncentres, &st->cap_u, unit);
+        intern(d, &st->unit_map, &d->units.id, &d->units.n, &st->cap_u, unit);
     size_t ci =
-        intern(d, &st->class_map, &d->class_id, &d->nclasses, &st->cap_c, cls);
+        intern(d, &st->class_map, &d->records.class_id, &d->records.nclasses, &st->cap_c, cls);
     if (ui == S3I_NONE || ci == S3I_NONE ||
         s3i_reserve(&st->cu, &st->cap_cu, st->ncell + 1, sizeof(size_t)) ||
         s3i_reserve(&st->cc, &st->cap_cc, st->ncell + 1, sizeof(size_t)) ||
@@ -279,16 +279,13 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
     base = base ? base + 1 : path;
     long_state st = {.ctx = ctx,
                      .d = d,
-                     .c = {.file = base, .log = d->warnings},
+                     .c = {.file = base, .log = d->log.warnings},
                      .want = {opt->unit_col, opt->class_col, opt->value_col},
                      .where = where,
                      .nwhere = nwhere};
     s3i_csv_info info;
     /* the reference lets NACE classes get related/unrelated variety */
-    if (ref)
-        d->ref = *ref, d->ref_shared = 1;
-    else if (m->reference_dir &&
-             (rc = s3i_ref_load(ctx, m->reference_dir, &d->ref, d->inputs)))
+    if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)))
         goto done;
     if ((rc = s3i_csv_read(ctx, path, base, 1, long_header, long_row, &st,
                            &info)))
@@ -306,7 +303,7 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
         snprintf(msg, sizeof msg,
                  "%zu rows do not match the filters and are not used",
                  st.filtered);
-        if (s3i_note(d->notes, base, msg)) {
+        if (s3i_note(d->log.notes, base, msg)) {
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
             goto done;
         }
@@ -321,30 +318,30 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
         goto done;
     /* units and classes in sorted order, so that results do not depend on
      * the order of the rows */
-    size_t nu = d->ncentres, nc = d->nclasses;
+    size_t nu = d->units.n, nc = d->records.nclasses;
     size_t *urank = malloc((nu + 1) * sizeof(size_t)),
            *crank = malloc((nc + 1) * sizeof(size_t));
     char **us = malloc((nu + 1) * sizeof(char *)),
          **cs = malloc((nc + 1) * sizeof(char *));
-    d->gx = calloc(nu * nc + 1, sizeof(double));
-    if (!urank || !crank || !us || !cs || !d->gx) {
+    d->records.gx = calloc(nu * nc + 1, sizeof(double));
+    if (!urank || !crank || !us || !cs || !d->records.gx) {
         free(urank), free(crank), free(us), free(cs);
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
-    memcpy(us, d->centre_id, nu * sizeof(char *));
-    memcpy(cs, d->class_id, nc * sizeof(char *));
+    memcpy(us, d->units.id, nu * sizeof(char *));
+    memcpy(cs, d->records.class_id, nc * sizeof(char *));
     qsort(us, nu, sizeof(char *), cmp_str);
     qsort(cs, nc, sizeof(char *), cmp_str);
     for (size_t i = 0; i < nu; i++)
         urank[s3i_map_get(&st.unit_map, us[i], strlen(us[i]))] = i;
     for (size_t i = 0; i < nc; i++)
         crank[s3i_map_get(&st.class_map, cs[i], strlen(cs[i]))] = i;
-    memcpy(d->centre_id, us, nu * sizeof(char *));
-    memcpy(d->class_id, cs, nc * sizeof(char *));
+    memcpy(d->units.id, us, nu * sizeof(char *));
+    memcpy(d->records.class_id, cs, nc * sizeof(char *));
     size_t merged = 0;
     for (size_t k = 0; k < st.ncell; k++) {
-        double *cell = &d->gx[urank[st.cu[k]] * nc + crank[st.cc[k]]];
+        double *cell = &d->records.gx[urank[st.cu[k]] * nc + crank[st.cc[k]]];
         merged += *cell != 0.0;
         *cell += st.cv[k];
     }
@@ -355,7 +352,7 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
                  "%zu rows repeat a (unit, class) pair already seen: their "
                  "values are added",
                  merged);
-        if (s3i_note(d->notes, base, msg))
+        if (s3i_note(d->log.notes, base, msg))
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
 done:

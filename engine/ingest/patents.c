@@ -105,7 +105,7 @@ ipc_fields(patents_state *st, s3i_csv *r, const char *ipc, uint64_t *fields,
             l--;
         if (l > 0) {
             size_t fld, cl = l < 63 ? l : 63;
-            if (s3i_ipc_lookup(&st->d->ref, s, l, &fld)) {
+            if (s3i_ipc_lookup(st->d->ref, s, l, &fld)) {
                 char code[64]; /* copied only for the message */
                 memcpy(code, s, cl);
                 code[cl] = '\0';
@@ -145,7 +145,7 @@ patent_centre(patents_state *st, s3i_csv *r, const char *centre, size_t clen,
         if (s3i_fp_equal(&k, &st->last_centre) && st->last_ci != S3I_NONE) {
             *ci = st->last_ci;
         } else {
-            *ci = s3i_idtab_find(&d->centre_ids, &k);
+            *ci = s3i_idtab_find(&d->units.ids, &k);
             st->last_centre = k;
             st->last_ci = *ci;
         }
@@ -309,7 +309,7 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 static void
 distribute(s3_dataset *d, const patents_state *st)
 {
-    size_t nf = d->ref.nfields;
+    size_t nf = d->ref->nfields;
     for (size_t i = 0; i < st->ids.n; i++) {
         const patent *pt = &st->pat[i];
         uint64_t fl = pt->fields;
@@ -317,8 +317,8 @@ distribute(s3_dataset *d, const patents_state *st)
             for (uint64_t b = a & (a - 1); b; b &= b - 1) {
                 size_t x = (size_t)__builtin_ctzll(a),
                        y = (size_t)__builtin_ctzll(b);
-                d->cooc[x * nf + y] += 1.0;
-                d->cooc[y * nf + x] += 1.0;
+                d->records.cooc[x * nf + y] += 1.0;
+                d->records.cooc[y * nf + x] += 1.0;
             }
         size_t nc = 1;
         for (uint32_t k = pt->more; k; k = st->node[k - 1].next)
@@ -326,7 +326,7 @@ distribute(s3_dataset *d, const patents_state *st)
         double w = (st->share ? st->share[i] : 1.0) / (double)nc /
                    (double)__builtin_popcountll(fl);
         for (uint32_t k = 0, c = pt->centre;;) {
-            double *row = d->patents + (size_t)c * nf;
+            double *row = d->records.patents + (size_t)c * nf;
             for (uint64_t a = fl; a; a &= a - 1)
                 row[__builtin_ctzll(a)] += w;
             k = k ? st->node[k - 1].next : pt->more;
@@ -344,10 +344,10 @@ static s3_status
 patents_finish(s3_ctx *ctx, patents_state *st)
 {
     s3_dataset *d = st->d;
-    size_t nf = d->ref.nfields;
-    d->patents = calloc(d->ncentres * nf + 1, sizeof(double));
-    d->cooc = calloc(nf * nf + 1, sizeof(double));
-    if (!d->patents || !d->cooc)
+    size_t nf = d->ref->nfields;
+    d->records.patents = calloc(d->units.n * nf + 1, sizeof(double));
+    d->records.cooc = calloc(nf * nf + 1, sizeof(double));
+    if (!d->records.patents || !d->records.cooc)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     distribute(d, st);
     if (st->tail)
@@ -429,7 +429,7 @@ s3i_load_patents(s3_ctx *ctx, s3_dataset *d, const s3_model *m, const char *dir,
     patents_state ps = {.ctx = ctx,
                         .d = d,
                         .m = m,
-                        .c = {.file = "patents.csv", .log = d->warnings},
+                        .c = {.file = "patents.csv", .log = d->log.warnings},
                         .tenant_map = tenant_map};
     /* the state of the second thread that may read the second half of a
      * large file */

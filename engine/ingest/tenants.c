@@ -80,7 +80,7 @@ static const char *const level_name[] = {"", "section", "division", "group",
 static size_t
 centre_lookup(const s3_dataset *d, const char *id, size_t len)
 {
-    return s3i_idtab_get(&d->centre_ids, id, len);
+    return s3i_idtab_get(&d->units.ids, id, len);
 }
 
 static s3_status
@@ -101,7 +101,7 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     uint64_t memo;
     if (s3i_memo_get(&st->nace_memo, nace, nlen, &memo)) {
         code = (size_t)memo;
-    } else if ((code = s3i_nace_lookup(&d->ref, nace, nlen)) != S3I_NONE) {
+    } else if ((code = s3i_nace_lookup(d->ref, nace, nlen)) != S3I_NONE) {
         s3i_memo_put(&st->nace_memo, nace, nlen, code);
     }
     if (code == S3I_NONE)
@@ -157,12 +157,12 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (ci == S3I_NONE)
         return s3i_reject(ctx, &st->c, r, st->col[TE_CENTRE], centre,
                           "tenant of an unknown centre: not counted");
-    if (d->ref.nace_level[code] < st->m->level) {
+    if (d->ref->nace_level[code] < st->m->level) {
         char msg[160];
         snprintf(msg, sizeof msg,
                  "the NACE code is a %s, coarser than the model's level "
                  "(%s): not counted",
-                 level_name[d->ref.nace_level[code]], level_name[st->m->level]);
+                 level_name[d->ref->nace_level[code]], level_name[st->m->level]);
         return s3i_reject(ctx, &st->c, r, st->col[TE_NACE], nace, msg);
     }
     /* a tenant not present on the cut-off date is kept for tenant growth
@@ -271,7 +271,7 @@ s3i_load_tenants(s3_ctx *ctx, s3_dataset *d, const s3_model *m, const char *dir,
     tenants_state ts = {.ctx = ctx,
                         .d = d,
                         .m = m,
-                        .c = {.file = "tenants.csv", .log = d->warnings},
+                        .c = {.file = "tenants.csv", .log = d->log.warnings},
                         .tenant_map = tenant_map,
                         .out = &tenants};
     /* the state of the second thread that may read the second part of a
@@ -292,8 +292,8 @@ s3i_load_tenants(s3_ctx *ctx, s3_dataset *d, const s3_model *m, const char *dir,
                             tenants_row, &ts, &ts.c, &tsp)) ||
         (rc = s3i_note_cutoff(ctx, d, "tenants.csv", ts.outside_cutoff, m)))
         goto done;
-    d->tenants = tenants.v, d->ntenants = tenants.n,
-    d->tenants_cap = tenants.cap;
+    d->records.tenants = tenants.v, d->records.ntenants = tenants.n,
+    d->records.tenants_cap = tenants.cap;
     tenants = (tenant_vec){0};
 done:
     free(tenants.v);

@@ -65,8 +65,8 @@ unit_name(const s3_dataset *d, const s3i_matrix *x, size_t c, const char **sub)
     if (d->generic || x->lv != S3I_LEVEL_CENTRE)
         return x->row[c];
     size_t k = x->row_key[c];
-    *sub = d->centre_sub[k];
-    return d->centre_name[k];
+    *sub = d->units.sub[k];
+    return d->units.name[k];
 }
 
 /* A long classification label cut at a word boundary near 50 characters,
@@ -334,7 +334,7 @@ ranking_rows(s3_table *t, const s3i_pass *b, const s3i_sres *s)
         s3i_sres_values(s, u, v);
         const char *name = s->unit[u];
         if (!b->d->generic && s->lv == S3I_LEVEL_CENTRE)
-            name = b->d->centre_name[s->key[u]];
+            name = b->d->units.name[s->key[u]];
         s3i_val row[] = {S3I_TEXT(s->level),    S3I_INT(v[1]),
                          S3I_TEXT(s->unit[u]),  S3I_TEXT(name),
                          S3I_NUM(v[0]),         S3I_INT(v[2]),

@@ -170,10 +170,11 @@ done:
 }
 
 s3_status
-s3i_domain_overlap(s3_ctx *ctx, const s3_dataset *d, const s3i_domains *dm,
+s3i_domain_overlap(s3_ctx *ctx, const s3i_input *in, const s3i_domains *dm,
                    double **out)
 {
-    const s3i_ref *ref = &d->ref;
+    const s3i_ref *ref = in->d->ref;
+    const s3i_records *rec = in->rec;
     size_t np = dm->n * (dm->n > 0 ? dm->n - 1 : 0) / 2, i = 0;
     double *o = *out = malloc((3 * np + 1) * sizeof(double));
     if (!o)
@@ -188,9 +189,9 @@ s3i_domain_overlap(s3_ctx *ctx, const s3_dataset *d, const s3i_domains *dm,
             for (size_t f = 0; f < ref->nfields; f++)
                 fields += dm->field_in[a * ref->nfields + f] &&
                           dm->field_in[b * ref->nfields + f];
-            for (size_t k = 0; k < d->ntenants; k++) {
-                size_t code = d->tenants[k].nace;
-                tenants += d->tenants[k].active &&
+            for (size_t k = 0; k < rec->ntenants; k++) {
+                size_t code = rec->tenants[k].nace;
+                tenants += rec->tenants[k].active &&
                            s3i_domain_has(dm, ref, a, code) &&
                            s3i_domain_has(dm, ref, b, code);
             }

@@ -42,6 +42,7 @@ typedef struct {
     s3_ctx *ctx;
     const s3_model *m;
     const s3_dataset *d;
+    const s3i_records *rec; /* the records counted */
     s3i_matrix *mx;
     size_t n, cap;
 } builder;
@@ -99,20 +100,20 @@ static void
 baseline_row(const s3_dataset *d, const char *which, const char *region,
              double *out)
 {
-    size_t na = d->nbagg;
+    size_t na = d->baseline.nagg;
     const char *want = strcmp(which, "own") == 0 ? region : which;
     if (strcmp(want, "total") == 0) {
         for (size_t a = 0; a < na; a++) {
             out[a] = 0.0;
-            for (size_t r = 0; r < d->nbreg; r++)
-                if (!isnan(d->bval[r * na + a]))
-                    out[a] += d->bval[r * na + a];
+            for (size_t r = 0; r < d->baseline.nreg; r++)
+                if (!isnan(d->baseline.val[r * na + a]))
+                    out[a] += d->baseline.val[r * na + a];
         }
         return;
     }
-    for (size_t r = 0; r < d->nbreg; r++)
-        if (strcmp(d->breg[r], want) == 0) {
-            memcpy(out, d->bval + r * na, na * sizeof(double));
+    for (size_t r = 0; r < d->baseline.nreg; r++)
+        if (strcmp(d->baseline.reg[r], want) == 0) {
+            memcpy(out, d->baseline.val + r * na, na * sizeof(double));
             return;
         }
     for (size_t a = 0; a < na; a++)
@@ -126,8 +127,9 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
                 const size_t *unit_of_centre, const char **region)
 {
     const s3_dataset *d = b->d;
+    const s3i_records *rec = b->rec;
     const s3_model *m = b->m;
-    const s3i_ref *ref = &d->ref;
+    const s3i_ref *ref = d->ref;
     size_t nn = ref->nnace;
     /* columns: model-level codes that occur; variety columns: finest codes */
     size_t *col_of = malloc((nn + 1) * sizeof(size_t));
@@ -138,12 +140,12 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
     }
     for (size_t i = 0; i < nn; i++)
         col_of[i] = vcol_of[i] = 0;
-    for (size_t t = 0; t < d->ntenants; t++) {
-        if (!d->tenants[t].active ||
-            unit_of_centre[d->tenants[t].centre] == S3I_NONE)
+    for (size_t t = 0; t < rec->ntenants; t++) {
+        if (!rec->tenants[t].active ||
+            unit_of_centre[rec->tenants[t].centre] == S3I_NONE)
             continue;
-        col_of[s3i_nace_at_level(ref, d->tenants[t].nace, m->level)] = 1;
-        vcol_of[d->tenants[t].nace] = 1;
+        col_of[s3i_nace_at_level(ref, rec->tenants[t].nace, m->level)] = 1;
+        vcol_of[rec->tenants[t].nace] = 1;
     }
     size_t nc = 0, nvc = 0;
     for (size_t i = 0; i < nn; i++) {
@@ -183,8 +185,8 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
         }
         /* groups as dense indices */
         x->ngroups = nn;
-        for (size_t t = 0; t < d->ntenants; t++) {
-            const s3i_tenant *te = &d->tenants[t];
+        for (size_t t = 0; t < rec->ntenants; t++) {
+            const s3i_tenant *te = &rec->tenants[t];
             double v = w == 0 ? 1.0 : te->employees;
             size_t row = unit_of_centre[te->centre];
             if (isnan(v) || !te->active || row == S3I_NONE)
@@ -194,9 +196,9 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
             x->vx[row * nvc + vcol_of[te->nace]] += v;
         }
         /* over the baseline's aggregates */
-        if (d->nbagg == 0)
+        if (d->baseline.nagg == 0)
             continue;
-        size_t na = d->nbagg;
+        size_t na = d->baseline.nagg;
         s3i_matrix *y = add(
             b, lv, w == 0 ? S3I_KIND_TENANTS_AGG : S3I_KIND_EMPLOYEES_AGG, nr,
             na);
@@ -212,13 +214,13 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
         memcpy(y->row_key, keys, nr * sizeof(size_t));
         for (size_t a = 0; a < na; a++) {
             y->col_key[a] = a;
-            y->col[a] = d->bagg_code[a];
-            y->col_label[a] = d->bagg_label[a];
+            y->col[a] = d->baseline.agg_code[a];
+            y->col_label[a] = d->baseline.agg_label[a];
         }
-        for (size_t t = 0; t < d->ntenants; t++) {
-            const s3i_tenant *te = &d->tenants[t];
+        for (size_t t = 0; t < rec->ntenants; t++) {
+            const s3i_tenant *te = &rec->tenants[t];
             double v = w == 0 ? 1.0 : te->employees;
-            size_t a = d->nace_bagg[te->nace];
+            size_t a = d->baseline.nace_agg[te->nace];
             if (!isnan(v) && a != S3I_NONE && te->active &&
                 unit_of_centre[te->centre] != S3I_NONE)
                 y->x[unit_of_centre[te->centre] * na + a] += v;
@@ -241,15 +243,16 @@ patent_matrix(builder *b, int lv, size_t nr, const char **rows,
               const size_t *unit_of_centre)
 {
     const s3_dataset *d = b->d;
-    const s3i_ref *ref = &d->ref;
+    const s3i_records *rec = b->rec;
+    const s3i_ref *ref = d->ref;
     size_t nf = ref->nfields;
     /* fields that occur */
     size_t *col_of = calloc(nf + 1, sizeof(size_t));
     if (!col_of)
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
-    for (size_t c = 0; c < d->ncentres; c++)
+    for (size_t c = 0; c < d->units.n; c++)
         for (size_t f = 0; f < nf && unit_of_centre[c] != S3I_NONE; f++)
-            col_of[f] |= d->patents[c * nf + f] > 0.0;
+            col_of[f] |= rec->patents[c * nf + f] > 0.0;
     size_t nc = 0;
     for (size_t f = 0; f < nf; f++)
         col_of[f] = col_of[f] ? nc++ : S3I_NONE;
@@ -260,14 +263,14 @@ patent_matrix(builder *b, int lv, size_t nr, const char **rows,
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     }
     x->complexity = 1;
-    if (d->cooc && !(x->cooc = calloc(nc * nc + 1, sizeof(double)))) {
+    if (rec->cooc && !(x->cooc = calloc(nc * nc + 1, sizeof(double)))) {
         free(col_of);
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     }
     for (size_t f = 0; f < nf && x->cooc; f++)
         for (size_t g = 0; g < nf; g++)
             if (col_of[f] != S3I_NONE && col_of[g] != S3I_NONE)
-                x->cooc[col_of[f] * nc + col_of[g]] = d->cooc[f * nf + g];
+                x->cooc[col_of[f] * nc + col_of[g]] = rec->cooc[f * nf + g];
     memcpy(x->row, rows, nr * sizeof(char *));
     memcpy(x->row_key, keys, nr * sizeof(size_t));
     for (size_t f = 0; f < nf; f++) {
@@ -278,11 +281,11 @@ patent_matrix(builder *b, int lv, size_t nr, const char **rows,
         x->col_label[col_of[f]] = ref->field_label[f];
         x->vgroup[col_of[f]] = ref->field_sector[f];
     }
-    for (size_t c = 0; c < d->ncentres; c++)
+    for (size_t c = 0; c < d->units.n; c++)
         for (size_t f = 0; f < nf && unit_of_centre[c] != S3I_NONE; f++)
             if (col_of[f] != S3I_NONE)
                 x->x[unit_of_centre[c] * nc + col_of[f]] +=
-                    d->patents[c * nf + f];
+                    rec->patents[c * nf + f];
     x->nvc = nc;
     x->ngroups = ref->nsectors;
     memcpy(x->vx, x->x, nr * nc * sizeof(double));
@@ -296,25 +299,26 @@ static s3_status
 generic_matrix(builder *b)
 {
     const s3_dataset *d = b->d;
-    const s3i_ref *ref = &d->ref;
-    size_t nr = d->ncentres, nc = d->nclasses;
+    const s3i_records *rec = b->rec;
+    const s3i_ref *ref = d->ref;
+    size_t nr = d->units.n, nc = rec->nclasses;
     s3i_matrix *x = add(b, S3I_LEVEL_UNIT, S3I_KIND_INPUT, nr, nc);
     if (!x)
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     x->complexity = 1;
-    memcpy(x->x, d->gx, nr * nc * sizeof(double));
-    memcpy(x->row, d->centre_id, nr * sizeof(char *));
+    memcpy(x->x, rec->gx, nr * nc * sizeof(double));
+    memcpy(x->row, d->units.id, nr * sizeof(char *));
     for (size_t i = 0; i < nr; i++)
         x->row_key[i] = i;
     for (size_t p = 0; p < nc; p++)
         x->col_key[p] = p;
-    memcpy(x->col, d->class_id, nc * sizeof(char *));
+    memcpy(x->col, rec->class_id, nc * sizeof(char *));
     int nace = ref->nnace > 0;
     size_t *grp = malloc((nc + 1) * sizeof(size_t));
     if (!grp)
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     for (size_t p = 0; p < nc && nace; p++) {
-        size_t i = s3i_nace_lookup(ref, d->class_id[p], strlen(d->class_id[p]));
+        size_t i = s3i_nace_lookup(ref, rec->class_id[p], strlen(rec->class_id[p]));
         size_t g = i == S3I_NONE ? S3I_NONE : s3i_nace_at_level(ref, i, 2);
         nace = g != S3I_NONE;
         grp[p] = g;
@@ -342,10 +346,12 @@ generic_matrix(builder *b)
 }
 
 s3_status
-s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
                    s3i_matrix **out, size_t *n)
 {
-    builder b = {.ctx = ctx, .m = m, .d = d};
+    const s3_dataset *d = in->d;
+    const s3i_records *rec = in->rec;
+    builder b = {.ctx = ctx, .m = m, .d = d, .rec = rec};
     s3_status rc = S3_OK;
     *out = NULL;
     *n = 0;
@@ -353,7 +359,7 @@ s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         rc = generic_matrix(&b);
         goto done;
     }
-    size_t nc = d->ncentres, ns = d->nsub;
+    size_t nc = d->units.n, ns = d->units.nsub;
     size_t *cperm = malloc((nc + 1) * sizeof(size_t)),
            *sperm = malloc((ns + 1) * sizeof(size_t)),
            *crow = malloc((nc + 1) * sizeof(size_t)),
@@ -372,43 +378,43 @@ s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     size_t nco = 0;
     for (size_t c = 0; c < nc; c++) {
         crow[c] = S3I_NONE;
-        if (!d->closed || !d->closed[c])
+        if (!in->closed || !in->closed[c])
             cperm[nco++] = c;
     }
     for (size_t i = 0; i < ns; i++)
         sperm[i] = i;
-    sort_ids(cperm, nco, d->centre_id);
-    sort_ids(sperm, ns, d->sub_name);
+    sort_ids(cperm, nco, d->units.id);
+    sort_ids(sperm, ns, d->units.sub_name);
     int by_sub = m->baseline_key == S3I_KEY_SUBREGION;
     for (size_t i = 0; i < nco; i++) {
         crow[cperm[i]] = i;
-        cname[i] = d->centre_id[cperm[i]];
-        creg[i] = by_sub ? d->centre_sub[cperm[i]] : d->centre_nuts3[cperm[i]];
+        cname[i] = d->units.id[cperm[i]];
+        creg[i] = by_sub ? d->units.sub[cperm[i]] : d->units.nuts3[cperm[i]];
     }
     for (size_t i = 0; i < ns; i++) {
         srow[sperm[i]] = i;
-        sname[i] = d->sub_name[sperm[i]];
-        sreg[i] = by_sub ? d->sub_name[sperm[i]] : d->sub_nuts3[sperm[i]];
+        sname[i] = d->units.sub_name[sperm[i]];
+        sreg[i] = by_sub ? d->units.sub_name[sperm[i]] : d->units.sub_nuts3[sperm[i]];
     }
     for (size_t c = 0; c < nc; c++)
-        c2s[c] = crow[c] == S3I_NONE ? S3I_NONE : srow[d->centre_subidx[c]];
+        c2s[c] = crow[c] == S3I_NONE ? S3I_NONE : srow[d->units.subidx[c]];
     if ((rc = tenant_matrices(&b, S3I_LEVEL_CENTRE, nco, cname, cperm, crow,
                               creg)) ||
-        (d->patents && (rc = patent_matrix(&b, S3I_LEVEL_CENTRE, nco, cname,
+        (rec->patents && (rc = patent_matrix(&b, S3I_LEVEL_CENTRE, nco, cname,
                                            cperm, crow))) ||
         (rc = tenant_matrices(&b, S3I_LEVEL_SUBREGION, ns, sname, sperm, c2s,
                               sreg)) ||
-        (d->patents && (rc = patent_matrix(&b, S3I_LEVEL_SUBREGION, ns, sname,
+        (rec->patents && (rc = patent_matrix(&b, S3I_LEVEL_SUBREGION, ns, sname,
                                            sperm, c2s))))
         goto free_perm;
     /* a named baseline region must exist */
-    if (d->nbagg && strcmp(m->baseline_region, "total") &&
+    if (d->baseline.nagg && strcmp(m->baseline_region, "total") &&
         strcmp(m->baseline_region, "own")) {
         size_t r;
-        for (r = 0; r < d->nbreg; r++)
-            if (strcmp(d->breg[r], m->baseline_region) == 0)
+        for (r = 0; r < d->baseline.nreg; r++)
+            if (strcmp(d->baseline.reg[r], m->baseline_region) == 0)
                 break;
-        if (r == d->nbreg)
+        if (r == d->baseline.nreg)
             rc = s3i_fail(ctx, S3_EINPUT,
                           "baseline.csv: the model's baseline region '%s' is "
                           "not in the file",

@@ -6,7 +6,7 @@
  * potentials and overlaps (the last four on matrices over detailed
  * classes, not on the baseline's broad aggregates), S3 domains; then the
  * score of each level.  s3_run makes the baseline pass and one pass per
- * scenario on the scenario's view of the dataset, keeps each scenario's
+ * scenario on the dataset under the scenario's overlay of changed records, keeps each scenario's
  * scores and its differences from the baseline, and makes every output
  * table once, at the end (tables.c).
  */
@@ -88,16 +88,18 @@ matrix_stages(s3_ctx *ctx, const s3i_pass *p, s3i_mres *r)
     if (!rc && x->cooc && x->lv == S3I_LEVEL_CENTRE)
         rc = s3i_cooccurrence(ctx, r);
     if (!rc && p->dm.n)
-        rc = s3i_domain_shares(ctx, &p->d->ref, &p->dm, r);
+        rc = s3i_domain_shares(ctx, p->d->ref, &p->dm, r);
     return rc;
 }
 
 s3_status
-s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
              const char *scenario, s3_table *notes, s3i_pass *p)
 {
+    const s3_dataset *d = in->d;
     memset(p, 0, sizeof *p);
     p->m = m;
+    p->in = *in;
     p->d = d;
     p->scenario = scenario;
     p->notes = notes;
@@ -107,9 +109,9 @@ s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     p->headline = d->generic                          ? "input"
                   : m->weight == S3I_WEIGHT_EMPLOYEES ? "employees"
                                                       : "tenants";
-    s3_status rc = s3i_matrices_build(ctx, m, d, &p->mx, &p->nmx);
+    s3_status rc = s3i_matrices_build(ctx, m, in, &p->mx, &p->nmx);
     if (!rc && !d->generic)
-        rc = s3i_domains_resolve(ctx, m, &d->ref, &p->dm);
+        rc = s3i_domains_resolve(ctx, m, d->ref, &p->dm);
     if (!rc && !(p->mr = calloc(p->nmx + 1, sizeof *p->mr)))
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
     for (size_t i = 0; i < p->nmx && !rc; i++) {
@@ -120,7 +122,7 @@ s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
                           (double)(i + 1) / (double)p->nmx);
     }
     if (!rc && p->dm.n)
-        rc = s3i_domain_overlap(ctx, d, &p->dm, &p->domover);
+        rc = s3i_domain_overlap(ctx, in, &p->dm, &p->domover);
     /* the development-potential score, per level */
     static const struct {
         const char *name;
@@ -148,7 +150,7 @@ run_scenario(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     char section[128];
     snprintf(section, sizeof section, "scenario.%s", name);
     s3_model *vm = NULL;
-    s3_dataset *vd = NULL;
+    s3i_overlay *ov = NULL;
     s3_table *scratch = s3i_table_new_like(notes, "notes");
     s3_status rc;
     memset(sp, 0, sizeof *sp);
@@ -157,25 +159,27 @@ run_scenario(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         goto done;
     }
     if ((rc = s3i_model_variant(ctx, m, section, &vm)) ||
-        (rc = s3i_dataset_variant(ctx, d, vm, section, &vd)) ||
-        (rc = s3i_pass_run(ctx, vm, vd, name, scratch, sp)))
+        (rc = s3i_overlay_new(ctx, d, vm, section, &ov)))
+        goto done;
+    s3i_input in = {.d = d, .rec = &ov->rec, .closed = ov->closed};
+    if ((rc = s3i_pass_run(ctx, vm, &in, name, scratch, sp)))
         goto done;
     /* the scenario's own notes (changes made only in part); the notes of
      * its pass repeat the baseline's and are left out */
-    for (size_t i = 0; i < s3_table_rows(vd->notes) && !rc; i++)
-        if (s3i_note(notes, s3_table_text(vd->notes, i, 0),
-                     s3_table_text(vd->notes, i, 1)))
+    for (size_t i = 0; i < s3_table_rows(ov->notes) && !rc; i++)
+        if (s3i_note(notes, s3_table_text(ov->notes, i, 0),
+                     s3_table_text(ov->notes, i, 1)))
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
     if (!rc)
         rc = s3i_scenario_deltas(ctx, b, sp, deltas);
 done:
-    /* only the scores outlive the scenario's model and dataset: their
+    /* only the scores outlive the scenario's model and overlay: their
      * unit ids are the base dataset's */
     pass_free_measures(sp);
     if (rc)
         s3i_pass_free(sp);
     s3i_table_free(scratch);
-    s3_dataset_free(vd);
+    s3i_overlay_free(ov);
     s3_model_free(vm);
     return rc;
 }
@@ -220,13 +224,14 @@ run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     s3i_deltas deltas = {0};
     size_t ns = 0;
     s3_result *r = calloc(1, sizeof *r);
-    s3_table *notes = s3i_table_copy(d->notes);
+    s3_table *notes = s3i_table_copy(d->log.notes);
     s3_status rc = S3_OK;
     if (!r || !notes) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = s3i_pass_run(ctx, m, d, "baseline", notes, &b)))
+    s3i_input in = s3i_input_of(d);
+    if ((rc = s3i_pass_run(ctx, m, &in, "baseline", notes, &b)))
         goto done;
     for (size_t i = 0; i < n && !rc; i++) {
         if (ctx->progress)
@@ -271,14 +276,14 @@ s3_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
 
 /* What run() would refuse in the model, found without computing: the
  * domains' codes as the pass resolves them, and every scenario's variant
- * model and dataset view as run_scenario builds them. */
+ * model and overlay as run_scenario builds them. */
 s3_status
 s3_model_check(s3_ctx *ctx, const s3_model *m, const s3_dataset *d)
 {
     s3_status rc = S3_OK;
     if (!d->generic) {
         s3i_domains dm = {0};
-        rc = s3i_domains_resolve(ctx, m, &d->ref, &dm);
+        rc = s3i_domains_resolve(ctx, m, d->ref, &dm);
         s3i_domains_free(&dm);
     }
     for (size_t e = 0; e < m->nentries && !rc; e++) {
@@ -292,10 +297,10 @@ s3_model_check(s3_ctx *ctx, const s3_model *m, const s3_dataset *d)
         if (f < e)
             continue; /* checked at its first key */
         s3_model *vm = NULL;
-        s3_dataset *vd = NULL;
+        s3i_overlay *ov = NULL;
         if (!(rc = s3i_model_variant(ctx, m, s, &vm)))
-            rc = s3i_dataset_variant(ctx, d, vm, s, &vd);
-        s3_dataset_free(vd);
+            rc = s3i_overlay_new(ctx, d, vm, s, &ov);
+        s3i_overlay_free(ov);
         s3_model_free(vm);
     }
     return rc;

@@ -52,13 +52,13 @@ words(const char *v, char *buf, size_t bufsz, char **w, size_t max)
 /* Index of a centre id, or an error naming the model line. */
 static s3_status
 centre(s3_ctx *ctx, const s3_model *m, const s3i_entry *e, const s3_dataset *d,
-       const char *id, size_t *out)
+       const s3i_overlay *v, const char *id, size_t *out)
 {
-    *out = s3i_map_get(&d->centre_map, id, strlen(id));
+    *out = s3i_map_get(&d->units.map, id, strlen(id));
     if (*out == S3I_NONE)
         return s3i_fail(ctx, S3_EMODEL, "%s:%zu: [%s] %s: '%s' is not a centre",
                         m->path, e->line, e->section, e->key, id);
-    if (d->closed && d->closed[*out])
+    if (v->closed[*out])
         return s3i_fail(ctx, S3_EMODEL,
                         "%s:%zu: [%s] %s: centre '%s' is closed by an earlier "
                         "change",
@@ -93,7 +93,7 @@ inside(const s3i_ref *ref, size_t i, size_t c)
 
 /* Note a change that could only be made in part. */
 static s3_status
-note(s3_ctx *ctx, s3_dataset *v, const s3_model *m, const s3i_entry *e,
+note(s3_ctx *ctx, s3i_overlay *v, const s3_model *m, const s3i_entry *e,
      const char *what)
 {
     char msg[400];
@@ -104,12 +104,12 @@ note(s3_ctx *ctx, s3_dataset *v, const s3_model *m, const s3i_entry *e,
     return S3_OK;
 }
 
-/* Apply one action to the view v. */
+/* Apply one action to the overlay v on d. */
 static s3_status
 apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
-             s3_dataset *v)
+             const s3_dataset *d, s3i_overlay *v)
 {
-    const s3i_ref *ref = &v->ref;
+    const s3i_ref *ref = d->ref;
     char buf[512], *w[8];
     size_t n = words(e->value, buf, sizeof buf, w, 8);
     s3_status st;
@@ -131,7 +131,7 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
                         m->path, e->line, e->section, e->key, (S));
     if (!strcmp(e->key, "add_tenants")) {
         NEED(3, 5, "CENTRE NACE COUNT [employees=N] [startups]");
-        if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
+        if ((st = centre(ctx, m, e, d, v, w[0], &c1)) ||
             (st = count(ctx, m, e, w[2], &k)))
             return st;
         NACE(w[1]);
@@ -158,11 +158,11 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
                                 e->line, e->section, e->key, w[i]);
             }
         }
-        if (s3i_reserve(&v->tenants, &v->tenants_cap, v->ntenants + k,
+        if (s3i_reserve(&v->rec.tenants, &v->rec.tenants_cap, v->rec.ntenants + k,
                         sizeof(s3i_tenant)))
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         for (size_t i = 0; i < k; i++)
-            v->tenants[v->ntenants++] =
+            v->rec.tenants[v->rec.ntenants++] =
                 (s3i_tenant){c1, code, emp, startup, 0, 0, 1};
         return S3_OK;
     }
@@ -170,14 +170,14 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
         int move = e->key[0] == 'm';
         NEED(move ? 4u : 3u, move ? 4u : 3u,
              move ? "FROM TO NACE COUNT" : "CENTRE NACE COUNT");
-        if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
-            (move && (st = centre(ctx, m, e, v, w[1], &c2))) ||
+        if ((st = centre(ctx, m, e, d, v, w[0], &c1)) ||
+            (move && (st = centre(ctx, m, e, d, v, w[1], &c2))) ||
             (st = count(ctx, m, e, w[move ? 3 : 2], &k)))
             return st;
         NACE(w[move ? 2 : 1]);
         size_t done = 0;
-        for (size_t t = 0; t < v->ntenants && done < k; t++) {
-            s3i_tenant *te = &v->tenants[t];
+        for (size_t t = 0; t < v->rec.ntenants && done < k; t++) {
+            s3i_tenant *te = &v->rec.tenants[t];
             if (te->centre != c1 || !te->active || !inside(ref, te->nace, code))
                 continue;
             if (move)
@@ -197,46 +197,46 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
     }
     if (!strcmp(e->key, "merge_centres")) {
         NEED(2, 2, "FROM INTO");
-        if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
-            (st = centre(ctx, m, e, v, w[1], &c2)))
+        if ((st = centre(ctx, m, e, d, v, w[0], &c1)) ||
+            (st = centre(ctx, m, e, d, v, w[1], &c2)))
             return st;
         if (c1 == c2)
             return s3i_fail(ctx, S3_EMODEL,
                             "%s:%zu: [%s] %s: a centre cannot merge into itself",
                             m->path, e->line, e->section, e->key);
-        for (size_t t = 0; t < v->ntenants; t++)
-            if (v->tenants[t].centre == c1)
-                v->tenants[t].centre = c2;
+        for (size_t t = 0; t < v->rec.ntenants; t++)
+            if (v->rec.tenants[t].centre == c1)
+                v->rec.tenants[t].centre = c2;
         size_t nf = ref->nfields;
-        for (size_t f = 0; v->patents && f < nf; f++) {
-            v->patents[c2 * nf + f] += v->patents[c1 * nf + f];
-            v->patents[c1 * nf + f] = 0.0;
+        for (size_t f = 0; v->rec.patents && f < nf; f++) {
+            v->rec.patents[c2 * nf + f] += v->rec.patents[c1 * nf + f];
+            v->rec.patents[c1 * nf + f] = 0.0;
         }
         v->closed[c1] = 1;
         return S3_OK;
     }
     if (!strcmp(e->key, "close_centre")) {
         NEED(1, 1, "CENTRE");
-        if ((st = centre(ctx, m, e, v, w[0], &c1)))
+        if ((st = centre(ctx, m, e, d, v, w[0], &c1)))
             return st;
         v->closed[c1] = 1;
         return S3_OK;
     }
     if (!strcmp(e->key, "add_patents")) {
         NEED(3, 3, "CENTRE FIELD COUNT (FIELD F01-F35)");
-        if ((st = centre(ctx, m, e, v, w[0], &c1)) ||
+        if ((st = centre(ctx, m, e, d, v, w[0], &c1)) ||
             (st = count(ctx, m, e, w[2], &k)))
             return st;
         const char *f = w[1] + (toupper((unsigned char)w[1][0]) == 'F');
         char *end;
         long fl = strtol(f, &end, 10);
-        if (*end || fl < 1 || (size_t)fl > ref->nfields || !v->patents)
+        if (*end || fl < 1 || (size_t)fl > ref->nfields || !v->rec.patents)
             return s3i_fail(ctx, S3_EMODEL,
                             "%s:%zu: [%s] %s: '%s' is not a WIPO field "
                             "(F01-F35)%s",
                             m->path, e->line, e->section, e->key, w[1],
-                            v->patents ? "" : ", or the dataset has no patents");
-        v->patents[c1 * ref->nfields + (size_t)fl - 1] += (double)k;
+                            v->rec.patents ? "" : ", or the dataset has no patents");
+        v->rec.patents[c1 * ref->nfields + (size_t)fl - 1] += (double)k;
         return S3_OK;
     }
 #undef NEED
@@ -244,9 +244,21 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
     return S3_OK; /* description and parameter changes */
 }
 
+void
+s3i_overlay_free(s3i_overlay *o)
+{
+    if (!o)
+        return;
+    free(o->rec.tenants);
+    free(o->rec.patents);
+    free(o->closed);
+    s3i_table_free(o->notes);
+    free(o);
+}
+
 s3_status
-s3i_dataset_variant(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
-                    const char *section, s3_dataset **out)
+s3i_overlay_new(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
+                const char *section, s3i_overlay **out)
 {
     *out = NULL;
     if (base->generic)
@@ -254,38 +266,34 @@ s3i_dataset_variant(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
                         "scenarios need a centre dataset, not a long table");
     static const s3i_colspec note_cols[] = {{"scope", S3_COL_TEXT},
                                             {"message", S3_COL_TEXT}};
-    s3_dataset *v = calloc(1, sizeof *v);
+    const s3i_records *br = &base->records;
+    s3i_overlay *v = calloc(1, sizeof *v);
     if (!v)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    *v = *base;
-    v->base = base;
-    v->tenants = NULL;
-    v->patents = NULL;
-    v->closed = NULL;
+    /* borrowed: the co-occurrences and a long table's cells */
+    v->rec = *br;
+    v->rec.patents = NULL;
+    v->rec.tenants_cap = br->ntenants + 1;
+    v->rec.tenants = malloc(v->rec.tenants_cap * sizeof(s3i_tenant));
     v->notes = s3i_table_new("notes", 2, note_cols);
-    size_t nf = base->ref.nfields;
-    v->tenants_cap = base->ntenants + 1;
-    v->tenants = malloc(v->tenants_cap * sizeof(s3i_tenant));
-    v->closed = calloc(base->ncentres + 1, 1);
-    if (base->patents)
-        v->patents = malloc((base->ncentres * nf + 1) * sizeof(double));
-    if (!v->notes || !v->tenants || !v->closed ||
-        (base->patents && !v->patents)) {
-        s3_dataset_free(v);
+    v->closed = calloc(base->units.n + 1, 1);
+    size_t np = base->units.n * base->ref->nfields;
+    if (br->patents)
+        v->rec.patents = malloc((np + 1) * sizeof(double));
+    if (!v->notes || !v->rec.tenants || !v->closed ||
+        (br->patents && !v->rec.patents)) {
+        s3i_overlay_free(v);
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
-    memcpy(v->tenants, base->tenants, base->ntenants * sizeof(s3i_tenant));
-    if (base->patents)
-        memcpy(v->patents, base->patents,
-               base->ncentres * nf * sizeof(double));
-    if (base->closed)
-        memcpy(v->closed, base->closed, base->ncentres);
+    memcpy(v->rec.tenants, br->tenants, br->ntenants * sizeof(s3i_tenant));
+    if (br->patents)
+        memcpy(v->rec.patents, br->patents, np * sizeof(double));
     for (size_t e = 0; e < m->nentries; e++) {
         if (strcmp(m->entries[e].section, section))
             continue;
-        s3_status st = apply_action(ctx, m, &m->entries[e], v);
+        s3_status st = apply_action(ctx, m, &m->entries[e], base, v);
         if (st) {
-            s3_dataset_free(v);
+            s3i_overlay_free(v);
             return st;
         }
     }
@@ -400,17 +408,17 @@ s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
                     s3i_deltas *out)
 {
     const s3_dataset *d = s->d;
-    const s3i_ref *ref = &d->ref;
+    const s3i_ref *ref = d->ref;
     /* keys: centres, sub-regions or units; NACE codes, fields, baseline
      * aggregates or classes */
-    size_t nrk = d->ncentres > d->nsub ? d->ncentres : d->nsub;
+    size_t nrk = d->units.n > d->units.nsub ? d->units.n : d->units.nsub;
     size_t nck = ref->nnace;
     if (ref->nfields > nck)
         nck = ref->nfields;
-    if (d->nbagg > nck)
-        nck = d->nbagg;
-    if (d->nclasses > nck)
-        nck = d->nclasses;
+    if (d->baseline.nagg > nck)
+        nck = d->baseline.nagg;
+    if (s->in.rec->nclasses > nck)
+        nck = s->in.rec->nclasses;
     size_t *rinv = malloc((nrk + 1) * sizeof(size_t)),
            *cinv = malloc((nck + 1) * sizeof(size_t));
     s3_status rc = S3_OK;

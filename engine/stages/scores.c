@@ -68,18 +68,20 @@ five_years_before(int32_t day)
  * are the rows of its headline matrix r; unit_of_centre maps a centre to
  * its row (S3I_NONE when none). */
 static void
-indicators(const s3_model *m, const s3_dataset *d, const s3i_domains *dm,
+indicators(const s3_model *m, const s3i_input *in, const s3i_domains *dm,
            const s3i_mres *r, const size_t *unit_of_centre, double *cnt,
            double *x)
 {
+    const s3_dataset *d = in->d;
+    const s3i_records *rec = in->rec;
     size_t k = m->nind, n = r->x->nr, nc = r->x->nc;
     double *active = cnt, *su_yes = cnt + n, *su_known = cnt + 2 * n,
            *at_from = cnt + 3 * n, *aligned = cnt + 4 * n, *pat = cnt + 5 * n;
     int32_t cut = m->cutoff,
             from = m->growth_from ? m->growth_from
                                   : (cut ? five_years_before(cut) : 0);
-    for (size_t t = 0; !d->generic && t < d->ntenants; t++) {
-        const s3i_tenant *te = &d->tenants[t];
+    for (size_t t = 0; !d->generic && t < rec->ntenants; t++) {
+        const s3i_tenant *te = &rec->tenants[t];
         size_t u = unit_of_centre[te->centre];
         if (u == S3I_NONE)
             continue;
@@ -94,13 +96,13 @@ indicators(const s3_model *m, const s3_dataset *d, const s3i_domains *dm,
         }
         int in = 0;
         for (size_t dd = 0; dd < dm->n && !in; dd++)
-            in = s3i_domain_has(dm, &d->ref, dd, te->nace);
+            in = s3i_domain_has(dm, d->ref, dd, te->nace);
         aligned[u] += in;
     }
-    for (size_t c = 0; !d->generic && d->patents && c < d->ncentres; c++) {
+    for (size_t c = 0; !d->generic && rec->patents && c < d->units.n; c++) {
         size_t u = unit_of_centre[c];
         if (u != S3I_NONE)
-            pat[u] += s3_sum(d->patents + c * d->ref.nfields, d->ref.nfields, 1);
+            pat[u] += s3_sum(rec->patents + c * d->ref->nfields, d->ref->nfields, 1);
     }
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < k; j++) {
@@ -135,7 +137,7 @@ indicators(const s3_model *m, const s3_dataset *d, const s3i_domains *dm,
                                                : NAN;
                 break;
             case IND_PATENTS:
-                v = (d->patents && active[i] > 0.0) ? pat[i] / active[i] : NAN;
+                v = (rec->patents && active[i] > 0.0) ? pat[i] / active[i] : NAN;
                 break;
             case IND_ALIGN:
                 v = (dm->n && active[i] > 0.0) ? aligned[i] / active[i] : NAN;
@@ -181,7 +183,7 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level,
     s->k = k;
     memcpy(s->ind, m->ind, k * sizeof(int));
     s3_status rc = S3_OK;
-    size_t *uoc = malloc((d->ncentres + 1) * sizeof(size_t)),
+    size_t *uoc = malloc((d->units.n + 1) * sizeof(size_t)),
            *iwork = malloc((n + 1) * sizeof(size_t)),
            *rowof = NULL;
     double *cnt = calloc(8 * n + 1, sizeof(double)),
@@ -209,7 +211,7 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level,
     /* centre → row: a centre's own row, or the row of its sub-region */
     if (!d->generic) {
         int by_sub = r->x->lv == S3I_LEVEL_SUBREGION;
-        size_t nkey = by_sub ? d->nsub : d->ncentres;
+        size_t nkey = by_sub ? d->units.nsub : d->units.n;
         if (!(rowof = malloc((nkey + 1) * sizeof(size_t)))) {
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
             goto done;
@@ -218,10 +220,10 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level,
             rowof[i] = S3I_NONE;
         for (size_t i = 0; i < n; i++)
             rowof[r->x->row_key[i]] = i;
-        for (size_t c = 0; c < d->ncentres; c++)
-            uoc[c] = rowof[by_sub ? d->centre_subidx[c] : c];
+        for (size_t c = 0; c < d->units.n; c++)
+            uoc[c] = rowof[by_sub ? d->units.subidx[c] : c];
     }
-    indicators(m, d, &ps->dm, r, uoc, cnt, s->x);
+    indicators(m, &ps->in, &ps->dm, r, uoc, cnt, s->x);
     /* an indicator without any value is left out, with a note */
     for (size_t j = 0; j < k; j++) {
         int any = 0;

@@ -52,10 +52,35 @@ typedef struct {
 
 
 
+/* A scenario as an overlay on a dataset's records: its own copies of the
+ * tenants and patents, changed by the scenario's actions, the centres it
+ * closed, and notes on changes made only in part.  The rest of rec (the
+ * co-occurrences, a long table's cells) is borrowed from the dataset. */
+typedef struct {
+    s3i_records rec;
+    unsigned char *closed; /* per centre: closed by the scenario */
+    s3_table *notes;
+} s3i_overlay;
+
+/* What a pass reads: a dataset's units, baseline and classifications,
+ * and the records it counts — the dataset's own, or an overlay's. */
+typedef struct {
+    const s3_dataset *d;
+    const s3i_records *rec;
+    const unsigned char *closed; /* NULL: no centre closed */
+} s3i_input;
+
+/* The input of a dataset as it is. */
+static inline s3i_input
+s3i_input_of(const s3_dataset *d)
+{
+    return (s3i_input){.d = d, .rec = &d->records, .closed = NULL};
+}
+
 /* Build the count matrices the model asks for, at every level.  The caller
  * frees them with s3i_matrices_free. */
 s3_status
-s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
                    s3i_matrix **out, size_t *n);
 void
 s3i_matrices_free(s3i_matrix *mx, size_t n);
@@ -163,7 +188,8 @@ typedef struct {
 /* One pass of the pipeline over a dataset under a model. */
 typedef struct {
     const s3_model *m;
-    const s3_dataset *d;
+    s3i_input in;
+    const s3_dataset *d;  /* in.d */
     const char *scenario; /* "baseline" or the scenario's name */
     const char *headline; /* the kind of matrix the score uses */
     s3i_matrix *mx;
@@ -176,10 +202,10 @@ typedef struct {
     s3_table *notes; /* the data-quality notes, in the order they arise */
 } s3i_pass;
 
-/* Run every stage on d under m, its scores named `scenario`; notes go to
- * `notes` (borrowed).  s3i_pass_free releases what the pass holds. */
+/* Run every stage on in under m, its scores named `scenario`; notes go
+ * to `notes` (borrowed).  s3i_pass_free releases what the pass holds. */
 s3_status
-s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
+s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
              const char *scenario, s3_table *notes, s3i_pass *p);
 void
 s3i_pass_free(s3i_pass *p);
@@ -235,7 +261,7 @@ s3i_domain_shares(s3_ctx *ctx, const s3i_ref *ref, const s3i_domains *dm,
                   s3i_mres *r);
 /* Shared classes, fields and tenants of each pair of domains. */
 s3_status
-s3i_domain_overlap(s3_ctx *ctx, const s3_dataset *d, const s3i_domains *dm,
+s3i_domain_overlap(s3_ctx *ctx, const s3i_input *in, const s3i_domains *dm,
                    double **out);
 
 /* Scores (scores.c): the development-potential score of one level on its
@@ -249,12 +275,13 @@ s3i_indicator_help(size_t i);
 const char *
 s3i_indicator_name(size_t i);
 
-/* Scenarios (scenarios.c): a scenario's view of base — its own tenants,
- * patents and closed centres, changed by the actions of the model's
- * section `section`. */
+/* Scenarios (scenarios.c): the overlay of the model's section `section`
+ * ("scenario.NAME") on base; s3i_overlay_free accepts NULL. */
 s3_status
-s3i_dataset_variant(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
-                    const char *section, s3_dataset **out);
+s3i_overlay_new(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
+                const char *section, s3i_overlay **out);
+void
+s3i_overlay_free(s3i_overlay *o);
 
 /* A difference between the baseline and a scenario (scenario_deltas.csv);
  * every text is borrowed from the model, the dataset or static names. */

@@ -482,13 +482,13 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
 static int
 centre_rows(s3_table *t, const s3_dataset *d)
 {
-    size_t n = d->generic ? 0 : d->ncentres;
+    size_t n = d->generic ? 0 : d->units.n;
     size_t *perm = malloc((n + 1) * sizeof(size_t));
     if (!perm)
         return -1;
     for (size_t i = 0; i < n; i++) {
         size_t j = i;
-        for (; j > 0 && strcmp(d->centre_id[i], d->centre_id[perm[j - 1]]) < 0;
+        for (; j > 0 && strcmp(d->units.id[i], d->units.id[perm[j - 1]]) < 0;
              j--)
             perm[j] = perm[j - 1];
         perm[j] = i;
@@ -496,9 +496,9 @@ centre_rows(s3_table *t, const s3_dataset *d)
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         size_t c = perm[i];
-        s3i_val v[] = {S3I_TEXT(d->centre_id[c]), S3I_TEXT(d->centre_name[c]),
-                       S3I_TEXT(d->centre_sub[c]),
-                       S3I_TEXT(d->centre_nuts3[c])};
+        s3i_val v[] = {S3I_TEXT(d->units.id[c]), S3I_TEXT(d->units.name[c]),
+                       S3I_TEXT(d->units.sub[c]),
+                       S3I_TEXT(d->units.nuts3[c])};
         rc = s3i_table_append(t, v, N(v));
     }
     free(perm);
@@ -635,9 +635,9 @@ tables_new(const s3i_pass *b, int with_deltas, s3_table **t, int *ids[3],
             !(t[plain[i].id] =
                   s3i_table_new(plain[i].name, plain[i].n, plain[i].cols)))
             fail = 1;
-    if (!fail && (!(t[T_QUALITY] = s3i_table_copy(b->d->quality)) ||
-                  !(t[T_WARNINGS] = s3i_table_copy(b->d->warnings)) ||
-                  !(t[T_INPUTS] = s3i_table_copy(b->d->inputs))))
+    if (!fail && (!(t[T_QUALITY] = s3i_table_copy(b->d->log.quality)) ||
+                  !(t[T_WARNINGS] = s3i_table_copy(b->d->log.warnings)) ||
+                  !(t[T_INPUTS] = s3i_table_copy(b->d->log.inputs))))
         fail = 1;
     return fail ? -1 : 0;
 }
