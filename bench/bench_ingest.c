@@ -80,8 +80,9 @@ main(int argc, char **argv)
     FILE *mf = fopen(model, "w");
     if (!mf)
         return 1;
-    fprintf(mf, "[model]\nname = bench\ndataset = .\nreference = %s\n"
-                "[data]\ncutoff =\n",
+    fprintf(mf,
+            "[model]\nname = bench\ndataset = .\nreference = %s\n"
+            "[data]\ncutoff =\n",
             realpath("datasets/reference", path) ? path : "datasets/reference");
     fclose(mf);
     /* Rounds of: the baseline (libcsv alone over the three files), the
@@ -124,8 +125,8 @@ main(int argc, char **argv)
            "of %d interleaved rounds\n",
            mb, units, tenants, patents, ROUNDS);
     printf("%-34s %10s %10s %10s\n", "step", "seconds", "MB/s", "% libcsv");
-    printf("%-34s %10.3f %10.1f %10.0f\n", "libcsv, empty callbacks",
-           best_base, mb / best_base, 100.0);
+    printf("%-34s %10.3f %10.1f %10.0f\n", "libcsv, empty callbacks", best_base,
+           mb / best_base, 100.0);
     const char *label[2] = {"s3engine load, one thread",
                             "s3engine load, two threads"};
     for (int th = 0; th < 2; th++)

@@ -26,9 +26,9 @@ extern "C" {
  * Indicators, 2008) ------------------------------------------------------ */
 
 typedef enum {
-    S3_NORM_MINMAX,   /* (x − min) / (max − min), 0–1 */
-    S3_NORM_ZSCORE,   /* (x − mean) / sd (sample, n − 1) */
-    S3_NORM_RANK,     /* (rank − 1) / (n − 1), average ranks for ties, 0–1 */
+    S3_NORM_MINMAX, /* (x − min) / (max − min), 0–1 */
+    S3_NORM_ZSCORE, /* (x − mean) / sd (sample, n − 1) */
+    S3_NORM_RANK, /* (rank − 1) / (n − 1), average ranks for ties, 0–1 */
     S3_NORM_GOALPOSTS /* (x − lo) / (hi − lo) clipped to 0–1 */
 } s3_normalisation;
 
@@ -48,10 +48,10 @@ typedef enum {
  * by the data, so a constant column keeps its value; goalposts with
  * hi ≤ lo cannot scale anything and give 0.5.  work holds 2 n doubles and
  * iwork n size_t. */
-S3_API void
-s3_normalise(const double *x, size_t n, size_t k, const int *dir,
-             s3_normalisation how, const double *lo, const double *hi,
-             double *y, double *work, size_t *iwork);
+S3_API void s3_normalise(const double *x, size_t n, size_t k, const int *dir,
+                         s3_normalisation how, const double *lo,
+                         const double *hi, double *y, double *work,
+                         size_t *iwork);
 
 /* Aggregate the normalised n × k matrix y with weights w[k] (w_j ≥ 0, not
  * all 0; they need not sum to 1) into score[n]: each unit's weights are
@@ -63,16 +63,14 @@ s3_normalise(const double *x, size_t n, size_t k, const int *dir,
  * uses y + shift (shift > 0 keeps a 0 from zeroing the product; values
  * with y + shift ≤ 0, as z-scores can give, make the score NaN).  Returns
  * the number of units with a score whose weights were rescaled. */
-S3_API size_t
-s3_aggregate(const double *y, size_t n, size_t k, const double *w,
-             s3_aggregation how, double shift, double *score);
+S3_API size_t s3_aggregate(const double *y, size_t n, size_t k, const double *w,
+                           s3_aggregation how, double shift, double *score);
 
 /* Ranks of score[n], 1 = highest; NaN last; ties keep the order of the
  * units (which the engine sorts by id), so ranks are a strict order.
  * rank[i] is the rank of unit i (rank serves as scratch first: it must not
  * overlap score); iwork holds n size_t. */
-S3_API void
-s3_rank(const double *score, size_t n, double *rank, size_t *iwork);
+S3_API void s3_rank(const double *score, size_t n, double *rank, size_t *iwork);
 
 /* A Monte Carlo over the weights (and optionally over the normalisation
  * and aggregation method) of a composite score.  In each draw every weight
@@ -97,34 +95,30 @@ s3_rank(const double *score, size_t n, double *rank, size_t *iwork);
  * Workspace: s3_uncertainty_workspace(n, k, draws) bytes in work, aligned
  * as malloc aligns.  Returns 0, or -1 when the workspace is too small or
  * draws is 0. */
-S3_API size_t
-s3_uncertainty_workspace(size_t n, size_t k, size_t draws);
+S3_API size_t s3_uncertainty_workspace(size_t n, size_t k, size_t draws);
 
-S3_API int
-s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
-                     const double *w, s3_normalisation norm,
-                     s3_aggregation agg, double shift, const double *lo,
-                     const double *hi, size_t draws, double sd, int vary_norm,
-                     int vary_agg, gsl_rng *r, double *rank_median,
-                     double *rank_p05, double *rank_p95, double *outrank,
-                     void *work, size_t nwork,
-                     void (*progress)(void *, double), void *progress_user);
+S3_API int s3_score_uncertainty(
+    const double *x, size_t n, size_t k, const int *dir, const double *w,
+    s3_normalisation norm, s3_aggregation agg, double shift, const double *lo,
+    const double *hi, size_t draws, double sd, int vary_norm, int vary_agg,
+    gsl_rng *r, double *rank_median, double *rank_p05, double *rank_p95,
+    double *outrank, void *work, size_t nwork, void (*progress)(void *, double),
+    void *progress_user);
 
 /* ---- overlaps between units -------------------------------------------- */
 
 /* Cosine similarity of the rows of x (nr × nc, non-negative): out is
  * nr × nr, 1 on the diagonal; NaN in the row and column of a unit whose
  * row is all 0. */
-S3_API void
-s3_cosine_similarity(const double *x, size_t nr, size_t nc, double *out);
+S3_API void s3_cosine_similarity(const double *x, size_t nr, size_t nc,
+                                 double *out);
 
 /* Jaccard similarity of the binary rows of M: |S_c ∩ S_d| / |S_c ∪ S_d|;
  * out is nr × nr, 1 on the diagonal; NaN where both units hold nothing
  * (so also on the diagonal of a unit that holds nothing; against a unit
  * that holds something it is 0).  The counts are exact: bitsets, AND and
  * popcount.  work holds s3_proximity_workspace(nr, nc) 64-bit words. */
-S3_API void
-s3_jaccard_units(const s3_ones *m, double *out, void *work);
+S3_API void s3_jaccard_units(const s3_ones *m, double *out, void *work);
 
 /* Complementarity of unit d for unit c: the share of c's opportunities,
  * weighted by c's relatedness density, in which d is specialised:
@@ -134,9 +128,8 @@ s3_jaccard_units(const s3_ones *m, double *out, void *work);
  * nr × nr, its row c NaN for a unit c with no weighted opportunity
  * (Σ_p (1 − M_cp) ω_cp = 0), the diagonal 0 always.  work holds
  * nr × nc doubles.  One BLAS dgemm. */
-S3_API void
-s3_complementarity(const double *m, const double *omega, size_t nr,
-                   size_t nc, double *out, double *work);
+S3_API void s3_complementarity(const double *m, const double *omega, size_t nr,
+                               size_t nc, double *out, double *work);
 
 /* Agglomerative clustering with average linkage (UPGMA) on a symmetric
  * distance matrix d (n × n, no NaN: one would count as +∞; the diagonal is
@@ -153,10 +146,9 @@ s3_complementarity(const double *m, const double *omega, size_t nr,
  * numbered 1, 2, ... in the order of their smallest unit index.  Returns
  * the number of clusters (0 for n = 0).  d is not modified; work holds
  * n² + 4 n doubles. */
-S3_API size_t
-s3_cluster_average(const double *d, size_t n, double cut, size_t *label,
-                   size_t *merge_a, size_t *merge_b, double *height,
-                   double *work);
+S3_API size_t s3_cluster_average(const double *d, size_t n, double cut,
+                                 size_t *label, size_t *merge_a,
+                                 size_t *merge_b, double *height, double *work);
 
 #ifdef __cplusplus
 }

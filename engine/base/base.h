@@ -41,20 +41,17 @@ struct s3_ctx {
 };
 
 /* The threads ctx allows: its setting, or the online processors. */
-int
-s3i_threads(const s3_ctx *ctx);
+int s3i_threads(const s3_ctx *ctx);
 
 /* Record an error on ctx (printf-style message) and return status. */
-s3_status
-s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
+s3_status s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* ---- memory ------------------------------------------------------------- */
 
 /* Make room for `need` elements in *p (capacity *cap, element size es).
  * Returns 0 on success, -1 when memory is exhausted (*p is unchanged). */
-int
-s3i_reserve(void *p, size_t *cap, size_t need, size_t es);
+int s3i_reserve(void *p, size_t *cap, size_t need, size_t es);
 
 /* An arena of strings, freed at once. */
 typedef struct s3i_arena_block s3i_arena_block;
@@ -63,38 +60,32 @@ typedef struct {
 } s3i_arena;
 
 /* Copy len bytes of s and a NUL into the arena; NULL when out of memory. */
-char *
-s3i_arena_strndup(s3i_arena *a, const char *s, size_t len);
-char *
-s3i_arena_strdup(s3i_arena *a, const char *s);
-void
-s3i_arena_free(s3i_arena *a);
+char *s3i_arena_strndup(s3i_arena *a, const char *s, size_t len);
+char *s3i_arena_strdup(s3i_arena *a, const char *s);
+void s3i_arena_free(s3i_arena *a);
 
 /* ---- string → index map (open addressing, FNV-1a) ---------------------- */
 
 typedef struct {
-    uint64_t hash;    /* of the key, compared before its bytes */
-    const char *key;  /* borrowed: the caller keeps the keys alive; NULL =
-                         empty slot */
+    uint64_t hash;   /* of the key, compared before its bytes */
+    const char *key; /* borrowed: the caller keeps the keys alive; NULL =
+                        empty slot */
     size_t klen, val;
 } s3i_slot;
 
 typedef struct {
     size_t cap, n;
-    s3i_slot *slot;   /* one cache line per probe */
+    s3i_slot *slot; /* one cache line per probe */
 } s3i_map;
 
 /* The value stored for key, or S3I_NONE. */
-size_t
-s3i_map_get(const s3i_map *m, const char *key, size_t len);
+size_t s3i_map_get(const s3i_map *m, const char *key, size_t len);
 
 /* Store key → val unless present.  Returns the value now stored for key
  * (the old one if it was present), or S3I_NONE when out of memory.  The key
  * memory is borrowed and must outlive the map. */
-size_t
-s3i_map_put(s3i_map *m, const char *key, size_t len, size_t val);
-void
-s3i_map_free(s3i_map *m);
+size_t s3i_map_put(s3i_map *m, const char *key, size_t len, size_t val);
+void s3i_map_free(s3i_map *m);
 
 /* ---- compact id tables (idtab.c) ---------------------------------------- */
 
@@ -141,8 +132,7 @@ typedef struct {
     uint64_t w[2];
 } s3i_fp;
 
-void
-s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp);
+void s3i_fingerprint_long(const char *key, size_t len, s3i_fp *fp);
 
 /* Built in registers (a byte store followed by a wide load would stall):
  * the bytes little-endian in w[0] and the low bytes of w[1], the length in
@@ -237,36 +227,27 @@ typedef struct {
 } s3i_idtab;
 
 /* The index of the fingerprint or id, or S3I_NONE. */
-size_t
-s3i_idtab_find(const s3i_idtab *t, const s3i_fp *fp);
-size_t
-s3i_idtab_get(const s3i_idtab *t, const char *key, size_t len);
+size_t s3i_idtab_find(const s3i_idtab *t, const s3i_fp *fp);
+size_t s3i_idtab_get(const s3i_idtab *t, const char *key, size_t len);
 /* The index of the fingerprint or id, added when new (*added = 1);
  * S3I_NONE when out of memory. */
-size_t
-s3i_idtab_put(s3i_idtab *t, const s3i_fp *fp, int *added);
-size_t
-s3i_idtab_add(s3i_idtab *t, const char *key, size_t len, int *added);
+size_t s3i_idtab_put(s3i_idtab *t, const s3i_fp *fp, int *added);
+size_t s3i_idtab_add(s3i_idtab *t, const char *key, size_t len, int *added);
 /* Whether both tables hold sorted ids (no slots yet) and every id of a
  * sorts before every id of b: then they share no id. */
-int
-s3i_idtab_sorted_before(const s3i_idtab *a, const s3i_idtab *b);
+int s3i_idtab_sorted_before(const s3i_idtab *a, const s3i_idtab *b);
 /* Build the hash slots now (a table of ids that arrive sorted has none,
  * and is searched by bisection); -1 when out of memory. */
-int
-s3i_idtab_hash_all(s3i_idtab *t);
-void
-s3i_idtab_free(s3i_idtab *t);
+int s3i_idtab_hash_all(s3i_idtab *t);
+void s3i_idtab_free(s3i_idtab *t);
 
 /* ---- text and numbers --------------------------------------------------- */
 
 /* Drop an incomplete UTF-8 sequence at the end of s (left by a cut). */
-void
-s3i_utf8_cut(char *s);
+void s3i_utf8_cut(char *s);
 
 /* Whether s[0..len) is valid UTF-8 without NUL bytes. */
-int
-s3i_utf8_valid(const char *s, size_t len);
+int s3i_utf8_valid(const char *s, size_t len);
 
 /* Parse a decimal number without locale: optional sign, digits, one decimal
  * separator ('.', or ',' when decimal_comma is set, in which case '.' is
@@ -274,12 +255,10 @@ s3i_utf8_valid(const char *s, size_t len);
  * optional exponent.  Leading and trailing blanks are allowed; at most
  * about 500 characters are read.  Returns 0 and sets *out, or -1 when s is
  * not a finite number. */
-int
-s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out);
+int s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out);
 
 /* Parse a date (YYYY-MM-DD or DD.MM.YYYY) to YYYYMMDD; -1 if invalid. */
-int
-s3i_parse_date(const char *s, size_t len, int32_t *out);
+int s3i_parse_date(const char *s, size_t len, int32_t *out);
 
 /* SHA-256 (FIPS 180-4), the fingerprint of every input file: nettle's
  * struct sha256_ctx, sha256_init and sha256_update (<nettle/sha2.h>; its
@@ -309,26 +288,20 @@ typedef struct {
 } s3i_colspec;
 
 /* A table with the given columns; NULL when out of memory. */
-s3_table *
-s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols);
-void
-s3i_table_free(s3_table *t);
+s3_table *s3i_table_new(const char *name, size_t ncols,
+                        const s3i_colspec *cols);
+void s3i_table_free(s3_table *t);
 /* A copy of t, or an empty table with t's columns named `name`; NULL when
  * out of memory. */
-s3_table *
-s3i_table_copy(const s3_table *t);
-s3_table *
-s3i_table_new_like(const s3_table *t, const char *name);
+s3_table *s3i_table_copy(const s3_table *t);
+s3_table *s3i_table_new_like(const s3_table *t, const char *name);
 
 /* Append a row (numbers NaN, text empty); returns its index or S3I_NONE. */
-size_t
-s3i_table_add_row(s3_table *t);
+size_t s3i_table_add_row(s3_table *t);
 /* Set a cell.  Returns -1 when row or col is out of range, the column is
  * of the other type, or (text) memory is exhausted; text is copied. */
-int
-s3i_table_set_num(s3_table *t, size_t row, size_t col, double v);
-int
-s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s);
+int s3i_table_set_num(s3_table *t, size_t row, size_t col, double v);
+int s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s);
 
 /* A cell value for s3i_table_append: text (NULL or "" = empty) for a text
  * column, a number (NaN = empty) for a number or integer column. */
@@ -348,7 +321,6 @@ typedef struct {
  * table's column count or a value's type is not its column's (a number
  * fits an integer column and the reverse), or memory is exhausted; the
  * table is then unchanged. */
-int
-s3i_table_append(s3_table *t, const s3i_val *vals, size_t n);
+int s3i_table_append(s3_table *t, const s3i_val *vals, size_t n);
 
 #endif /* S3_BASE_H */

@@ -92,8 +92,7 @@ s3i_table_copy(const s3_table *src)
             if (src->coltype[c] != S3_COL_TEXT)
                 t->cells[row * t->ncols + c].num =
                     src->cells[r * src->ncols + c].num;
-            else if (s3i_table_set_text(t, row, c,
-                                        s3_table_text(src, r, c))) {
+            else if (s3i_table_set_text(t, row, c, s3_table_text(src, r, c))) {
                 s3i_table_free(t);
                 return NULL;
             }

@@ -76,10 +76,9 @@ static const command_info commands[] = {
     X(seed, "N", CMD_GENERATE, "seed of the generator (default 20261126)")     \
     X(units, "N", CMD_GENERATE, "centres or regions (default 1200)")           \
     X(tenants, "N", CMD_GENERATE, "tenant rows (default 2000000)")             \
-    X(patents, "N", CMD_GENERATE,                                              \
-      "patent-class rows (default 20000000)")                                  \
+    X(patents, "N", CMD_GENERATE, "patent-class rows (default 20000000)")      \
     X(threads, "N", CMD_RUN | CMD_CHECK,                                       \
-      "threads to use (default: up to 2; outputs do not depend on it)")       \
+      "threads to use (default: up to 2; outputs do not depend on it)")        \
     X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE, "print errors only")
 
 enum {
@@ -365,7 +364,8 @@ main(int argc, char **argv)
         if (!gctx)
             return 1;
         s3_status gs = s3_generate(
-            gctx, val[OPT_reference] ? val[OPT_reference] : "datasets/reference",
+            gctx,
+            val[OPT_reference] ? val[OPT_reference] : "datasets/reference",
             val[OPT_out], num[1], num[2], num[3], (unsigned long)num[0]);
         int code = gs ? fail(gctx, gs) : 0;
         s3_ctx_free(gctx);
@@ -447,10 +447,9 @@ main(int argc, char **argv)
         }
         goto done;
     }
-    if ((st = mask == CMD_RUN
-                  ? s3_run(ctx, model, data, scenarios,
-                           nscen ? nscen : S3_ALL_SCENARIOS, &res)
-                  : s3_analyse(ctx, model, data, &res)))
+    if ((st = mask == CMD_RUN ? s3_run(ctx, model, data, scenarios,
+                                       nscen ? nscen : S3_ALL_SCENARIOS, &res)
+                              : s3_analyse(ctx, model, data, &res)))
         goto done;
     const char *out = val[OPT_out];
     if (!out) {
@@ -459,11 +458,10 @@ main(int argc, char **argv)
                                                         : s3_model_name(model));
         out = outbuf;
     }
-    if ((st = s3_result_write(ctx, res, out,
-                              (val[OPT_csv_only] ? S3_WRITE_CSV
-                                                 : S3_WRITE_ALL) |
-                                  (val[OPT_german_csv] ? S3_WRITE_CSV_GERMAN
-                                                       : 0))))
+    if ((st = s3_result_write(
+             ctx, res, out,
+             (val[OPT_csv_only] ? S3_WRITE_CSV : S3_WRITE_ALL) |
+                 (val[OPT_german_csv] ? S3_WRITE_CSV_GERMAN : 0))))
         goto done;
     if (!quiet) {
         print_quality(s3_dataset_quality(data));

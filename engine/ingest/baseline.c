@@ -274,8 +274,8 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
     d->baseline.val = malloc((st->nreg * nchosen + 1) * sizeof(double));
     d->baseline.nace_agg = malloc((nn + 1) * sizeof(size_t));
     size_t *slot = malloc((na + 1) * sizeof(size_t));
-    if (!d->baseline.agg_code || !d->baseline.agg_label || !d->baseline.reg || !d->baseline.val ||
-        !d->baseline.nace_agg || !slot) {
+    if (!d->baseline.agg_code || !d->baseline.agg_label || !d->baseline.reg ||
+        !d->baseline.val || !d->baseline.nace_agg || !slot) {
         free(slot);
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
@@ -296,16 +296,17 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
         }
     }
     for (size_t s = 0; s < k; s++) {
-        size_t a =
-            s3i_map_get(&st->agg_map, d->baseline.agg_code[s], strlen(d->baseline.agg_code[s]));
+        size_t a = s3i_map_get(&st->agg_map, d->baseline.agg_code[s],
+                               strlen(d->baseline.agg_code[s]));
         size_t sec = S3I_NONE;
         for (size_t i = 0; i < nn && sec == S3I_NONE; i++)
             if (cover[a * nn + i] && ref->nace_level[i] == 1)
                 sec = i;
-        d->baseline.agg_label[s] = *st->agg_label[a] ? st->agg_label[a]
-                           : (sec != S3I_NONE && strlen(d->baseline.agg_code[s]) == 1)
-                               ? ref->nace_label[sec]
-                               : d->baseline.agg_code[s];
+        d->baseline.agg_label[s] =
+            *st->agg_label[a] ? st->agg_label[a]
+            : (sec != S3I_NONE && strlen(d->baseline.agg_code[s]) == 1)
+                ? ref->nace_label[sec]
+                : d->baseline.agg_code[s];
     }
     for (size_t i = 0; i < st->nreg * nchosen; i++)
         d->baseline.val[i] = NAN;
@@ -342,8 +343,9 @@ done:
 s3_status
 s3i_load_baseline(s3_ctx *ctx, s3_dataset *d, const char *dir)
 {
-    baseline_state bs = {
-        .ctx = ctx, .d = d, .c = {.file = "baseline.csv", .log = d->log.warnings}};
+    baseline_state bs = {.ctx = ctx,
+                         .d = d,
+                         .c = {.file = "baseline.csv", .log = d->log.warnings}};
     s3_status rc = s3i_read_file(ctx, d, dir, "baseline.csv", baseline_header,
                                  baseline_row, &bs, &bs.c, NULL);
     if (!rc)

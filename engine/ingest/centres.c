@@ -102,7 +102,8 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         s = d->units.nsub;
         char *sn = s3i_arena_strdup(&d->arena, sub);
         char *sc = s3i_arena_strdup(&d->arena, nuts);
-        if (!sn || !sc || push(&d->units.sub_name, &st->cap_sn, s, sizeof(char *)) ||
+        if (!sn || !sc ||
+            push(&d->units.sub_name, &st->cap_sn, s, sizeof(char *)) ||
             push(&d->units.sub_nuts3, &st->cap_snu, s, sizeof(char *)) ||
             s3i_map_put(&st->sub_map, sn, strlen(sn), s) == S3I_NONE)
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
@@ -138,8 +139,9 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 s3_status
 s3i_load_centres(s3_ctx *ctx, s3_dataset *d, const char *dir)
 {
-    centres_state cs = {
-        .ctx = ctx, .d = d, .c = {.file = "centres.csv", .log = d->log.warnings}};
+    centres_state cs = {.ctx = ctx,
+                        .d = d,
+                        .c = {.file = "centres.csv", .log = d->log.warnings}};
     s3_status rc = s3i_read_file(ctx, d, dir, "centres.csv", centres_header,
                                  centres_row, &cs, &cs.c, NULL);
     /* the ids are complete: build their hash slots now (ids that arrived

@@ -311,7 +311,8 @@ s3i_dataset_new(s3_ctx *ctx, s3_dataset **out)
     d->log.warnings = s3i_warning_table_new();
     d->log.inputs = s3i_table_new("inputs", 5, input_cols);
     d->log.notes = s3i_table_new("notes", 2, note_cols);
-    if (!d->log.quality || !d->log.warnings || !d->log.inputs || !d->log.notes) {
+    if (!d->log.quality || !d->log.warnings || !d->log.inputs ||
+        !d->log.notes) {
         s3_dataset_free(d);
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }

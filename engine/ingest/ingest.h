@@ -15,14 +15,14 @@ typedef struct s3i_csv s3i_csv;
 /* Called once with the header, then once per data row.  fields[i] is
  * NUL-terminated; len[i] its length.  Return S3_OK to go on; any other
  * status stops the read (the callback sets the message). */
-typedef s3_status (*s3i_csv_fn)(void *user, s3i_csv *r, size_t n,
-                                char **fields, const size_t *len);
+typedef s3_status (*s3i_csv_fn)(void *user, s3i_csv *r, size_t n, char **fields,
+                                const size_t *len);
 
 typedef struct {
-    size_t rows;      /* data rows (header and blank lines not counted) */
-    uint64_t bytes;   /* file size */
-    char sha256[65];  /* of the file's bytes */
-    char separator;   /* detected: ',', ';' or '\t' */
+    size_t rows;     /* data rows (header and blank lines not counted) */
+    uint64_t bytes;  /* file size */
+    char sha256[65]; /* of the file's bytes */
+    char separator;  /* detected: ',', ';' or '\t' */
 } s3i_csv_info;
 
 /* Read a CSV file: BOM skipped, LF or CRLF, separator detected from the
@@ -30,10 +30,9 @@ typedef struct {
  * (libcsv with CSV_STRICT | CSV_STRICT_FINI), every field checked for NUL
  * bytes and valid UTF-8, every row for the header's field count.  `name` is
  * the file name used in messages. */
-s3_status
-s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
-             s3i_csv_fn header, s3i_csv_fn row, void *user,
-             s3i_csv_info *info);
+s3_status s3i_csv_read(s3_ctx *ctx, const char *path, const char *name,
+                       int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
+                       void *user, s3i_csv_info *info);
 
 /* Reading a large file with two threads: the second parses from a line end
  * near the middle on, into its own state user2, once the header is known;
@@ -57,73 +56,65 @@ typedef struct {
     size_t lines;
 } s3i_csv_split;
 
-s3_status
-s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
-                   int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
-                   void *user, s3i_csv_split *split, s3i_csv_info *info);
+s3_status s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
+                             int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
+                             void *user, s3i_csv_split *split,
+                             s3i_csv_info *info);
 
 /* The physical line (1-based) where the current record starts. */
-size_t
-s3i_csv_line(const s3i_csv *r);
+size_t s3i_csv_line(const s3i_csv *r);
 /* The file name used in messages. */
-const char *
-s3i_csv_name(const s3i_csv *r);
+const char *s3i_csv_name(const s3i_csv *r);
 /* Whether numbers use a decimal comma (the separator is ';'). */
-int
-s3i_csv_decimal_comma(const s3i_csv *r);
+int s3i_csv_decimal_comma(const s3i_csv *r);
 /* The header name of column i. */
-const char *
-s3i_csv_colname(const s3i_csv *r, size_t i);
+const char *s3i_csv_colname(const s3i_csv *r, size_t i);
 
 /* Fail with "name:line: column 'col': 'value' <what>". */
-s3_status
-s3i_csv_fail(s3_ctx *ctx, const s3i_csv *r, size_t col, const char *value,
-             const char *what);
+s3_status s3i_csv_fail(s3_ctx *ctx, const s3i_csv *r, size_t col,
+                       const char *value, const char *what);
 
 /* ---- reference tables --------------------------------------------------- */
 
 typedef struct {
     /* NACE Rev. 2: every code of levels 1 (section) to 4 (class) */
     size_t nnace;
-    char **nace_code;     /* "J", "62", "62.0", "62.01" */
+    char **nace_code; /* "J", "62", "62.0", "62.01" */
     char **nace_label;
     int *nace_level;
-    size_t *nace_parent;  /* S3I_NONE for sections */
-    s3i_map nace_by_key;  /* "J", "62", "620", "6201" → index */
-    s3i_map wz_by_key;    /* WZ 2008 sub-class "62010" → class index */
+    size_t *nace_parent; /* S3I_NONE for sections */
+    s3i_map nace_by_key; /* "J", "62", "620", "6201" → index */
+    s3i_map wz_by_key;   /* WZ 2008 sub-class "62010" → class index */
     /* WIPO technology fields (Schmoch concordance) */
-    size_t nfields;       /* 35 */
-    char **field_code;    /* "01".."35" */
+    size_t nfields;    /* 35 */
+    char **field_code; /* "01".."35" */
     char **field_label;
     size_t *field_sector; /* index into sector */
     size_t nsectors;
     char **sector_label;
-    s3i_map ipc_by_key;   /* "A61K8" (subclass+main group), "A61K" → field */
-    s3_table *inputs;     /* not owned: the dataset's input table */
+    s3i_map ipc_by_key; /* "A61K8" (subclass+main group), "A61K" → field */
+    s3_table *inputs;   /* not owned: the dataset's input table */
     s3i_arena arena;
 } s3i_ref;
 
-s3_status
-s3i_ref_load(s3_ctx *ctx, const char *dir, s3i_ref *ref, s3_table *inputs);
-void
-s3i_ref_free(s3i_ref *ref);
+s3_status s3i_ref_load(s3_ctx *ctx, const char *dir, s3i_ref *ref,
+                       s3_table *inputs);
+void s3i_ref_free(s3i_ref *ref);
 
 /* Normalise a NACE code in any common spelling ("62.01", "6201", "62010",
  * "62.01.0", "J", "C10") to the index of a NACE Rev. 2 code (a WZ sub-class
  * maps to its class).  Returns S3I_NONE when it is none. */
-size_t
-s3i_nace_lookup(const s3i_ref *ref, const char *s, size_t len);
+size_t s3i_nace_lookup(const s3i_ref *ref, const char *s, size_t len);
 
 /* The ancestor of NACE code i at `level` (i itself when at that level),
  * S3I_NONE when i is coarser than level. */
-size_t
-s3i_nace_at_level(const s3i_ref *ref, size_t i, int level);
+size_t s3i_nace_at_level(const s3i_ref *ref, size_t i, int level);
 
 /* Map an IPC symbol ("G06F 17/30", "A61K8/02", "H01M") to a WIPO field
  * index.  Returns 0 and sets *field (S3I_NONE when the code is valid but
  * not in the concordance), or -1 when s is not an IPC symbol. */
-int
-s3i_ipc_lookup(const s3i_ref *ref, const char *s, size_t len, size_t *field);
+int s3i_ipc_lookup(const s3i_ref *ref, const char *s, size_t len,
+                   size_t *field);
 
 /* ---- model -------------------------------------------------------------- */
 
@@ -150,8 +141,7 @@ typedef struct {
     X(IND_GROWTH, "growth",                                                    \
       "tenant growth from growth_from to the cut-off date")                    \
     X(IND_PATENTS, "patents", "patents (fractional) per tenant")               \
-    X(IND_ALIGN, "alignment",                                                  \
-      "share of tenants in the model's S3 domains")
+    X(IND_ALIGN, "alignment", "share of tenants in the model's S3 domains")
 
 enum {
 #define X(id, n, h) id,
@@ -166,29 +156,29 @@ enum { S3I_MAXIND = 16 };
 struct s3_model {
     char *path, *name;
     char *dataset_dir, *reference_dir;
-    int level;           /* 1 section .. 4 class */
-    int weight;          /* S3I_WEIGHT_* */
-    int reference;       /* S3I_REF_* */
+    int level;     /* 1 section .. 4 class */
+    int weight;    /* S3I_WEIGHT_* */
+    int reference; /* S3I_REF_* */
     double threshold;
-    int32_t cutoff;      /* YYYYMMDD; 0 = none */
-    size_t reflections;  /* iterations of the method of reflections */
-    int relatedness;     /* S3I_REL_PROXIMITY or 1 + s3_relatedness_method */
-    int split;           /* S3I_SPLIT_* */
-    double percentile;   /* for S3I_SPLIT_PERCENTILE, 0-100 */
+    int32_t cutoff;        /* YYYYMMDD; 0 = none */
+    size_t reflections;    /* iterations of the method of reflections */
+    int relatedness;       /* S3I_REL_PROXIMITY or 1 + s3_relatedness_method */
+    int split;             /* S3I_SPLIT_* */
+    double percentile;     /* for S3I_SPLIT_PERCENTILE, 0-100 */
     char *baseline_region; /* "total", "own" or a region code */
-    int baseline_key;    /* S3I_KEY_* */
+    int baseline_key;      /* S3I_KEY_* */
     /* overlaps */
     double cluster_cut;
     size_t partners;
     /* the development-potential score */
     size_t nind;
-    int ind[S3I_MAXIND];    /* IND_* */
+    int ind[S3I_MAXIND]; /* IND_* */
     double w[S3I_MAXIND];
-    int dir[S3I_MAXIND];    /* +1 or -1 */
+    int dir[S3I_MAXIND]; /* +1 or -1 */
     double lo[S3I_MAXIND], hi[S3I_MAXIND];
-    int norm, agg;          /* s3_normalisation, s3_aggregation */
+    int norm, agg; /* s3_normalisation, s3_aggregation */
     double shift;
-    int32_t growth_from;    /* YYYYMMDD, 0 = five years before the cut-off */
+    int32_t growth_from; /* YYYYMMDD, 0 = five years before the cut-off */
     /* its uncertainty */
     size_t draws;
     unsigned long seed;
@@ -204,23 +194,21 @@ struct s3_model {
 
 /* A copy of base with the parameter changes of its section `section`
  * ("scenario.NAME": threshold, reference, level, weight, weights). */
-s3_status
-s3i_model_variant(s3_ctx *ctx, const s3_model *base, const char *section,
-                  s3_model **out);
+s3_status s3i_model_variant(s3_ctx *ctx, const s3_model *base,
+                            const char *section, s3_model **out);
 
 /* The meaning of model parameter i, in s3_model_param_name order. */
-const char *
-s3i_model_param_help(size_t i);
+const char *s3i_model_param_help(size_t i);
 
 /* ---- dataset ------------------------------------------------------------ */
 
 typedef struct {
-    size_t centre;     /* index into centres */
-    size_t nace;       /* index of the finest NACE code given */
-    double employees;  /* NaN when missing */
-    int startup;       /* 1, 0, or -1 when missing */
+    size_t centre;         /* index into centres */
+    size_t nace;           /* index of the finest NACE code given */
+    double employees;      /* NaN when missing */
+    int startup;           /* 1, 0, or -1 when missing */
     int32_t entered, left; /* YYYYMMDD, 0 when missing */
-    int active;        /* present on the cut-off date: counted in matrices */
+    int active; /* present on the cut-off date: counted in matrices */
 } s3i_tenant;
 
 /* The units of a network: its centres (or a long table's units) and the
@@ -245,7 +233,7 @@ typedef struct {
     /* a long table */
     size_t nclasses;
     char **class_id;
-    double *gx;      /* units × classes */
+    double *gx; /* units × classes */
 } s3i_records;
 
 /* The sector baseline: regions × aggregates (only the disjoint set in
@@ -279,16 +267,14 @@ struct s3_dataset {
  * (s3i_ref_load) and keeps until the dataset is freed; ref NULL loads them
  * from the model's reference folder.  For the fuzz harnesses, which would
  * otherwise spend most of their time reading the same tables. */
-s3_status
-s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
-                     s3_dataset **out);
+s3_status s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m,
+                               const s3i_ref *ref, s3_dataset **out);
 /* The same for s3_dataset_load_long. */
-s3_status
-s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
-                          const s3_long_options *opt, const s3_model *m,
-                          const s3i_ref *ref, s3_dataset **out);
+s3_status s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
+                                    const s3_long_options *opt,
+                                    const s3_model *m, const s3i_ref *ref,
+                                    s3_dataset **out);
 
 /* Add a data-quality note (scope, message). */
-int
-s3i_note(s3_table *notes, const char *scope, const char *message);
+int s3i_note(s3_table *notes, const char *scope, const char *message);
 #endif /* S3_INGEST_H */

@@ -224,8 +224,8 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         return rc;
     size_t ui =
         intern(d, &st->unit_map, &d->units.id, &d->units.n, &st->cap_u, unit);
-    size_t ci =
-        intern(d, &st->class_map, &d->records.class_id, &d->records.nclasses, &st->cap_c, cls);
+    size_t ci = intern(d, &st->class_map, &d->records.class_id,
+                       &d->records.nclasses, &st->cap_c, cls);
     if (ui == S3I_NONE || ci == S3I_NONE ||
         s3i_reserve(&st->cu, &st->cap_cu, st->ncell + 1, sizeof(size_t)) ||
         s3i_reserve(&st->cc, &st->cap_cc, st->ncell + 1, sizeof(size_t)) ||

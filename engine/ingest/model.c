@@ -40,7 +40,8 @@ enum { CLOSED, OPEN };
 /* clang-format off (it breaks _Generic) */
 #define FIELD(f, T)                                                            \
     offsetof(s3_model, f) +                                                    \
-        0 * sizeof(char[_Generic(((s3_model *)0)->f, T: 1, default: -1)])
+        0 * sizeof(char[_Generic(((s3_model *)0)->f, T : 1, default            \
+                                 : -1)])
 /* clang-format on */
 #define TEXT(f, nonempty)                                                      \
     .kind = P_TEXT, .field = FIELD(f, char *), .lo = nonempty

@@ -162,7 +162,8 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         snprintf(msg, sizeof msg,
                  "the NACE code is a %s, coarser than the model's level "
                  "(%s): not counted",
-                 level_name[d->ref->nace_level[code]], level_name[st->m->level]);
+                 level_name[d->ref->nace_level[code]],
+                 level_name[st->m->level]);
         return s3i_reject(ctx, &st->c, r, st->col[TE_NACE], nace, msg);
     }
     /* a tenant not present on the cut-off date is kept for tenant growth

@@ -346,8 +346,7 @@ write_files(s3_ctx *ctx, const s3_result *r, const char *tmp,
     s3_status rc = S3_OK;
     for (size_t k = 0; k < j.njobs && !rc; k++)
         if ((rc = j.status[k]))
-            rc = s3i_fail(ctx, rc, "%s",
-                          j.msg[k] ? j.msg[k] : "out of memory");
+            rc = s3i_fail(ctx, rc, "%s", j.msg[k] ? j.msg[k] : "out of memory");
     for (size_t k = 0; k < j.njobs; k++)
         free(j.msg[k]);
     free(j.msg);

@@ -104,8 +104,7 @@ s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
         lxw_row_t row = (lxw_row_t)(r0 + 1 + i);
         if (row >= XLSX_MAX_ROWS - 2) {
             str(b, ws, row, 0,
-                "more rows than a worksheet holds: see the CSV table",
-                b->note);
+                "more rows than a worksheet holds: see the CSV table", b->note);
             return row + 1;
         }
         for (size_t c = 0; c < ncols; c++) {
@@ -424,9 +423,9 @@ static const char *const delta_show[] = {"scenario", "level",   "unit",
                                          "name",     "measure", "baseline",
                                          "value",    "delta",   "arrow"};
 static const char *const delta_head[] = {
-    "Scenario",       "Level",  "Unit",
+    "Scenario",       "Level",   "Unit",
     "Name",           "Measure", "Baseline",
-    "Scenario value", "Change", "Direction (for ranks, down is better)"};
+    "Scenario value", "Change",  "Direction (for ranks, down is better)"};
 
 /* Every sheet, in order. */
 static const sheet_spec SHEETS[] = {

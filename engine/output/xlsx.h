@@ -26,10 +26,10 @@ typedef struct {
     lxw_format *light[4]; /* green, yellow, red, grey */
     lxw_format *top;      /* plain text, aligned to the top */
     const s3_result *res;
-    const char *level;    /* the first level: "centre" or "unit" */
+    const char *level; /* the first level: "centre" or "unit" */
     const s3_table *centres;
-    s3i_map centre_row;   /* centre id → row of centres */
-    lxw_error err;        /* the first error */
+    s3i_map centre_row; /* centre id → row of centres */
+    lxw_error err;      /* the first error */
 } book;
 
 /* What a sheet shows: its renderer and its parameters.  A level or matrix
@@ -170,23 +170,19 @@ sheet_name(const book *b, const sheet_spec *s)
 
 /* Rows of t whose text columns `cols` equal `vals` (NULL value = any):
  * idx[0..return). */
-size_t
-s3i_xlsx_select(const s3_table *t, const char *const *cols,
-                const char *const *vals, size_t nsel, size_t *idx);
+size_t s3i_xlsx_select(const s3_table *t, const char *const *cols,
+                       const char *const *vals, size_t nsel, size_t *idx);
 /* Write the columns `show` of the rows idx of t under a header with the
  * labels `head`, from row r0; returns the next free row.  "name" shows
  * the name of the centre in the column "unit"; "arrow" the direction of
  * the column "delta". */
-lxw_row_t
-s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
-              const size_t *idx, size_t n, const char *const *show,
-              const char *const *head, size_t ncols);
+lxw_row_t s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0,
+                        const s3_table *t, const size_t *idx, size_t n,
+                        const char *const *show, const char *const *head,
+                        size_t ncols);
 /* The sheets of the briefing stage's tables (xlsx_briefing.c). */
-void
-s3i_xlsx_overview(book *b, const sheet_spec *s);
-void
-s3i_xlsx_opportunities(book *b, const sheet_spec *s);
-void
-s3i_xlsx_scores(book *b, const sheet_spec *s);
+void s3i_xlsx_overview(book *b, const sheet_spec *s);
+void s3i_xlsx_opportunities(book *b, const sheet_spec *s);
+void s3i_xlsx_scores(book *b, const sheet_spec *s);
 
 #endif /* S3_XLSX_H */

@@ -73,8 +73,8 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
     for (size_t i = 0; i < n; i++) {
         lxw_row_t row = (lxw_row_t)(r0 + 1 + i);
         double v[6];
-        static const char *const nums[] = {"position", "total", "krugman",
-                                           "diversity", "eci", "score"};
+        static const char *const nums[] = {"position",  "total", "krugman",
+                                           "diversity", "eci",   "score"};
         for (int k = 0; k < 6; k++)
             v[k] = s3_table_num(ov, i, col(ov, nums[k]));
         /* four lines for the wrapped specialisations and opportunities */
@@ -82,8 +82,7 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
         num(b, ws, row, 0, v[0], b->integer);
         str(b, ws, row, 1, s3_table_text(ov, i, col(ov, "unit")), b->top);
         str(b, ws, row, 2, s3_table_text(ov, i, col(ov, "name")), b->wrap);
-        str(b, ws, row, 3, s3_table_text(ov, i, col(ov, "subregion")),
-            b->top);
+        str(b, ws, row, 3, s3_table_text(ov, i, col(ov, "subregion")), b->top);
         num(b, ws, row, 10, v[1], b->num2);
         num(b, ws, row, 8, v[2], b->num3);
         num(b, ws, row, 9, v[3], b->integer);

@@ -27,31 +27,30 @@
 #define NUM S3_COL_NUMBER
 #define INT S3_COL_INTEGER
 
-static const s3i_colspec overview_cols[] = {
-    {"level", TXT},
-    {"matrix", TXT},
-    {"position", INT},
-    {"unit", TXT},
-    {"name", TXT},
-    {"subregion", TXT},
-    {"score", NUM},
-    {"rank_band", TXT},
-    {"traffic_light", TXT},
-    {"eci", NUM},
-    {"krugman", NUM},
-    {"diversity", INT},
-    {"total", NUM},
-    {"largest_specialisations", TXT},
-    {"best_opportunities", TXT}};
+static const s3i_colspec overview_cols[] = {{"level", TXT},
+                                            {"matrix", TXT},
+                                            {"position", INT},
+                                            {"unit", TXT},
+                                            {"name", TXT},
+                                            {"subregion", TXT},
+                                            {"score", NUM},
+                                            {"rank_band", TXT},
+                                            {"traffic_light", TXT},
+                                            {"eci", NUM},
+                                            {"krugman", NUM},
+                                            {"diversity", INT},
+                                            {"total", NUM},
+                                            {"largest_specialisations", TXT},
+                                            {"best_opportunities", TXT}};
 static const s3i_colspec ranking_cols[] = {
-    {"level", TXT},      {"rank", INT},        {"unit", TXT},
-    {"name", TXT},       {"score", NUM},       {"rank_median", INT},
-    {"rank_p05", INT},   {"rank_p95", INT},    {"band_start", NUM},
+    {"level", TXT},      {"rank", INT},     {"unit", TXT},
+    {"name", TXT},       {"score", NUM},    {"rank_median", INT},
+    {"rank_p05", INT},   {"rank_p95", INT}, {"band_start", NUM},
     {"band_length", NUM}};
 static const s3i_colspec opportunity_cols[] = {
-    {"level", TXT},   {"matrix", TXT},  {"unit", TXT},     {"name", TXT},
-    {"rank", INT},    {"class", TXT},   {"label", TXT},    {"density", NUM},
-    {"pci", NUM},     {"cog", NUM},     {"quadrant", TXT}};
+    {"level", TXT}, {"matrix", TXT}, {"unit", TXT},    {"name", TXT},
+    {"rank", INT},  {"class", TXT},  {"label", TXT},   {"density", NUM},
+    {"pci", NUM},   {"cog", NUM},    {"quadrant", TXT}};
 
 /* How many specialisations and opportunities the overview names. */
 enum { OVERVIEW_TOP = 3, OPPORTUNITIES_TOP = 10 };
@@ -179,8 +178,7 @@ best_opportunities(const s3i_mres *r, size_t c, size_t k, char *out,
         short_label(label_of(x, p), label);
         len += (size_t)snprintf(
             out + len, outsz - len, "%s%s %s (density %.2f, %s)",
-            i ? " | " : "", x->col[p], label,
-            r->omega[c * r->n2c + r->pos2[p]],
+            i ? " | " : "", x->col[p], label, r->omega[c * r->n2c + r->pos2[p]],
             quadrant_short(r->quad[c * x->nc + p]));
     }
 }
@@ -230,8 +228,10 @@ traffic_light(double at, double lo, double hi, size_t n)
     int third = (int)((at - 1.0) * 3.0 / (double)n),
         tlo = isnan(lo) ? third : (int)((lo - 1.0) * 3.0 / (double)n),
         thi = isnan(hi) ? third : (int)((hi - 1.0) * 3.0 / (double)n);
-    return tlo != thi ? "grey" : third < 0 ? "" : third > 2 ? "red"
-                                                           : light[third];
+    return tlo != thi  ? "grey"
+           : third < 0 ? ""
+           : third > 2 ? "red"
+                       : light[third];
 }
 
 static int
@@ -266,10 +266,10 @@ overview_rows(s3_table *t, const s3i_pass *b, int lv, int kind, int agg_kind)
     for (size_t i = 1; i < n; i++)
         for (size_t j = i; j > 0; j--) {
             size_t a = idx[j], c = idx[j - 1];
-            int before = key[a] != key[c]
-                             ? key[a] < key[c]
-                             : !isinf(key[a]) &&
-                                   strcmp(x->row[a], x->row[c]) < 0;
+            int before =
+                key[a] != key[c]
+                    ? key[a] < key[c]
+                    : !isinf(key[a]) && strcmp(x->row[a], x->row[c]) < 0;
             if (!before)
                 break;
             idx[j] = c;
@@ -294,21 +294,15 @@ overview_rows(s3_table *t, const s3i_pass *b, int lv, int kind, int agg_kind)
                 snprintf(band, sizeof band, "%.0f-%.0f", v[3], v[4]);
             light = traffic_light(isnan(v[2]) ? v[1] : v[2], v[3], v[4], n);
         }
-        s3i_val row[] = {S3I_TEXT(x->level),
-                         S3I_TEXT(x->name),
-                         S3I_INT(i + 1),
-                         S3I_TEXT(x->row[c]),
-                         S3I_TEXT(name),
-                         S3I_TEXT(sub),
-                         S3I_NUM(v[0]),
-                         S3I_TEXT(band),
-                         S3I_TEXT(light),
-                         S3I_NUM(r->complexity ? r->eci[c] : NAN),
-                         S3I_NUM(r->krug[c]),
-                         S3I_INT(r->div[c]),
-                         S3I_NUM(r->rs[c]),
-                         S3I_TEXT(top),
-                         S3I_TEXT(opp)};
+        s3i_val row[] = {
+            S3I_TEXT(x->level),  S3I_TEXT(x->name),
+            S3I_INT(i + 1),      S3I_TEXT(x->row[c]),
+            S3I_TEXT(name),      S3I_TEXT(sub),
+            S3I_NUM(v[0]),       S3I_TEXT(band),
+            S3I_TEXT(light),     S3I_NUM(r->complexity ? r->eci[c] : NAN),
+            S3I_NUM(r->krug[c]), S3I_INT(r->div[c]),
+            S3I_NUM(r->rs[c]),   S3I_TEXT(top),
+            S3I_TEXT(opp)};
         rc = s3i_table_append(t, row, N(row));
     }
 done:
@@ -335,11 +329,11 @@ ranking_rows(s3_table *t, const s3i_pass *b, const s3i_sres *s)
         const char *name = s->unit[u];
         if (!b->d->generic && s->lv == S3I_LEVEL_CENTRE)
             name = b->d->units.name[s->key[u]];
-        s3i_val row[] = {S3I_TEXT(s->level),    S3I_INT(v[1]),
-                         S3I_TEXT(s->unit[u]),  S3I_TEXT(name),
-                         S3I_NUM(v[0]),         S3I_INT(v[2]),
-                         S3I_INT(v[3]),         S3I_INT(v[4]),
-                         S3I_NUM(v[3] - 0.5),   S3I_NUM(v[4] - v[3] + 1.0)};
+        s3i_val row[] = {S3I_TEXT(s->level),   S3I_INT(v[1]),
+                         S3I_TEXT(s->unit[u]), S3I_TEXT(name),
+                         S3I_NUM(v[0]),        S3I_INT(v[2]),
+                         S3I_INT(v[3]),        S3I_INT(v[4]),
+                         S3I_NUM(v[3] - 0.5),  S3I_NUM(v[4] - v[3] + 1.0)};
         rc = s3i_table_append(t, row, N(row));
     }
     free(idx);
@@ -419,8 +413,8 @@ s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
                                          : S3I_KIND_TENANTS_AGG;
     *overview = s3i_table_new("overview", N(overview_cols), overview_cols);
     *ranking = s3i_table_new("ranking", N(ranking_cols), ranking_cols);
-    *opportunities = s3i_table_new("opportunities", N(opportunity_cols),
-                                   opportunity_cols);
+    *opportunities =
+        s3i_table_new("opportunities", N(opportunity_cols), opportunity_cols);
     int fail = !*overview || !*ranking || !*opportunities ||
                overview_rows(*overview, b, lv, kind, agg);
     for (size_t l = 0; l < b->nsc && !fail; l++)
@@ -428,8 +422,7 @@ s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
             fail = ranking_rows(*ranking, b, &b->sc[l]);
     /* sectors, then technologies */
     const s3i_mres *om[2] = {find(b, lv, kind),
-                             d->generic ? NULL
-                                        : find(b, lv, S3I_KIND_PATENTS)};
+                             d->generic ? NULL : find(b, lv, S3I_KIND_PATENTS)};
     for (int i = 0; i < 2 && !fail; i++) {
         g[i].n = 0;
         if (om[i] && om[i]->complexity) {

@@ -24,4 +24,3 @@ s3_measure_at(size_t i)
 {
     return i < M_COUNT ? &measures[i] : NULL;
 }
-

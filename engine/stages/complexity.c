@@ -25,9 +25,9 @@ static const double NEARLY_DISCONNECTED = 1.0 - 1e-9;
 static s3_status
 note(s3_ctx *ctx, s3_table *notes, const char *scope, const char *msg)
 {
-    return s3i_note(notes, scope, msg) ? s3i_fail(ctx, S3_ENOMEM,
-                                                  "out of memory")
-                                       : S3_OK;
+    return s3i_note(notes, scope, msg)
+               ? s3i_fail(ctx, S3_ENOMEM, "out of memory")
+               : S3_OK;
 }
 
 s3_status
@@ -115,20 +115,16 @@ s3i_complexity(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
             r->mc[c * n2c + j] = r->m[c * nc + r->col2[j]] == 1.0;
     r->oc = (s3_ones){.start = r->oc_start, .col = r->oc_col};
     s3_ones_index(r->mc, nr, n2c, &r->oc);
-    s3_ones om = {.nr = n2r,
-                  .nc = n2c,
-                  .n = r->oc.n,
-                  .start = mstart,
-                  .col = r->oc_col};
+    s3_ones om = {
+        .nr = n2r, .nc = n2c, .n = r->oc.n, .start = mstart, .col = r->oc_col};
     for (size_t i = 0; i < n2r; i++)
         mstart[i] = r->oc_start[r->row2[i]];
     mstart[n2r] = r->oc_start[nr];
 
     double lambda[2] = {NAN, NAN};
     if (n2r >= 2 && n2c >= 2) {
-        r->have_eci =
-            s3_complexity_eigen(&om, eci, pci, lambda, work, nw, iwork, niw) ==
-            0;
+        r->have_eci = s3_complexity_eigen(&om, eci, pci, lambda, work, nw,
+                                          iwork, niw) == 0;
         s3_complexity_reflections(&om, m->reflections, ecir, pcir, work);
         if (!r->have_eci)
             rc = note(ctx, notes, scope,

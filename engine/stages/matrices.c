@@ -52,9 +52,12 @@ static s3i_matrix *
 add(builder *b, int lv, int kind, size_t nr, size_t nc)
 {
     static const char *const level_name[] = {"centre", "subregion", "unit"};
-    static const char *const kind_name[] = {
-        "tenants",   "employees", "patents", "tenants_by_aggregate",
-        "employees_by_aggregate", "input"};
+    static const char *const kind_name[] = {"tenants",
+                                            "employees",
+                                            "patents",
+                                            "tenants_by_aggregate",
+                                            "employees_by_aggregate",
+                                            "input"};
     if (s3i_reserve(&b->mx, &b->cap, b->n + 1, sizeof(s3i_matrix)))
         return NULL;
     s3i_matrix *x = &b->mx[b->n];
@@ -123,8 +126,8 @@ baseline_row(const s3_dataset *d, const char *which, const char *region,
 /* Build the tenant-based matrices (tenants, employees) at one level. */
 static s3_status
 tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
-                const size_t *keys,
-                const size_t *unit_of_centre, const char **region)
+                const size_t *keys, const size_t *unit_of_centre,
+                const char **region)
 {
     const s3_dataset *d = b->d;
     const s3i_records *rec = b->rec;
@@ -199,9 +202,9 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
         if (d->baseline.nagg == 0)
             continue;
         size_t na = d->baseline.nagg;
-        s3i_matrix *y = add(
-            b, lv, w == 0 ? S3I_KIND_TENANTS_AGG : S3I_KIND_EMPLOYEES_AGG, nr,
-            na);
+        s3i_matrix *y =
+            add(b, lv, w == 0 ? S3I_KIND_TENANTS_AGG : S3I_KIND_EMPLOYEES_AGG,
+                nr, na);
         if (!y || !(y->bref = malloc((nr * na + 1) * sizeof(double))) ||
             !(y->bown = malloc((nr * na + 1) * sizeof(double))) ||
             !(y->region = calloc(nr + 1, sizeof(char *)))) {
@@ -239,8 +242,7 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
 /* The patent matrix at one level. */
 static s3_status
 patent_matrix(builder *b, int lv, size_t nr, const char **rows,
-              const size_t *keys,
-              const size_t *unit_of_centre)
+              const size_t *keys, const size_t *unit_of_centre)
 {
     const s3_dataset *d = b->d;
     const s3i_records *rec = b->rec;
@@ -318,7 +320,8 @@ generic_matrix(builder *b)
     if (!grp)
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     for (size_t p = 0; p < nc && nace; p++) {
-        size_t i = s3i_nace_lookup(ref, rec->class_id[p], strlen(rec->class_id[p]));
+        size_t i =
+            s3i_nace_lookup(ref, rec->class_id[p], strlen(rec->class_id[p]));
         size_t g = i == S3I_NONE ? S3I_NONE : s3i_nace_at_level(ref, i, 2);
         nace = g != S3I_NONE;
         grp[p] = g;
@@ -394,18 +397,19 @@ s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
     for (size_t i = 0; i < ns; i++) {
         srow[sperm[i]] = i;
         sname[i] = d->units.sub_name[sperm[i]];
-        sreg[i] = by_sub ? d->units.sub_name[sperm[i]] : d->units.sub_nuts3[sperm[i]];
+        sreg[i] =
+            by_sub ? d->units.sub_name[sperm[i]] : d->units.sub_nuts3[sperm[i]];
     }
     for (size_t c = 0; c < nc; c++)
         c2s[c] = crow[c] == S3I_NONE ? S3I_NONE : srow[d->units.subidx[c]];
     if ((rc = tenant_matrices(&b, S3I_LEVEL_CENTRE, nco, cname, cperm, crow,
                               creg)) ||
-        (rec->patents && (rc = patent_matrix(&b, S3I_LEVEL_CENTRE, nco, cname,
-                                           cperm, crow))) ||
+        (rec->patents &&
+         (rc = patent_matrix(&b, S3I_LEVEL_CENTRE, nco, cname, cperm, crow))) ||
         (rc = tenant_matrices(&b, S3I_LEVEL_SUBREGION, ns, sname, sperm, c2s,
                               sreg)) ||
-        (rec->patents && (rc = patent_matrix(&b, S3I_LEVEL_SUBREGION, ns, sname,
-                                           sperm, c2s))))
+        (rec->patents &&
+         (rc = patent_matrix(&b, S3I_LEVEL_SUBREGION, ns, sname, sperm, c2s))))
         goto free_perm;
     /* a named baseline region must exist */
     if (d->baseline.nagg && strcmp(m->baseline_region, "total") &&

@@ -40,8 +40,8 @@ s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r)
     const s3i_matrix *x = r->x;
     size_t nr = x->nr, nc2 = r->n2c, k = m->partners;
     size_t nw = s3_proximity_workspace(nr, nc2);
-    size_t nw2 = nr * nc2 > 2 * nr * nr + 4 * nr ? nr * nc2
-                                                 : 2 * nr * nr + 4 * nr;
+    size_t nw2 =
+        nr * nc2 > 2 * nr * nr + 4 * nr ? nr * nc2 : 2 * nr * nr + 4 * nr;
     s3_status rc = S3_OK;
     r->cos = malloc((nr * nr + 1) * sizeof(double));
     r->jac = malloc((nr * nr + 1) * sizeof(double));

@@ -6,9 +6,9 @@
  * potentials and overlaps (the last four on matrices over detailed
  * classes, not on the baseline's broad aggregates), S3 domains; then the
  * score of each level.  s3_run makes the baseline pass and one pass per
- * scenario on the dataset under the scenario's overlay of changed records, keeps each scenario's
- * scores and its differences from the baseline, and makes every output
- * table once, at the end (tables.c).
+ * scenario on the dataset under the scenario's overlay of changed records,
+ * keeps each scenario's scores and its differences from the baseline, and makes
+ * every output table once, at the end (tables.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -79,7 +79,8 @@ matrix_stages(s3_ctx *ctx, const s3i_pass *p, s3i_mres *r)
 {
     const s3i_matrix *x = r->x;
     s3_status rc = s3i_specialise(ctx, p->m, x, r);
-    if (!rc && x->complexity && !(rc = s3i_complexity(ctx, p->m, r, p->notes)) &&
+    if (!rc && x->complexity &&
+        !(rc = s3i_complexity(ctx, p->m, r, p->notes)) &&
         !(rc = s3i_relatedness(ctx, p->m, r, p->notes)) &&
         !(rc = s3i_potentials(ctx, p->m, r)))
         rc = s3i_overlaps(ctx, p->m, r);
@@ -144,8 +145,8 @@ s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
  * differences from the baseline pass b; sp keeps its scores. */
 static s3_status
 run_scenario(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
-             const char *name, const s3i_pass *b, s3_table *notes,
-             s3i_pass *sp, s3i_deltas *deltas)
+             const char *name, const s3i_pass *b, s3_table *notes, s3i_pass *sp,
+             s3i_deltas *deltas)
 {
     char section[128];
     snprintf(section, sizeof section, "scenario.%s", name);
@@ -259,8 +260,7 @@ done:
 }
 
 s3_status
-s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
-           s3_result **out)
+s3_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d, s3_result **out)
 {
     return run(ctx, m, d, NULL, 0, 0, out);
 }

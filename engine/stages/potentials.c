@@ -84,8 +84,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r)
     r->orank = calloc(nr * nc + 1, sizeof(uint32_t));
     double *pci2 = calloc(n2c + 1, sizeof(double)),
            *coi = calloc(nr + 1, sizeof(double)),
-           *work = malloc((n2c * n2c + 2 * n2c + nr + nc + 16) *
-                          sizeof(double)),
+           *work =
+               malloc((n2c * n2c + 2 * n2c + nr + nc + 16) * sizeof(double)),
            *dv = malloc((nc + 1) * sizeof(double)),
            *cv = malloc((nc + 1) * sizeof(double));
     candidate *cand = malloc((nc + 1) * sizeof(candidate));

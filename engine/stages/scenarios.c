@@ -158,8 +158,8 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
                                 e->line, e->section, e->key, w[i]);
             }
         }
-        if (s3i_reserve(&v->rec.tenants, &v->rec.tenants_cap, v->rec.ntenants + k,
-                        sizeof(s3i_tenant)))
+        if (s3i_reserve(&v->rec.tenants, &v->rec.tenants_cap,
+                        v->rec.ntenants + k, sizeof(s3i_tenant)))
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         for (size_t i = 0; i < k; i++)
             v->rec.tenants[v->rec.ntenants++] =
@@ -201,9 +201,10 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
             (st = centre(ctx, m, e, d, v, w[1], &c2)))
             return st;
         if (c1 == c2)
-            return s3i_fail(ctx, S3_EMODEL,
-                            "%s:%zu: [%s] %s: a centre cannot merge into itself",
-                            m->path, e->line, e->section, e->key);
+            return s3i_fail(
+                ctx, S3_EMODEL,
+                "%s:%zu: [%s] %s: a centre cannot merge into itself", m->path,
+                e->line, e->section, e->key);
         for (size_t t = 0; t < v->rec.ntenants; t++)
             if (v->rec.tenants[t].centre == c1)
                 v->rec.tenants[t].centre = c2;
@@ -235,7 +236,8 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
                             "%s:%zu: [%s] %s: '%s' is not a WIPO field "
                             "(F01-F35)%s",
                             m->path, e->line, e->section, e->key, w[1],
-                            v->rec.patents ? "" : ", or the dataset has no patents");
+                            v->rec.patents ? ""
+                                           : ", or the dataset has no patents");
         v->rec.patents[c1 * ref->nfields + (size_t)fl - 1] += (double)k;
         return S3_OK;
     }
@@ -429,8 +431,8 @@ s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
             const s3i_mres *sm = &s->mr[i];
             if (pot && !sm->complexity)
                 continue;
-            if (matrix_deltas(s->scenario, twin(b, sm->x), sm, rinv, nrk,
-                              cinv, nck, out, pot))
+            if (matrix_deltas(s->scenario, twin(b, sm->x), sm, rinv, nrk, cinv,
+                              nck, out, pot))
                 goto nomem;
         }
     /* every unit's score, rank and band */

@@ -77,9 +77,9 @@ indicators(const s3_model *m, const s3i_input *in, const s3i_domains *dm,
     size_t k = m->nind, n = r->x->nr, nc = r->x->nc;
     double *active = cnt, *su_yes = cnt + n, *su_known = cnt + 2 * n,
            *at_from = cnt + 3 * n, *aligned = cnt + 4 * n, *pat = cnt + 5 * n;
-    int32_t cut = m->cutoff,
-            from = m->growth_from ? m->growth_from
-                                  : (cut ? five_years_before(cut) : 0);
+    int32_t cut = m->cutoff, from = m->growth_from
+                                        ? m->growth_from
+                                        : (cut ? five_years_before(cut) : 0);
     for (size_t t = 0; !d->generic && t < rec->ntenants; t++) {
         const s3i_tenant *te = &rec->tenants[t];
         size_t u = unit_of_centre[te->centre];
@@ -102,7 +102,8 @@ indicators(const s3_model *m, const s3i_input *in, const s3i_domains *dm,
     for (size_t c = 0; !d->generic && rec->patents && c < d->units.n; c++) {
         size_t u = unit_of_centre[c];
         if (u != S3I_NONE)
-            pat[u] += s3_sum(rec->patents + c * d->ref->nfields, d->ref->nfields, 1);
+            pat[u] +=
+                s3_sum(rec->patents + c * d->ref->nfields, d->ref->nfields, 1);
     }
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < k; j++) {
@@ -137,7 +138,8 @@ indicators(const s3_model *m, const s3i_input *in, const s3i_domains *dm,
                                                : NAN;
                 break;
             case IND_PATENTS:
-                v = (rec->patents && active[i] > 0.0) ? pat[i] / active[i] : NAN;
+                v = (rec->patents && active[i] > 0.0) ? pat[i] / active[i]
+                                                      : NAN;
                 break;
             case IND_ALIGN:
                 v = (dm->n && active[i] > 0.0) ? aligned[i] / active[i] : NAN;
@@ -162,14 +164,15 @@ s3i_sres_free(s3i_sres *s)
 {
     if (!s)
         return;
-    free(s->unit), free(s->key), free(s->x), free(s->y), free(s->score), free(s->rank);
+    free(s->unit), free(s->key), free(s->x), free(s->y), free(s->score),
+        free(s->rank);
     free(s->med), free(s->p05), free(s->p95), free(s->out);
     memset(s, 0, sizeof *s);
 }
 
 s3_status
-s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level,
-          const s3i_mres *r, s3_table *notes, s3i_sres *s)
+s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level, const s3i_mres *r,
+          s3_table *notes, s3i_sres *s)
 {
     const s3_model *m = ps->m;
     const s3_dataset *d = ps->d;
@@ -184,8 +187,7 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level,
     memcpy(s->ind, m->ind, k * sizeof(int));
     s3_status rc = S3_OK;
     size_t *uoc = malloc((d->units.n + 1) * sizeof(size_t)),
-           *iwork = malloc((n + 1) * sizeof(size_t)),
-           *rowof = NULL;
+           *iwork = malloc((n + 1) * sizeof(size_t)), *rowof = NULL;
     double *cnt = calloc(8 * n + 1, sizeof(double)),
            *work = malloc((2 * n + 1) * sizeof(double));
     s->unit = malloc((n + 1) * sizeof(char *));
@@ -200,9 +202,9 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level,
     s->out = malloc((n * n + 1) * sizeof(double));
     void *mcw = NULL;
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!uoc || !iwork || !cnt || !work || !s->unit || !s->key || !s->x || !s->y ||
-        !s->score || !s->rank || !s->med || !s->p05 || !s->p95 || !s->out ||
-        !rng) {
+    if (!uoc || !iwork || !cnt || !work || !s->unit || !s->key || !s->x ||
+        !s->y || !s->score || !s->rank || !s->med || !s->p05 || !s->p95 ||
+        !s->out || !rng) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
@@ -275,12 +277,11 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level,
         }
         gsl_rng_set(rng, m->seed);
         s->have_mc =
-            s3_score_uncertainty(s->x, n, k, m->dir, s->w,
-                                 (s3_normalisation)m->norm,
-                                 (s3_aggregation)m->agg, m->shift, m->lo,
-                                 m->hi, m->draws, m->weight_sd, m->vary_norm,
-                                 m->vary_agg, rng, s->med, s->p05, s->p95,
-                                 s->out, mcw, nw, mc_progress, ctx) == 0;
+            s3_score_uncertainty(
+                s->x, n, k, m->dir, s->w, (s3_normalisation)m->norm,
+                (s3_aggregation)m->agg, m->shift, m->lo, m->hi, m->draws,
+                m->weight_sd, m->vary_norm, m->vary_agg, rng, s->med, s->p05,
+                s->p95, s->out, mcw, nw, mc_progress, ctx) == 0;
     }
 done:
     gsl_rng_free(rng);

@@ -23,8 +23,7 @@ dalloc(size_t n)
 }
 
 s3_status
-s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
-               s3i_mres *r)
+s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, s3i_mres *r)
 {
     size_t nr = x->nr, nc = x->nc, n = nr * nc;
     size_t nw = nr + nc + 3 * (nr > nc ? nr : nc) + x->ngroups + 16;
@@ -38,15 +37,14 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
     r->ubiq = dalloc(nc), r->gini = dalloc(nc);
     r->econ_cs = x->bown ? dalloc(n) : NULL;
     r->econ_es = x->bown ? dalloc(n) : NULL;
-    double *work = dalloc(nw),
-           *vshare = x->vx ? dalloc(nr * x->nvc) : NULL,
+    double *work = dalloc(nw), *vshare = x->vx ? dalloc(nr * x->nvc) : NULL,
            *vrca = x->vx ? dalloc(nr * x->nvc) : NULL,
            *vcs = x->vx ? dalloc(x->nvc) : NULL;
     size_t *iwork = malloc((nr + 1) * sizeof(size_t));
     s3_status rc = S3_OK;
     if (!r->rs || !r->cs || !r->share || !r->rca || !r->rsca || !r->m ||
-        (x->bref && !r->rcab) || !r->div || !r->krug || !r->herf ||
-        !r->entr || !r->rv || !r->uv || !r->ubiq || !r->gini ||
+        (x->bref && !r->rcab) || !r->div || !r->krug || !r->herf || !r->entr ||
+        !r->rv || !r->uv || !r->ubiq || !r->gini ||
         (x->bown && (!r->econ_cs || !r->econ_es)) || !work || !iwork ||
         (x->vx && (!vshare || !vrca || !vcs))) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");

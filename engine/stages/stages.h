@@ -23,23 +23,23 @@ enum {
 
 /* A count matrix ready for the measures. */
 typedef struct {
-    const char *level;   /* "centre", "subregion", "unit" */
-    const char *name;    /* "tenants", "employees", "patents", "input", ... */
-    int lv, kind;        /* S3I_LEVEL_*, S3I_KIND_* */
+    const char *level; /* "centre", "subregion", "unit" */
+    const char *name;  /* "tenants", "employees", "patents", "input", ... */
+    int lv, kind;      /* S3I_LEVEL_*, S3I_KIND_* */
     size_t nr, nc;
     /* what each row and column is in the dataset: the index of the centre,
      * sub-region or unit, and of the NACE code, WIPO field, baseline
      * aggregate or class (so that two passes are matched without text) */
     size_t *row_key, *col_key;
-    double *x;           /* nr × nc */
+    double *x;                            /* nr × nc */
     const char **row, **col, **col_label; /* borrowed from the dataset */
     /* related/unrelated variety: a finer matrix with class groups, or
      * vx = NULL when the classes have no hierarchy */
     size_t nvc, ngroups;
-    double *vx;          /* nr × nvc */
+    double *vx;             /* nr × nvc */
     const char **col_of_vx; /* ids of vx's columns (NULL: as col) */
     const char *no_variety; /* why vx is NULL, for the notes */
-    size_t *vgroup;      /* nvc */
+    size_t *vgroup;         /* nvc */
     /* baseline comparison: reference row per unit (nr × nc), or NULL; and
      * each unit's own region (for the local-economy table), or NULL */
     double *bref, *bown;
@@ -49,8 +49,6 @@ typedef struct {
     /* class × class co-occurrence counts (nc × nc), or NULL */
     double *cooc;
 } s3i_matrix;
-
-
 
 /* A scenario as an overlay on a dataset's records: its own copies of the
  * tenants and patents, changed by the scenario's actions, the centres it
@@ -79,11 +77,9 @@ s3i_input_of(const s3_dataset *d)
 
 /* Build the count matrices the model asks for, at every level.  The caller
  * frees them with s3i_matrices_free. */
-s3_status
-s3i_matrices_build(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
-                   s3i_matrix **out, size_t *n);
-void
-s3i_matrices_free(s3i_matrix *mx, size_t n);
+s3_status s3i_matrices_build(s3_ctx *ctx, const s3_model *m,
+                             const s3i_input *in, s3i_matrix **out, size_t *n);
+void s3i_matrices_free(s3i_matrix *mx, size_t n);
 
 /* ---- typed results ------------------------------------------------------
  *
@@ -121,8 +117,7 @@ enum {
     S3I_QUAD_IDEAL = 3  /* high relatedness, high complexity */
 };
 /* The quadrant's name in the tables ("ideal", ...). */
-const char *
-s3i_quadrant_name(int q);
+const char *s3i_quadrant_name(int q);
 
 /* The results of one count matrix. */
 typedef struct {
@@ -169,7 +164,7 @@ typedef struct {
 
 /* The development-potential score of one level. */
 typedef struct {
-    const char *level;    /* the level's name, and its S3I_LEVEL_* */
+    const char *level; /* the level's name, and its S3I_LEVEL_* */
     int lv;
     size_t n, k;          /* units (the rows of the level's headline
                              matrix), indicators */
@@ -181,7 +176,7 @@ typedef struct {
                              any value), and their sum */
     double wsum;
     double *score, *rank, *med, *p05, *p95; /* n */
-    double *out;          /* n × n outranking shares */
+    double *out;                            /* n × n outranking shares */
     int scored, have_mc;
 } s3i_sres;
 
@@ -204,84 +199,68 @@ typedef struct {
 
 /* Run every stage on in under m, its scores named `scenario`; notes go
  * to `notes` (borrowed).  s3i_pass_free releases what the pass holds. */
-s3_status
-s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
-             const char *scenario, s3_table *notes, s3i_pass *p);
-void
-s3i_pass_free(s3i_pass *p);
-void
-s3i_sres_free(s3i_sres *s);
-void
-s3i_mres_free(s3i_mres *r);
+s3_status s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
+                       const char *scenario, s3_table *notes, s3i_pass *p);
+void s3i_pass_free(s3i_pass *p);
+void s3i_sres_free(s3i_sres *s);
+void s3i_mres_free(s3i_mres *r);
 
 /* ---- the stages, in order -------------------------------------------- */
 
 /* Specialisation (specialisation.c): shares, RCA, M, profile measures and
  * the local economy of one matrix; its notes separately, after the
  * complexity stage's (the order of notes.csv). */
-s3_status
-s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
-               s3i_mres *r);
-s3_status
-s3i_specialisation_notes(s3_ctx *ctx, const s3i_mres *r, s3_table *notes);
+s3_status s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
+                         s3i_mres *r);
+s3_status s3i_specialisation_notes(s3_ctx *ctx, const s3i_mres *r,
+                                   s3_table *notes);
 
 /* Complexity (complexity.c): the units and classes that hold a
  * specialisation, ECI and PCI. */
-s3_status
-s3i_complexity(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes);
+s3_status s3i_complexity(s3_ctx *ctx, const s3_model *m, s3i_mres *r,
+                         s3_table *notes);
 
 /* Relatedness (relatedness.c): proximity, φ, unit proximity; and the
  * co-occurrence measures of a matrix with x->cooc. */
-s3_status
-s3i_relatedness(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes);
-s3_status
-s3i_cooccurrence(s3_ctx *ctx, s3i_mres *r);
+s3_status s3i_relatedness(s3_ctx *ctx, const s3_model *m, s3i_mres *r,
+                          s3_table *notes);
+s3_status s3i_cooccurrence(s3_ctx *ctx, s3i_mres *r);
 
 /* Potentials (potentials.c): density, COI/COG, quadrants, ranks. */
-s3_status
-s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
+s3_status s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
 
 /* Overlaps (overlaps.c): similarity, clusters, partners. */
-s3_status
-s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
+s3_status s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
 
 /* Domains (domains.c). */
-s3_status
-s3i_domains_resolve(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
-                    s3i_domains *dm);
-void
-s3i_domains_free(s3i_domains *dm);
+s3_status s3i_domains_resolve(s3_ctx *ctx, const s3_model *m,
+                              const s3i_ref *ref, s3i_domains *dm);
+void s3i_domains_free(s3i_domains *dm);
 /* Whether finest NACE code i lies in domain k. */
-int
-s3i_domain_has(const s3i_domains *dm, const s3i_ref *ref, size_t k, size_t i);
+int s3i_domain_has(const s3i_domains *dm, const s3i_ref *ref, size_t k,
+                   size_t i);
 /* Shares and RCAs of the domains in one matrix (r->dom; left NULL for a
  * matrix without finest codes or fields). */
-s3_status
-s3i_domain_shares(s3_ctx *ctx, const s3i_ref *ref, const s3i_domains *dm,
-                  s3i_mres *r);
+s3_status s3i_domain_shares(s3_ctx *ctx, const s3i_ref *ref,
+                            const s3i_domains *dm, s3i_mres *r);
 /* Shared classes, fields and tenants of each pair of domains. */
-s3_status
-s3i_domain_overlap(s3_ctx *ctx, const s3i_input *in, const s3i_domains *dm,
-                   double **out);
+s3_status s3i_domain_overlap(s3_ctx *ctx, const s3i_input *in,
+                             const s3i_domains *dm, double **out);
 
 /* Scores (scores.c): the development-potential score of one level on its
  * headline matrix, with its uncertainty. */
-s3_status
-s3i_score(s3_ctx *ctx, const s3i_pass *p, const char *level,
-          const s3i_mres *mr, s3_table *notes, s3i_sres *s);
+s3_status s3i_score(s3_ctx *ctx, const s3i_pass *p, const char *level,
+                    const s3i_mres *mr, s3_table *notes, s3i_sres *s);
 /* The meaning and name of indicator i (IND_*). */
-const char *
-s3i_indicator_help(size_t i);
-const char *
-s3i_indicator_name(size_t i);
+const char *s3i_indicator_help(size_t i);
+const char *s3i_indicator_name(size_t i);
 
 /* Scenarios (scenarios.c): the overlay of the model's section `section`
  * ("scenario.NAME") on base; s3i_overlay_free accepts NULL. */
-s3_status
-s3i_overlay_new(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
-                const char *section, s3i_overlay **out);
-void
-s3i_overlay_free(s3i_overlay *o);
+s3_status s3i_overlay_new(s3_ctx *ctx, const s3_dataset *base,
+                          const s3_model *m, const char *section,
+                          s3i_overlay **out);
+void s3i_overlay_free(s3i_overlay *o);
 
 /* A difference between the baseline and a scenario (scenario_deltas.csv);
  * every text is borrowed from the model, the dataset or static names. */
@@ -297,9 +276,8 @@ typedef struct {
 } s3i_deltas;
 
 /* Append the differences of pass s from the baseline pass b. */
-s3_status
-s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
-                    s3i_deltas *out);
+s3_status s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
+                              s3i_deltas *out);
 
 /* ---- the briefing --------------------------------------------------- */
 
@@ -312,9 +290,9 @@ typedef struct {
 /* Briefing (briefing.c): the sheet-ready tables overview, ranking and
  * opportunities, and the guides of the two opportunity charts (sectors,
  * technologies; n = 0 where the sheet has no matrix). */
-s3_status
-s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
-             s3_table **ranking, s3_table **opportunities, s3i_guides g[2]);
+s3_status s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
+                       s3_table **ranking, s3_table **opportunities,
+                       s3i_guides g[2]);
 
 /* ---- the result --------------------------------------------------------- */
 
@@ -333,14 +311,12 @@ struct s3_result {
  * scores (sc[i] of each of the nscen passes) and their deltas
  * (tables.c).  The result takes notes (the data-quality notes of the run),
  * also on failure. */
-s3_status
-s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
-                size_t nscen, const s3i_deltas *deltas, int with_deltas,
-                s3_table *notes, s3_result *r);
+s3_status s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
+                          size_t nscen, const s3i_deltas *deltas,
+                          int with_deltas, s3_table *notes, s3_result *r);
 
 /* The score, rank, rank_median, rank_p05 and rank_p95 of unit u (NaN for
  * the band without a Monte Carlo). */
-void
-s3i_sres_values(const s3i_sres *s, size_t u, double v[5]);
+void s3i_sres_values(const s3i_sres *s, size_t u, double v[5]);
 
 #endif /* S3_STAGES_H */

@@ -36,15 +36,16 @@ static const s3i_colspec upair_cols[] = {{"level", TXT},
                                          {"unit_b", TXT},
                                          {"proximity", NUM}};
 static const s3i_colspec pot_cols[] = {
-    {"level", TXT},       {"matrix", TXT}, {"unit", TXT},
-    {"class", TXT},       {"specialised", INT},
-    {"density", NUM},     {"pci", NUM},    {"cog", NUM},
+    {"level", TXT},       {"matrix", TXT},
+    {"unit", TXT},        {"class", TXT},
+    {"specialised", INT}, {"density", NUM},
+    {"pci", NUM},         {"cog", NUM},
     {"quadrant", TXT},    {"opportunity_rank", INT}};
 static const s3i_colspec quad_cols[] = {
     {"level", TXT}, {"matrix", TXT},        {"split", TXT},
     {"used", TXT},  {"opportunities", INT}, {"labels_changed", INT}};
 static const s3i_colspec rel_cols[] = {
-    {"level", TXT},       {"matrix", TXT},      {"class_a", TXT},
+    {"level", TXT},       {"matrix", TXT},       {"class_a", TXT},
     {"class_b", TXT},     {"cooccurrence", NUM}, {"association", NUM},
     {"probability", NUM}, {"cosine", NUM},       {"jaccard", NUM}};
 static const s3i_colspec econ_cols[] = {
@@ -52,45 +53,44 @@ static const s3i_colspec econ_cols[] = {
     {"region", TXT},        {"aggregate", TXT},     {"label", TXT},
     {"centres_share", NUM}, {"economy_share", NUM}, {"ratio", NUM}};
 static const s3i_colspec dom_cols[] = {
-    {"level", TXT},  {"matrix", TXT}, {"unit", TXT}, {"domain", TXT},
-    {"value", NUM},  {"share", NUM},  {"rca", NUM}};
+    {"level", TXT}, {"matrix", TXT}, {"unit", TXT}, {"domain", TXT},
+    {"value", NUM}, {"share", NUM},  {"rca", NUM}};
 static const s3i_colspec dover_cols[] = {{"domain_a", TXT},
                                          {"domain_b", TXT},
                                          {"shared_classes", INT},
                                          {"shared_fields", INT},
                                          {"shared_tenants", INT}};
 static const s3i_colspec score_cols[] = {
-    {"scenario", TXT}, {"level", TXT},       {"unit", TXT},
-    {"score", NUM},    {"rank", INT},        {"rank_median", INT},
+    {"scenario", TXT}, {"level", TXT},   {"unit", TXT},
+    {"score", NUM},    {"rank", INT},    {"rank_median", INT},
     {"rank_p05", INT}, {"rank_p95", INT}};
 static const s3i_colspec ind_cols[] = {
-    {"scenario", TXT}, {"level", TXT},      {"unit", TXT}, {"indicator", TXT},
+    {"scenario", TXT}, {"level", TXT},      {"unit", TXT},  {"indicator", TXT},
     {"value", NUM},    {"normalised", NUM}, {"weight", NUM}};
-static const s3i_colspec out_cols[] = {
-    {"scenario", TXT}, {"level", TXT},
-    {"unit_a", TXT},   {"unit_b", TXT},
-    {"probability_a_above_b", NUM}, {"distinguishable", INT}};
+static const s3i_colspec out_cols[] = {{"scenario", TXT},
+                                       {"level", TXT},
+                                       {"unit_a", TXT},
+                                       {"unit_b", TXT},
+                                       {"probability_a_above_b", NUM},
+                                       {"distinguishable", INT}};
 static const s3i_colspec sim_cols[] = {
-    {"level", TXT},  {"matrix", TXT},  {"unit_a", TXT},
-    {"unit_b", TXT}, {"cosine", NUM},  {"jaccard", NUM},
-    {"complementarity", NUM}};
+    {"level", TXT},  {"matrix", TXT},  {"unit_a", TXT},         {"unit_b", TXT},
+    {"cosine", NUM}, {"jaccard", NUM}, {"complementarity", NUM}};
 static const s3i_colspec clu_cols[] = {
     {"level", TXT}, {"matrix", TXT}, {"unit", TXT}, {"cluster", INT}};
 static const s3i_colspec partner_cols[] = {
     {"level", TXT}, {"matrix", TXT},  {"unit", TXT}, {"kind", TXT},
     {"rank", INT},  {"partner", TXT}, {"value", NUM}};
-static const s3i_colspec centre_cols[] = {{"centre_id", TXT},
-                                          {"name", TXT},
-                                          {"subregion", TXT},
-                                          {"nuts3", TXT}};
+static const s3i_colspec centre_cols[] = {
+    {"centre_id", TXT}, {"name", TXT}, {"subregion", TXT}, {"nuts3", TXT}};
 static const s3i_colspec param_cols[] = {
     {"parameter", TXT}, {"value", TXT}, {"meaning", TXT}};
 static const s3i_colspec def_cols[] = {
     {"section", TXT}, {"name", TXT}, {"definition", TXT}};
 static const s3i_colspec delta_cols[] = {
-    {"scenario", TXT},       {"level", TXT},   {"matrix", TXT},
-    {"unit", TXT},           {"class", TXT},   {"measure", TXT},
-    {"baseline", NUM},       {"value", NUM},   {"delta", NUM},
+    {"scenario", TXT},       {"level", TXT}, {"matrix", TXT},
+    {"unit", TXT},           {"class", TXT}, {"measure", TXT},
+    {"baseline", NUM},       {"value", NUM}, {"delta", NUM},
     {"baseline_label", TXT}, {"label", TXT}};
 
 /* ---- the measure tables ------------------------------------------------- */
@@ -124,29 +124,52 @@ measure_value(const s3i_mres *r, int id, size_t c, size_t p)
 {
     size_t i = c * r->x->nc + p;
     switch (id) {
-    case M_VALUE: return r->x->x[i];
-    case M_SHARE: return r->share[i];
-    case M_RCA: return r->rca[i];
-    case M_RSCA: return r->rsca[i];
-    case M_SPEC: return r->m[i];
-    case M_RCAB: return r->rcab ? r->rcab[i] : NAN;
-    case M_TOTAL: return r->rs[c];
-    case M_DIV: return r->div[c];
-    case M_KRUG: return r->krug[c];
-    case M_HOOV: return r->krug[c] / 2.0;
-    case M_HERF: return r->herf[c];
-    case M_ENTR: return r->entr[c];
-    case M_RV: return r->rv[c];
-    case M_UV: return r->uv[c];
-    case M_ECI: return r->complexity ? r->eci[c] : NAN;
-    case M_ECIR: return r->complexity ? r->ecir[c] : NAN;
-    case M_COI: return r->complexity ? r->coi[c] : NAN;
-    case M_CTOTAL: return r->cs[p];
-    case M_UBIQ: return r->ubiq[p];
-    case M_GINI: return r->gini[p];
-    case M_PCI: return r->complexity ? r->pci[p] : NAN;
-    case M_PCIR: return r->complexity ? r->pcir[p] : NAN;
-    default: return NAN;
+    case M_VALUE:
+        return r->x->x[i];
+    case M_SHARE:
+        return r->share[i];
+    case M_RCA:
+        return r->rca[i];
+    case M_RSCA:
+        return r->rsca[i];
+    case M_SPEC:
+        return r->m[i];
+    case M_RCAB:
+        return r->rcab ? r->rcab[i] : NAN;
+    case M_TOTAL:
+        return r->rs[c];
+    case M_DIV:
+        return r->div[c];
+    case M_KRUG:
+        return r->krug[c];
+    case M_HOOV:
+        return r->krug[c] / 2.0;
+    case M_HERF:
+        return r->herf[c];
+    case M_ENTR:
+        return r->entr[c];
+    case M_RV:
+        return r->rv[c];
+    case M_UV:
+        return r->uv[c];
+    case M_ECI:
+        return r->complexity ? r->eci[c] : NAN;
+    case M_ECIR:
+        return r->complexity ? r->ecir[c] : NAN;
+    case M_COI:
+        return r->complexity ? r->coi[c] : NAN;
+    case M_CTOTAL:
+        return r->cs[p];
+    case M_UBIQ:
+        return r->ubiq[p];
+    case M_GINI:
+        return r->gini[p];
+    case M_PCI:
+        return r->complexity ? r->pci[p] : NAN;
+    case M_PCIR:
+        return r->complexity ? r->pcir[p] : NAN;
+    default:
+        return NAN;
     }
 }
 
@@ -250,17 +273,16 @@ potential_rows(s3_table *t, const s3i_mres *r)
             double cog = held && r->have_eci && r->mc[c * n2c + j] == 0.0
                              ? r->cog[c * n2c + j]
                              : NAN;
-            s3i_val v[] = {
-                S3I_TEXT(x->level),
-                S3I_TEXT(x->name),
-                S3I_TEXT(x->row[c]),
-                S3I_TEXT(x->col[p]),
-                S3I_INT(r->m[i]),
-                S3I_NUM(held ? r->omega[c * n2c + j] : NAN),
-                S3I_NUM(held ? r->pci[p] : NAN),
-                S3I_NUM(cog),
-                S3I_TEXT(s3i_quadrant_name(r->quad[i])),
-                S3I_INT(r->orank[i] ? (double)r->orank[i] : NAN)};
+            s3i_val v[] = {S3I_TEXT(x->level),
+                           S3I_TEXT(x->name),
+                           S3I_TEXT(x->row[c]),
+                           S3I_TEXT(x->col[p]),
+                           S3I_INT(r->m[i]),
+                           S3I_NUM(held ? r->omega[c * n2c + j] : NAN),
+                           S3I_NUM(held ? r->pci[p] : NAN),
+                           S3I_NUM(cog),
+                           S3I_TEXT(s3i_quadrant_name(r->quad[i])),
+                           S3I_INT(r->orank[i] ? (double)r->orank[i] : NAN)};
             if (s3i_table_append(t, v, N(v)))
                 return -1;
         }
@@ -277,12 +299,10 @@ quadrant_rows(s3_table *t, const s3_model *m, const s3i_mres *r)
             snprintf(rn, sizeof rn, "percentile %g", m->percentile);
         else
             snprintf(rn, sizeof rn, "%s", rule_name[rule]);
-        s3i_val v[] = {S3I_TEXT(r->x->level),
-                       S3I_TEXT(r->x->name),
-                       S3I_TEXT(rn),
-                       S3I_TEXT(rule == m->split ? "yes" : "no"),
-                       S3I_INT(r->nopp),
-                       S3I_INT(r->changed[rule])};
+        s3i_val v[] = {
+            S3I_TEXT(r->x->level), S3I_TEXT(r->x->name),
+            S3I_TEXT(rn),          S3I_TEXT(rule == m->split ? "yes" : "no"),
+            S3I_INT(r->nopp),      S3I_INT(r->changed[rule])};
         if (s3i_table_append(t, v, N(v)))
             return -1;
     }
@@ -297,11 +317,12 @@ relatedness_rows(s3_table *t, const s3i_mres *r)
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++) {
             size_t k = i * n + j;
-            s3i_val v[] = {S3I_TEXT(x->level),      S3I_TEXT(x->name),
-                           S3I_TEXT(x->col[i]),     S3I_TEXT(x->col[j]),
-                           S3I_NUM(x->cooc[k]),     S3I_NUM(r->rel[k]),
-                           S3I_NUM(r->rel[nn + k]), S3I_NUM(r->rel[2 * nn + k]),
-                           S3I_NUM(r->rel[3 * nn + k])};
+            s3i_val v[] = {
+                S3I_TEXT(x->level),         S3I_TEXT(x->name),
+                S3I_TEXT(x->col[i]),        S3I_TEXT(x->col[j]),
+                S3I_NUM(x->cooc[k]),        S3I_NUM(r->rel[k]),
+                S3I_NUM(r->rel[nn + k]),    S3I_NUM(r->rel[2 * nn + k]),
+                S3I_NUM(r->rel[3 * nn + k])};
             if (s3i_table_append(t, v, N(v)))
                 return -1;
         }
@@ -317,10 +338,11 @@ similarity_rows(s3_table *t, const s3i_mres *r)
         for (size_t b = 0; b < nr; b++) {
             if (a == b)
                 continue;
-            s3i_val v[] = {S3I_TEXT(x->level),         S3I_TEXT(x->name),
-                           S3I_TEXT(x->row[a]),        S3I_TEXT(x->row[b]),
-                           S3I_NUM(r->cos[a * nr + b]), S3I_NUM(r->jac[a * nr + b]),
-                           S3I_NUM(r->comp[a * nr + b])};
+            s3i_val v[] = {
+                S3I_TEXT(x->level),          S3I_TEXT(x->name),
+                S3I_TEXT(x->row[a]),         S3I_TEXT(x->row[b]),
+                S3I_NUM(r->cos[a * nr + b]), S3I_NUM(r->jac[a * nr + b]),
+                S3I_NUM(r->comp[a * nr + b])};
             if (s3i_table_append(t, v, N(v)))
                 return -1;
         }
@@ -408,10 +430,14 @@ economy_rows(s3_table *t, const s3i_mres *r)
     for (size_t c = 0; c < x->nr; c++)
         for (size_t p = 0; p < nc; p++) {
             double cs = r->econ_cs[c * nc + p], es = r->econ_es[c * nc + p];
-            s3i_val v[] = {S3I_TEXT(x->level),     S3I_TEXT(x->name),
-                           S3I_TEXT(x->row[c]),    S3I_TEXT(x->region[c]),
-                           S3I_TEXT(x->col[p]),    S3I_TEXT(x->col_label[p]),
-                           S3I_NUM(cs),            S3I_NUM(es),
+            s3i_val v[] = {S3I_TEXT(x->level),
+                           S3I_TEXT(x->name),
+                           S3I_TEXT(x->row[c]),
+                           S3I_TEXT(x->region[c]),
+                           S3I_TEXT(x->col[p]),
+                           S3I_TEXT(x->col_label[p]),
+                           S3I_NUM(cs),
+                           S3I_NUM(es),
                            S3I_NUM(es > 0.0 ? cs / es : NAN)};
             if (s3i_table_append(t, v, N(v)))
                 return -1;
@@ -442,7 +468,7 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
     for (size_t i = 0; i < n; i++) {
         double sv[5];
         s3i_sres_values(s, i, sv);
-        s3i_val v[] = {S3I_TEXT(scenario), S3I_TEXT(s->level),
+        s3i_val v[] = {S3I_TEXT(scenario),   S3I_TEXT(s->level),
                        S3I_TEXT(s->unit[i]), S3I_NUM(sv[0]),
                        S3I_INT(sv[1]),       S3I_INT(sv[2]),
                        S3I_INT(sv[3]),       S3I_INT(sv[4])};
@@ -466,10 +492,10 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
                 continue;
             /* bands [p05, p95] that overlap: not distinguishable */
             int overlap = !(s->p95[a] < s->p05[b] || s->p95[b] < s->p05[a]);
-            s3i_val v[] = {S3I_TEXT(scenario),     S3I_TEXT(s->level),
-                           S3I_TEXT(s->unit[a]),   S3I_TEXT(s->unit[b]),
-                           S3I_NUM(s->out[a * n + b]),
-                           S3I_INT(overlap ? 0 : 1)};
+            s3i_val v[] = {
+                S3I_TEXT(scenario),         S3I_TEXT(s->level),
+                S3I_TEXT(s->unit[a]),       S3I_TEXT(s->unit[b]),
+                S3I_NUM(s->out[a * n + b]), S3I_INT(overlap ? 0 : 1)};
             if (s3i_table_append(to, v, N(v)))
                 return -1;
         }
@@ -497,8 +523,7 @@ centre_rows(s3_table *t, const s3_dataset *d)
     for (size_t i = 0; i < n && !rc; i++) {
         size_t c = perm[i];
         s3i_val v[] = {S3I_TEXT(d->units.id[c]), S3I_TEXT(d->units.name[c]),
-                       S3I_TEXT(d->units.sub[c]),
-                       S3I_TEXT(d->units.nuts3[c])};
+                       S3I_TEXT(d->units.sub[c]), S3I_TEXT(d->units.nuts3[c])};
         rc = s3i_table_append(t, v, N(v));
     }
     free(perm);
@@ -538,8 +563,9 @@ definition_rows(s3_table *t, const s3_model *m)
         const s3i_entry *en = &m->entries[e];
         int domain = !strcmp(en->section, "domains");
         char name[200];
-        snprintf(name, sizeof name, "%s%s%s", domain ? en->key : en->section + 9,
-                 domain ? "" : ": ", domain ? "" : en->key);
+        snprintf(name, sizeof name, "%s%s%s",
+                 domain ? en->key : en->section + 9, domain ? "" : ": ",
+                 domain ? "" : en->key);
         s3i_val v[] = {S3I_TEXT(domain ? "S3 domain" : "scenario"),
                        S3I_TEXT(name), S3I_TEXT(en->value)};
         if (s3i_table_append(t, v, N(v)))
@@ -553,12 +579,17 @@ delta_rows(s3_table *t, const s3i_deltas *ds)
 {
     for (size_t i = 0; i < ds->n; i++) {
         const s3i_delta *d = &ds->v[i];
-        s3i_val v[] = {S3I_TEXT(d->scenario),   S3I_TEXT(d->level),
-                       S3I_TEXT(d->matrix),     S3I_TEXT(d->unit),
-                       S3I_TEXT(d->cls),        S3I_TEXT(d->measure),
-                       S3I_NUM(d->base),        S3I_NUM(d->value),
+        s3i_val v[] = {S3I_TEXT(d->scenario),
+                       S3I_TEXT(d->level),
+                       S3I_TEXT(d->matrix),
+                       S3I_TEXT(d->unit),
+                       S3I_TEXT(d->cls),
+                       S3I_TEXT(d->measure),
+                       S3I_NUM(d->base),
+                       S3I_NUM(d->value),
                        S3I_NUM(d->value - d->base),
-                       S3I_TEXT(d->base_label), S3I_TEXT(d->label)};
+                       S3I_TEXT(d->base_label),
+                       S3I_TEXT(d->label)};
         if (s3i_table_append(t, v, N(v)))
             return -1;
     }
@@ -569,10 +600,35 @@ delta_rows(s3_table *t, const s3i_deltas *ds)
 
 /* The tables of a result, in output order. */
 enum {
-    T_SPEC, T_UNITS, T_CLASSES, T_PROX, T_UPROX, T_POT, T_QUAD, T_REL,
-    T_SCORES, T_IND, T_OUT, T_SIM, T_CLU, T_PART, T_DOM, T_DOV, T_ECON,
-    T_CENTRES, T_QUALITY, T_WARNINGS, T_NOTES, T_INPUTS, T_PARAMS, T_DEFS,
-    T_DELTAS, T_OVERVIEW, T_RANKING, T_OPPORTUNITIES, T_COUNT
+    T_SPEC,
+    T_UNITS,
+    T_CLASSES,
+    T_PROX,
+    T_UPROX,
+    T_POT,
+    T_QUAD,
+    T_REL,
+    T_SCORES,
+    T_IND,
+    T_OUT,
+    T_SIM,
+    T_CLU,
+    T_PART,
+    T_DOM,
+    T_DOV,
+    T_ECON,
+    T_CENTRES,
+    T_QUALITY,
+    T_WARNINGS,
+    T_NOTES,
+    T_INPUTS,
+    T_PARAMS,
+    T_DEFS,
+    T_DELTAS,
+    T_OVERVIEW,
+    T_RANKING,
+    T_OPPORTUNITIES,
+    T_COUNT
 };
 
 /* The empty tables a run writes (NULL where it writes none); -1 when out
@@ -624,11 +680,10 @@ tables_new(const s3i_pass *b, int with_deltas, s3_table **t, int *ids[3],
     want[T_DOM] = want[T_DOV] = b->dm.n > 0;
     want[T_ECON] = with_baseline;
     want[T_DELTAS] = with_deltas;
-    t[T_SPEC] = measure_table("specialisation", lead, 4, with_baseline,
-                              ids[0], &nids[0]);
+    t[T_SPEC] = measure_table("specialisation", lead, 4, with_baseline, ids[0],
+                              &nids[0]);
     t[T_UNITS] = measure_table("units", lead, 3, 0, ids[1], &nids[1]);
-    t[T_CLASSES] =
-        measure_table("classes", class_lead, 4, 0, ids[2], &nids[2]);
+    t[T_CLASSES] = measure_table("classes", class_lead, 4, 0, ids[2], &nids[2]);
     int fail = !t[T_SPEC] || !t[T_UNITS] || !t[T_CLASSES];
     for (size_t i = 0; i < N(plain) && !fail; i++)
         if (want[plain[i].id] &&
@@ -663,8 +718,8 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                    unit_proximity_rows(t[T_UPROX], x) ||
                    potential_rows(t[T_POT], x) ||
                    quadrant_rows(t[T_QUAD], m, x) ||
-                   similarity_rows(t[T_SIM], x) ||
-                   cluster_rows(t[T_CLU], x) || partner_rows(t[T_PART], x);
+                   similarity_rows(t[T_SIM], x) || cluster_rows(t[T_CLU], x) ||
+                   partner_rows(t[T_PART], x);
         if (!fail && x->rel)
             fail = relatedness_rows(t[T_REL], x);
         if (!fail && x->dom)
@@ -673,12 +728,12 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
             fail = economy_rows(t[T_ECON], x);
     }
     for (size_t l = 0; l < b->nsc && !fail; l++)
-        fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], b->scenario,
-                          &b->sc[l]);
+        fail =
+            score_rows(t[T_SCORES], t[T_IND], t[T_OUT], b->scenario, &b->sc[l]);
     for (size_t i = 0; i < nscen && !fail; i++)
         for (size_t l = 0; l < scen[i].nsc && !fail; l++)
-            fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT],
-                              scen[i].scenario, &scen[i].sc[l]);
+            fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], scen[i].scenario,
+                              &scen[i].sc[l]);
     if (!fail && t[T_DOV])
         fail = domain_overlap_rows(t[T_DOV], &b->dm, b->domover);
     if (!fail)

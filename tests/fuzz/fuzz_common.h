@@ -225,8 +225,8 @@ fuzz_check_status(const s3_ctx *ctx, s3_status st, const char *what)
         fuzz_fail("s3_strerror(%d) is empty", (int)st);
     const char *id = fuzz_model_not_utf8 ? "model-utf8" : "msg-utf8";
     if (!s3i_utf8_valid(msg, strlen(msg)) && !fuzz_known(id))
-        fuzz_fail("[%s] %s: the error message is not valid UTF-8: %s", id,
-                  what, msg);
+        fuzz_fail("[%s] %s: the error message is not valid UTF-8: %s", id, what,
+                  msg);
     /* An internal error means a broken invariant inside the engine; bad
      * input must be reported as such. */
     if (st == S3_EINTERNAL)
@@ -254,8 +254,7 @@ fuzz_check_table(const s3_table *t, const char *what)
             if (!s)
                 fuzz_fail("%s: table %s row %zu column %s: NULL text", what,
                           name, r, cn);
-            const char *id =
-                fuzz_model_not_utf8 ? "model-utf8" : "table-utf8";
+            const char *id = fuzz_model_not_utf8 ? "model-utf8" : "table-utf8";
             if (!s3i_utf8_valid(s, strlen(s)) && !fuzz_known(id))
                 fuzz_fail("[%s] %s: table %s row %zu column %s: text is not "
                           "valid UTF-8: '%s'",
@@ -385,8 +384,8 @@ fuzz_check_same(const s3_result *a, const s3_result *b)
 /* Analyse (or run with all scenarios) a loaded dataset, twice, check the
  * result and that both runs agree, and optionally write it into outdir. */
 static inline void
-fuzz_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
-             int scenarios, const char *outdir, int what)
+fuzz_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d, int scenarios,
+             const char *outdir, int what)
 {
     s3_result *r = NULL;
     s3_status st = scenarios ? s3_run(ctx, m, d, NULL, S3_ALL_SCENARIOS, &r)
@@ -397,8 +396,9 @@ fuzz_analyse(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
             fuzz_fail("analysis succeeded without a result");
         fuzz_check_result(r, "result");
         s3_result *r2 = NULL;
-        s3_status st2 = scenarios ? s3_run(ctx, m, d, NULL, S3_ALL_SCENARIOS, &r2)
-                                  : s3_analyse(ctx, m, d, &r2);
+        s3_status st2 = scenarios
+                            ? s3_run(ctx, m, d, NULL, S3_ALL_SCENARIOS, &r2)
+                            : s3_analyse(ctx, m, d, &r2);
         if (st2 != S3_OK)
             fuzz_fail("[deterministic] the same analysis failed the second "
                       "time: %s",

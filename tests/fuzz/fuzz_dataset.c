@@ -143,8 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             return 0;
         p = nl + 1;
     }
-    fuzz_model_not_utf8 =
-        model_line && !s3i_utf8_valid(model_line, model_len);
+    fuzz_model_not_utf8 = model_line && !s3i_utf8_valid(model_line, model_len);
     fuzz_tmp_make(&tmp);
     /* split into the four files */
     int part = 0;
@@ -204,10 +203,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *w = getenv("S3FUZZ_WRITE");
         char out[1024];
         snprintf(out, sizeof out, "%s/out", tmp.dir);
-        int what = !w || !*w             ? S3_WRITE_CSV
-                   : !strcmp(w, "1")     ? S3_WRITE_ALL
-                   : !strcmp(w, "0")     ? 0
-                                         : S3_WRITE_CSV;
+        int what = !w || !*w         ? S3_WRITE_CSV
+                   : !strcmp(w, "1") ? S3_WRITE_ALL
+                   : !strcmp(w, "0") ? 0
+                                     : S3_WRITE_CSV;
         fuzz_analyse(ctx, m, d, model_line != NULL, what ? out : NULL, what);
     }
 done:

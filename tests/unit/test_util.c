@@ -326,8 +326,20 @@ END_TEST
 START_TEST(format_whole_numbers_like_printf)
 {
     char buf[32], want[32];
-    double v[] = {1, -1, 7, 10, 99, 100, 1e6, 4294967296.0, 123456789012345.0,
-                  -999999999999999.0, 1e15, -1e15, 2e15, 9007199254740992.0,
+    double v[] = {1,
+                  -1,
+                  7,
+                  10,
+                  99,
+                  100,
+                  1e6,
+                  4294967296.0,
+                  123456789012345.0,
+                  -999999999999999.0,
+                  1e15,
+                  -1e15,
+                  2e15,
+                  9007199254740992.0,
                   1e300};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         s3i_format_number(v[i], buf);
@@ -688,9 +700,18 @@ END_TEST
  * fingerprints, also for ids that differ only in length or a last byte */
 START_TEST(fingerprint_short_exact)
 {
-    const char *ids[] = {"", "a", "a\x01", "ab", "P1", "P10", "P01",
-                         "abcdefgh", "abcdefgh1", "abcdefghijklmno",
-                         "abcdefghijklmnp", "0123456789abcde"};
+    const char *ids[] = {"",
+                         "a",
+                         "a\x01",
+                         "ab",
+                         "P1",
+                         "P10",
+                         "P01",
+                         "abcdefgh",
+                         "abcdefgh1",
+                         "abcdefghijklmno",
+                         "abcdefghijklmnp",
+                         "0123456789abcde"};
     size_t n = sizeof ids / sizeof *ids;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) {
@@ -704,8 +725,8 @@ START_TEST(fingerprint_short_exact)
     s3i_fingerprint("P0000000001", 11, &f);
     ck_assert_uint_eq(f.w[1] >> 56, 11);
     ck_assert_int_eq(memcmp(&f.w[0], "P0000000", 8), 0);
-    ck_assert_uint_eq(f.w[1] & 0xFFFFFF, (uint64_t)'0' | (uint64_t)'0' << 8 |
-                                             (uint64_t)'1' << 16);
+    ck_assert_uint_eq(f.w[1] & 0xFFFFFF,
+                      (uint64_t)'0' | (uint64_t)'0' << 8 | (uint64_t)'1' << 16);
     /* long ids are hashed and marked 0xFF; one byte changes the print */
     char a[40] = "EP-2019-0000000000000000000000001", b[40];
     memcpy(b, a, sizeof a);
@@ -724,8 +745,7 @@ static void
 check_ids(s3i_idtab *t, char (*ids)[24], size_t n, const size_t *first)
 {
     for (size_t i = 0; i < n; i++)
-        ck_assert_uint_eq(s3i_idtab_get(t, ids[i], strlen(ids[i])),
-                          first[i]);
+        ck_assert_uint_eq(s3i_idtab_get(t, ids[i], strlen(ids[i])), first[i]);
     ck_assert_uint_eq(s3i_idtab_get(t, "no such id", 10), S3I_NONE);
     ck_assert_uint_eq(s3i_idtab_get(t, "", 0), S3I_NONE);
 }
