@@ -63,6 +63,9 @@ KEYS = {
     "inputs.csv": ("file",),
     "centres.csv": ("centre_id",),
     "parameters.csv": ("parameter",),
+    "overview.csv": ("level", "matrix", "unit"),
+    "ranking.csv": ("level", "unit"),
+    "opportunities.csv": ("level", "matrix", "unit", "class"),
     # definitions.csv (a domain may take several lines), notes.csv and
     # warnings.csv: all columns
 }
