@@ -18,21 +18,26 @@ Usage:
   expected_small.py [--model INI] [--out DIR]
       writes the expected tables of the model (default
       tests/golden/small.ini; also tests/golden/small_domains.ini, the same
-      with S3 domains) into DIR (default: the model's path without .ini,
-      tests/golden/small/), the committed golden files, which do not depend
-      on the engine.
+      with S3 domains and two scenarios) into DIR (default: the model's
+      path without .ini, tests/golden/small/), the committed golden files,
+      which do not depend on the engine.
   expected_small.py [--model INI] --given ENGINE_CSV_DIR --out DIR
       the same, but where the design leaves ECI undetermined (see below)
       it takes the engine's ECI and PCI from ENGINE_CSV_DIR after checking
       that they are admissible (an eigenvector of the right eigenvalue,
       standardised, signed by the rule, PCI consistent with ECI), and then
       computes everything that depends on them (COI, COG, quadrants,
-      opportunity ranks, indicators, scores) independently from those.
-      Prints "ok - ..." / "not ok - ..." lines for those admissibility
-      checks and for a statistical check of the Monte Carlo.
+      opportunity ranks, indicators, scores, the briefing, scenario deltas)
+      independently from those; the cells that follow from the Monte Carlo
+      (rank bands, traffic lights, rank deltas) from the engine's rank
+      quantiles.  Prints "ok - ..." / "not ok - ..." lines for those
+      admissibility checks and for a statistical check of the Monte Carlo.
 
 Cells: an empty cell means "no value" (the engine must write an empty
-field too); "*" means "not checked here" (compare.py skips it).  Files:
+field too); "*" means "not checked here" (compare.py skips it); "?" is
+not checked either and makes its row optional: the row is written only
+when two values that the data do not determine differ (scenario deltas of
+undetermined quadrants).  Files:
 
   specialisation.csv  level,matrix,unit,class: value, share, rca, rsca,
                       specialised, rca_baseline
@@ -54,10 +59,13 @@ field too); "*" means "not checked here" (compare.py skips it).  Files:
   clusters.csv        level,matrix,unit: cluster
   partners.csv        level,matrix,unit,kind,rank: partner, value
   indicators.csv      scenario,level,unit,indicator: value, normalised,
-                      weight
+                      weight (the baseline, then each scenario)
   scores.csv          scenario,level,unit: score, rank (rank_median,
                       rank_p05, rank_p95 "*": Monte Carlo)
   outranking.csv      scenario,level,unit_a,unit_b: all "*" (Monte Carlo)
+  scenario_deltas.csv scenario,level,matrix,unit,class,measure: baseline,
+                      value, delta, baseline_label, label (only with
+                      [scenario.NAME] sections)
   local_economy.csv   level,matrix,unit,aggregate: region, label,
                       centres_share, economy_share, ratio
   overview.csv        level,matrix,unit (centre, the headline matrix
@@ -189,6 +197,25 @@ Conventions checked here (from the design and the model):
     Monte Carlo are "*" as in the tables they come from; --given fills
     them from the engine's ECI and its rank quantiles (scores.csv), which
     monte_carlo_check() tests.
+  * scenarios (engine/stages/scenarios.c's opening comment; the model's
+    [scenario.NAME] sections, actions in model order): the scenario is the
+    same pipeline on the changed dataset, computed by running this script
+    again with the changes applied (scenario_run(); apply_scenario() says
+    what each action does: a closed or merged-away centre is no unit of
+    the scenario and its tenants and patents are not counted, except that
+    merge_centres moves them to the centre it merges into).  Its
+    indicators, scores and outranking rows are those of the baseline's
+    tables for the changed data; scenario_deltas.csv lists, matched on
+    unit and class ids, every cell whose "specialised" changed, every
+    potentials cell whose density changed or whose quadrant label changed
+    (empty where the unit holds the class; label rows have empty numbers),
+    and for every unit of each scored level its score, rank, rank_median,
+    rank_p05 and rank_p95 (baseline, value, delta = value - baseline;
+    baseline and delta empty for a unit or class the baseline lacks).
+    Where a baseline label is undetermined (see ECI above) a row that must
+    be there has "*", one that is there only if the labels differ "?";
+    --given takes the baseline's labels from the engine's ECI and the
+    rank quantiles of both passes from the engine's scores.csv.
   * the Monte Carlo (rank_median, rank_p05, rank_p95, outranking.csv)
     follows the engine's GSL draw sequence, which cannot be recomputed
     independently: compare.py checks its invariants on any run (0 <= p <=
@@ -197,7 +224,8 @@ Conventions checked here (from the design and the model):
     quantiles above b's), and the --given run checks the estimates against
     an independent simulation of the same model within 5 binomial
     standard errors, and p = 1 exactly where a unit dominates another in
-    every normalised indicator.
+    every normalised indicator (the baseline and each scenario whose
+    indicators are determined).
 
 Known differences between this computation and the engine, each checked
 by hand, are listed in tests/golden/known_differences.csv (compare.py
@@ -1320,8 +1348,9 @@ for level in ("centre", "subregion"):
     SCORE_UND[level] = und
 
 
-def monte_carlo_check():
-    """--given: the engine's Monte Carlo against an independent simulation
+def monte_carlo_check(scenario, scores, und):
+    """--given: the engine's Monte Carlo of one pass (the baseline or a
+    scenario: its SCORES and SCORE_UND) against an independent simulation
     of the same model: each draw multiplies every weight by exp(sd z), z
     standard normal; the units are ranked by the weighted mean of their
     min-max normalised indicators.  The engine's outranking shares and rank
@@ -1330,9 +1359,17 @@ def monte_carlo_check():
     least as good as another in every indicator and better in one."""
     rng = random.Random(20261126)
     sims = 20000
-    eng_scores = rows(os.path.join(GIVEN, "scores.csv"))
-    eng_out = rows(os.path.join(GIVEN, "outranking.csv"))
-    for level, (units, norm, _) in SCORES.items():
+    eng_scores = [r for r in rows(os.path.join(GIVEN, "scores.csv"))
+                  if r["scenario"] == scenario]
+    eng_out = [r for r in rows(os.path.join(GIVEN, "outranking.csv"))
+               if r["scenario"] == scenario]
+    what = "" if scenario == "baseline" else "scenario %s, " % scenario
+    for level, (units, norm, _) in scores.items():
+        if und[level]:
+            # the indicators hold an ECI that is not determined here
+            ok("Monte Carlo %s%s: not checked (ECI undetermined)" %
+               (what, level), [])
+            continue
         n = len(units)
         have = [k for k in INDICATORS if norm[k][0] is not NA]
         y = [[float(norm[k][i]) for k in have] for i in range(n)]
@@ -1380,8 +1417,8 @@ def monte_carlo_check():
                     problems.append("%s %s = %d, simulated cumulative "
                                     "shares %.4f..%.4f around %g" %
                                     (u, col, r, cum[r - 1], cum[r], q))
-        ok("Monte Carlo %s against an independent simulation" % level,
-           problems)
+        ok("Monte Carlo %s%s against an independent simulation" %
+           (what, level), problems)
 
 
 # ---- the briefing: overview, ranking, opportunities -----------------------
@@ -1536,6 +1573,123 @@ for name in (HEADLINE, "patents"):
                 SKIP if und else QUADRANT_WORDS[A.quadrant[u, p]][1]])
 
 
+# ---- scenarios -------------------------------------------------------------
+
+def scenario_run(name, actions):
+    """The same pipeline on the dataset as the scenario changes it: this
+    script, run again (runpy) with SCENARIO set; returns its globals."""
+    import runpy
+    return runpy.run_path(os.path.abspath(__file__),
+                          init_globals={"SCENARIO": (name, actions),
+                                        "SCENARIO_MODEL": MODEL},
+                          run_name="expected_small_scenario")
+
+
+OPTIONAL = "?"  # compare.py: the row may be absent; this cell not checked
+
+
+def minus(v, b):
+    """delta = value - baseline: no value without either, not checked
+    where either is not."""
+    if v is SKIP or b is SKIP:
+        return SKIP
+    return NA if v is NA or b is NA else v - b
+
+
+def quadrant_label(A, und, u, p):
+    """The quadrant of cell (u, p) of A as scenario_deltas.csv names it:
+    empty where u holds p, None where it is not determined here."""
+    if A.M[u, p] == 1:
+        return ""
+    return None if und else A.quadrant[u, p]
+
+
+def scenario_deltas(name, S):
+    """scenario_deltas.csv's rows of scenario name (S: the globals of its
+    run), from the scenario's matrices, matched on unit and class ids with
+    the baseline's (a unit or class the baseline lacks: baseline and
+    delta empty; a centre closed or merged away has no row):
+      * specialised: every cell whose M differs;
+      * density (matrices with potentials): every cell whose density
+        differs; quadrant: every cell whose label differs (empty where the
+        unit holds the class), with empty numbers;
+      * score, rank, rank_median, rank_p05, rank_p95 of every unit of each
+        scored level, on the headline matrix.
+    A quadrant label that is not determined here (undetermined ECI) is "*"
+    where the row must be there anyway, and "?" where the row itself
+    depends on it (present only if the labels differ)."""
+    out = []
+    SAN = S["AN"]
+    for (level, mname), SA in SAN.items():
+        BA = AN[level, mname]
+        for u in SA.units:
+            for p in SA.classes:
+                found = u in BA.units and p in BA.classes
+                b = BA.M[u, p] if found else NA
+                v = SA.M[u, p]
+                if b != v:
+                    out.append([name, level, mname, u, p, "specialised", b, v,
+                                minus(v, b), NA, NA])
+    for (level, mname), SA in SAN.items():
+        if not SA.full:
+            continue
+        BA = AN[level, mname]
+        sund, bund = S["undetermined"](SA), undetermined(BA)
+        for u in SA.units:
+            for p in SA.classes:
+                found = u in BA.units and p in BA.classes
+                b = BA.density[u, p] if found else NA
+                v = SA.density[u, p]
+                if b != v:
+                    out.append([name, level, mname, u, p, "density", b, v,
+                                minus(v, b), NA, NA])
+                bl = quadrant_label(BA, bund, u, p) if found else ""
+                sl = quadrant_label(SA, sund, u, p)
+                if bl is not None and sl is not None:
+                    if bl != sl:
+                        out.append([name, level, mname, u, p, "quadrant", NA,
+                                    NA, NA, bl, sl])
+                elif bl == "" or sl == "":
+                    # one side held (or absent), the other an opportunity
+                    out.append([name, level, mname, u, p, "quadrant", NA,
+                                NA, NA, SKIP if bl is None else bl,
+                                SKIP if sl is None else sl])
+                else:
+                    out.append([name, level, mname, u, p, "quadrant", NA,
+                                NA, NA, OPTIONAL if bl is None else bl,
+                                OPTIONAL if sl is None else sl])
+    for level in ("centre", "subregion"):
+        units, _, score = S["SCORES"][level]
+        sund, bund = S["SCORE_UND"][level], SCORE_UND[level]
+        bunits, _, bscore = SCORES[level]
+        for u in units:
+            inb = u in bunits
+            sv = [SKIP if sund else score[u],
+                  SKIP if sund else S["RANKS"][level][u]]
+            sv += list(BANDS.get((name, level, u), [SKIP] * 3))
+            bv = [NA if not inb else SKIP if bund else bscore[u],
+                  NA if not inb else SKIP if bund else RANKS[level][u]]
+            bv += (list(BANDS.get(("baseline", level, u), [SKIP] * 3))
+                   if inb else [NA] * 3)
+            for k, measure in enumerate(("score", "rank", "rank_median",
+                                         "rank_p05", "rank_p95")):
+                out.append([name, level, HEADLINE, u, NA, measure, bv[k],
+                            sv[k], minus(sv[k], bv[k]), NA, NA])
+    return out
+
+
+delta_rows = []
+PASSES = [("baseline", SCORES, SCORE_UND)]
+if SCENARIO is None:
+    for sname, actions in SCENARIOS.items():
+        S = scenario_run(sname, actions)
+        ind_rows += S["ind_rows"]
+        score_rows += S["score_rows"]
+        out_rows += S["out_rows"]
+        PASSES.append((sname, S["SCORES"], S["SCORE_UND"]))
+        delta_rows += scenario_deltas(sname, S)
+
+
 # ---- plain tables ---------------------------------------------------------
 
 quality_rows = [[f, n, n, 0, 0] for f, n in [("centres.csv", len(centres)),
@@ -1619,6 +1773,9 @@ def_rows = [["score indicator", k, "%s (weight %d, higher is better)" %
              (IND_TEXT[k], w)] for k, w in zip(INDICATORS, WEIGHTS)]
 # and the domains, one row per line of the model
 def_rows += [["S3 domain", k, v] for k, v in DOMAIN_LINES]
+# and each line of each scenario, as "NAME: key"
+def_rows += [["scenario", "%s: %s" % (name, k), v]
+             for name, lines in SCENARIOS.items() for k, v in lines]
 
 # notes: remarks about the data and the results
 classes_total = sum(1 for r in nace.values() if r["level"] == "4")
@@ -1669,7 +1826,8 @@ def write(name, header, data):
         w = csv.writer(f, lineterminator="\n")
         w.writerow(header.split(","))
         for r in data:
-            w.writerow([v if v == SKIP else fmt(v) for v in r])
+            w.writerow([v if v in (SKIP, OPTIONAL) else fmt(v)
+                        for v in r])
 
 
 TABLES = [
@@ -1701,6 +1859,10 @@ TABLES = [
      "distinguishable", out_rows),
     ("local_economy.csv", "level,matrix,unit,region,aggregate,label,"
      "centres_share,economy_share,ratio", loc_rows),
+] + ([
+    ("scenario_deltas.csv", "scenario,level,matrix,unit,class,measure,"
+     "baseline,value,delta,baseline_label,label", delta_rows),
+] if SCENARIOS else []) + [
     ("overview.csv", "level,matrix,position,unit,name,subregion,score,"
      "rank_band,traffic_light,eci,krugman,diversity,total,"
      "largest_specialisations,best_opportunities", overview_rows),
@@ -1723,17 +1885,16 @@ TABLES = [
     # the small dataset has no rejected or doubtful row
     ("warnings.csv", "file,line,column,value,message", []),
 ]
-if SCENARIO is not None:
-    pass        # a nested run: scenario_run() reads its results
-else:
+# a nested run (SCENARIO set) writes nothing: scenario_run() reads its
+# results
+if SCENARIO is None:
     os.makedirs(OUT, exist_ok=True)
     for name, header, data in TABLES:
         write(name, header, data)
-if SCENARIO is not None:
-    pass
-elif GIVEN is not None:
-    monte_carlo_check()
-    for line in CHECK_LINES:
-        print(line)
-else:
-    print("wrote %d tables to %s" % (len(TABLES), OUT))
+    if GIVEN is not None:
+        for scenario, scores, und in PASSES:
+            monte_carlo_check(scenario, scores, und)
+        for line in CHECK_LINES:
+            print(line)
+    else:
+        print("wrote %d tables to %s" % (len(TABLES), OUT))
