@@ -7,9 +7,13 @@ Every file of either folder must be in the other (same file set).  For
 each file the actual header must be the expected one (same columns, same
 order), and the rows must match one to one on the file's key columns (KEYS
 below; a file not listed there is keyed on all its columns): no expected
-row missing, no actual row extra, no key twice.  In a matched row every
-cell is compared:
+row missing, no actual row extra, no key twice.  An expected row with a
+"?" cell is optional: whether the engine writes it depends on a value
+that the data do not determine (a scenario delta row is there only if
+two undetermined labels differ), so it may be missing.  In a matched row
+every cell is compared:
   * expected "*"     -> not checked
+  * expected "?"     -> not checked (and the row is optional)
   * expected empty   -> the actual field must be empty (no value)
   * expected number  -> the actual field must be a number within relative
                         tolerance 1e-9 (absolute 1e-12 near 0)
@@ -20,7 +24,10 @@ file,key,column,expected,engine,reason; key is the row's key columns
 joined with "/") are cells where the engine is believed wrong: they are
 left out of the comparison and reported on a line of their own as long as
 the engine still gives the recorded value; once it does not (fixed, or
-changed), that line fails, so that the list is kept true.
+changed), that line fails, so that the list is kept true.  A whole row
+the engine writes but should not, or leaves out, is listed with column
+"(row)" and expected/engine "no row"/"row" (or "row"/"no row"); such an
+entry is not checked where the expected row is optional ("?").
 
 The Monte Carlo columns depend on the engine's draw sequence and cannot be
 recomputed; for scores.csv and outranking.csv their invariants are checked
@@ -38,6 +45,7 @@ import sys
 from fractions import Fraction
 
 REL, ABS = 1e-9, 1e-12
+ROW = "(row)"   # the column of a known difference that is a whole row
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # the columns that identify a row of each table
@@ -63,6 +71,11 @@ KEYS = {
     "inputs.csv": ("file",),
     "centres.csv": ("centre_id",),
     "parameters.csv": ("parameter",),
+    "scenario_deltas.csv": ("scenario", "level", "matrix", "unit", "class",
+                            "measure"),
+    "overview.csv": ("level", "matrix", "unit"),
+    "ranking.csv": ("level", "unit"),
+    "opportunities.csv": ("level", "matrix", "unit", "class"),
     # definitions.csv (a domain may take several lines), notes.csv and
     # warnings.csv: all columns
 }
@@ -87,7 +100,7 @@ def number(s):
 def cell_differs(e, got):
     """None when the actual field got satisfies the expected cell e, else
     a description of the difference."""
-    if e == "*":
+    if e in ("*", "?"):
         return None
     if e == "":
         return None if got == "" else "%r, expected no value (empty)" % got
@@ -138,19 +151,41 @@ def compare_file(name, actual_path, expected_path, known):
         return m
     emap = index(erows, "expected")
     amap = index(arows, "actual")
+    # whole rows listed as known differences: (expected, engine, reason)
+    rows_known = {k: v for (f, k, col), v in known.items()
+                  if f == name and col == ROW}
+    for k, (exp, eng, _) in rows_known.items():
+        e = emap.get(k)
+        if e is not None and "?" in e:
+            continue
+        if (e is not None) != (exp == "row"):
+            gone.append("row %s: the expected file now has %s, the list "
+                        "says %s" % (k, "it" if e is not None else "none",
+                                     exp))
+        elif (k in amap) != (eng == "row"):
+            gone.append("row %s: engine now writes %s, the list says %s" %
+                        (k, "it" if k in amap else "none", eng))
     for k in amap:
         if k not in emap:
-            diffs.append("row %s not expected" % k)
+            if rows_known.get(k, ("",))[0] == "no row":
+                seen.append("row %s written, expected none" % k)
+            else:
+                diffs.append("row %s not expected" % k)
     for k, r in emap.items():
         a = amap.get(k)
         if a is None:
-            diffs.append("row %s missing" % k)
+            if "?" in r:
+                pass
+            elif rows_known.get(k, ("",))[0] == "row":
+                seen.append("row %s missing" % k)
+            else:
+                diffs.append("row %s missing" % k)
             continue
         for c, col in enumerate(eh):
             if c in ki:
                 continue
             kd = known.get((name, k, col))
-            if r[c] == "*":
+            if r[c] in ("*", "?"):
                 continue
             why = cell_differs(r[c], a[c])
             if kd is not None:
