@@ -123,6 +123,8 @@ enum { S3I_WEIGHT_TENANTS, S3I_WEIGHT_EMPLOYEES };
 enum { S3I_KEY_NUTS3, S3I_KEY_SUBREGION };
 enum { S3I_REL_PROXIMITY = 0 }; /* else 1 + s3_relatedness_method */
 enum { S3I_SPLIT_MEDIAN, S3I_SPLIT_MEAN, S3I_SPLIT_PERCENTILE };
+/* When a unit counts as specialised in a class. */
+enum { S3I_RULE_RCA, S3I_RULE_SIGNIFICANT };
 
 /* A key of a [domains] or [scenario.NAME] section, with its line. */
 typedef struct {
@@ -160,6 +162,9 @@ struct s3_model {
     int weight;    /* S3I_WEIGHT_* */
     int reference; /* S3I_REF_* */
     double threshold;
+    int rule;              /* S3I_RULE_* */
+    double alpha;          /* false discovery rate of the significant rule */
+    double confidence;     /* level of the RCA interval */
     int32_t cutoff;        /* YYYYMMDD; 0 = none */
     size_t reflections;    /* iterations of the method of reflections */
     int relatedness;       /* S3I_REL_PROXIMITY or 1 + s3_relatedness_method */

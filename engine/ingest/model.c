@@ -77,6 +77,15 @@ enum { CLOSED, OPEN };
     X("specialisation", "threshold", "1",                                      \
       NUMBER(threshold, 0, INFINITY, OPEN),                                    \
       "RCA at or above which a unit counts as specialised (M = 1)")            \
+    X("specialisation", "rule", "rca", CHOICE(rule, 0, "rca|significant"),     \
+      "when a unit counts as specialised: rca = its RCA reaches the "          \
+      "threshold; significant = that, and the count is significantly high "    \
+      "(Benjamini-Hochberg q-value at most alpha)")                            \
+    X("specialisation", "alpha", "0.05", NUMBER(alpha, 0, 1, OPEN),            \
+      "false discovery rate of the significant rule: the expected share of "   \
+      "specialisations it reports that are chance")                            \
+    X("specialisation", "confidence", "0.95", NUMBER(confidence, 0, 1, OPEN),  \
+      "confidence level of the RCA interval (rca_low, rca_high)")              \
     X("data", "cutoff", "", DATE(cutoff),                                      \
       "count tenants present on this date (YYYY-MM-DD) and patents up to its " \
       "year; empty = all")                                                     \

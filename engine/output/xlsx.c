@@ -364,6 +364,47 @@ draw_method(book *b, const sheet_spec *s)
         "written as text, never as a formula.",
         b->note);
     r++;
+    /* how sure a specialisation is, in words, with the rule that ran */
+    const s3_table *pt = s3_result_table(res, "parameters");
+    const char *rule = "", *alpha = "", *conf = "";
+    for (size_t i = 0; pt && i < s3_table_rows(pt); i++) {
+        const char *k = s3_table_text(pt, i, 0), *v = s3_table_text(pt, i, 1);
+        if (!strcmp(k, "specialisation.rule"))
+            rule = v;
+        else if (!strcmp(k, "specialisation.alpha"))
+            alpha = v;
+        else if (!strcmp(k, "specialisation.confidence"))
+            conf = v;
+    }
+    char sure[1400];
+    snprintf(sure, sizeof sure,
+             "How sure is a specialisation? A centre is small: with 40 "
+             "tenants, one firm in a rare sector gives a high RCA that rests "
+             "on that one firm. For every centre and sector the engine asks "
+             "how likely at least this many tenants (or patents) would be "
+             "there by chance, if the centre had the network's mix of "
+             "sectors: that chance is the p-value (a binomial test). Because "
+             "every centre and sector is tested at once, some small p-values "
+             "are chance too; the q-value adjusts for that "
+             "(Benjamini-Hochberg): among the cells with a q-value up to %s, "
+             "at most that share is expected to be chance. rca_low and "
+             "rca_high give the range of RCAs the count is compatible with "
+             "(%s confidence; exact Poisson limits). This run uses the rule "
+             "'%s': %s",
+             alpha, conf, rule,
+             !strcmp(rule, "significant")
+                 ? "a centre is specialised where its RCA reaches the "
+                   "threshold and its q-value is at most alpha, so every "
+                   "specialisation, and everything built on them (diversity, "
+                   "complexity, opportunities, scores), rests on what the "
+                   "data can support."
+                 : "every RCA that reaches the threshold counts as a "
+                   "specialisation, also where the q-value says it may be "
+                   "chance; the notes on the Data quality sheet say how "
+                   "many.");
+    keep(b, worksheet_merge_range(ws, r, 0, r, 4, sure, b->wrap));
+    keep(b, worksheet_set_row(ws, r++, 75, NULL));
+    r++;
     str(b, ws, r++, 0, "Input files", b->title);
     put_table(b, ws, r, s3_result_table(res, "inputs"), 0);
     column(b, ws, 0, 0, 34, NULL);

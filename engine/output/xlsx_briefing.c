@@ -20,19 +20,32 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
     char title[400];
     /* the data date (the model's cut-off) and the scenario shown */
     const s3_table *pt = s3_result_table(res, "parameters");
-    const char *cutoff = "";
-    for (size_t r = 0; pt && r < s3_table_rows(pt); r++)
-        if (!strcmp(s3_table_text(pt, r, 0), "data.cutoff"))
-            cutoff = s3_table_text(pt, r, 1);
+    const char *cutoff = "", *rule = "", *alpha = "";
+    for (size_t r = 0; pt && r < s3_table_rows(pt); r++) {
+        const char *k = s3_table_text(pt, r, 0), *v = s3_table_text(pt, r, 1);
+        if (!strcmp(k, "data.cutoff"))
+            cutoff = v;
+        else if (!strcmp(k, "specialisation.rule"))
+            rule = v;
+        else if (!strcmp(k, "specialisation.alpha"))
+            alpha = v;
+    }
+    char holds[300] = "";
+    if (!strcmp(rule, "significant"))
+        snprintf(holds, sizeof holds,
+                 ", and only where the count is too high to be chance "
+                 "(q-value at most %s: Method sheet, 'How sure is a "
+                 "specialisation?')",
+                 alpha);
     snprintf(title, sizeof title,
              "Smart-specialisation briefing: %s. Data as of %s. Scenario: "
              "baseline (the others: Scenarios sheet)",
              res->model_name, *cutoff ? cutoff : "all rows (no cut-off date)");
     str(b, ws, 0, 0, title, b->title);
-    char sub[900];
+    char sub[1200];
     snprintf(sub, sizeof sub,
              "%s A unit is specialised in a class where its location "
-             "quotient (RCA, %s matrix) is at least %g; the largest "
+             "quotient (RCA, %s matrix) is at least %g%s; the largest "
              "specialisations are measured against %s. Traffic light: green "
              "= top third, yellow = middle third, red = bottom third of the "
              "ranking, grey = its rank band crosses a third (not "
@@ -44,7 +57,7 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
                    "vary."
                  : "Units ranked by specialisation strength (Krugman "
                    "dissimilarity from the network's profile, 0-2).",
-             matrix, res->threshold,
+             matrix, res->threshold, holds,
              res->reference_baseline
                  ? "the regional economy (baseline sector aggregates)"
                  : "the network");

@@ -108,9 +108,10 @@ quadrant_words(int q)
     return q >= 0 && q < 4 ? w[q] : "";
 }
 
-/* The top k specialisations of unit c of r as text: the classes whose
- * RCA (rca: network or baseline) reaches the threshold, largest value
- * first, then highest RCA. */
+/* The top k specialisations of unit c of r as text: the classes it is
+ * specialised in under the model's rule (rca == r->rca), or whose RCA
+ * against the baseline reaches the threshold; largest value first, then
+ * highest RCA. */
 static void
 top_specialisations(const s3i_mres *r, const double *rca, size_t c,
                     double threshold, size_t k, char *out, size_t outsz)
@@ -124,7 +125,11 @@ top_specialisations(const s3i_mres *r, const double *rca, size_t c,
             int taken = 0;
             for (size_t j = 0; j < nb; j++)
                 taken |= chosen[j] == p;
-            if (taken || !(rca[c * nc + p] >= threshold))
+            /* what holds: against the network, the specialisations
+             * under the model's rule (M); against the baseline, its RCA */
+            int held = rca == r->rca ? r->m[c * nc + p] == 1.0
+                                     : rca[c * nc + p] >= threshold;
+            if (taken || !held)
                 continue;
             if (best == S3I_NONE) {
                 best = p;

@@ -26,13 +26,41 @@
       "Symmetric RCA, from -1 to 1, 0 where the unit matches the network.",    \
       "(RCA - 1) / (RCA + 1)", "Dalum, Laursen & Villumsen (1998)")            \
     X(M_SPEC, "specialised", "specialisation",                                 \
-      "1 where RCA reaches the model's threshold, else 0.",                    \
-      "M_cp = [RCA_cp >= threshold]", "Hidalgo et al. (2007)")                 \
+      "1 where RCA reaches the model's threshold (and, under the model's "     \
+      "significant rule, the q-value is at most alpha), else 0.",              \
+      "M_cp = [RCA_cp >= threshold] (and [q_cp <= alpha])",                    \
+      "Hidalgo et al. (2007)")                                                 \
     X(M_RCAB, "rca_baseline", "specialisation",                                \
       "Location quotient against the external baseline (e.g. regional "        \
       "employment) instead of the network, over the baseline's sector "        \
       "aggregates.",                                                           \
       "(x_cp / x_c) / (b_p / b)", "Balassa (1965)")                            \
+    X(M_RCALO, "rca_low", "specialisation",                                    \
+      "Lower limit of the RCA's confidence interval at the model's level: "    \
+      "the exact Poisson interval of the count divided by the count the "      \
+      "network's shares would give (none for employees, who are not "          \
+      "independent records).",                                                 \
+      "G^-1((1 - level) / 2; x_cp) / (x_c x_p / x), G the gamma quantile",     \
+      "Garwood (1936); Beyene & Moineddin (2005)")                             \
+    X(M_RCAHI, "rca_high", "specialisation",                                   \
+      "Upper limit of the RCA's confidence interval.",                         \
+      "G^-1((1 + level) / 2; x_cp + 1) / (x_c x_p / x)",                       \
+      "Garwood (1936); Beyene & Moineddin (2005)")                             \
+    X(M_PVAL, "p_value", "specialisation",                                     \
+      "How likely a count this high is by chance: the probability that a "     \
+      "unit with the network's class shares holds at least this many of its "  \
+      "records in the class (one-sided binomial test; fractional patent "      \
+      "counts through the incomplete beta function; employee matrices take "   \
+      "their tenants' test).",                                                 \
+      "P(X >= x_cp), X ~ Bin(x_c, x_p / x); = I_{x_p/x}(x_cp, x_c - x_cp + "   \
+      "1)",                                                                    \
+      "Abramowitz & Stegun (1964) 26.5.24")                                    \
+    X(M_QVAL, "q_value", "specialisation",                                     \
+      "The p-value adjusted for testing every cell of the matrix at once: "    \
+      "the smallest false discovery rate at which the cell counts as "         \
+      "significant.",                                                          \
+      "q_(i) = min(1, min_{j >= i} p_(j) m / j), p sorted, m cells",           \
+      "Benjamini & Hochberg (1995)")                                           \
     X(M_TOTAL, "total", "units", "The unit's total count.", "x_c", "-")        \
     X(M_DIV, "diversity", "units",                                             \
       "Number of classes in which the unit is specialised.",                   \

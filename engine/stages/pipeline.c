@@ -23,7 +23,8 @@ s3i_mres_free(s3i_mres *r)
     if (!r)
         return;
     free(r->rs), free(r->cs), free(r->share), free(r->rca), free(r->rsca);
-    free(r->m), free(r->rcab), free(r->div), free(r->krug), free(r->herf);
+    free(r->m), free(r->rcab), free(r->pval), free(r->qval), free(r->rlo),
+        free(r->rhi), free(r->div), free(r->krug), free(r->herf);
     free(r->entr), free(r->rv), free(r->uv), free(r->ubiq), free(r->gini);
     free(r->econ_cs), free(r->econ_es);
     free(r->row2), free(r->col2), free(r->pos2), free(r->mc);
@@ -63,9 +64,9 @@ s3i_pass_free(s3i_pass *p)
     p->nsc = 0;
 }
 
-/* The headline matrix of a level: the one the score uses. */
+/* The matrix of a level and kind, or NULL. */
 static const s3i_mres *
-headline(const s3i_pass *p, int lv, int kind)
+find_matrix(const s3i_pass *p, int lv, int kind)
 {
     for (size_t i = 0; i < p->nmx; i++)
         if (p->mx[i].lv == lv && p->mx[i].kind == kind)
@@ -78,14 +79,22 @@ static s3_status
 matrix_stages(s3_ctx *ctx, const s3i_pass *p, s3i_mres *r)
 {
     const s3i_matrix *x = r->x;
-    s3_status rc = s3i_specialise(ctx, p->m, x, r);
+    /* employees are not independent records: their test is their
+     * firms', the tenants matrix of the same level and classes */
+    const s3i_mres *firms = NULL;
+    if (x->kind == S3I_KIND_EMPLOYEES || x->kind == S3I_KIND_EMPLOYEES_AGG)
+        firms =
+            find_matrix(p, x->lv,
+                        x->kind == S3I_KIND_EMPLOYEES ? S3I_KIND_TENANTS
+                                                      : S3I_KIND_TENANTS_AGG);
+    s3_status rc = s3i_specialise(ctx, p->m, x, firms, r);
     if (!rc && x->complexity &&
         !(rc = s3i_complexity(ctx, p->m, r, p->notes)) &&
         !(rc = s3i_relatedness(ctx, p->m, r, p->notes)) &&
         !(rc = s3i_potentials(ctx, p->m, r)))
         rc = s3i_overlaps(ctx, p->m, r);
     if (!rc)
-        rc = s3i_specialisation_notes(ctx, r, p->notes);
+        rc = s3i_specialisation_notes(ctx, p->m, firms, r, p->notes);
     if (!rc && x->cooc && x->lv == S3I_LEVEL_CENTRE)
         rc = s3i_cooccurrence(ctx, r);
     if (!rc && p->dm.n)
@@ -132,8 +141,9 @@ s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
                   {"centre", S3I_LEVEL_CENTRE},
                   {"subregion", S3I_LEVEL_SUBREGION}};
     for (size_t l = d->generic ? 0 : 1; l < (d->generic ? 1 : 3) && !rc; l++)
-        rc = s3i_score(ctx, p, levels[l].name, headline(p, levels[l].lv, kind),
-                       notes, &p->sc[p->nsc++]);
+        rc = s3i_score(ctx, p, levels[l].name,
+                       find_matrix(p, levels[l].lv, kind), notes,
+                       &p->sc[p->nsc++]);
     if (rc)
         s3i_pass_free(p);
     return rc;

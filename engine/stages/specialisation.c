@@ -2,7 +2,11 @@
  * specialisation.c — the first stage on a count matrix: where each unit
  * is over-represented.  Shares, the Balassa RCA (location quotient) and
  * its symmetric and binary forms, against the network and, where the
- * matrix has one, against a baseline region; per unit its diversity and
+ * matrix has one, against a baseline region; how sure each RCA is (the
+ * chance of a count this high under the network's shares, its
+ * Benjamini-Hochberg q-value over the matrix, an exact interval), and
+ * under the model's significant rule a specialisation only where that
+ * chance is small; per unit its diversity and
  * profile (Krugman, Herfindahl, entropy, related and unrelated variety
  * after Frenken, Van Oort & Verburg 2007), per class its ubiquity and
  * locational Gini; and for matrices over the baseline's sector aggregates
@@ -22,8 +26,36 @@ dalloc(size_t n)
     return calloc(n + 1, sizeof(double));
 }
 
+/* The evidence of every cell: p- and q-values from the counts of firms
+ * (r itself, or the tenants matrix of an employees matrix), the RCA's
+ * interval from r's own counts where they are records (not employees). */
+static void
+evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
+         size_t *iwork)
+{
+    const s3i_matrix *x = r->x;
+    size_t nr = x->nr, nc = x->nc, n = nr * nc;
+    if (firms) {
+        memcpy(r->pval, firms->pval, n * sizeof(double));
+        memcpy(r->qval, firms->qval, n * sizeof(double));
+        for (size_t i = 0; i < n; i++)
+            r->rlo[i] = r->rhi[i] = NAN;
+        return;
+    }
+    double total = s3_sum(r->rs, nr, 1);
+    /* a class no unit holds has no RCA and is not tested (it would only
+     * add to the number of tests) */
+    for (size_t p = 0; p < nc; p++)
+        share[p] = total > 0.0 && r->cs[p] > 0.0 ? r->cs[p] / total : NAN;
+    s3_overrep_pvalues(x->x, nr, nc, r->rs, share, 0, r->pval);
+    s3_bh_qvalues(r->pval, n, r->qval, iwork);
+    s3_rca_intervals(x->x, nr, nc, r->rs, share, 0, m->confidence, r->rlo,
+                     r->rhi);
+}
+
 s3_status
-s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, s3i_mres *r)
+s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
+               const s3i_mres *firms, s3i_mres *r)
 {
     size_t nr = x->nr, nc = x->nc, n = nr * nc;
     size_t nw = nr + nc + 3 * (nr > nc ? nr : nc) + x->ngroups + 16;
@@ -35,18 +67,20 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, s3i_mres *r)
     r->div = dalloc(nr), r->krug = dalloc(nr), r->herf = dalloc(nr);
     r->entr = dalloc(nr), r->rv = dalloc(nr), r->uv = dalloc(nr);
     r->ubiq = dalloc(nc), r->gini = dalloc(nc);
+    r->pval = dalloc(n), r->qval = dalloc(n), r->rlo = dalloc(n);
+    r->rhi = dalloc(n);
     r->econ_cs = x->bown ? dalloc(n) : NULL;
     r->econ_es = x->bown ? dalloc(n) : NULL;
     double *work = dalloc(nw), *vshare = x->vx ? dalloc(nr * x->nvc) : NULL,
            *vrca = x->vx ? dalloc(nr * x->nvc) : NULL,
            *vcs = x->vx ? dalloc(x->nvc) : NULL;
-    size_t *iwork = malloc((nr + 1) * sizeof(size_t));
+    size_t *iwork = malloc(((n > nr ? n : nr) + 1) * sizeof(size_t));
     s3_status rc = S3_OK;
     if (!r->rs || !r->cs || !r->share || !r->rca || !r->rsca || !r->m ||
         (x->bref && !r->rcab) || !r->div || !r->krug || !r->herf || !r->entr ||
-        !r->rv || !r->uv || !r->ubiq || !r->gini ||
-        (x->bown && (!r->econ_cs || !r->econ_es)) || !work || !iwork ||
-        (x->vx && (!vshare || !vrca || !vcs))) {
+        !r->rv || !r->uv || !r->ubiq || !r->gini || !r->pval || !r->qval ||
+        !r->rlo || !r->rhi || (x->bown && (!r->econ_cs || !r->econ_es)) ||
+        !work || !iwork || (x->vx && (!vshare || !vrca || !vcs))) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
@@ -54,6 +88,12 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x, s3i_mres *r)
     s3_rca(x->x, nr, nc, r->rs, r->cs, r->share, r->rca);
     s3_rsca(r->rca, n, r->rsca);
     s3_binary(r->rca, n, m->threshold, r->m);
+    evidence(m, firms, r, work, iwork);
+    /* the significant rule: an RCA that reaches the threshold is a
+     * specialisation only where its count is unlikely by chance */
+    for (size_t i = 0; m->rule == S3I_RULE_SIGNIFICANT && i < n; i++)
+        if (r->m[i] == 1.0 && !(r->qval[i] <= m->alpha))
+            r->m[i] = 0.0;
     if (x->bref)
         for (size_t c = 0; c < nr; c++)
             s3_rca(x->x + c * nc, 1, nc, &r->rs[c], x->bref + c * nc,
@@ -96,17 +136,53 @@ done:
 }
 
 s3_status
-s3i_specialisation_notes(s3_ctx *ctx, const s3i_mres *r, s3_table *notes)
+s3i_specialisation_notes(s3_ctx *ctx, const s3_model *m, const s3i_mres *firms,
+                         const s3i_mres *r, s3_table *notes)
 {
     const s3i_matrix *x = r->x;
     size_t nr = x->nr, nc = x->nc, empty_units = 0, no_ref = 0;
+    /* how much of the specialisation the data support: the cells whose RCA
+     * reaches the threshold, those of them whose count is significant,
+     * those that rest on a single record (firm or patent) */
+    const double *cnt = (firms ? firms : r)->x->x;
+    size_t cells = 0, high = 0, sig = 0, single = 0;
+    for (size_t i = 0; i < nr * nc; i++) {
+        cells += !isnan(r->pval[i]);
+        if (!(r->rca[i] >= m->threshold))
+            continue;
+        high++;
+        sig += r->qval[i] <= m->alpha;
+        single += cnt[i] <= 1.0;
+    }
     for (size_t c = 0; c < nr; c++)
         empty_units += !(r->rs[c] > 0.0);
     if (x->bref)
         for (size_t c = 0; c < nr; c++)
             no_ref += isnan(x->bref[c * nc]);
-    char scope[96], msg[256];
+    char scope[96], msg[512];
     snprintf(scope, sizeof scope, "%s/%s", x->level, x->name);
+    const char *record = x->kind == S3I_KIND_PATENTS ? "patent"
+                         : x->kind == S3I_KIND_INPUT ? "record"
+                                                     : "tenant";
+    if (high) {
+        if (m->rule == S3I_RULE_SIGNIFICANT)
+            snprintf(msg, sizeof msg,
+                     "rule significant: of the %zu cells with RCA >= %g, %zu "
+                     "have a q-value <= %g (Benjamini-Hochberg over %zu "
+                     "cells) and count as specialised; %zu of the %zu rest "
+                     "on a single %s",
+                     high, m->threshold, sig, m->alpha, cells, single, high,
+                     record);
+        else
+            snprintf(msg, sizeof msg,
+                     "rule rca: all %zu cells with RCA >= %g count as "
+                     "specialised; %zu of them have a q-value <= %g "
+                     "(Benjamini-Hochberg over %zu cells), %zu rest on a "
+                     "single %s",
+                     high, m->threshold, sig, m->alpha, cells, single, record);
+        if (s3i_note(notes, scope, msg))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
     if (empty_units) {
         snprintf(msg, sizeof msg,
                  "%zu of %zu units have a total of 0: their shares, RCAs and "

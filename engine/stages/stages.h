@@ -126,6 +126,10 @@ typedef struct {
     double *rs, *cs;
     double *share, *rca, *rsca, *m;
     double *rcab; /* against the baseline; NULL without one */
+    /* evidence: the over-representation p-value and its Benjamini-Hochberg
+     * q-value over the matrix, the RCA's confidence interval (NaN for
+     * employees) */
+    double *pval, *qval, *rlo, *rhi;
     double *div, *krug, *herf, *entr, *rv, *uv;
     double *ubiq, *gini;
     /* the local economy (matrices with x->bown): nr × nc */
@@ -207,12 +211,16 @@ void s3i_mres_free(s3i_mres *r);
 
 /* ---- the stages, in order -------------------------------------------- */
 
-/* Specialisation (specialisation.c): shares, RCA, M, profile measures and
- * the local economy of one matrix; its notes separately, after the
- * complexity stage's (the order of notes.csv). */
+/* Specialisation (specialisation.c): shares, RCA, its evidence, M under
+ * the model's rule, profile measures and the local economy of one matrix;
+ * its notes separately, after the complexity stage's (the order of
+ * notes.csv).  An employees matrix takes its test from firms, the tenants
+ * matrix of its level and classes (employees are not independent
+ * records); firms is NULL for every other matrix. */
 s3_status s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
-                         s3i_mres *r);
-s3_status s3i_specialisation_notes(s3_ctx *ctx, const s3i_mres *r,
+                         const s3i_mres *firms, s3i_mres *r);
+s3_status s3i_specialisation_notes(s3_ctx *ctx, const s3_model *m,
+                                   const s3i_mres *firms, const s3i_mres *r,
                                    s3_table *notes);
 
 /* Complexity (complexity.c): the units and classes that hold a

@@ -136,6 +136,14 @@ measure_value(const s3i_mres *r, int id, size_t c, size_t p)
         return r->m[i];
     case M_RCAB:
         return r->rcab ? r->rcab[i] : NAN;
+    case M_RCALO:
+        return r->rlo[i];
+    case M_RCAHI:
+        return r->rhi[i];
+    case M_PVAL:
+        return r->pval[i];
+    case M_QVAL:
+        return r->qval[i];
     case M_TOTAL:
         return r->rs[c];
     case M_DIV:

@@ -21,7 +21,15 @@ if [ ! -x "$BIN" ] || [ ! -f "$ROOT/models/ruhr.ini" ]; then
     echo "$0: needs $BIN and must run from the repository root" >&2
     exit 2
 fi
+# the golden computation needs scipy (python3-scipy): use a python3 that
+# has it
 PY=python3
+for p in python3 /usr/bin/python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import scipy' 2>/dev/null; then
+        PY=$p
+        break
+    fi
+done
 # the workbook checks need openpyxl: use a python3 that has it
 PYX=""
 for p in python3 /usr/bin/python3; do

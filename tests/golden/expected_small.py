@@ -1077,6 +1077,70 @@ for level in ("centre", "subregion"):
         AN[level, name] = analyse(level, name, ok)
 
 
+# ---- evidence: how sure each specialisation is ---------------------------
+#
+# For every cell: the one-sided binomial p-value that a unit of x_c records
+# with the network's share x_p / x holds at least x_cp in the class (for
+# fractional patent counts the regularised incomplete beta I_s(x, n-x+1),
+# which is the binomial tail at whole numbers), the Benjamini-Hochberg
+# q-value over all cells of the matrix, and the exact Poisson (Garwood)
+# interval of the count divided by x_c x_p / x, at the model's confidence.
+# Employees are not independent records: an employees matrix takes the
+# p- and q-values of the tenants matrix of its level and has no interval.
+# scipy (a test dependency) computes the distributions; nothing here reads
+# the engine's code.
+
+from scipy import special as _sp, stats as _st
+
+ALPHA, CONFIDENCE = 0.05, 0.95
+
+
+def evidence(A, firms):
+    cells = [(u, c) for u in A.units for c in A.classes]
+    if firms is not None:
+        A.pval = dict(firms.pval)
+        A.qval = dict(firms.qval)
+        A.rlo = {k: NA for k in cells}
+        A.rhi = {k: NA for k in cells}
+    else:
+        A.pval, A.rlo, A.rhi = {}, {}, {}
+        a = 1.0 - CONFIDENCE
+        for u, c in cells:
+            x, n = float(A.x[u][c]), float(A.xc[u])
+            s = float(A.xp[c]) / float(A.xt)
+            if n <= 0 or s <= 0:
+                A.pval[u, c] = A.rlo[u, c] = A.rhi[u, c] = NA
+                continue
+            if x <= 0:
+                A.pval[u, c] = 1.0
+            elif x == int(x):
+                A.pval[u, c] = float(_st.binom.sf(x - 1, n, s))
+            else:
+                A.pval[u, c] = float(_sp.betainc(x, n - x + 1, s))
+            e = n * s
+            A.rlo[u, c] = 0.0 if x <= 0 else float(_st.gamma.ppf(a / 2, x)) / e
+            A.rhi[u, c] = float(_st.gamma.isf(a / 2, x + 1)) / e
+        # Benjamini-Hochberg, step-up and monotone
+        keys = sorted((k for k in cells if A.pval[k] is not NA),
+                      key=lambda k: A.pval[k])
+        m = len(keys)
+        A.qval = {k: NA for k in cells}
+        run = 1.0
+        for i in range(m - 1, -1, -1):
+            run = min(run, A.pval[keys[i]] * m / (i + 1))
+            A.qval[keys[i]] = run
+    for k in cells:
+        A.spec[k] = A.spec[k] + [A.rlo[k], A.rhi[k], A.pval[k], A.qval[k]]
+
+
+for level in ("centre", "subregion"):
+    for name in MATRICES:
+        firms = ({"employees": AN[level, "tenants"],
+                  "employees_by_aggregate": AN[level, "tenants_by_aggregate"]}
+                 .get(name))
+        evidence(AN[level, name], firms)
+
+
 def undetermined(A):
     """True where the golden files cannot hold ECI (see the module
     comment), unless the engine's choice was given and checked."""
@@ -1731,6 +1795,9 @@ PARAMS = [
     ("sectors.weight", ini["sectors"]["weight"]),
     ("specialisation.reference", ini["specialisation"]["reference"]),
     ("specialisation.threshold", THRESHOLD),
+    ("specialisation.rule", "rca"),
+    ("specialisation.alpha", F(ALPHA).limit_denominator(1000)),
+    ("specialisation.confidence", F(CONFIDENCE).limit_denominator(1000)),
     ("data.cutoff", ini["data"]["cutoff"].strip()),
     ("complexity.reflections", REFLECTIONS),
     ("potentials.relatedness", "proximity"),
@@ -1795,6 +1862,25 @@ for (level, name), A in AN.items():
                           "the second eigenvalue is 1: the units fall into "
                           "groups that share no specialisation, and ECI "
                           "mainly tells the groups apart"])
+# how much of the specialisation the data support, per matrix (the rule
+# of these models is rca)
+for (level, name), A in AN.items():
+    firms = AN[level, {"employees": "tenants",
+                       "employees_by_aggregate": "tenants_by_aggregate"}
+               .get(name, name)]
+    high = [k for k, v in A.spec.items() if v[2] is not NA and v[2] >= THRESHOLD]
+    if not high:
+        continue
+    cells = sum(1 for v in A.pval.values() if v is not NA)
+    sig = sum(1 for k in high if A.qval[k] is not NA and A.qval[k] <= ALPHA)
+    single = sum(1 for u, c in high if firms.x[u][c] <= 1)
+    record = "patent" if name == "patents" else "tenant"
+    note_rows.append(["%s/%s" % (level, name),
+                      "rule rca: all %d cells with RCA >= %g count as "
+                      "specialised; %d of them have a q-value <= %g "
+                      "(Benjamini-Hochberg over %d cells), %d rest on a "
+                      "single %s" % (len(high), float(THRESHOLD), sig, ALPHA,
+                                     cells, single, record)])
 for level in ("centre", "subregion"):
     # no cut-off date: no growth; no domains: no alignment
     for k in ("growth", "alignment") if not DSETS else ("growth",):
@@ -1832,7 +1918,7 @@ def write(name, header, data):
 
 TABLES = [
     ("specialisation.csv", "level,matrix,unit,class,value,share,rca,rsca,"
-     "specialised,rca_baseline", spec_rows),
+     "specialised,rca_baseline,rca_low,rca_high,p_value,q_value", spec_rows),
     ("units.csv", "level,matrix,unit,total,diversity,krugman,hoover,"
      "herfindahl,entropy,related_variety,unrelated_variety,eci,"
      "eci_reflections,coi", unit_rows),

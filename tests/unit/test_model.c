@@ -97,6 +97,9 @@ ck_defaults(const s3_model *m)
     ck_assert_int_eq(m->vary_norm, 0);
     ck_assert_int_eq(m->vary_agg, 0);
     ck_assert_uint_eq(m->nentries, 0);
+    ck_assert_int_eq(m->rule, S3I_RULE_RCA);
+    ck_assert_double_eq(m->alpha, 0.05);
+    ck_assert_double_eq(m->confidence, 0.95);
 }
 
 START_TEST(default_model)
@@ -108,7 +111,8 @@ START_TEST(default_model)
     ck_assert_str_eq(s3_model_name(m), "analysis");
     /* the parameter list: section.key names, each with its meaning */
     size_t n = s3_model_params(m);
-    ck_assert_uint_eq(n, 30);
+    ck_assert_uint_eq(n, 33);
+    ck_assert_str_eq(param(m, "specialisation.rule"), "rca");
     ck_assert_str_eq(s3_model_param_name(m, 0), "model.name");
     ck_assert_str_eq(param(m, "score.directions"), "+, +, +, +, +, +, +");
     ck_assert_str_eq(param(m, "uncertainty.seed"), "20261126");
