@@ -105,6 +105,21 @@ S3_API int s3_score_uncertainty(
     double *outrank, void *work, size_t nwork, void (*progress)(void *, double),
     void *progress_user);
 
+/* The same Monte Carlo with the indicators drawn too: xd holds one n × k
+ * indicator matrix per draw (draws × n × k, e.g. from a bootstrap of the
+ * data the indicators come from), normalised within its draw; draw d
+ * pairs xd + d·n·k with the d-th drawn weights (and methods), so that the
+ * bands and the outranking shares reflect the data and the weights
+ * together.  The weights come from r exactly as in s3_score_uncertainty:
+ * seeded alike, both draw the same weights.  Same workspace. */
+S3_API int s3_score_uncertainty_data(
+    const double *xd, size_t n, size_t k, const int *dir, const double *w,
+    s3_normalisation norm, s3_aggregation agg, double shift, const double *lo,
+    const double *hi, size_t draws, double sd, int vary_norm, int vary_agg,
+    gsl_rng *r, double *rank_median, double *rank_p05, double *rank_p95,
+    double *outrank, void *work, size_t nwork, void (*progress)(void *, double),
+    void *progress_user);
+
 /* ---- overlaps between units -------------------------------------------- */
 
 /* Cosine similarity of the rows of x (nr × nc, non-negative): out is

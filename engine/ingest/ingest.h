@@ -125,6 +125,7 @@ enum { S3I_REL_PROXIMITY = 0 }; /* else 1 + s3_relatedness_method */
 enum { S3I_SPLIT_MEDIAN, S3I_SPLIT_MEAN, S3I_SPLIT_PERCENTILE };
 /* When a unit counts as specialised in a class. */
 enum { S3I_RULE_RCA, S3I_RULE_SIGNIFICANT };
+enum { S3I_RESAMPLE_NONE, S3I_RESAMPLE_RECORDS };
 
 /* A key of a [domains] or [scenario.NAME] section, with its line. */
 typedef struct {
@@ -189,6 +190,7 @@ struct s3_model {
     unsigned long seed;
     double weight_sd;
     int vary_norm, vary_agg;
+    int resample; /* S3I_RESAMPLE_* */
     /* [domains] and [scenario.*] keys, in file order */
     s3i_entry *entries;
     size_t nentries;

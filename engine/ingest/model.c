@@ -148,7 +148,12 @@ enum { CLOSED, OPEN };
       CHOICE(vary_norm, 0, "no|yes"),                                          \
       "also draw the normalisation (minmax, zscore, rank)")                    \
     X("uncertainty", "vary_aggregation", "no", CHOICE(vary_agg, 0, "no|yes"),  \
-      "also draw the aggregation (arithmetic, geometric)")
+      "also draw the aggregation (arithmetic, geometric)")                     \
+    X("uncertainty", "resample", "none", CHOICE(resample, 0, "none|records"),  \
+      "records: each draw also resamples the data (every centre's tenants "    \
+      "with replacement, or a long table's counts, multinomial per unit) and " \
+      "recomputes the chain to the score; none: the draws vary the weights "   \
+      "only")
 
 typedef struct {
     const char *section, *key, *def, *help;

@@ -98,9 +98,49 @@ standardise_and_sign(const s3_ones *m, double *eci, double *pci, double *tmp)
             pci[p] = -pci[p];
 }
 
-/* LAPACK: all eigenpairs of a symmetric tridiagonal matrix. */
+/* LAPACK: all eigenpairs of a symmetric tridiagonal matrix; selected
+ * eigenvalues by bisection, and their eigenvectors by inverse iteration. */
 extern void dstev_(const char *jobz, const int *n, double *d, double *e,
                    double *z, const int *ldz, double *work, int *info);
+extern void dstebz_(const char *range, const char *order, const int *n,
+                    const double *vl, const double *vu, const int *il,
+                    const int *iu, const double *abstol, const double *d,
+                    const double *e, int *m, int *nsplit, double *w,
+                    int *iblock, int *isplit, double *work, int *iwork,
+                    int *info);
+extern void dstein_(const int *n, const double *d, const double *e,
+                    const int *m, const double *w, const int *iblock,
+                    const int *isplit, double *z, const int *ldz, double *work,
+                    int *iwork, int *ifail, int *info);
+
+/* The largest eigenvalue θ of the symmetric tridiagonal T (order k,
+ * diagonal d, off-diagonal e) and the last component of its unit
+ * eigenvector, in O(k) (bisection, then inverse iteration); work holds
+ * 11 k doubles.  Returns 0, or -1 when LAPACK fails. */
+static int
+top_ritz(int k, const double *d, const double *e, double *theta, double *last,
+         double *work)
+{
+    /* θ to 1e-9 (the spectrum lies in [0, 1]): inverse iteration then
+     * gives the component to far better than the margin it is used with */
+    double *w = work, *z = w + k, *wk = z + k, vl = 0.0, vu = 0.0, tol = 1e-9;
+    int *ib = (int *)(wk + 5 * (size_t)k), *is = ib + k, *iw = is + k,
+        found = 0, nsplit = 0, info = 0, one = 1, ifail = 0;
+    dstebz_("I", "B", &k, &vl, &vu, &k, &k, &tol, d, e, &found, &nsplit, w, ib,
+            is, wk, iw, &info);
+    if (info != 0 || found != 1)
+        return -1;
+    dstein_(&k, d, e, &one, w, ib, is, z, &k, wk, iw, &ifail, &info);
+    if (info != 0)
+        return -1;
+    *theta = w[0];
+    *last = z[k - 1];
+    return 0;
+}
+
+/* The cheap residual of top_ritz decides when the exact one (dstev, all
+ * eigenpairs) is worth computing: within this factor of the tolerance. */
+enum { LANCZOS_PRECHECK = 16 };
 
 /* Most Lanczos steps before the dense solver takes over. */
 enum { LANCZOS_MAX = 300 };
@@ -155,10 +195,11 @@ s3_complexity_workspace(size_t nr, size_t nc, size_t *nwork, size_t *niwork)
     dsyevr_query(n, &dw, &diw);
     /* degrees and signing 2 (nr + nc), the second eigenvector n; then
      * either Lanczos (basis k·n, vector n, scratch and 1/√k 2 (nr + nc),
-     * α, β, the tridiagonal's d and e, its vectors k·k, dstev's 2k) or
+     * α, β, the tridiagonal's d and e, its vectors k·k, dstev's 2k and
+     * top_ritz's 11k) or
      * the dense solver (N nr·nc, G n·n, eigenvalues n, vectors 2n,
      * dsyevr's work) */
-    size_t lanczos = k * n + n + 2 * (nr + nc) + 6 * k + k * k;
+    size_t lanczos = k * n + n + 2 * (nr + nc) + 16 * k + k * k;
     size_t dense = nr * nc + n * n + 3 * n + dw;
     *nwork = 2 * (nr + nc) + n + (lanczos > dense ? lanczos : dense) + 16;
     *niwork = diw + 2 * n + 16;
@@ -287,8 +328,13 @@ lanczos_second(const s3_ones *m, int units_side, const double *kd,
         int last =
             j + 1 == kmax || beta[j] <= LANCZOS_BREAKDOWN * fabs(alpha[j]);
         if (j + 1 >= 8 || last) {
-            /* Ritz values of T_j: the largest and its residual β_j |s_j| */
+            /* Ritz values of T_j: the largest and its residual β_j |s_j|,
+             * first cheaply: the full solve only when it may pass */
             int kk = (int)(j + 1), info;
+            double th, sl;
+            if (!last && top_ritz(kk, alpha, beta, &th, &sl, tw) == 0 &&
+                fabs(beta[j] * sl) > LANCZOS_PRECHECK * LANCZOS_TOL * fabs(th))
+                goto next;
             memcpy(d, alpha, (j + 1) * sizeof(double));
             memcpy(e, beta, j * sizeof(double));
             dstev_("V", &kk, d, e, z, &kk, tw, &info);
@@ -310,6 +356,7 @@ lanczos_second(const s3_ones *m, int units_side, const double *kd,
         }
         if (last)
             return -1;
+    next:
         for (size_t i = 0; i < n; i++)
             q[(j + 1) * n + i] = w[i] / beta[j];
     }

@@ -621,17 +621,18 @@ draw_methods(gsl_rng *r, int vary_norm, int vary_agg, size_t nm,
     } while (*norm == S3_NORM_ZSCORE && *agg == S3_AGG_GEOMETRIC);
 }
 
-/* Normalise once per method, then per block of draws: score, sort and
- * store every draw's ranks, count the pairs; last the quantiles. */
-int
-s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
-                     const double *w, s3_normalisation norm, s3_aggregation agg,
-                     double shift, const double *lo, const double *hi,
-                     size_t draws, double sd, int vary_norm, int vary_agg,
-                     gsl_rng *r, double *rank_median, double *rank_p05,
-                     double *rank_p95, double *outrank, void *work,
-                     size_t nwork, void (*progress)(void *, double),
-                     void *progress_user)
+/* Normalise once per method (or, with xstep > 0, each draw's own
+ * indicators x + d·xstep in its draw), then per block of draws: score,
+ * sort and store every draw's ranks, count the pairs; last the
+ * quantiles. */
+static int
+uncertainty(const double *x, size_t xstep, size_t n, size_t k, const int *dir,
+            const double *w, s3_normalisation norm, s3_aggregation agg,
+            double shift, const double *lo, const double *hi, size_t draws,
+            double sd, int vary_norm, int vary_agg, gsl_rng *r,
+            double *rank_median, double *rank_p05, double *rank_p95,
+            double *outrank, void *work, size_t nwork,
+            void (*progress)(void *, double), void *progress_user)
 {
     layout l = plan(n, k, draws);
     if (draws == 0 || l.total == SIZE_MAX || nwork < l.total)
@@ -657,7 +658,7 @@ s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
 
     /* normalise once per method that can be drawn, and take the logarithms
      * for the geometric mean once */
-    for (size_t m = 0; m < NMETHODS; m++) {
+    for (size_t m = 0; xstep == 0 && m < NMETHODS; m++) {
         if (vary_norm ? m >= nm : METHODS[m] != norm)
             continue;
         double *ym = ynorm + m * nk, *lm = ylog + m * nk;
@@ -692,6 +693,14 @@ s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
             size_t m = 0;
             while (METHODS[m] != dn)
                 m++;
+            if (xstep > 0) { /* this draw's own indicators */
+                m = 0;
+                s3_normalise(x + (d0 + d) * xstep, n, k, dir, dn, lo, hi, ynorm,
+                             nw, niw);
+                for (size_t i = 0; geometric && i < nk; i++)
+                    ylog[i] =
+                        ynorm[i] + shift > 0.0 ? log(ynorm[i] + shift) : NAN;
+            }
             const double *ym = ynorm + m * nk, *lm = ylog + m * nk;
             for (size_t i = 0; i < n; i++) {
                 int missing;
@@ -723,4 +732,35 @@ s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
         }
     }
     return 0;
+}
+
+int
+s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
+                     const double *w, s3_normalisation norm, s3_aggregation agg,
+                     double shift, const double *lo, const double *hi,
+                     size_t draws, double sd, int vary_norm, int vary_agg,
+                     gsl_rng *r, double *rank_median, double *rank_p05,
+                     double *rank_p95, double *outrank, void *work,
+                     size_t nwork, void (*progress)(void *, double),
+                     void *progress_user)
+{
+    return uncertainty(x, 0, n, k, dir, w, norm, agg, shift, lo, hi, draws, sd,
+                       vary_norm, vary_agg, r, rank_median, rank_p05, rank_p95,
+                       outrank, work, nwork, progress, progress_user);
+}
+
+int
+s3_score_uncertainty_data(const double *xd, size_t n, size_t k, const int *dir,
+                          const double *w, s3_normalisation norm,
+                          s3_aggregation agg, double shift, const double *lo,
+                          const double *hi, size_t draws, double sd,
+                          int vary_norm, int vary_agg, gsl_rng *r,
+                          double *rank_median, double *rank_p05,
+                          double *rank_p95, double *outrank, void *work,
+                          size_t nwork, void (*progress)(void *, double),
+                          void *progress_user)
+{
+    return uncertainty(xd, n * k, n, k, dir, w, norm, agg, shift, lo, hi, draws,
+                       sd, vary_norm, vary_agg, r, rank_median, rank_p05,
+                       rank_p95, outrank, work, nwork, progress, progress_user);
 }

@@ -178,10 +178,13 @@ draw_heatmap(book *b, const sheet_spec *s)
     lxw_worksheet *ws = new_sheet(b, sheet_name(b, s));
     if (!ws)
         return;
-    char title[200];
+    char title[400];
     snprintf(title, sizeof title,
              "Location quotients (RCA) by %s and class, %s matrix: above 1 "
-             "(green) over-represented, below 1 (red) under-represented",
+             "(green) over-represented, below 1 (red) under-represented; "
+             "grey italic: the RCA reaches the threshold but the unit does "
+             "not count as specialised there (too few records to rule out "
+             "chance, Method sheet)",
              level, matrix);
     str(b, ws, 0, 0, title, b->title);
     str(b, ws, 2, 0, "Unit", b->head);
@@ -199,7 +202,8 @@ draw_heatmap(book *b, const sheet_spec *s)
         k++;
     }
     keep(b, worksheet_set_row(ws, 3, 90, NULL));
-    size_t cu = col(spec, "unit"), cr = col(spec, "rca");
+    size_t cu = col(spec, "unit"), cr = col(spec, "rca"),
+           cs = col(spec, "specialised");
     const char *prev = NULL;
     lxw_row_t row = 3;
     size_t c = 0;
@@ -214,7 +218,9 @@ draw_heatmap(book *b, const sheet_spec *s)
             str(b, ws, row, 0, u, NULL);
             str(b, ws, row, 1, centre_name(b, u), NULL);
         }
-        num(b, ws, row, (lxw_col_t)(2 + c), s3_table_num(spec, r, cr), b->num2);
+        double rca = s3_table_num(spec, r, cr);
+        int weak = rca >= res->threshold && s3_table_num(spec, r, cs) == 0.0;
+        num(b, ws, row, (lxw_col_t)(2 + c), rca, weak ? b->weak : b->num2);
         c++;
     }
     if (row > 3)
@@ -366,7 +372,7 @@ draw_method(book *b, const sheet_spec *s)
     r++;
     /* how sure a specialisation is, in words, with the rule that ran */
     const s3_table *pt = s3_result_table(res, "parameters");
-    const char *rule = "", *alpha = "", *conf = "";
+    const char *rule = "", *alpha = "", *conf = "", *resample = "", *draws = "";
     for (size_t i = 0; pt && i < s3_table_rows(pt); i++) {
         const char *k = s3_table_text(pt, i, 0), *v = s3_table_text(pt, i, 1);
         if (!strcmp(k, "specialisation.rule"))
@@ -375,6 +381,10 @@ draw_method(book *b, const sheet_spec *s)
             alpha = v;
         else if (!strcmp(k, "specialisation.confidence"))
             conf = v;
+        else if (!strcmp(k, "uncertainty.resample"))
+            resample = v;
+        else if (!strcmp(k, "uncertainty.draws"))
+            draws = v;
     }
     char sure[1400];
     snprintf(sure, sizeof sure,
@@ -403,6 +413,36 @@ draw_method(book *b, const sheet_spec *s)
                    "chance; the notes on the Data quality sheet say how "
                    "many.");
     keep(b, worksheet_merge_range(ws, r, 0, r, 4, sure, b->wrap));
+    keep(b, worksheet_set_row(ws, r++, 75, NULL));
+    char again[1400];
+    if (!strcmp(resample, "records"))
+        snprintf(again, sizeof again,
+                 "What if the data had come out a little differently? The "
+                 "engine draws each centre's tenants again, %s times: a "
+                 "centre of 40 tenants gets 40 of its own tenants picked at "
+                 "random, some twice, some not at all, as a second sample "
+                 "of the firms such a centre attracts (the bootstrap). Each "
+                 "draw is analysed like the real data, from specialisations "
+                 "to the score. p_specialised is the share of draws in which "
+                 "a sector stays a specialisation; p_ideal the share in "
+                 "which an opportunity lands in the ideal quadrant; "
+                 "density_low and density_high hold 90 %% of the draws' "
+                 "densities. The rank band (rank_p05 to rank_p95) covers 90 "
+                 "%% of the draws with the data and the weights varied "
+                 "together; rank_p05_weights and rank_p95_weights vary the "
+                 "weights only. The Overview lists only specialisations and "
+                 "opportunities that hold in at least half of the draws. "
+                 "Growth and patents per tenant count every firm, not a "
+                 "sample, and are not redrawn.",
+                 draws);
+    else
+        snprintf(again, sizeof again,
+                 "The data are not drawn again in this run "
+                 "(uncertainty.resample = none): rank bands vary the "
+                 "weights only, and p_specialised and p_ideal are empty. Set "
+                 "resample = records in the model's [uncertainty] section to "
+                 "see how much of each result the data carry.");
+    keep(b, worksheet_merge_range(ws, r, 0, r, 4, again, b->wrap));
     keep(b, worksheet_set_row(ws, r++, 75, NULL));
     r++;
     str(b, ws, r++, 0, "Input files", b->title);
@@ -610,6 +650,10 @@ formats(book *b)
         format_set_align(all_top[i], LXW_ALIGN_VERTICAL_TOP);
     b->note = workbook_add_format(b->wb);
     format_set_italic(b->note);
+    b->weak = workbook_add_format(b->wb);
+    format_set_num_format(b->weak, "0.00");
+    format_set_italic(b->weak);
+    format_set_font_color(b->weak, 0x808080);
     static const lxw_color_t lights[4] = {0xC6EFCE, 0xFFEB9C, 0xFFC7CE,
                                           0xD9D9D9};
     for (int i = 0; i < 4; i++) {

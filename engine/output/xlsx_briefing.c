@@ -20,7 +20,7 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
     char title[400];
     /* the data date (the model's cut-off) and the scenario shown */
     const s3_table *pt = s3_result_table(res, "parameters");
-    const char *cutoff = "", *rule = "", *alpha = "";
+    const char *cutoff = "", *rule = "", *alpha = "", *resample = "";
     for (size_t r = 0; pt && r < s3_table_rows(pt); r++) {
         const char *k = s3_table_text(pt, r, 0), *v = s3_table_text(pt, r, 1);
         if (!strcmp(k, "data.cutoff"))
@@ -29,20 +29,29 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
             rule = v;
         else if (!strcmp(k, "specialisation.alpha"))
             alpha = v;
+        else if (!strcmp(k, "uncertainty.resample"))
+            resample = v;
     }
-    char holds[300] = "";
+    int boot = !strcmp(resample, "records");
+    char holds[600] = "";
     if (!strcmp(rule, "significant"))
         snprintf(holds, sizeof holds,
                  ", and only where the count is too high to be chance "
                  "(q-value at most %s: Method sheet, 'How sure is a "
                  "specialisation?')",
                  alpha);
+    if (boot)
+        snprintf(holds + strlen(holds), sizeof holds - strlen(holds),
+                 ". Only what holds when the data are drawn again is listed: "
+                 "specialisations that hold, and opportunities that are ideal, "
+                 "in at least half of the draws, each with its share of "
+                 "draws");
     snprintf(title, sizeof title,
              "Smart-specialisation briefing: %s. Data as of %s. Scenario: "
              "baseline (the others: Scenarios sheet)",
              res->model_name, *cutoff ? cutoff : "all rows (no cut-off date)");
     str(b, ws, 0, 0, title, b->title);
-    char sub[1200];
+    char sub[2000];
     snprintf(sub, sizeof sub,
              "%s A unit is specialised in a class where its location "
              "quotient (RCA, %s matrix) is at least %g%s; the largest "
@@ -51,7 +60,11 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
              "ranking, grey = its rank band crosses a third (not "
              "distinguishable). An empty cell has no value (Data quality "
              "sheet). Definitions: Method sheet.",
-             res->scored
+             res->scored && boot
+                 ? "Units ranked by their development-potential score (Scores "
+                   "sheet), with the 5-95 % band of the rank when the data "
+                   "(each centre's tenants drawn again) and the weights vary."
+             : res->scored
                  ? "Units ranked by their development-potential score (Scores "
                    "sheet), with the 5-95 % band of the rank when the weights "
                    "vary."
@@ -187,9 +200,9 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
     keep(b, worksheet_set_row(ws, 1, 48, NULL));
     static const char *const head[] = {
         "Unit",    "Name", "Rank", "Class",    "Label",
-        "Density", "PCI",  "COG",  "Quadrant", "Specialisations held"};
+        "Density", "PCI",  "COG",  "Quadrant", "Ideal in share of draws"};
     lxw_row_t r0 = 3, row = r0;
-    for (lxw_col_t c = 0; c < 9; c++)
+    for (lxw_col_t c = 0; c < 10; c++)
         str(b, ws, r0, c, head[c], b->head);
     for (size_t i = 0; i < s3_table_rows(op); i++) {
         if (!is(op, i, level, matrix))
@@ -204,9 +217,10 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
         num(b, ws, row, 6, s3_table_num(op, i, col(op, "pci")), b->num3);
         num(b, ws, row, 7, s3_table_num(op, i, col(op, "cog")), b->num3);
         str(b, ws, row, 8, s3_table_text(op, i, col(op, "quadrant")), NULL);
+        num(b, ws, row, 9, s3_table_num(op, i, col(op, "p_ideal")), b->num2);
     }
     if (row > r0) {
-        keep(b, worksheet_autofilter(ws, r0, 0, row, 8));
+        keep(b, worksheet_autofilter(ws, r0, 0, row, 9));
         data_bar(b, ws, r0 + 1, 5, row);
         /* the guides, in helper cells K-L */
         str(b, ws, r0, 10, "median lines: x", b->head);

@@ -48,9 +48,9 @@ static const s3i_colspec ranking_cols[] = {
     {"rank_p05", INT},   {"rank_p95", INT}, {"band_start", NUM},
     {"band_length", NUM}};
 static const s3i_colspec opportunity_cols[] = {
-    {"level", TXT}, {"matrix", TXT}, {"unit", TXT},    {"name", TXT},
-    {"rank", INT},  {"class", TXT},  {"label", TXT},   {"density", NUM},
-    {"pci", NUM},   {"cog", NUM},    {"quadrant", TXT}};
+    {"level", TXT}, {"matrix", TXT}, {"unit", TXT},     {"name", TXT},
+    {"rank", INT},  {"class", TXT},  {"label", TXT},    {"density", NUM},
+    {"pci", NUM},   {"cog", NUM},    {"quadrant", TXT}, {"p_ideal", NUM}};
 
 /* How many specialisations and opportunities the overview names. */
 enum { OVERVIEW_TOP = 3, OPPORTUNITIES_TOP = 10 };
@@ -129,6 +129,9 @@ top_specialisations(const s3i_mres *r, const double *rca, size_t c,
              * under the model's rule (M); against the baseline, its RCA */
             int held = rca == r->rca ? r->m[c * nc + p] == 1.0
                                      : rca[c * nc + p] >= threshold;
+            /* and, after a bootstrap, in at least half of the draws */
+            if (rca == r->rca && r->pspec && !(r->pspec[c * nc + p] >= 0.5))
+                held = 0;
             if (taken || !held)
                 continue;
             if (best == S3I_NONE) {
@@ -144,9 +147,13 @@ top_specialisations(const s3i_mres *r, const double *rca, size_t c,
         chosen[nb] = best;
         char label[128];
         short_label(label_of(x, best), label);
+        char sure[48] = "";
+        if (rca == r->rca && r->pspec)
+            snprintf(sure, sizeof sure, ", in %.0f %% of draws",
+                     100.0 * r->pspec[c * nc + best]);
         len += (size_t)snprintf(out + len, outsz > len ? outsz - len : 0,
-                                "%s%s %s (RCA %.1f)", nb ? " | " : "",
-                                x->col[best], label, rca[c * nc + best]);
+                                "%s%s %s (RCA %.1f%s)", nb ? " | " : "",
+                                x->col[best], label, rca[c * nc + best], sure);
         if (len >= outsz)
             break;
     }
@@ -169,22 +176,36 @@ opportunities_of(const s3i_mres *r, size_t c, size_t k, size_t *cls)
 }
 
 /* The k best opportunities of unit c as text:
- * "code label (density 0.41, quadrant)". */
+ * "code label (density 0.41, quadrant)"; after a bootstrap only those in
+ * the ideal quadrant in at least half of the draws, in rank order,
+ * "code label (density 0.41, ideal in 72 % of draws)". */
 static void
 best_opportunities(const s3i_mres *r, size_t c, size_t k, char *out,
                    size_t outsz)
 {
-    size_t cls[16], len = 0, n = opportunities_of(r, c, k < 16 ? k : 16, cls);
+    size_t nc = r->x->nc, len = 0, cls[64];
+    size_t n = opportunities_of(
+        r, c, r->pideal ? (nc < 64 ? nc : 64) : (k < 16 ? k : 16), cls);
     const s3i_matrix *x = r->x;
     out[0] = '\0';
-    for (size_t i = 0; i < n && len < outsz; i++) {
+    for (size_t i = 0, shown = 0; i < n && shown < k && len < outsz; i++) {
         size_t p = cls[i];
-        char label[128];
+        double pi = r->pideal ? r->pideal[c * nc + p] : NAN;
+        if (r->pideal && !(pi >= 0.5))
+            continue;
+        char label[128], sure[48];
         short_label(label_of(x, p), label);
-        len += (size_t)snprintf(
-            out + len, outsz - len, "%s%s %s (density %.2f, %s)",
-            i ? " | " : "", x->col[p], label, r->omega[c * r->n2c + r->pos2[p]],
-            quadrant_short(r->quad[c * x->nc + p]));
+        if (r->pideal)
+            snprintf(sure, sizeof sure, "ideal in %.0f %% of draws",
+                     100.0 * pi);
+        else
+            snprintf(sure, sizeof sure, "%s",
+                     quadrant_short(r->quad[c * nc + p]));
+        len += (size_t)snprintf(out + len, outsz - len,
+                                "%s%s %s (density %.2f, %s)",
+                                shown ? " | " : "", x->col[p], label,
+                                r->omega[c * r->n2c + r->pos2[p]], sure);
+        shown++;
     }
 }
 
@@ -371,17 +392,19 @@ opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
             size_t p = cls[j], q = r->pos2[p];
             double d = r->omega[c * n2c + q], pc = r->pci[p],
                    cog = r->have_eci ? r->cog[c * n2c + q] : NAN;
-            s3i_val row[] = {S3I_TEXT(x->level),
-                             S3I_TEXT(x->name),
-                             S3I_TEXT(x->row[c]),
-                             S3I_TEXT(name),
-                             S3I_INT(j + 1),
-                             S3I_TEXT(x->col[p]),
-                             S3I_TEXT(label_of(x, p)),
-                             S3I_NUM(d),
-                             S3I_NUM(pc),
-                             S3I_NUM(cog),
-                             S3I_TEXT(quadrant_words(r->quad[c * x->nc + p]))};
+            s3i_val row[] = {
+                S3I_TEXT(x->level),
+                S3I_TEXT(x->name),
+                S3I_TEXT(x->row[c]),
+                S3I_TEXT(name),
+                S3I_INT(j + 1),
+                S3I_TEXT(x->col[p]),
+                S3I_TEXT(label_of(x, p)),
+                S3I_NUM(d),
+                S3I_NUM(pc),
+                S3I_NUM(cog),
+                S3I_TEXT(quadrant_words(r->quad[c * x->nc + p])),
+                S3I_NUM(r->pideal ? r->pideal[c * x->nc + p] : NAN)};
             if (s3i_table_append(t, row, N(row))) {
                 free(dv);
                 return -1;

@@ -61,6 +61,13 @@
       "significant.",                                                          \
       "q_(i) = min(1, min_{j >= i} p_(j) m / j), p sorted, m cells",           \
       "Benjamini & Hochberg (1995)")                                           \
+    X(M_PSPEC, "p_specialised", "specialisation",                              \
+      "How often the cell stays specialised when the data are drawn again: "   \
+      "the share of bootstrap draws (every centre's tenants resampled with "   \
+      "replacement, or a long table's counts multinomially) in which it is "   \
+      "specialised under the model's rule.  Only for the matrix the score "    \
+      "rests on, with resample = records.",                                    \
+      "P*(M*_cp = 1) over the draws", "Efron & Tibshirani (1993)")             \
     X(M_TOTAL, "total", "units", "The unit's total count.", "x_c", "-")        \
     X(M_DIV, "diversity", "units",                                             \
       "Number of classes in which the unit is specialised.",                   \

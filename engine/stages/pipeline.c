@@ -34,6 +34,7 @@ s3i_mres_free(s3i_mres *r)
     free(r->omega), free(r->cog), free(r->quad), free(r->orank);
     free(r->cos), free(r->jac), free(r->comp), free(r->clu_unit);
     free(r->clu_label), free(r->npart), free(r->part), free(r->dom);
+    free(r->pspec), free(r->pideal), free(r->dlo), free(r->dhi);
     memset(r, 0, sizeof *r);
 }
 
@@ -144,6 +145,8 @@ s3i_pass_run(s3_ctx *ctx, const s3_model *m, const s3i_input *in,
         rc = s3i_score(ctx, p, levels[l].name,
                        find_matrix(p, levels[l].lv, kind), notes,
                        &p->sc[p->nsc++]);
+    if (!rc)
+        rc = s3i_bootstrap(ctx, p);
     if (rc)
         s3i_pass_free(p);
     return rc;

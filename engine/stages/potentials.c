@@ -11,7 +11,6 @@
  * rule (median, mean or a percentile) over the unit's own opportunities;
  * the counts of labels the other rules would change go to quadrants.csv.
  */
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
@@ -32,19 +31,37 @@ s3i_quadrant_name(int q)
     return q >= 0 && q < 4 ? quadrant_name[q] : "";
 }
 
-/* The split value of v[0..n) (sorted in place): median, mean or the
- * percentile (linear interpolation between order statistics, R's type 7,
- * which is GSL's quantile). */
-static double
-split_value(double *v, size_t n, int rule, double percentile)
+/* The split value of v[0..n) (reordered): median, mean or the percentile
+ * (linear interpolation between order statistics, R's type 7, as GSL's
+ * gsl_stats_quantile_from_sorted_data computes it, from the two order
+ * statistics alone: quickselect and a scan, no sort). */
+double
+s3i_split_value(double *v, size_t n, int rule, double percentile)
 {
     if (n == 0)
         return NAN;
     if (rule == S3I_SPLIT_MEAN)
         return s3_sum(v, n, 1) / (double)n;
-    gsl_sort(v, 1, n);
     double q = rule == S3I_SPLIT_MEDIAN ? 0.5 : percentile / 100.0;
-    return gsl_stats_quantile_from_sorted_data(v, 1, n, q);
+    double index = q * (double)(n - 1);
+    size_t lhs = (size_t)index;
+    double delta = index - (double)lhs;
+    double a = gsl_stats_select(v, 1, n, lhs);
+    if (lhs == n - 1)
+        return a;
+    /* the next order statistic: a again while a's ties last, else the
+     * smallest value above a */
+    size_t below = 0, ties = 0;
+    double b = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        below += v[i] < a;
+        ties += v[i] == a;
+        if (v[i] > a && v[i] < b)
+            b = v[i];
+    }
+    if (lhs + 1 < below + ties)
+        b = a;
+    return (1 - delta) * a + delta * b;
 }
 
 /* Quadrant of (density, pci) against the splits: high is at or above. */
@@ -121,8 +138,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r)
                 dv[i] = cand[i].density;
                 cv[i] = cand[i].pci;
             }
-            sd[rule] = split_value(dv, k, rule, m->percentile);
-            sc[rule] = split_value(cv, k, rule, m->percentile);
+            sd[rule] = s3i_split_value(dv, k, rule, m->percentile);
+            sc[rule] = s3i_split_value(cv, k, rule, m->percentile);
         }
         int chosen = m->split;
         for (size_t i = 0; i < k; i++) {

@@ -167,6 +167,7 @@ s3i_sres_free(s3i_sres *s)
     free(s->unit), free(s->key), free(s->x), free(s->y), free(s->score),
         free(s->rank);
     free(s->med), free(s->p05), free(s->p95), free(s->out);
+    free(s->p05w), free(s->p95w);
     memset(s, 0, sizeof *s);
 }
 
@@ -223,7 +224,9 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level, const s3i_mres *r,
         for (size_t i = 0; i < n; i++)
             rowof[r->x->row_key[i]] = i;
         for (size_t c = 0; c < d->units.n; c++)
-            uoc[c] = rowof[by_sub ? d->units.subidx[c] : c];
+            uoc[c] = ps->in.closed && ps->in.closed[c]
+                         ? S3I_NONE /* a closed centre counts nowhere */
+                         : rowof[by_sub ? d->units.subidx[c] : c];
     }
     indicators(m, &ps->in, &ps->dm, r, uoc, cnt, s->x);
     /* an indicator without any value is left out, with a note */

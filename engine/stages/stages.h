@@ -164,6 +164,11 @@ typedef struct {
     size_t npart_k, *npart, *part; /* nr × 2; nr × 2 × k */
     /* domains: nr × nd value, share and rca; NULL when none */
     double *dom;
+    /* the bootstrap (nr × nc; NULL without one): the share of draws in
+     * which the cell is specialised, in which it is an opportunity in the
+     * ideal quadrant (NaN where specialised), the 5 and 95 % quantiles of
+     * its density (NaN where it has none) */
+    double *pspec, *pideal, *dlo, *dhi;
 } s3i_mres;
 
 /* The development-potential score of one level. */
@@ -181,7 +186,11 @@ typedef struct {
     double wsum;
     double *score, *rank, *med, *p05, *p95; /* n */
     double *out;                            /* n × n outranking shares */
-    int scored, have_mc;
+    /* the 5 and 95 % rank quantiles over the weight draws alone; med,
+     * p05, p95 and out come from the data and weight draws together when
+     * have_boot */
+    double *p05w, *p95w;
+    int scored, have_mc, have_boot;
 } s3i_sres;
 
 /* One pass of the pipeline over a dataset under a model. */
@@ -236,6 +245,9 @@ s3_status s3i_cooccurrence(s3_ctx *ctx, s3i_mres *r);
 
 /* Potentials (potentials.c): density, COI/COG, quadrants, ranks. */
 s3_status s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
+/* Where the values v[0..n) split into high and low under a split rule
+ * (S3I_SPLIT_*): median, mean or the percentile; v is reordered. */
+double s3i_split_value(double *v, size_t n, int rule, double percentile);
 
 /* Overlaps (overlaps.c): similarity, clusters, partners. */
 s3_status s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
@@ -286,6 +298,12 @@ typedef struct {
 /* Append the differences of pass s from the baseline pass b. */
 s3_status s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
                               s3i_deltas *out);
+
+/* Bootstrap (bootstrap.c): the chain from counts to scores again on
+ * resampled records, m->draws times, under m->resample; fills the p_*
+ * and density interval of each level's headline matrix and the joint rank
+ * bands, and keeps the weights-only bands (p05w, p95w) in any case. */
+s3_status s3i_bootstrap(s3_ctx *ctx, s3i_pass *p);
 
 /* ---- the briefing --------------------------------------------------- */
 

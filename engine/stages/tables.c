@@ -35,12 +35,19 @@ static const s3i_colspec upair_cols[] = {{"level", TXT},
                                          {"unit_a", TXT},
                                          {"unit_b", TXT},
                                          {"proximity", NUM}};
-static const s3i_colspec pot_cols[] = {
-    {"level", TXT},       {"matrix", TXT},
-    {"unit", TXT},        {"class", TXT},
-    {"specialised", INT}, {"density", NUM},
-    {"pci", NUM},         {"cog", NUM},
-    {"quadrant", TXT},    {"opportunity_rank", INT}};
+static const s3i_colspec pot_cols[] = {{"level", TXT},
+                                       {"matrix", TXT},
+                                       {"unit", TXT},
+                                       {"class", TXT},
+                                       {"specialised", INT},
+                                       {"density", NUM},
+                                       {"density_low", NUM},
+                                       {"density_high", NUM},
+                                       {"pci", NUM},
+                                       {"cog", NUM},
+                                       {"quadrant", TXT},
+                                       {"p_ideal", NUM},
+                                       {"opportunity_rank", INT}};
 static const s3i_colspec quad_cols[] = {
     {"level", TXT}, {"matrix", TXT},        {"split", TXT},
     {"used", TXT},  {"opportunities", INT}, {"labels_changed", INT}};
@@ -61,9 +68,10 @@ static const s3i_colspec dover_cols[] = {{"domain_a", TXT},
                                          {"shared_fields", INT},
                                          {"shared_tenants", INT}};
 static const s3i_colspec score_cols[] = {
-    {"scenario", TXT}, {"level", TXT},   {"unit", TXT},
-    {"score", NUM},    {"rank", INT},    {"rank_median", INT},
-    {"rank_p05", INT}, {"rank_p95", INT}};
+    {"scenario", TXT},        {"level", TXT},    {"unit", TXT},
+    {"score", NUM},           {"rank", INT},     {"rank_median", INT},
+    {"rank_p05", INT},        {"rank_p95", INT}, {"rank_p05_weights", INT},
+    {"rank_p95_weights", INT}};
 static const s3i_colspec ind_cols[] = {
     {"scenario", TXT}, {"level", TXT},      {"unit", TXT},  {"indicator", TXT},
     {"value", NUM},    {"normalised", NUM}, {"weight", NUM}};
@@ -144,6 +152,8 @@ measure_value(const s3i_mres *r, int id, size_t c, size_t p)
         return r->pval[i];
     case M_QVAL:
         return r->qval[i];
+    case M_PSPEC:
+        return r->pspec ? r->pspec[i] : NAN;
     case M_TOTAL:
         return r->rs[c];
     case M_DIV:
@@ -287,9 +297,12 @@ potential_rows(s3_table *t, const s3i_mres *r)
                            S3I_TEXT(x->col[p]),
                            S3I_INT(r->m[i]),
                            S3I_NUM(held ? r->omega[c * n2c + j] : NAN),
+                           S3I_NUM(r->dlo ? r->dlo[i] : NAN),
+                           S3I_NUM(r->dhi ? r->dhi[i] : NAN),
                            S3I_NUM(held ? r->pci[p] : NAN),
                            S3I_NUM(cog),
                            S3I_TEXT(s3i_quadrant_name(r->quad[i])),
+                           S3I_NUM(r->pideal ? r->pideal[i] : NAN),
                            S3I_INT(r->orank[i] ? (double)r->orank[i] : NAN)};
             if (s3i_table_append(t, v, N(v)))
                 return -1;
@@ -476,10 +489,17 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
     for (size_t i = 0; i < n; i++) {
         double sv[5];
         s3i_sres_values(s, i, sv);
-        s3i_val v[] = {S3I_TEXT(scenario),   S3I_TEXT(s->level),
-                       S3I_TEXT(s->unit[i]), S3I_NUM(sv[0]),
-                       S3I_INT(sv[1]),       S3I_INT(sv[2]),
-                       S3I_INT(sv[3]),       S3I_INT(sv[4])};
+        int w = s->have_mc && s->p05w;
+        s3i_val v[] = {S3I_TEXT(scenario),
+                       S3I_TEXT(s->level),
+                       S3I_TEXT(s->unit[i]),
+                       S3I_NUM(sv[0]),
+                       S3I_INT(sv[1]),
+                       S3I_INT(sv[2]),
+                       S3I_INT(sv[3]),
+                       S3I_INT(sv[4]),
+                       S3I_INT(w ? s->p05w[i] : NAN),
+                       S3I_INT(w ? s->p95w[i] : NAN)};
         if (s3i_table_append(ts, v, N(v)))
             return -1;
         for (size_t j = 0; j < k; j++) {

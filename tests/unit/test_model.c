@@ -111,7 +111,8 @@ START_TEST(default_model)
     ck_assert_str_eq(s3_model_name(m), "analysis");
     /* the parameter list: section.key names, each with its meaning */
     size_t n = s3_model_params(m);
-    ck_assert_uint_eq(n, 33);
+    ck_assert_uint_eq(n, 34);
+    ck_assert_str_eq(param(m, "uncertainty.resample"), "none");
     ck_assert_str_eq(param(m, "specialisation.rule"), "rca");
     ck_assert_str_eq(s3_model_param_name(m, 0), "model.name");
     ck_assert_str_eq(param(m, "score.directions"), "+, +, +, +, +, +, +");
