@@ -49,9 +49,9 @@ typedef struct {
     s3i_sres *s;           /* the level's score */
     const s3i_mres *firms; /* the tenants matrix testing an employees one */
     size_t nr, nc, k, n2c; /* n2c: the classes kept in the draw */
-    int whole; /* the tested counts are whole numbers */
+    int whole;             /* the tested counts are whole numbers */
     size_t *rowof;         /* per centre: its row here (S3I_NONE: none) */
-    size_t *colof;         /* per NACE code: its column here (S3I_NONE) */
+    size_t *colof;         /* per tenant: the column of its code here */
     /* one draw */
     double *x, *xt; /* counts (xt: the firms' counts; = x without firms) */
     double *rs, *cs, *rst, *cst, *share, *rca, *m, *refs, *krug;
@@ -190,10 +190,14 @@ level_init(const boot *b, level *L, s3i_mres *r, s3i_sres *s,
     if (!d->generic) {
         const s3i_matrix *x = r->x;
         int by_sub = x->lv == S3I_LEVEL_SUBREGION;
+        const s3i_records *rec = b->p->in.rec;
+        size_t *code = zalloc(d->ref->nnace, sizeof(size_t), &f);
         L->rowof = zalloc(d->units.n, sizeof(size_t), &f);
-        L->colof = zalloc(d->ref->nnace, sizeof(size_t), &f);
-        if (f)
+        L->colof = zalloc(rec->ntenants, sizeof(size_t), &f);
+        if (f) {
+            free(code);
             return -1;
+        }
         for (size_t c = 0; c < d->units.n; c++) {
             L->rowof[c] = S3I_NONE;
             if (b->p->in.closed && b->p->in.closed[c])
@@ -204,9 +208,13 @@ level_init(const boot *b, level *L, s3i_mres *r, s3i_sres *s,
                     L->rowof[c] = i;
         }
         for (size_t i = 0; i < d->ref->nnace; i++)
-            L->colof[i] = S3I_NONE;
+            code[i] = S3I_NONE;
         for (size_t p = 0; p < nc; p++)
-            L->colof[x->col_key[p]] = p;
+            code[x->col_key[p]] = p;
+        for (size_t t = 0; t < rec->ntenants; t++)
+            L->colof[t] =
+                code[s3i_nace_at_level(d->ref, rec->tenants[t].nace, m->level)];
+        free(code);
     }
     return 0;
 }
@@ -219,7 +227,6 @@ static void
 count_tenants(const boot *b, level *L, const size_t *draw)
 {
     const s3i_records *rec = b->p->in.rec;
-    const s3i_ref *ref = b->p->d->ref;
     int employees = L->r->x->kind == S3I_KIND_EMPLOYEES;
     size_t n = L->nr * L->nc;
     memset(L->x, 0, n * sizeof(double));
@@ -233,8 +240,7 @@ count_tenants(const boot *b, level *L, const size_t *draw)
         size_t row = L->rowof[te->centre];
         if (row == S3I_NONE)
             continue;
-        size_t cell = row * L->nc +
-                      L->colof[s3i_nace_at_level(ref, te->nace, b->m->level)];
+        size_t cell = row * L->nc + L->colof[t];
         double v = employees ? te->employees : 1.0;
         if (!isnan(v))
             L->x[cell] += v;
