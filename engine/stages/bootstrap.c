@@ -50,8 +50,10 @@ typedef struct {
     const s3i_mres *firms; /* the tenants matrix testing an employees one */
     size_t nr, nc, k, n2c; /* n2c: the classes kept in the draw */
     int whole;             /* the tested counts are whole numbers */
-    size_t *rowof;         /* per centre: its row here (S3I_NONE: none) */
-    size_t *colof;         /* per tenant: the column of its code here */
+    int counted;   /* drawn from its own counts (a long table, patents), not
+                      from the tenants */
+    size_t *rowof; /* per centre: its row here (S3I_NONE: none) */
+    size_t *colof; /* per tenant: the column of its code here */
     /* one draw */
     double *x, *xt; /* counts (xt: the firms' counts; = x without firms) */
     double *rs, *cs, *rst, *cst, *share, *rca, *m, *refs, *krug;
@@ -88,7 +90,7 @@ typedef struct {
  * draw's place in arrays every worker shares. */
 typedef struct {
     const boot *b;
-    level lv[2];
+    level lv[3];
     size_t nlv;
     size_t *draw; /* the drawn tenants */
     gsl_rng *rng;
@@ -128,13 +130,14 @@ level_init(const boot *b, level *L, s3i_mres *r, s3i_sres *s,
 {
     const s3_model *m = b->m;
     const s3_dataset *d = b->p->d;
-    size_t nr = r->x->nr, nc = r->x->nc, n = nr * nc, k = s->k;
+    size_t nr = r->x->nr, nc = r->x->nc, n = nr * nc, k = s ? s->k : 0;
     int f = 0;
     L->r = r, L->s = s, L->firms = firms;
     /* tenants are counted whole; a long table's counts stay whole in the
      * draws when they are whole */
+    L->counted = d->generic || r->x->kind == S3I_KIND_PATENTS;
     L->whole = 1;
-    for (size_t i = 0; b->p->d->generic && i < n && L->whole; i++)
+    for (size_t i = 0; L->counted && i < n && L->whole; i++)
         L->whole = r->x->x[i] == nearbyint(r->x->x[i]);
     L->nr = nr, L->nc = nc, L->k = k;
     L->x = zalloc(n, sizeof(double), &f);
@@ -187,7 +190,7 @@ level_init(const boot *b, level *L, s3i_mres *r, s3i_sres *s,
         return -1;
     /* where each tenant's record lands: its centre's row, its code's
      * column (as matrices.c counts them) */
-    if (!d->generic) {
+    if (!L->counted) {
         const s3i_matrix *x = r->x;
         int by_sub = x->lv == S3I_LEVEL_SUBREGION;
         const s3i_records *rec = b->p->in.rec;
@@ -446,6 +449,9 @@ chain(const boot *b, level *L, double *ind)
                 L->ideal[c * nc + L->col2[j]] = d >= sd && pc >= sc;
         }
     }
+    L->n2c = n2c;
+    if (!L->s) /* a matrix without a score */
+        return 0;
     /* the indicators: the observed ones, with those that follow the draw
      * replaced */
     const s3i_sres *s = L->s;
@@ -530,7 +536,7 @@ self_check(const boot *b, level *L, double *ind)
     const s3i_sres *s = L->s;
     size_t n = L->nr * L->nc;
     const char *what = NULL;
-    if (b->p->d->generic)
+    if (L->counted)
         memcpy(L->x, r->x->x, n * sizeof(double));
     else
         count_tenants(b, L, NULL);
@@ -617,7 +623,7 @@ finish(const boot *b, level *L, gsl_rng *rng)
         r->dhi[i] = quantile(v, k, 0.95);
     }
     free(v);
-    if (!s->scored || !s->have_mc)
+    if (!s || !s->scored || !s->have_mc)
         return S3_OK;
     size_t nw = s3_uncertainty_workspace(s->n, s->k, D);
     void *work = malloc(nw ? nw : 1);
@@ -647,6 +653,24 @@ headline(const s3i_pass *p, int lv, int kind)
     return NULL;
 }
 
+/* A matrix the draws recompute, its level's score (NULL: none), and the
+ * tenants matrix that tests an employees one. */
+typedef struct {
+    s3i_mres *r;
+    s3i_sres *s;
+    const s3i_mres *firms;
+} target;
+
+/* Whether the draws can recompute matrix r: it has complexity measures,
+ * and its relatedness comes from its own binary matrix (proximity), not
+ * from patent co-occurrences. */
+static int
+bootable(const s3_model *m, const s3i_mres *r)
+{
+    return r && r->complexity && r->x->nr > 0 &&
+           (!r->x->cooc || m->relatedness == S3I_REL_PROXIMITY);
+}
+
 /* The draws [w->d0, w->d1) of one worker. */
 static void *
 work(void *arg)
@@ -662,7 +686,7 @@ work(void *arg)
         for (size_t l = 0; l < w->nlv && !w->failed; l++) {
             level *L = &w->lv[l];
             size_t n = L->nr * L->nc;
-            if (generic)
+            if (L->counted)
                 draw_counts(w->rng, L);
             else
                 count_tenants(b, L, w->draw);
@@ -766,6 +790,23 @@ s3i_bootstrap(s3_ctx *ctx, s3i_pass *p)
     size_t nw = s3i_threads(ctx) >= 2 && m->draws >= 64 ? 2 : 1;
     worker w[MAX_WORKERS];
     memset(w, 0, sizeof w);
+    /* what the draws recompute: each scored level's headline matrix, and
+     * the centres' patents (without a score) */
+    target tg[3];
+    size_t ntg = 0;
+    for (size_t l = 0; l < p->nsc && ntg < 2; l++) {
+        s3i_sres *s = &p->sc[l];
+        s3i_mres *r = headline(p, s->lv, kind);
+        if (s->scored && bootable(m, r))
+            tg[ntg++] = (target){r, s,
+                                 kind == S3I_KIND_EMPLOYEES
+                                     ? headline(p, s->lv, S3I_KIND_TENANTS)
+                                     : NULL};
+    }
+    s3i_mres *pr =
+        d->generic ? NULL : headline(p, S3I_LEVEL_CENTRE, S3I_KIND_PATENTS);
+    if (bootable(m, pr))
+        tg[ntg++] = (target){pr, NULL, NULL};
     if (!d->generic && tenant_pool(&b))
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
     for (size_t t = 0; t < nw && !rc; t++) {
@@ -775,18 +816,11 @@ s3i_bootstrap(s3_ctx *ctx, s3i_pass *p)
         int f = 0;
         w[t].draw = zalloc(b.nt, sizeof(size_t), &f);
         w[t].rng = gsl_rng_alloc(gsl_rng_mt19937);
-        for (size_t l = 0; l < p->nsc && !f; l++) {
-            s3i_sres *s = &p->sc[l];
-            s3i_mres *r = headline(p, s->lv, kind);
-            if (!s->scored || !r || !r->complexity || r->x->cooc)
-                continue;
-            const s3i_mres *firms = kind == S3I_KIND_EMPLOYEES
-                                        ? headline(p, s->lv, S3I_KIND_TENANTS)
-                                        : NULL;
-            level *L = &w[t].lv[w[t].nlv];
-            const level *owner = t ? &w[0].lv[w[t].nlv] : NULL;
+        for (size_t l = 0; l < ntg && !f; l++) {
+            level *L = &w[t].lv[l];
+            const level *owner = t ? &w[0].lv[l] : NULL;
             w[t].nlv++;
-            f = level_init(&b, L, r, s, firms, owner);
+            f = level_init(&b, L, tg[l].r, tg[l].s, tg[l].firms, owner);
             if (owner)
                 L->ind = owner->ind, L->dens = owner->dens;
         }

@@ -65,8 +65,9 @@
       "How often the cell stays specialised when the data are drawn again: "   \
       "the share of bootstrap draws (every centre's tenants resampled with "   \
       "replacement, or a long table's counts multinomially) in which it is "   \
-      "specialised under the model's rule.  Only for the matrix the score "    \
-      "rests on, with resample = records.",                                    \
+      "specialised under the model's rule.  For the matrices the score "       \
+      "rests on and the centres' patents (their counts drawn "                 \
+      "multinomially), with resample = records.",                              \
       "P*(M*_cp = 1) over the draws", "Efron & Tibshirani (1993)")             \
     X(M_TOTAL, "total", "units", "The unit's total count.", "x_c", "-")        \
     X(M_DIV, "diversity", "units",                                             \
