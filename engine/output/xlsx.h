@@ -23,7 +23,7 @@ enum { SCORES_FIRST = 5 };
 typedef struct {
     lxw_workbook *wb;
     lxw_format *title, *head, *wrap, *num2, *num3, *integer, *note;
-    lxw_format *weak; /* a value that does not hold: grey italic, 0.00 */
+    lxw_format *weak;     /* a value that does not hold: grey italic, 0.00 */
     lxw_format *light[4]; /* green, yellow, red, grey */
     lxw_format *top;      /* plain text, aligned to the top */
     const s3_result *res;
