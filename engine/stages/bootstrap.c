@@ -30,6 +30,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort_double.h>
 #include <gsl/gsl_statistics_double.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -41,6 +42,11 @@
 /* The density samples of all draws are kept (for exact percentiles) when
  * they fit in this many bytes; beyond it the interval is left out. */
 static const size_t DENSITY_BUDGET = (size_t)256 << 20;
+
+/* Fractional counts are drawn on a grid of millionths, so that sums
+ * that differ in their last bit (patents added up in another row order)
+ * give the same draws. */
+static const double GRID = 1e6;
 
 /* The draw of one level: its headline matrix, scratch for one draw and
  * what the draws accumulate. */
@@ -56,6 +62,7 @@ typedef struct {
     size_t *colof; /* per tenant: the column of its code here */
     /* one draw */
     double *x, *xt; /* counts (xt: the firms' counts; = x without firms) */
+    double *xg;     /* counted levels: the observed counts on the grid */
     double *rs, *cs, *rst, *cst, *share, *rca, *m, *refs, *krug;
     double *pv, *pvs;
     size_t *cand;
@@ -103,7 +110,8 @@ level_free(level *L, int owner)
 {
     if (owner)
         free(L->dens), free(L->ind);
-    free(L->rowof), free(L->colof), free(L->x), free(L->xt), free(L->rs);
+    free(L->xg), free(L->rowof), free(L->colof), free(L->x), free(L->xt),
+        free(L->rs);
     free(L->cs), free(L->rst), free(L->cst), free(L->share), free(L->rca);
     free(L->m), free(L->refs), free(L->krug), free(L->pv), free(L->pvs);
     free(L->cand), free(L->mc), free(L->phi), free(L->omega), free(L->eci);
@@ -139,6 +147,13 @@ level_init(const boot *b, level *L, s3i_mres *r, s3i_sres *s,
     L->whole = 1;
     for (size_t i = 0; L->counted && i < n && L->whole; i++)
         L->whole = r->x->x[i] == nearbyint(r->x->x[i]);
+    if (L->counted) {
+        int f = 0;
+        if (!(L->xg = zalloc(n, sizeof(double), &f)))
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            L->xg[i] = L->whole ? r->x->x[i] : nearbyint(r->x->x[i] * GRID);
+    }
     L->nr = nr, L->nc = nc, L->k = k;
     L->x = zalloc(n, sizeof(double), &f);
     L->xt = firms ? zalloc(n, sizeof(double), &f) : NULL;
@@ -269,27 +284,38 @@ draw_tenants(const boot *b, worker *w)
     }
 }
 
-/* A long table's counts: per unit a multinomial draw of its total (taken
- * as a count of records, rounded) over its shares, scaled back to the
- * total. */
+/* A long table's (or the patents') counts: per unit a multinomial draw of
+ * its total (taken as a count of records, rounded) over its shares, in
+ * whole grid steps (L->xg: exact integers, so every conditional share is
+ * the same whatever order the counts were summed in), scaled back to the
+ * total.  A unit of more than UINT_MAX records keeps its counts (their
+ * sampling error is below 1e-4 of each). */
 static void
 draw_counts(gsl_rng *rng, level *L)
 {
-    const double *x = L->r->x->x;
     size_t nc = L->nc;
     for (size_t i = 0; i < L->nr; i++) {
-        double tot = L->r->rs[i], left = tot;
-        double nrec = nearbyint(tot);
+        const double *g = L->xg + i * nc;
+        double gtot = 0.0;
+        for (size_t p = 0; p < nc; p++)
+            gtot += g[p];
+        double tot = L->whole ? gtot : gtot / GRID, nrec = nearbyint(tot);
+        if (!(nrec >= 1.0) || nrec > (double)UINT_MAX) {
+            memcpy(L->x + i * nc, L->r->x->x + i * nc, nc * sizeof(double));
+            continue;
+        }
         unsigned int rem = (unsigned int)nrec;
+        double left = gtot;
         for (size_t p = 0; p < nc; p++) {
             double v = 0.0;
-            if (rem > 0 && x[i * nc + p] > 0.0 && left > 0.0) {
-                double q = x[i * nc + p] / left;
-                unsigned int k = q >= 1.0 ? rem : gsl_ran_binomial(rng, q, rem);
+            if (rem > 0 && g[p] > 0.0) {
+                unsigned int k = g[p] >= left
+                                     ? rem
+                                     : gsl_ran_binomial(rng, g[p] / left, rem);
                 rem -= k;
                 v = (double)k * (tot / nrec);
             }
-            left -= x[i * nc + p];
+            left -= g[p];
             L->x[i * nc + p] = v;
         }
     }
@@ -713,8 +739,29 @@ work(void *arg)
     return NULL;
 }
 
+/* An order of tenants by what the draws read of them (code, start-up,
+ * dates, employees; NaN first), so that the draws do not depend on the
+ * order of the rows in the file: tenants alike in all of it are
+ * interchangeable. */
+static int
+tenant_cmp(const s3i_tenant *a, const s3i_tenant *b)
+{
+    if (a->nace != b->nace)
+        return a->nace < b->nace ? -1 : 1;
+    if (a->startup != b->startup)
+        return a->startup < b->startup ? -1 : 1;
+    if (a->entered != b->entered)
+        return a->entered < b->entered ? -1 : 1;
+    if (a->left != b->left)
+        return a->left < b->left ? -1 : 1;
+    int na = isnan(a->employees), nb = isnan(b->employees);
+    if (na || nb)
+        return nb - na;
+    return (a->employees > b->employees) - (a->employees < b->employees);
+}
+
 /* The tenants the draws resample: the active tenants of the open
- * centres, grouped by centre. */
+ * centres, grouped by centre, each centre's in tenant_cmp order. */
 static int
 tenant_pool(boot *b)
 {
@@ -751,6 +798,17 @@ tenant_pool(boot *b)
     }
     b->nt = b->tstart[nu];
     free(fill);
+    /* insertion sort within each centre (tens to hundreds of tenants) */
+    for (size_t c = 0; c < nu; c++)
+        for (size_t i = b->tstart[c] + 1; i < b->tstart[c + 1]; i++)
+            for (size_t j = i; j > b->tstart[c] &&
+                               tenant_cmp(&rec->tenants[b->tl[j]],
+                                          &rec->tenants[b->tl[j - 1]]) < 0;
+                 j--) {
+                size_t t = b->tl[j];
+                b->tl[j] = b->tl[j - 1];
+                b->tl[j - 1] = t;
+            }
     return 0;
 }
 

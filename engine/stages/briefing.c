@@ -183,21 +183,28 @@ static void
 best_opportunities(const s3i_mres *r, size_t c, size_t k, char *out,
                    size_t outsz)
 {
-    size_t nc = r->x->nc, len = 0, cls[64];
-    size_t n = opportunities_of(
-        r, c, r->pideal ? (nc < 64 ? nc : 64) : (k < 16 ? k : 16), cls);
     const s3i_matrix *x = r->x;
+    size_t nc = x->nc, len = 0;
+    uint32_t after = 0; /* the rank of the last one shown */
     out[0] = '\0';
-    for (size_t i = 0, shown = 0; i < n && shown < k && len < outsz; i++) {
-        size_t p = cls[i];
-        double pi = r->pideal ? r->pideal[c * nc + p] : NAN;
-        if (r->pideal && !(pi >= 0.5))
-            continue;
+    for (size_t shown = 0; r->complexity && shown < k && len < outsz; shown++) {
+        /* the next rank that qualifies */
+        size_t p = S3I_NONE;
+        for (size_t q = 0; q < nc; q++) {
+            uint32_t rank = r->orank[c * nc + q];
+            if (rank <= after || (r->pideal && !(r->pideal[c * nc + q] >= 0.5)))
+                continue;
+            if (p == S3I_NONE || rank < r->orank[c * nc + p])
+                p = q;
+        }
+        if (p == S3I_NONE)
+            break;
+        after = r->orank[c * nc + p];
         char label[128], sure[48];
         short_label(label_of(x, p), label);
         if (r->pideal)
             snprintf(sure, sizeof sure, "ideal in %.0f %% of draws",
-                     100.0 * pi);
+                     100.0 * r->pideal[c * nc + p]);
         else
             snprintf(sure, sizeof sure, "%s",
                      quadrant_short(r->quad[c * nc + p]));
@@ -205,7 +212,6 @@ best_opportunities(const s3i_mres *r, size_t c, size_t k, char *out,
                                 "%s%s %s (density %.2f, %s)",
                                 shown ? " | " : "", x->col[p], label,
                                 r->omega[c * r->n2c + r->pos2[p]], sure);
-        shown++;
     }
 }
 
