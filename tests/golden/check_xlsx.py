@@ -12,7 +12,21 @@ Needs python3-openpyxl (a test dependency).  Checks:
     total, krugman and diversity (relative 1e-9); an empty CSV field (no
     value) must be an empty cell;
   * every heatmap sheet (name starting with "RCA") has conditional
-    formatting, and there is at least one;
+    formatting, and there is at least one; its cells equal
+    specialisation.csv's rca, and a cell is grey italic exactly where the
+    RCA reaches the model's threshold (parameters.csv) but the unit does
+    not count as specialised (specialised = 0);
+  * the Overview's largest specialisations are specialised (specialised =
+    1) with the RCA shown, the largest values (counts) first, up to 3, none
+    missing; its best opportunities are the unit's opportunities in
+    opportunity_rank order with the density shown, up to 3, none skipped.
+    After a bootstrap (parameters.csv uncertainty.resample = records) only
+    those that hold (p_specialised) or are ideal (p_ideal) in at least half
+    of the draws count, and each shows that share in per cent; without it
+    no share is shown;
+  * the opportunities sheets list potentials.csv's ranks, density, PCI
+    and COG, and the share of draws in the ideal quadrant of
+    opportunities.csv (p_ideal; empty without a bootstrap);
   * no cell of any sheet is a formula (data_type 'f'); each --text STRING
     (e.g. a centre named '=HYPERLINK(...)') occurs as a string cell.
 
@@ -23,6 +37,7 @@ import argparse
 import csv
 import math
 import os
+import re
 import sys
 
 try:
@@ -56,6 +71,38 @@ def close(a, b):
     return abs(a - b) <= max(1e-9 * abs(b), 1e-12)
 
 
+def read_csv(csv_dir, name):
+    """The rows of CSV_DIR/name as dicts ([] when the file is missing)."""
+    path = os.path.join(csv_dir, name)
+    if not os.path.exists(path):
+        return []
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+# the Overview's items (engine/stages/briefing.c, top_specialisations and
+# best_opportunities): "CODE LABEL (RCA 5.0)" and "CODE LABEL (density
+# 0.62, QUADRANT)"; after a bootstrap "CODE LABEL (RCA 5.0, in 100 % of
+# draws)" and "CODE LABEL (density 0.62, ideal in 55 % of draws)"
+SPEC_ITEM = re.compile(r"^(\S+) .* \(RCA ([0-9.]+)\)$")
+SPEC_ITEM_BOOT = re.compile(r"^(\S+) .* \(RCA ([0-9.]+), in ([0-9]+) % of "
+                            r"draws\)$")
+OPP_ITEM = re.compile(r"^(\S+) .* \(density ([0-9.]+), ([a-z ,]+)\)$")
+OPP_ITEM_BOOT = re.compile(r"^(\S+) .* \(density ([0-9.]+), ideal in "
+                           r"([0-9]+) % of draws\)$")
+OVERVIEW_TOP = 3
+# a quadrant in the Overview's short words (README.md)
+QUADRANT_SHORT = {"ideal": "ideal", "low_risk_low_gain": "low risk, low gain",
+                  "high_risk_high_gain": "high risk, high gain",
+                  "least_attractive": "least attractive"}
+
+
+def per_cent(p):
+    """A share of draws as the Overview shows it: 100 p rounded to a whole
+    number (C's %.0f, like Python's round: half to even)."""
+    return "%.0f" % (100.0 * float(p))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("briefing")
@@ -71,6 +118,12 @@ def main():
         print("not ok - xlsx open: %s: %s" % (a.briefing, e))
         return 1
     names = wb.sheetnames
+    params = {r["parameter"]: r["value"]
+              for r in read_csv(a.csv_dir, "parameters.csv")}
+    # the bootstrap ran: the Overview lists what holds in half of the draws
+    boot = params.get("uncertainty.resample") == "records"
+    # the engine's default threshold where parameters.csv is missing
+    threshold = float(params.get("specialisation.threshold") or 1)
 
     # 1. sheets
     report("sheets", ["no sheet %r (sheets: %s)" % (s, ", ".join(names))
@@ -166,6 +219,11 @@ def main():
               "RCA sub-regions": ("subregion", a.matrix),
               "RCA": ("unit", "input")}
     problems, checked = [], 0
+    # and the grey italic of the cells whose RCA reaches the threshold but
+    # which do not count as specialised
+    fproblems, weak = [], 0
+    held = {(r["level"], r["matrix"], r["unit"], r["class"]): r["specialised"]
+            for r in read_csv(a.csv_dir, "specialisation.csv")}
     for s in heat:
         if s not in sheets:
             problems.append("unexpected heatmap sheet %r" % s)
@@ -178,10 +236,12 @@ def main():
             if unit is None:
                 continue
             for code, c in zip(classes, row[2:]):
-                want = spec.get((level, matrix, str(unit), str(code)))
+                key = (level, matrix, str(unit), str(code))
+                want = spec.get(key)
                 if want is None:
                     problems.append("%s %s/%s not in specialisation.csv"
                                     % (s, unit, code))
+                    continue
                 elif want == "":
                     if c.value is not None:
                         problems.append("%s %s/%s: %r, csv has no value"
@@ -190,50 +250,89 @@ def main():
                     problems.append("%s %s/%s: %r, csv has %s"
                                     % (s, unit, code, c.value, want))
                 checked += 1
+                grey = (want != "" and float(want) >= threshold and
+                        held[key] == "0")
+                italic = bool(c.font.i)
+                color = c.font.color
+                rgb = (color.rgb if color is not None and color.type == "rgb"
+                       else None)
+                is_grey = isinstance(rgb, str) and rgb[-6:] == "808080"
+                if grey and not (italic and is_grey):
+                    fproblems.append("%s %s/%s: RCA %s, not specialised, but "
+                                     "not grey italic (italic %s, colour %s)"
+                                     % (s, unit, code, want, italic, rgb))
+                elif not grey and (italic or is_grey):
+                    fproblems.append("%s %s/%s: RCA %s, specialised %s, but "
+                                     "grey italic" % (s, unit, code, want,
+                                                      held[key]))
+                weak += grey
     if heat and not checked:
         problems.append("no heatmap cell checked")
     report("heatmap values equal specialisation.csv (%d cells)" % checked,
            problems)
+    report("heatmap grey italic exactly where RCA >= %g but not specialised "
+           "(%d cells)" % (threshold, weak), fproblems)
 
     # 3b'. the Overview's "largest specialisations": each listed class is
-    # specialised (rca >= 1) with the RCA shown, largest value first, and
-    # no specialised class with a larger value is missing
+    # specialised (specialised = 1; after a bootstrap also p_specialised >=
+    # 0.5, its share of draws shown) with the RCA shown, largest value
+    # first, and no such class with a larger value is missing
     problems, listed = [], 0
     if "Overview" in names:
         values = {}
-        with open(os.path.join(a.csv_dir, "specialisation.csv"), newline="",
-                  encoding="utf-8") as f:
-            for r in csv.DictReader(f):
-                if (r["level"], r["matrix"]) == (a.level, a.matrix):
-                    values.setdefault(r["unit"], []).append(r)
+        for r in read_csv(a.csv_dir, "specialisation.csv"):
+            if (r["level"], r["matrix"]) == (a.level, a.matrix):
+                values.setdefault(r["unit"], []).append(r)
+
+        def holds(r):
+            return r["specialised"] == "1" and (
+                not boot or (r["p_specialised"] != "" and
+                             float(r["p_specialised"]) >= 0.5))
+        form = SPEC_ITEM_BOOT if boot else SPEC_ITEM
         oc = overview_cols(wb["Overview"])
         cs, cu_ = oc.get("Largest specialisations"), oc.get("Unit")
         for row in wb["Overview"].iter_rows(min_row=5, values_only=True):
-            if not row or row[cu_] is None or not row[cs]:
+            if not row or row[cu_] is None:
                 continue
-            unit, items = str(row[cu_]), str(row[cs]).split(" | ")
+            unit = str(row[cu_])
+            items = str(row[cs]).split(" | ") if row[cs] else []
             rows = {r["class"]: r for r in values.get(unit, [])}
             shown = []
             for it in items:
-                code = it.split(" ", 1)[0]
-                rca_txt = it.rsplit("(RCA ", 1)[-1].rstrip(")")
+                m = form.match(it)
+                if m is None:
+                    problems.append("%s: %r is not of the form 'CODE LABEL "
+                                    "(RCA 5.0%s)'" % (unit, it, ", in 100 % "
+                                                      "of draws" if boot
+                                                      else ""))
+                    continue
+                code, rca_txt = m.group(1), m.group(2)
                 r = rows.get(code)
-                if r is None or r["specialised"] != "1":
-                    problems.append("%s: %s listed but not specialised"
-                                    % (unit, code))
+                if r is None or not holds(r):
+                    problems.append("%s: %s listed but not specialised%s"
+                                    % (unit, code, " in half of the draws"
+                                       if boot else ""))
                     continue
                 if "%.1f" % float(r["rca"]) != rca_txt:
                     problems.append("%s %s: RCA %s shown, csv %s"
                                     % (unit, code, rca_txt, r["rca"]))
+                if boot and per_cent(r["p_specialised"]) != m.group(3):
+                    problems.append("%s %s: in %s %% of draws shown, csv "
+                                    "p_specialised %s" % (unit, code,
+                                                          m.group(3),
+                                                          r["p_specialised"]))
                 shown.append(float(r["value"]))
                 listed += 1
             if shown != sorted(shown, reverse=True):
                 problems.append("%s: not ordered by value" % unit)
             spec_vals = sorted((float(r["value"]) for r in rows.values()
-                                if r["specialised"] == "1"), reverse=True)
-            if shown and spec_vals[:len(shown)] != shown:
+                                if holds(r)), reverse=True)
+            if spec_vals[:len(shown)] != shown:
                 problems.append("%s: a larger specialisation is missing"
                                 % unit)
+            if len(items) != min(OVERVIEW_TOP, len(spec_vals)):
+                problems.append("%s: %d specialisations listed, %d hold"
+                                % (unit, len(items), len(spec_vals)))
     report("overview specialisations agree with specialisation.csv "
            "(%d listed)" % listed, problems)
 
@@ -291,21 +390,73 @@ def main():
             elif row[ce] is None or not close(float(row[ce]), float(want)):
                 problems.append("%s ECI %r, csv %s" % (unit, row[ce], want))
             checked += 1
-            for k, it in enumerate(str(row[co] or "").split(" | ")):
-                if not it:
-                    continue
+            # the unit's opportunities in rank order (after a bootstrap
+            # those ideal in at least half of the draws): the first ones
+            # are listed, none skipped
+            cand = sorted((r for r in pot.values()
+                           if (r["level"], r["matrix"], r["unit"]) ==
+                           (a.level, a.matrix, unit) and
+                           r["opportunity_rank"] != "" and
+                           (not boot or (r["p_ideal"] != "" and
+                                         float(r["p_ideal"]) >= 0.5))),
+                          key=lambda r: int(r["opportunity_rank"]))
+            items = str(row[co]).split(" | ") if row[co] else []
+            if len(items) != min(OVERVIEW_TOP, len(cand)):
+                problems.append("%s: %d overview opportunities, %d %s" %
+                                (unit, len(items), len(cand),
+                                 "ideal in half of the draws" if boot
+                                 else "ranked"))
+            for k, it in enumerate(items):
+                m = (OPP_ITEM_BOOT if boot else OPP_ITEM).match(it)
                 r = pot.get((a.level, a.matrix, unit, it.split(" ", 1)[0]))
-                if r is None or r["opportunity_rank"] != str(k + 1):
-                    problems.append("%s: overview opportunity %d is %r"
-                                    % (unit, k + 1, it))
+                if m is None or r is None or k >= len(cand) or \
+                        r is not cand[k]:
+                    problems.append("%s: overview opportunity %d is %r%s"
+                                    % (unit, k + 1, it, ", expected class %s"
+                                       " (rank %s)" % (cand[k]["class"],
+                                                       cand[k][
+                                                           "opportunity_rank"])
+                                       if k < len(cand) else ""))
+                    continue
+                if "%.2f" % float(r["density"]) != m.group(2):
+                    problems.append("%s %s: density %s shown, csv %s"
+                                    % (unit, r["class"], m.group(2),
+                                       r["density"]))
+                if not boot and \
+                        QUADRANT_SHORT.get(r["quadrant"]) != m.group(3):
+                    problems.append("%s %s: %r shown, csv quadrant %s"
+                                    % (unit, r["class"], m.group(3),
+                                       r["quadrant"]))
+                if boot and per_cent(r["p_ideal"]) != m.group(3):
+                    problems.append("%s %s: ideal in %s %% of draws shown, "
+                                    "csv p_ideal %s" % (unit, r["class"],
+                                                        m.group(3),
+                                                        r["p_ideal"]))
+                checked += 1
     opp = {"Opportunities sectors": ("centre", a.matrix),
            "Opportunities technologies": ("centre", "patents"),
            "Opportunities": ("unit", "input")}
+    # the share of draws in the ideal quadrant: opportunities.csv, which
+    # must agree with potentials.csv
+    p_ideal = {}
+    for r in read_csv(a.csv_dir, "opportunities.csv"):
+        k = (r["level"], r["matrix"], r["unit"], r["class"])
+        p_ideal[k] = r["p_ideal"]
+        want = pot[k]["p_ideal"] if k in pot else None
+        if want != r["p_ideal"]:
+            problems.append("opportunities.csv %s p_ideal %r, potentials.csv "
+                            "%r" % ("/".join(k), r["p_ideal"], want))
     for s in names:
         if s not in opp:
             continue
         level, matrix = opp[s]
         last = {}
+        hv = [c.value for c in wb[s][4]]  # row 4: the header
+        cp = (hv.index("Ideal in share of draws")
+              if "Ideal in share of draws" in hv else None)
+        if cp is None:
+            problems.append("%s: no column 'Ideal in share of draws' in %s"
+                            % (s, hv))
         for row in wb[s].iter_rows(min_row=5, values_only=True):
             if not row or row[0] is None:
                 continue
@@ -330,8 +481,24 @@ def main():
                     problems.append("%s %s/%s %s %r, csv %s"
                                     % (s, unit, code, name, row[i], want))
                 checked += 1
-    report("ECI and opportunities equal units.csv and potentials.csv "
-           "(%d values)" % checked, problems)
+            if cp is None:
+                continue
+            want = p_ideal.get((level, matrix, unit, code))
+            v = row[cp] if cp < len(row) else None
+            if want is None:
+                problems.append("%s: %s/%s not in opportunities.csv"
+                                % (s, unit, code))
+            elif want == "":
+                if v is not None:
+                    problems.append("%s %s/%s p_ideal %r, csv none"
+                                    % (s, unit, code, v))
+            elif v is None or isinstance(v, str) or \
+                    not close(float(v), float(want)):
+                problems.append("%s %s/%s p_ideal %r, csv %s"
+                                % (s, unit, code, v, want))
+            checked += 1
+    report("ECI and opportunities equal units.csv, potentials.csv and "
+           "opportunities.csv (%d values)" % checked, problems)
 
     # 3d. charts: the workbook holds chart parts, and the Overview (first
     # sheet) draws one when there are scores

@@ -40,7 +40,8 @@ when two values that the data do not determine differ (scenario deltas of
 undetermined quadrants).  Files:
 
   specialisation.csv  level,matrix,unit,class: value, share, rca, rsca,
-                      specialised, rca_baseline
+                      specialised, rca_baseline, rca_low, rca_high,
+                      p_value, q_value, p_specialised
   units.csv           level,matrix,unit: total, diversity, krugman, hoover,
                       herfindahl, entropy, related_variety,
                       unrelated_variety, eci, eci_reflections, coi
@@ -50,8 +51,9 @@ undetermined quadrants).  Files:
   unit_proximity.csv  level,matrix,unit_a<unit_b: proximity
   relatedness.csv     centre,patents,class_a<class_b: cooccurrence and its
                       association, probability, cosine, jaccard
-  potentials.csv      level,matrix,unit,class: specialised, density, pci,
-                      cog, quadrant, opportunity_rank
+  potentials.csv      level,matrix,unit,class: specialised, density,
+                      density_low, density_high, pci, cog, quadrant,
+                      p_ideal, opportunity_rank
   quadrants.csv       level,matrix,split: used, opportunities,
                       labels_changed
   similarity.csv      level,matrix,unit_a,unit_b (a != b): cosine, jaccard,
@@ -61,7 +63,8 @@ undetermined quadrants).  Files:
   indicators.csv      scenario,level,unit,indicator: value, normalised,
                       weight (the baseline, then each scenario)
   scores.csv          scenario,level,unit: score, rank (rank_median,
-                      rank_p05, rank_p95 "*": Monte Carlo)
+                      rank_p05, rank_p95 "*": Monte Carlo), rank_p05_weights,
+                      rank_p95_weights (the bootstrap, below)
   outranking.csv      scenario,level,unit_a,unit_b: all "*" (Monte Carlo)
   scenario_deltas.csv scenario,level,matrix,unit,class,measure: baseline,
                       value, delta, baseline_label, label (only with
@@ -75,7 +78,8 @@ undetermined quadrants).  Files:
   ranking.csv         level,unit: rank, name, score, rank_median, rank_p05,
                       rank_p95, band_start, band_length
   opportunities.csv   level,matrix,unit,class (centre; tenants, patents):
-                      name, rank, label, density, pci, cog, quadrant
+                      name, rank, label, density, pci, cog, quadrant,
+                      p_ideal
   domains.csv         level,matrix,unit,domain: value, share, rca (only
                       with [domains])
   domain_overlap.csv  domain_a,domain_b (model order): shared_classes,
@@ -226,6 +230,15 @@ Conventions checked here (from the design and the model):
     standard errors, and p = 1 exactly where a unit dominates another in
     every normalised indicator (the baseline and each scenario whose
     indicators are determined).
+  * the bootstrap (README.md, "What if the data had come out a little
+    differently?"): the model's [uncertainty] resample, default none, which
+    the golden models keep (they set no [uncertainty] section).  Without it
+    no draw resamples the records, so p_specialised, density_low,
+    density_high and p_ideal have no value (empty), the overview's texts
+    are the plain ones above (no share of draws), and the weights-only rank
+    band (rank_p05_weights, rank_p95_weights) is the rank band itself:
+    "*" like rank_p05 and rank_p95, and with --given the engine's rank_p05
+    and rank_p95 (so compare.py checks that they are equal).
 
 Known differences between this computation and the engine, each checked
 by hand, are listed in tests/golden/known_differences.csv (compare.py
@@ -346,6 +359,9 @@ INDICATORS = ["specialisation", "density", "eci", "startups", "growth",
 WEIGHTS = [2, 2, 2, 1, 1, 1, 1]
 DRAWS = 1000
 WEIGHT_SD = 0.25
+# [uncertainty] resample: records would redraw the data in every draw; the
+# golden models keep the default (see the module comment)
+RESAMPLE = "none"
 
 
 # ---- reference tables ------------------------------------------------------
@@ -1194,7 +1210,8 @@ for (level, name), A in AN.items():
     und = undetermined(A)
     for u in A.units:
         for c in A.classes:
-            spec_rows.append([level, name, u, c] + A.spec[u, c])
+            # p_specialised: no value without resampling
+            spec_rows.append([level, name, u, c] + A.spec[u, c] + [NA])
     for u in A.units:
         if A.full:
             extra = [SKIP if und else A.eci[u], A.eci_refl[u],
@@ -1218,10 +1235,14 @@ for (level, name), A in AN.items():
     for u in A.units:
         for c in A.classes:
             held = A.M[u, c] == 1
+            # density_low, density_high and p_ideal: no value without
+            # resampling
             pot_rows.append([level, name, u, c, A.M[u, c], A.density[u, c],
+                             NA, NA,
                              SKIP if und else A.pci[c],
                              NA if held else SKIP if und else A.cog[u, c],
                              NA if held else SKIP if und else A.quadrant[u, c],
+                             NA,
                              NA if held else
                              SKIP if und else A.opp_rank[u, c]])
     for rule in A.labels_by_rule:
@@ -1402,7 +1423,10 @@ for level in ("centre", "subregion"):
         score_rows.append([PASS, level, u,
                            SKIP if und else score[u],
                            SKIP if und else order.index(u) + 1,
-                           SKIP, SKIP, SKIP])
+                           SKIP, SKIP, SKIP,
+                           # the weights-only band: the band itself without
+                           # resampling (filled in with --given, below)
+                           SKIP, SKIP])
     for a in units:
         for b in units:
             if a != b:
@@ -1634,7 +1658,8 @@ for name in (HEADLINE, "patents"):
                 SKIP if und else A.opp_rank[u, p], p, A.labels[p],
                 A.density[u, p], SKIP if und else A.pci[p],
                 SKIP if und else A.cog[u, p],
-                SKIP if und else QUADRANT_WORDS[A.quadrant[u, p]][1]])
+                SKIP if und else QUADRANT_WORDS[A.quadrant[u, p]][1],
+                NA])  # p_ideal: no value without resampling
 
 
 # ---- scenarios -------------------------------------------------------------
@@ -1752,6 +1777,13 @@ if SCENARIO is None:
         out_rows += S["out_rows"]
         PASSES.append((sname, S["SCORES"], S["SCORE_UND"]))
         delta_rows += scenario_deltas(sname, S)
+    # without resampling the weights-only rank band is the rank band: with
+    # --given the engine's rank_p05 and rank_p95 of every pass
+    if RESAMPLE == "none":
+        for r in score_rows:
+            band = BANDS.get(tuple(r[:3]))
+            if band:
+                r[8:10] = band[1:]
 
 
 # ---- plain tables ---------------------------------------------------------
@@ -1786,7 +1818,10 @@ centre_rows = [[c["centre_id"], c["name"], c["subregion"], c["nuts3"]]
                for c in centres]
 
 # the model's parameters: small.ini's values, the engine's defaults for the
-# rest; the meaning column is help text and not checked
+# rest; the meaning column is help text and not checked, except for
+# uncertainty.resample, whose text tells the reader of parameters.csv that
+# these runs' rank bands vary the weights only (the engine's text,
+# engine/ingest/model.c)
 PARAMS = [
     ("model.name", ini["model"]["name"]),
     ("model.dataset", ini["model"]["dataset"]),
@@ -1821,8 +1856,17 @@ PARAMS = [
     ("uncertainty.weight_sd", F(1, 4)),
     ("uncertainty.vary_normalisation", "no"),
     ("uncertainty.vary_aggregation", "no"),
+    ("uncertainty.resample", RESAMPLE),
 ]
-param_rows = [[k, NA if v == "" else v, SKIP] for k, v in PARAMS]
+MEANING = {
+    "uncertainty.resample":
+        "records: each draw also resamples the data (every centre's tenants "
+        "with replacement, or a long table's counts, multinomial per unit) "
+        "and recomputes the chain to the score; none: the draws vary the "
+        "weights only",
+}
+param_rows = [[k, NA if v == "" else v, MEANING.get(k, SKIP)]
+              for k, v in PARAMS]
 
 # what each indicator measures (the model's [score] comment), with the
 # model's weight and direction
@@ -1918,7 +1962,8 @@ def write(name, header, data):
 
 TABLES = [
     ("specialisation.csv", "level,matrix,unit,class,value,share,rca,rsca,"
-     "specialised,rca_baseline,rca_low,rca_high,p_value,q_value", spec_rows),
+     "specialised,rca_baseline,rca_low,rca_high,p_value,q_value,"
+     "p_specialised", spec_rows),
     ("units.csv", "level,matrix,unit,total,diversity,krugman,hoover,"
      "herfindahl,entropy,related_variety,unrelated_variety,eci,"
      "eci_reflections,coi", unit_rows),
@@ -1929,8 +1974,9 @@ TABLES = [
      uprox_rows),
     ("relatedness.csv", "level,matrix,class_a,class_b,cooccurrence,"
      "association,probability,cosine,jaccard", rel_rows),
-    ("potentials.csv", "level,matrix,unit,class,specialised,density,pci,cog,"
-     "quadrant,opportunity_rank", pot_rows),
+    ("potentials.csv", "level,matrix,unit,class,specialised,density,"
+     "density_low,density_high,pci,cog,quadrant,p_ideal,opportunity_rank",
+     pot_rows),
     ("quadrants.csv", "level,matrix,split,used,opportunities,labels_changed",
      quad_rows),
     ("similarity.csv", "level,matrix,unit_a,unit_b,cosine,jaccard,"
@@ -1940,7 +1986,7 @@ TABLES = [
     ("indicators.csv", "scenario,level,unit,indicator,value,normalised,weight",
      ind_rows),
     ("scores.csv", "scenario,level,unit,score,rank,rank_median,rank_p05,"
-     "rank_p95", score_rows),
+     "rank_p95,rank_p05_weights,rank_p95_weights", score_rows),
     ("outranking.csv", "scenario,level,unit_a,unit_b,probability_a_above_b,"
      "distinguishable", out_rows),
     ("local_economy.csv", "level,matrix,unit,region,aggregate,label,"
@@ -1955,7 +2001,7 @@ TABLES = [
     ("ranking.csv", "level,rank,unit,name,score,rank_median,rank_p05,"
      "rank_p95,band_start,band_length", ranking_rows),
     ("opportunities.csv", "level,matrix,unit,name,rank,class,label,density,"
-     "pci,cog,quadrant", opportunity_rows),
+     "pci,cog,quadrant,p_ideal", opportunity_rows),
 ] + ([
     ("domains.csv", "level,matrix,unit,domain,value,share,rca", dom_rows),
     ("domain_overlap.csv", "domain_a,domain_b,shared_classes,shared_fields,"
