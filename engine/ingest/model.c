@@ -99,8 +99,9 @@ enum { CLOSED, OPEN };
       "patent co-occurrence measure (technology fields only)")                 \
     X("potentials", "split", "median",                                         \
       CHOICE(split, 0, "median|mean|percentile"),                              \
-      "where opportunities split into high and low relatedness and "           \
-      "complexity")                                                            \
+      "where opportunities split into high and low relatedness: the "          \
+      "median, mean or percentile of the density over every opportunity of "   \
+      "the matrix (complexity splits at PCI 0)")                               \
     X("potentials", "percentile", "75", NUMBER(percentile, 0, 100, OPEN),      \
       "the percentile for split = percentile (and the alternative compared)")  \
     X("baseline", "region", "total", TEXT(baseline_region, 1),                 \

@@ -193,9 +193,14 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
              "Relatedness density: how much of what surrounds the class the "
              "unit already does (0-1). PCI: how complex the class is (mean 0, "
              "sd 1). COG: how much the move would raise the unit's "
-             "complexity outlook. Quadrant: density and PCI high or low "
-             "against the median of the unit's opportunities (see the "
-             "model's split). All opportunities: csv/potentials.csv.",
+             "complexity outlook. Quadrant: relatedness is high where the "
+             "density is above 0 and reaches the split over every opportunity "
+             "in the "
+             "network (the model's split: median, mean or percentile; the "
+             "chart's vertical line), complexity is high where the PCI is "
+             "above 0, the average class (the horizontal line); the same "
+             "rule in the chart, this sheet and csv/potentials.csv, which "
+             "lists all opportunities.",
              b->wrap));
     keep(b, worksheet_set_row(ws, 1, 48, NULL));
     static const char *const head[] = {
@@ -223,7 +228,7 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
         keep(b, worksheet_autofilter(ws, r0, 0, row, 9));
         data_bar(b, ws, r0 + 1, 5, row);
         /* the guides, in helper cells K-L */
-        str(b, ws, r0, 10, "median lines: x", b->head);
+        str(b, ws, r0, 10, "quadrant lines: x", b->head);
         str(b, ws, r0, 11, "y", b->head);
         for (size_t i = 0; i < g->n; i++) {
             num(b, ws, r0 + 1 + (lxw_row_t)i, 10, g->pt[i][0], b->num3);

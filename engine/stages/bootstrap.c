@@ -66,7 +66,7 @@ typedef struct {
     double *rs, *cs, *rst, *cst, *share, *rca, *m, *refs, *krug;
     double *pv, *pvs;
     size_t *cand;
-    double *mc, *phi, *omega, *eci, *pci, *eci2, *pci2, *dv, *cv, *dwork;
+    double *mc, *phi, *omega, *eci, *pci, *eci2, *pci2, *dv, *dwork;
     size_t *row2, *col2, *pos2, *ostart, *mstart;
     uint32_t *ocol;
     double *ework;
@@ -115,7 +115,7 @@ level_free(level *L, int owner)
     free(L->cs), free(L->rst), free(L->cst), free(L->share), free(L->rca);
     free(L->m), free(L->refs), free(L->krug), free(L->pv), free(L->pvs);
     free(L->cand), free(L->mc), free(L->phi), free(L->omega), free(L->eci);
-    free(L->pci), free(L->eci2), free(L->pci2), free(L->dv), free(L->cv);
+    free(L->pci), free(L->eci2), free(L->pci2), free(L->dv);
     free(L->dwork), free(L->row2), free(L->col2), free(L->pos2);
     free(L->ostart), free(L->mstart), free(L->ocol), free(L->ework);
     free(L->eiwork), free(L->pwork), free(L->act), free(L->su_yes);
@@ -176,8 +176,7 @@ level_init(const boot *b, level *L, s3i_mres *r, s3i_sres *s,
     L->pci = zalloc(nc, sizeof(double), &f);
     L->eci2 = zalloc(nr, sizeof(double), &f);
     L->pci2 = zalloc(nc, sizeof(double), &f);
-    L->dv = zalloc(nc, sizeof(double), &f);
-    L->cv = zalloc(nc, sizeof(double), &f);
+    L->dv = zalloc(n, sizeof(double), &f);
     L->dwork = zalloc(nc + nr, sizeof(double), &f);
     L->row2 = zalloc(nr, sizeof(size_t), &f);
     L->col2 = zalloc(nc, sizeof(size_t), &f);
@@ -450,31 +449,26 @@ chain(const boot *b, level *L, double *ind)
     }
     s3_proximity(&oc, L->phi, L->pwork);
     s3_density(L->mc, nr, n2c, L->phi, L->omega, L->dwork);
-    /* the quadrants over each unit's opportunities, split by the model's
-     * rule */
+    /* the quadrants, as the potentials stage: the density split over
+     * every opportunity of the matrix, PCI at 0 */
     memset(L->ideal, 0, nr * nc);
-    for (size_t c = 0; c < nr && have_eci; c++) {
-        size_t k = 0;
-        for (size_t j = 0; j < n2c; j++) {
-            double d = L->omega[c * n2c + j], pc = L->pci[L->col2[j]];
-            if (L->mc[c * n2c + j] == 0.0 && !isnan(d) && !isnan(pc) &&
-                !isnan(L->m[c * nc + L->col2[j]])) {
-                L->dv[k] = d;
-                L->cv[k] = pc;
-                L->cand[k++] = j;
-            }
-        }
-        if (k == 0)
-            continue;
-        double sd = s3i_split_value(L->dv, k, m->split, m->percentile);
-        double sc = s3i_split_value(L->cv, k, m->split, m->percentile);
+    size_t nopp = 0;
+    for (size_t c = 0; c < nr && have_eci; c++)
         for (size_t j = 0; j < n2c; j++) {
             double d = L->omega[c * n2c + j], pc = L->pci[L->col2[j]];
             if (L->mc[c * n2c + j] == 0.0 && !isnan(d) && !isnan(pc) &&
                 !isnan(L->m[c * nc + L->col2[j]]))
-                L->ideal[c * nc + L->col2[j]] = d >= sd && pc >= sc;
+                L->dv[nopp++] = d;
         }
-    }
+    double sd = s3i_split_value(L->dv, nopp, m->split, m->percentile);
+    for (size_t c = 0; c < nr && nopp > 0; c++)
+        for (size_t j = 0; j < n2c; j++) {
+            double d = L->omega[c * n2c + j], pc = L->pci[L->col2[j]];
+            if (L->mc[c * n2c + j] == 0.0 && !isnan(d) && !isnan(pc) &&
+                !isnan(L->m[c * nc + L->col2[j]]))
+                L->ideal[c * nc + L->col2[j]] =
+                    s3i_quadrant(d, pc, sd) == S3I_QUAD_IDEAL;
+        }
     L->n2c = n2c;
     if (!L->s) /* a matrix without a score */
         return 0;

@@ -380,7 +380,7 @@ cmp_double(const void *a, const void *b)
 }
 
 /* The opportunities rows of one matrix, and the guides of its chart: the
- * medians of the points shown, from the smallest to the largest value. */
+ * lines that split the quadrants, across the points shown. */
 static int
 opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
                  s3i_guides *g)
@@ -421,13 +421,15 @@ opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
             }
         }
     }
+    /* the lines of the quadrants: the density split and PCI 0, across the
+     * range of the points shown (and of the lines themselves) */
     size_t q = np;
     qsort(dv, q, sizeof *dv, cmp_double);
     qsort(cv, q, sizeof *cv, cmp_double);
-    double md = q ? (dv[(q - 1) / 2] + dv[q / 2]) / 2 : 0.0,
-           mp = q ? (cv[(q - 1) / 2] + cv[q / 2]) / 2 : 0.0,
-           dlo = q ? dv[0] : 0.0, dhi = q ? dv[q - 1] : 1.0,
-           plo = q ? cv[0] : 0.0, phi = q ? cv[q - 1] : 1.0;
+    double md = isnan(r->dsplit) ? 0.0 : r->dsplit, mp = 0.0,
+           dlo = fmin(q ? dv[0] : 0.0, md), dhi = fmax(q ? dv[q - 1] : 1.0, md),
+           plo = fmin(q ? cv[0] : -1.0, mp),
+           phi = fmax(q ? cv[q - 1] : 1.0, mp);
     double pts[4][2] = {{md, plo}, {md, phi}, {dlo, mp}, {dhi, mp}};
     memcpy(g->pt, pts, sizeof pts);
     free(dv);

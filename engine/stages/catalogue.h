@@ -150,10 +150,13 @@
       "COG_cp = (1 - M_cp) sum_q (phi_pq / sum_r phi_rq) (1 - M_cq) PCI_q",    \
       "Hausmann et al. (2014)")                                                \
     X(M_QUAD, "quadrant", "potentials",                                        \
-      "Where an opportunity lies: relatedness density and PCI high or low "    \
-      "against the split of the unit's opportunities (ideal; low risk, low "   \
-      "gain; high risk, high gain; least attractive).",                        \
-      "high = at or above the split (median by default)",                      \
+      "Where an opportunity lies (ideal; low risk, low gain; high risk, high " \
+      "gain; least attractive): relatedness high where the density reaches "   \
+      "the split over every opportunity of the matrix (one line for the "      \
+      "network) and is above 0, complexity high where the PCI is at least "    \
+      "0.",                                                                    \
+      "high density: omega_cp >= split (median by default) and > 0; high "     \
+      "complexity: PCI_p >= 0",                                                \
       "Balland, Boschma, Crespo & Rigby (2019)")                               \
     X(M_ORANK, "opportunity_rank", "potentials",                               \
       "Rank of a class the unit is not specialised in: highest density "       \

@@ -7,9 +7,11 @@
  * opportunities with their quadrant.
  *
  * An opportunity is a class the unit is not specialised in that has a
- * density and a PCI.  Its quadrant splits density and PCI at the model's
- * rule (median, mean or a percentile) over the unit's own opportunities;
- * the counts of labels the other rules would change go to quadrants.csv.
+ * density and a PCI.  Its quadrant: high relatedness where its density
+ * reaches the model's split (median, mean or a percentile) over every
+ * opportunity of the matrix, one line for the whole network; high
+ * complexity where its PCI is at least 0, the average class.  The counts
+ * of labels the other density rules would change go to quadrants.csv.
  */
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -64,11 +66,18 @@ s3i_split_value(double *v, size_t n, int rule, double percentile)
     return (1 - delta) * a + delta * b;
 }
 
-/* Quadrant of (density, pci) against the splits: high is at or above. */
-static int
-quadrant(double d, double c, double sd, double sc)
+/* Quadrant of (density, pci): high relatedness at or above the density
+ * split sd, and never at a density of 0 (nothing related held: in small
+ * networks most densities are 0, and so is their median); high
+ * complexity at a PCI of at least 0 (the average class: PCI is
+ * standardised over the classes).  Each comparison has a tolerance far
+ * above rounding (values equal in exact arithmetic fall alike) and far
+ * below any difference the data can make. */
+int
+s3i_quadrant(double d, double pci, double sd)
 {
-    return 2 * (d >= sd) + (c >= sc);
+    int high_d = d > S3I_SPLIT_TOL && d >= sd - S3I_SPLIT_TOL;
+    return 2 * high_d + (pci >= -S3I_SPLIT_TOL);
 }
 
 /* Ranking of candidates: density descending, then PCI descending, then
@@ -99,12 +108,13 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r)
     r->cog = calloc(nr * n2c + 1, sizeof(double));
     r->quad = malloc(nr * nc + 1);
     r->orank = calloc(nr * nc + 1, sizeof(uint32_t));
+    r->dsplit = NAN;
     double *pci2 = calloc(n2c + 1, sizeof(double)),
            *coi = calloc(nr + 1, sizeof(double)),
            *work =
                malloc((n2c * n2c + 2 * n2c + nr + nc + 16) * sizeof(double)),
-           *dv = malloc((nc + 1) * sizeof(double)),
-           *cv = malloc((nc + 1) * sizeof(double));
+           *dv = malloc((nr * nc + 1) * sizeof(double)),
+           *cv = malloc((nr * nc + 1) * sizeof(double));
     candidate *cand = malloc((nc + 1) * sizeof(candidate));
     if (!r->omega || !r->cog || !r->quad || !r->orank || !pci2 || !coi ||
         !work || !dv || !cv || !cand) {
@@ -121,8 +131,25 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r)
         s3_outlook(r->mc, nr, n2c, r->phi, r->omega, pci2, coi, r->cog, work);
         memcpy(r->coi, coi, nr * sizeof(double));
     }
-    /* opportunities of each unit, ranked, with their quadrant under each
-     * split rule */
+    /* the density split over every opportunity of the matrix, under each
+     * rule: one line for the whole network, the same in the table, the
+     * chart and quadrants.csv */
+    size_t nall = 0;
+    for (size_t c = 0; c < nr; c++)
+        for (size_t j = 0; j < n2c; j++) {
+            double d = r->omega[c * n2c + j], pc = r->pci[r->col2[j]];
+            if (r->mc[c * n2c + j] == 0.0 && !isnan(d) && !isnan(pc) &&
+                !isnan(r->m[c * nc + r->col2[j]]))
+                cv[nall++] = d;
+        }
+    double sd[3];
+    for (int rule = 0; rule < 3; rule++) {
+        memcpy(dv, cv, nall * sizeof(double));
+        sd[rule] = s3i_split_value(dv, nall, rule, m->percentile);
+    }
+    int chosen = m->split;
+    r->dsplit = sd[chosen];
+    /* opportunities of each unit, ranked, with their quadrant */
     for (size_t c = 0; c < nr; c++) {
         size_t k = 0;
         for (size_t j = 0; j < n2c; j++) {
@@ -132,22 +159,11 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r)
                 cand[k++] = (candidate){d, pc, j};
         }
         qsort(cand, k, sizeof *cand, cmp_candidate);
-        double sd[3], sc[3];
-        for (int rule = 0; rule < 3; rule++) {
-            for (size_t i = 0; i < k; i++) {
-                dv[i] = cand[i].density;
-                cv[i] = cand[i].pci;
-            }
-            sd[rule] = s3i_split_value(dv, k, rule, m->percentile);
-            sc[rule] = s3i_split_value(cv, k, rule, m->percentile);
-        }
-        int chosen = m->split;
         for (size_t i = 0; i < k; i++) {
-            int q =
-                quadrant(cand[i].density, cand[i].pci, sd[chosen], sc[chosen]);
+            int q = s3i_quadrant(cand[i].density, cand[i].pci, sd[chosen]);
             for (int rule = 0; rule < 3; rule++)
-                r->changed[rule] += quadrant(cand[i].density, cand[i].pci,
-                                             sd[rule], sc[rule]) != q;
+                r->changed[rule] +=
+                    s3i_quadrant(cand[i].density, cand[i].pci, sd[rule]) != q;
             size_t cell = c * nc + r->col2[cand[i].p];
             r->quad[cell] = (signed char)q;
             r->orank[cell] = (uint32_t)(i + 1);

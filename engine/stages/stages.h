@@ -157,6 +157,7 @@ typedef struct {
     signed char *quad;
     uint32_t *orank;
     size_t nopp, changed[3];
+    double dsplit; /* the density split of the quadrants (NaN: none) */
     /* overlaps: nr × nr; clusters of the nclu units with activity;
      * partners: per unit and kind (similar, complementary) up to k */
     double *cos, *jac, *comp;
@@ -248,6 +249,11 @@ s3_status s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
 /* Where the values v[0..n) split into high and low under a split rule
  * (S3I_SPLIT_*): median, mean or the percentile; v is reordered. */
 double s3i_split_value(double *v, size_t n, int rule, double percentile);
+/* The quadrant (S3I_QUAD_*) of an opportunity of density d and complexity
+ * pci against the density split sd (PCI splits at 0); S3I_SPLIT_TOL is
+ * the tolerance of both comparisons. */
+#define S3I_SPLIT_TOL 1e-12
+int s3i_quadrant(double d, double pci, double sd);
 
 /* Overlaps (overlaps.c): similarity, clusters, partners. */
 s3_status s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r);

@@ -143,10 +143,11 @@ Conventions checked here (from the design and the model):
   * COI_c = sum_p omega_cp (1 - M_cp) PCI_p; COG_cp = (1 - M_cp)
     sum_q (phi_pq / sum_r phi_rq) (1 - M_cq) PCI_q (Hausmann et al. 2014),
     only for classes the unit does not hold (empty where M = 1).
-  * quadrant of an opportunity (M = 0): density and PCI "high" when at or
-    above the split of the unit's own opportunities (median by default;
-    the mean; the 75th percentile, linear interpolation between order
-    statistics as R's default type 7); ideal = high/high, low_risk_low_gain
+  * quadrant of an opportunity (M = 0): density "high" when above 0 and at
+    or above the split over every opportunity of the matrix (median by
+    default; the mean; the 75th percentile, linear interpolation between
+    order statistics as R's default type 7), PCI "high" at 0 or above;
+    ideal = high/high, low_risk_low_gain
     = high density, low PCI, high_risk_high_gain = low density, high PCI,
     least_attractive = low/low.  opportunity_rank: highest density first,
     then highest PCI, ties by class id (the design: ranks are stable, ties
@@ -987,22 +988,25 @@ def analyse(level, name, ok):
     A.opportunities = 0
     rules = ["median", "mean", "percentile %d" % PERCENTILE]
     A.labels_by_rule = {r: {} for r in rules}
+    # the density split over every opportunity of the matrix, one line
+    # for the network; PCI high at 0 or above; a density of 0 never high
+    alld = [A.density[u, p] for u in units for p in classes if A.M[u, p] == 0]
+    splits = {}
+    for rule in rules:
+        if rule == "median":
+            splits[rule] = median(alld)
+        elif rule == "mean":
+            splits[rule] = sum(alld) / len(alld)
+        else:
+            splits[rule] = quantile7(alld, F(PERCENTILE, 100))
     for u in units:
         opp = [p for p in classes if A.M[u, p] == 0]
         A.opportunities += len(opp)
-        dens = [A.density[u, p] for p in opp]
-        pcis = [A.pci_exact[p] for p in opp]
         for rule in rules:
-            if rule == "median":
-                sd, sp_ = median(dens), median(pcis)
-            elif rule == "mean":
-                sd, sp_ = sum(dens) / len(dens), sum(pcis) / len(pcis)
-            else:
-                sd = quantile7(dens, F(PERCENTILE, 100))
-                sp_ = quantile7(pcis, F(PERCENTILE, 100))
+            sd = splits[rule]
             for p in opp:
-                hd = A.density[u, p] >= sd
-                hp = A.pci_exact[p] >= sp_
+                hd = A.density[u, p] > 0 and A.density[u, p] >= sd
+                hp = A.pci_exact[p] >= 0
                 A.labels_by_rule[rule][u, p] = (
                     "ideal" if hd and hp else "low_risk_low_gain" if hd else
                     "high_risk_high_gain" if hp else "least_attractive")
