@@ -1116,6 +1116,56 @@ EOF2
 
 # ---- scores, scenarios --------------------------------------------------------
 
+# tenant growth in a scenario: a tenant added (or moved in) enters on the
+# cut-off date, so it counts at the cut-off and not at growth_from.  In
+# datasets/small with cut-off 2025-12-31 and growth_from 2020-12-31, B2
+# has 3 tenants at growth_from (T019-T021) and 4 at the cut-off; A1 has 5
+# and 6 (T004 entered 2021).  Adding 25 tenants to B2 gives
+# (4 + 25) / 3 - 1 = 8.6667 (not (4 + 25) / (3 + 25) - 1 = 0.036); Beta
+# (B1 6 and 6, B2) gives (10 + 25) / 9 - 1.  Moving A1's two 62.01
+# tenants present at growth_from (T001, T002; T003 too but only 2 move) to
+# B2 leaves A1 at 5 at growth_from and 4 at the cut-off (-0.2), and B2
+# at 3 and 6 (1.0).
+t_scenario_growth() {
+    make_data
+    sed -i 's/^cutoff =$/cutoff = 2025-12-31/' "$TMP/model.ini"
+    cat >>"$TMP/model.ini" <<'EOF2'
+
+[score]
+indicators = specialisation, growth
+weights = 1, 1
+directions = +, +
+growth_from = 2020-12-31
+
+[scenario.grow]
+add_tenants = B2 62.01 25
+
+[scenario.move]
+move_tenants = A1 B2 62.01 2
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out" --csv-only
+    expect_rc 0 "run"
+    "$PY" - "$TMP/out/csv/indicators.csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+got = {(r["scenario"], r["level"], r["unit"]): r["value"]
+       for r in csv.DictReader(open(sys.argv[1], newline=""))
+       if r["indicator"] == "growth"}
+want = {("baseline", "centre", "B2"): 4 / 3 - 1,
+        ("baseline", "centre", "A1"): 6 / 5 - 1,
+        ("grow", "centre", "B2"): (4 + 25) / 3 - 1,
+        ("grow", "centre", "A1"): 6 / 5 - 1,
+        ("grow", "subregion", "Beta"): (10 + 25) / 9 - 1,
+        ("move", "centre", "A1"): 4 / 5 - 1,
+        ("move", "centre", "B2"): 6 / 3 - 1,
+        ("move", "subregion", "Alpha"): (11 - 2) / (5 + 4) - 1,
+        ("move", "subregion", "Beta"): (10 + 2) / 9 - 1}
+for k, v in want.items():
+    assert k in got, ("no growth for", k)
+    assert abs(float(got[k]) - v) <= 1e-12 * max(1, abs(v)), (k, got[k], v)
+EOF2
+    : >"$TMP/.why"
+}
+
 # scenario deltas match rows on their whole keys: two centres whose ids
 # share their first 600 characters are still told apart (a no-op scenario
 # changes nothing)
@@ -1331,6 +1381,7 @@ run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_ger
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
+run_case "scenario growth: added and moved tenants enter on the cut-off date" t_scenario_growth
 run_case "analyse: a Eurostat dimension name over 63 bytes is refused" t_analyse_eurostat_long_dimension
 run_case "analyse: Eurostat flags only after a space" t_analyse_eurostat_flags_after_space
 run_case "large file: two threads give the tables of one, warnings in line order" t_threads_same_results
