@@ -342,6 +342,37 @@ s3i_dataset_use_ref(s3_ctx *ctx, s3_dataset *d, const s3_model *m,
     return s3i_ref_load(ctx, m->reference_dir, d->own_ref, d->log.inputs);
 }
 
+/* A baseline region the model names must be in baseline.csv: found by
+ * check, not only by run (where the matrices need it). */
+static s3_status
+check_baseline_region(s3_ctx *ctx, const s3_dataset *d, const s3_model *m)
+{
+    const char *want = m->baseline_region;
+    const s3i_baseline *b = &d->baseline;
+    if (!b->nagg || !strcmp(want, "total") || !strcmp(want, "own"))
+        return S3_OK;
+    for (size_t r = 0; r < b->nreg; r++)
+        if (strcmp(b->reg[r], want) == 0)
+            return S3_OK;
+    char have[200] = "";
+    size_t at = 0;
+    for (size_t r = 0; r < b->nreg && at < sizeof have - 1; r++) {
+        int k = snprintf(have + at, sizeof have - at, "%s%s", r ? ", " : "",
+                         r < 8 ? b->reg[r] : "...");
+        if (k < 0)
+            break;
+        at += (size_t)k;
+        if (r == 8)
+            break;
+    }
+    return s3i_fail(ctx, S3_EMODEL,
+                    "%s:%zu: [baseline] region = '%s' is not a region of "
+                    "baseline.csv (it has %zu: %s), nor total or own",
+                    m->path ? m->path : "model",
+                    s3i_model_param_line(m, "baseline.region"), want, b->nreg,
+                    have);
+}
+
 s3_status
 s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
                      s3_dataset **out)
@@ -368,7 +399,8 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
         goto done;
     }
     if (dataset_has(dir, "baseline.csv")) {
-        if ((rc = s3i_load_baseline(ctx, d, dir)))
+        if ((rc = s3i_load_baseline(ctx, d, dir)) ||
+            (rc = check_baseline_region(ctx, d, m)))
             goto done;
     } else if (m->reference == S3I_REF_BASELINE) {
         rc = s3i_fail(ctx, S3_EINPUT,

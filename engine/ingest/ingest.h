@@ -192,10 +192,16 @@ struct s3_model {
     /* [domains] and [scenario.*] keys, in file order */
     s3i_entry *entries;
     size_t nentries;
-    /* text form of every parameter, for the method sheet */
+    /* text form of every parameter, for the method sheet, and the line
+     * of the model file that set it (0: its default) */
     size_t nparams;
     char **param_name, **param_value;
+    size_t *param_line;
 };
+
+/* The line of model m that set parameter "section.key" (0: its default or
+ * none). */
+size_t s3i_model_param_line(const s3_model *m, const char *name);
 
 /* A copy of base with the parameter changes of its section `section`
  * ("scenario.NAME": threshold, reference, level, weight, weights). */
