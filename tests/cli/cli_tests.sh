@@ -1166,6 +1166,52 @@ EOF2
     : >"$TMP/.why"
 }
 
+# related and unrelated variety (Frenken et al. 2007): at division level
+# the groups of unrelated variety are the model's classes, so UV equals
+# entropy, and RV + UV is the entropy over the NACE classes the tenants
+# give, i.e. the entropy of a run at class level.  By hand, A1 (62.01 x3,
+# 62.02 x2, 72.19 x1): entropy = UV = H(5/6, 1/6) = 0.65002, RV =
+# 5/6 H(3/5, 2/5) = 0.80913, RV + UV = H(3/6, 2/6, 1/6) = 1.45915.  The
+# measures text and notes.csv say so.
+t_variety_division_level() {
+    make_data
+    s3 run --model "$TMP/model.ini" --out "$TMP/div" --csv-only
+    expect_rc 0 "run (division)"
+    sed -i 's/^level = division$/level = class/' "$TMP/model.ini"
+    s3 run --model "$TMP/model.ini" --out "$TMP/cls" --csv-only
+    expect_rc 0 "run (class)"
+    s3 measures
+    expect_rc 0 "measures"
+    grep -q "At division level the model's classes are these groups, so UV equals entropy" \
+        "$TMP/stdout" || die "s3engine measures does not say that UV equals entropy at division level"
+    grep -q '^centre/tenants,"at division level unrelated variety' "$TMP/div/csv/notes.csv" ||
+        die "notes.csv has no note on variety at division level"
+    grep -q 'at division level unrelated variety' "$TMP/cls/csv/notes.csv" &&
+        die "notes.csv of a class-level run has the division-level note"
+    "$PY" - "$TMP/div/csv/units.csv" "$TMP/cls/csv/units.csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+from math import log2
+def rows(path):
+    return {(r["level"], r["matrix"], r["unit"]): r
+            for r in csv.DictReader(open(path, newline=""))
+            if r["matrix"] in ("tenants", "employees")}
+div, cls = rows(sys.argv[1]), rows(sys.argv[2])
+H = lambda *p: -sum(x * log2(x) for x in p)
+a1 = div["centre", "tenants", "A1"]
+for col, want in (("entropy", H(5 / 6, 1 / 6)), ("unrelated_variety", H(5 / 6, 1 / 6)),
+                  ("related_variety", 5 / 6 * H(3 / 5, 2 / 5))):
+    assert abs(float(a1[col]) - want) < 1e-12, (col, a1[col], want)
+assert len(div) == 12 and div.keys() == cls.keys(), (len(div), sorted(div), sorted(cls))
+for k, r in div.items():
+    e, rv, uv = (float(r[c]) for c in ("entropy", "related_variety", "unrelated_variety"))
+    assert abs(uv - e) < 1e-12, (k, uv, e)
+    assert abs(rv + uv - float(cls[k]["entropy"])) < 1e-12, (k, rv + uv, cls[k]["entropy"])
+    # at class level every group still is a division: the same RV and UV
+    assert abs(float(cls[k]["related_variety"]) - rv) < 1e-12, k
+EOF2
+    : >"$TMP/.why"
+}
+
 # scenario deltas match rows on their whole keys: two centres whose ids
 # share their first 600 characters are still told apart (a no-op scenario
 # changes nothing)
@@ -1382,6 +1428,7 @@ run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scen
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
 run_case "scenario growth: added and moved tenants enter on the cut-off date" t_scenario_growth
+run_case "variety: at division level UV = entropy, RV + UV = entropy of the classes" t_variety_division_level
 run_case "analyse: a Eurostat dimension name over 63 bytes is refused" t_analyse_eurostat_long_dimension
 run_case "analyse: Eurostat flags only after a space" t_analyse_eurostat_flags_after_space
 run_case "large file: two threads give the tables of one, warnings in line order" t_threads_same_results

@@ -1881,6 +1881,17 @@ for (level, name), A in AN.items():
                       "(Benjamini-Hochberg over %d cells), %d rest on a "
                       "single %s" % (len(high), float(THRESHOLD), sig, ALPHA,
                                      cells, single, record)])
+# the model is at division level (asserted above): the columns of the
+# tenant matrices are the groups of unrelated variety, which so equals
+# entropy (Frenken et al. 2007)
+for (level, name), A in AN.items():
+    if name in ("tenants", "employees"):
+        note_rows.append(["%s/%s" % (level, name),
+                          "at division level unrelated variety (entropy "
+                          "between NACE divisions) equals entropy; related "
+                          "variety is the entropy of the NACE codes as given "
+                          "within each division, and the two add up to the "
+                          "entropy over those codes"])
 for level in ("centre", "subregion"):
     # no cut-off date: no growth; no domains: no alignment
     for k in ("growth", "alignment") if not DSETS else ("growth",):
