@@ -296,6 +296,13 @@ void s3i_table_free(s3_table *t);
 s3_table *s3i_table_copy(const s3_table *t);
 s3_table *s3i_table_new_like(const s3_table *t, const char *name);
 
+/* Text column col holds the engine's own text (and the model's checked
+ * parameters), not text from input data: the CSV writer writes it without
+ * the formula guard it puts before data text.  -1 when col is not a text
+ * column.  Copies of t keep the mark. */
+int s3i_table_set_own_text(s3_table *t, size_t col);
+int s3i_table_own_text(const s3_table *t, size_t col);
+
 /* Append a row (numbers NaN, text empty); returns its index or S3I_NONE. */
 size_t s3i_table_add_row(s3_table *t);
 /* Set a cell.  Returns -1 when row or col is out of range, the column is

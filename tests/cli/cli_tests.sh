@@ -1088,6 +1088,10 @@ names = [r["name"] for r in csv.DictReader(open(rfc + "/centres.csv", newline=""
 # text that a spreadsheet would run as a formula gets an apostrophe
 for want in ("'=HYPERLINK(\"http://x\",\"y\")", "'+SUM(A1)", "'@cmd"):
     assert want in names, (want, names)
+# the engine's own texts (the model's parameters, their meanings) get none
+params = {r["parameter"]: r for r in csv.DictReader(open(rfc + "/parameters.csv", newline=""))}
+assert params["score.directions"]["value"] == "+, +, +, +, +, +, +", params["score.directions"]
+assert params["score.directions"]["meaning"].startswith("+ where higher"), params["score.directions"]
 # numbers keep their sign (no apostrophe before a negative number)
 units = list(csv.DictReader(open(rfc + "/units.csv", newline="")))
 assert any(r["eci"].startswith("-") for r in units), "no negative ECI?"

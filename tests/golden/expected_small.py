@@ -1822,7 +1822,14 @@ PARAMS = [
     ("uncertainty.vary_normalisation", "no"),
     ("uncertainty.vary_aggregation", "no"),
 ]
-param_rows = [[k, NA if v == "" else v, SKIP] for k, v in PARAMS]
+# the parameters are the engine's own text, not input data: written
+# without the formula guard (README, "CSV for people")
+class Own(str):
+    pass
+
+
+param_rows = [[k, NA if v == "" else Own(v) if isinstance(v, str) else v, SKIP]
+              for k, v in PARAMS]
 
 # what each indicator measures (the model's [score] comment), with the
 # model's weight and direction
@@ -1904,8 +1911,10 @@ for level in ("centre", "subregion"):
 def fmt(v):
     if v is None:
         return ""
+    if isinstance(v, Own):
+        return str(v)
     if isinstance(v, str):
-        # README: text that starts like a formula is written after an
+        # README: data text that starts like a formula is written after an
         # apostrophe
         return "'" + v if v[:1] in ("=", "+", "-", "@") else v
     if isinstance(v, bool):
