@@ -13,6 +13,8 @@
  * to be a German spreadsheet export and its numbers to use a decimal comma.
  * Every field is checked for NUL bytes and valid UTF-8, every row for the
  * header's field count; the SHA-256 of the file is computed on the way.
+ * A record whose fields are all empty (a line of separators only, as a
+ * spreadsheet writes below the data) is an empty line, like a blank one.
  *
  * Speed: each block is first scanned eight bytes at a time.  A block of
  * plain ASCII without NUL bytes and quotes (the usual machine export) needs
@@ -183,10 +185,24 @@ scan_block(const unsigned char *s, size_t n, size_t *quotes)
     return !((any_high & high) | zero | quoted);
 }
 
+/* Whether every field of the record is empty: a row of separators only
+ * (";;;;;" as a spreadsheet writes below the data), read as an empty
+ * line. */
+static int
+all_empty(const s3i_csv *r)
+{
+    for (size_t i = 0; i < r->nfields; i++)
+        if (r->len[i])
+            return 0;
+    return 1;
+}
+
 /* Check one assembled record and hand it to the header or row callback. */
 static s3_status
 deliver(s3i_csv *r)
 {
+    if (all_empty(r))
+        return S3_OK;
     if (s3i_reserve(&r->fields, &r->capfields, r->nfields, sizeof(char *)))
         return s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory", r->name);
     for (size_t i = 0; i < r->nfields; i++)
