@@ -38,15 +38,17 @@ typedef struct {
     s3i_map sub_map;
 } centres_state;
 
+static const s3i_colreq want[CE_N] = {
+    {"centre_id", 1},    {"name", 1}, {"subregion", 1}, {"nuts3", 0},
+    {"municipality", 0}, {"type", 0}, {"opened", 0},    {"floor_area_m2", 0},
+    {"lat", 0},          {"lon", 0}};
+
+const s3i_file_columns s3i_centres_columns = {"centres.csv", want, CE_N};
+
 static s3_status
 centres_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)len;
-    static const s3i_colreq want[CE_N] = {
-        {"centre_id", 1}, {"name", 1},          {"subregion", 1},
-        {"nuts3", 0},     {"municipality", 0},  {"type", 0},
-        {"opened", 0},    {"floor_area_m2", 0}, {"lat", 0},
-        {"lon", 0}};
     centres_state *st = u;
     return s3i_map_columns(st->ctx, st->d, r, n, f, want, CE_N, st->col);
 }

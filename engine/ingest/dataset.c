@@ -144,22 +144,76 @@ s3i_note_cutoff(s3_ctx *ctx, s3_dataset *d, const char *file, size_t n,
 
 /* ---- columns by name ---------------------------------------------------- */
 
+/* "column 3 ('Name')" of header column i, for messages. */
+static void
+header_column(char *out, size_t n, char **f, size_t i)
+{
+    char v[48];
+    snprintf(v, sizeof v, "%s", f[i]);
+    s3i_utf8_cut(v);
+    snprintf(out, n, "column %zu ('%s')", i + 1, v);
+}
+
 s3_status
 s3i_map_columns(s3_ctx *ctx, s3_dataset *d, s3i_csv *r, size_t n, char **f,
                 const s3i_colreq *want, size_t nwant, size_t *idx)
 {
+    const char *file = s3i_csv_name(r);
+    size_t line = s3i_csv_line(r);
     for (size_t k = 0; k < nwant; k++) {
+        size_t at = 0;
+        const char *mapped = s3i_describe_column(d, file, want[k].name, &at);
         idx[k] = S3I_NONE;
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(f[i], want[k].name) == 0)
+        /* under the name dataset.ini gives it, else under its own */
+        for (int pass = mapped ? 0 : 1; pass < 2 && idx[k] == S3I_NONE;
+             pass++) {
+            const char *name = pass == 0 ? mapped : want[k].name;
+            for (size_t i = 0; i < n; i++) {
+                if (!s3i_header_is(f[i], name))
+                    continue;
+                if (idx[k] != S3I_NONE) {
+                    char a[80], b[80];
+                    header_column(a, sizeof a, f, idx[k]);
+                    header_column(b, sizeof b, f, i);
+                    return s3i_fail(ctx, S3_EINPUT,
+                                    "%s:%zu: %s and %s both name column "
+                                    "'%s' (header names match in any case, "
+                                    "blanks around them ignored): rename "
+                                    "one",
+                                    file, line, a, b, name);
+                }
                 idx[k] = i;
-        if (idx[k] == S3I_NONE && want[k].required == 1)
+            }
+        }
+        if (idx[k] == S3I_NONE && want[k].required == 1) {
+            char given[160] = "";
+            if (mapped)
+                snprintf(given, sizeof given,
+                         " (dataset.ini:%zu names it '%.60s')", at, mapped);
             return s3i_fail(ctx, S3_EINPUT,
-                            "%s:%zu: required column '%s' is missing (the "
+                            "%s:%zu: required column '%s'%s is missing (the "
                             "header has: %s%s%s%s)",
-                            s3i_csv_name(r), s3i_csv_line(r), want[k].name,
-                            n > 0 ? f[0] : "", n > 1 ? ", " : "",
-                            n > 1 ? f[1] : "", n > 2 ? ", ..." : "");
+                            file, line, want[k].name, given, n > 0 ? f[0] : "",
+                            n > 1 ? ", " : "", n > 1 ? f[1] : "",
+                            n > 2 ? ", ..." : "");
+        }
+        for (size_t j = 0; j < k; j++)
+            if (idx[k] != S3I_NONE && idx[j] == idx[k]) {
+                char a[80];
+                header_column(a, sizeof a, f, idx[k]);
+                return s3i_fail(ctx, S3_EINPUT,
+                                "%s:%zu: %s is read as '%s' and as '%s': "
+                                "check dataset.ini",
+                                file, line, a, want[j].name, want[k].name);
+            }
+        if (idx[k] != S3I_NONE && mapped && s3i_header_is(f[idx[k]], mapped) &&
+            !s3i_header_is(f[idx[k]], want[k].name)) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "column '%.60s' is read as '%s' (%s:%zu)",
+                     f[idx[k]], want[k].name, "dataset.ini", at);
+            if (s3i_note(d->log.notes, file, msg))
+                return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
     }
     for (size_t i = 0; i < n; i++) {
         size_t k;
@@ -169,7 +223,7 @@ s3i_map_columns(s3_ctx *ctx, s3_dataset *d, s3i_csv *r, size_t n, char **f,
         if (k == nwant) {
             char msg[256];
             snprintf(msg, sizeof msg, "column '%s' is not used", f[i]);
-            if (s3i_note(d->log.notes, s3i_csv_name(r), msg))
+            if (s3i_note(d->log.notes, file, msg))
                 return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         }
     }
@@ -385,7 +439,8 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
     s3i_tenant_index tenant_map = {0};
     const char *dir = m->dataset_dir;
 
-    if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)))
+    if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)) ||
+        (rc = s3i_describe_load(ctx, d, dir)))
         goto done;
     if ((rc = s3i_load_centres(ctx, d, dir)) ||
         (rc = s3i_load_tenants(ctx, d, m, dir, &tenant_map)))
@@ -447,6 +502,7 @@ s3_dataset_free(s3_dataset *d)
     free(d->baseline.nace_agg);
     free(d->records.class_id);
     free(d->records.gx);
+    s3i_describe_free(&d->desc);
     s3i_table_free(d->log.quality);
     s3i_table_free(d->log.warnings);
     s3i_table_free(d->log.inputs);

@@ -256,6 +256,21 @@ typedef struct {
     size_t *nace_agg; /* per NACE code index: aggregate or S3I_NONE */
 } s3i_baseline;
 
+/* What a dataset folder's dataset.ini says about its files: the header
+ * names its files use for the engine's columns. */
+typedef struct {
+    char *file;   /* "tenants.csv", or NULL: every file */
+    char *column; /* the engine's name: "tenant_id" */
+    char *header; /* the file's name for it: "Mieter-Nr" */
+    size_t line;  /* of dataset.ini */
+} s3i_colname;
+
+typedef struct {
+    char *path; /* DIR/dataset.ini, NULL when the folder has none */
+    s3i_colname *col;
+    size_t ncol, cap;
+} s3i_describe;
+
 /* The data-quality log: per file, per warning, per input, and notes. */
 typedef struct {
     s3_table *quality, *warnings, *inputs, *notes;
@@ -270,6 +285,7 @@ struct s3_dataset {
     s3i_units units;
     s3i_records records;
     s3i_baseline baseline;
+    s3i_describe desc;
     s3i_log log;
     s3i_arena arena;
 };

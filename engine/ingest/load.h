@@ -65,8 +65,35 @@ typedef struct {
     int required;
 } s3i_colreq;
 
-/* Find each wanted column in the header; missing required ones are errors,
- * unknown header columns get a note.  idx[i] = S3I_NONE when absent. */
+/* The columns a dataset file has, in its loader's order: the names
+ * dataset.ini may map (dataset_ini.c). */
+typedef struct {
+    const char *file;
+    const s3i_colreq *col;
+    size_t n;
+} s3i_file_columns;
+
+extern const s3i_file_columns s3i_centres_columns, s3i_tenants_columns,
+    s3i_patents_columns, s3i_baseline_columns;
+
+/* Whether header name h names column `name`: ASCII letters in any case,
+ * blanks (and no-break spaces) around it ignored, a run of blanks inside
+ * it read as '_' ("Tenant ID" is tenant_id). */
+int s3i_header_is(const char *h, const char *name);
+
+/* The dataset.ini of folder dir into d->desc (nothing when the folder has
+ * none), checked: known sections, keys and values, each set once. */
+s3_status s3i_describe_load(s3_ctx *ctx, s3_dataset *d, const char *dir);
+void s3i_describe_free(s3i_describe *ds);
+/* The header name dataset.ini gives column `name` of `file`, or NULL;
+ * *line the line that says so. */
+const char *s3i_describe_column(const s3_dataset *d, const char *file,
+                                const char *name, size_t *line);
+
+/* Find each wanted column in the header (by s3i_header_is, under the name
+ * dataset.ini gives it, else its own); missing required ones are errors,
+ * as are two header columns that match one wanted column; unknown header
+ * columns get a note.  idx[i] = S3I_NONE when absent. */
 s3_status s3i_map_columns(s3_ctx *ctx, s3_dataset *d, s3i_csv *r, size_t n,
                           char **f, const s3i_colreq *want, size_t nwant,
                           size_t *idx);

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "check_util.h"
-#include "ingest/ingest.h"
+#include "ingest/load.h"
 
 static char path[64];
 
@@ -332,6 +332,33 @@ START_TEST(missing_file)
 }
 END_TEST
 
+START_TEST(header_names)
+{
+    /* header names match in any ASCII case, blanks and no-break spaces
+     * around them ignored, a run of blanks inside read as '_' */
+    ck_assert(s3i_header_is("tenant_id", "tenant_id"));
+    ck_assert(s3i_header_is("Tenant_ID", "tenant_id"));
+    ck_assert(s3i_header_is(" tenant id ", "tenant_id"));
+    ck_assert(s3i_header_is("\xC2\xA0TENANT \t ID\t", "tenant_id"));
+    ck_assert(s3i_header_is("Mieter-Nr", " mieter-nr"));
+    ck_assert(s3i_header_is("Stra\xC3\x9F"
+                            "e",
+                            "Stra\xC3\x9F"
+                            "e"));
+    ck_assert(!s3i_header_is("Tenant-ID", "tenant_id"));
+    ck_assert(!s3i_header_is("tenant_ids", "tenant_id"));
+    ck_assert(!s3i_header_is("tenant", "tenant_id"));
+    ck_assert(!s3i_header_is("", "tenant_id"));
+    ck_assert(!s3i_header_is("  ", ""));
+    /* ASCII letters fold, other bytes are compared as they are */
+    ck_assert(s3i_header_is("STRA\xC3\x9F"
+                            "E",
+                            "stra\xC3\x9F"
+                            "e"));
+    ck_assert(!s3i_header_is("\xC3\x84", "\xC3\xA4"));
+}
+END_TEST
+
 static Suite *
 csvread_suite(void)
 {
@@ -345,6 +372,7 @@ csvread_suite(void)
     tcase_add_test(tc, callback_stops);
     tcase_add_test(tc, fail_message_value);
     tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, header_names);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_checked_fixture(tc, setup, teardown);
