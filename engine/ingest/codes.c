@@ -279,7 +279,8 @@ read_ref(s3_ctx *ctx, const char *dir, const char *file, s3i_csv_fn h,
     s3i_csv_info info;
     char name[256];
     snprintf(name, sizeof name, "reference/%s", file);
-    s3_status st = s3i_csv_read(ctx, path, name, 0, h, row, L, &info);
+    s3_status st =
+        s3i_csv_read(ctx, path, name, S3I_CSV_UTF8_ONLY, h, row, L, &info);
     if (st)
         return st;
     return record_input(ctx, inputs, name, path, &info);

@@ -81,6 +81,24 @@ s3i_record_input(s3_ctx *ctx, s3_dataset *d, const char *name, const char *path,
 }
 
 s3_status
+s3i_note_encoding(s3_ctx *ctx, s3_dataset *d, const char *file,
+                  const s3i_csv_info *info)
+{
+    if (!info->cp1252_line)
+        return S3_OK;
+    char msg[320];
+    snprintf(msg, sizeof msg,
+             "the file is not UTF-8: read as Windows-1252 (what German "
+             "Excel saves as CSV) from line %zu, its first letter beyond "
+             "ASCII, on; check names with umlauts, or save the file as "
+             "\"CSV UTF-8\"",
+             info->cp1252_line);
+    if (s3i_note(d->log.notes, file, msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
+
+s3_status
 s3i_reject(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
            const char *value, const char *msg)
 {
@@ -316,6 +334,8 @@ s3i_read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
         s3i_csv_read_split(ctx, path, file, 0, h, row, st, split, &info);
     if (!rc && split && split->used)
         rc = split->merge(ctx, st, split->user2, split->lines);
+    if (!rc)
+        rc = s3i_note_encoding(ctx, d, file, &info);
     if (rc)
         return rc;
     if (info.rows == 0)

@@ -23,16 +23,25 @@ typedef struct {
     uint64_t bytes;  /* file size */
     char sha256[65]; /* of the file's bytes */
     char separator;  /* detected: ',', ';' or '\t' */
+    /* the line from which the file was read as Windows-1252 (its first
+     * field beyond ASCII), 0 when it is UTF-8 */
+    size_t cp1252_line;
 } s3i_csv_info;
 
+/* Flags of s3i_csv_read: a tab may be the separator; the file must be
+ * UTF-8 (no Windows-1252); (internal) the second thread's part, which
+ * leaves a switch of encoding to the first thread. */
+enum { S3I_CSV_TAB = 1, S3I_CSV_UTF8_ONLY = 2, S3I_CSV_NO_SWITCH = 4 };
+
 /* Read a CSV file: BOM skipped, LF or CRLF, separator detected from the
- * header (',', ';' or, when allow_tab, '\t'), strict RFC 4180 quoting
+ * header (',', ';' or, with S3I_CSV_TAB, '\t'), strict RFC 4180 quoting
  * (libcsv with CSV_STRICT | CSV_STRICT_FINI), every field checked for NUL
- * bytes and valid UTF-8, every row for the header's field count.  `name` is
- * the file name used in messages. */
+ * bytes and valid UTF-8 (or, for a whole file, Windows-1252, converted:
+ * csvread.c), every row for the header's field count; lines of separators
+ * only are empty lines.  `name` is the file name used in messages. */
 s3_status s3i_csv_read(s3_ctx *ctx, const char *path, const char *name,
-                       int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
-                       void *user, s3i_csv_info *info);
+                       int flags, s3i_csv_fn header, s3i_csv_fn row, void *user,
+                       s3i_csv_info *info);
 
 /* Reading a large file with two threads: the second parses from a line end
  * near the middle on, into its own state user2, once the header is known;
@@ -57,7 +66,7 @@ typedef struct {
 } s3i_csv_split;
 
 s3_status s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
-                             int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
+                             int flags, s3i_csv_fn header, s3i_csv_fn row,
                              void *user, s3i_csv_split *split,
                              s3i_csv_info *info);
 

@@ -35,6 +35,9 @@ s3_status s3i_dataset_use_ref(s3_ctx *ctx, s3_dataset *d, const s3_model *m,
 
 /* A quality row for the file of c. */
 s3_status s3i_record_quality(s3_ctx *ctx, s3_dataset *d, const s3i_counts *c);
+/* A note when file was read as Windows-1252 (info->cp1252_line). */
+s3_status s3i_note_encoding(s3_ctx *ctx, s3_dataset *d, const char *file,
+                            const s3i_csv_info *info);
 /* An inputs row (file, path, rows, bytes, SHA-256). */
 s3_status s3i_record_input(s3_ctx *ctx, s3_dataset *d, const char *name,
                            const char *path, const s3i_csv_info *info);

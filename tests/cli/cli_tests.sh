@@ -669,6 +669,67 @@ EOF
     grep -q 'tenant of an unknown centre' "$TMP/o2/csv/warnings.csv" || die "no unknown-centre warning"
 }
 
+# Windows-1252 files (German Excel's "CSV"): read, converted to UTF-8, with
+# a note naming the file and the line of its first letter beyond ASCII;
+# never read as something else without a word
+t_cp1252_names() {
+    make_data
+    "$PY" - "$TMP/data" <<'EOF2' || die "convert to cp1252"
+import sys
+d = sys.argv[1]
+c = open(d + "/centres.csv", encoding="utf-8").read()
+c = c.replace("Beta Incubator 2 (synthetic)", "Gründerzentrum Müßig-Öl 2 (€ 9.50/m²)")
+open(d + "/centres.csv", "wb").write(c.encode("cp1252"))
+t = open(d + "/tenants.csv", encoding="utf-8").read()
+open(d + "/tenants.csv", "wb").write(t.encode("cp1252"))
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out" --csv-only
+    expect_rc 0 "run"
+    grep -q 'Gründerzentrum Müßig-Öl 2 (€ 9.50/m²)' "$TMP/out/csv/centres.csv" ||
+        die "centres.csv lacks the converted name: $(grep B2 "$TMP/out/csv/centres.csv")"
+    grep -q '^centres.csv,"the file is not UTF-8: read as Windows-1252 (what German Excel saves as CSV) from line 5,' \
+        "$TMP/out/csv/notes.csv" || die "no note for centres.csv: $(cat "$TMP/out/csv/notes.csv")"
+    grep -q '^tenants.csv,"the file is not UTF-8: read as Windows-1252 .* from line 5,' \
+        "$TMP/out/csv/notes.csv" || die "no note for tenants.csv"
+    # a file that is UTF-8 in one place and Windows-1252 in another is an error
+    "$PY" - "$TMP/data/centres.csv" <<'EOF2' || die "mix"
+import sys
+p = sys.argv[1]
+b = open(p, "rb").read().replace(b"Alpha Technology Centre 1", "Alpha Zentrum Köln 1".encode())
+open(p, "wb").write(b)
+EOF2
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "check of a file with both encodings"
+    expect_err "centres.csv:5: column 2 ('name'): the field is not valid UTF-8, but line 2 is UTF-8 text: the file mixes encodings" "mixed"
+}
+
+# a large Windows-1252 tenants file whose first letter beyond ASCII comes
+# after the cut of the two threads: the same tables and notes as one
+# thread
+t_threads_cp1252() {
+    s3 generate --out "$TMP/big" --units 60 --tenants 320000 --patents 2000 \
+        --reference "$ROOT/datasets/reference"
+    expect_rc 0 "generate"
+    printf '[model]\nname = big\ndataset = %s\nreference = %s\n[data]\ncutoff =\n' \
+        "$TMP/big" "$ROOT/datasets/reference" >"$TMP/big.ini"
+    "$PY" - "$TMP/big/tenants.csv" <<'EOF2' || die "edit tenants"
+import sys
+p = sys.argv[1]
+l = open(p, encoding="utf-8").read().splitlines()
+l[0] += ",name"
+for i in range(1, len(l)):
+    l[i] += ",Firm %d" % i
+k = len(l) * 4 // 5
+l[k] = l[k].rsplit(",", 1)[0] + ",Müller & Söhne"
+open(p, "wb").write(("\n".join(l) + "\n").encode("cp1252"))
+print(k + 1)
+EOF2
+    line=$("$PY" -c 'import sys; l=open(sys.argv[1],"rb").read().split(b"\n"); print(next(i+1 for i,x in enumerate(l) if b"\xfcller" in x))' "$TMP/big/tenants.csv")
+    same_with_threads plain
+    grep -q "^tenants.csv,\"the file is not UTF-8: read as Windows-1252 .* from line $line," "$TMP/o2/csv/notes.csv" ||
+        die "no note for line $line: $(grep tenants.csv "$TMP/o2/csv/notes.csv")"
+}
+
 # the output files are the same whether one thread or two write them
 t_threads_same_files() {
     s3 run --quiet --threads 1 --out "$TMP/one"
@@ -1439,6 +1500,8 @@ run_case "large file: two threads give the tables of one, warnings in line order
 run_case "large file sorted by patent: two threads give the tables of one" t_threads_sorted_file
 run_case "large file: a quoted field with line ends across the cut" t_threads_quoted_newline_at_cut
 run_case "large tenants file: two threads, also with an id in both halves" t_threads_tenants
+run_case "Windows-1252 files: names converted, a note; mixed encodings an error" t_cp1252_names
+run_case "large Windows-1252 tenants file: two threads give the tables of one" t_threads_cp1252
 run_case "output files: the same from one thread or two" t_threads_same_files
 run_case "analyse: a pipe as input gives the file's results and checksum" t_analyse_pipe_input
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
