@@ -34,7 +34,7 @@
 
 struct s3_ctx {
     s3_status status;
-    char msg[1024];
+    char msg[4096]; /* room for a file's first errors, one a line */
     s3_progress_fn progress;
     void *progress_user;
     int threads; /* 0: as many as useful (two at most for now) */

@@ -24,6 +24,13 @@
  * both (a field that is UTF-8 text and one that is not, in either order)
  * cannot be read either way without a silent mistake, and is an error
  * naming both lines.  S3I_CSV_UTF8_ONLY keeps files strictly UTF-8.
+ *
+ * With S3I_CSV_ALL_ERRORS an error in a data row (a value the row
+ * callback refuses, a ragged row, a bad byte) is kept and the read goes
+ * on, so that one run shows what is wrong in the whole file: the first
+ * S3I_CSV_MAX_ERRORS, one a line, then how many more.  An error the
+ * parser cannot go on after (a stray quote) or in the header still stops
+ * the read, after the errors kept before it.
  * A record whose fields are all empty (a line of separators only, as a
  * spreadsheet writes below the data) is an empty line, like a blank one.
  *
@@ -80,6 +87,10 @@ struct s3i_csv {
     iconv_t cd;
     char *cbuf;
     size_t capcbuf;
+    /* the data-row errors kept (S3I_CSV_ALL_ERRORS): their messages, one
+     * a line, and how many there were */
+    char *errs;
+    size_t nerrs, errlen, caperrs;
 };
 
 size_t
@@ -388,6 +399,53 @@ deliver(s3i_csv *r)
     return r->row_fn(r->user, r, r->nfields, r->fields, r->len);
 }
 
+/* Keep the error of a data row (on the context) and go on; the messages
+ * kept stay within the context's message buffer. */
+static s3_status
+keep_error(s3i_csv *r)
+{
+    size_t n = strlen(r->ctx->msg);
+    if (r->nerrs < S3I_CSV_MAX_ERRORS &&
+        r->errlen + n + 2 < sizeof r->ctx->msg - 200) {
+        if (s3i_reserve(&r->errs, &r->caperrs, r->errlen + n + 2, 1))
+            return s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory", r->name);
+        if (r->errlen)
+            r->errs[r->errlen++] = '\n';
+        memcpy(r->errs + r->errlen, r->ctx->msg, n + 1);
+        r->errlen += n;
+        r->nerrs++;
+    } else {
+        r->nerrs++;
+    }
+    r->ctx->status = S3_OK;
+    r->ctx->msg[0] = '\0';
+    return S3_OK;
+}
+
+/* The status of a read that ends with status st: the errors kept, and
+ * st's own when it is an input error too, together; else st. */
+static s3_status
+errors_kept(s3i_csv *r, s3_status st)
+{
+    if (!r->nerrs || (st && st != S3_EINPUT))
+        return st;
+    size_t shown = 0;
+    for (size_t i = 0; i < r->errlen; i++)
+        shown += r->errs[i] == '\n';
+    shown += r->errlen > 0;
+    char last[sizeof r->ctx->msg];
+    snprintf(last, sizeof last, "%s", st ? r->ctx->msg : "");
+    size_t more = r->nerrs - shown;
+    if (more)
+        return s3i_fail(r->ctx, S3_EINPUT,
+                        "%s%s%.300s\n%s: %zu more error%s not shown (%zu in "
+                        "all)",
+                        r->errs, *last ? "\n" : "", last, r->name, more,
+                        more == 1 ? "" : "s", r->nerrs + (st != S3_OK));
+    return s3i_fail(r->ctx, S3_EINPUT, "%s%s%.300s", r->errs, *last ? "\n" : "",
+                    last);
+}
+
 /* libcsv row callback: c is the terminating character, -1 at the end. */
 static void
 on_row(int c, void *user)
@@ -396,7 +454,10 @@ on_row(int c, void *user)
     if (r->status)
         return;
     if (r->nfields > 0) {
+        int data = r->colname != NULL;
         r->status = deliver(r);
+        if (r->status == S3_EINPUT && data && (r->flags & S3I_CSV_ALL_ERRORS))
+            r->status = keep_error(r);
     }
     /* line accounting: LF, or a lone CR; the LF of a CRLF pair arrives as
      * a separate empty record right after the CR */
@@ -558,6 +619,8 @@ part_run(void *arg)
         pos += (uint64_t)n;
     }
     q->status = st ? st : finish(&q->r, &q->p);
+    if (!q->status && q->r.nerrs) /* read again by the first thread */
+        q->status = S3_EINPUT;
     return NULL;
 }
 
@@ -586,6 +649,7 @@ record_free(s3i_csv *r)
     if (r->cp1252_line)
         iconv_close(r->cd);
     free(r->cbuf);
+    free(r->errs);
     free(r->buf);
     free(r->off);
     free(r->len);
@@ -784,6 +848,7 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name, int flags,
 done:
     if (started)
         pthread_join(thread, NULL);
+    st = errors_kept(&r, st);
     if (q.block) {
         csv_free(&q.p);
         free(q.block);

@@ -330,8 +330,8 @@ s3i_read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
     if (dataset_path(path, sizeof path, dir, file))
         return s3i_fail(ctx, S3_EUSAGE, "%s: path too long", dir);
     s3i_csv_info info;
-    s3_status rc =
-        s3i_csv_read_split(ctx, path, file, 0, h, row, st, split, &info);
+    s3_status rc = s3i_csv_read_split(ctx, path, file, S3I_CSV_ALL_ERRORS, h,
+                                      row, st, split, &info);
     if (!rc && split && split->used)
         rc = split->merge(ctx, st, split->user2, split->lines);
     if (!rc)

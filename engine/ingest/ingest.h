@@ -29,9 +29,19 @@ typedef struct {
 } s3i_csv_info;
 
 /* Flags of s3i_csv_read: a tab may be the separator; the file must be
- * UTF-8 (no Windows-1252); (internal) the second thread's part, which
- * leaves a switch of encoding to the first thread. */
-enum { S3I_CSV_TAB = 1, S3I_CSV_UTF8_ONLY = 2, S3I_CSV_NO_SWITCH = 4 };
+ * UTF-8 (no Windows-1252); a data row's error (S3_EINPUT from the row
+ * callback, a ragged row, a bad byte) does not stop the read: the file's
+ * errors are reported together, the first S3I_CSV_MAX_ERRORS of them, one
+ * a line (the callback must leave its state as it was when it fails);
+ * (internal) the second thread's part, which leaves a switch of encoding
+ * to the first thread. */
+enum {
+    S3I_CSV_TAB = 1,
+    S3I_CSV_UTF8_ONLY = 2,
+    S3I_CSV_ALL_ERRORS = 4,
+    S3I_CSV_NO_SWITCH = 8
+};
+enum { S3I_CSV_MAX_ERRORS = 20 };
 
 /* Read a CSV file: BOM skipped, LF or CRLF, separator detected from the
  * header (',', ';' or, with S3I_CSV_TAB, '\t'), strict RFC 4180 quoting

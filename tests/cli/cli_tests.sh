@@ -580,6 +580,8 @@ for i, l in enumerate(rows, 1):
         f[2] = "A01X 1/00"
     if extra == "error" and i == len(rows) * 80 // 100:
         f[3] = "abc"
+    if extra == "errors" and i in (len(rows) * 20 // 100, len(rows) * 80 // 100):
+        f[3] = "abc%d" % i
     if i % 5000 == 0:
         out.append(["X%d" % i, "U00000001", "G06F 17/30", "2001"])
     out.append(f)
@@ -637,6 +639,20 @@ t_threads_error_in_second_half() {
     expect_rc 3 "two threads"
     cmp -s "$TMP/err1" "$TMP/stderr" || die "messages differ: $(cat "$TMP/err1") / $(err)"
     expect_err "column 'year': 'abc' is not a number" "message"
+}
+
+# errors in both halves: every one reported, in line order, the same with
+# one thread or two
+t_threads_errors_in_both_halves() {
+    make_big errors
+    s3 check --threads 1 --model "$TMP/big.ini"
+    expect_rc 3 "one thread"
+    cp "$TMP/stderr" "$TMP/err1"
+    s3 check --threads 2 --model "$TMP/big.ini"
+    expect_rc 3 "two threads"
+    cmp -s "$TMP/err1" "$TMP/stderr" || die "messages differ: $(cat "$TMP/err1") / $(err)"
+    [ "$(grep -c "column 'year': 'abc[0-9]*' is not a number" "$TMP/stderr")" = 2 ] ||
+        die "not both errors: $(err)"
 }
 
 # a large tenants file: two threads give the tables of one, also when an id
@@ -1505,6 +1521,7 @@ run_case "large Windows-1252 tenants file: two threads give the tables of one" t
 run_case "output files: the same from one thread or two" t_threads_same_files
 run_case "analyse: a pipe as input gives the file's results and checksum" t_analyse_pipe_input
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
+run_case "large file: errors in both halves, all reported, the same messages" t_threads_errors_in_both_halves
 run_case "row order changes no number beyond rounding" t_row_order
 
 echo "# $PASS passed, $FAIL failed"
