@@ -138,9 +138,8 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             "is not a NACE Rev. 2 code or aggregate (e.g. "
                             "'C', 'B-E', 'M_N', '62', 'TOTAL')");
     double y;
-    s3_status rc =
-        s3i_number_field(ctx, r, st->col[BA_YEAR], S3I_FIELD(st, f, BA_YEAR), 1,
-                         S3I_YEAR_MIN, S3I_YEAR_MAX, &y);
+    s3_status rc = s3i_year_field(ctx, r, &st->c, st->col[BA_YEAR], "year",
+                                  S3I_FIELD(st, f, BA_YEAR), &y);
     if (rc)
         return rc;
     if (!isnan(y)) {

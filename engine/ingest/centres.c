@@ -75,9 +75,8 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         return s3i_csv_fail(ctx, r, st->col[CE_SUB], sub, "is empty");
     double v;
     s3_status rc;
-    if ((rc = s3i_number_field(ctx, r, st->col[CE_OPENED],
-                               S3I_FIELD(st, f, CE_OPENED), 1, S3I_YEAR_MIN,
-                               S3I_YEAR_MAX, &v)) ||
+    if ((rc = s3i_year_field(ctx, r, &st->c, st->col[CE_OPENED], "opened",
+                             S3I_FIELD(st, f, CE_OPENED), &v)) ||
         (rc = s3i_number_field(ctx, r, st->col[CE_AREA],
                                S3I_FIELD(st, f, CE_AREA), 1, 0, 1e9, &v)) ||
         (rc = s3i_number_field(ctx, r, st->col[CE_LAT],

@@ -138,6 +138,9 @@ s3i_merge_counts(s3_ctx *ctx, s3i_counts *a, const s3i_counts *b, size_t lines)
     a->used += b->used;
     a->rejected += b->rejected;
     a->warnings += b->warnings;
+    a->year_dates += b->year_dates;
+    if (!a->year_column)
+        a->year_column = b->year_column;
     return S3_OK;
 }
 
@@ -261,15 +264,50 @@ s3i_number_slow(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
     }
     if (s3i_parse_number(v, len, s3i_csv_decimal_comma(r), out))
         return s3i_csv_fail(ctx, r, col, v,
-                            s3i_csv_decimal_comma(r)
+                            s3i_csv_decimal_comma(r) && strchr(v, '.')
                                 ? "is not a number (a ';' file uses a "
-                                  "decimal comma)"
+                                  "decimal comma, as in 2,5)"
                                 : "is not a number");
     if (*out < 0.0 && lo == 0.0)
         return s3i_csv_fail(ctx, r, col, v, "is negative: expected 0 or more");
     if (*out < lo || *out > hi) {
         char what[96];
         snprintf(what, sizeof what, "is out of range [%g, %g]", lo, hi);
+        return s3i_csv_fail(ctx, r, col, v, what);
+    }
+    return S3_OK;
+}
+
+s3_status
+s3i_year_field(s3_ctx *ctx, s3i_csv *r, s3i_counts *c, size_t col,
+               const char *name, const char *v, double *out)
+{
+    int32_t day;
+    uint32_t x = 0;
+    size_t i = 0;
+    for (; i < 9 && v[i] >= '0' && v[i] <= '9'; i++)
+        x = x * 10 + (uint32_t)(v[i] - '0');
+    if (!*v) {
+        *out = NAN;
+        return S3_OK;
+    }
+    if (i > 0 && !v[i]) {
+        *out = (double)x;
+    } else if (s3i_parse_date(v, strlen(v), &day) == 0) {
+        /* a date where a year is wanted (a spreadsheet's date column):
+         * its year */
+        *out = (double)(day / 10000);
+        c->year_dates++;
+        c->year_column = name;
+    } else {
+        return s3i_csv_fail(ctx, r, col, v,
+                            "is not a year (write a year such as 1985, or a "
+                            "date such as 1985-03-01)");
+    }
+    if (*out < S3I_YEAR_MIN || *out > S3I_YEAR_MAX) {
+        char what[96];
+        snprintf(what, sizeof what, "is not a year in [%d, %d]", S3I_YEAR_MIN,
+                 S3I_YEAR_MAX);
         return s3i_csv_fail(ctx, r, col, v, what);
     }
     return S3_OK;
@@ -346,6 +384,14 @@ s3i_read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
     c->read = info.rows;
     if ((rc = s3i_record_input(ctx, d, file, path, &info)))
         return rc;
+    if (c->year_dates) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "%zu values of column '%s' are dates: their year is used",
+                 c->year_dates, c->year_column);
+        if (s3i_note(d->log.notes, file, msg))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
     return s3i_record_quality(ctx, d, c);
 }
 

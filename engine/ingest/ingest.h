@@ -218,6 +218,10 @@ struct s3_model {
     size_t *param_line;
 };
 
+/* The names of model m's scenarios, comma-separated, into buf (n bytes;
+ * "..." when they do not fit); "" when it has none. */
+void s3i_model_scenarios(const s3_model *m, char *buf, size_t n);
+
 /* The line of model m that set parameter "section.key" (0: its default or
  * none). */
 size_t s3i_model_param_line(const s3_model *m, const char *name);

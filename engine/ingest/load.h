@@ -25,6 +25,9 @@ typedef struct {
     const char *file;
     size_t read, used, rejected, warnings;
     s3_table *log; /* where the file's warnings go */
+    /* values of the year column (named) given as dates, for a note */
+    size_t year_dates;
+    const char *year_column;
 } s3i_counts;
 
 /* The reference classifications of d: ref (the caller's, kept by the
@@ -141,6 +144,12 @@ s3i_number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
  * Nothing is computed from them, so they are constants, not model
  * parameters. */
 enum { S3I_YEAR_MIN = 1800, S3I_YEAR_MAX = 2100 };
+
+/* Parse an optional year column `name` (col): a whole number in
+ * [S3I_YEAR_MIN, S3I_YEAR_MAX], or a date (YYYY-MM-DD, DD.MM.YYYY), of
+ * which the year is used and counted in c for a note; NaN when empty. */
+s3_status s3i_year_field(s3_ctx *ctx, s3i_csv *r, s3i_counts *c, size_t col,
+                         const char *name, const char *v, double *out);
 
 /* Parse an optional date column; 0 when empty. */
 s3_status s3i_date_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,

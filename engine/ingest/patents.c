@@ -229,9 +229,8 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         return s3i_csv_fail(ctx, r, st->col[PA_ID], id, "is empty");
     double year, share;
     s3_status rc;
-    if ((rc = s3i_number_field(ctx, r, st->col[PA_YEAR],
-                               S3I_FIELD(st, f, PA_YEAR), 1, S3I_YEAR_MIN,
-                               S3I_YEAR_MAX, &year)) ||
+    if ((rc = s3i_year_field(ctx, r, &st->c, st->col[PA_YEAR], "year",
+                             S3I_FIELD(st, f, PA_YEAR), &year)) ||
         (rc = s3i_number_field(ctx, r, st->col[PA_SHARE],
                                S3I_FIELD(st, f, PA_SHARE), 1, 0, 1, &share)))
         return rc;

@@ -115,9 +115,8 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     s3_status rc;
     if ((rc = s3i_number_field(ctx, r, st->col[TE_EMP],
                                S3I_FIELD(st, f, TE_EMP), 1, 0, 1e7, &emp)) ||
-        (rc = s3i_number_field(ctx, r, st->col[TE_FOUNDED],
-                               S3I_FIELD(st, f, TE_FOUNDED), 1, S3I_YEAR_MIN,
-                               S3I_YEAR_MAX, &founded)) ||
+        (rc = s3i_year_field(ctx, r, &st->c, st->col[TE_FOUNDED], "founded",
+                             S3I_FIELD(st, f, TE_FOUNDED), &founded)) ||
         (rc = s3i_date_field(ctx, r, st->col[TE_ENTERED],
                              S3I_FIELD(st, f, TE_ENTERED), &entered)) ||
         (rc = s3i_date_field(ctx, r, st->col[TE_LEFT],

@@ -254,6 +254,39 @@ t_analyse_without_input() {
     expect_rc 2 "analyse without --unit"
 }
 
+# the manual page: every option with its argument apart ("--data DIR", not
+# "--dataDIR"), rendered by groff as man(1) would
+t_manpage_options() {
+    s3 --manpage
+    expect_rc 0 "--manpage"
+    command -v groff >/dev/null || die "groff is not installed"
+    groff -man -Tutf8 "$TMP/stdout" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g' >"$TMP/man.txt"
+    for o in "--data DIR" "--model FILE" "--reference DIR" "--out DIR" \
+        "--scenario NAME" "--where COL=VALUE" "--threads N" "--csv-only" "--quiet"; do
+        grep -qF -- "$o" "$TMP/man.txt" || die "the manual lacks '$o'"
+    done
+    grep -qE -- '--(data|model|out)(DIR|FILE)' "$TMP/man.txt" && die "the manual runs an option into its argument"
+    :
+}
+
+# outside the repository the default reference folder is not there: the
+# message says how to name it
+t_analyse_outside_repository() {
+    mkdir -p "$TMP/elsewhere"
+    printf 'region,nace,value\nR1,62.01,1\nR2,72.19,2\n' >"$TMP/elsewhere/t.csv"
+    (cd "$TMP/elsewhere" && timeout 30 "$BIN" analyse --input t.csv --unit region \
+        --class nace --value value --out out) >"$TMP/stdout" 2>"$TMP/stderr"
+    RC=$?
+    expect_rc 3 "analyse outside the repository"
+    expect_err "datasets/reference/nace_rev2_en.csv: cannot open" "outside"
+    expect_err "with --reference DIR" "outside"
+    (cd "$TMP/elsewhere" && timeout 30 "$BIN" analyse --input t.csv --unit region \
+        --class nace --value value --out out --reference "$ROOT/datasets/reference" --quiet) \
+        >"$TMP/stdout" 2>"$TMP/stderr"
+    RC=$?
+    expect_rc 0 "analyse outside the repository with --reference"
+}
+
 # ---- measures ----------------------------------------------------------------
 
 t_measures() {
@@ -549,7 +582,7 @@ t_model_threshold_zero() {
 }
 t_scenario_unknown() {
     EXTRA=(--scenario nope)
-    bad_input ":" "nope"
+    bad_input ":" "nope" "(it has no [scenario.NAME] sections)"
 }
 
 # ---- large files: two threads give what one thread gives ---------------------
@@ -638,7 +671,7 @@ t_threads_error_in_second_half() {
     s3 check --threads 2 --model "$TMP/big.ini"
     expect_rc 3 "two threads"
     cmp -s "$TMP/err1" "$TMP/stderr" || die "messages differ: $(cat "$TMP/err1") / $(err)"
-    expect_err "column 'year': 'abc' is not a number" "message"
+    expect_err "column 'year': 'abc' is not a year" "message"
 }
 
 # errors in both halves: every one reported, in line order, the same with
@@ -651,7 +684,7 @@ t_threads_errors_in_both_halves() {
     s3 check --threads 2 --model "$TMP/big.ini"
     expect_rc 3 "two threads"
     cmp -s "$TMP/err1" "$TMP/stderr" || die "messages differ: $(cat "$TMP/err1") / $(err)"
-    [ "$(grep -c "column 'year': 'abc[0-9]*' is not a number" "$TMP/stderr")" = 2 ] ||
+    [ "$(grep -c "column 'year': 'abc[0-9]*' is not a year" "$TMP/stderr")" = 2 ] ||
         die "not both errors: $(err)"
 }
 
@@ -1511,6 +1544,8 @@ run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_l
 run_case "scenario growth: added and moved tenants enter on the cut-off date" t_scenario_growth
 run_case "variety: at division level UV = entropy, RV + UV = entropy of the classes" t_variety_division_level
 run_case "analyse: a Eurostat dimension name over 63 bytes is refused" t_analyse_eurostat_long_dimension
+run_case "manual page: options apart from their arguments" t_manpage_options
+run_case "analyse outside the repository points at --reference" t_analyse_outside_repository
 run_case "analyse: Eurostat flags only after a space" t_analyse_eurostat_flags_after_space
 run_case "large file: two threads give the tables of one, warnings in line order" t_threads_same_results
 run_case "large file sorted by patent: two threads give the tables of one" t_threads_sorted_file
