@@ -505,6 +505,15 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
     s3i_tenant_index tenant_map = {0};
     const char *dir = m->dataset_dir;
 
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        rc = s3i_fail(ctx, S3_EINPUT,
+                      "%s/centres.csv: cannot open: the dataset folder %s is "
+                      "not there (set dataset = in the model's [model] "
+                      "section, or give --data DIR)",
+                      dir, dir);
+        goto done;
+    }
     if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)) ||
         (rc = s3i_describe_load(ctx, d, dir)))
         goto done;

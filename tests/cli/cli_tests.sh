@@ -1326,6 +1326,40 @@ EOF2
     : >"$TMP/.why"
 }
 
+# models/template.ini serves a dataset other than the Ruhr one: it names no
+# centre (no scenarios, no domains), runs on datasets/small and on a
+# generated dataset given with --data, and without one says where the
+# dataset goes
+t_template_model() {
+    grep -qE '^[[:space:]]*\[(scenario\.|domains)' "$ROOT/models/template.ini" &&
+        die "the template has scenarios or domains"
+    grep -qE '^[^;]*C[0-9][0-9]' "$ROOT/models/template.ini" && die "the template names a Ruhr centre"
+    s3 check --model "$ROOT/models/template.ini" --data "$ROOT/datasets/small"
+    expect_rc 0 "check on datasets/small"
+    s3 run --quiet --csv-only --model "$ROOT/models/template.ini" --data "$ROOT/datasets/small" \
+        --out "$TMP/small"
+    expect_rc 0 "run on datasets/small"
+    s3 generate --out "$TMP/gen" --units 12 --tenants 4000 --patents 3000 \
+        --reference "$ROOT/datasets/reference"
+    expect_rc 0 "generate"
+    s3 run --quiet --csv-only --model "$ROOT/models/template.ini" --data "$TMP/gen" --out "$TMP/gen-out"
+    expect_rc 0 "run on a generated dataset"
+    "$PY" - "$TMP/gen-out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+d = sys.argv[1]
+scores = [r for r in csv.DictReader(open(d + "/scores.csv")) if r["level"] == "centre"]
+assert len(scores) == 12 and all(r["scenario"] == "baseline" for r in scores), scores[:3]
+assert all(r["score"] != "" and r["rank"] != "" for r in scores), scores[:3]
+units = [r for r in csv.DictReader(open(d + "/units.csv")) if r["matrix"] == "tenants"]
+assert any(r["eci"] != "" for r in units), "no ECI on the generated dataset"
+EOF2
+    : >"$TMP/.why"
+    s3 check --model "$ROOT/models/template.ini"
+    expect_rc 3 "check without a dataset"
+    expect_err "the dataset folder" "check without a dataset"
+    expect_err "give --data DIR" "check without a dataset"
+}
+
 # scenario deltas match rows on their whole keys: two centres whose ids
 # share their first 600 characters are still told apart (a no-op scenario
 # changes nothing)
@@ -1543,6 +1577,7 @@ run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
 run_case "scenario growth: added and moved tenants enter on the cut-off date" t_scenario_growth
 run_case "variety: at division level UV = entropy, RV + UV = entropy of the classes" t_variety_division_level
+run_case "models/template.ini runs on datasets other than the Ruhr one" t_template_model
 run_case "analyse: a Eurostat dimension name over 63 bytes is refused" t_analyse_eurostat_long_dimension
 run_case "manual page: options apart from their arguments" t_manpage_options
 run_case "analyse outside the repository points at --reference" t_analyse_outside_repository
