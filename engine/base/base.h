@@ -246,6 +246,10 @@ void s3i_idtab_free(s3i_idtab *t);
 /* Drop an incomplete UTF-8 sequence at the end of s (left by a cut). */
 void s3i_utf8_cut(char *s);
 
+/* Replace every byte of s that does not belong to a valid UTF-8
+ * character by '?'. */
+void s3i_utf8_repair(char *s);
+
 /* Whether s[0..len) is valid UTF-8 without NUL bytes. */
 int s3i_utf8_valid(const char *s, size_t len);
 

@@ -45,11 +45,23 @@ warn_to(s3_table *t, const char *file, size_t line, const char *column,
 int
 s3i_note(s3_table *notes, const char *scope, const char *message)
 {
+    /* a note quotes names from the data, cut at a byte count ("%.60s") or
+     * by its buffer: keep it valid UTF-8 */
+    char *fixed = NULL;
+    if (!s3i_utf8_valid(message, strlen(message))) {
+        if (!(fixed = strdup(message)))
+            return -1;
+        s3i_utf8_cut(fixed);
+        s3i_utf8_repair(fixed);
+        message = fixed;
+    }
     size_t r = s3i_table_add_row(notes);
-    return r == S3I_NONE || s3i_table_set_text(notes, r, 0, scope) ||
-                   s3i_table_set_text(notes, r, 1, message)
-               ? -1
-               : 0;
+    int rc = r == S3I_NONE || s3i_table_set_text(notes, r, 0, scope) ||
+                     s3i_table_set_text(notes, r, 1, message)
+                 ? -1
+                 : 0;
+    free(fixed);
+    return rc;
 }
 
 s3_status

@@ -93,6 +93,25 @@ START_TEST(fail_cuts_long_message_on_character)
 }
 END_TEST
 
+/* A value cut at a byte count inside the message ("%.2s" of "aäb", or a
+ * file's errors joined) leaves no half character: the stray bytes become
+ * '?', the rest is kept. */
+START_TEST(fail_repairs_cut_inside)
+{
+    s3_ctx *ctx = s3_ctx_new();
+    s3i_fail(ctx, S3_EINPUT, "x: '%.2s' then '%s'",
+             "a\xC3\xA4"
+             "b",
+             "\xC3\xA4\xE2\x82\xAC");
+    ck_assert_str_eq(s3_ctx_message(ctx),
+                     "x: 'a?' then '\xC3\xA4\xE2\x82\xAC'");
+    s3i_fail(ctx, S3_EINPUT, "%s", "\xFF\x80ok\xF0\x9D\x84");
+    /* (a character cut at the very end is dropped, as before) */
+    ck_assert_str_eq(s3_ctx_message(ctx), "??ok");
+    s3_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(utf8_cut)
 {
     struct {
@@ -276,6 +295,7 @@ base_suite(void)
     tcase_add_test(tc, strerror_table);
     tcase_add_test(tc, fail_keeps_status_and_message);
     tcase_add_test(tc, fail_cuts_long_message_on_character);
+    tcase_add_test(tc, fail_repairs_cut_inside);
     tcase_add_test(tc, utf8_cut);
     tcase_add_test(tc, threads_setting);
     suite_add_tcase(s, tc);
