@@ -34,7 +34,7 @@
 
 struct s3_ctx {
     s3_status status;
-    char msg[1024];
+    char msg[4096]; /* room for a file's first errors, one a line */
     s3_progress_fn progress;
     void *progress_user;
     int threads; /* 0: as many as useful (two at most for now) */
@@ -246,6 +246,10 @@ void s3i_idtab_free(s3i_idtab *t);
 /* Drop an incomplete UTF-8 sequence at the end of s (left by a cut). */
 void s3i_utf8_cut(char *s);
 
+/* Replace every byte of s that does not belong to a valid UTF-8
+ * character by '?'. */
+void s3i_utf8_repair(char *s);
+
 /* Whether s[0..len) is valid UTF-8 without NUL bytes. */
 int s3i_utf8_valid(const char *s, size_t len);
 
@@ -295,6 +299,13 @@ void s3i_table_free(s3_table *t);
  * out of memory. */
 s3_table *s3i_table_copy(const s3_table *t);
 s3_table *s3i_table_new_like(const s3_table *t, const char *name);
+
+/* Text column col holds the engine's own text (and the model's checked
+ * parameters), not text from input data: the CSV writer writes it without
+ * the formula guard it puts before data text.  -1 when col is not a text
+ * column.  Copies of t keep the mark. */
+int s3i_table_set_own_text(s3_table *t, size_t col);
+int s3i_table_own_text(const s3_table *t, size_t col);
 
 /* Append a row (numbers NaN, text empty); returns its index or S3I_NONE. */
 size_t s3i_table_add_row(s3_table *t);

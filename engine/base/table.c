@@ -19,7 +19,8 @@ struct s3_table {
     size_t ncols, nrows, cap;
     char **colname;
     s3_coltype *coltype;
-    cell *cells; /* nrows × ncols */
+    unsigned char *own; /* per column: the engine's own text, not data */
+    cell *cells;        /* nrows × ncols */
     s3i_arena arena;
     /* short texts kept once: a table of unit pairs repeats each id a
      * thousand times (text → its copy in the arena) */
@@ -37,7 +38,8 @@ s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols)
     t->ncols = ncols;
     t->colname = calloc(ncols ? ncols : 1, sizeof *t->colname);
     t->coltype = calloc(ncols ? ncols : 1, sizeof *t->coltype);
-    if (!t->colname || !t->coltype ||
+    t->own = calloc(ncols ? ncols : 1, sizeof *t->own);
+    if (!t->colname || !t->coltype || !t->own ||
         !(t->name = s3i_arena_strdup(&t->arena, name)))
         goto fail;
     for (size_t i = 0; i < ncols; i++) {
@@ -58,6 +60,7 @@ s3i_table_free(s3_table *t)
         return;
     free(t->colname);
     free(t->coltype);
+    free(t->own);
     free(t->cells);
     s3i_map_free(&t->interned);
     s3i_arena_free(&t->arena);
@@ -75,7 +78,24 @@ s3i_table_new_like(const s3_table *src, const char *name)
         cols[i] = (s3i_colspec){src->colname[i], src->coltype[i]};
     s3_table *t = s3i_table_new(name, nc, cols);
     free(cols);
+    if (t)
+        memcpy(t->own, src->own, nc);
     return t;
+}
+
+int
+s3i_table_set_own_text(s3_table *t, size_t col)
+{
+    if (col >= t->ncols || t->coltype[col] != S3_COL_TEXT)
+        return -1;
+    t->own[col] = 1;
+    return 0;
+}
+
+int
+s3i_table_own_text(const s3_table *t, size_t col)
+{
+    return col < t->ncols && t->own[col];
 }
 
 s3_table *

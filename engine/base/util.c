@@ -93,6 +93,20 @@ s3i_utf8_cut(char *s)
         s[i - 1] = '\0';
 }
 
+void
+s3i_utf8_repair(char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (c >= 0x80 && (i + k > n || !s3i_utf8_valid(s + i, k)))
+            s[i++] = '?';
+        else
+            i += k;
+    }
+}
+
 s3_status
 s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
 {
@@ -101,6 +115,9 @@ s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
     vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
     va_end(ap);
     s3i_utf8_cut(ctx->msg); /* a cut message stays valid UTF-8 */
+    /* and so does one that quotes values cut at a byte count ("%.60s"),
+     * or several messages joined (a file's errors) */
+    s3i_utf8_repair(ctx->msg);
     ctx->status = status;
     return status;
 }

@@ -179,8 +179,14 @@ print_manpage(void)
     for (size_t i = 0; i < NOPTIONS; i++) {
         char sp[32];
         spelling(options[i].name, sp);
-        printf(".TP\n.BR \\-\\-%s%s%s\n%s (", sp, options[i].arg ? " " : "",
-               options[i].arg ? options[i].arg : "", options[i].help);
+        /* .BI alternates bold and italic without a space between its
+         * arguments: the space goes inside the second ("--data DIR", not
+         * "--dataDIR") */
+        if (options[i].arg)
+            printf(".TP\n.BI \\-\\-%s \" %s\"\n%s (", sp, options[i].arg,
+                   options[i].help);
+        else
+            printf(".TP\n.B \\-\\-%s\n%s (", sp, options[i].help);
         int first = 1;
         for (size_t c = 0; c < sizeof commands / sizeof *commands; c++)
             if (options[i].cmds & (1 << c)) {

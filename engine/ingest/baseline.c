@@ -40,13 +40,15 @@ typedef struct {
     double year;
 } baseline_state;
 
+static const s3i_colreq want[BA_N] = {{"region", 1}, {"nace", 1}, {"value", 1},
+                                      {"year", 0},   {"flag", 0}, {"label", 0}};
+
+const s3i_file_columns s3i_baseline_columns = {"baseline.csv", want, BA_N};
+
 static s3_status
 baseline_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)len;
-    static const s3i_colreq want[BA_N] = {{"region", 1}, {"nace", 1},
-                                          {"value", 1},  {"year", 0},
-                                          {"flag", 0},   {"label", 0}};
     baseline_state *st = u;
     st->year = NAN;
     return s3i_map_columns(st->ctx, st->d, r, n, f, want, BA_N, st->col);
@@ -136,9 +138,8 @@ baseline_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             "is not a NACE Rev. 2 code or aggregate (e.g. "
                             "'C', 'B-E', 'M_N', '62', 'TOTAL')");
     double y;
-    s3_status rc =
-        s3i_number_field(ctx, r, st->col[BA_YEAR], S3I_FIELD(st, f, BA_YEAR), 1,
-                         S3I_YEAR_MIN, S3I_YEAR_MAX, &y);
+    s3_status rc = s3i_year_field(ctx, r, &st->c, st->col[BA_YEAR], "year",
+                                  S3I_FIELD(st, f, BA_YEAR), &y);
     if (rc)
         return rc;
     if (!isnan(y)) {

@@ -38,15 +38,17 @@ typedef struct {
     s3i_map sub_map;
 } centres_state;
 
+static const s3i_colreq want[CE_N] = {
+    {"centre_id", 1},    {"name", 1}, {"subregion", 1}, {"nuts3", 0},
+    {"municipality", 0}, {"type", 0}, {"opened", 0},    {"floor_area_m2", 0},
+    {"lat", 0},          {"lon", 0}};
+
+const s3i_file_columns s3i_centres_columns = {"centres.csv", want, CE_N};
+
 static s3_status
 centres_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)len;
-    static const s3i_colreq want[CE_N] = {
-        {"centre_id", 1}, {"name", 1},          {"subregion", 1},
-        {"nuts3", 0},     {"municipality", 0},  {"type", 0},
-        {"opened", 0},    {"floor_area_m2", 0}, {"lat", 0},
-        {"lon", 0}};
     centres_state *st = u;
     return s3i_map_columns(st->ctx, st->d, r, n, f, want, CE_N, st->col);
 }
@@ -73,9 +75,8 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         return s3i_csv_fail(ctx, r, st->col[CE_SUB], sub, "is empty");
     double v;
     s3_status rc;
-    if ((rc = s3i_number_field(ctx, r, st->col[CE_OPENED],
-                               S3I_FIELD(st, f, CE_OPENED), 1, S3I_YEAR_MIN,
-                               S3I_YEAR_MAX, &v)) ||
+    if ((rc = s3i_year_field(ctx, r, &st->c, st->col[CE_OPENED], "opened",
+                             S3I_FIELD(st, f, CE_OPENED), &v)) ||
         (rc = s3i_number_field(ctx, r, st->col[CE_AREA],
                                S3I_FIELD(st, f, CE_AREA), 1, 0, 1e9, &v)) ||
         (rc = s3i_number_field(ctx, r, st->col[CE_LAT],
@@ -83,6 +84,17 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         (rc = s3i_number_field(ctx, r, st->col[CE_LON],
                                S3I_FIELD(st, f, CE_LON), 1, -180, 180, &v)))
         return rc;
+    /* the sub-region's NUTS-3 code is checked before the row changes
+     * anything, so that the read can go on after an error */
+    size_t s = s3i_map_get(&st->sub_map, sub, strlen(sub));
+    if (s != S3I_NONE && strcmp(d->units.sub_nuts3[s], nuts) != 0) {
+        char what[160];
+        snprintf(what, sizeof what,
+                 "differs from the code '%.40s' another centre of sub-region "
+                 "'%.40s' has",
+                 d->units.sub_nuts3[s], sub);
+        return s3i_csv_fail(ctx, r, st->col[CE_NUTS3], nuts, what);
+    }
     size_t i = d->units.n;
     char *cid = s3i_arena_strdup(&d->arena, id);
     if (!cid)
@@ -97,7 +109,6 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (s3i_idtab_add(&d->units.ids, cid, strlen(cid), &added) != i)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     /* sub-region, with one NUTS-3 code each */
-    size_t s = s3i_map_get(&st->sub_map, sub, strlen(sub));
     if (s == S3I_NONE) {
         s = d->units.nsub;
         char *sn = s3i_arena_strdup(&d->arena, sub);
@@ -110,13 +121,6 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         d->units.sub_name[s] = sn;
         d->units.sub_nuts3[s] = sc;
         d->units.nsub++;
-    } else if (strcmp(d->units.sub_nuts3[s], nuts) != 0) {
-        char what[160];
-        snprintf(what, sizeof what,
-                 "differs from the code '%.40s' another centre of sub-region "
-                 "'%.40s' has",
-                 d->units.sub_nuts3[s], sub);
-        return s3i_csv_fail(ctx, r, st->col[CE_NUTS3], nuts, what);
     }
     if (push(&d->units.id, &st->cap_id, i, sizeof(char *)) ||
         push(&d->units.name, &st->cap_name, i, sizeof(char *)) ||

@@ -15,9 +15,11 @@
  * update them without rebuilding.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ingest/ingest.h"
 
@@ -279,7 +281,8 @@ read_ref(s3_ctx *ctx, const char *dir, const char *file, s3i_csv_fn h,
     s3i_csv_info info;
     char name[256];
     snprintf(name, sizeof name, "reference/%s", file);
-    s3_status st = s3i_csv_read(ctx, path, name, 0, h, row, L, &info);
+    s3_status st =
+        s3i_csv_read(ctx, path, name, S3I_CSV_UTF8_ONLY, h, row, L, &info);
     if (st)
         return st;
     return record_input(ctx, inputs, name, path, &info);
@@ -291,6 +294,22 @@ s3i_ref_load(s3_ctx *ctx, const char *dir, s3i_ref *ref, s3_table *inputs)
     loader L = {.ctx = ctx, .ref = ref};
     s3_status st;
     memset(ref, 0, sizeof *ref);
+    /* a folder that is not there: most often a run outside the repository,
+     * where the default datasets/reference is not reachable */
+    char first[4096];
+    struct stat sb;
+    if ((size_t)snprintf(first, sizeof first, "%s/nace_rev2_en.csv", dir) <
+            sizeof first &&
+        stat(first, &sb) != 0) {
+        st = s3i_fail(ctx, S3_EINPUT,
+                      "%s: cannot open: %s: the reference classifications "
+                      "(NACE, WZ, IPC -> WIPO fields) are not there; name "
+                      "their folder (the repository's datasets/reference) "
+                      "with --reference DIR, or as reference = DIR in the "
+                      "model's [model] section",
+                      first, strerror(errno));
+        goto done;
+    }
     if ((st = read_ref(ctx, dir, "nace_rev2_en.csv", nace_header, nace_row, &L,
                        inputs)))
         goto done;

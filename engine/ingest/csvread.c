@@ -14,6 +14,26 @@
  * Every field is checked for NUL bytes and valid UTF-8, every row for the
  * header's field count; the SHA-256 of the file is computed on the way.
  *
+ * Encoding: what German Excel writes as "CSV" is Windows-1252 (ä = 0xE4,
+ * € = 0x80), which is not valid UTF-8.  A file whose first field with a
+ * byte above 0x7F is not UTF-8 but is Windows-1252 (glibc's iconv, which
+ * refuses the five bytes the code page leaves undefined) is read as
+ * Windows-1252 from there on, each such field converted to UTF-8, and the
+ * caller told the line (s3i_csv_info.cp1252_line) for a note: the fields
+ * before were ASCII, which both encodings read alike.  A file that holds
+ * both (a field that is UTF-8 text and one that is not, in either order)
+ * cannot be read either way without a silent mistake, and is an error
+ * naming both lines.  S3I_CSV_UTF8_ONLY keeps files strictly UTF-8.
+ *
+ * With S3I_CSV_ALL_ERRORS an error in a data row (a value the row
+ * callback refuses, a ragged row, a bad byte) is kept and the read goes
+ * on, so that one run shows what is wrong in the whole file: the first
+ * S3I_CSV_MAX_ERRORS, one a line, then how many more.  An error the
+ * parser cannot go on after (a stray quote) or in the header still stops
+ * the read, after the errors kept before it.
+ * A record whose fields are all empty (a line of separators only, as a
+ * spreadsheet writes below the data) is an empty line, like a blank one.
+ *
  * Speed: each block is first scanned eight bytes at a time.  A block of
  * plain ASCII without NUL bytes and quotes (the usual machine export) needs
  * no per-field UTF-8 or NUL checks and no newline counting inside fields;
@@ -23,6 +43,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +79,18 @@ struct s3i_csv {
      * record touched a block that is not */
     int block_plain, record_mixed;
     size_t quotes; /* quote characters seen, for the split check */
+    /* encoding: flags (S3I_CSV_*); the first line of UTF-8 text beyond
+     * ASCII; the line from which the file is read as Windows-1252 (0:
+     * not), with its converter and the converted fields */
+    int flags;
+    size_t utf8_line, cp1252_line;
+    iconv_t cd;
+    char *cbuf;
+    size_t capcbuf;
+    /* the data-row errors kept (S3I_CSV_ALL_ERRORS): their messages, one
+     * a line, and how many there were */
+    char *errs;
+    size_t nerrs, errlen, caperrs;
 };
 
 size_t
@@ -183,25 +216,161 @@ scan_block(const unsigned char *s, size_t n, size_t *quotes)
     return !((any_high & high) | zero | quoted);
 }
 
+/* "column 3 ('name')" for field i of the current record (the header's own
+ * fields: "column 3"), for messages. */
+static void
+field_column(const s3i_csv *r, size_t i, char *out, size_t n)
+{
+    if (i < r->ncols) {
+        char v[72];
+        show_value(r->colname[i], v);
+        snprintf(out, n, "column %zu ('%s')", i + 1, v);
+    } else {
+        snprintf(out, n, "column %zu", i + 1);
+    }
+}
+
+/* Whether s[0..n) holds a byte above 0x7F. */
+static int
+has_high(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] & 0x80)
+            return 1;
+    return 0;
+}
+
+/* Check the encoding of field i (not all ASCII): UTF-8, or Windows-1252
+ * from the first field that is not UTF-8 on (see the top).  *convert is
+ * set when the field is to be converted. */
+static s3_status
+check_encoding(s3i_csv *r, size_t i, int *convert)
+{
+    char col[160];
+    int utf8 = s3i_utf8_valid(r->fields[i], r->len[i]);
+    *convert = 0;
+    if (!r->cp1252_line && utf8) {
+        if (!r->utf8_line)
+            r->utf8_line = r->record_line;
+        return S3_OK;
+    }
+    field_column(r, i, col, sizeof col);
+    if (r->flags & S3I_CSV_UTF8_ONLY)
+        return s3i_fail(r->ctx, S3_EINPUT,
+                        "%s:%zu: %s: the field is not valid UTF-8 (save the "
+                        "file as UTF-8)",
+                        r->name, r->record_line, col);
+    if (!r->cp1252_line && r->utf8_line)
+        return s3i_fail(r->ctx, S3_EINPUT,
+                        "%s:%zu: %s: the field is not valid UTF-8, but line "
+                        "%zu is UTF-8 text: the file mixes encodings (save "
+                        "it as UTF-8)",
+                        r->name, r->record_line, col, r->utf8_line);
+    if (r->cp1252_line && utf8)
+        return s3i_fail(r->ctx, S3_EINPUT,
+                        "%s:%zu: %s: the field is UTF-8 text, but line %zu is "
+                        "Windows-1252: the file mixes encodings (save it as "
+                        "UTF-8)",
+                        r->name, r->record_line, col, r->cp1252_line);
+    if (!r->cp1252_line) {
+        if (r->flags & S3I_CSV_NO_SWITCH) /* the second thread's part */
+            return s3i_fail(r->ctx, S3_EINPUT,
+                            "%s: the second part is not UTF-8", r->name);
+        if ((r->cd = iconv_open("UTF-8", "WINDOWS-1252")) == (iconv_t)-1)
+            return s3i_fail(r->ctx, S3_EIO,
+                            "%s:%zu: %s: the field is not valid UTF-8, and "
+                            "no Windows-1252 converter is installed",
+                            r->name, r->record_line, col);
+        r->cp1252_line = r->record_line;
+    }
+    *convert = 1;
+    return S3_OK;
+}
+
+/* Convert the marked fields (off[i] != S3I_NONE) from Windows-1252 to
+ * UTF-8 into cbuf and point fields[] at them; a byte the code page leaves
+ * undefined is an error. */
+static s3_status
+convert_fields(s3i_csv *r)
+{
+    size_t need = 1;
+    for (size_t i = 0; i < r->nfields; i++)
+        if (r->off[i] != S3I_NONE)
+            need += 3 * r->len[i] + 1; /* at most 3 bytes a character */
+    if (s3i_reserve(&r->cbuf, &r->capcbuf, need, 1))
+        return s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory", r->name);
+    size_t at = 0;
+    for (size_t i = 0; i < r->nfields; i++) {
+        if (r->off[i] == S3I_NONE)
+            continue;
+        char *in = r->fields[i], *out = r->cbuf + at;
+        size_t inleft = r->len[i], outleft = 3 * r->len[i];
+        iconv(r->cd, NULL, NULL, NULL, NULL);
+        if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1) {
+            char col[160];
+            field_column(r, i, col, sizeof col);
+            return s3i_fail(r->ctx, S3_EINPUT,
+                            "%s:%zu: %s: byte 0x%02X is neither UTF-8 nor "
+                            "Windows-1252 text (save the file as UTF-8)",
+                            r->name, r->record_line, col, (unsigned char)*in);
+        }
+        *out = '\0';
+        r->off[i] = at;
+        r->len[i] = (size_t)(out - (r->cbuf + at));
+        at += r->len[i] + 1;
+    }
+    for (size_t i = 0; i < r->nfields; i++)
+        if (r->off[i] != S3I_NONE)
+            r->fields[i] = r->cbuf + r->off[i];
+    return S3_OK;
+}
+
+/* Whether every field of the record is empty: a row of separators only
+ * (";;;;;" as a spreadsheet writes below the data), read as an empty
+ * line. */
+static int
+all_empty(const s3i_csv *r)
+{
+    for (size_t i = 0; i < r->nfields; i++)
+        if (r->len[i])
+            return 0;
+    return 1;
+}
+
 /* Check one assembled record and hand it to the header or row callback. */
 static s3_status
 deliver(s3i_csv *r)
 {
+    if (all_empty(r))
+        return S3_OK;
     if (s3i_reserve(&r->fields, &r->capfields, r->nfields, sizeof(char *)))
         return s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory", r->name);
     for (size_t i = 0; i < r->nfields; i++)
         r->fields[i] = r->buf + r->off[i];
+    int convert = 0;
     for (size_t i = 0; i < r->nfields && r->record_mixed; i++) {
-        if (memchr(r->fields[i], '\0', r->len[i]))
+        char col[160];
+        if (memchr(r->fields[i], '\0', r->len[i])) {
+            field_column(r, i, col, sizeof col);
             return s3i_fail(r->ctx, S3_EINPUT,
-                            "%s:%zu: column %zu: the field holds a NUL byte "
-                            "(is this a UTF-16 or binary file?)",
-                            r->name, r->record_line, i + 1);
-        if (!s3i_utf8_valid(r->fields[i], r->len[i]))
-            return s3i_fail(r->ctx, S3_EINPUT,
-                            "%s:%zu: column %zu: the field is not valid UTF-8 "
-                            "(save the file as UTF-8)",
-                            r->name, r->record_line, i + 1);
+                            "%s:%zu: %s: the field holds a NUL byte (is this "
+                            "a UTF-16 or binary file?)",
+                            r->name, r->record_line, col);
+        }
+        /* off[] is free once fields[] is set: it marks the fields to
+         * convert */
+        int c = 0;
+        s3_status st;
+        if (has_high(r->fields[i], r->len[i]) &&
+            (st = check_encoding(r, i, &c)))
+            return st;
+        r->off[i] = c ? 0 : S3I_NONE;
+        convert |= c;
+    }
+    if (convert) {
+        s3_status st = convert_fields(r);
+        if (st)
+            return st;
     }
     if (!r->colname) {
         /* the header */
@@ -230,6 +399,53 @@ deliver(s3i_csv *r)
     return r->row_fn(r->user, r, r->nfields, r->fields, r->len);
 }
 
+/* Keep the error of a data row (on the context) and go on; the messages
+ * kept stay within the context's message buffer. */
+static s3_status
+keep_error(s3i_csv *r)
+{
+    size_t n = strlen(r->ctx->msg);
+    if (r->nerrs < S3I_CSV_MAX_ERRORS &&
+        r->errlen + n + 2 < sizeof r->ctx->msg - 200) {
+        if (s3i_reserve(&r->errs, &r->caperrs, r->errlen + n + 2, 1))
+            return s3i_fail(r->ctx, S3_ENOMEM, "%s: out of memory", r->name);
+        if (r->errlen)
+            r->errs[r->errlen++] = '\n';
+        memcpy(r->errs + r->errlen, r->ctx->msg, n + 1);
+        r->errlen += n;
+        r->nerrs++;
+    } else {
+        r->nerrs++;
+    }
+    r->ctx->status = S3_OK;
+    r->ctx->msg[0] = '\0';
+    return S3_OK;
+}
+
+/* The status of a read that ends with status st: the errors kept, and
+ * st's own when it is an input error too, together; else st. */
+static s3_status
+errors_kept(s3i_csv *r, s3_status st)
+{
+    if (!r->nerrs || (st && st != S3_EINPUT))
+        return st;
+    size_t shown = 0;
+    for (size_t i = 0; i < r->errlen; i++)
+        shown += r->errs[i] == '\n';
+    shown += r->errlen > 0;
+    char last[sizeof r->ctx->msg];
+    snprintf(last, sizeof last, "%s", st ? r->ctx->msg : "");
+    size_t more = r->nerrs - shown;
+    if (more)
+        return s3i_fail(r->ctx, S3_EINPUT,
+                        "%s%s%.300s\n%s: %zu more error%s not shown (%zu in "
+                        "all)",
+                        r->errs, *last ? "\n" : "", last, r->name, more,
+                        more == 1 ? "" : "s", r->nerrs + (st != S3_OK));
+    return s3i_fail(r->ctx, S3_EINPUT, "%s%s%.300s", r->errs, *last ? "\n" : "",
+                    last);
+}
+
 /* libcsv row callback: c is the terminating character, -1 at the end. */
 static void
 on_row(int c, void *user)
@@ -238,7 +454,10 @@ on_row(int c, void *user)
     if (r->status)
         return;
     if (r->nfields > 0) {
+        int data = r->colname != NULL;
         r->status = deliver(r);
+        if (r->status == S3_EINPUT && data && (r->flags & S3I_CSV_ALL_ERRORS))
+            r->status = keep_error(r);
     }
     /* line accounting: LF, or a lone CR; the LF of a CRLF pair arrives as
      * a separate empty record right after the CR */
@@ -400,6 +619,8 @@ part_run(void *arg)
         pos += (uint64_t)n;
     }
     q->status = st ? st : finish(&q->r, &q->p);
+    if (!q->status && q->r.nerrs) /* read again by the first thread */
+        q->status = S3_EINPUT;
     return NULL;
 }
 
@@ -425,6 +646,10 @@ split_point(int fd, unsigned char *buf, uint64_t from, uint64_t size)
 static void
 record_free(s3i_csv *r)
 {
+    if (r->cp1252_line)
+        iconv_close(r->cd);
+    free(r->cbuf);
+    free(r->errs);
     free(r->buf);
     free(r->off);
     free(r->len);
@@ -444,15 +669,16 @@ progress(s3_ctx *ctx, const char *name, uint64_t done, uint64_t size,
 }
 
 s3_status
-s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
-                   int allow_tab, s3i_csv_fn header, s3i_csv_fn row, void *user,
+s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name, int flags,
+                   s3i_csv_fn header, s3i_csv_fn row, void *user,
                    s3i_csv_split *split, s3i_csv_info *info)
 {
     s3i_csv r = {.ctx = ctx,
                  .name = name,
                  .header_fn = header,
                  .row_fn = row,
-                 .user = user};
+                 .user = user,
+                 .flags = flags};
     part q = {.fd = -1};
     struct csv_parser p;
     struct sha256_ctx sha;
@@ -505,7 +731,7 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
     if (n >= 3 && block[0] == 0xEF && block[1] == 0xBB && block[2] == 0xBF)
         skip = 3;
     char sep = detect_separator((const char *)block + skip, (size_t)n - skip,
-                                allow_tab);
+                                flags & S3I_CSV_TAB);
     if (parser_init(&p, sep) != 0) {
         st = s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", name);
         goto done;
@@ -528,14 +754,17 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
         pos += (uint64_t)n;
         skip = 0;
         progress(ctx, name, pos, size, &next);
-        if (cut && !started && r.colname) {
+        /* not once the file reads as Windows-1252: the second part would
+         * start in the wrong encoding */
+        if (cut && !started && r.colname && !r.cp1252_line) {
             q.r = (s3i_csv){.ctx = split->ctx2,
                             .name = name,
                             .row_fn = row,
                             .user = split->user2,
                             .ncols = r.ncols,
                             .colname = r.colname,
-                            .decimal_comma = r.decimal_comma};
+                            .decimal_comma = r.decimal_comma,
+                            .flags = flags | S3I_CSV_NO_SWITCH};
             q.fd = fd;
             q.from = cut;
             q.to = size;
@@ -578,7 +807,9 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
             st = s3i_fail(ctx, S3_EIO, "%s: read error", path);
             goto done;
         }
-        if (boundary && !q.status &&
+        /* a first part read as Windows-1252 from after the fork on: the
+         * second was read as UTF-8 */
+        if (boundary && !q.status && !r.cp1252_line &&
             (!split->joinable || split->joinable(user, split->user2))) {
             split->used = 1;
             split->lines = r.newlines;
@@ -611,11 +842,13 @@ s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
     if (info) {
         info->rows = r.rows;
         info->bytes = size;
+        info->cp1252_line = r.cp1252_line;
         s3i_sha256_hex(&sha, info->sha256);
     }
 done:
     if (started)
         pthread_join(thread, NULL);
+    st = errors_kept(&r, st);
     if (q.block) {
         csv_free(&q.p);
         free(q.block);
@@ -634,9 +867,9 @@ done:
 }
 
 s3_status
-s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int allow_tab,
+s3i_csv_read(s3_ctx *ctx, const char *path, const char *name, int flags,
              s3i_csv_fn header, s3i_csv_fn row, void *user, s3i_csv_info *info)
 {
-    return s3i_csv_read_split(ctx, path, name, allow_tab, header, row, user,
-                              NULL, info);
+    return s3i_csv_read_split(ctx, path, name, flags, header, row, user, NULL,
+                              info);
 }

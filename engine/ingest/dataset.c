@@ -45,11 +45,23 @@ warn_to(s3_table *t, const char *file, size_t line, const char *column,
 int
 s3i_note(s3_table *notes, const char *scope, const char *message)
 {
+    /* a note quotes names from the data, cut at a byte count ("%.60s") or
+     * by its buffer: keep it valid UTF-8 */
+    char *fixed = NULL;
+    if (!s3i_utf8_valid(message, strlen(message))) {
+        if (!(fixed = strdup(message)))
+            return -1;
+        s3i_utf8_cut(fixed);
+        s3i_utf8_repair(fixed);
+        message = fixed;
+    }
     size_t r = s3i_table_add_row(notes);
-    return r == S3I_NONE || s3i_table_set_text(notes, r, 0, scope) ||
-                   s3i_table_set_text(notes, r, 1, message)
-               ? -1
-               : 0;
+    int rc = r == S3I_NONE || s3i_table_set_text(notes, r, 0, scope) ||
+                     s3i_table_set_text(notes, r, 1, message)
+                 ? -1
+                 : 0;
+    free(fixed);
+    return rc;
 }
 
 s3_status
@@ -77,6 +89,24 @@ s3i_record_input(s3_ctx *ctx, s3_dataset *d, const char *name, const char *path,
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     s3i_table_set_num(t, r, 2, (double)info->rows);
     s3i_table_set_num(t, r, 3, (double)info->bytes);
+    return S3_OK;
+}
+
+s3_status
+s3i_note_encoding(s3_ctx *ctx, s3_dataset *d, const char *file,
+                  const s3i_csv_info *info)
+{
+    if (!info->cp1252_line)
+        return S3_OK;
+    char msg[320];
+    snprintf(msg, sizeof msg,
+             "the file is not UTF-8: read as Windows-1252 (what German "
+             "Excel saves as CSV) from line %zu, its first letter beyond "
+             "ASCII, on; check names with umlauts, or save the file as "
+             "\"CSV UTF-8\"",
+             info->cp1252_line);
+    if (s3i_note(d->log.notes, file, msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     return S3_OK;
 }
 
@@ -120,6 +150,9 @@ s3i_merge_counts(s3_ctx *ctx, s3i_counts *a, const s3i_counts *b, size_t lines)
     a->used += b->used;
     a->rejected += b->rejected;
     a->warnings += b->warnings;
+    a->year_dates += b->year_dates;
+    if (!a->year_column)
+        a->year_column = b->year_column;
     return S3_OK;
 }
 
@@ -144,22 +177,76 @@ s3i_note_cutoff(s3_ctx *ctx, s3_dataset *d, const char *file, size_t n,
 
 /* ---- columns by name ---------------------------------------------------- */
 
+/* "column 3 ('Name')" of header column i, for messages. */
+static void
+header_column(char *out, size_t n, char **f, size_t i)
+{
+    char v[48];
+    snprintf(v, sizeof v, "%s", f[i]);
+    s3i_utf8_cut(v);
+    snprintf(out, n, "column %zu ('%s')", i + 1, v);
+}
+
 s3_status
 s3i_map_columns(s3_ctx *ctx, s3_dataset *d, s3i_csv *r, size_t n, char **f,
                 const s3i_colreq *want, size_t nwant, size_t *idx)
 {
+    const char *file = s3i_csv_name(r);
+    size_t line = s3i_csv_line(r);
     for (size_t k = 0; k < nwant; k++) {
+        size_t at = 0;
+        const char *mapped = s3i_describe_column(d, file, want[k].name, &at);
         idx[k] = S3I_NONE;
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(f[i], want[k].name) == 0)
+        /* under the name dataset.ini gives it, else under its own */
+        for (int pass = mapped ? 0 : 1; pass < 2 && idx[k] == S3I_NONE;
+             pass++) {
+            const char *name = pass == 0 ? mapped : want[k].name;
+            for (size_t i = 0; i < n; i++) {
+                if (!s3i_header_is(f[i], name))
+                    continue;
+                if (idx[k] != S3I_NONE) {
+                    char a[80], b[80];
+                    header_column(a, sizeof a, f, idx[k]);
+                    header_column(b, sizeof b, f, i);
+                    return s3i_fail(ctx, S3_EINPUT,
+                                    "%s:%zu: %s and %s both name column "
+                                    "'%s' (header names match in any case, "
+                                    "blanks around them ignored): rename "
+                                    "one",
+                                    file, line, a, b, name);
+                }
                 idx[k] = i;
-        if (idx[k] == S3I_NONE && want[k].required == 1)
+            }
+        }
+        if (idx[k] == S3I_NONE && want[k].required == 1) {
+            char given[160] = "";
+            if (mapped)
+                snprintf(given, sizeof given,
+                         " (dataset.ini:%zu names it '%.60s')", at, mapped);
             return s3i_fail(ctx, S3_EINPUT,
-                            "%s:%zu: required column '%s' is missing (the "
+                            "%s:%zu: required column '%s'%s is missing (the "
                             "header has: %s%s%s%s)",
-                            s3i_csv_name(r), s3i_csv_line(r), want[k].name,
-                            n > 0 ? f[0] : "", n > 1 ? ", " : "",
-                            n > 1 ? f[1] : "", n > 2 ? ", ..." : "");
+                            file, line, want[k].name, given, n > 0 ? f[0] : "",
+                            n > 1 ? ", " : "", n > 1 ? f[1] : "",
+                            n > 2 ? ", ..." : "");
+        }
+        for (size_t j = 0; j < k; j++)
+            if (idx[k] != S3I_NONE && idx[j] == idx[k]) {
+                char a[80];
+                header_column(a, sizeof a, f, idx[k]);
+                return s3i_fail(ctx, S3_EINPUT,
+                                "%s:%zu: %s is read as '%s' and as '%s': "
+                                "check dataset.ini",
+                                file, line, a, want[j].name, want[k].name);
+            }
+        if (idx[k] != S3I_NONE && mapped && s3i_header_is(f[idx[k]], mapped) &&
+            !s3i_header_is(f[idx[k]], want[k].name)) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "column '%.60s' is read as '%s' (%s:%zu)",
+                     f[idx[k]], want[k].name, "dataset.ini", at);
+            if (s3i_note(d->log.notes, file, msg))
+                return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
     }
     for (size_t i = 0; i < n; i++) {
         size_t k;
@@ -169,7 +256,7 @@ s3i_map_columns(s3_ctx *ctx, s3_dataset *d, s3i_csv *r, size_t n, char **f,
         if (k == nwant) {
             char msg[256];
             snprintf(msg, sizeof msg, "column '%s' is not used", f[i]);
-            if (s3i_note(d->log.notes, s3i_csv_name(r), msg))
+            if (s3i_note(d->log.notes, file, msg))
                 return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         }
     }
@@ -189,15 +276,50 @@ s3i_number_slow(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
     }
     if (s3i_parse_number(v, len, s3i_csv_decimal_comma(r), out))
         return s3i_csv_fail(ctx, r, col, v,
-                            s3i_csv_decimal_comma(r)
+                            s3i_csv_decimal_comma(r) && strchr(v, '.')
                                 ? "is not a number (a ';' file uses a "
-                                  "decimal comma)"
+                                  "decimal comma, as in 2,5)"
                                 : "is not a number");
     if (*out < 0.0 && lo == 0.0)
         return s3i_csv_fail(ctx, r, col, v, "is negative: expected 0 or more");
     if (*out < lo || *out > hi) {
         char what[96];
         snprintf(what, sizeof what, "is out of range [%g, %g]", lo, hi);
+        return s3i_csv_fail(ctx, r, col, v, what);
+    }
+    return S3_OK;
+}
+
+s3_status
+s3i_year_field(s3_ctx *ctx, s3i_csv *r, s3i_counts *c, size_t col,
+               const char *name, const char *v, double *out)
+{
+    int32_t day;
+    uint32_t x = 0;
+    size_t i = 0;
+    for (; i < 9 && v[i] >= '0' && v[i] <= '9'; i++)
+        x = x * 10 + (uint32_t)(v[i] - '0');
+    if (!*v) {
+        *out = NAN;
+        return S3_OK;
+    }
+    if (i > 0 && !v[i]) {
+        *out = (double)x;
+    } else if (s3i_parse_date(v, strlen(v), &day) == 0) {
+        /* a date where a year is wanted (a spreadsheet's date column):
+         * its year */
+        *out = (double)(day / 10000);
+        c->year_dates++;
+        c->year_column = name;
+    } else {
+        return s3i_csv_fail(ctx, r, col, v,
+                            "is not a year (write a year such as 1985, or a "
+                            "date such as 1985-03-01)");
+    }
+    if (*out < S3I_YEAR_MIN || *out > S3I_YEAR_MAX) {
+        char what[96];
+        snprintf(what, sizeof what, "is not a year in [%d, %d]", S3I_YEAR_MIN,
+                 S3I_YEAR_MAX);
         return s3i_csv_fail(ctx, r, col, v, what);
     }
     return S3_OK;
@@ -258,10 +380,12 @@ s3i_read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
     if (dataset_path(path, sizeof path, dir, file))
         return s3i_fail(ctx, S3_EUSAGE, "%s: path too long", dir);
     s3i_csv_info info;
-    s3_status rc =
-        s3i_csv_read_split(ctx, path, file, 0, h, row, st, split, &info);
+    s3_status rc = s3i_csv_read_split(ctx, path, file, S3I_CSV_ALL_ERRORS, h,
+                                      row, st, split, &info);
     if (!rc && split && split->used)
         rc = split->merge(ctx, st, split->user2, split->lines);
+    if (!rc)
+        rc = s3i_note_encoding(ctx, d, file, &info);
     if (rc)
         return rc;
     if (info.rows == 0)
@@ -272,6 +396,14 @@ s3i_read_file(s3_ctx *ctx, s3_dataset *d, const char *dir, const char *file,
     c->read = info.rows;
     if ((rc = s3i_record_input(ctx, d, file, path, &info)))
         return rc;
+    if (c->year_dates) {
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "%zu values of column '%s' are dates: their year is used",
+                 c->year_dates, c->year_column);
+        if (s3i_note(d->log.notes, file, msg))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
     return s3i_record_quality(ctx, d, c);
 }
 
@@ -342,6 +474,37 @@ s3i_dataset_use_ref(s3_ctx *ctx, s3_dataset *d, const s3_model *m,
     return s3i_ref_load(ctx, m->reference_dir, d->own_ref, d->log.inputs);
 }
 
+/* A baseline region the model names must be in baseline.csv: found by
+ * check, not only by run (where the matrices need it). */
+static s3_status
+check_baseline_region(s3_ctx *ctx, const s3_dataset *d, const s3_model *m)
+{
+    const char *want = m->baseline_region;
+    const s3i_baseline *b = &d->baseline;
+    if (!b->nagg || !strcmp(want, "total") || !strcmp(want, "own"))
+        return S3_OK;
+    for (size_t r = 0; r < b->nreg; r++)
+        if (strcmp(b->reg[r], want) == 0)
+            return S3_OK;
+    char have[200] = "";
+    size_t at = 0;
+    for (size_t r = 0; r < b->nreg && at < sizeof have - 1; r++) {
+        int k = snprintf(have + at, sizeof have - at, "%s%s", r ? ", " : "",
+                         r < 8 ? b->reg[r] : "...");
+        if (k < 0)
+            break;
+        at += (size_t)k;
+        if (r == 8)
+            break;
+    }
+    return s3i_fail(ctx, S3_EMODEL,
+                    "%s:%zu: [baseline] region = '%s' is not a region of "
+                    "baseline.csv (it has %zu: %s), nor total or own",
+                    m->path ? m->path : "model",
+                    s3i_model_param_line(m, "baseline.region"), want, b->nreg,
+                    have);
+}
+
 s3_status
 s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
                      s3_dataset **out)
@@ -354,7 +517,17 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
     s3i_tenant_index tenant_map = {0};
     const char *dir = m->dataset_dir;
 
-    if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)))
+    struct stat sb;
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        rc = s3i_fail(ctx, S3_EINPUT,
+                      "%s/centres.csv: cannot open: the dataset folder %s is "
+                      "not there (set dataset = in the model's [model] "
+                      "section, or give --data DIR)",
+                      dir, dir);
+        goto done;
+    }
+    if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)) ||
+        (rc = s3i_describe_load(ctx, d, dir)))
         goto done;
     if ((rc = s3i_load_centres(ctx, d, dir)) ||
         (rc = s3i_load_tenants(ctx, d, m, dir, &tenant_map)))
@@ -368,7 +541,8 @@ s3i_dataset_load_ref(s3_ctx *ctx, const s3_model *m, const s3i_ref *ref,
         goto done;
     }
     if (dataset_has(dir, "baseline.csv")) {
-        if ((rc = s3i_load_baseline(ctx, d, dir)))
+        if ((rc = s3i_load_baseline(ctx, d, dir)) ||
+            (rc = check_baseline_region(ctx, d, m)))
             goto done;
     } else if (m->reference == S3I_REF_BASELINE) {
         rc = s3i_fail(ctx, S3_EINPUT,
@@ -415,6 +589,7 @@ s3_dataset_free(s3_dataset *d)
     free(d->baseline.nace_agg);
     free(d->records.class_id);
     free(d->records.gx);
+    s3i_describe_free(&d->desc);
     s3i_table_free(d->log.quality);
     s3i_table_free(d->log.warnings);
     s3i_table_free(d->log.inputs);

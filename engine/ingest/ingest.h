@@ -23,16 +23,35 @@ typedef struct {
     uint64_t bytes;  /* file size */
     char sha256[65]; /* of the file's bytes */
     char separator;  /* detected: ',', ';' or '\t' */
+    /* the line from which the file was read as Windows-1252 (its first
+     * field beyond ASCII), 0 when it is UTF-8 */
+    size_t cp1252_line;
 } s3i_csv_info;
 
+/* Flags of s3i_csv_read: a tab may be the separator; the file must be
+ * UTF-8 (no Windows-1252); a data row's error (S3_EINPUT from the row
+ * callback, a ragged row, a bad byte) does not stop the read: the file's
+ * errors are reported together, the first S3I_CSV_MAX_ERRORS of them, one
+ * a line (the callback must leave its state as it was when it fails);
+ * (internal) the second thread's part, which leaves a switch of encoding
+ * to the first thread. */
+enum {
+    S3I_CSV_TAB = 1,
+    S3I_CSV_UTF8_ONLY = 2,
+    S3I_CSV_ALL_ERRORS = 4,
+    S3I_CSV_NO_SWITCH = 8
+};
+enum { S3I_CSV_MAX_ERRORS = 20 };
+
 /* Read a CSV file: BOM skipped, LF or CRLF, separator detected from the
- * header (',', ';' or, when allow_tab, '\t'), strict RFC 4180 quoting
+ * header (',', ';' or, with S3I_CSV_TAB, '\t'), strict RFC 4180 quoting
  * (libcsv with CSV_STRICT | CSV_STRICT_FINI), every field checked for NUL
- * bytes and valid UTF-8, every row for the header's field count.  `name` is
- * the file name used in messages. */
+ * bytes and valid UTF-8 (or, for a whole file, Windows-1252, converted:
+ * csvread.c), every row for the header's field count; lines of separators
+ * only are empty lines.  `name` is the file name used in messages. */
 s3_status s3i_csv_read(s3_ctx *ctx, const char *path, const char *name,
-                       int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
-                       void *user, s3i_csv_info *info);
+                       int flags, s3i_csv_fn header, s3i_csv_fn row, void *user,
+                       s3i_csv_info *info);
 
 /* Reading a large file with two threads: the second parses from a line end
  * near the middle on, into its own state user2, once the header is known;
@@ -57,7 +76,7 @@ typedef struct {
 } s3i_csv_split;
 
 s3_status s3i_csv_read_split(s3_ctx *ctx, const char *path, const char *name,
-                             int allow_tab, s3i_csv_fn header, s3i_csv_fn row,
+                             int flags, s3i_csv_fn header, s3i_csv_fn row,
                              void *user, s3i_csv_split *split,
                              s3i_csv_info *info);
 
@@ -194,10 +213,20 @@ struct s3_model {
     /* [domains] and [scenario.*] keys, in file order */
     s3i_entry *entries;
     size_t nentries;
-    /* text form of every parameter, for the method sheet */
+    /* text form of every parameter, for the method sheet, and the line
+     * of the model file that set it (0: its default) */
     size_t nparams;
     char **param_name, **param_value;
+    size_t *param_line;
 };
+
+/* The names of model m's scenarios, comma-separated, into buf (n bytes;
+ * "..." when they do not fit); "" when it has none. */
+void s3i_model_scenarios(const s3_model *m, char *buf, size_t n);
+
+/* The line of model m that set parameter "section.key" (0: its default or
+ * none). */
+size_t s3i_model_param_line(const s3_model *m, const char *name);
 
 /* A copy of base with the parameter changes of its section `section`
  * ("scenario.NAME": threshold, reference, level, weight, weights). */
@@ -252,6 +281,21 @@ typedef struct {
     size_t *nace_agg; /* per NACE code index: aggregate or S3I_NONE */
 } s3i_baseline;
 
+/* What a dataset folder's dataset.ini says about its files: the header
+ * names its files use for the engine's columns. */
+typedef struct {
+    char *file;   /* "tenants.csv", or NULL: every file */
+    char *column; /* the engine's name: "tenant_id" */
+    char *header; /* the file's name for it: "Mieter-Nr" */
+    size_t line;  /* of dataset.ini */
+} s3i_colname;
+
+typedef struct {
+    char *path; /* DIR/dataset.ini, NULL when the folder has none */
+    s3i_colname *col;
+    size_t ncol, cap;
+} s3i_describe;
+
 /* The data-quality log: per file, per warning, per input, and notes. */
 typedef struct {
     s3_table *quality, *warnings, *inputs, *notes;
@@ -266,6 +310,7 @@ struct s3_dataset {
     s3i_units units;
     s3i_records records;
     s3i_baseline baseline;
+    s3i_describe desc;
     s3i_log log;
     s3i_arena arena;
 };

@@ -25,6 +25,9 @@ typedef struct {
     const char *file;
     size_t read, used, rejected, warnings;
     s3_table *log; /* where the file's warnings go */
+    /* values of the year column (named) given as dates, for a note */
+    size_t year_dates;
+    const char *year_column;
 } s3i_counts;
 
 /* The reference classifications of d: ref (the caller's, kept by the
@@ -35,6 +38,9 @@ s3_status s3i_dataset_use_ref(s3_ctx *ctx, s3_dataset *d, const s3_model *m,
 
 /* A quality row for the file of c. */
 s3_status s3i_record_quality(s3_ctx *ctx, s3_dataset *d, const s3i_counts *c);
+/* A note when file was read as Windows-1252 (info->cp1252_line). */
+s3_status s3i_note_encoding(s3_ctx *ctx, s3_dataset *d, const char *file,
+                            const s3i_csv_info *info);
 /* An inputs row (file, path, rows, bytes, SHA-256). */
 s3_status s3i_record_input(s3_ctx *ctx, s3_dataset *d, const char *name,
                            const char *path, const s3i_csv_info *info);
@@ -65,8 +71,35 @@ typedef struct {
     int required;
 } s3i_colreq;
 
-/* Find each wanted column in the header; missing required ones are errors,
- * unknown header columns get a note.  idx[i] = S3I_NONE when absent. */
+/* The columns a dataset file has, in its loader's order: the names
+ * dataset.ini may map (dataset_ini.c). */
+typedef struct {
+    const char *file;
+    const s3i_colreq *col;
+    size_t n;
+} s3i_file_columns;
+
+extern const s3i_file_columns s3i_centres_columns, s3i_tenants_columns,
+    s3i_patents_columns, s3i_baseline_columns;
+
+/* Whether header name h names column `name`: ASCII letters in any case,
+ * blanks (and no-break spaces) around it ignored, a run of blanks inside
+ * it read as '_' ("Tenant ID" is tenant_id). */
+int s3i_header_is(const char *h, const char *name);
+
+/* The dataset.ini of folder dir into d->desc (nothing when the folder has
+ * none), checked: known sections, keys and values, each set once. */
+s3_status s3i_describe_load(s3_ctx *ctx, s3_dataset *d, const char *dir);
+void s3i_describe_free(s3i_describe *ds);
+/* The header name dataset.ini gives column `name` of `file`, or NULL;
+ * *line the line that says so. */
+const char *s3i_describe_column(const s3_dataset *d, const char *file,
+                                const char *name, size_t *line);
+
+/* Find each wanted column in the header (by s3i_header_is, under the name
+ * dataset.ini gives it, else its own); missing required ones are errors,
+ * as are two header columns that match one wanted column; unknown header
+ * columns get a note.  idx[i] = S3I_NONE when absent. */
 s3_status s3i_map_columns(s3_ctx *ctx, s3_dataset *d, s3i_csv *r, size_t n,
                           char **f, const s3i_colreq *want, size_t nwant,
                           size_t *idx);
@@ -111,6 +144,12 @@ s3i_number_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,
  * Nothing is computed from them, so they are constants, not model
  * parameters. */
 enum { S3I_YEAR_MIN = 1800, S3I_YEAR_MAX = 2100 };
+
+/* Parse an optional year column `name` (col): a whole number in
+ * [S3I_YEAR_MIN, S3I_YEAR_MAX], or a date (YYYY-MM-DD, DD.MM.YYYY), of
+ * which the year is used and counted in c for a note; NaN when empty. */
+s3_status s3i_year_field(s3_ctx *ctx, s3i_csv *r, s3i_counts *c, size_t col,
+                         const char *name, const char *v, double *out);
 
 /* Parse an optional date column; 0 when empty. */
 s3_status s3i_date_field(s3_ctx *ctx, s3i_csv *r, size_t col, const char *v,

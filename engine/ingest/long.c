@@ -287,8 +287,9 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
     /* the reference lets NACE classes get related/unrelated variety */
     if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)))
         goto done;
-    if ((rc = s3i_csv_read(ctx, path, base, 1, long_header, long_row, &st,
-                           &info)))
+    if ((rc = s3i_csv_read(ctx, path, base, S3I_CSV_TAB | S3I_CSV_ALL_ERRORS,
+                           long_header, long_row, &st, &info)) ||
+        (rc = s3i_note_encoding(ctx, d, base, &info)))
         goto done;
     if (info.rows == 0) {
         rc = s3i_fail(ctx, S3_EINPUT,

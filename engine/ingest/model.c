@@ -521,7 +521,8 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
     m->nparams = NPARAMS;
     m->param_name = calloc(NPARAMS, sizeof(char *));
     m->param_value = calloc(NPARAMS, sizeof(char *));
-    if (!m->param_name || !m->param_value) {
+    m->param_line = calloc(NPARAMS, sizeof(size_t));
+    if (!m->param_name || !m->param_value || !m->param_line) {
         st = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
@@ -534,6 +535,7 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
             st = s3i_fail(ctx, S3_ENOMEM, "out of memory");
             goto done;
         }
+        m->param_line[i] = line[i];
         if ((st = set_param(ctx, file, line[i], &params[i], v, dir, m)))
             goto done;
     }
@@ -735,6 +737,7 @@ s3_model_free(s3_model *m)
     }
     free(m->param_name);
     free(m->param_value);
+    free(m->param_line);
     free_entries(m->entries, m->nentries);
     free(m);
 }
@@ -788,6 +791,39 @@ const char *
 s3_model_param_value(const s3_model *m, size_t i)
 {
     return i < m->nparams ? m->param_value[i] : NULL;
+}
+
+void
+s3i_model_scenarios(const s3_model *m, char *buf, size_t n)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    for (size_t e = 0; e < m->nentries; e++) {
+        const char *s = m->entries[e].section;
+        size_t f;
+        if (strncmp(s, "scenario.", 9))
+            continue;
+        for (f = 0; f < e; f++)
+            if (!strcmp(m->entries[f].section, s))
+                break;
+        if (f < e)
+            continue; /* named at its first key */
+        size_t len = strlen(s + 9) + (at ? 2 : 0);
+        if (at + len + 4 >= n) {
+            snprintf(buf + at, n - at, "%s...", at ? ", " : "");
+            return;
+        }
+        at += (size_t)snprintf(buf + at, n - at, "%s%s", at ? ", " : "", s + 9);
+    }
+}
+
+size_t
+s3i_model_param_line(const s3_model *m, const char *name)
+{
+    for (size_t i = 0; m->param_line && i < m->nparams; i++)
+        if (strcmp(m->param_name[i], name) == 0)
+            return m->param_line[i];
+    return 0;
 }
 
 /* The meaning of parameter i (same order as s3_model_param_name). */

@@ -68,13 +68,16 @@ typedef struct patents_state {
     const struct patents_state *tail;
 } patents_state;
 
+static const s3i_colreq want[PA_N] = {{"patent_id", 1}, {"centre_id", 2},
+                                      {"tenant_id", 2}, {"ipc", 1},
+                                      {"year", 0},      {"share", 0}};
+
+const s3i_file_columns s3i_patents_columns = {"patents.csv", want, PA_N};
+
 static s3_status
 patents_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)len;
-    static const s3i_colreq want[PA_N] = {{"patent_id", 1}, {"centre_id", 2},
-                                          {"tenant_id", 2}, {"ipc", 1},
-                                          {"year", 0},      {"share", 0}};
     patents_state *st = u;
     s3_status rc =
         s3i_map_columns(st->ctx, st->d, r, n, f, want, PA_N, st->col);
@@ -226,9 +229,8 @@ patents_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         return s3i_csv_fail(ctx, r, st->col[PA_ID], id, "is empty");
     double year, share;
     s3_status rc;
-    if ((rc = s3i_number_field(ctx, r, st->col[PA_YEAR],
-                               S3I_FIELD(st, f, PA_YEAR), 1, S3I_YEAR_MIN,
-                               S3I_YEAR_MAX, &year)) ||
+    if ((rc = s3i_year_field(ctx, r, &st->c, st->col[PA_YEAR], "year",
+                             S3I_FIELD(st, f, PA_YEAR), &year)) ||
         (rc = s3i_number_field(ctx, r, st->col[PA_SHARE],
                                S3I_FIELD(st, f, PA_SHARE), 1, 0, 1, &share)))
         return rc;

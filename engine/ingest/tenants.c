@@ -61,14 +61,17 @@ typedef struct {
     tenant_vec vec;
 } tenants_part;
 
+static const s3i_colreq want[TE_N] = {
+    {"tenant_id", 1}, {"centre_id", 1}, {"nace", 1},
+    {"name", 0},      {"employees", 0}, {"founded", 0},
+    {"entered", 0},   {"left", 0},      {"startup", 0}};
+
+const s3i_file_columns s3i_tenants_columns = {"tenants.csv", want, TE_N};
+
 static s3_status
 tenants_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)len;
-    static const s3i_colreq want[TE_N] = {
-        {"tenant_id", 1}, {"centre_id", 1}, {"nace", 1},
-        {"name", 0},      {"employees", 0}, {"founded", 0},
-        {"entered", 0},   {"left", 0},      {"startup", 0}};
     tenants_state *st = u;
     return s3i_map_columns(st->ctx, st->d, r, n, f, want, TE_N, st->col);
 }
@@ -112,9 +115,8 @@ tenants_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     s3_status rc;
     if ((rc = s3i_number_field(ctx, r, st->col[TE_EMP],
                                S3I_FIELD(st, f, TE_EMP), 1, 0, 1e7, &emp)) ||
-        (rc = s3i_number_field(ctx, r, st->col[TE_FOUNDED],
-                               S3I_FIELD(st, f, TE_FOUNDED), 1, S3I_YEAR_MIN,
-                               S3I_YEAR_MAX, &founded)) ||
+        (rc = s3i_year_field(ctx, r, &st->c, st->col[TE_FOUNDED], "founded",
+                             S3I_FIELD(st, f, TE_FOUNDED), &founded)) ||
         (rc = s3i_date_field(ctx, r, st->col[TE_ENTERED],
                              S3I_FIELD(st, f, TE_ENTERED), &entered)) ||
         (rc = s3i_date_field(ctx, r, st->col[TE_LEFT],

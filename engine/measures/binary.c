@@ -136,10 +136,14 @@ s3_density(const double *m, size_t nr, size_t nc, const double *phi,
      * sparse sum of φ's rows even at 30 % ones (bench/RESULTS.md) */
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nr, (int)nc,
                 (int)nc, 1.0, m, (int)nc, phi, (int)nc, 0.0, omega, (int)nc);
+    /* the numerator is a sum over some of the terms of the denominator
+     * (M is 0/1, φ ≥ 0), so ω ≤ 1 exactly; summed in another order it can
+     * come out 1 ulp above: the bound holds exactly */
     for (size_t c = 0; c < nr; c++)
-        for (size_t p = 0; p < nc; p++)
-            omega[c * nc + p] =
-                colsum[p] > 0.0 ? omega[c * nc + p] / colsum[p] : NAN;
+        for (size_t p = 0; p < nc; p++) {
+            double v = colsum[p] > 0.0 ? omega[c * nc + p] / colsum[p] : NAN;
+            omega[c * nc + p] = v > 1.0 ? 1.0 : v;
+        }
 }
 
 void

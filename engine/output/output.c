@@ -140,14 +140,17 @@ s3i_format_number(double v, char buf[32])
 }
 
 /* Write one text field: quoted when it holds the separator, a quote or a
- * line end; and, when it starts with = + - @ (or a tab or carriage return),
+ * line end; and, when it is data text (own = 0: names and ids from the
+ * input files) that starts with = + - @ (or a tab or carriage return),
  * preceded by an apostrophe, so that a spreadsheet opening the file shows
  * the text instead of running it as a formula (the OWASP rule for CSV
- * injection).  Numbers are written by the caller and never changed. */
+ * injection).  The engine's own texts (s3i_table_set_own_text: the
+ * parameters and their meanings) are written as they are.  Numbers are
+ * written by the caller and never changed. */
 static void
-csv_text(FILE *f, const char *s, char sep)
+csv_text(FILE *f, const char *s, char sep, int own)
 {
-    int guard = strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
+    int guard = !own && strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
     char special[5] = {sep, '"', '\r', '\n', '\0'};
     if (!strpbrk(s, special)) {
         if (guard)
@@ -181,7 +184,7 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
     for (size_t c = 0; c < nc; c++) {
         if (c)
             fputc(sep, f);
-        csv_text(f, s3_table_col_name(t, c), sep);
+        csv_text(f, s3_table_col_name(t, c), sep, 1);
     }
     fputs("\r\n", f);
     char buf[32];
@@ -190,7 +193,8 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
             if (c)
                 fputc(sep, f);
             if (s3_table_col_type(t, c) == S3_COL_TEXT) {
-                csv_text(f, s3_table_text(t, r, c), sep);
+                csv_text(f, s3_table_text(t, r, c), sep,
+                         s3i_table_own_text(t, c));
             } else {
                 s3i_format_number(s3_table_num(t, r, c), buf);
                 if (german)

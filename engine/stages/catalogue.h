@@ -86,16 +86,18 @@
       "class).",                                                               \
       "H_c = sum_p s_cp^2", "Herfindahl (1950)")                               \
     X(M_ENTR, "entropy", "units",                                              \
-      "Shannon entropy of the unit's class shares in bits; higher is more "    \
-      "diverse.",                                                              \
+      "Shannon entropy of the unit's shares over the classes of the model's "  \
+      "level, in bits; higher is more diverse.",                               \
       "E_c = -sum_p s_cp log2 s_cp", "Shannon (1948)")                         \
     X(M_RV, "related_variety", "units",                                        \
-      "Related variety: entropy within groups of related classes (NACE "       \
-      "classes within divisions; WIPO fields within sectors).",                \
+      "Related variety: entropy within groups of related classes (the NACE "   \
+      "codes as given, e.g. classes, within their division; WIPO fields "      \
+      "within sectors); 0 where each group holds one class.",                  \
       "RV_c = sum_g P_g H_g", "Frenken, Van Oort & Verburg (2007)")            \
     X(M_UV, "unrelated_variety", "units",                                      \
       "Unrelated variety: entropy between groups (NACE divisions; WIPO "       \
-      "sectors); RV + UV = entropy of the finest classes.",                    \
+      "sectors); RV + UV = entropy of the finest classes.  At division "       \
+      "level the model's classes are these groups, so UV equals entropy.",     \
       "UV_c = -sum_g P_g log2 P_g", "Frenken, Van Oort & Verburg (2007)")      \
     X(M_ECI, "eci", "units",                                                   \
       "Economic complexity index: how many specialisations the unit has and "  \

@@ -214,11 +214,16 @@ run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         int found = 0;
         for (size_t e = 0; e < m->nentries && !found; e++)
             found = !strcmp(m->entries[e].section, section);
-        if (!found)
+        if (!found) {
+            char have[600];
+            s3i_model_scenarios(m, have, sizeof have);
             return s3i_fail(ctx, S3_EMODEL,
-                            "the model '%s' defines no scenario '%s' (its "
-                            "scenarios are [scenario.NAME] sections)",
-                            m->name, scenarios[i]);
+                            "the model '%s' defines no scenario '%s' (%s%s)",
+                            m->name, scenarios[i],
+                            *have ? "its scenarios: "
+                                  : "it has no [scenario.NAME] sections",
+                            have);
+        }
         if (n < 64)
             names[n++] = scenarios[i];
     }

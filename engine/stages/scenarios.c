@@ -91,6 +91,17 @@ inside(const s3i_ref *ref, size_t i, size_t c)
     return 0;
 }
 
+/* The day a scenario's changes take effect: the cut-off date, or, without
+ * one, after every date.  A tenant added or moved in enters its centre on
+ * that day and one removed or moved out leaves on it, so that tenant
+ * growth (from growth_from to the cut-off date, scores.c) counts it at
+ * the centre it was in before the change. */
+static int32_t
+effect_day(const s3_model *m)
+{
+    return m->cutoff ? m->cutoff : INT32_MAX;
+}
+
 /* Note a change that could only be made in part. */
 static s3_status
 note(s3_ctx *ctx, s3i_overlay *v, const s3_model *m, const s3i_entry *e,
@@ -163,7 +174,7 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         for (size_t i = 0; i < k; i++)
             v->rec.tenants[v->rec.ntenants++] =
-                (s3i_tenant){c1, code, emp, startup, 0, 0, 1};
+                (s3i_tenant){c1, code, emp, startup, effect_day(m), 0, 1};
         return S3_OK;
     }
     if (!strcmp(e->key, "remove_tenants") || !strcmp(e->key, "move_tenants")) {
@@ -180,11 +191,20 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
             s3i_tenant *te = &v->rec.tenants[t];
             if (te->centre != c1 || !te->active || !inside(ref, te->nace, code))
                 continue;
-            if (move)
-                te->centre = c2;
-            else
-                te->active = 0, te->left = m->cutoff ? m->cutoff : 1;
             done++;
+            if (move && c1 == c2)
+                continue;
+            if (move) {
+                /* it leaves FROM and enters TO: a copy at TO */
+                if (s3i_reserve(&v->rec.tenants, &v->rec.tenants_cap,
+                                v->rec.ntenants + 1, sizeof(s3i_tenant)))
+                    return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+                te = &v->rec.tenants[t];
+                s3i_tenant to = *te;
+                to.centre = c2, to.entered = effect_day(m);
+                v->rec.tenants[v->rec.ntenants++] = to;
+            }
+            te->active = 0, te->left = effect_day(m);
         }
         if (done < k) {
             char what[160];

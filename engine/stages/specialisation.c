@@ -201,5 +201,15 @@ s3i_specialisation_notes(s3_ctx *ctx, const s3_model *m, const s3i_mres *firms,
     }
     if (!x->vx && x->no_variety && s3i_note(notes, scope, x->no_variety))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    /* Frenken et al. (2007): at division level the columns are the groups
+     * of unrelated variety, so it equals entropy (not a defect) */
+    if (x->vx && m->level == 2 &&
+        (x->kind == S3I_KIND_TENANTS || x->kind == S3I_KIND_EMPLOYEES) &&
+        s3i_note(notes, scope,
+                 "at division level unrelated variety (entropy between NACE "
+                 "divisions) equals entropy; related variety is the entropy "
+                 "of the NACE codes as given within each division, and the "
+                 "two add up to the entropy over those codes"))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     return S3_OK;
 }

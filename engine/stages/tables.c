@@ -561,6 +561,9 @@ centre_rows(s3_table *t, const s3_dataset *d)
 static int
 param_rows(s3_table *t, const s3_model *m)
 {
+    /* the model's checked parameters and their meanings: no formula guard */
+    if (s3i_table_set_own_text(t, 1) || s3i_table_set_own_text(t, 2))
+        return -1;
     for (size_t i = 0; i < s3_model_params(m); i++) {
         s3i_val v[] = {S3I_TEXT(s3_model_param_name(m, i)),
                        S3I_TEXT(s3_model_param_value(m, i)),

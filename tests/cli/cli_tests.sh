@@ -254,6 +254,39 @@ t_analyse_without_input() {
     expect_rc 2 "analyse without --unit"
 }
 
+# the manual page: every option with its argument apart ("--data DIR", not
+# "--dataDIR"), rendered by groff as man(1) would
+t_manpage_options() {
+    s3 --manpage
+    expect_rc 0 "--manpage"
+    command -v groff >/dev/null || die "groff is not installed"
+    groff -man -Tutf8 "$TMP/stdout" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g; s/.\x08//g' >"$TMP/man.txt"
+    for o in "--data DIR" "--model FILE" "--reference DIR" "--out DIR" \
+        "--scenario NAME" "--where COL=VALUE" "--threads N" "--csv-only" "--quiet"; do
+        grep -qF -- "$o" "$TMP/man.txt" || die "the manual lacks '$o'"
+    done
+    grep -qE -- '--(data|model|out)(DIR|FILE)' "$TMP/man.txt" && die "the manual runs an option into its argument"
+    :
+}
+
+# outside the repository the default reference folder is not there: the
+# message says how to name it
+t_analyse_outside_repository() {
+    mkdir -p "$TMP/elsewhere"
+    printf 'region,nace,value\nR1,62.01,1\nR2,72.19,2\n' >"$TMP/elsewhere/t.csv"
+    (cd "$TMP/elsewhere" && timeout 30 "$BIN" analyse --input t.csv --unit region \
+        --class nace --value value --out out) >"$TMP/stdout" 2>"$TMP/stderr"
+    RC=$?
+    expect_rc 3 "analyse outside the repository"
+    expect_err "datasets/reference/nace_rev2_en.csv: cannot open" "outside"
+    expect_err "with --reference DIR" "outside"
+    (cd "$TMP/elsewhere" && timeout 30 "$BIN" analyse --input t.csv --unit region \
+        --class nace --value value --out out --reference "$ROOT/datasets/reference" --quiet) \
+        >"$TMP/stdout" 2>"$TMP/stderr"
+    RC=$?
+    expect_rc 0 "analyse outside the repository with --reference"
+}
+
 # ---- measures ----------------------------------------------------------------
 
 t_measures() {
@@ -549,7 +582,7 @@ t_model_threshold_zero() {
 }
 t_scenario_unknown() {
     EXTRA=(--scenario nope)
-    bad_input ":" "nope"
+    bad_input ":" "nope" "(it has no [scenario.NAME] sections)"
 }
 
 # ---- large files: two threads give what one thread gives ---------------------
@@ -580,6 +613,8 @@ for i, l in enumerate(rows, 1):
         f[2] = "A01X 1/00"
     if extra == "error" and i == len(rows) * 80 // 100:
         f[3] = "abc"
+    if extra == "errors" and i in (len(rows) * 20 // 100, len(rows) * 80 // 100):
+        f[3] = "abc%d" % i
     if i % 5000 == 0:
         out.append(["X%d" % i, "U00000001", "G06F 17/30", "2001"])
     out.append(f)
@@ -636,7 +671,21 @@ t_threads_error_in_second_half() {
     s3 check --threads 2 --model "$TMP/big.ini"
     expect_rc 3 "two threads"
     cmp -s "$TMP/err1" "$TMP/stderr" || die "messages differ: $(cat "$TMP/err1") / $(err)"
-    expect_err "column 'year': 'abc' is not a number" "message"
+    expect_err "column 'year': 'abc' is not a year" "message"
+}
+
+# errors in both halves: every one reported, in line order, the same with
+# one thread or two
+t_threads_errors_in_both_halves() {
+    make_big errors
+    s3 check --threads 1 --model "$TMP/big.ini"
+    expect_rc 3 "one thread"
+    cp "$TMP/stderr" "$TMP/err1"
+    s3 check --threads 2 --model "$TMP/big.ini"
+    expect_rc 3 "two threads"
+    cmp -s "$TMP/err1" "$TMP/stderr" || die "messages differ: $(cat "$TMP/err1") / $(err)"
+    [ "$(grep -c "column 'year': 'abc[0-9]*' is not a year" "$TMP/stderr")" = 2 ] ||
+        die "not both errors: $(err)"
 }
 
 # a large tenants file: two threads give the tables of one, also when an id
@@ -667,6 +716,67 @@ EOF
     same_with_threads plain
     grep -q 'duplicate tenant_id' "$TMP/o2/csv/warnings.csv" || die "no duplicate warning"
     grep -q 'tenant of an unknown centre' "$TMP/o2/csv/warnings.csv" || die "no unknown-centre warning"
+}
+
+# Windows-1252 files (German Excel's "CSV"): read, converted to UTF-8, with
+# a note naming the file and the line of its first letter beyond ASCII;
+# never read as something else without a word
+t_cp1252_names() {
+    make_data
+    "$PY" - "$TMP/data" <<'EOF2' || die "convert to cp1252"
+import sys
+d = sys.argv[1]
+c = open(d + "/centres.csv", encoding="utf-8").read()
+c = c.replace("Beta Incubator 2 (synthetic)", "Gründerzentrum Müßig-Öl 2 (€ 9.50/m²)")
+open(d + "/centres.csv", "wb").write(c.encode("cp1252"))
+t = open(d + "/tenants.csv", encoding="utf-8").read()
+open(d + "/tenants.csv", "wb").write(t.encode("cp1252"))
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out" --csv-only
+    expect_rc 0 "run"
+    grep -q 'Gründerzentrum Müßig-Öl 2 (€ 9.50/m²)' "$TMP/out/csv/centres.csv" ||
+        die "centres.csv lacks the converted name: $(grep B2 "$TMP/out/csv/centres.csv")"
+    grep -q '^centres.csv,"the file is not UTF-8: read as Windows-1252 (what German Excel saves as CSV) from line 5,' \
+        "$TMP/out/csv/notes.csv" || die "no note for centres.csv: $(cat "$TMP/out/csv/notes.csv")"
+    grep -q '^tenants.csv,"the file is not UTF-8: read as Windows-1252 .* from line 5,' \
+        "$TMP/out/csv/notes.csv" || die "no note for tenants.csv"
+    # a file that is UTF-8 in one place and Windows-1252 in another is an error
+    "$PY" - "$TMP/data/centres.csv" <<'EOF2' || die "mix"
+import sys
+p = sys.argv[1]
+b = open(p, "rb").read().replace(b"Alpha Technology Centre 1", "Alpha Zentrum Köln 1".encode())
+open(p, "wb").write(b)
+EOF2
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "check of a file with both encodings"
+    expect_err "centres.csv:5: column 2 ('name'): the field is not valid UTF-8, but line 2 is UTF-8 text: the file mixes encodings" "mixed"
+}
+
+# a large Windows-1252 tenants file whose first letter beyond ASCII comes
+# after the cut of the two threads: the same tables and notes as one
+# thread
+t_threads_cp1252() {
+    s3 generate --out "$TMP/big" --units 60 --tenants 320000 --patents 2000 \
+        --reference "$ROOT/datasets/reference"
+    expect_rc 0 "generate"
+    printf '[model]\nname = big\ndataset = %s\nreference = %s\n[data]\ncutoff =\n' \
+        "$TMP/big" "$ROOT/datasets/reference" >"$TMP/big.ini"
+    "$PY" - "$TMP/big/tenants.csv" <<'EOF2' || die "edit tenants"
+import sys
+p = sys.argv[1]
+l = open(p, encoding="utf-8").read().splitlines()
+l[0] += ",name"
+for i in range(1, len(l)):
+    l[i] += ",Firm %d" % i
+k = len(l) * 4 // 5
+l[k] = l[k].rsplit(",", 1)[0] + ",Müller & Söhne"
+open(p, "wb").write(("\n".join(l) + "\n").encode("cp1252"))
+print(k + 1)
+EOF2
+    line=$("$PY" -c 'import sys; l=open(sys.argv[1],"rb").read().split(b"\n"); print(next(i+1 for i,x in enumerate(l) if b"\xfcller" in x))' "$TMP/big/tenants.csv")
+    same_with_threads plain
+    grep -q "^tenants.csv,\"the file is not UTF-8: read as Windows-1252 .* from line $line," "$TMP/o2/csv/notes.csv" ||
+        die "no note for line $line: $(grep tenants.csv "$TMP/o2/csv/notes.csv")"
 }
 
 # the output files are the same whether one thread or two write them
@@ -1088,6 +1198,10 @@ names = [r["name"] for r in csv.DictReader(open(rfc + "/centres.csv", newline=""
 # text that a spreadsheet would run as a formula gets an apostrophe
 for want in ("'=HYPERLINK(\"http://x\",\"y\")", "'+SUM(A1)", "'@cmd"):
     assert want in names, (want, names)
+# the engine's own texts (the model's parameters, their meanings) get none
+params = {r["parameter"]: r for r in csv.DictReader(open(rfc + "/parameters.csv", newline=""))}
+assert params["score.directions"]["value"] == "+, +, +, +, +, +, +", params["score.directions"]
+assert params["score.directions"]["meaning"].startswith("+ where higher"), params["score.directions"]
 # numbers keep their sign (no apostrophe before a negative number)
 units = list(csv.DictReader(open(rfc + "/units.csv", newline="")))
 assert any(r["eci"].startswith("-") for r in units), "no negative ECI?"
@@ -1115,6 +1229,136 @@ EOF2
 }
 
 # ---- scores, scenarios --------------------------------------------------------
+
+# tenant growth in a scenario: a tenant added (or moved in) enters on the
+# cut-off date, so it counts at the cut-off and not at growth_from.  In
+# datasets/small with cut-off 2025-12-31 and growth_from 2020-12-31, B2
+# has 3 tenants at growth_from (T019-T021) and 4 at the cut-off; A1 has 5
+# and 6 (T004 entered 2021).  Adding 25 tenants to B2 gives
+# (4 + 25) / 3 - 1 = 8.6667 (not (4 + 25) / (3 + 25) - 1 = 0.036); Beta
+# (B1 6 and 6, B2) gives (10 + 25) / 9 - 1.  Moving A1's two 62.01
+# tenants present at growth_from (T001, T002; T003 too but only 2 move) to
+# B2 leaves A1 at 5 at growth_from and 4 at the cut-off (-0.2), and B2
+# at 3 and 6 (1.0).
+t_scenario_growth() {
+    make_data
+    sed -i 's/^cutoff =$/cutoff = 2025-12-31/' "$TMP/model.ini"
+    cat >>"$TMP/model.ini" <<'EOF2'
+
+[score]
+indicators = specialisation, growth
+weights = 1, 1
+directions = +, +
+growth_from = 2020-12-31
+
+[scenario.grow]
+add_tenants = B2 62.01 25
+
+[scenario.move]
+move_tenants = A1 B2 62.01 2
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out" --csv-only
+    expect_rc 0 "run"
+    "$PY" - "$TMP/out/csv/indicators.csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+got = {(r["scenario"], r["level"], r["unit"]): r["value"]
+       for r in csv.DictReader(open(sys.argv[1], newline=""))
+       if r["indicator"] == "growth"}
+want = {("baseline", "centre", "B2"): 4 / 3 - 1,
+        ("baseline", "centre", "A1"): 6 / 5 - 1,
+        ("grow", "centre", "B2"): (4 + 25) / 3 - 1,
+        ("grow", "centre", "A1"): 6 / 5 - 1,
+        ("grow", "subregion", "Beta"): (10 + 25) / 9 - 1,
+        ("move", "centre", "A1"): 4 / 5 - 1,
+        ("move", "centre", "B2"): 6 / 3 - 1,
+        ("move", "subregion", "Alpha"): (11 - 2) / (5 + 4) - 1,
+        ("move", "subregion", "Beta"): (10 + 2) / 9 - 1}
+for k, v in want.items():
+    assert k in got, ("no growth for", k)
+    assert abs(float(got[k]) - v) <= 1e-12 * max(1, abs(v)), (k, got[k], v)
+EOF2
+    : >"$TMP/.why"
+}
+
+# related and unrelated variety (Frenken et al. 2007): at division level
+# the groups of unrelated variety are the model's classes, so UV equals
+# entropy, and RV + UV is the entropy over the NACE classes the tenants
+# give, i.e. the entropy of a run at class level.  By hand, A1 (62.01 x3,
+# 62.02 x2, 72.19 x1): entropy = UV = H(5/6, 1/6) = 0.65002, RV =
+# 5/6 H(3/5, 2/5) = 0.80913, RV + UV = H(3/6, 2/6, 1/6) = 1.45915.  The
+# measures text and notes.csv say so.
+t_variety_division_level() {
+    make_data
+    s3 run --model "$TMP/model.ini" --out "$TMP/div" --csv-only
+    expect_rc 0 "run (division)"
+    sed -i 's/^level = division$/level = class/' "$TMP/model.ini"
+    s3 run --model "$TMP/model.ini" --out "$TMP/cls" --csv-only
+    expect_rc 0 "run (class)"
+    s3 measures
+    expect_rc 0 "measures"
+    grep -q "At division level the model's classes are these groups, so UV equals entropy" \
+        "$TMP/stdout" || die "s3engine measures does not say that UV equals entropy at division level"
+    grep -q '^centre/tenants,"at division level unrelated variety' "$TMP/div/csv/notes.csv" ||
+        die "notes.csv has no note on variety at division level"
+    grep -q 'at division level unrelated variety' "$TMP/cls/csv/notes.csv" &&
+        die "notes.csv of a class-level run has the division-level note"
+    "$PY" - "$TMP/div/csv/units.csv" "$TMP/cls/csv/units.csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+from math import log2
+def rows(path):
+    return {(r["level"], r["matrix"], r["unit"]): r
+            for r in csv.DictReader(open(path, newline=""))
+            if r["matrix"] in ("tenants", "employees")}
+div, cls = rows(sys.argv[1]), rows(sys.argv[2])
+H = lambda *p: -sum(x * log2(x) for x in p)
+a1 = div["centre", "tenants", "A1"]
+for col, want in (("entropy", H(5 / 6, 1 / 6)), ("unrelated_variety", H(5 / 6, 1 / 6)),
+                  ("related_variety", 5 / 6 * H(3 / 5, 2 / 5))):
+    assert abs(float(a1[col]) - want) < 1e-12, (col, a1[col], want)
+assert len(div) == 12 and div.keys() == cls.keys(), (len(div), sorted(div), sorted(cls))
+for k, r in div.items():
+    e, rv, uv = (float(r[c]) for c in ("entropy", "related_variety", "unrelated_variety"))
+    assert abs(uv - e) < 1e-12, (k, uv, e)
+    assert abs(rv + uv - float(cls[k]["entropy"])) < 1e-12, (k, rv + uv, cls[k]["entropy"])
+    # at class level every group still is a division: the same RV and UV
+    assert abs(float(cls[k]["related_variety"]) - rv) < 1e-12, k
+EOF2
+    : >"$TMP/.why"
+}
+
+# models/template.ini serves a dataset other than the Ruhr one: it names no
+# centre (no scenarios, no domains), runs on datasets/small and on a
+# generated dataset given with --data, and without one says where the
+# dataset goes
+t_template_model() {
+    grep -qE '^[[:space:]]*\[(scenario\.|domains)' "$ROOT/models/template.ini" &&
+        die "the template has scenarios or domains"
+    grep -qE '^[^;]*C[0-9][0-9]' "$ROOT/models/template.ini" && die "the template names a Ruhr centre"
+    s3 check --model "$ROOT/models/template.ini" --data "$ROOT/datasets/small"
+    expect_rc 0 "check on datasets/small"
+    s3 run --quiet --csv-only --model "$ROOT/models/template.ini" --data "$ROOT/datasets/small" \
+        --out "$TMP/small"
+    expect_rc 0 "run on datasets/small"
+    s3 generate --out "$TMP/gen" --units 12 --tenants 4000 --patents 3000 \
+        --reference "$ROOT/datasets/reference"
+    expect_rc 0 "generate"
+    s3 run --quiet --csv-only --model "$ROOT/models/template.ini" --data "$TMP/gen" --out "$TMP/gen-out"
+    expect_rc 0 "run on a generated dataset"
+    "$PY" - "$TMP/gen-out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+d = sys.argv[1]
+scores = [r for r in csv.DictReader(open(d + "/scores.csv")) if r["level"] == "centre"]
+assert len(scores) == 12 and all(r["scenario"] == "baseline" for r in scores), scores[:3]
+assert all(r["score"] != "" and r["rank"] != "" for r in scores), scores[:3]
+units = [r for r in csv.DictReader(open(d + "/units.csv")) if r["matrix"] == "tenants"]
+assert any(r["eci"] != "" for r in units), "no ECI on the generated dataset"
+EOF2
+    : >"$TMP/.why"
+    s3 check --model "$ROOT/models/template.ini"
+    expect_rc 3 "check without a dataset"
+    expect_err "the dataset folder" "check without a dataset"
+    expect_err "give --data DIR" "check without a dataset"
+}
 
 # scenario deltas match rows on their whole keys: two centres whose ids
 # share their first 600 characters are still told apart (a no-op scenario
@@ -1331,15 +1575,23 @@ run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_ger
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
+run_case "scenario growth: added and moved tenants enter on the cut-off date" t_scenario_growth
+run_case "variety: at division level UV = entropy, RV + UV = entropy of the classes" t_variety_division_level
+run_case "models/template.ini runs on datasets other than the Ruhr one" t_template_model
 run_case "analyse: a Eurostat dimension name over 63 bytes is refused" t_analyse_eurostat_long_dimension
+run_case "manual page: options apart from their arguments" t_manpage_options
+run_case "analyse outside the repository points at --reference" t_analyse_outside_repository
 run_case "analyse: Eurostat flags only after a space" t_analyse_eurostat_flags_after_space
 run_case "large file: two threads give the tables of one, warnings in line order" t_threads_same_results
 run_case "large file sorted by patent: two threads give the tables of one" t_threads_sorted_file
 run_case "large file: a quoted field with line ends across the cut" t_threads_quoted_newline_at_cut
 run_case "large tenants file: two threads, also with an id in both halves" t_threads_tenants
+run_case "Windows-1252 files: names converted, a note; mixed encodings an error" t_cp1252_names
+run_case "large Windows-1252 tenants file: two threads give the tables of one" t_threads_cp1252
 run_case "output files: the same from one thread or two" t_threads_same_files
 run_case "analyse: a pipe as input gives the file's results and checksum" t_analyse_pipe_input
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
+run_case "large file: errors in both halves, all reported, the same messages" t_threads_errors_in_both_halves
 run_case "row order changes no number beyond rounding" t_row_order
 
 echo "# $PASS passed, $FAIL failed"

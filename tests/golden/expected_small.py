@@ -1862,6 +1862,12 @@ PARAMS = [
     ("uncertainty.vary_aggregation", "no"),
     ("uncertainty.resample", RESAMPLE),
 ]
+# the parameters are the engine's own text, not input data: written
+# without the formula guard (README, "CSV for people")
+class Own(str):
+    pass
+
+
 MEANING = {
     "uncertainty.resample":
         "records: each draw also resamples the data (every centre's tenants "
@@ -1869,7 +1875,8 @@ MEANING = {
         "and recomputes the chain to the score; none: the draws vary the "
         "weights only",
 }
-param_rows = [[k, NA if v == "" else v, MEANING.get(k, SKIP)]
+param_rows = [[k, NA if v == "" else Own(v) if isinstance(v, str) else v,
+               Own(MEANING[k]) if k in MEANING else SKIP]
               for k, v in PARAMS]
 
 # what each indicator measures (the model's [score] comment), with the
@@ -1929,6 +1936,17 @@ for (level, name), A in AN.items():
                       "(Benjamini-Hochberg over %d cells), %d rest on a "
                       "single %s" % (len(high), float(THRESHOLD), sig, ALPHA,
                                      cells, single, record)])
+# the model is at division level (asserted above): the columns of the
+# tenant matrices are the groups of unrelated variety, which so equals
+# entropy (Frenken et al. 2007)
+for (level, name), A in AN.items():
+    if name in ("tenants", "employees"):
+        note_rows.append(["%s/%s" % (level, name),
+                          "at division level unrelated variety (entropy "
+                          "between NACE divisions) equals entropy; related "
+                          "variety is the entropy of the NACE codes as given "
+                          "within each division, and the two add up to the "
+                          "entropy over those codes"])
 for level in ("centre", "subregion"):
     # no cut-off date: no growth; no domains: no alignment
     for k in ("growth", "alignment") if not DSETS else ("growth",):
@@ -1941,8 +1959,10 @@ for level in ("centre", "subregion"):
 def fmt(v):
     if v is None:
         return ""
+    if isinstance(v, Own):
+        return str(v)
     if isinstance(v, str):
-        # README: text that starts like a formula is written after an
+        # README: data text that starts like a formula is written after an
         # apostrophe
         return "'" + v if v[:1] in ("=", "+", "-", "@") else v
     if isinstance(v, bool):

@@ -60,7 +60,9 @@ END_TEST
 START_TEST(fail_cuts_long_message_on_character)
 {
     s3_ctx *ctx = s3_ctx_new();
-    char value[3000];
+    /* the context's message buffer, and a value three times as long */
+    enum { CAP = sizeof ctx->msg };
+    static char value[3 * CAP];
     /* "ü" (2 bytes), "€" (3 bytes), "𝄞" (4 bytes) after every offset */
     const char *chars[] = {"\xC3\xBC", "\xE2\x82\xAC", "\xF0\x9D\x84\x9E"};
     for (size_t shift = 0; shift < 8; shift++)
@@ -78,8 +80,8 @@ START_TEST(fail_cuts_long_message_on_character)
                      value);
             const char *m = s3_ctx_message(ctx);
             size_t len = strlen(m);
-            ck_assert_uint_lt(len, 1024);
-            ck_assert_uint_gt(len, 1024 - 5);
+            ck_assert_uint_lt(len, CAP);
+            ck_assert_uint_gt(len, CAP - 5);
             ck_assert_msg(s3i_utf8_valid(m, len),
                           "shift %zu, %zu-byte characters: the message ends "
                           "inside a character",
@@ -87,6 +89,25 @@ START_TEST(fail_cuts_long_message_on_character)
             ck_assert_int_eq(strncmp(m, "centres.csv:3: column 'name': '", 31),
                              0);
         }
+    s3_ctx_free(ctx);
+}
+END_TEST
+
+/* A value cut at a byte count inside the message ("%.2s" of "aäb", or a
+ * file's errors joined) leaves no half character: the stray bytes become
+ * '?', the rest is kept. */
+START_TEST(fail_repairs_cut_inside)
+{
+    s3_ctx *ctx = s3_ctx_new();
+    s3i_fail(ctx, S3_EINPUT, "x: '%.2s' then '%s'",
+             "a\xC3\xA4"
+             "b",
+             "\xC3\xA4\xE2\x82\xAC");
+    ck_assert_str_eq(s3_ctx_message(ctx),
+                     "x: 'a?' then '\xC3\xA4\xE2\x82\xAC'");
+    s3i_fail(ctx, S3_EINPUT, "%s", "\xFF\x80ok\xF0\x9D\x84");
+    /* (a character cut at the very end is dropped, as before) */
+    ck_assert_str_eq(s3_ctx_message(ctx), "??ok");
     s3_ctx_free(ctx);
 }
 END_TEST
@@ -274,6 +295,7 @@ base_suite(void)
     tcase_add_test(tc, strerror_table);
     tcase_add_test(tc, fail_keeps_status_and_message);
     tcase_add_test(tc, fail_cuts_long_message_on_character);
+    tcase_add_test(tc, fail_repairs_cut_inside);
     tcase_add_test(tc, utf8_cut);
     tcase_add_test(tc, threads_setting);
     suite_add_tcase(s, tc);

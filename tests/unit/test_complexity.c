@@ -21,6 +21,7 @@
  * repository root (for the world-trade table) is $S3_REFDIR/../.. .
  */
 #include <check.h>
+#include <float.h>
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
@@ -726,6 +727,44 @@ START_TEST(density_zero_relatedness_nan)
     ck_assert_rel(omega[1], 1.0 / 3.0);
     ck_assert_rel(omega[3], 1.0 / 3.0);
     ck_assert_rel(omega[4], 2.0 / 3.0);
+    free(omega);
+}
+END_TEST
+
+START_TEST(density_full_unit_never_above_one)
+{
+    /* A unit holding every class has ω = 1 exactly in theory; the
+     * numerator (a BLAS product) and the denominator (a compensated sum)
+     * add the same terms in other orders, which gave 1.0000000000000002
+     * in the Ruhr run.  On 50 sparse symmetric φ (40 classes, a third of
+     * the pairs related with fractions k/7..k/26, a fixed LCG): every ω
+     * of the full unit lies in [1 - 4 ulp, 1], of the empty unit is 0. */
+    enum { NC = 40 };
+    double *phi = dalloc(NC * NC), *m = dalloc(2 * NC), *omega = dalloc(2 * NC);
+    uint64_t seed = 1;
+    for (size_t p = 0; p < NC; p++)
+        m[p] = 1.0, m[NC + p] = 0.0;
+    for (int trial = 0; trial < 50; trial++) {
+        for (size_t p = 0; p < NC; p++)
+            for (size_t q = 0; q <= p; q++) {
+                seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+                unsigned r = (unsigned)(seed >> 33);
+                double v = p == q ? 1.0
+                           : r % 3 == 0
+                               ? (double)(r % 11) / (double)(7 + (r >> 8) % 20)
+                               : 0.0;
+                phi[p * NC + q] = phi[q * NC + p] = v > 1.0 ? 1.0 : v;
+            }
+        run_density(m, 2, NC, phi, omega);
+        for (size_t p = 0; p < NC; p++) {
+            ck_assert_msg(omega[p] <= 1.0 && omega[p] >= 1.0 - 4 * DBL_EPSILON,
+                          "trial %d: omega[%zu] = %.17g", trial, p, omega[p]);
+            ck_assert_msg(omega[NC + p] == 0.0, "omega[1][%zu] = %.17g", p,
+                          omega[NC + p]);
+        }
+    }
+    free(phi);
+    free(m);
     free(omega);
 }
 END_TEST
@@ -2087,6 +2126,7 @@ complexity_suite(void)
     tcase_add_test(tc, density_hand_4x3);
     tcase_add_test(tc, density_bounds_and_full_unit);
     tcase_add_test(tc, density_zero_relatedness_nan);
+    tcase_add_test(tc, density_full_unit_never_above_one);
     tcase_add_test(tc, outlook_hand_4x3);
     tcase_add_test(tc, outlook_vs_naive_5x4);
     suite_add_tcase(s, tc);

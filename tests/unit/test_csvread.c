@@ -7,8 +7,9 @@
  * record starts (blank lines, CRLF, lone CR, quoted fields over several
  * lines), a callback that stops the read, and every kind of error with the
  * file name, the line and the column (ragged row, NUL byte, invalid UTF-8,
- * a stray or unterminated quote, a column named twice, an empty file), and
- * s3i_csv_fail's message with a long or control-character value.
+ * mixed encodings, a stray or unterminated quote, a column named twice, an
+ * empty file), s3i_csv_fail's message with a long or control-character
+ * value, Windows-1252 files converted, and header names matched.
  */
 #include <check.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@
 #include <unistd.h>
 
 #include "check_util.h"
-#include "ingest/ingest.h"
+#include "ingest/load.h"
 
 static char path[64];
 
@@ -85,7 +86,8 @@ on_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     return S3_OK;
 }
 
-/* Read path with allow_tab; returns the status, the message in *msg. */
+/* Read path with flags (S3I_CSV_*); returns the status, the message in
+ * *msg. */
 static s3_status
 read_csv(int allow_tab, seen *s, s3i_csv_info *info, char *msg, size_t msgsz)
 {
@@ -233,10 +235,17 @@ static const struct {
       "tenants.csv:4: the row has 3 fields, the header has 2"),
     B("id,text\n1,a\n2\n", "tenants.csv:3: the row has 1 fields, the header "
                            "has 2"),
-    B("id,text\n1,a\n\n2,b\xC3(\n",
-      "tenants.csv:4: column 2: the field is not valid UTF-8"),
+    B("id,text\n1,a\n\n2,b\x81(\n",
+      "tenants.csv:4: column 2 ('text'): byte 0x81 is neither UTF-8 nor "
+      "Windows-1252 text"),
+    B("id,text\n1,\xC3\xA4\n2,b\xE4\n",
+      "tenants.csv:3: column 2 ('text'): the field is not valid UTF-8, but "
+      "line 2 is UTF-8 text: the file mixes encodings"),
+    B("id,text\n1,b\xE4\n2,\xC3\xA4\n",
+      "tenants.csv:3: column 2 ('text'): the field is UTF-8 text, but line 2 "
+      "is Windows-1252: the file mixes encodings"),
     B("id,text\n1,a\n2,b\0c\n",
-      "tenants.csv:3: column 2: the field holds a NUL byte"),
+      "tenants.csv:3: column 2 ('text'): the field holds a NUL byte"),
     B("id,text\n1,a\n2,\"b\"c\n",
       "tenants.csv:3: column 2 ('text'): text after a closing quote "
       "(malformed CSV)"),
@@ -332,6 +341,70 @@ START_TEST(missing_file)
 }
 END_TEST
 
+/* Windows-1252 (German Excel's "CSV"): converted to UTF-8 from the first
+ * field beyond ASCII on, also in the header; the line given in the info;
+ * S3I_CSV_UTF8_ONLY refuses it */
+START_TEST(windows_1252)
+{
+    WRITE("id;Stra\xDF"
+          "e\n"
+          "1;M\xFCller & S\xF6hne\n"
+          "2;\x80 5\n"
+          "3;plain\n");
+    seen s = {0};
+    s3i_csv_info info;
+    char msg[1024];
+    ck_assert_int_eq(read_csv(0, &s, &info, msg, sizeof msg), S3_OK);
+    ck_assert_str_eq(s.header[1], "Stra\xC3\x9F"
+                                  "e");
+    ck_assert_str_eq(s.cell[0][1], "M\xC3\xBCller & S\xC3\xB6hne");
+    ck_assert_str_eq(s.cell[1][1], "\xE2\x82\xAC 5");
+    ck_assert_str_eq(s.cell[2][1], "plain");
+    ck_assert_uint_eq(info.cp1252_line, 1);
+    ck_assert_uint_eq(info.rows, 3);
+    /* a UTF-8 file says 0 */
+    WRITE("id,text\n1,M\xC3\xBCller\n");
+    seen u = {0};
+    ck_assert_int_eq(read_csv(0, &u, &info, msg, sizeof msg), S3_OK);
+    ck_assert_uint_eq(info.cp1252_line, 0);
+    ck_assert_str_eq(u.cell[0][1], "M\xC3\xBCller");
+    /* strict UTF-8 */
+    WRITE("id,text\n1,a\n2,M\xFCller\n");
+    seen t = {0};
+    ck_assert_int_eq(read_csv(S3I_CSV_UTF8_ONLY, &t, &info, msg, sizeof msg),
+                     S3_EINPUT);
+    ck_assert_str_eq(msg, "tenants.csv:3: column 2 ('text'): the field is not "
+                          "valid UTF-8 (save the file as UTF-8)");
+}
+END_TEST
+
+START_TEST(header_names)
+{
+    /* header names match in any ASCII case, blanks and no-break spaces
+     * around them ignored, a run of blanks inside read as '_' */
+    ck_assert(s3i_header_is("tenant_id", "tenant_id"));
+    ck_assert(s3i_header_is("Tenant_ID", "tenant_id"));
+    ck_assert(s3i_header_is(" tenant id ", "tenant_id"));
+    ck_assert(s3i_header_is("\xC2\xA0TENANT \t ID\t", "tenant_id"));
+    ck_assert(s3i_header_is("Mieter-Nr", " mieter-nr"));
+    ck_assert(s3i_header_is("Stra\xC3\x9F"
+                            "e",
+                            "Stra\xC3\x9F"
+                            "e"));
+    ck_assert(!s3i_header_is("Tenant-ID", "tenant_id"));
+    ck_assert(!s3i_header_is("tenant_ids", "tenant_id"));
+    ck_assert(!s3i_header_is("tenant", "tenant_id"));
+    ck_assert(!s3i_header_is("", "tenant_id"));
+    ck_assert(!s3i_header_is("  ", ""));
+    /* ASCII letters fold, other bytes are compared as they are */
+    ck_assert(s3i_header_is("STRA\xC3\x9F"
+                            "E",
+                            "stra\xC3\x9F"
+                            "e"));
+    ck_assert(!s3i_header_is("\xC3\x84", "\xC3\xA4"));
+}
+END_TEST
+
 static Suite *
 csvread_suite(void)
 {
@@ -345,6 +418,8 @@ csvread_suite(void)
     tcase_add_test(tc, callback_stops);
     tcase_add_test(tc, fail_message_value);
     tcase_add_test(tc, missing_file);
+    tcase_add_test(tc, header_names);
+    tcase_add_test(tc, windows_1252);
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_checked_fixture(tc, setup, teardown);

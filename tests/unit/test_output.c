@@ -138,6 +138,36 @@ START_TEST(csv_rfc4180)
 }
 END_TEST
 
+START_TEST(csv_own_text_unguarded)
+{
+    /* a column marked as the engine's own text (the parameters) is written
+     * as it is; a data column beside it keeps the guard; a copy of the
+     * table keeps the mark */
+    static const s3i_colspec cols[] = {{"value", S3_COL_TEXT},
+                                       {"name", S3_COL_TEXT}};
+    s3_table *t = s3i_table_new("parameters", 2, cols);
+    ck_assert_int_eq(s3i_table_set_own_text(t, 0), 0);
+    ck_assert_int_eq(s3i_table_set_own_text(t, 2), -1);
+    size_t r = s3i_table_add_row(t);
+    s3i_table_set_text(t, r, 0, "+, -, +");
+    s3i_table_set_text(t, r, 1, "+SUM(A1)");
+    s3_table *c = s3i_table_copy(t);
+    s3_ctx *ctx = s3_ctx_new();
+    char path[128];
+    snprintf(path, sizeof path, "%s/own.csv", tmpdir);
+    for (int k = 0; k < 2; k++) {
+        ck_assert_int_eq(s3i_write_csv(ctx, k ? c : t, path, 0), S3_OK);
+        size_t n;
+        char *got = slurp(path, &n);
+        ck_assert_str_eq(got, "value,name\r\n\"+, -, +\",'+SUM(A1)\r\n");
+        free(got);
+    }
+    s3i_table_free(t);
+    s3i_table_free(c);
+    s3_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(csv_german)
 {
     s3_table *t = sample_table();
@@ -437,6 +467,7 @@ output_suite(void)
     TCase *tc = tcase_create("csv");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, csv_rfc4180);
+    tcase_add_test(tc, csv_own_text_unguarded);
     tcase_add_test(tc, csv_german);
     tcase_add_test(tc, csv_numbers_read_back);
     tcase_add_test(tc, csv_unwritable_path);
