@@ -1942,34 +1942,36 @@ START_TEST(wt_quadrants_median)
     column_of(&wt, "units", "unit", "eci", &u);
     pot_rows p;
     pot_rows_of(&wt, &u, &p);
-    double dv[WT_CLASSES], cv[WT_CLASSES];
-    failures f = {0};
-    for (size_t c = 0; c < WT_UNITS; c++) {
-        size_t k = 0;
+    /* the quadrant rule: density above 0 and at or above the median of
+     * every opportunity's density in the network; PCI at least 0 */
+    double *dv = malloc(WT_UNITS * WT_CLASSES * sizeof(double));
+    ck_assert_ptr_nonnull(dv);
+    size_t k = 0;
+    for (size_t c = 0; c < WT_UNITS; c++)
         for (size_t b = p.first[c]; b < p.first[c + 1]; b++) {
             const pot_row *r = &p.r[p.by_unit[b]];
-            if (*r->quadrant) {
-                dv[k] = r->density;
-                cv[k++] = r->pci;
-            }
+            if (*r->quadrant)
+                dv[k++] = r->density;
         }
-        if (k == 0)
-            continue;
-        double md = median_of(dv, k), mc = median_of(cv, k);
+    ck_assert_uint_gt(k, 0);
+    double md = median_of(dv, k);
+    free(dv);
+    failures f = {0};
+    for (size_t c = 0; c < WT_UNITS; c++)
         for (size_t b = p.first[c]; b < p.first[c + 1]; b++) {
             const pot_row *r = &p.r[p.by_unit[b]];
             if (!*r->quadrant)
                 continue;
-            int hd = r->density >= md, hc = r->pci >= mc;
+            int hd = r->density > 1e-12 && r->density >= md - 1e-12,
+                hc = r->pci >= -1e-12;
             const char *e =
                 hd ? (hc ? "ideal" : "low_risk_low_gain")
                    : (hc ? "high_risk_high_gain" : "least_attractive");
             fail_if_(&f, strcmp(r->quadrant, e),
-                     "unit %s: density %.17g (median %.17g), pci %.17g "
-                     "(median %.17g): quadrant %s, expected %s",
-                     u.name[c], r->density, md, r->pci, mc, r->quadrant, e);
+                     "unit %s: density %.17g (network median %.17g), pci "
+                     "%.17g: quadrant %s, expected %s",
+                     u.name[c], r->density, md, r->pci, r->quadrant, e);
         }
-    }
     pot_rows_free(&p);
     ck_assert_no_failures(&f);
 }
