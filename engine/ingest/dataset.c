@@ -111,18 +111,6 @@ s3i_note_encoding(s3_ctx *ctx, s3_dataset *d, const char *file,
 }
 
 s3_status
-s3i_reject(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
-           const char *value, const char *msg)
-{
-    c->rejected++;
-    c->warnings++;
-    if (warn_to(c->log, c->file, s3i_csv_line(r), s3i_csv_colname(r, col),
-                value, msg))
-        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    return S3_OK;
-}
-
-s3_status
 s3i_warn_used(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
               const char *value, const char *msg)
 {
@@ -131,6 +119,15 @@ s3i_warn_used(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
                 value, msg))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     return S3_OK;
+}
+
+/* A rejected row is a warning too, and counted apart. */
+s3_status
+s3i_reject(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
+           const char *value, const char *msg)
+{
+    c->rejected++;
+    return s3i_warn_used(ctx, c, r, col, value, msg);
 }
 
 s3_status

@@ -29,7 +29,6 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort_double.h>
-#include <gsl/gsl_statistics_double.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -582,29 +581,6 @@ self_check(const boot *b, level *L, double *ind)
     return S3_OK;
 }
 
-/* The q quantile of v[0..n) (n > 0; reordered), R's type 7 as GSL
- * computes it from sorted data, from its two order statistics. */
-static double
-quantile(double *v, size_t n, double q)
-{
-    double index = q * (double)(n - 1);
-    size_t lhs = (size_t)index;
-    double delta = index - (double)lhs;
-    double a = gsl_stats_select(v, 1, n, lhs);
-    if (lhs == n - 1)
-        return a;
-    size_t below = 0, ties = 0;
-    double bv = INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        below += v[i] < a;
-        ties += v[i] == a;
-        if (v[i] > a && v[i] < bv)
-            bv = v[i];
-    }
-    double b = lhs + 1 < below + ties ? a : bv;
-    return (1 - delta) * a + delta * b;
-}
-
 /* What the draws of one level give: p_specialised, p_ideal, the density
  * interval; the joint rank bands. */
 static s3_status
@@ -639,8 +615,8 @@ finish(const boot *b, level *L, gsl_rng *rng)
                 v[k++] = L->dens[d * n + i];
         if (k == 0)
             continue;
-        r->dlo[i] = quantile(v, k, 0.05);
-        r->dhi[i] = quantile(v, k, 0.95);
+        r->dlo[i] = s3i_quantile(v, k, 0.05);
+        r->dhi[i] = s3i_quantile(v, k, 0.95);
     }
     free(v);
     if (!s || !s->scored || !s->have_mc)

@@ -33,18 +33,13 @@ s3i_quadrant_name(int q)
     return q >= 0 && q < 4 ? quadrant_name[q] : "";
 }
 
-/* The split value of v[0..n) (reordered): median, mean or the percentile
- * (linear interpolation between order statistics, R's type 7, as GSL's
+/* The q quantile of v[0..n) (n > 0; reordered): linear interpolation
+ * between order statistics, R's type 7, as GSL's
  * gsl_stats_quantile_from_sorted_data computes it, from the two order
- * statistics alone: quickselect and a scan, no sort). */
+ * statistics alone (quickselect and a scan, no sort). */
 double
-s3i_split_value(double *v, size_t n, int rule, double percentile)
+s3i_quantile(double *v, size_t n, double q)
 {
-    if (n == 0)
-        return NAN;
-    if (rule == S3I_SPLIT_MEAN)
-        return s3_sum(v, n, 1) / (double)n;
-    double q = rule == S3I_SPLIT_MEDIAN ? 0.5 : percentile / 100.0;
     double index = q * (double)(n - 1);
     size_t lhs = (size_t)index;
     double delta = index - (double)lhs;
@@ -64,6 +59,19 @@ s3i_split_value(double *v, size_t n, int rule, double percentile)
     if (lhs + 1 < below + ties)
         b = a;
     return (1 - delta) * a + delta * b;
+}
+
+/* The split value of v[0..n) (reordered): median, mean or the
+ * percentile. */
+double
+s3i_split_value(double *v, size_t n, int rule, double percentile)
+{
+    if (n == 0)
+        return NAN;
+    if (rule == S3I_SPLIT_MEAN)
+        return s3_sum(v, n, 1) / (double)n;
+    return s3i_quantile(v, n,
+                        rule == S3I_SPLIT_MEDIAN ? 0.5 : percentile / 100.0);
 }
 
 /* Quadrant of (density, pci): high relatedness at or above the density

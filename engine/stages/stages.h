@@ -246,6 +246,8 @@ s3_status s3i_cooccurrence(s3_ctx *ctx, s3i_mres *r);
 
 /* Potentials (potentials.c): density, COI/COG, quadrants, ranks. */
 s3_status s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
+/* The q quantile of v[0..n) (n > 0; reordered), R's type 7. */
+double s3i_quantile(double *v, size_t n, double q);
 /* Where the values v[0..n) split into high and low under a split rule
  * (S3I_SPLIT_*): median, mean or the percentile; v is reordered. */
 double s3i_split_value(double *v, size_t n, int rule, double percentile);
