@@ -245,8 +245,8 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
                 series(b, ch, sheet, r0 + 1 + 2 * l, r0 + 2 + 2 * l, 10, 11);
             if (!sl)
                 return;
-            chart_series_set_name(sl,
-                                  l ? "median complexity" : "median density");
+            chart_series_set_name(sl, l ? "complexity split (PCI 0)"
+                                        : "relatedness split (density)");
             lxw_chart_line line = {.color = 0x808080, .width = 1.25};
             chart_series_set_line(sl, &line);
             chart_series_set_marker_type(sl, LXW_CHART_MARKER_NONE);
@@ -265,6 +265,8 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
     column(b, ws, 4, 4, 50, NULL);
     column(b, ws, 5, 7, 10, NULL);
     column(b, ws, 8, 8, 52, NULL);
+    column(b, ws, 9, 9, 12, NULL);
+    column(b, ws, 10, 11, 16, NULL);
     page_setup(ws);
 }
 
@@ -289,16 +291,24 @@ s3i_xlsx_scores(book *b, const sheet_spec *s)
     }
     str(b, ws, 0, 0,
         "Development-potential score: ranks with their uncertainty", b->title);
-    keep(b,
-         worksheet_merge_range(
-             ws, 1, 0, 1, 8,
+    /* what the band varies: the weights, and the data when resampled */
+    const s3_table *pt = s3_result_table(b->res, "parameters");
+    int boot = 0;
+    for (size_t r = 0; pt && r < s3_table_rows(pt); r++)
+        boot |= !strcmp(s3_table_text(pt, r, 0), "uncertainty.resample") &&
+                !strcmp(s3_table_text(pt, r, 1), "records");
+    char text[600];
+    snprintf(text, sizeof text,
              "The score combines the indicators in csv/indicators.csv with "
-             "the model's weights (Method sheet). The rank band is the 5-95 % "
-             "range of ranks when the weights vary at random (Monte Carlo): "
-             "where the bands of two units overlap, the data cannot tell "
-             "them apart (see the Outranking sheet for the probability that "
-             "one ranks above the other).",
-             b->wrap));
+             "the model's weights (Method sheet). The rank band is the 5-95 "
+             "%% range of ranks when %s vary at random (Monte Carlo): where "
+             "the bands of two units overlap, the data cannot tell them "
+             "apart (see the Outranking sheet for the probability that one "
+             "ranks above the other).",
+             boot ? "the data (each centre's tenants drawn again) and the "
+                    "weights"
+                  : "the weights");
+    keep(b, worksheet_merge_range(ws, 1, 0, 1, 8, text, b->wrap));
     keep(b, worksheet_set_row(ws, 1, 60, NULL));
     lxw_row_t row = 3;
     static const char *const show[] = {
