@@ -220,6 +220,10 @@ struct s3_model {
     size_t *param_line;
 };
 
+/* The name of the scenario whose section entry e of model m opens (its
+ * first key), or NULL. */
+const char *s3i_model_scenario_at(const s3_model *m, size_t e);
+
 /* The names of model m's scenarios, comma-separated, into buf (n bytes;
  * "..." when they do not fit); "" when it has none. */
 void s3i_model_scenarios(const s3_model *m, char *buf, size_t n);

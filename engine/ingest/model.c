@@ -793,27 +793,33 @@ s3_model_param_value(const s3_model *m, size_t i)
     return i < m->nparams ? m->param_value[i] : NULL;
 }
 
+const char *
+s3i_model_scenario_at(const s3_model *m, size_t e)
+{
+    const char *s = m->entries[e].section;
+    if (strncmp(s, "scenario.", 9))
+        return NULL;
+    for (size_t f = 0; f < e; f++)
+        if (!strcmp(m->entries[f].section, s))
+            return NULL;
+    return s + 9;
+}
+
 void
 s3i_model_scenarios(const s3_model *m, char *buf, size_t n)
 {
     size_t at = 0;
     buf[0] = '\0';
     for (size_t e = 0; e < m->nentries; e++) {
-        const char *s = m->entries[e].section;
-        size_t f;
-        if (strncmp(s, "scenario.", 9))
+        const char *name = s3i_model_scenario_at(m, e);
+        if (!name)
             continue;
-        for (f = 0; f < e; f++)
-            if (!strcmp(m->entries[f].section, s))
-                break;
-        if (f < e)
-            continue; /* named at its first key */
-        size_t len = strlen(s + 9) + (at ? 2 : 0);
+        size_t len = strlen(name) + (at ? 2 : 0);
         if (at + len + 4 >= n) {
             snprintf(buf + at, n - at, "%s...", at ? ", " : "");
             return;
         }
-        at += (size_t)snprintf(buf + at, n - at, "%s%s", at ? ", " : "", s + 9);
+        at += (size_t)snprintf(buf + at, n - at, "%s%s", at ? ", " : "", name);
     }
 }
 

@@ -305,15 +305,9 @@ s3_model_check(s3_ctx *ctx, const s3_model *m, const s3_dataset *d)
         s3i_domains_free(&dm);
     }
     for (size_t e = 0; e < m->nentries && !rc; e++) {
+        if (!s3i_model_scenario_at(m, e))
+            continue; /* not a scenario, or checked at its first key */
         const char *s = m->entries[e].section;
-        size_t f;
-        if (strncmp(s, "scenario.", 9))
-            continue;
-        for (f = 0; f < e; f++)
-            if (!strcmp(m->entries[f].section, s))
-                break;
-        if (f < e)
-            continue; /* checked at its first key */
         s3_model *vm = NULL;
         s3i_overlay *ov = NULL;
         if (!(rc = s3i_model_variant(ctx, m, s, &vm)))
