@@ -261,6 +261,13 @@ int s3i_utf8_valid(const char *s, size_t len);
  * not a finite number. */
 int s3i_parse_number(const char *s, size_t len, int decimal_comma, double *out);
 
+/* Write v (numfmt.c) as the first of "%.15g", "%.16g", "%.17g" that reads
+ * back as v would write it, without printf: for a normal number the
+ * shortest decimal that reads back, correctly rounded ("0.1", "1234.5",
+ * "1e+15", "2.5e-07"); '.' whatever the locale; "nan", "inf", "-inf",
+ * "-0".  Returns the length; the text ends with a NUL. */
+size_t s3i_format_double(double v, char buf[32]);
+
 /* Parse a date (YYYY-MM-DD or DD.MM.YYYY) to YYYYMMDD; -1 if invalid. */
 int s3i_parse_date(const char *s, size_t len, int32_t *out);
 

@@ -22,71 +22,8 @@
 
 #include "output/output.h"
 
-/* "%.Pg" of a number whose 17 significant digits (correctly rounded) are
- * d and whose decimal exponent is x, written by hand: P digits rounded half
- * up, trailing zeros dropped, fixed notation for -4 <= exponent < P, else
- * d.ddde+XX.  Returns 0 (and writes nothing) where the 17 digits cannot
- * tell which way the exact value rounds: the dropped digits are exactly
- * "5" or "50". */
-static int
-g_digits(int negative, const char d17[17], int x, int prec, char *out)
-{
-    char d[18];
-    memcpy(d, d17, 17);
-    if (prec < 17) {
-        int tie = d[prec] == '5' && (prec == 16 || d[prec + 1] == '0');
-        if (tie)
-            return 0;
-        if (d[prec] >= '5') {
-            int i = prec - 1;
-            for (; i >= 0 && d[i] == '9'; i--)
-                d[i] = '0';
-            if (i >= 0) {
-                d[i]++;
-            } else { /* 9.99... became 10.0... */
-                memmove(d + 1, d, (size_t)prec - 1);
-                d[0] = '1';
-                x++;
-            }
-        }
-    }
-    int n = prec;
-    while (n > 1 && d[n - 1] == '0')
-        n--;
-    char *o = out;
-    if (negative)
-        *o++ = '-';
-    if (x < -4 || x >= prec) {
-        *o++ = d[0];
-        if (n > 1) {
-            *o++ = '.';
-            memcpy(o, d + 1, (size_t)n - 1);
-            o += n - 1;
-        }
-        o += sprintf(o, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
-    } else if (x >= 0) {
-        for (int i = 0; i <= x; i++)
-            *o++ = i < n ? d[i] : '0';
-        if (n > x + 1) {
-            *o++ = '.';
-            memcpy(o, d + x + 1, (size_t)(n - x - 1));
-            o += n - x - 1;
-        }
-        *o = '\0';
-    } else {
-        *o++ = '0';
-        *o++ = '.';
-        for (int i = 0; i < -x - 1; i++)
-            *o++ = '0';
-        memcpy(o, d, (size_t)n);
-        o += n;
-        *o = '\0';
-    }
-    return 1;
-}
-
-/* Shortest text that reads back as the same double; '.' as decimal point
- * whatever the locale. */
+/* Shortest text that reads back as the same double (s3i_format_double);
+ * "" for NaN, and no "-0". */
 void
 s3i_format_number(double v, char buf[32])
 {
@@ -96,47 +33,7 @@ s3i_format_number(double v, char buf[32])
     }
     if (v == 0.0)
         v = 0.0; /* no "-0" */
-    /* whole numbers below 10^15 (counts, ranks): their digits, which is
-     * what "%.15g" writes, without printf and the check */
-    if (fabs(v) < 1e15 && v == trunc(v)) {
-        char tmp[24];
-        size_t n = 0, i = 0;
-        uint64_t x = (uint64_t)fabs(v);
-        do
-            tmp[n++] = (char)('0' + x % 10);
-        while ((x /= 10) > 0);
-        if (v < 0)
-            buf[i++] = '-';
-        while (n > 0)
-            buf[i++] = tmp[--n];
-        buf[i] = '\0';
-        return;
-    }
-    if (isinf(v)) {
-        snprintf(buf, 32, "%s", v > 0 ? "inf" : "-inf");
-        return;
-    }
-    /* the first of "%.15g", "%.16g", "%.17g" that reads back as v, all
-     * three made from one printf of 17 digits */
-    char e17[40];
-    snprintf(e17, sizeof e17, "%.16e", fabs(v));
-    char d[17];
-    for (int i = 0, k = 0; i < 17; k++)
-        if (e17[k] >= '0' && e17[k] <= '9')
-            d[i++] = e17[k];
-    int x = atoi(strchr(e17, 'e') + 1);
-    for (int prec = 15; prec <= 17; prec++) {
-        if (!g_digits(v < 0, d, x, prec, buf)) {
-            snprintf(buf, 32, prec == 15 ? "%.15g" : "%.16g", v);
-            for (char *c = buf; *c; c++) /* whatever the locale's point */
-                if (*c != '-' && *c != '+' && *c != 'e' &&
-                    (*c < '0' || *c > '9'))
-                    *c = '.';
-        }
-        double back;
-        if (s3i_parse_number(buf, strlen(buf), 0, &back) == 0 && back == v)
-            return;
-    }
+    s3i_format_double(v, buf);
 }
 
 /* Write one text field: quoted when it holds the separator, a quote or a
