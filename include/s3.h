@@ -170,6 +170,12 @@ S3_API s3_status s3_model_set_paths(s3_ctx *ctx, s3_model *m,
 
 /* The model's parameters as (name, value) text pairs in a fixed order, for
  * the method sheet.  Returns the number of pairs; i runs from 0. */
+/* Set one model parameter by its name "section.key" (as parameters.csv
+ * names it) to a value, checked as in a model file; the model is unchanged
+ * when it fails (S3_EUSAGE: unknown name, S3_EMODEL: bad value). */
+S3_API s3_status s3_model_set(s3_ctx *ctx, s3_model *m, const char *name,
+                              const char *value);
+
 S3_API size_t s3_model_params(const s3_model *m);
 S3_API const char *s3_model_param_name(const s3_model *m, size_t i);
 S3_API const char *s3_model_param_value(const s3_model *m, size_t i);

@@ -70,6 +70,13 @@ static const command_info commands[] = {
     X(where, "COL=VALUE", CMD_ANALYSE,                                         \
       "use only rows whose column (or Eurostat dimension) holds VALUE "        \
       "(repeatable)")                                                          \
+    X(set, "NAME=VALUE", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                   \
+      "set a model parameter for this run, e.g. "                              \
+      "specialisation.threshold=1.2 (repeatable; parameters.csv lists them)")  \
+    X(pairs, "MODE", CMD_RUN | CMD_ANALYSE,                                    \
+      "pair tables (similarity, proximity, outranking): auto (every pair up "  \
+      "to 500,000 per matrix, else each unit's or class's 20 nearest), all "   \
+      "or top; the same as --set output.pairs=MODE")                           \
     X(csv_only, NULL, CMD_RUN | CMD_ANALYSE, "write the CSV tables only")      \
     X(german_csv, NULL, CMD_RUN | CMD_ANALYSE,                                 \
       "CSV for German spreadsheets: ';' separator, decimal comma, UTF-8 BOM")  \
@@ -253,6 +260,22 @@ print_quality(const s3_table *q)
                s3_table_num(q, r, 3), s3_table_num(q, r, 4));
 }
 
+/* --set NAME=VALUE (in order), then --pairs MODE. */
+static s3_status
+set_params(s3_ctx *ctx, s3_model *m, const char *const *sets, size_t n,
+           const char *pairs)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(sets[i], '='); /* checked when parsed */
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - sets[i]), sets[i]);
+        s3_status st = s3_model_set(ctx, m, name, eq + 1);
+        if (st)
+            return st;
+    }
+    return pairs ? s3_model_set(ctx, m, "output.pairs", pairs) : S3_OK;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -287,8 +310,8 @@ main(int argc, char **argv)
         return 2;
     }
     const char *val[NOPTIONS] = {0};
-    const char *scenarios[64], *where[16];
-    size_t nscen = 0, nwhere = 0;
+    const char *scenarios[64], *where[16], *sets[32];
+    size_t nscen = 0, nwhere = 0, nsets = 0;
     for (int a = 2; a < argc; a++) {
         if (!strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
             print_help(stdout, cmd, mask);
@@ -323,6 +346,20 @@ main(int argc, char **argv)
                 return 2;
             }
             scenarios[nscen++] = argv[++a];
+        } else if (i == OPT_set) {
+            if (nsets == 32) {
+                fprintf(stderr, "s3engine: too many --set options\n");
+                return 2;
+            }
+            const char *eq = strchr(argv[++a], '=');
+            if (!eq || eq == argv[a] || eq - argv[a] > 100) {
+                fprintf(stderr,
+                        "s3engine %s: --set '%s': expected NAME=VALUE, e.g. "
+                        "specialisation.threshold=1.2\n",
+                        cmd->name, argv[a]);
+                return 2;
+            }
+            sets[nsets++] = argv[a];
         } else if (i == OPT_where) {
             if (nwhere == 16) {
                 fprintf(stderr, "s3engine: too many --where options\n");
@@ -423,6 +460,8 @@ main(int argc, char **argv)
                                                        : "datasets/reference");
         else if (!st && val[OPT_reference])
             st = s3_model_set_paths(ctx, model, NULL, val[OPT_reference]);
+        if (!st)
+            st = set_params(ctx, model, sets, nsets, val[OPT_pairs]);
         if (!st) {
             s3_long_options lo = {.unit_col = val[OPT_unit],
                                   .class_col = val[OPT_class],
@@ -437,6 +476,8 @@ main(int argc, char **argv)
         if (!st)
             st = s3_model_set_paths(ctx, model, val[OPT_data],
                                     val[OPT_reference]);
+        if (!st)
+            st = set_params(ctx, model, sets, nsets, val[OPT_pairs]);
         if (!st)
             st = s3_dataset_load(ctx, model, &data);
     }

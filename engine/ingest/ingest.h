@@ -145,6 +145,10 @@ enum { S3I_SPLIT_MEDIAN, S3I_SPLIT_MEAN, S3I_SPLIT_PERCENTILE };
 /* When a unit counts as specialised in a class. */
 enum { S3I_RULE_RCA, S3I_RULE_SIGNIFICANT };
 enum { S3I_RESAMPLE_NONE, S3I_RESAMPLE_RECORDS };
+enum { S3I_PAIRS_AUTO, S3I_PAIRS_ALL, S3I_PAIRS_TOP };
+/* pairs = auto: a pair table's part for one matrix is written in full up
+ * to this many rows, else cut to each item's top_pairs nearest */
+enum { S3I_PAIRS_FULL_MAX = 500000 };
 
 /* A key of a [domains] or [scenario.NAME] section, with its line. */
 typedef struct {
@@ -210,6 +214,9 @@ struct s3_model {
     double weight_sd;
     int vary_norm, vary_agg;
     int resample; /* S3I_RESAMPLE_* */
+    /* the pair tables (unit × unit, class × class, outranking) */
+    int pairs;        /* S3I_PAIRS_* */
+    size_t top_pairs; /* how many per unit or class when cut */
     /* [domains] and [scenario.*] keys, in file order */
     s3i_entry *entries;
     size_t nentries;

@@ -154,7 +154,13 @@ enum { CLOSED, OPEN };
       "records: each draw also resamples the data (every centre's tenants "    \
       "with replacement, or a long table's counts, multinomial per unit) and " \
       "recomputes the chain to the score; none: the draws vary the weights "   \
-      "only")
+      "only")                                                                  \
+    X("output", "pairs", "auto", CHOICE(pairs, 0, "auto|all|top"),             \
+      "pair tables (similarity, unit_proximity, proximity, outranking): all "  \
+      "pairs; top: each unit's or class's top_pairs nearest; auto: all up "    \
+      "to 500,000 pairs per matrix, else top")                                 \
+    X("output", "top_pairs", "20", COUNT(top_pairs, 1, 100000),                \
+      "pairs kept per unit or class when a pair table is cut")
 
 typedef struct {
     const char *section, *key, *def, *help;
@@ -645,40 +651,17 @@ name_scenario_section(s3_ctx *ctx, const char *section)
     s3i_fail(ctx, S3_EMODEL, "%s[%s]%s", msg, section, close + 1);
 }
 
-s3_status
-s3i_model_variant(s3_ctx *ctx, const s3_model *base, const char *section,
-                  s3_model **out)
+/* A model like base (its folders and its [domains] and [scenario.*]
+ * entries) with its parameters set from value and line. */
+static s3_status
+rebuild(s3_ctx *ctx, const s3_model *base, char **value, const size_t *line,
+        s3_model **out)
 {
     *out = NULL;
-    char *value[NPARAMS];
-    size_t line[NPARAMS] = {0};
-    s3_status st = S3_OK;
     s3_model *m = calloc(1, sizeof *m);
     if (!m)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    for (size_t i = 0; i < NPARAMS; i++)
-        value[i] = base->param_value[i];
-    /* the scenario's parameter changes */
-    for (size_t e = 0; e < base->nentries; e++) {
-        const s3i_entry *en = &base->entries[e];
-        if (strcmp(en->section, section))
-            continue;
-        const char *sec = !strcmp(en->key, "threshold")   ? "specialisation"
-                          : !strcmp(en->key, "reference") ? "specialisation"
-                          : !strcmp(en->key, "level")     ? "sectors"
-                          : !strcmp(en->key, "weight")    ? "sectors"
-                          : !strcmp(en->key, "weights")   ? "score"
-                                                          : NULL;
-        for (size_t i = 0; sec && i < NPARAMS; i++)
-            if (!strcmp(params[i].section, sec) &&
-                !strcmp(params[i].key, en->key)) {
-                value[i] = en->value;
-                line[i] = en->line;
-            }
-    }
-    st = build(ctx, base->path, value, line, m);
-    if (st == S3_EMODEL)
-        name_scenario_section(ctx, section);
+    s3_status st = build(ctx, base->path, value, line, m);
     if (!st) {
         free(m->dataset_dir);
         free(m->reference_dir);
@@ -701,6 +684,74 @@ s3i_model_variant(s3_ctx *ctx, const s3_model *base, const char *section,
         return st;
     }
     *out = m;
+    return S3_OK;
+}
+
+s3_status
+s3i_model_variant(s3_ctx *ctx, const s3_model *base, const char *section,
+                  s3_model **out)
+{
+    char *value[NPARAMS];
+    size_t line[NPARAMS] = {0};
+    for (size_t i = 0; i < NPARAMS; i++)
+        value[i] = base->param_value[i];
+    /* the scenario's parameter changes */
+    for (size_t e = 0; e < base->nentries; e++) {
+        const s3i_entry *en = &base->entries[e];
+        if (strcmp(en->section, section))
+            continue;
+        const char *sec = !strcmp(en->key, "threshold")   ? "specialisation"
+                          : !strcmp(en->key, "reference") ? "specialisation"
+                          : !strcmp(en->key, "level")     ? "sectors"
+                          : !strcmp(en->key, "weight")    ? "sectors"
+                          : !strcmp(en->key, "weights")   ? "score"
+                                                          : NULL;
+        for (size_t i = 0; sec && i < NPARAMS; i++)
+            if (!strcmp(params[i].section, sec) &&
+                !strcmp(params[i].key, en->key)) {
+                value[i] = en->value;
+                line[i] = en->line;
+            }
+    }
+    s3_status st = rebuild(ctx, base, value, line, out);
+    if (st == S3_EMODEL)
+        name_scenario_section(ctx, section);
+    return st;
+}
+
+s3_status
+s3_model_set(s3_ctx *ctx, s3_model *m, const char *name, const char *value)
+{
+    size_t at = 0;
+    while (at < NPARAMS && strcmp(m->param_name[at], name) != 0)
+        at++;
+    if (at == NPARAMS)
+        return s3i_fail(ctx, S3_EUSAGE,
+                        "unknown model parameter '%s': parameters.csv of any "
+                        "run lists them (section.key)",
+                        name);
+    char *v[NPARAMS];
+    size_t line[NPARAMS];
+    for (size_t i = 0; i < NPARAMS; i++) {
+        v[i] = m->param_value[i];
+        line[i] = m->param_line[i];
+    }
+    v[at] = (char *)value;
+    line[at] = 0;
+    s3_model *n;
+    s3_status st = rebuild(ctx, m, v, line, &n);
+    if (st) {
+        /* "file:0: [section] key = ...: why" → "name=value: why" */
+        const char *msg = s3_ctx_message(ctx), *why = strstr(msg, "': ");
+        char text[512];
+        snprintf(text, sizeof text, "%s", why ? why + 3 : msg);
+        return s3i_fail(ctx, st, "model parameter %s = '%s': %s", name, value,
+                        text);
+    }
+    s3_model tmp = *m;
+    *m = *n;
+    *n = tmp;
+    s3_model_free(n);
     return S3_OK;
 }
 

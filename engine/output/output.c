@@ -36,6 +36,53 @@ s3i_format_number(double v, char buf[32])
     s3i_format_double(v, buf);
 }
 
+/* The CSV writer's buffer: rows are formatted into it and handed to the
+ * file in large writes, so that no field costs a stdio call (a table of
+ * two million rows has thirty million fields). */
+typedef struct {
+    FILE *f;
+    size_t n;
+    char b[1 << 16];
+} csvbuf;
+
+enum { CSV_ROOM = 64 }; /* the longest number plus a separator */
+
+static void
+csv_flush(csvbuf *o)
+{
+    if (o->n)
+        fwrite(o->b, 1, o->n, o->f);
+    o->n = 0;
+}
+
+/* Make room for k more bytes (k <= sizeof o->b). */
+static inline char *
+csv_room(csvbuf *o, size_t k)
+{
+    if (o->n + k > sizeof o->b)
+        csv_flush(o);
+    return o->b + o->n;
+}
+
+static void
+csv_put(csvbuf *o, const char *s, size_t k)
+{
+    if (k > sizeof o->b / 2) { /* a long text: straight through */
+        csv_flush(o);
+        fwrite(s, 1, k, o->f);
+        return;
+    }
+    memcpy(csv_room(o, k), s, k);
+    o->n += k;
+}
+
+static inline void
+csv_char(csvbuf *o, char c)
+{
+    *csv_room(o, 1) = c;
+    o->n++;
+}
+
 /* Write one text field: quoted when it holds the separator, a quote or a
  * line end; and, when it is data text (own = 0: names and ids from the
  * input files) that starts with = + - @ (or a tab or carriage return),
@@ -45,64 +92,91 @@ s3i_format_number(double v, char buf[32])
  * parameters and their meanings) are written as they are.  Numbers are
  * written by the caller and never changed. */
 static void
-csv_text(FILE *f, const char *s, char sep, int own)
+csv_text(csvbuf *o, const char *s, char sep, int own)
 {
-    int guard = !own && strchr("=+-@\t\r", s[0]) != NULL && s[0] != '\0';
-    char special[5] = {sep, '"', '\r', '\n', '\0'};
-    if (!strpbrk(s, special)) {
+    int guard = !own && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+    size_t k = 0;
+    int quote = 0;
+    for (; s[k]; k++)
+        quote |= s[k] == sep || s[k] == '"' || s[k] == '\r' || s[k] == '\n';
+    if (!quote) {
         if (guard)
-            fputc('\'', f);
-        fputs(s, f);
+            csv_char(o, '\'');
+        csv_put(o, s, k);
         return;
     }
-    fputc('"', f);
+    csv_char(o, '"');
     if (guard)
-        fputc('\'', f);
+        csv_char(o, '\'');
     for (; *s; s++) {
         if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
+            csv_char(o, '"');
+        csv_char(o, *s);
     }
-    fputc('"', f);
+    csv_char(o, '"');
 }
 
 s3_status
 s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
 {
     FILE *f = fopen(path, "wb");
-    if (!f)
+    csvbuf *o = f ? malloc(sizeof *o) : NULL;
+    if (!o) {
+        int e = f ? ENOMEM : errno;
+        if (f)
+            fclose(f);
         return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path,
-                        strerror(errno));
+                        strerror(e));
+    }
+    o->f = f;
+    o->n = 0;
     /* German spreadsheet dialect: BOM, ';' between fields, decimal comma */
     char sep = german ? ';' : ',';
     if (german)
-        fputs("\xEF\xBB\xBF", f);
+        csv_put(o, "\xEF\xBB\xBF", 3);
     size_t nc = s3_table_cols(t), nr = s3_table_rows(t);
     for (size_t c = 0; c < nc; c++) {
         if (c)
-            fputc(sep, f);
-        csv_text(f, s3_table_col_name(t, c), sep, 1);
+            csv_char(o, sep);
+        csv_text(o, s3_table_col_name(t, c), sep, 1);
     }
-    fputs("\r\n", f);
-    char buf[32];
+    csv_put(o, "\r\n", 2);
+    /* per column, once: its type and whether its text is the engine's */
+    unsigned char *text = malloc(nc ? nc : 1), *own = malloc(nc ? nc : 1);
+    if (!text || !own) {
+        free(text);
+        free(own);
+        free(o);
+        fclose(f);
+        return s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", path);
+    }
+    for (size_t c = 0; c < nc; c++) {
+        text[c] = s3_table_col_type(t, c) == S3_COL_TEXT;
+        own[c] = (unsigned char)s3i_table_own_text(t, c);
+    }
     for (size_t r = 0; r < nr; r++) {
         for (size_t c = 0; c < nc; c++) {
             if (c)
-                fputc(sep, f);
-            if (s3_table_col_type(t, c) == S3_COL_TEXT) {
-                csv_text(f, s3_table_text(t, r, c), sep,
-                         s3i_table_own_text(t, c));
-            } else {
-                s3i_format_number(s3_table_num(t, r, c), buf);
-                if (german)
-                    for (char *p = buf; *p; p++)
-                        if (*p == '.')
-                            *p = ',';
-                fputs(buf, f);
+                csv_char(o, sep);
+            if (text[c]) {
+                csv_text(o, s3_table_text(t, r, c), sep, own[c]);
+                continue;
             }
+            char *p = csv_room(o, CSV_ROOM);
+            s3i_format_number(s3_table_num(t, r, c), p);
+            size_t k = strlen(p);
+            if (german)
+                for (size_t i = 0; i < k; i++)
+                    if (p[i] == '.')
+                        p[i] = ',';
+            o->n += k;
         }
-        fputs("\r\n", f);
+        csv_put(o, "\r\n", 2);
     }
+    csv_flush(o);
+    free(text);
+    free(own);
+    free(o);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad)
         return s3i_fail(ctx, S3_EIO, "%s: write failed: %s", path,

@@ -246,36 +246,164 @@ class_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r)
 
 /* ---- relatedness, potentials, overlaps ---------------------------------- */
 
+/* Pair tables at scale.  Unit × unit and class × class tables grow with the
+ * square of the units or classes (2,000 regions: four million rows of
+ * similarity), so past S3I_PAIRS_FULL_MAX rows per matrix (output.pairs =
+ * auto), or always (top), each item keeps only the pairs to its top_pairs
+ * nearest; the rows kept are those of the full table, in its order. */
+
+/* How many pairs per item to keep in a table of `rows` rows for one
+ * matrix: 0 = all. */
+static size_t
+pair_cut(const s3_model *m, size_t rows, size_t items)
+{
+    if (m->pairs == S3I_PAIRS_ALL ||
+        (m->pairs == S3I_PAIRS_AUTO && rows <= S3I_PAIRS_FULL_MAX))
+        return 0;
+    return m->top_pairs + 1 < items ? m->top_pairs : 0;
+}
+
+/* Whether (value a, item ia) comes before (b, ib): larger first, NaN
+ * last, ties by the lower index, so the cut is one total order. */
 static int
-proximity_rows(s3_table *t, const s3i_mres *r)
+nearer(double a, size_t ia, double b, size_t ib)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(b) && !isnan(a) ? 1 : (isnan(a) == isnan(b) && ia < ib);
+    return a > b || (a == b && ia < ib);
+}
+
+/* keep[a * n + b] = 1 where b is among a's k nearest by v[map a][map b]
+ * (v row-major with leading dimension ld; map NULL = identity), b != a:
+ * a heap of the k best so far, its worst at the top. */
+static void
+top_pairs(const double *v, size_t ld, const size_t *map, size_t n, size_t k,
+          unsigned char *keep, size_t *heap)
+{
+    memset(keep, 0, n * n);
+    for (size_t a = 0; a < n; a++) {
+        const double *row = v + (map ? map[a] : a) * ld;
+#define VAL(b) row[map ? map[b] : (b)]
+        size_t h = 0;
+        for (size_t b = 0; b < n; b++) {
+            if (b == a)
+                continue;
+            if (h == k && !nearer(VAL(b), b, VAL(heap[0]), heap[0]))
+                continue;
+            size_t i;
+            if (h < k) { /* sift up */
+                for (i = h++; i > 0; i = (i - 1) / 2) {
+                    size_t p = (i - 1) / 2;
+                    if (!nearer(VAL(heap[p]), heap[p], VAL(b), b))
+                        break;
+                    heap[i] = heap[p];
+                }
+            } else { /* replace the worst, sift down */
+                for (i = 0;;) {
+                    size_t c = 2 * i + 1;
+                    if (c >= h)
+                        break;
+                    if (c + 1 < h && nearer(VAL(heap[c]), heap[c],
+                                            VAL(heap[c + 1]), heap[c + 1]))
+                        c++;
+                    if (!nearer(VAL(b), b, VAL(heap[c]), heap[c]))
+                        break;
+                    heap[i] = heap[c];
+                    i = c;
+                }
+            }
+            heap[i] = b;
+        }
+#undef VAL
+        for (size_t i = 0; i < h; i++)
+            keep[a * n + heap[i]] = 1;
+    }
+}
+
+/* The kept-pairs mask of one matrix's part of a pair table (NULL when all
+ * are written; -1 when out of memory), over n items (`what`: "units" or
+ * "classes") making `rows` rows, and a note saying what was cut. */
+static int
+pair_mask(const s3_model *m, const s3i_matrix *x, const char *table,
+          const char *what, const char *by, const double *v, size_t ld,
+          const size_t *map, size_t n, size_t rows, s3_table *notes,
+          unsigned char **keep)
+{
+    *keep = NULL;
+    size_t k = pair_cut(m, rows, n);
+    if (k == 0)
+        return 0;
+    size_t *heap = malloc(k * sizeof *heap);
+    *keep = malloc(n > 0 ? n * n : 1);
+    if (!heap || !*keep) {
+        free(heap);
+        free(*keep);
+        *keep = NULL;
+        return -1;
+    }
+    top_pairs(v, ld, map, n, k, *keep, heap);
+    free(heap);
+    char scope[64], msg[512];
+    snprintf(scope, sizeof scope, "%s.csv", table);
+    snprintf(msg, sizeof msg,
+             "%s, %s: %zu %s make %zu rows; each keeps its %zu nearest by %s "
+             "(output.pairs = %s, top_pairs = %zu; --pairs all writes all)",
+             x->level, x->name, n, what, rows, k, by,
+             m->pairs == S3I_PAIRS_TOP ? "top" : "auto", k);
+    return s3i_note(notes, scope, msg) ? -1 : 0;
+}
+
+static int
+proximity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
+               s3_table *notes)
 {
     const s3i_matrix *x = r->x;
     size_t n = r->n2c;
+    unsigned char *keep;
+    if (pair_mask(m, x, "proximity", "classes", "proximity", r->prox, n, NULL,
+                  n, n * (n - 1) / 2, notes, &keep))
+        return -1;
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++) {
+            if (keep && !keep[i * n + j] && !keep[j * n + i])
+                continue;
             s3i_val v[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
                            S3I_TEXT(x->col[r->col2[i]]),
                            S3I_TEXT(x->col[r->col2[j]]),
                            S3I_NUM(r->prox[i * n + j])};
-            if (s3i_table_append(t, v, N(v)))
+            if (s3i_table_append(t, v, N(v))) {
+                free(keep);
                 return -1;
+            }
         }
+    free(keep);
     return 0;
 }
 
 static int
-unit_proximity_rows(s3_table *t, const s3i_mres *r)
+unit_proximity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
+                    s3_table *notes)
 {
     const s3i_matrix *x = r->x;
-    for (size_t a = 0; a < r->n2r; a++)
-        for (size_t b = a + 1; b < r->n2r; b++) {
+    size_t n = r->n2r;
+    unsigned char *keep;
+    if (pair_mask(m, x, "unit_proximity", "units", "proximity", r->uprox,
+                  x->nr, r->row2, n, n * (n - 1) / 2, notes, &keep))
+        return -1;
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = a + 1; b < n; b++) {
+            if (keep && !keep[a * n + b] && !keep[b * n + a])
+                continue;
             size_t ua = r->row2[a], ub = r->row2[b];
             s3i_val v[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
                            S3I_TEXT(x->row[ua]), S3I_TEXT(x->row[ub]),
                            S3I_NUM(r->uprox[ua * x->nr + ub])};
-            if (s3i_table_append(t, v, N(v)))
+            if (s3i_table_append(t, v, N(v))) {
+                free(keep);
                 return -1;
+            }
         }
+    free(keep);
     return 0;
 }
 
@@ -351,22 +479,30 @@ relatedness_rows(s3_table *t, const s3i_mres *r)
 }
 
 static int
-similarity_rows(s3_table *t, const s3i_mres *r)
+similarity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
+                s3_table *notes)
 {
     const s3i_matrix *x = r->x;
     size_t nr = x->nr;
+    unsigned char *keep;
+    if (pair_mask(m, x, "similarity", "units", "cosine", r->cos, nr, NULL,
+                  nr, nr * (nr - 1), notes, &keep))
+        return -1;
     for (size_t a = 0; a < nr; a++)
         for (size_t b = 0; b < nr; b++) {
-            if (a == b)
+            if (a == b || (keep && !keep[a * nr + b]))
                 continue;
             s3i_val v[] = {
                 S3I_TEXT(x->level),          S3I_TEXT(x->name),
                 S3I_TEXT(x->row[a]),         S3I_TEXT(x->row[b]),
                 S3I_NUM(r->cos[a * nr + b]), S3I_NUM(r->jac[a * nr + b]),
                 S3I_NUM(r->comp[a * nr + b])};
-            if (s3i_table_append(t, v, N(v)))
+            if (s3i_table_append(t, v, N(v))) {
+                free(keep);
                 return -1;
+            }
         }
+    free(keep);
     return 0;
 }
 
@@ -481,7 +617,7 @@ s3i_sres_values(const s3i_sres *s, size_t u, double v[5])
 /* scores.csv, indicators.csv and outranking.csv rows of one level. */
 static int
 score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
-           const s3i_sres *s)
+           const s3i_sres *s, const s3_model *m, s3_table *notes)
 {
     if (!s->scored)
         return 0;
@@ -514,9 +650,23 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
                 return -1;
         }
     }
+    /* at scale, each unit against the top_pairs units nearest in rank on
+     * either side: the pairs whose order the bands can leave open */
+    size_t cut = s->have_mc ? pair_cut(m, n * (n - 1), n) : 0;
+    if (cut) {
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "%s, %s: %zu units make %zu rows; each keeps the %zu units "
+                 "nearest in rank on either side (output.pairs = %s; --pairs "
+                 "all writes all)",
+                 scenario, s->level, n, n * (n - 1), cut,
+                 m->pairs == S3I_PAIRS_TOP ? "top" : "auto");
+        if (s3i_note(notes, "outranking.csv", msg))
+            return -1;
+    }
     for (size_t a = 0; a < n && s->have_mc; a++)
         for (size_t b = 0; b < n; b++) {
-            if (a == b)
+            if (a == b || (cut && fabs(s->rank[a] - s->rank[b]) > (double)cut))
                 continue;
             /* bands [p05, p95] that overlap: not distinguishable */
             int overlap = !(s->p95[a] < s->p05[b] || s->p95[b] < s->p05[a]);
@@ -745,11 +895,12 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                unit_rows(t[T_UNITS], uid, nids[1], x) ||
                class_rows(t[T_CLASSES], cid, nids[2], x);
         if (!fail && x->complexity)
-            fail = proximity_rows(t[T_PROX], x) ||
-                   unit_proximity_rows(t[T_UPROX], x) ||
+            fail = proximity_rows(t[T_PROX], m, x, notes) ||
+                   unit_proximity_rows(t[T_UPROX], m, x, notes) ||
                    potential_rows(t[T_POT], x) ||
                    quadrant_rows(t[T_QUAD], m, x) ||
-                   similarity_rows(t[T_SIM], x) || cluster_rows(t[T_CLU], x) ||
+                   similarity_rows(t[T_SIM], m, x, notes) ||
+                   cluster_rows(t[T_CLU], x) ||
                    partner_rows(t[T_PART], x);
         if (!fail && x->rel)
             fail = relatedness_rows(t[T_REL], x);
@@ -760,11 +911,12 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     }
     for (size_t l = 0; l < b->nsc && !fail; l++)
         fail =
-            score_rows(t[T_SCORES], t[T_IND], t[T_OUT], b->scenario, &b->sc[l]);
+            score_rows(t[T_SCORES], t[T_IND], t[T_OUT], b->scenario, &b->sc[l],
+                       m, notes);
     for (size_t i = 0; i < nscen && !fail; i++)
         for (size_t l = 0; l < scen[i].nsc && !fail; l++)
             fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], scen[i].scenario,
-                              &scen[i].sc[l]);
+                              &scen[i].sc[l], m, notes);
     if (!fail && t[T_DOV])
         fail = domain_overlap_rows(t[T_DOV], &b->dm, b->domover);
     if (!fail)

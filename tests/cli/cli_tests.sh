@@ -1180,6 +1180,71 @@ EOF2
     : >"$TMP/.why"
 }
 
+# Pair tables cut to each item's k nearest (output.pairs = top): the rows
+# kept are exactly those of the full tables that the rule names.
+t_pairs_cut() {
+    local wt=datasets/world-trade/world_trade_avg_1998_to_2000.csv
+    s3 analyse --input $wt --unit country --class product --value value \
+        --out "$TMP/all" --csv-only --pairs all
+    expect_rc 0 "pairs all"
+    s3 analyse --input $wt --unit country --class product --value value \
+        --out "$TMP/top" --csv-only --pairs top --set output.top_pairs=5
+    expect_rc 0 "pairs top"
+    s3 analyse --input $wt --unit country --class product --value value \
+        --out "$TMP/bad" --csv-only --set output.pairs=some
+    expect_rc 3 "bad pairs value"
+    expect_err "output.pairs = 'some': expected one of auto|all|top" "bad value"
+    s3 analyse --input $wt --unit country --class product --value value \
+        --out "$TMP/bad" --csv-only --set output.pairs
+    expect_rc 2 "--set without ="
+    s3 analyse --input $wt --unit country --class product --value value \
+        --out "$TMP/bad" --csv-only --set no.such=1
+    expect_rc 2 "unknown parameter"
+    expect_err "unknown model parameter 'no.such'" "unknown parameter"
+    "$PY" - "$TMP/all/csv" "$TMP/top/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+from collections import defaultdict
+full, top = sys.argv[1], sys.argv[2]
+K = 5
+def rows(d, name):
+    return list(csv.DictReader(open(d + "/" + name, newline="")))
+def nearest(pairs, a_col, b_col, v_col, symmetric):
+    # each item's K nearest: value descending, then the item's position
+    order, by = {}, defaultdict(list)
+    for r in pairs:
+        for x in (r[a_col], r[b_col]):
+            order.setdefault(x, len(order))
+    for r in pairs:
+        v = float(r[v_col]) if r[v_col] else float("-inf")
+        by[r[a_col]].append((-v, order[r[b_col]], r[b_col]))
+        if symmetric:
+            by[r[b_col]].append((-v, order[r[a_col]], r[a_col]))
+    return {a: {b for _, _, b in sorted(l)[:K]} for a, l in by.items()}
+def check(name, a_col, b_col, v_col, symmetric):
+    f, t = rows(full, name), rows(top, name)
+    near = nearest(f, a_col, b_col, v_col, symmetric)
+    want = [r for r in f if r[b_col] in near[r[a_col]] or
+            (symmetric and r[a_col] in near[r[b_col]])]
+    assert t == want, "%s: %d rows, expected %d" % (name, len(t), len(want))
+    assert len(t) < len(f), name
+check("similarity.csv", "unit_a", "unit_b", "cosine", False)
+check("unit_proximity.csv", "unit_a", "unit_b", "proximity", True)
+check("proximity.csv", "class_a", "class_b", "proximity", True)
+rank = {r["unit"]: int(r["rank"]) for r in rows(full, "scores.csv")}
+f, t = rows(full, "outranking.csv"), rows(top, "outranking.csv")
+want = [r for r in f if abs(rank[r["unit_a"]] - rank[r["unit_b"]]) <= K]
+assert t == want and len(t) < len(f), ("outranking", len(t), len(want))
+notes = open(top + "/notes.csv").read()
+for name in ("similarity.csv", "unit_proximity.csv", "proximity.csv",
+             "outranking.csv"):
+    assert name + "," in notes and "--pairs all" in notes, name
+# everything else is the same
+for name in ("specialisation.csv", "units.csv", "potentials.csv"):
+    assert rows(full, name) == rows(top, name), name
+EOF2
+    : >"$TMP/.why"
+}
+
 # ---- CSV for people ------------------------------------------------------------
 
 t_csv_formula_guard_and_german() {
@@ -1571,6 +1636,7 @@ run_case "output: --out folder with other files keeps them" t_out_foreign_folder
 run_case "analyse: ',' ';' and tab long tables" t_analyse
 run_case "analyse: Eurostat TSV, current and legacy headers, --where" t_analyse_eurostat
 run_case "analyse: world trade reproduces the published complexity values" t_analyse_world_trade
+run_case "pair tables: --pairs top keeps each item's nearest, --set checks its values" t_pairs_cut
 run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_german
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action

@@ -102,6 +102,36 @@ ck_defaults(const s3_model *m)
     ck_assert_double_eq(m->confidence, 0.95);
 }
 
+/* s3_model_set: one parameter by name, checked as in a file; a refused
+ * value leaves the model as it was. */
+START_TEST(set_by_name)
+{
+    s3_ctx *ctx = s3_ctx_new();
+    s3_model *m = NULL;
+    ck_assert_int_eq(s3_model_default(ctx, &m), S3_OK);
+    ck_assert_int_eq(s3_model_set(ctx, m, "output.pairs", "top"), S3_OK);
+    ck_assert_int_eq(m->pairs, S3I_PAIRS_TOP);
+    ck_assert_str_eq(param(m, "output.pairs"), "top");
+    ck_assert_int_eq(s3_model_set(ctx, m, "specialisation.threshold", "1.5"),
+                     S3_OK);
+    ck_assert_double_eq(m->threshold, 1.5);
+    ck_assert_int_eq(m->pairs, S3I_PAIRS_TOP); /* the first setting stays */
+    ck_assert_int_eq(
+        s3_model_set(ctx, m, "score.weights", "1, 1, 1, 1, 1, 1, 1"), S3_OK);
+    ck_assert_double_eq(m->w[0], 1.0);
+    ck_assert_int_eq(s3_model_set(ctx, m, "output.top_pairs", "0"), S3_EMODEL);
+    ck_assert_ptr_nonnull(strstr(s3_ctx_message(ctx), "output.top_pairs"));
+    ck_assert_uint_eq(m->top_pairs, 20);
+    ck_assert_int_eq(s3_model_set(ctx, m, "specialisation.threshold", "x"),
+                     S3_EMODEL);
+    ck_assert_double_eq(m->threshold, 1.5);
+    ck_assert_int_eq(s3_model_set(ctx, m, "no.such", "1"), S3_EUSAGE);
+    ck_assert_ptr_nonnull(strstr(s3_ctx_message(ctx), "'no.such'"));
+    s3_model_free(m);
+    s3_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(default_model)
 {
     s3_ctx *ctx = s3_ctx_new();
@@ -111,7 +141,9 @@ START_TEST(default_model)
     ck_assert_str_eq(s3_model_name(m), "analysis");
     /* the parameter list: section.key names, each with its meaning */
     size_t n = s3_model_params(m);
-    ck_assert_uint_eq(n, 34);
+    ck_assert_uint_eq(n, 36);
+    ck_assert_str_eq(param(m, "output.pairs"), "auto");
+    ck_assert_str_eq(param(m, "output.top_pairs"), "20");
     ck_assert_str_eq(param(m, "uncertainty.resample"), "none");
     ck_assert_str_eq(param(m, "specialisation.rule"), "rca");
     ck_assert_str_eq(s3_model_param_name(m, 0), "model.name");
@@ -475,6 +507,7 @@ model_suite(void)
     TCase *tc = tcase_create("model");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, default_model);
+    tcase_add_test(tc, set_by_name);
     tcase_add_test(tc, file_setting_nothing);
     tcase_add_test(tc, values_of_every_kind);
     tcase_add_test(tc, domains_and_scenarios_kept);
