@@ -89,7 +89,7 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
         for (size_t c = 0; c < nc; c++) {
             if (c)
                 fputc(sep, f);
-            if (s3_table_col_type(t, c) == S3_COL_TEXT) {
+            if (s3_coltype_is_text(s3_table_col_type(t, c))) {
                 csv_text(f, s3_table_text(t, r, c), sep,
                          s3i_table_own_text(t, c));
             } else {
