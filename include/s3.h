@@ -121,7 +121,23 @@ S3_API void s3_ctx_set_threads(s3_ctx *ctx, int threads);
  * NaN means "no value" (an empty CSV field, an empty workbook cell). */
 typedef struct s3_table s3_table;
 
-typedef enum { S3_COL_TEXT, S3_COL_NUMBER, S3_COL_INTEGER } s3_coltype;
+/* Column types.  S3_COL_CODE is text that identifies a unit or a class
+ * (a centre id, "J62.01", "F06", a long table's own keys): a key to join
+ * on, written and read like S3_COL_TEXT, and to be read as text by any
+ * reader (s3_coltype_is_text is true for both). */
+typedef enum {
+    S3_COL_TEXT,
+    S3_COL_NUMBER,
+    S3_COL_INTEGER,
+    S3_COL_CODE
+} s3_coltype;
+
+/* Whether cells of type t are text (S3_COL_TEXT or S3_COL_CODE). */
+static inline int
+s3_coltype_is_text(s3_coltype t)
+{
+    return t == S3_COL_TEXT || t == S3_COL_CODE;
+}
 
 /* The table's name ("units"), also the CSV file name without ".csv". */
 S3_API const char *s3_table_name(const s3_table *t);

@@ -86,7 +86,7 @@ s3i_table_new_like(const s3_table *src, const char *name)
 int
 s3i_table_set_own_text(s3_table *t, size_t col)
 {
-    if (col >= t->ncols || t->coltype[col] != S3_COL_TEXT)
+    if (col >= t->ncols || !s3_coltype_is_text(t->coltype[col]))
         return -1;
     t->own[col] = 1;
     return 0;
@@ -109,7 +109,7 @@ s3i_table_copy(const s3_table *src)
             return NULL;
         }
         for (size_t c = 0; c < src->ncols; c++) {
-            if (src->coltype[c] != S3_COL_TEXT)
+            if (!s3_coltype_is_text(src->coltype[c]))
                 t->cells[row * t->ncols + c].num =
                     src->cells[r * src->ncols + c].num;
             else if (s3i_table_set_text(t, row, c, s3_table_text(src, r, c))) {
@@ -129,7 +129,7 @@ s3i_table_add_row(s3_table *t)
         return S3I_NONE;
     cell *r = t->cells + t->nrows * t->ncols;
     for (size_t i = 0; i < t->ncols; i++) {
-        if (t->coltype[i] == S3_COL_TEXT)
+        if (s3_coltype_is_text(t->coltype[i]))
             r[i].text = NULL;
         else
             r[i].num = NAN;
@@ -140,7 +140,7 @@ s3i_table_add_row(s3_table *t)
 int
 s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
 {
-    if (row >= t->nrows || col >= t->ncols || t->coltype[col] == S3_COL_TEXT)
+    if (row >= t->nrows || col >= t->ncols || s3_coltype_is_text(t->coltype[col]))
         return -1;
     t->cells[row * t->ncols + col].num = v;
     return 0;
@@ -149,7 +149,7 @@ s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
 int
 s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
 {
-    if (row >= t->nrows || col >= t->ncols || t->coltype[col] != S3_COL_TEXT)
+    if (row >= t->nrows || col >= t->ncols || !s3_coltype_is_text(t->coltype[col]))
         return -1;
     const char *c = NULL;
     if (s && *s) {
@@ -176,13 +176,14 @@ s3i_table_append(s3_table *t, const s3i_val *vals, size_t n)
     if (n != t->ncols)
         return -1;
     for (size_t i = 0; i < n; i++)
-        if ((vals[i].type == S3_COL_TEXT) != (t->coltype[i] == S3_COL_TEXT))
+        if (s3_coltype_is_text(vals[i].type) !=
+            s3_coltype_is_text(t->coltype[i]))
             return -1;
     size_t row = s3i_table_add_row(t);
     if (row == S3I_NONE)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (vals[i].type != S3_COL_TEXT)
+        if (!s3_coltype_is_text(vals[i].type))
             t->cells[row * t->ncols + i].num = vals[i].v.num;
         else if (s3i_table_set_text(t, row, i, vals[i].v.text)) {
             t->nrows--;
@@ -234,7 +235,7 @@ s3_table_col(const s3_table *t, const char *name)
 double
 s3_table_num(const s3_table *t, size_t row, size_t col)
 {
-    if (row >= t->nrows || col >= t->ncols || t->coltype[col] == S3_COL_TEXT)
+    if (row >= t->nrows || col >= t->ncols || s3_coltype_is_text(t->coltype[col]))
         return NAN;
     return t->cells[row * t->ncols + col].num;
 }
@@ -242,7 +243,7 @@ s3_table_num(const s3_table *t, size_t row, size_t col)
 const char *
 s3_table_text(const s3_table *t, size_t row, size_t col)
 {
-    if (row >= t->nrows || col >= t->ncols || t->coltype[col] != S3_COL_TEXT)
+    if (row >= t->nrows || col >= t->ncols || !s3_coltype_is_text(t->coltype[col]))
         return NULL;
     const char *s = t->cells[row * t->ncols + col].text;
     return s ? s : "";

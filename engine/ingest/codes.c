@@ -13,6 +13,13 @@
  *
  * The tables are read at run time from the reference folder, so a user can
  * update them without rebuilding.
+ *
+ * Every class has one text form in the outputs, made here once per class:
+ * a NACE code with its section letter, as Eurostat writes it ("J62",
+ * "C10.1", "J62.01"; a section stays "J"), a WIPO field as "F01".."F35".
+ * Bare "62" and "01" are read as numbers by pandas and R (and "01" would be
+ * both crop farming and electrical machinery); the lookups accept either
+ * form on input.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -82,8 +89,8 @@ typedef struct {
     s3_ctx *ctx;
     s3i_ref *ref;
     size_t col[6];
-    size_t cap_code, cap_label, cap_level, cap_parent, cap_f, cap_fl, cap_fs,
-        cap_s;
+    size_t cap_code, cap_label, cap_level, cap_parent, cap_f, cap_ft, cap_fl,
+        cap_fs, cap_s;
     char **parent_code; /* temporary: parent code per NACE entry */
     size_t cap_pc;
 } loader;
@@ -198,11 +205,14 @@ fields_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         push_str(&ref->sector_label, &L->cap_s, ref->nsectors++,
                  s3i_arena_strdup(&ref->arena, f[L->col[1]])))
         return s3i_fail(L->ctx, S3_ENOMEM, "out of memory");
-    char code[16];
+    char code[16], text[16];
     snprintf(code, sizeof code, "%02d", nr);
+    snprintf(text, sizeof text, "F%02d", nr);
     size_t i = ref->nfields;
     if (push_str(&ref->field_code, &L->cap_f, i,
                  s3i_arena_strdup(&ref->arena, code)) ||
+        push_str(&ref->field_text, &L->cap_ft, i,
+                 s3i_arena_strdup(&ref->arena, text)) ||
         push_str(&ref->field_label, &L->cap_fl, i,
                  s3i_arena_strdup(&ref->arena, f[L->col[2]])) ||
         s3i_reserve(&ref->field_sector, &L->cap_fs, i + 1, sizeof(size_t)))
@@ -267,6 +277,28 @@ record_input(s3_ctx *ctx, s3_table *inputs, const char *name, const char *path,
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     s3i_table_set_num(inputs, row, 2, (double)info->rows);
     s3i_table_set_num(inputs, row, 3, (double)info->bytes);
+    return S3_OK;
+}
+
+/* The output text of every NACE code (ref->nace_text): its section's
+ * letter before the code, once the parents are known. */
+static s3_status
+nace_texts(s3_ctx *ctx, s3i_ref *ref)
+{
+    ref->nace_text = malloc((ref->nnace + 1) * sizeof(char *));
+    if (!ref->nace_text)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    for (size_t i = 0; i < ref->nnace; i++) {
+        size_t sec = s3i_nace_at_level(ref, i, 1);
+        char text[64];
+        if (ref->nace_level[i] == 1 || sec == S3I_NONE)
+            snprintf(text, sizeof text, "%s", ref->nace_code[i]);
+        else
+            snprintf(text, sizeof text, "%s%s", ref->nace_code[sec],
+                     ref->nace_code[i]);
+        if (!(ref->nace_text[i] = s3i_arena_strdup(&ref->arena, text)))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
     return S3_OK;
 }
 
@@ -337,6 +369,8 @@ s3i_ref_load(s3_ctx *ctx, const char *dir, s3i_ref *ref, s3_table *inputs)
         }
         ref->nace_parent[i] = p;
     }
+    if ((st = nace_texts(ctx, ref)))
+        goto done;
     if ((st = read_ref(ctx, dir, "wz2008_de.csv", wz_header, wz_row, &L,
                        inputs)) ||
         (st = read_ref(ctx, dir, "wipo35_fields.csv", fields_header, fields_row,
@@ -353,12 +387,14 @@ void
 s3i_ref_free(s3i_ref *ref)
 {
     free(ref->nace_code);
+    free(ref->nace_text);
     free(ref->nace_label);
     free(ref->nace_level);
     free(ref->nace_parent);
     s3i_map_free(&ref->nace_by_key);
     s3i_map_free(&ref->wz_by_key);
     free(ref->field_code);
+    free(ref->field_text);
     free(ref->field_label);
     free(ref->field_sector);
     free(ref->sector_label);

@@ -99,6 +99,10 @@ typedef struct {
     /* NACE Rev. 2: every code of levels 1 (section) to 4 (class) */
     size_t nnace;
     char **nace_code; /* "J", "62", "62.0", "62.01" */
+    /* the code as the outputs write it, with its section letter as
+     * Eurostat writes it ("J", "J62", "J62.0", "J62.01"): never read as a
+     * number, and a division is not mistaken for a WIPO field */
+    char **nace_text;
     char **nace_label;
     int *nace_level;
     size_t *nace_parent; /* S3I_NONE for sections */
@@ -107,6 +111,7 @@ typedef struct {
     /* WIPO technology fields (Schmoch concordance) */
     size_t nfields;    /* 35 */
     char **field_code; /* "01".."35" */
+    char **field_text; /* as the outputs write it: "F01".."F35" */
     char **field_label;
     size_t *field_sector; /* index into sector */
     size_t nsectors;

@@ -151,7 +151,7 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
         return s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", path);
     }
     for (size_t c = 0; c < nc; c++) {
-        text[c] = s3_table_col_type(t, c) == S3_COL_TEXT;
+        text[c] = (unsigned char)s3_coltype_is_text(s3_table_col_type(t, c));
         own[c] = (unsigned char)s3i_table_own_text(t, c);
     }
     for (size_t r = 0; r < nr; r++) {

@@ -35,7 +35,7 @@ put_table(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
     for (size_t r = 0; r < fit; r++)
         for (size_t c = 0; c < nc; c++) {
             lxw_row_t row = (lxw_row_t)(r0 + 1 + r);
-            if (s3_table_col_type(t, c) == S3_COL_TEXT)
+            if (s3_coltype_is_text(s3_table_col_type(t, c)))
                 str(b, ws, row, (lxw_col_t)c, s3_table_text(t, r, c), NULL);
             else
                 num(b, ws, row, (lxw_col_t)c, s3_table_num(t, r, c),
@@ -128,7 +128,7 @@ s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
                 continue;
             }
             size_t k = col(t, show[c]);
-            if (s3_table_col_type(t, k) == S3_COL_TEXT)
+            if (s3_coltype_is_text(s3_table_col_type(t, k)))
                 str(b, ws, row, (lxw_col_t)c, s3_table_text(t, idx[i], k),
                     NULL);
             else
@@ -489,7 +489,7 @@ static const char *const partner_head[] = {
 static const char *const cluster_show[] = {"unit", "name", "cluster"};
 static const char *const cluster_head[] = {"Unit", "Name", "Cluster"};
 static const char *const economy_show[] = {
-    "unit",          "region",        "aggregate", "label",
+    "unit",          "region",        "aggregate", "class_label",
     "centres_share", "economy_share", "ratio"};
 static const char *const economy_head[] = {
     "Sub-region",

@@ -107,7 +107,7 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
         keep(b, worksheet_set_row(ws, row, 54, NULL));
         num(b, ws, row, 0, v[0], b->integer);
         str(b, ws, row, 1, s3_table_text(ov, i, col(ov, "unit")), b->top);
-        str(b, ws, row, 2, s3_table_text(ov, i, col(ov, "name")), b->wrap);
+        str(b, ws, row, 2, s3_table_text(ov, i, col(ov, "unit_name")), b->wrap);
         str(b, ws, row, 3, s3_table_text(ov, i, col(ov, "subregion")), b->top);
         num(b, ws, row, 10, v[1], b->num2);
         num(b, ws, row, 8, v[2], b->num3);
@@ -214,10 +214,10 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
             continue;
         row++;
         str(b, ws, row, 0, s3_table_text(op, i, col(op, "unit")), NULL);
-        str(b, ws, row, 1, s3_table_text(op, i, col(op, "name")), NULL);
+        str(b, ws, row, 1, s3_table_text(op, i, col(op, "unit_name")), NULL);
         num(b, ws, row, 2, s3_table_num(op, i, col(op, "rank")), b->integer);
         str(b, ws, row, 3, s3_table_text(op, i, col(op, "class")), NULL);
-        str(b, ws, row, 4, s3_table_text(op, i, col(op, "label")), NULL);
+        str(b, ws, row, 4, s3_table_text(op, i, col(op, "class_label")), NULL);
         num(b, ws, row, 5, s3_table_num(op, i, col(op, "density")), b->num3);
         num(b, ws, row, 6, s3_table_num(op, i, col(op, "pci")), b->num3);
         num(b, ws, row, 7, s3_table_num(op, i, col(op, "cog")), b->num3);

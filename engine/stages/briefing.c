@@ -26,12 +26,13 @@
 #define TXT S3_COL_TEXT
 #define NUM S3_COL_NUMBER
 #define INT S3_COL_INTEGER
+#define CODE S3_COL_CODE
 
 static const s3i_colspec overview_cols[] = {{"level", TXT},
                                             {"matrix", TXT},
                                             {"position", INT},
-                                            {"unit", TXT},
-                                            {"name", TXT},
+                                            {"unit", CODE},
+                                            {"unit_name", TXT},
                                             {"subregion", TXT},
                                             {"score", NUM},
                                             {"rank_band", TXT},
@@ -43,29 +44,26 @@ static const s3i_colspec overview_cols[] = {{"level", TXT},
                                             {"largest_specialisations", TXT},
                                             {"best_opportunities", TXT}};
 static const s3i_colspec ranking_cols[] = {
-    {"level", TXT},      {"rank", INT},     {"unit", TXT},
-    {"name", TXT},       {"score", NUM},    {"rank_median", INT},
+    {"level", TXT},      {"rank", INT},     {"unit", CODE},
+    {"unit_name", TXT},  {"score", NUM},    {"rank_median", INT},
     {"rank_p05", INT},   {"rank_p95", INT}, {"band_start", NUM},
     {"band_length", NUM}};
 static const s3i_colspec opportunity_cols[] = {
-    {"level", TXT}, {"matrix", TXT}, {"unit", TXT},     {"name", TXT},
-    {"rank", INT},  {"class", TXT},  {"label", TXT},    {"density", NUM},
-    {"pci", NUM},   {"cog", NUM},    {"quadrant", TXT}, {"p_ideal", NUM}};
+    {"level", TXT}, {"matrix", TXT}, {"unit", CODE},       {"unit_name", TXT},
+    {"rank", INT},  {"class", CODE}, {"class_label", TXT}, {"density", NUM},
+    {"pci", NUM},   {"cog", NUM},    {"quadrant", TXT},    {"p_ideal", NUM}};
 
 /* How many specialisations and opportunities the overview names. */
 enum { OVERVIEW_TOP = 3, OPPORTUNITIES_TOP = 10 };
 
-/* The name and sub-region of row c of a matrix: a centre's from the
- * dataset, else the id itself. */
+/* The name (s3i_unit_name) and sub-region of row c of a matrix. */
 static const char *
 unit_name(const s3_dataset *d, const s3i_matrix *x, size_t c, const char **sub)
 {
     *sub = "";
-    if (d->generic || x->lv != S3I_LEVEL_CENTRE)
-        return x->row[c];
-    size_t k = x->row_key[c];
-    *sub = d->units.sub[k];
-    return d->units.name[k];
+    if (!d->generic && x->lv == S3I_LEVEL_CENTRE)
+        *sub = d->units.sub[x->row_key[c]];
+    return s3i_unit_name(d, x->lv, x->row_key[c], x->row[c]);
 }
 
 /* A long classification label cut at a word boundary near 50 characters,
@@ -358,9 +356,7 @@ ranking_rows(s3_table *t, const s3i_pass *b, const s3i_sres *s)
         size_t u = idx[i];
         double v[5];
         s3i_sres_values(s, u, v);
-        const char *name = s->unit[u];
-        if (!b->d->generic && s->lv == S3I_LEVEL_CENTRE)
-            name = b->d->units.name[s->key[u]];
+        const char *name = s3i_unit_name(b->d, s->lv, s->key[u], s->unit[u]);
         s3i_val row[] = {S3I_TEXT(s->level),   S3I_INT(v[1]),
                          S3I_TEXT(s->unit[u]), S3I_TEXT(name),
                          S3I_NUM(v[0]),        S3I_INT(v[2]),

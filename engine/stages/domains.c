@@ -133,9 +133,8 @@ s3i_domain_shares(s3_ctx *ctx, const s3i_ref *ref, const s3i_domains *dm,
         const char *code = x->col_of_vx ? x->col_of_vx[p] : x->col[p];
         for (size_t d = 0; d < nd; d++) {
             if (patents) {
-                long f = strtol(code, NULL, 10);
-                in[p * nd + d] = f >= 1 && (size_t)f <= ref->nfields &&
-                                 dm->field_in[d * ref->nfields + (size_t)f - 1];
+                /* a patent column's key is its field's index */
+                in[p * nd + d] = dm->field_in[d * ref->nfields + x->col_key[p]];
             } else {
                 in[p * nd + d] = s3i_domain_has(
                     dm, ref, d, s3i_nace_lookup(ref, code, strlen(code)));

@@ -7,6 +7,8 @@
  *
  * Columns are the classes that occur in the network (a class no unit holds
  * has no RCA anyway); rows are in id order, columns in classification order.
+ * A column is named by its class's output text ("J62", "F06": codes.c),
+ * a long table's by the user's own key.
  */
 #include <math.h>
 #include <stdio.h>
@@ -178,7 +180,7 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
         for (size_t i = 0; i < nn; i++) {
             if (col_of[i] != S3I_NONE) {
                 x->col_key[col_of[i]] = i;
-                x->col[col_of[i]] = ref->nace_code[i];
+                x->col[col_of[i]] = ref->nace_text[i];
                 x->col_label[col_of[i]] = ref->nace_label[i];
             }
             if (vcol_of[i] != S3I_NONE) {
@@ -279,7 +281,7 @@ patent_matrix(builder *b, int lv, size_t nr, const char **rows,
         if (col_of[f] == S3I_NONE)
             continue;
         x->col_key[col_of[f]] = f;
-        x->col[col_of[f]] = ref->field_code[f];
+        x->col[col_of[f]] = ref->field_text[f];
         x->col_label[col_of[f]] = ref->field_label[f];
         x->vgroup[col_of[f]] = ref->field_sector[f];
     }

@@ -349,6 +349,12 @@ s3_status s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                           size_t nscen, const s3i_deltas *deltas,
                           int with_deltas, s3_table *notes, s3_result *r);
 
+/* The name of a unit in the tables (unit_name): a centre's name, a
+ * sub-region's (its id), "" for a long table's unit; key is the unit's
+ * row_key, id its id. */
+const char *s3i_unit_name(const s3_dataset *d, int lv, size_t key,
+                          const char *id);
+
 /* The score, rank, rank_median, rank_p05 and rank_p95 of unit u (NaN for
  * the band without a Monte Carlo). */
 void s3i_sres_values(const s3i_sres *s, size_t u, double v[5]);

@@ -22,23 +22,24 @@
 #define TXT S3_COL_TEXT
 #define NUM S3_COL_NUMBER
 #define INT S3_COL_INTEGER
+#define CODE S3_COL_CODE
 
 /* ---- schemas ------------------------------------------------------------ */
 
 static const s3i_colspec pair_cols[] = {{"level", TXT},
                                         {"matrix", TXT},
-                                        {"class_a", TXT},
-                                        {"class_b", TXT},
+                                        {"class_a", CODE},
+                                        {"class_b", CODE},
                                         {"proximity", NUM}};
 static const s3i_colspec upair_cols[] = {{"level", TXT},
                                          {"matrix", TXT},
-                                         {"unit_a", TXT},
-                                         {"unit_b", TXT},
+                                         {"unit_a", CODE},
+                                         {"unit_b", CODE},
                                          {"proximity", NUM}};
 static const s3i_colspec pot_cols[] = {{"level", TXT},
                                        {"matrix", TXT},
-                                       {"unit", TXT},
-                                       {"class", TXT},
+                                       {"unit", CODE},
+                                       {"class", CODE},
                                        {"specialised", INT},
                                        {"density", NUM},
                                        {"density_low", NUM},
@@ -47,69 +48,85 @@ static const s3i_colspec pot_cols[] = {{"level", TXT},
                                        {"cog", NUM},
                                        {"quadrant", TXT},
                                        {"p_ideal", NUM},
-                                       {"opportunity_rank", INT}};
+                                       {"opportunity_rank", INT},
+                                       {"unit_name", TXT},
+                                       {"class_label", TXT}};
 static const s3i_colspec quad_cols[] = {
     {"level", TXT}, {"matrix", TXT},        {"split", TXT},
     {"used", TXT},  {"opportunities", INT}, {"labels_changed", INT}};
 static const s3i_colspec rel_cols[] = {
-    {"level", TXT},       {"matrix", TXT},       {"class_a", TXT},
-    {"class_b", TXT},     {"cooccurrence", NUM}, {"association", NUM},
+    {"level", TXT},       {"matrix", TXT},       {"class_a", CODE},
+    {"class_b", CODE},    {"cooccurrence", NUM}, {"association", NUM},
     {"probability", NUM}, {"cosine", NUM},       {"jaccard", NUM}};
 static const s3i_colspec econ_cols[] = {
-    {"level", TXT},         {"matrix", TXT},        {"unit", TXT},
-    {"region", TXT},        {"aggregate", TXT},     {"label", TXT},
-    {"centres_share", NUM}, {"economy_share", NUM}, {"ratio", NUM}};
+    {"level", TXT},         {"matrix", TXT},        {"unit", CODE},
+    {"region", CODE},       {"aggregate", CODE},    {"class_label", TXT},
+    {"centres_share", NUM}, {"economy_share", NUM}, {"ratio", NUM},
+    {"unit_name", TXT}};
 static const s3i_colspec dom_cols[] = {
-    {"level", TXT}, {"matrix", TXT}, {"unit", TXT}, {"domain", TXT},
-    {"value", NUM}, {"share", NUM},  {"rca", NUM}};
+    {"level", TXT}, {"matrix", TXT}, {"unit", CODE}, {"domain", TXT},
+    {"value", NUM}, {"share", NUM},  {"rca", NUM},   {"unit_name", TXT}};
 static const s3i_colspec dover_cols[] = {{"domain_a", TXT},
                                          {"domain_b", TXT},
                                          {"shared_classes", INT},
                                          {"shared_fields", INT},
                                          {"shared_tenants", INT}};
-static const s3i_colspec score_cols[] = {
-    {"scenario", TXT},        {"level", TXT},    {"unit", TXT},
-    {"score", NUM},           {"rank", INT},     {"rank_median", INT},
-    {"rank_p05", INT},        {"rank_p95", INT}, {"rank_p05_weights", INT},
-    {"rank_p95_weights", INT}};
+static const s3i_colspec score_cols[] = {{"scenario", TXT},
+                                         {"level", TXT},
+                                         {"unit", CODE},
+                                         {"score", NUM},
+                                         {"rank", INT},
+                                         {"rank_median", INT},
+                                         {"rank_p05", INT},
+                                         {"rank_p95", INT},
+                                         {"rank_p05_weights", INT},
+                                         {"rank_p95_weights", INT},
+                                         {"unit_name", TXT}};
 static const s3i_colspec ind_cols[] = {
-    {"scenario", TXT}, {"level", TXT},      {"unit", TXT},  {"indicator", TXT},
+    {"scenario", TXT}, {"level", TXT},      {"unit", CODE}, {"indicator", TXT},
     {"value", NUM},    {"normalised", NUM}, {"weight", NUM}};
 static const s3i_colspec out_cols[] = {{"scenario", TXT},
                                        {"level", TXT},
-                                       {"unit_a", TXT},
-                                       {"unit_b", TXT},
+                                       {"unit_a", CODE},
+                                       {"unit_b", CODE},
                                        {"probability_a_above_b", NUM},
                                        {"distinguishable", INT}};
 static const s3i_colspec sim_cols[] = {
-    {"level", TXT},  {"matrix", TXT},  {"unit_a", TXT},         {"unit_b", TXT},
-    {"cosine", NUM}, {"jaccard", NUM}, {"complementarity", NUM}};
-static const s3i_colspec clu_cols[] = {
-    {"level", TXT}, {"matrix", TXT}, {"unit", TXT}, {"cluster", INT}};
+    {"level", TXT},          {"matrix", TXT}, {"unit_a", CODE},
+    {"unit_b", CODE},        {"cosine", NUM}, {"jaccard", NUM},
+    {"complementarity", NUM}};
+static const s3i_colspec clu_cols[] = {{"level", TXT},
+                                       {"matrix", TXT},
+                                       {"unit", CODE},
+                                       {"cluster", INT},
+                                       {"unit_name", TXT}};
 static const s3i_colspec partner_cols[] = {
-    {"level", TXT}, {"matrix", TXT},  {"unit", TXT}, {"kind", TXT},
-    {"rank", INT},  {"partner", TXT}, {"value", NUM}};
+    {"level", TXT}, {"matrix", TXT},   {"unit", CODE}, {"kind", TXT},
+    {"rank", INT},  {"partner", CODE}, {"value", NUM}};
 static const s3i_colspec centre_cols[] = {
-    {"centre_id", TXT}, {"name", TXT}, {"subregion", TXT}, {"nuts3", TXT}};
+    {"centre_id", CODE}, {"name", TXT}, {"subregion", TXT}, {"nuts3", CODE}};
 static const s3i_colspec param_cols[] = {
     {"parameter", TXT}, {"value", TXT}, {"meaning", TXT}};
 static const s3i_colspec def_cols[] = {
     {"section", TXT}, {"name", TXT}, {"definition", TXT}};
 static const s3i_colspec delta_cols[] = {
-    {"scenario", TXT},       {"level", TXT}, {"matrix", TXT},
-    {"unit", TXT},           {"class", TXT}, {"measure", TXT},
-    {"baseline", NUM},       {"value", NUM}, {"delta", NUM},
+    {"scenario", TXT},       {"level", TXT},  {"matrix", TXT},
+    {"unit", CODE},          {"class", CODE}, {"measure", TXT},
+    {"baseline", NUM},       {"value", NUM},  {"delta", NUM},
     {"baseline_label", TXT}, {"label", TXT}};
 
 /* ---- the measure tables ------------------------------------------------- */
 
 /* The columns of a measure table: `lead`, then every measure of `table`
- * in MEASURES order (rca_baseline only with a baseline); ids[] gets the
- * measure of each column after the lead. */
+ * in MEASURES order (rca_baseline only with a baseline), then what its
+ * codes name (unit_name, class_label; after the columns DESIGN.md fixes);
+ * ids[] gets the measure of each column after the lead. */
 static s3_table *
 measure_table(const char *table, const s3i_colspec *lead, size_t nlead,
               int with_baseline, int *ids, size_t *nids)
 {
+    static const s3i_colspec names[] = {{"unit_name", TXT},
+                                        {"class_label", TXT}};
     s3i_colspec cols[32];
     size_t n = 0;
     for (size_t i = 0; i < nlead; i++)
@@ -123,6 +140,12 @@ measure_table(const char *table, const s3i_colspec *lead, size_t nlead,
         cols[n++] = (s3i_colspec){mi->name, integer ? INT : NUM};
         ids[(*nids)++] = (int)i;
     }
+    /* units.csv names its units, classes.csv its classes, the rest both */
+    int unit = strcmp(table, "classes") != 0, cls = strcmp(table, "units");
+    if (unit)
+        cols[n++] = names[0];
+    if (cls)
+        cols[n++] = names[1];
     return s3i_table_new(table, n, cols);
 }
 
@@ -191,41 +214,67 @@ measure_value(const s3i_mres *r, int id, size_t c, size_t p)
     }
 }
 
-/* The lead and measure columns of one row. */
+/* The lead, measure and name columns of one row (names: the unit's name
+ * and the class's label, as many as the table has). */
 static int
 measure_row(s3_table *t, const s3i_val *lead, size_t nlead, const s3i_mres *r,
-            const int *ids, size_t nids, size_t c, size_t p)
+            const int *ids, size_t nids, size_t c, size_t p,
+            const char *const *names, size_t nnames)
 {
     s3i_val v[32];
     for (size_t i = 0; i < nlead; i++)
         v[i] = lead[i];
     for (size_t j = 0; j < nids; j++)
         v[nlead + j] = S3I_NUM(measure_value(r, ids[j], c, p));
-    return s3i_table_append(t, v, nlead + nids);
+    for (size_t j = 0; j < nnames; j++)
+        v[nlead + nids + j] = S3I_TEXT(names[j]);
+    return s3i_table_append(t, v, nlead + nids + nnames);
+}
+
+const char *
+s3i_unit_name(const s3_dataset *d, int lv, size_t key, const char *id)
+{
+    if (d->generic)
+        return ""; /* a long table has no names for its units */
+    return lv == S3I_LEVEL_CENTRE ? d->units.name[key] : id;
+}
+
+/* The label of class p of x ("" where it has none). */
+static const char *
+class_label(const s3i_matrix *x, size_t p)
+{
+    return x->col_label[p] ? x->col_label[p] : "";
 }
 
 static int
-specialisation_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r)
+specialisation_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r,
+                    const s3_dataset *d)
 {
     const s3i_matrix *x = r->x;
     for (size_t c = 0; c < x->nr; c++)
         for (size_t p = 0; p < x->nc; p++) {
             s3i_val lead[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
                               S3I_TEXT(x->row[c]), S3I_TEXT(x->col[p])};
-            if (measure_row(t, lead, 4, r, ids, nids, c, p))
+            const char *names[] = {
+                s3i_unit_name(d, x->lv, x->row_key[c], x->row[c]),
+                class_label(x, p)};
+            if (measure_row(t, lead, 4, r, ids, nids, c, p, names, 2))
                 return -1;
         }
     return 0;
 }
 
 static int
-unit_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r)
+unit_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r,
+          const s3_dataset *d)
 {
     const s3i_matrix *x = r->x;
     for (size_t c = 0; c < x->nr; c++) {
         s3i_val lead[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
                           S3I_TEXT(x->row[c])};
-        if (measure_row(t, lead, 3, r, ids, nids, c, 0))
+        const char *names[] = {
+            s3i_unit_name(d, x->lv, x->row_key[c], x->row[c])};
+        if (measure_row(t, lead, 3, r, ids, nids, c, 0, names, 1))
             return -1;
     }
     return 0;
@@ -238,7 +287,8 @@ class_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r)
     for (size_t p = 0; p < x->nc; p++) {
         s3i_val lead[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
                           S3I_TEXT(x->col[p]), S3I_TEXT(x->col_label[p])};
-        if (measure_row(t, lead, 4, r, ids, nids, 0, p))
+        const char *names[] = {class_label(x, p)};
+        if (measure_row(t, lead, 4, r, ids, nids, 0, p, names, 1))
             return -1;
     }
     return 0;
@@ -387,8 +437,8 @@ unit_proximity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
     const s3i_matrix *x = r->x;
     size_t n = r->n2r;
     unsigned char *keep;
-    if (pair_mask(m, x, "unit_proximity", "units", "proximity", r->uprox,
-                  x->nr, r->row2, n, n * (n - 1) / 2, notes, &keep))
+    if (pair_mask(m, x, "unit_proximity", "units", "proximity", r->uprox, x->nr,
+                  r->row2, n, n * (n - 1) / 2, notes, &keep))
         return -1;
     for (size_t a = 0; a < n; a++)
         for (size_t b = a + 1; b < n; b++) {
@@ -408,7 +458,7 @@ unit_proximity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
 }
 
 static int
-potential_rows(s3_table *t, const s3i_mres *r)
+potential_rows(s3_table *t, const s3i_mres *r, const s3_dataset *d)
 {
     const s3i_matrix *x = r->x;
     size_t nc = x->nc, n2c = r->n2c;
@@ -419,19 +469,22 @@ potential_rows(s3_table *t, const s3i_mres *r)
             double cog = held && r->have_eci && r->mc[c * n2c + j] == 0.0
                              ? r->cog[c * n2c + j]
                              : NAN;
-            s3i_val v[] = {S3I_TEXT(x->level),
-                           S3I_TEXT(x->name),
-                           S3I_TEXT(x->row[c]),
-                           S3I_TEXT(x->col[p]),
-                           S3I_INT(r->m[i]),
-                           S3I_NUM(held ? r->omega[c * n2c + j] : NAN),
-                           S3I_NUM(r->dlo ? r->dlo[i] : NAN),
-                           S3I_NUM(r->dhi ? r->dhi[i] : NAN),
-                           S3I_NUM(held ? r->pci[p] : NAN),
-                           S3I_NUM(cog),
-                           S3I_TEXT(s3i_quadrant_name(r->quad[i])),
-                           S3I_NUM(r->pideal ? r->pideal[i] : NAN),
-                           S3I_INT(r->orank[i] ? (double)r->orank[i] : NAN)};
+            s3i_val v[] = {
+                S3I_TEXT(x->level),
+                S3I_TEXT(x->name),
+                S3I_TEXT(x->row[c]),
+                S3I_TEXT(x->col[p]),
+                S3I_INT(r->m[i]),
+                S3I_NUM(held ? r->omega[c * n2c + j] : NAN),
+                S3I_NUM(r->dlo ? r->dlo[i] : NAN),
+                S3I_NUM(r->dhi ? r->dhi[i] : NAN),
+                S3I_NUM(held ? r->pci[p] : NAN),
+                S3I_NUM(cog),
+                S3I_TEXT(s3i_quadrant_name(r->quad[i])),
+                S3I_NUM(r->pideal ? r->pideal[i] : NAN),
+                S3I_INT(r->orank[i] ? (double)r->orank[i] : NAN),
+                S3I_TEXT(s3i_unit_name(d, x->lv, x->row_key[c], x->row[c])),
+                S3I_TEXT(class_label(x, p))};
             if (s3i_table_append(t, v, N(v)))
                 return -1;
         }
@@ -485,8 +538,8 @@ similarity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
     const s3i_matrix *x = r->x;
     size_t nr = x->nr;
     unsigned char *keep;
-    if (pair_mask(m, x, "similarity", "units", "cosine", r->cos, nr, NULL,
-                  nr, nr * (nr - 1), notes, &keep))
+    if (pair_mask(m, x, "similarity", "units", "cosine", r->cos, nr, NULL, nr,
+                  nr * (nr - 1), notes, &keep))
         return -1;
     for (size_t a = 0; a < nr; a++)
         for (size_t b = 0; b < nr; b++) {
@@ -507,13 +560,15 @@ similarity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
 }
 
 static int
-cluster_rows(s3_table *t, const s3i_mres *r)
+cluster_rows(s3_table *t, const s3i_mres *r, const s3_dataset *d)
 {
     const s3i_matrix *x = r->x;
     for (size_t i = 0; i < r->nclu; i++) {
-        s3i_val v[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
-                       S3I_TEXT(x->row[r->clu_unit[i]]),
-                       S3I_INT(r->clu_label[i])};
+        size_t c = r->clu_unit[i];
+        s3i_val v[] = {
+            S3I_TEXT(x->level), S3I_TEXT(x->name), S3I_TEXT(x->row[c]),
+            S3I_INT(r->clu_label[i]),
+            S3I_TEXT(s3i_unit_name(d, x->lv, x->row_key[c], x->row[c]))};
         if (s3i_table_append(t, v, N(v)))
             return -1;
     }
@@ -548,16 +603,22 @@ partner_rows(s3_table *t, const s3i_mres *r)
 /* ---- domains, the local economy ----------------------------------------- */
 
 static int
-domain_rows(s3_table *t, const s3i_domains *dm, const s3i_mres *r)
+domain_rows(s3_table *t, const s3i_domains *dm, const s3i_mres *r,
+            const s3_dataset *ds)
 {
     const s3i_matrix *x = r->x;
     for (size_t c = 0; c < x->nr; c++)
         for (size_t d = 0; d < dm->n; d++) {
             const double *o = r->dom + 3 * (c * dm->n + d);
-            s3i_val v[] = {S3I_TEXT(x->level),  S3I_TEXT(x->name),
-                           S3I_TEXT(x->row[c]), S3I_TEXT(dm->name[d]),
-                           S3I_NUM(o[0]),       S3I_NUM(o[1]),
-                           S3I_NUM(o[2])};
+            s3i_val v[] = {
+                S3I_TEXT(x->level),
+                S3I_TEXT(x->name),
+                S3I_TEXT(x->row[c]),
+                S3I_TEXT(dm->name[d]),
+                S3I_NUM(o[0]),
+                S3I_NUM(o[1]),
+                S3I_NUM(o[2]),
+                S3I_TEXT(s3i_unit_name(ds, x->lv, x->row_key[c], x->row[c]))};
             if (s3i_table_append(t, v, N(v)))
                 return -1;
         }
@@ -580,22 +641,24 @@ domain_overlap_rows(s3_table *t, const s3i_domains *dm, const double *o)
 }
 
 static int
-economy_rows(s3_table *t, const s3i_mres *r)
+economy_rows(s3_table *t, const s3i_mres *r, const s3_dataset *d)
 {
     const s3i_matrix *x = r->x;
     size_t nc = x->nc;
     for (size_t c = 0; c < x->nr; c++)
         for (size_t p = 0; p < nc; p++) {
             double cs = r->econ_cs[c * nc + p], es = r->econ_es[c * nc + p];
-            s3i_val v[] = {S3I_TEXT(x->level),
-                           S3I_TEXT(x->name),
-                           S3I_TEXT(x->row[c]),
-                           S3I_TEXT(x->region[c]),
-                           S3I_TEXT(x->col[p]),
-                           S3I_TEXT(x->col_label[p]),
-                           S3I_NUM(cs),
-                           S3I_NUM(es),
-                           S3I_NUM(es > 0.0 ? cs / es : NAN)};
+            s3i_val v[] = {
+                S3I_TEXT(x->level),
+                S3I_TEXT(x->name),
+                S3I_TEXT(x->row[c]),
+                S3I_TEXT(x->region[c]),
+                S3I_TEXT(x->col[p]),
+                S3I_TEXT(x->col_label[p]),
+                S3I_NUM(cs),
+                S3I_NUM(es),
+                S3I_NUM(es > 0.0 ? cs / es : NAN),
+                S3I_TEXT(s3i_unit_name(d, x->lv, x->row_key[c], x->row[c]))};
             if (s3i_table_append(t, v, N(v)))
                 return -1;
         }
@@ -617,7 +680,8 @@ s3i_sres_values(const s3i_sres *s, size_t u, double v[5])
 /* scores.csv, indicators.csv and outranking.csv rows of one level. */
 static int
 score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
-           const s3i_sres *s, const s3_model *m, s3_table *notes)
+           const s3i_sres *s, const s3_dataset *d, const s3_model *m,
+           s3_table *notes)
 {
     if (!s->scored)
         return 0;
@@ -626,16 +690,18 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
         double sv[5];
         s3i_sres_values(s, i, sv);
         int w = s->have_mc && s->p05w;
-        s3i_val v[] = {S3I_TEXT(scenario),
-                       S3I_TEXT(s->level),
-                       S3I_TEXT(s->unit[i]),
-                       S3I_NUM(sv[0]),
-                       S3I_INT(sv[1]),
-                       S3I_INT(sv[2]),
-                       S3I_INT(sv[3]),
-                       S3I_INT(sv[4]),
-                       S3I_INT(w ? s->p05w[i] : NAN),
-                       S3I_INT(w ? s->p95w[i] : NAN)};
+        s3i_val v[] = {
+            S3I_TEXT(scenario),
+            S3I_TEXT(s->level),
+            S3I_TEXT(s->unit[i]),
+            S3I_NUM(sv[0]),
+            S3I_INT(sv[1]),
+            S3I_INT(sv[2]),
+            S3I_INT(sv[3]),
+            S3I_INT(sv[4]),
+            S3I_INT(w ? s->p05w[i] : NAN),
+            S3I_INT(w ? s->p95w[i] : NAN),
+            S3I_TEXT(s3i_unit_name(d, s->lv, s->key[i], s->unit[i]))};
         if (s3i_table_append(ts, v, N(v)))
             return -1;
         for (size_t j = 0; j < k; j++) {
@@ -777,6 +843,222 @@ delta_rows(s3_table *t, const s3i_deltas *ds)
     return 0;
 }
 
+/* ---- code columns ------------------------------------------------------- */
+
+/* What each code column holds, for definitions.csv. */
+static const struct {
+    const char *name, *run, *analyse;
+} CODE_HELP[] = {
+    {"unit", "a unit: a centre's id (level centre) or a sub-region's name",
+     "a unit: the input's own key"},
+    {"unit_a", "a unit, as in unit", "a unit, as in unit"},
+    {"unit_b", "a unit, as in unit", "a unit, as in unit"},
+    {"partner", "a unit, as in unit", "a unit, as in unit"},
+    {"class",
+     "a class: a NACE Rev. 2 code with its section letter as Eurostat writes "
+     "it (J62, C10.1, J62.01; a section alone: J), a WIPO technology field "
+     "F01-F35, or a baseline sector aggregate (B-E)",
+     "a class: the input's own key"},
+    {"class_a", "a class, as in class", "a class, as in class"},
+    {"class_b", "a class, as in class", "a class, as in class"},
+    {"aggregate",
+     "a baseline sector aggregate: a NACE section (C) or range (B-E)", ""},
+    {"centre_id", "a centre's id, as unit at level centre", ""},
+    {"nuts3", "a NUTS 2021 region code", ""},
+    {"region", "the unit's baseline region: a NUTS code or a sub-region", ""},
+};
+
+/* Whether pandas or R would read s as a number or a logical: Python
+ * float()'s syntax (digits, sign, point, exponent, inf, nan) or R's
+ * TRUE/FALSE/T/F. */
+/* a == b ignoring ASCII case (not the locale's) */
+static int
+same_ascii_nocase(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+        if (x != *b)
+            return 0;
+    }
+    return *a == *b;
+}
+
+static int
+reads_as_number(const char *s)
+{
+    static const char *const words[] = {
+        "inf", "+inf", "-inf",  "infinity", "+infinity", "-infinity",
+        "nan", "true", "false", "t",        "f"};
+    for (size_t i = 0; i < N(words); i++)
+        if (same_ascii_nocase(s, words[i]))
+            return 1;
+    const char *p = s + (*s == '+' || *s == '-');
+    size_t nd = strspn(p, "0123456789");
+    p += nd;
+    if (*p == '.') {
+        size_t nf = strspn(p + 1, "0123456789");
+        nd += nf;
+        p += 1 + nf;
+    }
+    if (nd == 0)
+        return 0;
+    if (*p == 'e' || *p == 'E') {
+        p += 1 + (p[1] == '+' || p[1] == '-');
+        size_t ne = strspn(p, "0123456789");
+        if (ne == 0)
+            return 0;
+        p += ne;
+    }
+    return *p == '\0';
+}
+
+/* Whether pandas (default na_values) or R (na.strings "NA") read s as a
+ * missing value. */
+static int
+reads_as_missing(const char *s)
+{
+    static const char *const na[] = {
+        "#N/A", "#N/A N/A", "#NA",     "-1.#IND", "-1.#QNAN", "-NaN",
+        "-nan", "1.#IND",   "1.#QNAN", "<NA>",    "N/A",      "NA",
+        "NULL", "NaN",      "None",    "n/a",     "nan",      "null"};
+    for (size_t i = 0; i < N(na); i++)
+        if (!strcmp(s, na[i]))
+            return 1;
+    return 0;
+}
+
+/* The distinct names of the code columns of t[0..n), in order of first
+ * appearance, with which of them pandas or R would read as numbers (all
+ * their values numbers: "01" becomes 1) or with values read as missing
+ * ("NA", Namibia's code), and the first such value of each kind. */
+typedef struct {
+    const char *name[16];
+    unsigned char numeric[16], missing[16];
+    size_t n;
+    const char *num_example, *na_example;
+} code_cols;
+
+static void
+scan_codes(s3_table *const *t, size_t n, code_cols *cc)
+{
+    memset(cc, 0, sizeof *cc);
+    for (size_t i = 0; i < n; i++) {
+        if (!t[i] || !s3_table_rows(t[i]))
+            continue;
+        for (size_t c = 0; c < s3_table_cols(t[i]); c++) {
+            if (s3_table_col_type(t[i], c) != S3_COL_CODE)
+                continue;
+            const char *name = s3_table_col_name(t[i], c);
+            size_t k = 0;
+            while (k < cc->n && strcmp(cc->name[k], name))
+                k++;
+            if (k == cc->n) {
+                if (cc->n == N(cc->name))
+                    continue;
+                cc->name[cc->n++] = name;
+            }
+            size_t nr = s3_table_rows(t[i]), filled = 0, numbers = 0;
+            const char *example = NULL;
+            for (size_t r = 0; r < nr; r++) {
+                const char *v = s3_table_text(t[i], r, c);
+                if (!*v)
+                    continue;
+                filled++;
+                if (reads_as_missing(v)) {
+                    cc->missing[k] = 1;
+                    if (!cc->na_example)
+                        cc->na_example = v;
+                } else if (reads_as_number(v)) {
+                    numbers++;
+                    if (!example || (v[0] == '0' && example[0] != '0'))
+                        example = v;
+                }
+            }
+            /* a column of numbers (and missing values) is read as numbers */
+            if (numbers > 0 && filled > 0 &&
+                numbers + (cc->missing[k] ? filled - numbers : 0) == filled) {
+                cc->numeric[k] = 1;
+                if (!cc->num_example ||
+                    (example[0] == '0' && cc->num_example[0] != '0'))
+                    cc->num_example = example;
+            }
+        }
+    }
+}
+
+/* The code columns in definitions.csv. */
+static int
+code_definitions(s3_table *t, const code_cols *cc, int generic)
+{
+    for (size_t k = 0; k < cc->n; k++) {
+        const char *help = "";
+        for (size_t i = 0; i < N(CODE_HELP); i++)
+            if (!strcmp(CODE_HELP[i].name, cc->name[k]))
+                help = generic ? CODE_HELP[i].analyse : CODE_HELP[i].run;
+        char def[400];
+        snprintf(def, sizeof def,
+                 "%s%stext: a key to join on, to be read as "
+                 "text",
+                 help, *help ? "; " : "");
+        s3i_val v[] = {S3I_TEXT("code column"), S3I_TEXT(cc->name[k]),
+                       S3I_TEXT(def)};
+        if (s3i_table_append(t, v, N(v)))
+            return -1;
+    }
+    return 0;
+}
+
+/* Notes on code columns that pandas or R would not read as the text they
+ * are, each with the line that reads them as text. */
+static int
+code_notes(s3_table *notes, const code_cols *cc)
+{
+    char names[256], py[512], rb[512], rr[512], msg[2048];
+    for (int kind = 0; kind < 2; kind++) {
+        const unsigned char *flag = kind ? cc->missing : cc->numeric;
+        size_t ln = 0, lp = 0, lb = 0, lr = 0, m = 0;
+        names[0] = py[0] = rb[0] = rr[0] = '\0';
+        for (size_t k = 0; k < cc->n; k++) {
+            if (!flag[k])
+                continue;
+            const char *s = m++ ? ", " : "";
+            ln += (size_t)snprintf(names + ln, sizeof names - ln, "%s%s", s,
+                                   cc->name[k]);
+            lp += (size_t)snprintf(py + lp, sizeof py - lp, "%s\"%s\": str", s,
+                                   cc->name[k]);
+            lb += (size_t)snprintf(rb + lb, sizeof rb - lb,
+                                   "%s%s = \"character\"", s, cc->name[k]);
+            lr += (size_t)snprintf(rr + lr, sizeof rr - lr, "%s%s = \"c\"", s,
+                                   cc->name[k]);
+            if (ln >= sizeof names || lp >= sizeof py || lb >= sizeof rb ||
+                lr >= sizeof rr)
+                return -1;
+        }
+        if (!m)
+            continue;
+        if (kind == 0)
+            snprintf(msg, sizeof msg,
+                     "code column%s %s hold%s only numbers (such as '%s'): "
+                     "pandas and R read %s as numbers (leading zeros lost, "
+                     "joins fail); read as text: pd.read_csv(f, dtype={%s}); "
+                     "R: read.csv(f, colClasses = c(%s)), or "
+                     "readr::read_csv(f, col_types = readr::cols(%s))",
+                     m > 1 ? "s" : "", names, m > 1 ? "" : "s", cc->num_example,
+                     m > 1 ? "them" : "it", py, rb, rr);
+        else
+            snprintf(msg, sizeof msg,
+                     "code column%s %s hold%s '%s', which pandas and R read "
+                     "as a missing value; read it as text: pd.read_csv(f, "
+                     "keep_default_na=False, na_values=[\"\"]); R: "
+                     "read.csv(f, na.strings = \"\"), or readr::read_csv(f, "
+                     "na = \"\")",
+                     m > 1 ? "s" : "", names, m > 1 ? "" : "s", cc->na_example);
+        if (s3i_note(notes, "csv", msg))
+            return -1;
+    }
+    return 0;
+}
+
 /* ---- all tables, in output order ---------------------------------------- */
 
 /* The tables of a result, in output order. */
@@ -819,9 +1101,11 @@ tables_new(const s3i_pass *b, int with_deltas, s3_table **t, int *ids[3],
            size_t nids[3])
 {
     static const s3i_colspec lead[] = {
-        {"level", TXT}, {"matrix", TXT}, {"unit", TXT}, {"class", TXT}};
+        {"level", TXT}, {"matrix", TXT}, {"unit", CODE}, {"class", CODE}};
+    /* label: the contract's name (DESIGN.md); class_label follows as in
+     * every table */
     static const s3i_colspec class_lead[] = {
-        {"level", TXT}, {"matrix", TXT}, {"class", TXT}, {"label", TXT}};
+        {"level", TXT}, {"matrix", TXT}, {"class", CODE}, {"label", TXT}};
     static const struct {
         int id;
         const char *name;
@@ -891,32 +1175,31 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     int fail = tables_new(b, with_deltas, t, ids, nids);
     for (size_t i = 0; i < b->nmx && !fail; i++) {
         const s3i_mres *x = &b->mr[i];
-        fail = specialisation_rows(t[T_SPEC], sid, nids[0], x) ||
-               unit_rows(t[T_UNITS], uid, nids[1], x) ||
+        fail = specialisation_rows(t[T_SPEC], sid, nids[0], x, b->d) ||
+               unit_rows(t[T_UNITS], uid, nids[1], x, b->d) ||
                class_rows(t[T_CLASSES], cid, nids[2], x);
         if (!fail && x->complexity)
             fail = proximity_rows(t[T_PROX], m, x, notes) ||
                    unit_proximity_rows(t[T_UPROX], m, x, notes) ||
-                   potential_rows(t[T_POT], x) ||
+                   potential_rows(t[T_POT], x, b->d) ||
                    quadrant_rows(t[T_QUAD], m, x) ||
                    similarity_rows(t[T_SIM], m, x, notes) ||
-                   cluster_rows(t[T_CLU], x) ||
+                   cluster_rows(t[T_CLU], x, b->d) ||
                    partner_rows(t[T_PART], x);
         if (!fail && x->rel)
             fail = relatedness_rows(t[T_REL], x);
         if (!fail && x->dom)
-            fail = domain_rows(t[T_DOM], &b->dm, x);
+            fail = domain_rows(t[T_DOM], &b->dm, x, b->d);
         if (!fail && x->econ_cs)
-            fail = economy_rows(t[T_ECON], x);
+            fail = economy_rows(t[T_ECON], x, b->d);
     }
     for (size_t l = 0; l < b->nsc && !fail; l++)
-        fail =
-            score_rows(t[T_SCORES], t[T_IND], t[T_OUT], b->scenario, &b->sc[l],
-                       m, notes);
+        fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], b->scenario,
+                          &b->sc[l], b->d, m, notes);
     for (size_t i = 0; i < nscen && !fail; i++)
         for (size_t l = 0; l < scen[i].nsc && !fail; l++)
             fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], scen[i].scenario,
-                              &scen[i].sc[l], m, notes);
+                              &scen[i].sc[l], scen[i].d, m, notes);
     if (!fail && t[T_DOV])
         fail = domain_overlap_rows(t[T_DOV], &b->dm, b->domover);
     if (!fail)
@@ -927,6 +1210,12 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     if (!fail)
         rc = s3i_briefing(ctx, b, &t[T_OVERVIEW], &t[T_RANKING],
                           &t[T_OPPORTUNITIES], r->guides);
+    if (!fail && !rc) {
+        code_cols cc;
+        scan_codes(t, T_COUNT, &cc);
+        fail = code_definitions(t[T_DEFS], &cc, b->d->generic) ||
+               code_notes(t[T_NOTES], &cc);
+    }
     /* the result owns every table made, in output order */
     for (int i = 0; i < T_COUNT; i++) {
         if (!t[i])

@@ -354,10 +354,41 @@ EOF
     [ -z "$why" ] || die "quality.csv: $why"
 }
 
+t_analyse_numeric_codes() {
+    # codes that pandas and R read as numbers stay the user's own keys,
+    # and notes.csv says how to read them as text
+    printf 'unit,class,value\n10,0011,5\n10,0012,3\n20,0011,2\n20,0013,7\n30,0012,4\n30,0013,1\n' >"$TMP/t.csv"
+    s3 analyse --input "$TMP/t.csv" --unit unit --class class --value value \
+        --out "$TMP/out"
+    expect_rc 0 "analyse numeric codes"
+    grep -q '^unit,input,10,0011,' "$TMP/out/csv/specialisation.csv" ||
+        die "specialisation.csv does not keep the keys 10 and 0011"
+    grep -qF 'pd.read_csv(f, dtype={""unit"": str, ""class"": str, ""class_a"": str, ""class_b"": str, ""unit_a"": str, ""unit_b"": str' \
+        "$TMP/out/csv/notes.csv" || die "notes.csv has no dtype line: $(cat "$TMP/out/csv/notes.csv")"
+    grep -qF "such as '0011'" "$TMP/out/csv/notes.csv" ||
+        die "notes.csv does not name a value with leading zeros"
+    grep -q '^code column,class,' "$TMP/out/csv/definitions.csv" ||
+        die "definitions.csv does not list the code columns"
+    # text keys: no such note
+    printf 'unit,class,value\nu1,a,5\nu1,b,3\nu2,a,2\nu2,c,7\n' >"$TMP/t2.csv"
+    s3 analyse --input "$TMP/t2.csv" --unit unit --class class --value value \
+        --out "$TMP/out2"
+    expect_rc 0 "analyse text codes"
+    ! grep -q 'read_csv' "$TMP/out2/csv/notes.csv" || die "a dtype note for text keys"
+}
+
 t_run_ruhr() {
     s3 run --model models/ruhr.ini --out "$TMP/out"
     expect_rc 0 "run ruhr"
     check_run_layout "$TMP/out"
+    # every code column is text to a reader, a class has one text
+    # (tests/cli/check_codes.py); the same on datasets/small
+    python3 tests/cli/check_codes.py "$TMP/out/csv" >"$TMP/codes" 2>&1 ||
+        die "ruhr: $(grep -v '^ok' "$TMP/codes" | head -c 300)"
+    s3 run --model tests/golden/small.ini --out "$TMP/small"
+    expect_rc 0 "run small"
+    python3 tests/cli/check_codes.py "$TMP/small/csv" >"$TMP/codes" 2>&1 ||
+        die "small: $(grep -v '^ok' "$TMP/codes" | head -c 300)"
     # the unknown centre of the Ruhr data is a warning row, not an error
     grep -qE '^tenants\.csv,[0-9]+,centre_id,C99,' "$TMP/out/csv/warnings.csv" ||
         die "warnings.csv has no row for the tenant of unknown centre C99"
@@ -1598,6 +1629,7 @@ run_case "xlsx ruhr" t_xlsx_ruhr
 run_case "xlsx formula-like centre names" t_xlsx_formula_names
 run_case "golden small" t_golden_small
 run_case "golden: expected files are up to date" t_golden_fresh
+run_case "analyse: numeric codes kept, read-as-text note" t_analyse_numeric_codes
 run_case "bad input: NACE code 62.O1" t_bad_nace
 run_case "bad input: NACE code on line 21" t_bad_nace_late_line
 run_case "bad input: unterminated quote" t_bad_unterminated_quote

@@ -376,6 +376,39 @@ def section_of(code):
     return code
 
 
+def shown_code(matrix_name, code):
+    """A class code as the outputs write it (README, "Codes"): a WIPO
+    field "04" as "F04"; a NACE code below a section with its section's
+    letter, as Eurostat writes it ("62" -> "J62", "10.1" -> "C10.1"); a
+    section or a baseline aggregate ("C", "B-E") as it is.  This script
+    works with the bare codes and writes them so."""
+    if code in (None, ""):
+        return code
+    if matrix_name == "patents":
+        return "F" + code
+    if code in nace and nace[code]["level"] != "1":
+        return section_of(code) + code
+    return code
+
+
+def plain_code(shown):
+    """The bare code of a shown one (the engine's files, --given)."""
+    if shown[:1] == "F" and shown[1:].isdigit():
+        return shown[1:]
+    if shown[1:2].isdigit() and shown[1:] in nace:
+        return shown[1:]
+    return shown
+
+
+def class_label_of(matrix_name, code):
+    """The label the tables give a class of a matrix."""
+    if matrix_name == "patents":
+        return fields[int(code)]["field_name"]
+    if matrix_name.endswith("_by_aggregate"):
+        return agg_label(code)
+    return nace[code]["label_en"]
+
+
 def division_of(code):
     # NACE class "62.01" -> division "62" (walk up the parents)
     while nace[code]["level"] != "2":
@@ -844,7 +877,7 @@ def given_complexity(A, ok):
             g_eci[r["unit"]] = float(r["eci"])
     for r in rows(os.path.join(GIVEN, "classes.csv")):
         if (r["level"], r["matrix"]) == (A.level, A.name):
-            g_pci[r["class"]] = float(r["pci"])
+            g_pci[plain_code(r["class"])] = float(r["pci"])
     e = [g_eci[u] for u in A.units]
     p = [g_pci[c] for c in A.classes]
     what = "given ECI/PCI %s/%s (%s)" % (A.level, A.name, A.eci_status)
@@ -1582,7 +1615,8 @@ def largest_specialisations(A, u):
             if A.spec[u, c][2] is not NA and A.spec[u, c][2] >= THRESHOLD]
     held.sort(key=lambda c: (-A.x[u][c], -A.spec[u, c][2],
                              A.classes.index(c)))
-    return " | ".join("%s %s (RCA %.1f)" % (c, short_label(A.labels[c]),
+    return " | ".join("%s %s (RCA %.1f)" % (shown_code(A.name, c),
+                                             short_label(A.labels[c]),
                                              float(A.spec[u, c][2]))
                       for c in held[:OVERVIEW_TOP])
 
@@ -1598,7 +1632,8 @@ def best_opportunities(A, u):
     """"CODE LABEL (density 0.25, QUADRANT)" of the opportunities of rank
     1..OVERVIEW_TOP, joined by " | "."""
     return " | ".join("%s %s (density %.2f, %s)" % (
-        p, short_label(A.labels[p]), float(A.density[u, p]),
+        shown_code(A.name, p), short_label(A.labels[p]),
+        float(A.density[u, p]),
         QUADRANT_WORDS[A.quadrant[u, p]][0])
         for p in listed_opportunities(A, u, OVERVIEW_TOP))
 
@@ -1899,6 +1934,27 @@ def_rows += [["S3 domain", k, v] for k, v in DOMAIN_LINES]
 def_rows += [["scenario", "%s: %s" % (name, k), v]
              for name, lines in SCENARIOS.items() for k, v in lines]
 
+# and the code columns, in the order the tables first have them (README,
+# "Codes")
+CODE_TEXT = [
+    ("unit", "a unit: a centre's id (level centre) or a sub-region's name"),
+    ("class", "a class: a NACE Rev. 2 code with its section letter as "
+     "Eurostat writes it (J62, C10.1, J62.01; a section alone: J), a WIPO "
+     "technology field F01-F35, or a baseline sector aggregate (B-E)"),
+    ("class_a", "a class, as in class"),
+    ("class_b", "a class, as in class"),
+    ("unit_a", "a unit, as in unit"),
+    ("unit_b", "a unit, as in unit"),
+    ("partner", "a unit, as in unit"),
+    ("region", "the unit's baseline region: a NUTS code or a sub-region"),
+    ("aggregate", "a baseline sector aggregate: a NACE section (C) or range "
+     "(B-E)"),
+    ("centre_id", "a centre's id, as unit at level centre"),
+    ("nuts3", "a NUTS 2021 region code"),
+]
+def_rows += [["code column", k, v + "; text: a key to join on, to be read "
+              "as text"] for k, v in CODE_TEXT]
+
 # notes: remarks about the data and the results
 classes_total = sum(1 for r in nace.values() if r["level"] == "4")
 note_rows = [["baseline.csv",
@@ -1974,7 +2030,51 @@ def fmt(v):
     return repr(float(v) + 0.0)  # no "-0.0"
 
 
+# what each table adds beside its codes (README, "Codes"): the unit's name
+# (a centre's name, a sub-region's own name) and the class's label, after
+# the columns the interface fixes
+NAMES_AFTER = {
+    "specialisation.csv": ("unit_name", "class_label"),
+    "units.csv": ("unit_name",),
+    "classes.csv": ("class_label",),
+    "potentials.csv": ("unit_name", "class_label"),
+    "scores.csv": ("unit_name",),
+    "clusters.csv": ("unit_name",),
+    "domains.csv": ("unit_name",),
+    "local_economy.csv": ("unit_name",),
+}
+CLASS_COLUMNS = ("class", "class_a", "class_b")
+
+
+def unit_name_of(level, unit):
+    return centre_name[unit] if level == "centre" else unit
+
+
+def shown_rows(name, header, data):
+    """The rows as written: class codes shown (shown_code) and the name
+    columns of NAMES_AFTER added."""
+    cols = header.split(",")
+    extra = NAMES_AFTER.get(name, ())
+    out = []
+    for r in data:
+        row = dict(zip(cols, r))
+        mname = row.get("matrix", "")
+        if name == "scenario_deltas.csv":
+            mname = r[2]
+        names = []
+        for e in extra:
+            if e == "unit_name":
+                names.append(unit_name_of(row["level"], row["unit"]))
+            else:
+                names.append(class_label_of(mname, row["class"]))
+        r = [shown_code(mname, v) if c in CLASS_COLUMNS and
+             v not in (SKIP, OPTIONAL) else v for c, v in zip(cols, r)]
+        out.append(r + names)
+    return ",".join(cols + list(extra)), out
+
+
 def write(name, header, data):
+    header, data = shown_rows(name, header, data)
     with open(os.path.join(OUT, name), "w", newline="",
               encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
@@ -2013,18 +2113,18 @@ TABLES = [
      "rank_p95,rank_p05_weights,rank_p95_weights", score_rows),
     ("outranking.csv", "scenario,level,unit_a,unit_b,probability_a_above_b,"
      "distinguishable", out_rows),
-    ("local_economy.csv", "level,matrix,unit,region,aggregate,label,"
+    ("local_economy.csv", "level,matrix,unit,region,aggregate,class_label,"
      "centres_share,economy_share,ratio", loc_rows),
 ] + ([
     ("scenario_deltas.csv", "scenario,level,matrix,unit,class,measure,"
      "baseline,value,delta,baseline_label,label", delta_rows),
 ] if SCENARIOS else []) + [
-    ("overview.csv", "level,matrix,position,unit,name,subregion,score,"
+    ("overview.csv", "level,matrix,position,unit,unit_name,subregion,score,"
      "rank_band,traffic_light,eci,krugman,diversity,total,"
      "largest_specialisations,best_opportunities", overview_rows),
-    ("ranking.csv", "level,rank,unit,name,score,rank_median,rank_p05,"
+    ("ranking.csv", "level,rank,unit,unit_name,score,rank_median,rank_p05,"
      "rank_p95,band_start,band_length", ranking_rows),
-    ("opportunities.csv", "level,matrix,unit,name,rank,class,label,density,"
+    ("opportunities.csv", "level,matrix,unit,unit_name,rank,class,class_label,density,"
      "pci,cog,quadrant,p_ideal", opportunity_rows),
 ] + ([
     ("domains.csv", "level,matrix,unit,domain,value,share,rca", dom_rows),

@@ -279,6 +279,42 @@ START_TEST(ipc_every_concordance_row)
 }
 END_TEST
 
+/* The output text of every NACE code: its section letter before the code
+ * (Eurostat's form), a section as it is; each text is unique, reads back
+ * to its code, and never parses as a number.  Fixed examples from the
+ * Eurostat tables: A01, C10.1, J62, J62.01. */
+START_TEST(nace_output_texts)
+{
+    require_ref();
+    static const char *const ex[][2] = {{"01", "A01"},      {"10.1", "C10.1"},
+                                        {"62", "J62"},      {"62.01", "J62.01"},
+                                        {"J", "J"},         {"35", "D35"},
+                                        {"86.21", "Q86.21"}};
+    for (size_t k = 0; k < sizeof ex / sizeof ex[0]; k++) {
+        size_t i = nace(ex[k][0]);
+        ck_assert_uint_ne(i, S3I_NONE);
+        ck_assert_str_eq(ref.nace_text[i], ex[k][1]);
+    }
+    for (size_t i = 0; i < ref.nnace; i++) {
+        const char *t = ref.nace_text[i];
+        size_t sec = s3i_nace_at_level(&ref, i, 1);
+        ck_assert_uint_ne(sec, S3I_NONE);
+        ck_assert_int_eq(t[0], ref.nace_code[sec][0]);
+        ck_assert_uint_eq(nace(t), i);
+        char *end;
+        (void)strtod(t, &end);
+        ck_assert_ptr_eq(end, t); /* not a number at all */
+        for (size_t j = 0; j < i; j++)
+            ck_assert_str_ne(ref.nace_text[j], t);
+    }
+    for (size_t f = 0; f < ref.nfields; f++) {
+        char want[24];
+        snprintf(want, sizeof want, "F%02zu", f + 1);
+        ck_assert_str_eq(ref.field_text[f], want);
+    }
+}
+END_TEST
+
 START_TEST(fields_and_sectors)
 {
     require_ref();
@@ -436,6 +472,7 @@ codes_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, nace_every_code);
+    tcase_add_test(tc, nace_output_texts);
     tcase_add_test(tc, wz_every_subclass);
     tcase_add_test(tc, ipc_every_concordance_row);
     tcase_add_test(tc, fields_and_sectors);
