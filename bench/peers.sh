@@ -42,8 +42,9 @@ median() { sort -g | awk '{a[NR] = $1} END {
 
 # round NAME CMD [NAME CMD ...]: REPS rounds, each running every command
 # once in the order given; a CMD of "-" is a peer that is not installed.
-# Leaves the median wall time in wall[NAME] and peak memory (MB) in mb[NAME].
-declare -A wall mb
+# Leaves the median wall time in wall[NAME], user + system CPU time in
+# cpu[NAME] and peak memory (MB) in mb[NAME].
+declare -A wall cpu mb
 round() {
     local -a names=() cmds=()
     while [ $# -ge 2 ]; do names+=("$1"); cmds+=("$2"); shift 2; done
@@ -52,7 +53,7 @@ round() {
     for ((i = 0; i < reps; i++)); do
         for k in "${!names[@]}"; do
             [ "${cmds[$k]}" = - ] && continue
-            if ! /usr/bin/time -f '%e %M' -o "$log.$k.1" \
+            if ! /usr/bin/time -f '%e %M %U %S' -o "$log.$k.1" \
                 bash -c "${cmds[$k]}" >"$log.$k.out" 2>&1; then
                 echo "  ${names[$k]} failed: $(tail -2 "$log.$k.out" | head -c 300)"
                 cmds[$k]=-
@@ -64,23 +65,29 @@ round() {
     for k in "${!names[@]}"; do
         local n=${names[$k]}
         if [ "${cmds[$k]}" = - ]; then
-            unset "wall[$n]" "mb[$n]"
+            unset "wall[$n]" "cpu[$n]" "mb[$n]"
             printf '  %-40s peer not installed (or failed)\n' "$n"
             continue
         fi
         wall[$n]=$(cut -d' ' -f1 "$log.$k" | median)
+        cpu[$n]=$(awk '{print $3 + $4}' "$log.$k" | median)
         mb[$n]=$(cut -d' ' -f2 "$log.$k" | median | awk '{printf "%.0f", $1 / 1024}')
-        printf '  %-40s %7.2f s  peak %5d MB   (runs: %s)\n' "$n" "${wall[$n]}" \
-            "${mb[$n]}" "$(cut -d' ' -f1 "$log.$k" | tr '\n' ' ')"
+        printf '  %-40s %7.2f s  cpu %6.2f s  peak %5d MB  (runs: %s)\n' "$n" \
+            "${wall[$n]}" "${cpu[$n]}" "${mb[$n]}" \
+            "$(cut -d' ' -f1 "$log.$k" | tr '\n' ' ')"
     done
     rm -f "$log".*
 }
 
-# ratio TEXT A B: A's time over B's, when both ran.
+# ratio TEXT A B: A's wall time over B's (and CPU time, when both have
+# one), when both ran.
 ratio() {
     if [ -n "${wall[$2]:-}" ] && [ -n "${wall[$3]:-}" ]; then
         awk -v a="${wall[$2]}" -v b="${wall[$3]}" -v t="$1" \
-            'BEGIN {printf "  %-58s %6.2f ×\n", t, (b > 0 ? a / b : 0)}'
+            -v ca="${cpu[$2]:-}" -v cb="${cpu[$3]:-}" 'BEGIN {
+            printf "  %-58s %6.2f ×", t, (b > 0 ? a / b : 0)
+            if (ca != "" && cb > 0) printf "  (cpu %.2f ×)", ca / cb
+            printf "\n" }'
     else
         printf '  %-58s peer not installed\n' "$1"
     fi
@@ -101,6 +108,7 @@ an() { printf '%s analyse --quiet --input %s --unit %s --class %s --value %s --o
     "$s3" "$1" "$2" "$3" "$4" "$out" "$5"; }
 
 echo "== world trade, 226 countries × 785 products (read, compute, write)"
+rm -rf "$out"
 round "s3engine analyse --csv-only" "$(an "$wt" country product value wt) --csv-only" \
     "s3engine analyse (CSV and workbook)" "$(an "$wt" country product value wtx)" \
     "economiccomplexity (R), end to end" \
@@ -108,9 +116,9 @@ round "s3engine analyse --csv-only" "$(an "$wt" country product value wt) --csv-
     "py-ecomplexity, end to end" \
     "$(peer $pe_ok "$py $here/pyeco.py $wt country product value $out/wt-pe")"
 if [ $ec_ok = 1 ] && [ -f "$out/wt-ec/compute_seconds" ]; then
-    # the compute alone of the last run (printed by reco.R)
-    wall[ec-compute]=$(cat "$out/wt-ec/compute_seconds")
-    printf '  %-40s %7.2f s  (last run; no reading, writing or R start)\n' \
+    # the compute alone, a line per run (written by reco.R)
+    wall[ec-compute]=$(median <"$out/wt-ec/compute_seconds")
+    printf '  %-40s %7.2f s  (median; no reading, writing or R start)\n' \
         "economiccomplexity compute alone" "${wall[ec-compute]}"
 fi
 ratio "economiccomplexity compute alone / s3engine --csv-only" \
@@ -154,8 +162,8 @@ if [ -f "$synth" ]; then
         "economiccomplexity (R), end to end" \
         "$(peer $ec_ok "Rscript $here/reco.R $synth region class value $out/synth-ec")"
     if [ $ec_ok = 1 ] && [ -f "$out/synth-ec/compute_seconds" ]; then
-        wall[ec-compute]=$(cat "$out/synth-ec/compute_seconds")
-        printf '  %-40s %7.2f s  (last run)\n' "economiccomplexity compute alone" \
+        wall[ec-compute]=$(median <"$out/synth-ec/compute_seconds")
+        printf '  %-40s %7.2f s  (median)\n' "economiccomplexity compute alone" \
             "${wall[ec-compute]}"
     fi
     ratio "economiccomplexity end to end / s3engine --csv-only" \

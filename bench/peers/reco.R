@@ -1,7 +1,8 @@
 # economiccomplexity end to end: read CSV, RCA + binary M, ECI/PCI
 # (eigenvalues), proximity, density, COI/COG, write CSVs.  From
 # ../shared/peers/reco.R; this copy also writes the seconds of the compute
-# alone (RCA to COI/COG, no reading or writing) to OUTDIR/compute_seconds.
+# alone (RCA to COI/COG, no reading or writing), a line per run, to
+# OUTDIR/compute_seconds.
 # Usage: Rscript reco.R IN UNIT CLASS VALUE OUTDIR
 suppressPackageStartupMessages({library(economiccomplexity); library(data.table)})
 setDTthreads(2)
@@ -16,7 +17,7 @@ cm <- suppressMessages(complexity_measures(m, method = "eigenvalues"))
 px <- proximity(m)
 dens <- density(m, px$proximity_product)
 co <- complexity_outlook(m, px$proximity_product, cm$complexity_index_product)
-writeLines(sprintf("%.3f", proc.time()[["elapsed"]] - t0), file.path(out, "compute_seconds"))
+cat(sprintf("%.3f\n", proc.time()[["elapsed"]] - t0), file = file.path(out, "compute_seconds"), append = TRUE)
 # long tables
 long <- function(x, nm) { d <- as.data.table(as.table(x)); setnames(d, c("unit", "class", nm)); d }
 uc <- long(rca, "rca"); uc[, m := as.vector(m)]; uc[, density := as.vector(dens)]; uc[, cog := as.vector(co$complexity_outlook_gain)]
