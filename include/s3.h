@@ -36,8 +36,10 @@
  * must name different output folders.  The threads the engine starts
  * itself (s3_ctx_set_threads) live within one call and keep their own
  * contexts; the progress callback is called only from the thread that made
- * the call.  What is process-wide stays so: OpenBLAS's own thread pool
- * (OPENBLAS_NUM_THREADS), GSL's error handler, the C locale.
+ * the call.  What is process-wide stays so: GSL's error handler, the C
+ * locale, and OpenBLAS's thread count, which s3_run and s3_analyse set to
+ * one (openblas_set_num_threads(1)), so that no result depends on how many
+ * cores the machine has (a product split over threads rounds differently).
  *
  * The pure numerical kernels are declared in s3_kernels.h.
  */

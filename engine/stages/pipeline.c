@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "stages/stages.h"
 
 void
@@ -205,6 +207,11 @@ run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     const char *const *scenarios, size_t nscen, int all, s3_result **out)
 {
     *out = NULL;
+    /* OpenBLAS on one thread: its products' last bits depend on how many
+     * threads split them (dgemm at 226 x 785 differs between one and two),
+     * so results would depend on the machine's cores.  The engine's own
+     * workers (the bootstrap, the writers) use the cores instead. */
+    openblas_set_num_threads(1);
     /* the named scenarios must exist */
     const char *names[64];
     size_t n = 0;

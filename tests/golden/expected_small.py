@@ -1896,6 +1896,10 @@ PARAMS = [
     ("uncertainty.vary_normalisation", "no"),
     ("uncertainty.vary_aggregation", "no"),
     ("uncertainty.resample", RESAMPLE),
+    # small tables: every pair is written (output.pairs = auto cuts only
+    # above 500,000 rows per matrix)
+    ("output.pairs", "auto"),
+    ("output.top_pairs", 20),
 ]
 # the parameters are the engine's own text, not input data: written
 # without the formula guard (README, "CSV for people")
