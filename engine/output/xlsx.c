@@ -365,9 +365,12 @@ draw_method(book *b, const sheet_spec *s)
     r = put_table(b, ws, r, s3_result_table(res, "definitions"), 0) + 1;
     str(b, ws, r++, 0,
         "Rules: a value that cannot be defined (a unit or class with total 0) "
-        "is an empty cell, never 0; ranks put such units last; a Monte Carlo "
-        "run is reproducible from its seed; text from the input data is "
-        "written as text, never as a formula.",
+        "is an empty cell, never 0; a unit is scored only with a value for "
+        "every indicator of the score (a unit without tenants, or missing "
+        "one, has no score, rank, rank band or traffic light: column "
+        "not_scored says why), and the others are ranked among themselves; "
+        "a Monte Carlo run is reproducible from its seed; text from the "
+        "input data is written as text, never as a formula.",
         b->note);
     r++;
     /* how sure a specialisation is, in words, with the rule that ran */

@@ -192,7 +192,32 @@ typedef struct {
      * have_boot */
     double *p05w, *p95w;
     int scored, have_mc, have_boot;
+    /* the units with a score: those with a value for every indicator in
+     * use (w > 0); sel[0..ns) their rows.  The others have no score, rank,
+     * band or outranking share (NaN), and why + i * S3I_WHY says why
+     * ("no tenants", "missing: eci, growth"; empty for a scored unit). */
+    size_t ns, *sel;
+    char *why;
 } s3i_sres;
+
+/* The room for a unit's reason of no score, with its NUL. */
+enum { S3I_WHY = 160 };
+
+/* The reason unit u of s has no score ("" when it has one). */
+static inline const char *
+s3i_sres_why(const s3i_sres *s, size_t u)
+{
+    return s->why ? s->why + u * S3I_WHY : "";
+}
+
+/* The bands and outranking shares of the scored units of s from a Monte
+ * Carlo over the weights (scores.c): x holds the indicators of all s->n
+ * units, once (per_draw = 0) or per draw (m->draws × n × k); rng is
+ * seeded by the caller.  Fills s->med, p05, p95 and out (NaN for the
+ * units without a score). */
+s3_status s3i_score_bands(s3_ctx *ctx, const s3_model *m, s3i_sres *s,
+                          const double *x, int per_draw, gsl_rng *rng,
+                          void (*progress)(void *, double), void *user);
 
 /* One pass of the pipeline over a dataset under a model. */
 typedef struct {

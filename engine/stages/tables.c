@@ -67,11 +67,17 @@ static const s3i_colspec dover_cols[] = {{"domain_a", TXT},
                                          {"shared_classes", INT},
                                          {"shared_fields", INT},
                                          {"shared_tenants", INT}};
-static const s3i_colspec score_cols[] = {
-    {"scenario", TXT},        {"level", TXT},    {"unit", TXT},
-    {"score", NUM},           {"rank", INT},     {"rank_median", INT},
-    {"rank_p05", INT},        {"rank_p95", INT}, {"rank_p05_weights", INT},
-    {"rank_p95_weights", INT}};
+static const s3i_colspec score_cols[] = {{"scenario", TXT},
+                                         {"level", TXT},
+                                         {"unit", TXT},
+                                         {"score", NUM},
+                                         {"rank", INT},
+                                         {"rank_median", INT},
+                                         {"rank_p05", INT},
+                                         {"rank_p95", INT},
+                                         {"rank_p05_weights", INT},
+                                         {"rank_p95_weights", INT},
+                                         {"not_scored", TXT}};
 static const s3i_colspec ind_cols[] = {
     {"scenario", TXT}, {"level", TXT},      {"unit", TXT},  {"indicator", TXT},
     {"value", NUM},    {"normalised", NUM}, {"weight", NUM}};
@@ -499,7 +505,8 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
                        S3I_INT(sv[3]),
                        S3I_INT(sv[4]),
                        S3I_INT(w ? s->p05w[i] : NAN),
-                       S3I_INT(w ? s->p95w[i] : NAN)};
+                       S3I_INT(w ? s->p95w[i] : NAN),
+                       S3I_TEXT(s3i_sres_why(s, i))};
         if (s3i_table_append(ts, v, N(v)))
             return -1;
         for (size_t j = 0; j < k; j++) {
@@ -514,9 +521,10 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
                 return -1;
         }
     }
+    /* pairs of scored units only: one without a score ranks nowhere */
     for (size_t a = 0; a < n && s->have_mc; a++)
         for (size_t b = 0; b < n; b++) {
-            if (a == b)
+            if (a == b || *s3i_sres_why(s, a) || *s3i_sres_why(s, b))
                 continue;
             /* bands [p05, p95] that overlap: not distinguishable */
             int overlap = !(s->p95[a] < s->p05[b] || s->p95[b] < s->p05[a]);

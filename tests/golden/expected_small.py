@@ -179,10 +179,14 @@ Conventions checked here (from the design and the model):
     tenants with startup = 1, growth has no value (no cut-off date),
     alignment = the share of the unit's tenants in at least one domain (no
     value without domains), patents = fractional patents per tenant;
-    min-max normalised over the units (0.5 for a column without spread);
-    weight = the indicator's weight over the sum of the weights of the
-    indicators the unit has (0 for one it lacks); score = the weighted
-    arithmetic mean; rank 1 = highest, ties by unit id.
+    an indicator without any value is left out; a unit is scored only
+    with a value for every indicator left in (issue 12, item 3), else its
+    score, rank and bands are empty and not_scored says "no tenants" or
+    "missing: NAME, NAME"; min-max normalised over the scored units (0.5
+    for a column without spread); weight = the indicator's weight over the
+    sum of the weights of the indicators left in; score = the weighted
+    arithmetic mean; rank 1 = highest among the scored units, ties by
+    unit id.
   * the briefing (engine/stages/briefing.c's opening comment, README.md):
     overview.csv lists the centres of the headline matrix by Krugman
     (descending, no value last, ties by id), then stably by the score's
@@ -1387,6 +1391,7 @@ ind_rows, score_rows, out_rows = [], [], []
 SCORES = {}     # level -> (units, normalised indicators, score)
 RANKS = {}      # level -> {unit: rank}
 SCORE_UND = {}  # level -> whether score and rank are undetermined
+NOT_SCORED = {}  # level -> {unit: why it has no score, "" when scored}
 for level in ("centre", "subregion"):
     T = AN[level, "tenants"]
     und = undetermined(T)
@@ -1407,36 +1412,54 @@ for level in ("centre", "subregion"):
                             if unit_of(level, t["centre_id"]) == u))
                       if DSETS else NA for u in units],
     }
-    norm = {k: minmax(v) if any(x is not NA for x in v) else v
-            for k, v in value.items()}
+    used = [k for k in INDICATORS
+            if WEIGHTS[INDICATORS.index(k)] > 0 and
+            any(x is not NA for x in value[k])]
+    lacks = {u: [k for k in used if value[k][i] is NA]
+             for i, u in enumerate(units)}
+    why = {u: ("no tenants" if T.xc[u] == 0 else
+               "missing: " + ", ".join(lacks[u])) if lacks[u] else ""
+           for u in units}
+    scored = [i for i, u in enumerate(units) if not lacks[u]]
+    norm = {}
+    for k, v in value.items():
+        nv = [NA] * len(units)
+        if k in used:
+            for i, y in zip(scored, minmax([v[i] for i in scored])):
+                nv[i] = y
+        norm[k] = nv
+    wsum = sum(WEIGHTS[INDICATORS.index(k)] for k in used)
     score = {}
-    wts = {}
     for i, u in enumerate(units):
-        have = [k for k in INDICATORS if norm[k][i] is not NA]
-        wsum = sum(WEIGHTS[INDICATORS.index(k)] for k in have)
-        wts[u] = {k: F(WEIGHTS[INDICATORS.index(k)], wsum) if k in have
-                  else 0 for k in INDICATORS}
-        score[u] = sum(wts[u][k] * norm[k][i] for k in have)
+        score[u] = NA if lacks[u] else sum(
+            F(WEIGHTS[INDICATORS.index(k)], wsum) * norm[k][i] for k in used)
         for k in INDICATORS:
             eci_dep = und and k == "eci"
             ind_rows.append([PASS, level, u, k,
                              SKIP if eci_dep else value[k][i],
-                             SKIP if eci_dep else norm[k][i], wts[u][k]])
-    order = sorted(units, key=lambda u: (-score[u], units.index(u)))
+                             SKIP if eci_dep else norm[k][i],
+                             F(WEIGHTS[INDICATORS.index(k)], wsum)
+                             if k in used else 0])
+    order = sorted((u for u in units if not lacks[u]),
+                   key=lambda u: (-score[u], units.index(u)))
     for u in units:
+        if lacks[u]:
+            score_rows.append([PASS, level, u] + [NA] * 7 + [why[u]])
+            continue
         score_rows.append([PASS, level, u,
                            SKIP if und else score[u],
                            SKIP if und else order.index(u) + 1,
                            SKIP, SKIP, SKIP,
                            # the weights-only band: the band itself without
                            # resampling (filled in with --given, below)
-                           SKIP, SKIP])
+                           SKIP, SKIP, ""])
     for a in units:
         for b in units:
-            if a != b:
+            if a != b and not lacks[a] and not lacks[b]:
                 out_rows.append([PASS, level, a, b, SKIP, SKIP])
     SCORES[level] = (units, norm, score)
-    RANKS[level] = {u: order.index(u) + 1 for u in units}
+    RANKS[level] = {u: order.index(u) + 1 for u in order}
+    NOT_SCORED[level] = why
     SCORE_UND[level] = und
 
 
@@ -1629,7 +1652,8 @@ for pos, u in enumerate(order, 1):
         else SKIP,
         SKIP if und else A.eci[u], A.krugman[u], A.div[u], A.xc[u],
         largest_specialisations(A, u),
-        SKIP if und else best_opportunities(A, u)])
+        SKIP if und else best_opportunities(A, u),
+        NOT_SCORED[FIRST][u] if FIRST in NOT_SCORED else ""])
 
 # ranking: every scored level's units in rank order, with the 5-95 % band
 # as a bar from p05 - 0.5 of length p95 - p05 + 1
@@ -1643,7 +1667,7 @@ for level in ("centre", "subregion"):
              centre_name[u] if level == "centre" else u,
              SKIP if und else score_[u]] +
             (list(band) + [band[1] - F(1, 2), band[2] - band[1] + 1]
-             if band else [SKIP] * 5))
+             if band else [SKIP] * 5) + [NOT_SCORED[level][u]])
 
 # opportunities: the first level's headline matrix, then patents; each
 # unit's opportunities of rank 1..10
@@ -2010,7 +2034,7 @@ TABLES = [
     ("indicators.csv", "scenario,level,unit,indicator,value,normalised,weight",
      ind_rows),
     ("scores.csv", "scenario,level,unit,score,rank,rank_median,rank_p05,"
-     "rank_p95,rank_p05_weights,rank_p95_weights", score_rows),
+     "rank_p95,rank_p05_weights,rank_p95_weights,not_scored", score_rows),
     ("outranking.csv", "scenario,level,unit_a,unit_b,probability_a_above_b,"
      "distinguishable", out_rows),
     ("local_economy.csv", "level,matrix,unit,region,aggregate,label,"
@@ -2021,9 +2045,10 @@ TABLES = [
 ] if SCENARIOS else []) + [
     ("overview.csv", "level,matrix,position,unit,name,subregion,score,"
      "rank_band,traffic_light,eci,krugman,diversity,total,"
-     "largest_specialisations,best_opportunities", overview_rows),
+     "largest_specialisations,best_opportunities,not_scored",
+     overview_rows),
     ("ranking.csv", "level,rank,unit,name,score,rank_median,rank_p05,"
-     "rank_p95,band_start,band_length", ranking_rows),
+     "rank_p95,band_start,band_length,not_scored", ranking_rows),
     ("opportunities.csv", "level,matrix,unit,name,rank,class,label,density,"
      "pci,cog,quadrant,p_ideal", opportunity_rows),
 ] + ([
