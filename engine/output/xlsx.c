@@ -503,13 +503,20 @@ static const char *const economy_head[] = {
     "Share of the local employment",
     "Ratio (above 1: the centres lean to this sector more than the local "
     "economy)"};
-static const char *const delta_show[] = {"scenario", "level",   "unit",
-                                         "name",     "measure", "baseline",
-                                         "value",    "delta",   "arrow"};
+static const char *const delta_show[] = {
+    "scenario", "level", "unit",  "name",  "measure",
+    "baseline", "value", "delta", "arrow", "label"};
 static const char *const delta_head[] = {
-    "Scenario",       "Level",   "Unit",
-    "Name",           "Measure", "Baseline",
-    "Scenario value", "Change",  "Direction (for ranks, down is better)"};
+    "Scenario",
+    "Level",
+    "Unit",
+    "Name",
+    "Measure",
+    "Baseline",
+    "Scenario value",
+    "Change",
+    "Direction (for ranks, down is better)",
+    "Status in the scenario (closed, merged, not scored)"};
 
 /* Every sheet, in order. */
 static const sheet_spec SHEETS[] = {
@@ -619,7 +626,7 @@ static const sheet_spec SHEETS[] = {
      .nsel = 1,
      .show = delta_show,
      .head = delta_head,
-     .ncols = 9},
+     .ncols = 10},
     {.draw = draw_method, .name = "Method", .generic_name = "Method"},
     {.draw = draw_quality,
      .name = "Data quality",

@@ -57,6 +57,8 @@ typedef struct {
 typedef struct {
     s3i_records rec;
     unsigned char *closed; /* per centre: closed by the scenario */
+    size_t *into;          /* per centre: the centre it merged into, or
+                              S3I_NONE */
     s3_table *notes;
 } s3i_overlay;
 
@@ -66,13 +68,15 @@ typedef struct {
     const s3_dataset *d;
     const s3i_records *rec;
     const unsigned char *closed; /* NULL: no centre closed */
+    const size_t *into; /* NULL, or per centre the one it merged into */
 } s3i_input;
 
 /* The input of a dataset as it is. */
 static inline s3i_input
 s3i_input_of(const s3_dataset *d)
 {
-    return (s3i_input){.d = d, .rec = &d->records, .closed = NULL};
+    return (s3i_input){
+        .d = d, .rec = &d->records, .closed = NULL, .into = NULL};
 }
 
 /* Build the count matrices the model asks for, at every level.  The caller
@@ -321,6 +325,8 @@ typedef struct {
     const char *scenario, *level, *matrix, *unit, *cls, *measure;
     double base, value;
     const char *base_label, *label;
+    /* NULL, or an id the label goes on with ("merged into" C21) */
+    const char *label_id;
 } s3i_delta;
 
 typedef struct {

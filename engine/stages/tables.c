@@ -618,6 +618,13 @@ delta_rows(s3_table *t, const s3i_deltas *ds)
 {
     for (size_t i = 0; i < ds->n; i++) {
         const s3i_delta *d = &ds->v[i];
+        char *label = NULL;
+        if (d->label_id) { /* "merged into C21" */
+            size_t len = strlen(d->label) + strlen(d->label_id) + 2;
+            if (!(label = malloc(len)))
+                return -1;
+            snprintf(label, len, "%s %s", d->label, d->label_id);
+        }
         s3i_val v[] = {S3I_TEXT(d->scenario),
                        S3I_TEXT(d->level),
                        S3I_TEXT(d->matrix),
@@ -628,8 +635,10 @@ delta_rows(s3_table *t, const s3i_deltas *ds)
                        S3I_NUM(d->value),
                        S3I_NUM(d->value - d->base),
                        S3I_TEXT(d->base_label),
-                       S3I_TEXT(d->label)};
-        if (s3i_table_append(t, v, N(v)))
+                       S3I_TEXT(label ? label : d->label)};
+        int rc = s3i_table_append(t, v, N(v));
+        free(label);
+        if (rc)
             return -1;
     }
     return 0;

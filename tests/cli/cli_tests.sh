@@ -1564,6 +1564,55 @@ EOF2
     : >"$TMP/.why"
 }
 
+# Issue 12, item 4: a centre that a scenario closes or merges away, and a
+# unit that stops being scored, has a row in scenario_deltas.csv saying
+# what happened (measure "status"), shown on the Scenarios sheet.
+t_scenario_status() {
+    make_data
+    cat >>"$TMP/model.ini" <<'EOF2'
+
+[score]
+indicators = specialisation, density, eci, patents
+weights = 1, 2, 1, 1
+directions = +, +, +, +
+
+[uncertainty]
+draws = 50
+seed = 7
+
+[scenario.shut]
+close_centre = B1
+merge_centres = B2 A1
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run with a closing scenario"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/scenario_deltas.csv", newline="")))
+st = {(r["level"], r["unit"]): r for r in rows if r["measure"] == "status"}
+assert st.get(("centre", "B1"), {}).get("label") == "closed", st
+assert st[("centre", "B1")]["baseline_label"] == "open", st
+assert st.get(("centre", "B2"), {}).get("label") == "merged into A1", st
+beta = st.get(("subregion", "Beta"))
+assert beta and beta["baseline_label"] == "scored" and \
+    beta["label"].startswith("no open centre"), st
+assert set(st) == {("centre", "B1"), ("centre", "B2"), ("subregion", "Beta")}, st
+for r in st.values():
+    assert r["scenario"] == "shut" and r["class"] == "" and r["baseline"] == "" \
+        and r["value"] == "" and r["delta"] == "", r
+EOF2
+    if [ -n "$PYX" ]; then
+        "$PYX" - "$TMP/out/briefing.xlsx" <<'EOF2' >"$TMP/.why" || exit 1
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Scenarios"]
+rows = [r for r in ws.iter_rows(values_only=True) if r and r[4] == "status"]
+got = {(r[2], r[9]) for r in rows}
+assert ("B1", "closed") in got and ("B2", "merged into A1") in got, got
+EOF2
+    fi
+    : >"$TMP/.why"
+}
+
 t_scenario_bad_action() {
     make_data
     printf '\n[scenario.bad]\nadd_tenants = Z9 62.01 3\n' >>"$TMP/model.ini"
@@ -1653,6 +1702,7 @@ run_case "analyse: world trade reproduces the published complexity values" t_ana
 run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_german
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
 run_case "scores: units without a score are not ranked (issue 12.3)" t_scores_unscored
+run_case "scenarios: closed and merged units have a status row (issue 12.4)" t_scenario_status
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
 run_case "scenario growth: added and moved tenants enter on the cut-off date" t_scenario_growth

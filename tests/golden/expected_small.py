@@ -495,6 +495,7 @@ def apply_scenario(actions):
                 PATENT_CF[b, f] = PATENT_CF.get((b, f), F(0)) + \
                     PATENT_CF.pop((c, f))
             closed.add(a)
+            MERGED_INTO[a] = b
         elif key == "close_centre":
             closed.add(centre(w[0]))
         elif key == "add_patents":
@@ -509,6 +510,7 @@ def apply_scenario(actions):
     return closed
 
 
+MERGED_INTO = {}  # a centre a scenario merged away -> the one it joined
 CLOSED = apply_scenario(SCENARIO[1]) if SCENARIO is not None else set()
 OPEN = sorted(c for c in centre_sub if c not in CLOSED)
 UNITS = {"centre": OPEN, "subregion": sorted({centre_sub[c] for c in OPEN})}
@@ -1725,13 +1727,17 @@ def scenario_deltas(name, S):
     """scenario_deltas.csv's rows of scenario name (S: the globals of its
     run), from the scenario's matrices, matched on unit and class ids with
     the baseline's (a unit or class the baseline lacks: baseline and
-    delta empty; a centre closed or merged away has no row):
+    delta empty):
       * specialised: every cell whose M differs;
       * density (matrices with potentials): every cell whose density
         differs; quadrant: every cell whose label differs (empty where the
         unit holds the class), with empty numbers;
       * score, rank, rank_median, rank_p05, rank_p95 of every unit of each
-        scored level, on the headline matrix.
+        scored level, on the headline matrix; status where the unit is
+        scored in one pass and not in the other (labels: the reason, or
+        "scored");
+      * status of every centre the scenario closed or merged away, in the
+        dataset's order: "open" -> "closed" or "merged into ID".
     A quadrant label that is not determined here (undetermined ECI) is "*"
     where the row must be there anyway, and "?" where the row itself
     depends on it (present only if the labels differ)."""
@@ -1782,16 +1788,29 @@ def scenario_deltas(name, S):
         for u in units:
             inb = u in bunits
             sv = [SKIP if sund else score[u],
-                  SKIP if sund else S["RANKS"][level][u]]
+                  SKIP if sund else S["RANKS"][level].get(u, NA)]
             sv += list(BANDS.get((name, level, u), [SKIP] * 3))
             bv = [NA if not inb else SKIP if bund else bscore[u],
-                  NA if not inb else SKIP if bund else RANKS[level][u]]
+                  NA if not inb else SKIP if bund else
+                  RANKS[level].get(u, NA)]
             bv += (list(BANDS.get(("baseline", level, u), [SKIP] * 3))
                    if inb else [NA] * 3)
             for k, measure in enumerate(("score", "rank", "rank_median",
                                          "rank_p05", "rank_p95")):
                 out.append([name, level, HEADLINE, u, NA, measure, bv[k],
                             sv[k], minus(sv[k], bv[k]), NA, NA])
+            # scored in one pass, not in the other: why
+            bw = NOT_SCORED[level][u] if inb else ""
+            sw = S["NOT_SCORED"][level][u]
+            if inb and bw != sw:
+                out.append([name, level, HEADLINE, u, NA, "status", NA, NA,
+                            NA, bw or "scored", sw or "scored"])
+    # every centre the scenario closed or merged away
+    order = [c["centre_id"] for c in centres]
+    for c in sorted(S["CLOSED"], key=order.index):
+        into = S["MERGED_INTO"].get(c)
+        out.append([name, "centre", HEADLINE, c, NA, "status", NA, NA, NA,
+                    "open", "merged into " + into if into else "closed"])
     return out
 
 
