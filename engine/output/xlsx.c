@@ -447,6 +447,27 @@ draw_method(book *b, const sheet_spec *s)
                  "see how much of each result the data carry.");
     keep(b, worksheet_merge_range(ws, r, 0, r, 4, again, b->wrap));
     keep(b, worksheet_set_row(ws, r++, 75, NULL));
+    /* scenarios on the baseline's goalposts (issue 12, item 5) */
+    keep(b,
+         worksheet_merge_range(
+             ws, r, 0, r, 4,
+             "Scenarios are scored on the baseline's goalposts: every "
+             "indicator is normalised on the baseline's scale (its minimum "
+             "and maximum for min-max, its mean and standard deviation for "
+             "z-scores, its values for ranks), taken over the baseline's "
+             "scored units of the same level, not over the scenario's own "
+             "units. So a unit whose indicators did not change keeps its "
+             "score exactly, and a rank moves only when something moved. A "
+             "scenario value beyond the baseline's range gets a normalised "
+             "value below 0 or above 1 (csv/indicators.csv) and keeps it: it "
+             "is not clipped, and the score may leave 0-1. Only under the "
+             "geometric mean, which needs positive values, is a normalised "
+             "value below 0 raised to 0. The bootstrap's draws, of the "
+             "baseline and of every scenario, are normalised on the same "
+             "goalposts, so that a rank band shows the data varying, not "
+             "the scale.",
+             b->wrap));
+    keep(b, worksheet_set_row(ws, r++, 75, NULL));
     r++;
     str(b, ws, r++, 0, "Input files", b->title);
     put_table(b, ws, r, s3_result_table(res, "inputs"), 0);

@@ -168,6 +168,7 @@ s3i_sres_free(s3i_sres *s)
         free(s->rank);
     free(s->med), free(s->p05), free(s->p95), free(s->out);
     free(s->p05w), free(s->p95w), free(s->sel), free(s->why);
+    free(s->scale_buf), free(s->scale_m);
     memset(s, 0, sizeof *s);
 }
 
@@ -221,16 +222,12 @@ s3i_score_bands(s3_ctx *ctx, const s3_model *m, s3i_sres *s, const double *x,
             memcpy(xs + (d * ns + t) * k, x + (d * n + s->sel[t]) * k,
                    k * sizeof(double));
     double *med = q, *p05 = q + ns, *p95 = q + 2 * ns, *out = q + 3 * ns;
-    int bad = per_draw ? s3_score_uncertainty_data(
-                             xs, ns, k, m->dir, s->w, (s3_normalisation)m->norm,
-                             (s3_aggregation)m->agg, m->shift, m->lo, m->hi,
-                             draws, m->weight_sd, m->vary_norm, m->vary_agg,
-                             rng, med, p05, p95, out, work, nw, progress, user)
-                       : s3_score_uncertainty(
-                             xs, ns, k, m->dir, s->w, (s3_normalisation)m->norm,
-                             (s3_aggregation)m->agg, m->shift, m->lo, m->hi,
-                             draws, m->weight_sd, m->vary_norm, m->vary_agg,
-                             rng, med, p05, p95, out, work, nw, progress, user);
+    /* in a scenario on the baseline's scale, as its scores */
+    int bad = s3_score_uncertainty_scaled(
+        xs, per_draw, ns, k, m->dir, s->w, (s3_normalisation)m->norm,
+        (s3_aggregation)m->agg, m->shift, m->lo, m->hi,
+        s->scaled ? &s->scale : NULL, draws, m->weight_sd, m->vary_norm,
+        m->vary_agg, rng, med, p05, p95, out, work, nw, progress, user);
     if (bad) {
         rc = s3i_fail(ctx, S3_EINTERNAL,
                       "the Monte Carlo of the %s scores "
@@ -251,6 +248,50 @@ s3i_score_bands(s3_ctx *ctx, const s3_model *m, s3i_sres *s, const double *x,
 done:
     free(xs), free(q), free(work);
     return rc;
+}
+
+/* The goalposts of every normalisation of a level: the scale (min, max,
+ * mean, sd, sorted values) of the baseline's scored units (issue 12, item
+ * 5).  A scenario is normalised on them, not on its own data, so that a
+ * unit whose indicators did not change keeps its score exactly and a rank
+ * moves only when something moved; an indicator the baseline left out (no
+ * value) stays out.  The bootstrap's draws, the baseline's and a
+ * scenario's alike, are normalised on them too, so that a band shows how
+ * the data vary against the same goalposts, not the goalposts moving with
+ * each draw (on the baseline's own data the scaled normalisation equals
+ * s3_normalise to the last bit: its score does not change).  Values beyond
+ * the baseline's range normalise beyond 0-1 and stay so, except under a
+ * geometric mean (it needs y + shift > 0): there they are raised to 0.
+ * base: the baseline's scores of this level (s itself for the baseline,
+ * after its units are selected), or NULL: none. */
+static s3_status
+goalposts(s3_ctx *ctx, const s3_model *m, const s3i_sres *bs, s3i_sres *s)
+{
+    if (!bs || !bs->ns)
+        return S3_OK;
+    size_t k = s->k, nref = bs->ns;
+    double *ref = malloc((nref * k + 1) * sizeof(double));
+    size_t *iwork = malloc((nref + 1) * sizeof(size_t));
+    s->scale_buf = malloc((k * (nref + 4) + nref + 1) * sizeof(double));
+    s->scale_m = malloc((k + 1) * sizeof(size_t));
+    if (!ref || !iwork || !s->scale_buf || !s->scale_m) {
+        free(ref), free(iwork);
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    for (size_t t = 0; t < nref; t++)
+        memcpy(ref + t * k, bs->x + bs->sel[t] * k, k * sizeof(double));
+    s3_scale_build(ref, nref, k, s->scale_buf, s->scale_m, iwork, &s->scale);
+    if ((s3_aggregation)m->agg == S3_AGG_GEOMETRIC || m->vary_agg)
+        s->scale.floor = 0.0;
+    free(ref), free(iwork);
+    s->wsum = 0.0;
+    for (size_t j = 0; j < k; j++) {
+        if (!(bs->w[j] > 0.0))
+            s->w[j] = 0.0;
+        s->wsum += s->w[j];
+    }
+    s->scaled = s->wsum > 0.0;
+    return S3_OK;
 }
 
 s3_status
@@ -345,6 +386,15 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level, const s3i_mres *r,
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
+    /* a scenario takes the baseline's goalposts */
+    const s3i_sres *bs = NULL;
+    for (size_t l = 0; l < ps->in.nbase; l++)
+        if (ps->in.base[l].scored && ps->in.base[l].lv == s->lv &&
+            ps->in.base[l].k == k &&
+            !memcmp(ps->in.base[l].ind, s->ind, k * sizeof(int)))
+            bs = &ps->in.base[l];
+    if (bs && (rc = goalposts(ctx, m, bs, s)))
+        goto done;
     /* a unit is scored only with every indicator in use: a score on fewer
      * would rank it on other terms than the rest; the others are ranked
      * among themselves */
@@ -372,10 +422,17 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level, const s3i_mres *r,
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
+    /* the baseline's goalposts are its own */
+    if (!ps->in.base && (rc = goalposts(ctx, m, s, s)))
+        goto done;
     for (size_t t = 0; t < ns; t++)
         memcpy(xs + t * k, s->x + s->sel[t] * k, k * sizeof(double));
-    s3_normalise(xs, ns, k, m->dir, (s3_normalisation)m->norm, m->lo, m->hi, ys,
-                 work, iwork);
+    if (s->scaled)
+        s3_normalise_scaled(xs, ns, k, m->dir, (s3_normalisation)m->norm, m->lo,
+                            m->hi, &s->scale, ys);
+    else
+        s3_normalise(xs, ns, k, m->dir, (s3_normalisation)m->norm, m->lo, m->hi,
+                     ys, work, iwork);
     s3_aggregate(ys, ns, k, s->w, (s3_aggregation)m->agg, m->shift, ss);
     s3_rank(ss, ns, ss + n, iwork);
     for (size_t i = 0; i < n * k; i++)

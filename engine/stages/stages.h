@@ -69,6 +69,10 @@ typedef struct {
     const s3i_records *rec;
     const unsigned char *closed; /* NULL: no centre closed */
     const size_t *into; /* NULL, or per centre the one it merged into */
+    /* a scenario's baseline scores (nbase levels), whose goalposts its
+     * scores use; NULL for the baseline itself */
+    const struct s3i_sres *base;
+    size_t nbase;
 } s3i_input;
 
 /* The input of a dataset as it is. */
@@ -177,7 +181,7 @@ typedef struct {
 } s3i_mres;
 
 /* The development-potential score of one level. */
-typedef struct {
+typedef struct s3i_sres {
     const char *level; /* the level's name, and its S3I_LEVEL_* */
     int lv;
     size_t n, k;          /* units (the rows of the level's headline
@@ -202,6 +206,12 @@ typedef struct {
      * ("no tenants", "missing: eci, growth"; empty for a scored unit). */
     size_t ns, *sel;
     char *why;
+    /* in a scenario: the baseline's scale (its scored units' indicators),
+     * on which every normalisation of this level is made */
+    int scaled;
+    s3_scale scale;
+    double *scale_buf;
+    size_t *scale_m;
 } s3i_sres;
 
 /* The room for a unit's reason of no score, with its NUL. */

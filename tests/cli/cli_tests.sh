@@ -1613,6 +1613,55 @@ EOF2
     : >"$TMP/.why"
 }
 
+# Issue 12, item 5: a scenario is normalised on the baseline's goalposts,
+# so a scenario that changes one centre (here B2's patents, beyond the
+# baseline's range) leaves every other centre's score bit-identical, and
+# B2's normalised value lies above 1, not clipped.
+t_scenario_goalposts() {
+    make_data
+    cat >>"$TMP/model.ini" <<'EOF2'
+
+[score]
+indicators = startups, patents
+weights = 1, 2
+directions = +, +
+
+[uncertainty]
+draws = 50
+seed = 7
+
+[scenario.patents_b2]
+add_patents = B2 F06 40
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run with a one-centre scenario"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+d = sys.argv[1]
+sc = {(r["scenario"], r["level"], r["unit"]): r
+      for r in csv.DictReader(open(d + "/scores.csv", newline=""))}
+units = [u for (s, l, u) in sc if s == "baseline" and l == "centre"]
+assert sorted(units) == ["A1", "A2", "B1", "B2"], units
+for u in units:
+    b, s = sc["baseline", "centre", u], sc["patents_b2", "centre", u]
+    if u == "B2":
+        assert float(s["score"]) > float(b["score"]), (b, s)
+    else:
+        # the same text: the same double (shortest round-trip)
+        assert s["score"] == b["score"], ("score moved", u, b["score"], s["score"])
+ind = {(r["scenario"], r["unit"], r["indicator"]): r
+       for r in csv.DictReader(open(d + "/indicators.csv", newline=""))
+       if r["level"] == "centre"}
+y = float(ind["patents_b2", "B2", "patents"]["normalised"])
+assert y > 1.0, ("B2's normalised patents are clipped", y)
+for u in units:
+    if u != "B2":
+        assert ind["patents_b2", u, "patents"]["normalised"] == \
+            ind["baseline", u, "patents"]["normalised"], u
+EOF2
+    : >"$TMP/.why"
+}
+
 t_scenario_bad_action() {
     make_data
     printf '\n[scenario.bad]\nadd_tenants = Z9 62.01 3\n' >>"$TMP/model.ini"
@@ -1703,6 +1752,7 @@ run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_ger
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
 run_case "scores: units without a score are not ranked (issue 12.3)" t_scores_unscored
 run_case "scenarios: closed and merged units have a status row (issue 12.4)" t_scenario_status
+run_case "scenarios: normalised on the baseline's goalposts (issue 12.5)" t_scenario_goalposts
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
 run_case "scenario growth: added and moved tenants enter on the cut-off date" t_scenario_growth

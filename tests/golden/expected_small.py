@@ -1380,11 +1380,15 @@ for level in ("centre", "subregion"):
         patents_per_tenant[u] = P.xc[u] / len(mine)
 
 
-def minmax(vals):
+def minmax(vals, posts=None):
+    """Min-max over the values, or on the goalposts (lo, hi) of the
+    baseline (issue 12, item 5): not clipped; without spread 1/2 at lo,
+    1 above, 0 below."""
     have = [v for v in vals if v is not NA]
-    lo, hi = min(have), max(have)
-    return [NA if v is NA else F(1, 2) if hi == lo else (v - lo) / (hi - lo)
-            for v in vals]
+    lo, hi = posts if posts else (min(have), max(have))
+    return [NA if v is NA else
+            (F(1, 2) if v == lo else 1 if v > lo else 0) if hi == lo else
+            (v - lo) / (hi - lo) for v in vals]
 
 
 # the pass: the baseline, or the scenario of a nested run
@@ -1393,6 +1397,12 @@ ind_rows, score_rows, out_rows = [], [], []
 SCORES = {}     # level -> (units, normalised indicators, score)
 RANKS = {}      # level -> {unit: rank}
 SCORE_UND = {}  # level -> whether score and rank are undetermined
+# level -> {indicator: (min, max) over the scored units}: the baseline's
+# goalposts, on which a scenario is normalised (BASE_GOALPOSTS there)
+GOALPOSTS = {}
+BASE_GOALPOSTS = globals().get("BASE_GOALPOSTS")
+# level -> whether the baseline's scores (so its goalposts) are undetermined
+BASE_SCORE_UND = globals().get("BASE_SCORE_UND") or {}
 NOT_SCORED = {}  # level -> {unit: why it has no score, "" when scored}
 for level in ("centre", "subregion"):
     T = AN[level, "tenants"]
@@ -1417,6 +1427,8 @@ for level in ("centre", "subregion"):
     used = [k for k in INDICATORS
             if WEIGHTS[INDICATORS.index(k)] > 0 and
             any(x is not NA for x in value[k])]
+    if BASE_GOALPOSTS is not None:  # the baseline's left-out stay out
+        used = [k for k in used if k in BASE_GOALPOSTS[level]]
     lacks = {u: [k for k in used if value[k][i] is NA]
              for i, u in enumerate(units)}
     why = {u: ("no tenants" if T.xc[u] == 0 else
@@ -1424,22 +1436,30 @@ for level in ("centre", "subregion"):
            for u in units}
     scored = [i for i, u in enumerate(units) if not lacks[u]]
     norm = {}
+    GOALPOSTS[level] = {}
     for k, v in value.items():
         nv = [NA] * len(units)
         if k in used:
-            for i, y in zip(scored, minmax([v[i] for i in scored])):
+            have = [v[i] for i in scored]
+            GOALPOSTS[level][k] = (min(have), max(have)) if have else None
+            posts = BASE_GOALPOSTS[level][k] if BASE_GOALPOSTS else None
+            for i, y in zip(scored, minmax(have, posts)):
                 nv[i] = y
         norm[k] = nv
     wsum = sum(WEIGHTS[INDICATORS.index(k)] for k in used)
+    # a score on the baseline's undetermined goalposts is undetermined too
+    und = und or bool(BASE_SCORE_UND.get(level) and "eci" in used)
     score = {}
     for i, u in enumerate(units):
         score[u] = NA if lacks[u] else sum(
             F(WEIGHTS[INDICATORS.index(k)], wsum) * norm[k][i] for k in used)
         for k in INDICATORS:
-            eci_dep = und and k == "eci"
+            eci_dep = undetermined(T) and k == "eci"
+            # on the baseline's undetermined ECI goalposts
+            posts_dep = BASE_SCORE_UND.get(level) and k == "eci"
             ind_rows.append([PASS, level, u, k,
                              SKIP if eci_dep else value[k][i],
-                             SKIP if eci_dep else norm[k][i],
+                             SKIP if eci_dep or posts_dep else norm[k][i],
                              F(WEIGHTS[INDICATORS.index(k)], wsum)
                              if k in used else 0])
     order = sorted((u for u in units if not lacks[u]),
@@ -1700,7 +1720,9 @@ def scenario_run(name, actions):
     import runpy
     return runpy.run_path(os.path.abspath(__file__),
                           init_globals={"SCENARIO": (name, actions),
-                                        "SCENARIO_MODEL": MODEL},
+                                        "SCENARIO_MODEL": MODEL,
+                                        "BASE_GOALPOSTS": GOALPOSTS,
+                                        "BASE_SCORE_UND": SCORE_UND},
                           run_name="expected_small_scenario")
 
 
