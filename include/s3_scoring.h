@@ -53,6 +53,48 @@ S3_API void s3_normalise(const double *x, size_t n, size_t k, const int *dir,
                          const double *hi, double *y, double *work,
                          size_t *iwork);
 
+/* The scale of each indicator taken from reference units rather than
+ * from the units normalised: a scenario is normalised on the baseline's
+ * goalposts, so that a unit whose indicators did not change keeps its
+ * normalised values (and its score) bit for bit.  Per indicator j:
+ * m[j] reference values (the defined ones), sorted ascending at
+ * sorted + j · nref; their min, max, mean and sd (sample, n − 1), summed
+ * in the reference's unit order as s3_normalise sums them.  floor: NaN,
+ * or the least value s3_normalise_scaled gives by min-max or ranks (a
+ * geometric mean needs y + shift > 0; values below a reference's range
+ * give y < 0).
+ * Filled by s3_scale_build; every array is the caller's. */
+typedef struct {
+    size_t k, nref;
+    const double *sorted, *min, *max, *mean, *sd;
+    const size_t *m;
+    double floor;
+} s3_scale;
+
+/* The scale of the nref × k reference matrix ref (NaN: no value).  buf
+ * holds k · (nref + 4) + nref doubles and mbuf k size_t (both then held by
+ * sc), iwork nref size_t; floor is NaN. */
+S3_API void s3_scale_build(const double *ref, size_t nref, size_t k,
+                           double *buf, size_t *mbuf, size_t *iwork,
+                           s3_scale *sc);
+
+/* Normalise x (n × k) as s3_normalise does, but on the scale sc instead of
+ * x's own: min-max with the reference's min and max, z-scores with its
+ * mean and sd, ranks as the mid-rank among the reference's values
+ * ((p + 1 + q) / 2 with p values below and q − p equal; a value between
+ * two reference values falls between their ranks), goalposts as
+ * s3_normalise.  So a unit with the same values as a reference unit gets
+ * exactly that unit's normalised values, and values outside the
+ * reference's range give values outside 0–1, not clipped (only raised to
+ * sc->floor when that is set).  An indicator whose reference has no
+ * spread gives 0.5 (z-score 0) for its reference value, 1 (z-score 1)
+ * above it and 0 (z-score −1) below, before mirroring; one whose
+ * reference has no value gives NaN. */
+S3_API void s3_normalise_scaled(const double *x, size_t n, size_t k,
+                                const int *dir, s3_normalisation how,
+                                const double *lo, const double *hi,
+                                const s3_scale *sc, double *y);
+
 /* Aggregate the normalised n × k matrix y with weights w[k] (w_j ≥ 0, not
  * all 0; they need not sum to 1) into score[n]: each unit's weights are
  * scaled to sum to 1 over the indicators it has.  A missing value (NaN)
@@ -119,6 +161,19 @@ S3_API int s3_score_uncertainty_data(
     gsl_rng *r, double *rank_median, double *rank_p05, double *rank_p95,
     double *outrank, void *work, size_t nwork, void (*progress)(void *, double),
     void *progress_user);
+
+/* The Monte Carlo of s3_score_uncertainty (per_draw = 0: x is n × k) or
+ * of s3_score_uncertainty_data (per_draw = 1: x is draws × n × k), with
+ * every normalisation on the scale sc (s3_normalise_scaled) instead of
+ * the draw's own data; sc = NULL is the plain function.  Same
+ * workspace. */
+S3_API int s3_score_uncertainty_scaled(
+    const double *x, int per_draw, size_t n, size_t k, const int *dir,
+    const double *w, s3_normalisation norm, s3_aggregation agg, double shift,
+    const double *lo, const double *hi, const s3_scale *sc, size_t draws,
+    double sd, int vary_norm, int vary_agg, gsl_rng *r, double *rank_median,
+    double *rank_p05, double *rank_p95, double *outrank, void *work,
+    size_t nwork, void (*progress)(void *, double), void *progress_user);
 
 /* ---- overlaps between units -------------------------------------------- */
 

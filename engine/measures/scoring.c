@@ -287,6 +287,127 @@ s3_normalise(const double *x, size_t n, size_t k, const int *dir,
     }
 }
 
+/* ---- normalisation on a reference's scale ------------------------------- */
+
+/* Sort each reference column, and take its min, max, mean and sd exactly
+ * as s3_normalise takes them (the sums in unit order). */
+void
+s3_scale_build(const double *ref, size_t nref, size_t k, double *buf,
+               size_t *mbuf, size_t *iwork, s3_scale *sc)
+{
+    double *sorted = buf, *mn = buf + k * nref, *mx = mn + k, *mean = mx + k,
+           *sd = mean + k, *tmp = sd + k;
+    for (size_t j = 0; j < k; j++) {
+        double *col = sorted + j * nref;
+        size_t m = 0;
+        mn[j] = INFINITY, mx[j] = -INFINITY, mean[j] = sd[j] = NAN;
+        for (size_t i = 0; i < nref; i++) {
+            double v = ref[i * k + j];
+            if (isnan(v))
+                continue;
+            tmp[m] = v;
+            col[m] = v;
+            iwork[m] = m;
+            m++;
+            mn[j] = v < mn[j] ? v : mn[j];
+            mx[j] = v > mx[j] ? v : mx[j];
+        }
+        mbuf[j] = m;
+        if (m >= 2 && mx[j] > mn[j]) {
+            mean[j] = s3_sum(tmp, m, 1) / (double)m;
+            for (size_t t = 0; t < m; t++)
+                tmp[t] = (tmp[t] - mean[j]) * (tmp[t] - mean[j]);
+            sd[j] = sqrt(s3_sum(tmp, m, 1) / (double)(m - 1));
+        }
+        /* the values ascending (tmp is the sort's buffer, then the
+         * sorted copy) */
+        merge_sort(iwork, m, col, 0, tmp);
+        for (size_t t = 0; t < m; t++)
+            tmp[t] = col[iwork[t]];
+        memcpy(col, tmp, m * sizeof(double));
+    }
+    *sc = (s3_scale){.k = k,
+                     .nref = nref,
+                     .sorted = sorted,
+                     .min = mn,
+                     .max = mx,
+                     .mean = mean,
+                     .sd = sd,
+                     .m = mbuf,
+                     .floor = NAN};
+}
+
+/* The number of values of the sorted a[0..m) below v (strictly = 0) or at
+ * most v (strictly = 1). */
+static size_t
+count_below(const double *a, size_t m, double v, int at_most)
+{
+    size_t lo = 0, hi = m;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (at_most ? a[mid] <= v : a[mid] < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Each formula as s3_normalise writes it, so that a value equal to a
+ * reference unit's gives that unit's result to the last bit. */
+void
+s3_normalise_scaled(const double *x, size_t n, size_t k, const int *dir,
+                    s3_normalisation how, const double *lo, const double *hi,
+                    const s3_scale *sc, double *y)
+{
+    for (size_t j = 0; j < k; j++) {
+        int mirror = dir[j] < 0;
+        size_t m = sc->m[j];
+        double mn = sc->min[j], mx = sc->max[j];
+        const double *col = sc->sorted + j * sc->nref;
+        for (size_t i = 0; i < n; i++) {
+            double c = x[i * k + j], v = NAN;
+            if (isnan(c) || (m == 0 && how != S3_NORM_GOALPOSTS)) {
+                y[i * k + j] = NAN;
+                continue;
+            }
+            if (how == S3_NORM_GOALPOSTS) {
+                double g0 = lo[j], g1 = hi[j];
+                v = 0.5;
+                if (g1 > g0) {
+                    v = (c - g0) / (g1 - g0);
+                    v = v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v);
+                    v = mirror ? 1.0 - v : v;
+                }
+            } else if (mx == mn) {
+                /* no spread in the reference: its value keeps the value
+                 * it has there; a change shows as the top or the bottom */
+                int z = how == S3_NORM_ZSCORE, up = c > mn, down = c < mn;
+                if (!up && !down)
+                    v = z ? 0.0 : 0.5;
+                else if (z)
+                    v = (up != mirror) ? 1.0 : -1.0;
+                else
+                    v = (up != mirror) ? 1.0 : 0.0;
+            } else if (how == S3_NORM_MINMAX) {
+                v = mirror ? (mx - c) / (mx - mn) : (c - mn) / (mx - mn);
+            } else if (how == S3_NORM_ZSCORE) {
+                double mean = sc->mean[j], sd = sc->sd[j];
+                v = mirror ? (mean - c) / sd : (c - mean) / sd;
+            } else { /* S3_NORM_RANK */
+                size_t p = count_below(col, m, c, 0),
+                       q = count_below(col, m, c, 1);
+                double r = 0.5 * (double)(p + 1 + q), span = (double)(m - 1);
+                v = mirror ? ((double)m - r) / span : (r - 1.0) / span;
+            }
+            /* the floor is for the 0-1 methods (z-scores are never
+             * aggregated geometrically) */
+            y[i * k + j] =
+                how != S3_NORM_ZSCORE && v < sc->floor ? sc->floor : v;
+        }
+    }
+}
+
 /* ---- aggregation -------------------------------------------------------- */
 
 /* The composite of one unit from its normalised row y[k]: the weighted
@@ -628,10 +749,10 @@ draw_methods(gsl_rng *r, int vary_norm, int vary_agg, size_t nm,
 static int
 uncertainty(const double *x, size_t xstep, size_t n, size_t k, const int *dir,
             const double *w, s3_normalisation norm, s3_aggregation agg,
-            double shift, const double *lo, const double *hi, size_t draws,
-            double sd, int vary_norm, int vary_agg, gsl_rng *r,
-            double *rank_median, double *rank_p05, double *rank_p95,
-            double *outrank, void *work, size_t nwork,
+            double shift, const double *lo, const double *hi,
+            const s3_scale *sc, size_t draws, double sd, int vary_norm,
+            int vary_agg, gsl_rng *r, double *rank_median, double *rank_p05,
+            double *rank_p95, double *outrank, void *work, size_t nwork,
             void (*progress)(void *, double), void *progress_user)
 {
     layout l = plan(n, k, draws);
@@ -662,7 +783,10 @@ uncertainty(const double *x, size_t xstep, size_t n, size_t k, const int *dir,
         if (vary_norm ? m >= nm : METHODS[m] != norm)
             continue;
         double *ym = ynorm + m * nk, *lm = ylog + m * nk;
-        s3_normalise(x, n, k, dir, METHODS[m], lo, hi, ym, nw, niw);
+        if (sc)
+            s3_normalise_scaled(x, n, k, dir, METHODS[m], lo, hi, sc, ym);
+        else
+            s3_normalise(x, n, k, dir, METHODS[m], lo, hi, ym, nw, niw);
         for (size_t i = 0; geometric && i < nk; i++)
             lm[i] = ym[i] + shift > 0.0 ? log(ym[i] + shift) : NAN;
     }
@@ -695,8 +819,12 @@ uncertainty(const double *x, size_t xstep, size_t n, size_t k, const int *dir,
                 m++;
             if (xstep > 0) { /* this draw's own indicators */
                 m = 0;
-                s3_normalise(x + (d0 + d) * xstep, n, k, dir, dn, lo, hi, ynorm,
-                             nw, niw);
+                if (sc)
+                    s3_normalise_scaled(x + (d0 + d) * xstep, n, k, dir, dn, lo,
+                                        hi, sc, ynorm);
+                else
+                    s3_normalise(x + (d0 + d) * xstep, n, k, dir, dn, lo, hi,
+                                 ynorm, nw, niw);
                 for (size_t i = 0; geometric && i < nk; i++)
                     ylog[i] =
                         ynorm[i] + shift > 0.0 ? log(ynorm[i] + shift) : NAN;
@@ -744,9 +872,9 @@ s3_score_uncertainty(const double *x, size_t n, size_t k, const int *dir,
                      size_t nwork, void (*progress)(void *, double),
                      void *progress_user)
 {
-    return uncertainty(x, 0, n, k, dir, w, norm, agg, shift, lo, hi, draws, sd,
-                       vary_norm, vary_agg, r, rank_median, rank_p05, rank_p95,
-                       outrank, work, nwork, progress, progress_user);
+    return uncertainty(x, 0, n, k, dir, w, norm, agg, shift, lo, hi, NULL,
+                       draws, sd, vary_norm, vary_agg, r, rank_median, rank_p05,
+                       rank_p95, outrank, work, nwork, progress, progress_user);
 }
 
 int
@@ -760,7 +888,22 @@ s3_score_uncertainty_data(const double *xd, size_t n, size_t k, const int *dir,
                           size_t nwork, void (*progress)(void *, double),
                           void *progress_user)
 {
-    return uncertainty(xd, n * k, n, k, dir, w, norm, agg, shift, lo, hi, draws,
-                       sd, vary_norm, vary_agg, r, rank_median, rank_p05,
+    return uncertainty(xd, n * k, n, k, dir, w, norm, agg, shift, lo, hi, NULL,
+                       draws, sd, vary_norm, vary_agg, r, rank_median, rank_p05,
                        rank_p95, outrank, work, nwork, progress, progress_user);
+}
+
+int
+s3_score_uncertainty_scaled(
+    const double *x, int per_draw, size_t n, size_t k, const int *dir,
+    const double *w, s3_normalisation norm, s3_aggregation agg, double shift,
+    const double *lo, const double *hi, const s3_scale *sc, size_t draws,
+    double sd, int vary_norm, int vary_agg, gsl_rng *r, double *rank_median,
+    double *rank_p05, double *rank_p95, double *outrank, void *work,
+    size_t nwork, void (*progress)(void *, double), void *progress_user)
+{
+    return uncertainty(x, per_draw ? n * k : 0, n, k, dir, w, norm, agg, shift,
+                       lo, hi, sc, draws, sd, vary_norm, vary_agg, r,
+                       rank_median, rank_p05, rank_p95, outrank, work, nwork,
+                       progress, progress_user);
 }

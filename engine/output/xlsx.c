@@ -365,9 +365,12 @@ draw_method(book *b, const sheet_spec *s)
     r = put_table(b, ws, r, s3_result_table(res, "definitions"), 0) + 1;
     str(b, ws, r++, 0,
         "Rules: a value that cannot be defined (a unit or class with total 0) "
-        "is an empty cell, never 0; ranks put such units last; a Monte Carlo "
-        "run is reproducible from its seed; text from the input data is "
-        "written as text, never as a formula.",
+        "is an empty cell, never 0; a unit is scored only with a value for "
+        "every indicator of the score (a unit without tenants, or missing "
+        "one, has no score, rank, rank band or traffic light: column "
+        "not_scored says why), and the others are ranked among themselves; "
+        "a Monte Carlo run is reproducible from its seed; text from the "
+        "input data is written as text, never as a formula.",
         b->note);
     r++;
     /* how sure a specialisation is, in words, with the rule that ran */
@@ -444,6 +447,27 @@ draw_method(book *b, const sheet_spec *s)
                  "see how much of each result the data carry.");
     keep(b, worksheet_merge_range(ws, r, 0, r, 4, again, b->wrap));
     keep(b, worksheet_set_row(ws, r++, 75, NULL));
+    /* scenarios on the baseline's goalposts (issue 12, item 5) */
+    keep(b,
+         worksheet_merge_range(
+             ws, r, 0, r, 4,
+             "Scenarios are scored on the baseline's goalposts: every "
+             "indicator is normalised on the baseline's scale (its minimum "
+             "and maximum for min-max, its mean and standard deviation for "
+             "z-scores, its values for ranks), taken over the baseline's "
+             "scored units of the same level, not over the scenario's own "
+             "units. So a unit whose indicators did not change keeps its "
+             "score exactly, and a rank moves only when something moved. A "
+             "scenario value beyond the baseline's range gets a normalised "
+             "value below 0 or above 1 (csv/indicators.csv) and keeps it: it "
+             "is not clipped, and the score may leave 0-1. Only under the "
+             "geometric mean, which needs positive values, is a normalised "
+             "value below 0 raised to 0. The bootstrap's draws, of the "
+             "baseline and of every scenario, are normalised on the same "
+             "goalposts, so that a rank band shows the data varying, not "
+             "the scale.",
+             b->wrap));
+    keep(b, worksheet_set_row(ws, r++, 75, NULL));
     r++;
     str(b, ws, r++, 0, "Input files", b->title);
     put_table(b, ws, r, s3_result_table(res, "inputs"), 0);
@@ -500,13 +524,20 @@ static const char *const economy_head[] = {
     "Share of the local employment",
     "Ratio (above 1: the centres lean to this sector more than the local "
     "economy)"};
-static const char *const delta_show[] = {"scenario", "level",   "unit",
-                                         "name",     "measure", "baseline",
-                                         "value",    "delta",   "arrow"};
+static const char *const delta_show[] = {
+    "scenario", "level", "unit",  "name",  "measure",
+    "baseline", "value", "delta", "arrow", "label"};
 static const char *const delta_head[] = {
-    "Scenario",       "Level",   "Unit",
-    "Name",           "Measure", "Baseline",
-    "Scenario value", "Change",  "Direction (for ranks, down is better)"};
+    "Scenario",
+    "Level",
+    "Unit",
+    "Name",
+    "Measure",
+    "Baseline",
+    "Scenario value",
+    "Change",
+    "Direction (for ranks, down is better)",
+    "Status in the scenario (closed, merged, not scored)"};
 
 /* Every sheet, in order. */
 static const sheet_spec SHEETS[] = {
@@ -616,7 +647,7 @@ static const sheet_spec SHEETS[] = {
      .nsel = 1,
      .show = delta_show,
      .head = delta_head,
-     .ncols = 9},
+     .ncols = 10},
     {.draw = draw_method, .name = "Method", .generic_name = "Method"},
     {.draw = draw_quality,
      .name = "Data quality",

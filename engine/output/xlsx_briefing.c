@@ -94,8 +94,11 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
     lxw_row_t r0 = 3;
     for (lxw_col_t c = 0; c < 13; c++)
         str(b, ws, r0, c, head[c], b->head);
-    size_t n = s3_table_rows(ov);
+    size_t n = s3_table_rows(ov), unranked = 0;
     static const char *const lights[] = {"green", "yellow", "red"};
+    /* the units without a score, named with their reason below the table */
+    char none[2000] = "";
+    size_t nlen = 0;
     for (size_t i = 0; i < n; i++) {
         lxw_row_t row = (lxw_row_t)(r0 + 1 + i);
         double v[6];
@@ -105,7 +108,19 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
             v[k] = s3_table_num(ov, i, col(ov, nums[k]));
         /* four lines for the wrapped specialisations and opportunities */
         keep(b, worksheet_set_row(ws, row, 54, NULL));
-        num(b, ws, row, 0, v[0], b->integer);
+        const char *why = s3_table_text(ov, i, col(ov, "not_scored"));
+        if (res->scored && *why) {
+            str(b, ws, row, 0, "\u2013", b->top);
+            str(b, ws, row, 5, "not ranked", b->top);
+            if (nlen < sizeof none)
+                nlen += (size_t)snprintf(none + nlen, sizeof none - nlen,
+                                         "%s%s (%s)", unranked ? "; " : "",
+                                         s3_table_text(ov, i, col(ov, "unit")),
+                                         why);
+            unranked++;
+        } else {
+            num(b, ws, row, 0, v[0], b->integer);
+        }
         str(b, ws, row, 1, s3_table_text(ov, i, col(ov, "unit")), b->top);
         str(b, ws, row, 2, s3_table_text(ov, i, col(ov, "unit_name")), b->wrap);
         str(b, ws, row, 3, s3_table_text(ov, i, col(ov, "subregion")), b->top);
@@ -117,7 +132,7 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
         num(b, ws, row, 7, v[4], b->num2);
         str(b, ws, row, 12, s3_table_text(ov, i, col(ov, "best_opportunities")),
             b->wrap);
-        if (res->scored) {
+        if (res->scored && !*why) {
             const char *light = s3_table_text(ov, i, col(ov, "traffic_light"));
             size_t f = 3;
             for (size_t k = 0; k < 3; k++)
@@ -128,6 +143,14 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
                 b->top);
             str(b, ws, row, 6, light, b->light[f]);
         }
+    }
+    if (unranked) {
+        char line[2200];
+        snprintf(line, sizeof line,
+                 "Not ranked (no score: a unit is scored only with a value "
+                 "for every indicator of the score): %s.",
+                 none);
+        str(b, ws, (lxw_row_t)(r0 + n + 1), 0, line, b->note);
     }
     if (n > 0 && res->scored) {
         /* the rank bands of the Scores sheet's first block (its data starts
@@ -311,11 +334,12 @@ s3i_xlsx_scores(book *b, const sheet_spec *s)
     keep(b, worksheet_merge_range(ws, 1, 0, 1, 8, text, b->wrap));
     keep(b, worksheet_set_row(ws, 1, 60, NULL));
     lxw_row_t row = 3;
-    static const char *const show[] = {
-        "rank", "unit", "name", "score", "rank_median", "rank_p05", "rank_p95"};
-    static const char *const head[] = {"Rank",      "Unit",        "Name",
-                                       "Score",     "Median rank", "Rank, 5 %",
-                                       "Rank, 95 %"};
+    static const char *const show[] = {"rank",     "unit",        "name",
+                                       "score",    "rank_median", "rank_p05",
+                                       "rank_p95", "not_scored"};
+    static const char *const head[] = {
+        "Rank",        "Unit",      "Name",       "Score",
+        "Median rank", "Rank, 5 %", "Rank, 95 %", "Not ranked: why (no score)"};
     static const char *const levels[] = {"centre", "subregion", "unit"};
     for (size_t l = 0; l < 3; l++) {
         const char *cols[] = {"level"};
@@ -327,7 +351,7 @@ s3i_xlsx_scores(book *b, const sheet_spec *s)
         snprintf(t, sizeof t, "By %s", levels[l]);
         str(b, ws, row++, 0, t, b->title);
         lxw_row_t first = row + 1;
-        row = s3i_xlsx_rows(b, ws, row, rk, idx, n, show, head, 7) + 1;
+        row = s3i_xlsx_rows(b, ws, row, rk, idx, n, show, head, 8) + 1;
         /* a bar chart of the scores, in rank order, and one of the rank
          * bands as floating bars: an invisible bar up to the 5 % rank,
          * then a visible one to the 95 % rank (helper columns K and L) */
@@ -363,6 +387,7 @@ s3i_xlsx_scores(book *b, const sheet_spec *s)
     column(b, ws, 1, 1, 18, NULL);
     column(b, ws, 2, 2, 40, NULL);
     column(b, ws, 3, 6, 12, NULL);
+    column(b, ws, 7, 7, 30, NULL);
     page_setup(ws);
     free(idx);
 }

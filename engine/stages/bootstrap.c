@@ -621,20 +621,11 @@ finish(const boot *b, level *L, gsl_rng *rng)
     free(v);
     if (!s || !s->scored || !s->have_mc)
         return S3_OK;
-    size_t nw = s3_uncertainty_workspace(s->n, s->k, D);
-    void *work = malloc(nw ? nw : 1);
-    if (!work)
-        return s3i_fail(b->ctx, S3_ENOMEM, "out of memory for the bootstrap");
     gsl_rng_set(rng, m->seed); /* the weights drawn as without it */
-    int bad = s3_score_uncertainty_data(
-        L->ind, s->n, s->k, m->dir, s->w, (s3_normalisation)m->norm,
-        (s3_aggregation)m->agg, m->shift, m->lo, m->hi, D, m->weight_sd,
-        m->vary_norm, m->vary_agg, rng, s->med, s->p05, s->p95, s->out, work,
-        nw, NULL, NULL);
-    free(work);
-    if (bad)
-        return s3i_fail(b->ctx, S3_EINTERNAL,
-                        "the bootstrap's rank bands failed");
+    /* over the units the pass scored, as the weights-only bands */
+    s3_status rc = s3i_score_bands(b->ctx, m, s, L->ind, 1, rng, NULL, NULL);
+    if (rc)
+        return rc;
     s->have_boot = 1;
     return S3_OK;
 }

@@ -42,12 +42,13 @@ static const s3i_colspec overview_cols[] = {{"level", TXT},
                                             {"diversity", INT},
                                             {"total", NUM},
                                             {"largest_specialisations", TXT},
-                                            {"best_opportunities", TXT}};
+                                            {"best_opportunities", TXT},
+                                            {"not_scored", TXT}};
 static const s3i_colspec ranking_cols[] = {
-    {"level", TXT},      {"rank", INT},     {"unit", CODE},
-    {"unit_name", TXT},  {"score", NUM},    {"rank_median", INT},
-    {"rank_p05", INT},   {"rank_p95", INT}, {"band_start", NUM},
-    {"band_length", NUM}};
+    {"level", TXT},       {"rank", INT},      {"unit", CODE},
+    {"unit_name", TXT},   {"score", NUM},     {"rank_median", INT},
+    {"rank_p05", INT},    {"rank_p95", INT},  {"band_start", NUM},
+    {"band_length", NUM}, {"not_scored", TXT}};
 static const s3i_colspec opportunity_cols[] = {
     {"level", TXT}, {"matrix", TXT}, {"unit", CODE},       {"unit_name", TXT},
     {"rank", INT},  {"class", CODE}, {"class_label", TXT}, {"density", NUM},
@@ -233,13 +234,20 @@ scores_of(const s3i_pass *b, int lv)
     return NULL;
 }
 
-/* Sort idx[0..n) by key ascending, stable (insertion: tens to thousands
- * of units). */
+/* a before b in an ascending order with NaN last */
+static int
+before(double a, double b)
+{
+    return isnan(b) ? !isnan(a) : a < b;
+}
+
+/* Sort idx[0..n) by key ascending, NaN last, stable (insertion: tens to
+ * thousands of units). */
 static void
 sort_by(size_t *idx, size_t n, const double *key)
 {
     for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && key[idx[j]] < key[idx[j - 1]]; j--) {
+        for (size_t j = i; j > 0 && before(key[idx[j]], key[idx[j - 1]]); j--) {
             size_t t = idx[j];
             idx[j] = idx[j - 1];
             idx[j - 1] = t;
@@ -247,8 +255,8 @@ sort_by(size_t *idx, size_t n, const double *key)
 }
 
 /* The traffic light of a unit at rank `at` (median rank, or rank) with
- * band [lo, hi] among n: its third of the ranking, grey when the band
- * crosses a third, empty without a rank. */
+ * band [lo, hi] among the n ranked units: its third of the ranking, grey
+ * when the band crosses a third, empty without a rank. */
 static const char *
 traffic_light(double at, double lo, double hi, size_t n)
 {
@@ -316,23 +324,32 @@ overview_rows(s3_table *t, const s3i_pass *b, int lv, int kind, int agg_kind)
                                 sizeof top);
         best_opportunities(r, c, OVERVIEW_TOP, opp, sizeof opp);
         double v[5] = {NAN, NAN, NAN, NAN, NAN};
-        const char *light = "";
+        const char *light = "", *why = sc ? s3i_sres_why(sc, c) : "";
         band[0] = '\0';
         if (sc) {
             s3i_sres_values(sc, c, v);
             if (!isnan(v[3]) && !isnan(v[4]))
                 snprintf(band, sizeof band, "%.0f-%.0f", v[3], v[4]);
-            light = traffic_light(isnan(v[2]) ? v[1] : v[2], v[3], v[4], n);
+            /* thirds of the ranked units, the only ones with a rank */
+            light =
+                traffic_light(isnan(v[2]) ? v[1] : v[2], v[3], v[4], sc->ns);
         }
-        s3i_val row[] = {
-            S3I_TEXT(x->level),  S3I_TEXT(x->name),
-            S3I_INT(i + 1),      S3I_TEXT(x->row[c]),
-            S3I_TEXT(name),      S3I_TEXT(sub),
-            S3I_NUM(v[0]),       S3I_TEXT(band),
-            S3I_TEXT(light),     S3I_NUM(r->complexity ? r->eci[c] : NAN),
-            S3I_NUM(r->krug[c]), S3I_INT(r->div[c]),
-            S3I_NUM(r->rs[c]),   S3I_TEXT(top),
-            S3I_TEXT(opp)};
+        s3i_val row[] = {S3I_TEXT(x->level),
+                         S3I_TEXT(x->name),
+                         S3I_INT(*why ? NAN : (double)(i + 1)),
+                         S3I_TEXT(x->row[c]),
+                         S3I_TEXT(name),
+                         S3I_TEXT(sub),
+                         S3I_NUM(v[0]),
+                         S3I_TEXT(band),
+                         S3I_TEXT(light),
+                         S3I_NUM(r->complexity ? r->eci[c] : NAN),
+                         S3I_NUM(r->krug[c]),
+                         S3I_INT(r->div[c]),
+                         S3I_NUM(r->rs[c]),
+                         S3I_TEXT(top),
+                         S3I_TEXT(opp),
+                         S3I_TEXT(why)};
         rc = s3i_table_append(t, row, N(row));
     }
 done:
@@ -357,11 +374,17 @@ ranking_rows(s3_table *t, const s3i_pass *b, const s3i_sres *s)
         double v[5];
         s3i_sres_values(s, u, v);
         const char *name = s3i_unit_name(b->d, s->lv, s->key[u], s->unit[u]);
-        s3i_val row[] = {S3I_TEXT(s->level),   S3I_INT(v[1]),
-                         S3I_TEXT(s->unit[u]), S3I_TEXT(name),
-                         S3I_NUM(v[0]),        S3I_INT(v[2]),
-                         S3I_INT(v[3]),        S3I_INT(v[4]),
-                         S3I_NUM(v[3] - 0.5),  S3I_NUM(v[4] - v[3] + 1.0)};
+        s3i_val row[] = {S3I_TEXT(s->level),
+                         S3I_INT(v[1]),
+                         S3I_TEXT(s->unit[u]),
+                         S3I_TEXT(name),
+                         S3I_NUM(v[0]),
+                         S3I_INT(v[2]),
+                         S3I_INT(v[3]),
+                         S3I_INT(v[4]),
+                         S3I_NUM(v[3] - 0.5),
+                         S3I_NUM(v[4] - v[3] + 1.0),
+                         S3I_TEXT(s3i_sres_why(s, u))};
         rc = s3i_table_append(t, row, N(row));
     }
     free(idx);

@@ -177,7 +177,12 @@ run_scenario(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     if ((rc = s3i_model_variant(ctx, m, section, &vm)) ||
         (rc = s3i_overlay_new(ctx, d, vm, section, &ov)))
         goto done;
-    s3i_input in = {.d = d, .rec = &ov->rec, .closed = ov->closed};
+    s3i_input in = {.d = d,
+                    .rec = &ov->rec,
+                    .closed = ov->closed,
+                    .into = ov->into,
+                    .base = b->sc,
+                    .nbase = b->nsc};
     if ((rc = s3i_pass_run(ctx, vm, &in, name, scratch, sp)))
         goto done;
     /* the scenario's own notes (changes made only in part); the notes of

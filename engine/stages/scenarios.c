@@ -19,7 +19,12 @@
  * the two passes' typed results, matched on what each row and column is
  * in the dataset (the matrices' row_key and col_key): every specialisation
  * gained or lost, every density or quadrant that changed, and the score,
- * rank and rank band of every unit.
+ * rank and rank band of every unit.  A unit whose status changed has a row
+ * of measure `status` that says what happened: a centre the scenario
+ * closed or merged away (it has no row in the scenario's matrices, so no
+ * other row would name it), and a unit scored in one pass but not in the
+ * other, with the reason (a sub-region without an open centre, a missing
+ * indicator).
  */
 #include <ctype.h>
 #include <math.h>
@@ -234,6 +239,7 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
             v->rec.patents[c1 * nf + f] = 0.0;
         }
         v->closed[c1] = 1;
+        v->into[c1] = c2;
         return S3_OK;
     }
     if (!strcmp(e->key, "close_centre")) {
@@ -274,6 +280,7 @@ s3i_overlay_free(s3i_overlay *o)
     free(o->rec.tenants);
     free(o->rec.patents);
     free(o->closed);
+    free(o->into);
     s3i_table_free(o->notes);
     free(o);
 }
@@ -299,14 +306,17 @@ s3i_overlay_new(s3_ctx *ctx, const s3_dataset *base, const s3_model *m,
     v->rec.tenants = malloc(v->rec.tenants_cap * sizeof(s3i_tenant));
     v->notes = s3i_table_new("notes", 2, note_cols);
     v->closed = calloc(base->units.n + 1, 1);
+    v->into = malloc((base->units.n + 1) * sizeof(size_t));
     size_t np = base->units.n * base->ref->nfields;
     if (br->patents)
         v->rec.patents = malloc((np + 1) * sizeof(double));
-    if (!v->notes || !v->rec.tenants || !v->closed ||
+    if (!v->notes || !v->rec.tenants || !v->closed || !v->into ||
         (br->patents && !v->rec.patents)) {
         s3i_overlay_free(v);
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
+    for (size_t c = 0; c < base->units.n; c++)
+        v->into[c] = S3I_NONE;
     memcpy(v->rec.tenants, br->tenants, br->ntenants * sizeof(s3i_tenant));
     if (br->patents)
         memcpy(v->rec.patents, br->patents, np * sizeof(double));
@@ -488,7 +498,47 @@ s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
                 if (push_delta(out, &dl))
                     goto nomem;
             }
+            /* scored in one pass, not in the other: why (the reasons
+             * live in both passes' scores until the tables are made) */
+            const char *bw = bu != S3I_NONE ? s3i_sres_why(bs, bu) : "",
+                       *sw = s3i_sres_why(ss, u);
+            if (bu != S3I_NONE && strcmp(bw, sw)) {
+                s3i_delta st = {.scenario = s->scenario,
+                                .level = ss->level,
+                                .matrix = headline,
+                                .unit = ss->unit[u],
+                                .cls = "",
+                                .measure = "status",
+                                .base = NAN,
+                                .value = NAN,
+                                .base_label = *bw ? bw : "scored",
+                                .label = *sw ? sw : "scored"};
+                if (push_delta(out, &st))
+                    goto nomem;
+            }
         }
+    }
+    /* the centres the scenario closed or merged away */
+    for (size_t c = 0; s->in.closed && c < d->units.n; c++) {
+        if (!s->in.closed[c])
+            continue;
+        s3i_delta st = {.scenario = s->scenario,
+                        .level = "centre",
+                        .matrix = headline,
+                        .unit = d->units.id[c],
+                        .cls = "",
+                        .measure = "status",
+                        .base = NAN,
+                        .value = NAN,
+                        .base_label = "open",
+                        .label = "closed"};
+        size_t to = s->in.into ? s->in.into[c] : S3I_NONE;
+        if (to != S3I_NONE) {
+            st.label = "merged into";
+            st.label_id = d->units.id[to];
+        }
+        if (push_delta(out, &st))
+            goto nomem;
     }
     goto done;
 nomem:

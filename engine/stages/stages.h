@@ -57,6 +57,8 @@ typedef struct {
 typedef struct {
     s3i_records rec;
     unsigned char *closed; /* per centre: closed by the scenario */
+    size_t *into;          /* per centre: the centre it merged into, or
+                              S3I_NONE */
     s3_table *notes;
 } s3i_overlay;
 
@@ -66,13 +68,19 @@ typedef struct {
     const s3_dataset *d;
     const s3i_records *rec;
     const unsigned char *closed; /* NULL: no centre closed */
+    const size_t *into; /* NULL, or per centre the one it merged into */
+    /* a scenario's baseline scores (nbase levels), whose goalposts its
+     * scores use; NULL for the baseline itself */
+    const struct s3i_sres *base;
+    size_t nbase;
 } s3i_input;
 
 /* The input of a dataset as it is. */
 static inline s3i_input
 s3i_input_of(const s3_dataset *d)
 {
-    return (s3i_input){.d = d, .rec = &d->records, .closed = NULL};
+    return (s3i_input){
+        .d = d, .rec = &d->records, .closed = NULL, .into = NULL};
 }
 
 /* Build the count matrices the model asks for, at every level.  The caller
@@ -173,7 +181,7 @@ typedef struct {
 } s3i_mres;
 
 /* The development-potential score of one level. */
-typedef struct {
+typedef struct s3i_sres {
     const char *level; /* the level's name, and its S3I_LEVEL_* */
     int lv;
     size_t n, k;          /* units (the rows of the level's headline
@@ -192,7 +200,38 @@ typedef struct {
      * have_boot */
     double *p05w, *p95w;
     int scored, have_mc, have_boot;
+    /* the units with a score: those with a value for every indicator in
+     * use (w > 0); sel[0..ns) their rows.  The others have no score, rank,
+     * band or outranking share (NaN), and why + i * S3I_WHY says why
+     * ("no tenants", "missing: eci, growth"; empty for a scored unit). */
+    size_t ns, *sel;
+    char *why;
+    /* in a scenario: the baseline's scale (its scored units' indicators),
+     * on which every normalisation of this level is made */
+    int scaled;
+    s3_scale scale;
+    double *scale_buf;
+    size_t *scale_m;
 } s3i_sres;
+
+/* The room for a unit's reason of no score, with its NUL. */
+enum { S3I_WHY = 160 };
+
+/* The reason unit u of s has no score ("" when it has one). */
+static inline const char *
+s3i_sres_why(const s3i_sres *s, size_t u)
+{
+    return s->why ? s->why + u * S3I_WHY : "";
+}
+
+/* The bands and outranking shares of the scored units of s from a Monte
+ * Carlo over the weights (scores.c): x holds the indicators of all s->n
+ * units, once (per_draw = 0) or per draw (m->draws × n × k); rng is
+ * seeded by the caller.  Fills s->med, p05, p95 and out (NaN for the
+ * units without a score). */
+s3_status s3i_score_bands(s3_ctx *ctx, const s3_model *m, s3i_sres *s,
+                          const double *x, int per_draw, gsl_rng *rng,
+                          void (*progress)(void *, double), void *user);
 
 /* One pass of the pipeline over a dataset under a model. */
 typedef struct {
@@ -296,6 +335,8 @@ typedef struct {
     const char *scenario, *level, *matrix, *unit, *cls, *measure;
     double base, value;
     const char *base_label, *label;
+    /* NULL, or an id the label goes on with ("merged into" C21) */
+    const char *label_id;
 } s3i_delta;
 
 typedef struct {

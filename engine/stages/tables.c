@@ -81,6 +81,7 @@ static const s3i_colspec score_cols[] = {{"scenario", TXT},
                                          {"rank_p95", INT},
                                          {"rank_p05_weights", INT},
                                          {"rank_p95_weights", INT},
+                                         {"not_scored", TXT},
                                          {"unit_name", TXT}};
 static const s3i_colspec ind_cols[] = {
     {"scenario", TXT}, {"level", TXT},      {"unit", CODE}, {"indicator", TXT},
@@ -701,6 +702,7 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
             S3I_INT(sv[4]),
             S3I_INT(w ? s->p05w[i] : NAN),
             S3I_INT(w ? s->p95w[i] : NAN),
+            S3I_TEXT(s3i_sres_why(s, i)),
             S3I_TEXT(s3i_unit_name(d, s->lv, s->key[i], s->unit[i]))};
         if (s3i_table_append(ts, v, N(v)))
             return -1;
@@ -730,9 +732,11 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
         if (s3i_note(notes, "outranking.csv", msg))
             return -1;
     }
+    /* pairs of scored units only: one without a score ranks nowhere */
     for (size_t a = 0; a < n && s->have_mc; a++)
         for (size_t b = 0; b < n; b++) {
-            if (a == b || (cut && fabs(s->rank[a] - s->rank[b]) > (double)cut))
+            if (a == b || *s3i_sres_why(s, a) || *s3i_sres_why(s, b) ||
+                (cut && fabs(s->rank[a] - s->rank[b]) > (double)cut))
                 continue;
             /* bands [p05, p95] that overlap: not distinguishable */
             int overlap = !(s->p95[a] < s->p05[b] || s->p95[b] < s->p05[a]);
@@ -826,6 +830,13 @@ delta_rows(s3_table *t, const s3i_deltas *ds)
 {
     for (size_t i = 0; i < ds->n; i++) {
         const s3i_delta *d = &ds->v[i];
+        char *label = NULL;
+        if (d->label_id) { /* "merged into C21" */
+            size_t len = strlen(d->label) + strlen(d->label_id) + 2;
+            if (!(label = malloc(len)))
+                return -1;
+            snprintf(label, len, "%s %s", d->label, d->label_id);
+        }
         s3i_val v[] = {S3I_TEXT(d->scenario),
                        S3I_TEXT(d->level),
                        S3I_TEXT(d->matrix),
@@ -836,8 +847,10 @@ delta_rows(s3_table *t, const s3i_deltas *ds)
                        S3I_NUM(d->value),
                        S3I_NUM(d->value - d->base),
                        S3I_TEXT(d->base_label),
-                       S3I_TEXT(d->label)};
-        if (s3i_table_append(t, v, N(v)))
+                       S3I_TEXT(label ? label : d->label)};
+        int rc = s3i_table_append(t, v, N(v));
+        free(label);
+        if (rc)
             return -1;
     }
     return 0;

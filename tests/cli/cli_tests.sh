@@ -1581,6 +1581,183 @@ EOF2
     : >"$TMP/.why"
 }
 
+# Issue 12, item 3: a unit without a value for every indicator of the
+# score (here a centre without tenants, and in a scenario a sub-region
+# whose centres all close) has no score, rank, band, outranking row or
+# traffic light; the others are ranked 1..n among themselves; the reason
+# is named in scores.csv, ranking.csv, overview.csv, notes.csv and the
+# Overview sheet.
+t_scores_unscored() {
+    make_data
+    echo 'G1,Gamma Empty Centre (synthetic),Gamma,DEA53,Gamma,incubator,2024,1000,51.5,7.1' >>"$TMP/data/centres.csv"
+    cat >>"$TMP/model.ini" <<'EOF2'
+
+[score]
+indicators = specialisation, density, eci, patents
+weights = 1, 2, 1, 1
+directions = +, +, +, +
+
+[uncertainty]
+draws = 200
+seed = 7
+
+[scenario.shut]
+close_centre = B1
+merge_centres = B2 A1
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run with a centre without tenants"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+d = sys.argv[1]
+rows = lambda n: list(csv.DictReader(open(d + "/" + n, newline="")))
+sc = rows("scores.csv")
+def level(s, l):
+    return {r["unit"]: r for r in sc if r["scenario"] == s and r["level"] == l}
+b = level("baseline", "centre")
+g = b["G1"]
+for c in ("score", "rank", "rank_median", "rank_p05", "rank_p95",
+          "rank_p05_weights", "rank_p95_weights"):
+    assert g[c] == "", ("G1 has a", c, g)
+assert g["not_scored"] == "no tenants", g
+ranked = sorted(int(r["rank"]) for u, r in b.items() if u != "G1")
+assert ranked == [1, 2, 3, 4], ranked
+for u, r in b.items():
+    if u != "G1":
+        assert r["not_scored"] == "", r
+        assert 1 <= int(r["rank_p05"]) <= int(r["rank_p95"]) <= 4, r
+sub = level("baseline", "subregion")
+assert sub["Gamma"]["rank"] == "" and sub["Gamma"]["not_scored"] == "no tenants", sub["Gamma"]
+assert sorted(int(r["rank"]) for u, r in sub.items() if u != "Gamma") == [1, 2]
+out = rows("outranking.csv")
+assert not [r for r in out if "G1" in (r["unit_a"], r["unit_b"]) or
+            "Gamma" in (r["unit_a"], r["unit_b"])], "outranking rows of unscored units"
+ov = {r["unit"]: r for r in rows("overview.csv")}
+assert ov["G1"]["traffic_light"] == "" and ov["G1"]["rank_band"] == "" and \
+    ov["G1"]["position"] == "" and ov["G1"]["not_scored"] == "no tenants", ov["G1"]
+assert sorted(int(r["position"]) for u, r in ov.items() if u != "G1") == [1, 2, 3, 4]
+rk = [r for r in rows("ranking.csv") if r["level"] == "centre"]
+assert rk[-1]["unit"] == "G1" and rk[-1]["rank"] == "" and rk[-1]["not_scored"] == "no tenants", rk
+notes = [r["message"] for r in rows("notes.csv")]
+assert any(m.startswith("G1 is not scored (no tenants)") for m in notes), notes
+# the scenario closes B1 and merges B2 away: Beta has no open centre
+sh = level("shut", "subregion")
+assert sh["Beta"]["rank"] == "" and sh["Beta"]["not_scored"].startswith("no open centre"), sh["Beta"]
+assert sorted(int(r["rank"]) for u, r in sh.items() if r["rank"]) == [1], sh
+EOF2
+    if [ -n "$PYX" ]; then
+        "$PYX" - "$TMP/out/briefing.xlsx" <<'EOF2' >"$TMP/.why" || exit 1
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Overview"]
+row = [r for r in ws.iter_rows(values_only=True) if r[1] == "G1"]
+assert row, "G1 is not on the Overview"
+r = row[0]
+assert r[0] == "\u2013" and r[4] is None and r[5] == "not ranked" and r[6] is None, r
+text = " ".join(str(c) for rr in ws.iter_rows(values_only=True) for c in rr if c)
+assert "Not ranked" in text and "G1 (no tenants)" in text, "the Overview does not name G1"
+EOF2
+    fi
+    : >"$TMP/.why"
+}
+
+# Issue 12, item 4: a centre that a scenario closes or merges away, and a
+# unit that stops being scored, has a row in scenario_deltas.csv saying
+# what happened (measure "status"), shown on the Scenarios sheet.
+t_scenario_status() {
+    make_data
+    cat >>"$TMP/model.ini" <<'EOF2'
+
+[score]
+indicators = specialisation, density, eci, patents
+weights = 1, 2, 1, 1
+directions = +, +, +, +
+
+[uncertainty]
+draws = 50
+seed = 7
+
+[scenario.shut]
+close_centre = B1
+merge_centres = B2 A1
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run with a closing scenario"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/scenario_deltas.csv", newline="")))
+st = {(r["level"], r["unit"]): r for r in rows if r["measure"] == "status"}
+assert st.get(("centre", "B1"), {}).get("label") == "closed", st
+assert st[("centre", "B1")]["baseline_label"] == "open", st
+assert st.get(("centre", "B2"), {}).get("label") == "merged into A1", st
+beta = st.get(("subregion", "Beta"))
+assert beta and beta["baseline_label"] == "scored" and \
+    beta["label"].startswith("no open centre"), st
+assert set(st) == {("centre", "B1"), ("centre", "B2"), ("subregion", "Beta")}, st
+for r in st.values():
+    assert r["scenario"] == "shut" and r["class"] == "" and r["baseline"] == "" \
+        and r["value"] == "" and r["delta"] == "", r
+EOF2
+    if [ -n "$PYX" ]; then
+        "$PYX" - "$TMP/out/briefing.xlsx" <<'EOF2' >"$TMP/.why" || exit 1
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1])["Scenarios"]
+rows = [r for r in ws.iter_rows(values_only=True) if r and r[4] == "status"]
+got = {(r[2], r[9]) for r in rows}
+assert ("B1", "closed") in got and ("B2", "merged into A1") in got, got
+EOF2
+    fi
+    : >"$TMP/.why"
+}
+
+# Issue 12, item 5: a scenario is normalised on the baseline's goalposts,
+# so a scenario that changes one centre (here B2's patents, beyond the
+# baseline's range) leaves every other centre's score bit-identical, and
+# B2's normalised value lies above 1, not clipped.
+t_scenario_goalposts() {
+    make_data
+    cat >>"$TMP/model.ini" <<'EOF2'
+
+[score]
+indicators = startups, patents
+weights = 1, 2
+directions = +, +
+
+[uncertainty]
+draws = 50
+seed = 7
+
+[scenario.patents_b2]
+add_patents = B2 F06 40
+EOF2
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run with a one-centre scenario"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+d = sys.argv[1]
+sc = {(r["scenario"], r["level"], r["unit"]): r
+      for r in csv.DictReader(open(d + "/scores.csv", newline=""))}
+units = [u for (s, l, u) in sc if s == "baseline" and l == "centre"]
+assert sorted(units) == ["A1", "A2", "B1", "B2"], units
+for u in units:
+    b, s = sc["baseline", "centre", u], sc["patents_b2", "centre", u]
+    if u == "B2":
+        assert float(s["score"]) > float(b["score"]), (b, s)
+    else:
+        # the same text: the same double (shortest round-trip)
+        assert s["score"] == b["score"], ("score moved", u, b["score"], s["score"])
+ind = {(r["scenario"], r["unit"], r["indicator"]): r
+       for r in csv.DictReader(open(d + "/indicators.csv", newline=""))
+       if r["level"] == "centre"}
+y = float(ind["patents_b2", "B2", "patents"]["normalised"])
+assert y > 1.0, ("B2's normalised patents are clipped", y)
+for u in units:
+    if u != "B2":
+        assert ind["patents_b2", u, "patents"]["normalised"] == \
+            ind["baseline", u, "patents"]["normalised"], u
+EOF2
+    : >"$TMP/.why"
+}
+
 t_scenario_bad_action() {
     make_data
     printf '\n[scenario.bad]\nadd_tenants = Z9 62.01 3\n' >>"$TMP/model.ini"
@@ -1671,6 +1848,9 @@ run_case "analyse: world trade reproduces the published complexity values" t_ana
 run_case "pair tables: --pairs top keeps each item's nearest, --set checks its values" t_pairs_cut
 run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_german
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
+run_case "scores: units without a score are not ranked (issue 12.3)" t_scores_unscored
+run_case "scenarios: closed and merged units have a status row (issue 12.4)" t_scenario_status
+run_case "scenarios: normalised on the baseline's goalposts (issue 12.5)" t_scenario_goalposts
 run_case "bad model: scenario actions and score settings" t_scenario_bad_action
 run_case "scenario deltas tell apart ids that share 600 characters" t_scenario_long_ids
 run_case "scenario growth: added and moved tenants enter on the cut-off date" t_scenario_growth

@@ -179,10 +179,14 @@ Conventions checked here (from the design and the model):
     tenants with startup = 1, growth has no value (no cut-off date),
     alignment = the share of the unit's tenants in at least one domain (no
     value without domains), patents = fractional patents per tenant;
-    min-max normalised over the units (0.5 for a column without spread);
-    weight = the indicator's weight over the sum of the weights of the
-    indicators the unit has (0 for one it lacks); score = the weighted
-    arithmetic mean; rank 1 = highest, ties by unit id.
+    an indicator without any value is left out; a unit is scored only
+    with a value for every indicator left in (issue 12, item 3), else its
+    score, rank and bands are empty and not_scored says "no tenants" or
+    "missing: NAME, NAME"; min-max normalised over the scored units (0.5
+    for a column without spread); weight = the indicator's weight over the
+    sum of the weights of the indicators left in; score = the weighted
+    arithmetic mean; rank 1 = highest among the scored units, ties by
+    unit id.
   * the briefing (engine/stages/briefing.c's opening comment, README.md):
     overview.csv lists the centres of the headline matrix by Krugman
     (descending, no value last, ties by id), then stably by the score's
@@ -524,6 +528,7 @@ def apply_scenario(actions):
                 PATENT_CF[b, f] = PATENT_CF.get((b, f), F(0)) + \
                     PATENT_CF.pop((c, f))
             closed.add(a)
+            MERGED_INTO[a] = b
         elif key == "close_centre":
             closed.add(centre(w[0]))
         elif key == "add_patents":
@@ -538,6 +543,7 @@ def apply_scenario(actions):
     return closed
 
 
+MERGED_INTO = {}  # a centre a scenario merged away -> the one it joined
 CLOSED = apply_scenario(SCENARIO[1]) if SCENARIO is not None else set()
 OPEN = sorted(c for c in centre_sub if c not in CLOSED)
 UNITS = {"centre": OPEN, "subregion": sorted({centre_sub[c] for c in OPEN})}
@@ -1407,11 +1413,15 @@ for level in ("centre", "subregion"):
         patents_per_tenant[u] = P.xc[u] / len(mine)
 
 
-def minmax(vals):
+def minmax(vals, posts=None):
+    """Min-max over the values, or on the goalposts (lo, hi) of the
+    baseline (issue 12, item 5): not clipped; without spread 1/2 at lo,
+    1 above, 0 below."""
     have = [v for v in vals if v is not NA]
-    lo, hi = min(have), max(have)
-    return [NA if v is NA else F(1, 2) if hi == lo else (v - lo) / (hi - lo)
-            for v in vals]
+    lo, hi = posts if posts else (min(have), max(have))
+    return [NA if v is NA else
+            (F(1, 2) if v == lo else 1 if v > lo else 0) if hi == lo else
+            (v - lo) / (hi - lo) for v in vals]
 
 
 # the pass: the baseline, or the scenario of a nested run
@@ -1420,6 +1430,13 @@ ind_rows, score_rows, out_rows = [], [], []
 SCORES = {}     # level -> (units, normalised indicators, score)
 RANKS = {}      # level -> {unit: rank}
 SCORE_UND = {}  # level -> whether score and rank are undetermined
+# level -> {indicator: (min, max) over the scored units}: the baseline's
+# goalposts, on which a scenario is normalised (BASE_GOALPOSTS there)
+GOALPOSTS = {}
+BASE_GOALPOSTS = globals().get("BASE_GOALPOSTS")
+# level -> whether the baseline's scores (so its goalposts) are undetermined
+BASE_SCORE_UND = globals().get("BASE_SCORE_UND") or {}
+NOT_SCORED = {}  # level -> {unit: why it has no score, "" when scored}
 for level in ("centre", "subregion"):
     T = AN[level, "tenants"]
     und = undetermined(T)
@@ -1440,36 +1457,64 @@ for level in ("centre", "subregion"):
                             if unit_of(level, t["centre_id"]) == u))
                       if DSETS else NA for u in units],
     }
-    norm = {k: minmax(v) if any(x is not NA for x in v) else v
-            for k, v in value.items()}
+    used = [k for k in INDICATORS
+            if WEIGHTS[INDICATORS.index(k)] > 0 and
+            any(x is not NA for x in value[k])]
+    if BASE_GOALPOSTS is not None:  # the baseline's left-out stay out
+        used = [k for k in used if k in BASE_GOALPOSTS[level]]
+    lacks = {u: [k for k in used if value[k][i] is NA]
+             for i, u in enumerate(units)}
+    why = {u: ("no tenants" if T.xc[u] == 0 else
+               "missing: " + ", ".join(lacks[u])) if lacks[u] else ""
+           for u in units}
+    scored = [i for i, u in enumerate(units) if not lacks[u]]
+    norm = {}
+    GOALPOSTS[level] = {}
+    for k, v in value.items():
+        nv = [NA] * len(units)
+        if k in used:
+            have = [v[i] for i in scored]
+            GOALPOSTS[level][k] = (min(have), max(have)) if have else None
+            posts = BASE_GOALPOSTS[level][k] if BASE_GOALPOSTS else None
+            for i, y in zip(scored, minmax(have, posts)):
+                nv[i] = y
+        norm[k] = nv
+    wsum = sum(WEIGHTS[INDICATORS.index(k)] for k in used)
+    # a score on the baseline's undetermined goalposts is undetermined too
+    und = und or bool(BASE_SCORE_UND.get(level) and "eci" in used)
     score = {}
-    wts = {}
     for i, u in enumerate(units):
-        have = [k for k in INDICATORS if norm[k][i] is not NA]
-        wsum = sum(WEIGHTS[INDICATORS.index(k)] for k in have)
-        wts[u] = {k: F(WEIGHTS[INDICATORS.index(k)], wsum) if k in have
-                  else 0 for k in INDICATORS}
-        score[u] = sum(wts[u][k] * norm[k][i] for k in have)
+        score[u] = NA if lacks[u] else sum(
+            F(WEIGHTS[INDICATORS.index(k)], wsum) * norm[k][i] for k in used)
         for k in INDICATORS:
-            eci_dep = und and k == "eci"
+            eci_dep = undetermined(T) and k == "eci"
+            # on the baseline's undetermined ECI goalposts
+            posts_dep = BASE_SCORE_UND.get(level) and k == "eci"
             ind_rows.append([PASS, level, u, k,
                              SKIP if eci_dep else value[k][i],
-                             SKIP if eci_dep else norm[k][i], wts[u][k]])
-    order = sorted(units, key=lambda u: (-score[u], units.index(u)))
+                             SKIP if eci_dep or posts_dep else norm[k][i],
+                             F(WEIGHTS[INDICATORS.index(k)], wsum)
+                             if k in used else 0])
+    order = sorted((u for u in units if not lacks[u]),
+                   key=lambda u: (-score[u], units.index(u)))
     for u in units:
+        if lacks[u]:
+            score_rows.append([PASS, level, u] + [NA] * 7 + [why[u]])
+            continue
         score_rows.append([PASS, level, u,
                            SKIP if und else score[u],
                            SKIP if und else order.index(u) + 1,
                            SKIP, SKIP, SKIP,
                            # the weights-only band: the band itself without
                            # resampling (filled in with --given, below)
-                           SKIP, SKIP])
+                           SKIP, SKIP, ""])
     for a in units:
         for b in units:
-            if a != b:
+            if a != b and not lacks[a] and not lacks[b]:
                 out_rows.append([PASS, level, a, b, SKIP, SKIP])
     SCORES[level] = (units, norm, score)
-    RANKS[level] = {u: order.index(u) + 1 for u in units}
+    RANKS[level] = {u: order.index(u) + 1 for u in order}
+    NOT_SCORED[level] = why
     SCORE_UND[level] = und
 
 
@@ -1664,7 +1709,8 @@ for pos, u in enumerate(order, 1):
         else SKIP,
         SKIP if und else A.eci[u], A.krugman[u], A.div[u], A.xc[u],
         largest_specialisations(A, u),
-        SKIP if und else best_opportunities(A, u)])
+        SKIP if und else best_opportunities(A, u),
+        NOT_SCORED[FIRST][u] if FIRST in NOT_SCORED else ""])
 
 # ranking: every scored level's units in rank order, with the 5-95 % band
 # as a bar from p05 - 0.5 of length p95 - p05 + 1
@@ -1678,7 +1724,7 @@ for level in ("centre", "subregion"):
              centre_name[u] if level == "centre" else u,
              SKIP if und else score_[u]] +
             (list(band) + [band[1] - F(1, 2), band[2] - band[1] + 1]
-             if band else [SKIP] * 5))
+             if band else [SKIP] * 5) + [NOT_SCORED[level][u]])
 
 # opportunities: the first level's headline matrix, then patents; each
 # unit's opportunities of rank 1..10
@@ -1709,7 +1755,9 @@ def scenario_run(name, actions):
     import runpy
     return runpy.run_path(os.path.abspath(__file__),
                           init_globals={"SCENARIO": (name, actions),
-                                        "SCENARIO_MODEL": MODEL},
+                                        "SCENARIO_MODEL": MODEL,
+                                        "BASE_GOALPOSTS": GOALPOSTS,
+                                        "BASE_SCORE_UND": SCORE_UND},
                           run_name="expected_small_scenario")
 
 
@@ -1736,13 +1784,17 @@ def scenario_deltas(name, S):
     """scenario_deltas.csv's rows of scenario name (S: the globals of its
     run), from the scenario's matrices, matched on unit and class ids with
     the baseline's (a unit or class the baseline lacks: baseline and
-    delta empty; a centre closed or merged away has no row):
+    delta empty):
       * specialised: every cell whose M differs;
       * density (matrices with potentials): every cell whose density
         differs; quadrant: every cell whose label differs (empty where the
         unit holds the class), with empty numbers;
       * score, rank, rank_median, rank_p05, rank_p95 of every unit of each
-        scored level, on the headline matrix.
+        scored level, on the headline matrix; status where the unit is
+        scored in one pass and not in the other (labels: the reason, or
+        "scored");
+      * status of every centre the scenario closed or merged away, in the
+        dataset's order: "open" -> "closed" or "merged into ID".
     A quadrant label that is not determined here (undetermined ECI) is "*"
     where the row must be there anyway, and "?" where the row itself
     depends on it (present only if the labels differ)."""
@@ -1793,16 +1845,29 @@ def scenario_deltas(name, S):
         for u in units:
             inb = u in bunits
             sv = [SKIP if sund else score[u],
-                  SKIP if sund else S["RANKS"][level][u]]
+                  SKIP if sund else S["RANKS"][level].get(u, NA)]
             sv += list(BANDS.get((name, level, u), [SKIP] * 3))
             bv = [NA if not inb else SKIP if bund else bscore[u],
-                  NA if not inb else SKIP if bund else RANKS[level][u]]
+                  NA if not inb else SKIP if bund else
+                  RANKS[level].get(u, NA)]
             bv += (list(BANDS.get(("baseline", level, u), [SKIP] * 3))
                    if inb else [NA] * 3)
             for k, measure in enumerate(("score", "rank", "rank_median",
                                          "rank_p05", "rank_p95")):
                 out.append([name, level, HEADLINE, u, NA, measure, bv[k],
                             sv[k], minus(sv[k], bv[k]), NA, NA])
+            # scored in one pass, not in the other: why
+            bw = NOT_SCORED[level][u] if inb else ""
+            sw = S["NOT_SCORED"][level][u]
+            if inb and bw != sw:
+                out.append([name, level, HEADLINE, u, NA, "status", NA, NA,
+                            NA, bw or "scored", sw or "scored"])
+    # every centre the scenario closed or merged away
+    order = [c["centre_id"] for c in centres]
+    for c in sorted(S["CLOSED"], key=order.index):
+        into = S["MERGED_INTO"].get(c)
+        out.append([name, "centre", HEADLINE, c, NA, "status", NA, NA, NA,
+                    "open", "merged into " + into if into else "closed"])
     return out
 
 
@@ -2114,7 +2179,7 @@ TABLES = [
     ("indicators.csv", "scenario,level,unit,indicator,value,normalised,weight",
      ind_rows),
     ("scores.csv", "scenario,level,unit,score,rank,rank_median,rank_p05,"
-     "rank_p95,rank_p05_weights,rank_p95_weights", score_rows),
+     "rank_p95,rank_p05_weights,rank_p95_weights,not_scored", score_rows),
     ("outranking.csv", "scenario,level,unit_a,unit_b,probability_a_above_b,"
      "distinguishable", out_rows),
     ("local_economy.csv", "level,matrix,unit,region,aggregate,class_label,"
@@ -2125,9 +2190,10 @@ TABLES = [
 ] if SCENARIOS else []) + [
     ("overview.csv", "level,matrix,position,unit,unit_name,subregion,score,"
      "rank_band,traffic_light,eci,krugman,diversity,total,"
-     "largest_specialisations,best_opportunities", overview_rows),
+     "largest_specialisations,best_opportunities,not_scored",
+     overview_rows),
     ("ranking.csv", "level,rank,unit,unit_name,score,rank_median,rank_p05,"
-     "rank_p95,band_start,band_length", ranking_rows),
+     "rank_p95,band_start,band_length,not_scored", ranking_rows),
     ("opportunities.csv", "level,matrix,unit,unit_name,rank,class,class_label,density,"
      "pci,cog,quadrant,p_ideal", opportunity_rows),
 ] + ([

@@ -278,6 +278,122 @@ START_TEST(norm_goalposts_degenerate)
 }
 END_TEST
 
+/* ---- normalisation on a reference's scale (issue 12, item 5) ----------- */
+
+/* The scale of ref (nref × k) with work arrays of exactly the documented
+ * size; *buf and *m are the caller's to free. */
+static s3_scale
+scale_of(const double *ref, size_t nref, size_t k, double **buf, size_t **m)
+{
+    s3_scale sc;
+    *buf = dalloc(k * (nref + 4) + nref);
+    *m = malloc(k * sizeof(size_t));
+    size_t *iwork = malloc((nref ? nref : 1) * sizeof(size_t));
+    ck_assert_ptr_nonnull(*m);
+    ck_assert_ptr_nonnull(iwork);
+    s3_scale_build(ref, nref, k, *buf, *m, iwork, &sc);
+    free(iwork);
+    return sc;
+}
+
+/* On its own data the scaled normalisation is s3_normalise to the last
+ * bit, for every method and direction, with ties, NaN and a constant
+ * column: a scenario unit equal to a baseline unit keeps its values. */
+START_TEST(norm_scaled_own_data_bit_identical)
+{
+    enum { N = 7, K = 4 };
+    const double x[N * K] = {2.385, 0.1,  NAN,   5.0, /* */
+                             0.731, 0.7,  1.125, 5.0, /* */
+                             2.385, 0.3,  1.125, 5.0, /* */
+                             NAN,   0.1,  0.977, 5.0, /* */
+                             1.049, 0.93, 0.212, 5.0, /* */
+                             3.3,   0.1,  4.5,   5.0, /* */
+                             0.731, 0.44, NAN,   NAN};
+    const int dirs[2][K] = {{1, 1, 1, 1}, {-1, 1, -1, -1}};
+    const double lo[K] = {0.5, 0.0, 0.0, 4.0}, hi[K] = {3.0, 1.0, 4.0, 6.0};
+    double *buf;
+    size_t *m;
+    s3_scale sc = scale_of(x, N, K, &buf, &m);
+    double y[N * K], ys[N * K];
+    for (int how = S3_NORM_MINMAX; how <= S3_NORM_GOALPOSTS; how++)
+        for (int d = 0; d < 2; d++) {
+            normalise(x, N, K, dirs[d], (s3_normalisation)how, lo, hi, y);
+            s3_normalise_scaled(x, N, K, dirs[d], (s3_normalisation)how, lo, hi,
+                                &sc, ys);
+            for (size_t i = 0; i < N * K; i++)
+                ck_assert_msg((isnan(y[i]) && isnan(ys[i])) ||
+                                  memcmp(&y[i], &ys[i], sizeof(double)) == 0,
+                              "method %d dir %d cell %zu: %.17g != %.17g", how,
+                              d, i, ys[i], y[i]);
+        }
+    free(buf);
+    free(m);
+}
+END_TEST
+
+/* New values on a reference's scale, worked by hand: reference column
+ * {1, 2, 2, 5}: min 1, max 5; min-max (x − 1) / 4; ranks of 0 (below all:
+ * p = q = 0, r = 1/2, (r − 1) / 3 = −1/6), 2 (p = 1, q = 3, r = 5/2,
+ * 1/2), 3 (p = q = 3, r = 7/2, 5/6) and 7 (r = 9/2, 7/6); outside 0-1 and
+ * not clipped, unless a floor is set (min-max and ranks only). */
+START_TEST(norm_scaled_new_values_hand)
+{
+    const double ref[4] = {1.0, 2.0, 2.0, 5.0}, x[4] = {0.0, 2.0, 3.0, 7.0};
+    const int dir[1] = {1};
+    double *buf;
+    size_t *m;
+    s3_scale sc = scale_of(ref, 4, 1, &buf, &m);
+    double y[4];
+    s3_normalise_scaled(x, 4, 1, dir, S3_NORM_MINMAX, NULL, NULL, &sc, y);
+    ck_assert_rel_tol(y[0], -0.25, 1e-15);
+    ck_assert_rel_tol(y[1], 0.25, 1e-15);
+    ck_assert_rel_tol(y[2], 0.5, 1e-15);
+    ck_assert_rel_tol(y[3], 1.5, 1e-15);
+    s3_normalise_scaled(x, 4, 1, dir, S3_NORM_RANK, NULL, NULL, &sc, y);
+    ck_assert_rel_tol(y[0], -1.0 / 6.0, 1e-15);
+    ck_assert_rel_tol(y[1], 0.5, 1e-15);
+    ck_assert_rel_tol(y[2], 5.0 / 6.0, 1e-15);
+    ck_assert_rel_tol(y[3], 7.0 / 6.0, 1e-15);
+    /* mean 2.5, sd sqrt(3): z of 7 = 4.5 / sqrt(3) */
+    s3_normalise_scaled(x, 4, 1, dir, S3_NORM_ZSCORE, NULL, NULL, &sc, y);
+    ck_assert_rel_tol(y[3], 4.5 / sqrt(3.0), 1e-15);
+    ck_assert_rel_tol(y[0], -2.5 / sqrt(3.0), 1e-15);
+    sc.floor = 0.0;
+    s3_normalise_scaled(x, 4, 1, dir, S3_NORM_MINMAX, NULL, NULL, &sc, y);
+    ck_assert_exact(y[0], 0.0);
+    ck_assert_rel_tol(y[3], 1.5, 1e-15);
+    s3_normalise_scaled(x, 4, 1, dir, S3_NORM_ZSCORE, NULL, NULL, &sc, y);
+    ck_assert_rel_tol(y[0], -2.5 / sqrt(3.0), 1e-15);
+    free(buf);
+    free(m);
+}
+END_TEST
+
+/* A reference without spread: its value 0.5 (z 0), above 1 (z 1), below
+ * 0 (z −1), mirrored for dir −1; a reference without a value: NaN. */
+START_TEST(norm_scaled_no_spread)
+{
+    const double ref[2 * 2] = {3.0, NAN, 3.0, NAN};
+    const double x[3 * 2] = {3.0, 1.0, 4.0, 1.0, 2.0, 1.0};
+    const int up[2] = {1, 1}, down[2] = {-1, 1};
+    double *buf;
+    size_t *m;
+    s3_scale sc = scale_of(ref, 2, 2, &buf, &m);
+    double y[6];
+    s3_normalise_scaled(x, 3, 2, up, S3_NORM_MINMAX, NULL, NULL, &sc, y);
+    ck_assert_exact(y[0], 0.5);
+    ck_assert_exact(y[2], 1.0);
+    ck_assert_exact(y[4], 0.0);
+    ck_assert(isnan(y[1]) && isnan(y[3]) && isnan(y[5]));
+    s3_normalise_scaled(x, 3, 2, down, S3_NORM_ZSCORE, NULL, NULL, &sc, y);
+    ck_assert_exact(y[0], 0.0);
+    ck_assert_exact(y[2], -1.0);
+    ck_assert_exact(y[4], 1.0);
+    free(buf);
+    free(m);
+}
+END_TEST
+
 /* ---- s3_aggregate ------------------------------------------------------- */
 
 START_TEST(agg_arithmetic_hand)
@@ -1114,6 +1230,9 @@ scoring_suite(void)
     tcase_add_test(tc, norm_constant_column);
     tcase_add_test(tc, norm_single_value_and_empty);
     tcase_add_test(tc, norm_goalposts_degenerate);
+    tcase_add_test(tc, norm_scaled_own_data_bit_identical);
+    tcase_add_test(tc, norm_scaled_new_values_hand);
+    tcase_add_test(tc, norm_scaled_no_spread);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("aggregate");
