@@ -25,6 +25,9 @@ struct s3_table {
     /* short texts kept once: a table of unit pairs repeats each id a
      * thousand times (text → its copy in the arena) */
     s3i_map interned;
+    /* per column, the text set last (a unit's id down its classes' rows):
+     * compared before the map is asked */
+    const char **last;
 };
 
 enum { INTERN_MAX = 64 }; /* longer texts are copied each time */
@@ -39,7 +42,8 @@ s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols)
     t->colname = calloc(ncols ? ncols : 1, sizeof *t->colname);
     t->coltype = calloc(ncols ? ncols : 1, sizeof *t->coltype);
     t->own = calloc(ncols ? ncols : 1, sizeof *t->own);
-    if (!t->colname || !t->coltype || !t->own ||
+    t->last = calloc(ncols ? ncols : 1, sizeof *t->last);
+    if (!t->colname || !t->coltype || !t->own || !t->last ||
         !(t->name = s3i_arena_strdup(&t->arena, name)))
         goto fail;
     for (size_t i = 0; i < ncols; i++) {
@@ -61,6 +65,7 @@ s3i_table_free(s3_table *t)
     free(t->colname);
     free(t->coltype);
     free(t->own);
+    free(t->last);
     free(t->cells);
     s3i_map_free(&t->interned);
     s3i_arena_free(&t->arena);
@@ -152,7 +157,9 @@ s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
     if (row >= t->nrows || col >= t->ncols || !s3_coltype_is_text(t->coltype[col]))
         return -1;
     const char *c = NULL;
-    if (s && *s) {
+    if (s && *s && t->last[col] && strcmp(s, t->last[col]) == 0) {
+        c = t->last[col];
+    } else if (s && *s) {
         size_t n = strlen(s), k;
         if (n <= INTERN_MAX &&
             (k = s3i_map_get(&t->interned, s, n)) != S3I_NONE) {
@@ -165,6 +172,7 @@ s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
                 return -1;
             c = copy;
         }
+        t->last[col] = c;
     }
     t->cells[row * t->ncols + col].text = c;
     return 0;
