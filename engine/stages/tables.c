@@ -902,6 +902,8 @@ reads_as_number(const char *s)
     static const char *const words[] = {
         "inf", "+inf", "-inf",  "infinity", "+infinity", "-infinity",
         "nan", "true", "false", "t",        "f"};
+    if (!*s || !strchr("+-.0123456789iInNtTfF", *s))
+        return 0; /* a code such as "U0001": no need to look further */
     for (size_t i = 0; i < N(words); i++)
         if (same_ascii_nocase(s, words[i]))
             return 1;
@@ -934,6 +936,8 @@ reads_as_missing(const char *s)
         "#N/A", "#N/A N/A", "#NA",     "-1.#IND", "-1.#QNAN", "-NaN",
         "-nan", "1.#IND",   "1.#QNAN", "<NA>",    "N/A",      "NA",
         "NULL", "NaN",      "None",    "n/a",     "nan",      "null"};
+    if (!*s || !strchr("#-1<Nn", *s)) /* none of them starts otherwise */
+        return 0;
     for (size_t i = 0; i < N(na); i++)
         if (!strcmp(s, na[i]))
             return 1;
@@ -971,18 +975,26 @@ scan_codes(s3_table *const *t, size_t n, code_cols *cc)
                 cc->name[cc->n++] = name;
             }
             size_t nr = s3_table_rows(t[i]), filled = 0, numbers = 0;
-            const char *example = NULL;
+            const char *example = NULL, *last = NULL;
+            int last_number = 0;
             for (size_t r = 0; r < nr; r++) {
                 const char *v = s3_table_text(t[i], r, c);
                 if (!*v)
                     continue;
                 filled++;
+                if (v == last) { /* a table keeps each short text once */
+                    numbers += (size_t)last_number;
+                    continue;
+                }
+                last = v;
+                last_number = 0;
                 if (reads_as_missing(v)) {
                     cc->missing[k] = 1;
                     if (!cc->na_example)
                         cc->na_example = v;
                 } else if (reads_as_number(v)) {
                     numbers++;
+                    last_number = 1;
                     if (!example || (v[0] == '0' && example[0] != '0'))
                         example = v;
                 }
