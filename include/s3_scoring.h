@@ -220,6 +220,15 @@ S3_API size_t s3_cluster_average(const double *d, size_t n, double cut,
                                  size_t *label, size_t *merge_a,
                                  size_t *merge_b, double *height, double *work);
 
+/* Each item's k nearest other items: keep[a * n + b] = 1 (else 0) where b
+ * is among the k items with the largest v[map[a] * ld + map[b]], b != a
+ * (map NULL: the identity), larger first, NaN last, ties to the smaller
+ * index, so the choice is one total order.  Fewer than k when n - 1 < k.
+ * keep holds n² bytes; work holds k indices.  (The pair tables at scale:
+ * similarity by cosine, proximity.) */
+S3_API void s3_nearest(const double *v, size_t ld, const size_t *map, size_t n,
+                       size_t k, unsigned char *keep, size_t *work);
+
 #ifdef __cplusplus
 }
 #endif

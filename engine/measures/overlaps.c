@@ -315,3 +315,58 @@ s3_cluster_average(const double *d, size_t n, double cut, size_t *label,
     }
     return nclusters;
 }
+
+/* Whether (value a, item ia) comes before (b, ib): larger first, NaN
+ * last, ties by the lower index, so the cut is one total order. */
+static int
+nearer(double a, size_t ia, double b, size_t ib)
+{
+    if (isnan(a) || isnan(b))
+        return isnan(b) && !isnan(a) ? 1 : (isnan(a) == isnan(b) && ia < ib);
+    return a > b || (a == b && ia < ib);
+}
+
+/* A heap of the k best so far, its worst at the top. */
+void
+s3_nearest(const double *v, size_t ld, const size_t *map, size_t n, size_t k,
+           unsigned char *keep, size_t *heap)
+{
+    memset(keep, 0, n * n);
+    for (size_t a = 0; a < n; a++) {
+        const double *row = v + (map ? map[a] : a) * ld;
+#define VAL(b) row[map ? map[b] : (b)]
+        size_t h = 0;
+        for (size_t b = 0; b < n; b++) {
+            if (b == a)
+                continue;
+            if (h == k && !nearer(VAL(b), b, VAL(heap[0]), heap[0]))
+                continue;
+            size_t i;
+            if (h < k) { /* sift up */
+                for (i = h++; i > 0; i = (i - 1) / 2) {
+                    size_t p = (i - 1) / 2;
+                    if (!nearer(VAL(heap[p]), heap[p], VAL(b), b))
+                        break;
+                    heap[i] = heap[p];
+                }
+            } else { /* replace the worst, sift down */
+                for (i = 0;;) {
+                    size_t c = 2 * i + 1;
+                    if (c >= h)
+                        break;
+                    if (c + 1 < h && nearer(VAL(heap[c]), heap[c],
+                                            VAL(heap[c + 1]), heap[c + 1]))
+                        c++;
+                    if (!nearer(VAL(b), b, VAL(heap[c]), heap[c]))
+                        break;
+                    heap[i] = heap[c];
+                    i = c;
+                }
+            }
+            heap[i] = b;
+        }
+#undef VAL
+        for (size_t i = 0; i < h; i++)
+            keep[a * n + heap[i]] = 1;
+    }
+}

@@ -390,6 +390,12 @@ s3_status s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                           size_t nscen, const s3i_deltas *deltas,
                           int with_deltas, s3_table *notes, s3_result *r);
 
+/* The code columns of tables t[0..n) (NULL entries skipped): their
+ * meanings into defs (definitions.csv), and a note where pandas or R would
+ * read one as numbers or as missing (codecols.c); -1 when out of memory. */
+int s3i_code_columns(s3_table *const *t, size_t n, s3_table *defs,
+                     s3_table *notes, int generic);
+
 /* The name of a unit in the tables (unit_name): a centre's name, a
  * sub-region's (its id), "" for a long table's unit; key is the unit's
  * row_key, id its id. */

@@ -86,6 +86,59 @@ random_counts(gsl_rng *r, double *x, size_t nr, size_t nc)
         x[i] = gsl_rng_uniform(r) < 0.25 ? 0.0 : 100.0 * gsl_rng_uniform(r);
 }
 
+/* s3_nearest against sorting each row: values drawn from a few levels (many
+ * ties), some NaN, through a map onto a larger matrix. */
+static int
+before(const double *row, const size_t *map, size_t a, size_t b)
+{
+    double x = row[map[a]], y = row[map[b]];
+    if (isnan(x) != isnan(y))
+        return isnan(y);
+    if (!isnan(x) && x != y)
+        return x > y;
+    return a < b;
+}
+
+START_TEST(nearest_matches_sorting)
+{
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 20261205);
+    enum { BIG = 40 };
+    double v[BIG * BIG];
+    size_t map[30], work[40];
+    unsigned char keep[30 * 30];
+    for (int rep = 0; rep < 200; rep++) {
+        size_t n = 1 + gsl_rng_uniform_int(r, 30);
+        size_t k = 1 + gsl_rng_uniform_int(r, 35);
+        for (size_t i = 0; i < BIG * BIG; i++)
+            v[i] = gsl_rng_uniform(r) < 0.1
+                       ? NAN
+                       : (double)gsl_rng_uniform_int(r, 5) / 4.0;
+        for (size_t i = 0; i < n; i++) /* rows and columns of v, < BIG */
+            map[i] = i + gsl_rng_uniform_int(r, BIG - 30 + 1) * (i % 2);
+        s3_nearest(v, BIG, map, n, k, keep, work);
+        for (size_t a = 0; a < n; a++) {
+            const double *row = v + map[a] * BIG;
+            size_t kept = 0;
+            for (size_t b = 0; b < n; b++) {
+                if (b == a) {
+                    ck_assert_int_eq(keep[a * n + b], 0);
+                    continue;
+                }
+                /* b is kept iff fewer than k others come before it */
+                size_t ahead = 0;
+                for (size_t c = 0; c < n; c++)
+                    ahead += c != a && c != b && before(row, map, c, b);
+                ck_assert_int_eq(keep[a * n + b], ahead < k);
+                kept += keep[a * n + b];
+            }
+            ck_assert_uint_eq(kept, k < n - 1 ? k : n - 1);
+        }
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(cosine_hand_3x3)
 {
     /* rows (1, 2, 2), (2, 0, 1), (0, 3, 4): norms 3, √5, 5
@@ -894,6 +947,7 @@ overlaps_suite(void)
     TCase *tc;
 
     tc = tcase_create("cosine");
+    tcase_add_test(tc, nearest_matches_sorting);
     tcase_add_test(tc, cosine_hand_3x3);
     tcase_add_test(tc, cosine_zero_row_nan);
     tcase_add_test(tc, cosine_symmetric_vs_definition);
