@@ -145,7 +145,8 @@ s3i_table_add_row(s3_table *t)
 int
 s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
 {
-    if (row >= t->nrows || col >= t->ncols || s3_coltype_is_text(t->coltype[col]))
+    if (row >= t->nrows || col >= t->ncols ||
+        s3_coltype_is_text(t->coltype[col]))
         return -1;
     t->cells[row * t->ncols + col].num = v;
     return 0;
@@ -154,7 +155,8 @@ s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
 int
 s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
 {
-    if (row >= t->nrows || col >= t->ncols || !s3_coltype_is_text(t->coltype[col]))
+    if (row >= t->nrows || col >= t->ncols ||
+        !s3_coltype_is_text(t->coltype[col]))
         return -1;
     const char *c = NULL;
     if (s && *s && t->last[col] && strcmp(s, t->last[col]) == 0) {
@@ -243,7 +245,8 @@ s3_table_col(const s3_table *t, const char *name)
 double
 s3_table_num(const s3_table *t, size_t row, size_t col)
 {
-    if (row >= t->nrows || col >= t->ncols || s3_coltype_is_text(t->coltype[col]))
+    if (row >= t->nrows || col >= t->ncols ||
+        s3_coltype_is_text(t->coltype[col]))
         return NAN;
     return t->cells[row * t->ncols + col].num;
 }
@@ -251,7 +254,8 @@ s3_table_num(const s3_table *t, size_t row, size_t col)
 const char *
 s3_table_text(const s3_table *t, size_t row, size_t col)
 {
-    if (row >= t->nrows || col >= t->ncols || !s3_coltype_is_text(t->coltype[col]))
+    if (row >= t->nrows || col >= t->ncols ||
+        !s3_coltype_is_text(t->coltype[col]))
         return NULL;
     const char *s = t->cells[row * t->ncols + col].text;
     return s ? s : "";
