@@ -70,7 +70,7 @@ static const command_info commands[] = {
     X(where, "COL=VALUE", CMD_ANALYSE,                                         \
       "use only rows whose column (or Eurostat dimension) holds VALUE "        \
       "(repeatable)")                                                          \
-    X(set, "NAME=VALUE", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                   \
+    X(set, "NAME=VALUE", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                    \
       "set a model parameter for this run, e.g. "                              \
       "specialisation.threshold=1.2 (repeatable; parameters.csv lists them)")  \
     X(pairs, "MODE", CMD_RUN | CMD_ANALYSE,                                    \
