@@ -125,8 +125,7 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
         int e = f ? ENOMEM : errno;
         if (f)
             fclose(f);
-        return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path,
-                        strerror(e));
+        return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path, strerror(e));
     }
     o->f = f;
     o->n = 0;
