@@ -390,6 +390,22 @@ s3_status s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                           size_t nscen, const s3i_deltas *deltas,
                           int with_deltas, s3_table *notes, s3_result *r);
 
+/* The measure tables (measure_tables.c): specialisation.csv, units.csv
+ * or classes.csv (`table`) with the lead columns given, every measure of
+ * the table (rca_baseline only with a baseline; ids[] gets each one's
+ * catalogue id, *nids their count) and the names of the codes; and the
+ * rows of one matrix's results r.  -1 / NULL when out of memory. */
+s3_table *s3i_measure_table(const char *table, const s3i_colspec *lead,
+                            size_t nlead, int with_baseline, int *ids,
+                            size_t *nids);
+int s3i_specialisation_rows(s3_table *t, const int *ids, size_t nids,
+                            const s3i_mres *r, const s3_dataset *d);
+int s3i_unit_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r,
+                  const s3_dataset *d);
+/* The label of class p of x ("" where it has none). */
+const char *s3i_class_label(const s3i_matrix *x, size_t p);
+int s3i_class_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r);
+
 /* The code columns of tables t[0..n) (NULL entries skipped): their
  * meanings into defs (definitions.csv), and a note where pandas or R would
  * read one as numbers or as missing (codecols.c); -1 when out of memory. */
