@@ -225,7 +225,7 @@ draw_heatmap(book *b, const sheet_spec *s)
     }
     if (row > 3)
         color_scale(b, ws, 4, 2, row, (lxw_col_t)(1 + ncls), 0, 1, 3);
-    worksheet_freeze_panes(ws, 4, 2);
+    freeze(b, ws, 4, 2);
     column(b, ws, 0, 0, 10, NULL);
     column(b, ws, 1, 1, 40, NULL);
     column(b, ws, 2, (lxw_col_t)(1 + ncls), 11, NULL);
@@ -293,7 +293,7 @@ draw_pivot(book *b, const sheet_spec *s)
             s3_table_num(t, idx[i], cv), b->num2);
     color_scale(b, ws, 3, 2, (lxw_row_t)(2 + nrk), (lxw_col_t)(1 + nck), s->lo,
                 s->mid, s->hi);
-    worksheet_freeze_panes(ws, 3, 2);
+    freeze(b, ws, 3, 2);
     column(b, ws, 0, 0, 10, NULL);
     column(b, ws, 1, 1, 36, NULL);
     column(b, ws, 2, (lxw_col_t)(1 + nck), 9, NULL);
@@ -326,7 +326,7 @@ draw_rows(book *b, const sheet_spec *s)
     if (ws) {
         str(b, ws, 0, 0, s->title, b->title);
         s3i_xlsx_rows(b, ws, 2, t, idx, n, s->show, s->head, s->ncols);
-        worksheet_freeze_panes(ws, 3, 0);
+        freeze(b, ws, 3, 0);
         for (size_t c = 0; c < s->ncols; c++)
             column(b, ws, (lxw_col_t)c, (lxw_col_t)c,
                    !strcmp(s->show[c], "name") ? 36 : 16, NULL);

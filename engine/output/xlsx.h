@@ -93,9 +93,29 @@ static inline lxw_worksheet *
 new_sheet(book *b, const char *name)
 {
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
-    if (!ws)
+    if (!ws) {
         keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return NULL;
+    }
+    /* printed: A4 landscape, the sheet's name and "page X of Y" below;
+     * not shrunk to the page width (the heatmaps would print at 3 pt):
+     * wide sheets go on over pages with their headers repeated (freeze) */
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9);
+    keep(b, worksheet_set_footer(ws, "&L&A&RPage &P of &N"));
     return ws;
+}
+
+/* Header rows r and columns c kept on screen and repeated on every
+ * printed page. */
+static inline void
+freeze(book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c)
+{
+    worksheet_freeze_panes(ws, r, c);
+    if (r > 0)
+        keep(b, worksheet_repeat_rows(ws, 0, r - 1));
+    if (c > 0)
+        keep(b, worksheet_repeat_columns(ws, 0, c - 1));
 }
 
 static inline lxw_chart *

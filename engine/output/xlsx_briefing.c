@@ -178,7 +178,7 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
         keep(b, worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + n), 12));
         data_bar(b, ws, r0 + 1, 4, (lxw_row_t)(r0 + n));
     }
-    worksheet_freeze_panes(ws, r0 + 1, 3);
+    freeze(b, ws, r0 + 1, 3);
     column(b, ws, 0, 0, 6, NULL);
     column(b, ws, 1, 1, 8, NULL);
     column(b, ws, 2, 2, 34, b->wrap);
@@ -281,7 +281,7 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
         lxw_chart_options big = {.x_scale = 1.6, .y_scale = 1.8};
         keep(b, worksheet_insert_chart_opt(ws, r0 + 6, 10, ch, &big));
     }
-    worksheet_freeze_panes(ws, r0 + 1, 2);
+    freeze(b, ws, r0 + 1, 2);
     column(b, ws, 0, 0, 10, NULL);
     column(b, ws, 1, 1, 36, NULL);
     column(b, ws, 2, 3, 7, NULL);

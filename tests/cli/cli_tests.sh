@@ -413,9 +413,13 @@ t_xlsx_ruhr() {
     [ -n "$PYX" ] || die "python3-openpyxl is not installed"
     s3 run --model models/ruhr.ini --out "$TMP/out"
     expect_rc 0 "run ruhr"
-    "$PYX" "$GOLDEN/check_xlsx.py" "$TMP/out/briefing.xlsx" "$TMP/out/csv" |
+    "$PYX" "$GOLDEN/check_xlsx.py" "$TMP/out/briefing.xlsx" "$TMP/out/csv" 2>&1 |
         prefix_lines "ruhr" >"$TMP/.lines"
     grep -q . "$TMP/.lines" || die "check_xlsx.py printed nothing"
+    # a line that is neither ok nor not ok (a traceback) fails the case
+    grep -vqE '^(not )?ok - ' "$TMP/.lines" &&
+        die "check_xlsx.py: $(grep -vE '^(not )?ok - ' "$TMP/.lines" | tail -3 | head -c 300)"
+    return 0
 }
 
 # prefix_lines WORD: "ok - xlsx X" -> "ok - xlsx WORD X"
@@ -439,9 +443,12 @@ t_xlsx_formula_names() {
     s3 run --model "$TMP/model.ini" --out "$TMP/out"
     expect_rc 0 "run with formula-like centre names"
     "$PYX" "$GOLDEN/check_xlsx.py" "$TMP/out/briefing.xlsx" "$TMP/out/csv" \
-        --text '=HYPERLINK("http://x","y")' --text '+SUM(A1)' --text '=1+1' |
+        --text '=HYPERLINK("http://x","y")' --text '+SUM(A1)' --text '=1+1' 2>&1 |
         prefix_lines "formula-like names" >"$TMP/.lines"
     grep -q . "$TMP/.lines" || die "check_xlsx.py printed nothing"
+    grep -vqE '^(not )?ok - ' "$TMP/.lines" &&
+        die "check_xlsx.py: $(grep -vE '^(not )?ok - ' "$TMP/.lines" | tail -3 | head -c 300)"
+    return 0
 }
 
 # ---- golden ------------------------------------------------------------------

@@ -366,7 +366,15 @@ def main():
             if not row or row[cu_] is None:
                 continue
             sc = scores.get(str(row[cu_]))
-            if sc is not None:
+            if sc is not None and sc["rank"] == "":
+                # not scored (not_scored says why): no score, band or light
+                if row[cscore] not in (None, "", "\u2013") or \
+                        row[clight] in ("green", "yellow", "red"):
+                    problems.append("%s is not scored (%s) but shows %r, %r"
+                                    % (row[cu_], sc.get("not_scored"),
+                                       row[cscore], row[clight]))
+                checked += 1
+            elif sc is not None:
                 # score, band and order from scores.csv; the light from it
                 if row[cscore] is None or not close(float(row[cscore]), float(sc["score"])):
                     problems.append("%s score %r, csv %s" % (row[cu_], row[cscore], sc["score"]))
@@ -376,7 +384,7 @@ def main():
                 band = "%.0f-%.0f" % (float(sc["rank_p05"]), float(sc["rank_p95"]))
                 if row[cband] != band:
                     problems.append("%s band %r, csv %s" % (row[cu_], row[cband], band))
-                n = len(scores)
+                n = sum(r["rank"] != "" for r in scores.values())
                 third = lambda x: int((float(x) - 1) * 3 / n)
                 want = ("grey" if third(sc["rank_p05"]) != third(sc["rank_p95"])
                         else ["green", "yellow", "red"][min(third(sc["rank_median"]), 2)])
@@ -513,6 +521,28 @@ def main():
         if scores and (rel not in parts or b"drawing" not in z.read(rel)):
             problems.append("the Overview has no chart")
     report("charts present (%d)" % len(charts), problems)
+
+    # 3f. print-ready: every sheet A4 landscape with its name and "page X
+    # of Y" in the footer; a sheet with frozen header rows repeats them on
+    # every printed page
+    import re
+    problems = []
+    with zipfile.ZipFile(a.briefing) as z:
+        book_xml = z.read("xl/workbook.xml").decode()
+        titles = re.findall(r'<definedName name="_xlnm.Print_Titles" '
+                            r'localSheetId="(\d+)"', book_xml)
+        for i, name in enumerate(names):
+            xml = z.read("xl/worksheets/sheet%d.xml" % (i + 1)).decode()
+            setup = re.search(r"<pageSetup [^>]*>", xml)
+            if not setup or 'paperSize="9"' not in setup.group(0) or \
+                    'orientation="landscape"' not in setup.group(0):
+                problems.append("%s: not A4 landscape" % name)
+            if "Page &amp;P of &amp;N" not in xml or "&amp;A" not in xml:
+                problems.append("%s: no 'page X of Y' footer with its name" % name)
+            if 'state="frozen"' in xml and str(i) not in titles:
+                problems.append("%s: frozen header rows not repeated in print" % name)
+    report("print setup: A4 landscape, page X of Y, header rows repeated "
+           "(%d sheets)" % len(names), problems)
 
     # 3e. the matrix sheets equal their CSV tables, cell by cell
     def rows_of(name):
