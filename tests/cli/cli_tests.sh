@@ -1517,6 +1517,91 @@ t_scenario_bad_action() {
 # ---- run everything ----------------------------------------------------------
 
 run_case "usage: no arguments exits 2" t_usage_no_args
+# reference = baseline (issue 12, item 2): where the baseline covers the
+# model's classes (here sections C, G, J, each a baseline row of its own),
+# the binary matrix and what follows it are measured against the regional
+# economy.  By hand: the network's shares are 1/3 each (6 tenants per
+# section of 18); the region's 0.1, 0.1, 0.8.  Centre A (2 C, 2 G, 4 J):
+# RCA 0.75, 0.75, 1.5 against the network (M = J only), 2.5, 2.5, 0.625
+# against the region (M = C, G); centre B (4 C, 4 G, 2 J): 1.2, 1.2, 0.6
+# and 4, 4, 0.25 (M = C, G either way).  The Ruhr model's baseline has
+# only broad aggregates: its divisions stay against the network, and
+# notes.csv says why.
+t_reference_baseline() {
+    mkdir -p "$TMP/rb"
+    printf 'centre_id,name,subregion,nuts3\nA,Centre A,S1,R1\nB,Centre B,S2,R1\n' >"$TMP/rb/centres.csv"
+    {
+        echo "tenant_id,centre_id,nace"
+        i=0
+        for spec in A:25.11:2 A:47.11:2 A:62.01:4 B:25.11:4 B:47.11:4 B:62.01:2; do
+            IFS=: read -r c code k <<<"$spec"
+            for _ in $(seq "$k"); do i=$((i + 1)); echo "T$i,$c,$code"; done
+        done
+    } >"$TMP/rb/tenants.csv"
+    printf 'region,nace,value\nR1,C,100\nR1,G,100\nR1,J,800\n' >"$TMP/rb/baseline.csv"
+    for ref in network baseline; do
+        cat >"$TMP/$ref.ini" <<EOF2
+[model]
+name = rb
+dataset = $TMP/rb
+reference = $ROOT/datasets/reference
+[sectors]
+level = section
+[specialisation]
+reference = $ref
+rule = rca
+[uncertainty]
+resample = records
+draws = 20
+EOF2
+        s3 run --model "$TMP/$ref.ini" --out "$TMP/$ref" --csv-only --quiet
+        expect_rc 0 "run, reference = $ref"
+    done
+    "$PY" - "$TMP/network/csv" "$TMP/baseline/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+def spec(d):
+    return {(r["unit"], r["class"]): r for r in csv.DictReader(open(d + "/specialisation.csv"))
+            if r["level"] == "centre" and r["matrix"] == "tenants"}
+def units(d):
+    return {r["unit"]: r for r in csv.DictReader(open(d + "/units.csv"))
+            if r["level"] == "centre" and r["matrix"] == "tenants"}
+net, base = spec(sys.argv[1]), spec(sys.argv[2])
+want_rca = {("A", "C"): (0.75, 2.5), ("A", "G"): (0.75, 2.5), ("A", "J"): (1.5, 0.625),
+            ("B", "C"): (1.2, 4.0), ("B", "G"): (1.2, 4.0), ("B", "J"): (0.6, 0.25)}
+want_m = {("A", "C"): (0, 1), ("A", "G"): (0, 1), ("A", "J"): (1, 0),
+          ("B", "C"): (1, 1), ("B", "G"): (1, 1), ("B", "J"): (0, 0)}
+for k, (rn, rb) in want_rca.items():
+    for t in (net, base):
+        assert abs(float(t[k]["rca"]) - rn) < 1e-12, (k, t[k]["rca"], rn)
+        assert abs(float(t[k]["rca_baseline"]) - rb) < 1e-12, (k, t[k]["rca_baseline"], rb)
+    assert (int(net[k]["specialised"]), int(base[k]["specialised"])) == want_m[k], (
+        k, net[k]["specialised"], base[k]["specialised"], want_m[k])
+    # the bootstrap draws under the same reference: A's J never reaches
+    # 2.5 against the region
+    assert base[k]["p_specialised"] != "", k
+assert float(base["A", "J"]["p_specialised"]) < float(net["A", "J"]["p_specialised"]), (
+    base["A", "J"]["p_specialised"], net["A", "J"]["p_specialised"])
+# the p-value is the region's: P(X >= 2), X ~ Bin(8, 0.1) for A in C
+p = 1 - 0.9 ** 8 - 8 * 0.1 * 0.9 ** 7
+assert abs(float(base["A", "C"]["p_value"]) - p) < 1e-12, (base["A", "C"]["p_value"], p)
+un, ub = units(sys.argv[1]), units(sys.argv[2])
+assert (int(un["A"]["diversity"]), int(ub["A"]["diversity"])) == (1, 2), (un["A"], ub["A"])
+notes = open(sys.argv[2] + "/notes.csv").read()
+assert 'centre/tenants,"reference baseline: specialised (M) is measured against' in notes, notes
+assert "reference baseline" not in open(sys.argv[1] + "/notes.csv").read()
+EOF2
+    : >"$TMP/.why"
+    # the Ruhr baseline's aggregates do not cover divisions: the note says so
+    sed -e 's/^reference = network$/reference = baseline/' -e 's/^draws = .*/draws = 0/' \
+        -e "s#\.\./datasets#$ROOT/datasets#" "$ROOT/models/ruhr.ini" >"$TMP/ruhr.ini"
+    s3 run --model "$TMP/ruhr.ini" --out "$TMP/ruhr" --csv-only --quiet
+    expect_rc 0 "run ruhr, reference = baseline"
+    grep -q '^centre/tenants,"reference baseline not applied: .* lies in the baseline aggregate' \
+        "$TMP/ruhr/csv/notes.csv" || die "no note on the divisions the baseline does not cover"
+    grep -q '^centre,tenants_by_aggregate,C01,B-E,67,[^,]*,[^,]*,[^,]*,1,3\.27' "$TMP/ruhr/csv/specialisation.csv" ||
+        die "C01 in B-E is not specialised against the baseline: $(grep 'tenants_by_aggregate,C01,B-E' "$TMP/ruhr/csv/specialisation.csv")"
+}
+
 run_case "usage: unknown command exits 2" t_usage_unknown_command
 run_case "usage: unknown option exits 2" t_usage_unknown_option
 run_case "usage: option without its value exits 2" t_usage_missing_value
@@ -1593,6 +1678,7 @@ run_case "analyse: a pipe as input gives the file's results and checksum" t_anal
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
 run_case "large file: errors in both halves, all reported, the same messages" t_threads_errors_in_both_halves
 run_case "row order changes no number beyond rounding" t_row_order
+run_case "reference = baseline: M and what follows it against the region" t_reference_baseline
 
 echo "# $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
