@@ -476,8 +476,8 @@ draw_quality(book *b, const sheet_spec *s)
     page_setup(ws);
 }
 
-static const char *const partner_show[] = {"unit", "name",    "kind",
-                                           "rank", "partner", "value"};
+static const char *const partner_show[] = {"unit",    "name",  "kind", "rank",
+                                           "partner", "value", "tied"};
 static const char *const partner_head[] = {
     "Unit",
     "Name",
@@ -485,7 +485,9 @@ static const char *const partner_head[] = {
     "Rank",
     "Partner",
     "Similarity (cosine) or complementarity (share of the unit's "
-    "opportunities the partner is strong in)"};
+    "opportunities the partner is strong in)",
+    "Tied (other candidates with the same value; order within a tie: "
+    "Jaccard or cosine similarity, then id)"};
 static const char *const cluster_show[] = {"unit", "name", "cluster"};
 static const char *const cluster_head[] = {"Unit", "Name", "Cluster"};
 static const char *const economy_show[] = {
@@ -565,7 +567,7 @@ static const sheet_spec SHEETS[] = {
      .nsel = 2,
      .show = partner_show,
      .head = partner_head,
-     .ncols = 6},
+     .ncols = 7},
     {.draw = draw_rows,
      .name = "Clusters",
      .generic_name = "Clusters",

@@ -34,6 +34,7 @@ s3i_mres_free(s3i_mres *r)
     free(r->omega), free(r->cog), free(r->quad), free(r->orank);
     free(r->cos), free(r->jac), free(r->comp), free(r->clu_unit);
     free(r->clu_label), free(r->npart), free(r->part), free(r->dom);
+    free(r->ptied);
     free(r->pspec), free(r->pideal), free(r->dlo), free(r->dhi);
     memset(r, 0, sizeof *r);
 }
@@ -93,7 +94,7 @@ matrix_stages(s3_ctx *ctx, const s3i_pass *p, s3i_mres *r)
         !(rc = s3i_complexity(ctx, p->m, r, p->notes)) &&
         !(rc = s3i_relatedness(ctx, p->m, r, p->notes)) &&
         !(rc = s3i_potentials(ctx, p->m, r)))
-        rc = s3i_overlaps(ctx, p->m, r);
+        rc = s3i_overlaps(ctx, p->m, r, p->notes);
     if (!rc)
         rc = s3i_specialisation_notes(ctx, p->m, firms, r, p->notes);
     if (!rc && x->cooc && x->lv == S3I_LEVEL_CENTRE)

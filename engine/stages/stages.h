@@ -169,6 +169,7 @@ typedef struct {
     double *cos, *jac, *comp;
     size_t nclu, *clu_unit, *clu_label;
     size_t npart_k, *npart, *part; /* nr × 2; nr × 2 × k */
+    size_t *ptied; /* nr × 2 × k: other candidates tied with the partner */
     /* domains: nr × nd value, share and rca; NULL when none */
     double *dom;
     /* the bootstrap (nr × nc; NULL without one): the share of draws in
@@ -274,7 +275,8 @@ double s3i_split_value(double *v, size_t n, int rule, double percentile);
 int s3i_quadrant(double d, double pci, double sd);
 
 /* Overlaps (overlaps.c): similarity, clusters, partners. */
-s3_status s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
+s3_status s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r,
+                       s3_table *notes);
 
 /* Domains (domains.c). */
 s3_status s3i_domains_resolve(s3_ctx *ctx, const s3_model *m,

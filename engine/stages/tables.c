@@ -87,8 +87,8 @@ static const s3i_colspec sim_cols[] = {
 static const s3i_colspec clu_cols[] = {
     {"level", TXT}, {"matrix", TXT}, {"unit", TXT}, {"cluster", INT}};
 static const s3i_colspec partner_cols[] = {
-    {"level", TXT}, {"matrix", TXT},  {"unit", TXT}, {"kind", TXT},
-    {"rank", INT},  {"partner", TXT}, {"value", NUM}};
+    {"level", TXT}, {"matrix", TXT},  {"unit", TXT},  {"kind", TXT},
+    {"rank", INT},  {"partner", TXT}, {"value", NUM}, {"tied", INT}};
 static const s3i_colspec centre_cols[] = {
     {"centre_id", TXT}, {"name", TXT}, {"subregion", TXT}, {"nuts3", TXT}};
 static const s3i_colspec param_cols[] = {
@@ -401,7 +401,8 @@ partner_rows(s3_table *t, const s3i_mres *r)
                                S3I_TEXT(kind ? "complementary" : "similar"),
                                S3I_INT(i + 1),
                                S3I_TEXT(x->row[b]),
-                               S3I_NUM(val[b])};
+                               S3I_NUM(val[b]),
+                               S3I_INT(r->ptied[slot * k + i])};
                 if (s3i_table_append(t, v, N(v)))
                     return -1;
             }

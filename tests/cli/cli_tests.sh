@@ -1602,6 +1602,99 @@ EOF2
         die "C01 in B-E is not specialised against the baseline: $(grep 'tenants_by_aggregate,C01,B-E' "$TMP/ruhr/csv/specialisation.csv")"
 }
 
+# Partners (issue 12, item 7): within a tie of values (to 1e-12) the order
+# is the second key (Jaccard for the similar, cosine for the
+# complementary), then the id; `tied` counts the other candidates of the
+# same value, and notes.csv says when the shown ones are cut from a larger
+# tie.  Checked against similarity.csv on the Ruhr data, where many
+# centres have complementarity 1 to several others.
+t_partners_ties() {
+    sed -e 's/^draws = .*/draws = 0/' -e "s#\.\./datasets#$ROOT/datasets#" \
+        "$ROOT/models/ruhr.ini" >"$TMP/ruhr.ini"
+    s3 run --model "$TMP/ruhr.ini" --out "$TMP/out" --csv-only --quiet
+    expect_rc 0 "run ruhr"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys, re
+from collections import defaultdict
+d = sys.argv[1]
+sim = {}
+for r in csv.DictReader(open(d + "/similarity.csv")):
+    f = lambda c: float(r[c]) if r[c] != "" else None
+    sim[r["level"], r["matrix"], r["unit_a"], r["unit_b"]] = (f("cosine"), f("jaccard"), f("complementarity"))
+shown = defaultdict(list)
+for r in csv.DictReader(open(d + "/partners.csv")):
+    shown[r["level"], r["matrix"], r["unit"], r["kind"]].append(r)
+k, TOL, cuts, ties = 3, 1e-12, defaultdict(int), 0
+for (lv, mx, u, kind), rows in shown.items():
+    cand = [(b, v) for (l2, m2, a, b), v in sim.items() if (l2, m2, a) == (lv, mx, u) and b != u]
+    val = lambda v: v[0] if kind == "similar" else v[2]
+    key2 = lambda v: v[1] if kind == "similar" else v[0]
+    cand = [(b, v) for b, v in cand if val(v) is not None]
+    # selection sort with the tolerant comparison, as the engine ranks
+    def before(a, b):
+        va, vb = val(a[1]), val(b[1])
+        if abs(va - vb) > TOL:
+            return va > vb
+        wa, wb = key2(a[1]), key2(b[1])
+        if wa is not None or wb is not None:
+            if wa is None or wb is None:
+                return wb is None
+            if wa != wb:
+                return wa > wb
+        return a[0] < b[0]
+    left, best = list(cand), []
+    while left and len(best) < k:
+        top = left[0]
+        for c in left[1:]:
+            if before(c, top):
+                top = c
+        best.append(top)
+        left.remove(top)
+    assert [r["partner"] for r in rows] == [b for b, _ in best], (lv, mx, u, kind, [r["partner"] for r in rows], best)
+    for r, (b, v) in zip(rows, best):
+        t = sum(1 for c, w in cand if c != b and abs(val(w) - val(v)) <= TOL)
+        assert int(r["tied"]) == t, (lv, mx, u, kind, b, r["tied"], t)
+        ties += t > 0
+    last = val(best[-1][1])
+    if len(cand) > len(best) and any(abs(val(w) - last) <= TOL for c, w in left):
+        cuts[lv, mx, kind] += 1
+assert ties > 0 and cuts, "the Ruhr data should have tied partners"
+notes = open(d + "/notes.csv").read()
+for (lv, mx, kind), n in cuts.items():
+    want = "for %d of " % n
+    line = [l for l in notes.splitlines() if l.startswith(lv + "/" + mx + ',"' + kind + " partners:")]
+    assert line and want in line[0], (lv, mx, kind, n, line)
+EOF2
+    : >"$TMP/.why"
+}
+
+# A long table's missing values (issue 12, item 7) are not zeros: U1, U3
+# and U4 miss a value of a class most units have (':', a flag alone,
+# empty) and are left out; class d is missing for 5 of 6 units and is left
+# out instead, U6 with it; an absent row (U5, e) stays a zero.
+t_analyse_missing_cells() {
+    printf 'unit,class,value\nU1,a,10\nU1,b,:\nU1,c,5\nU1,d,:\nU2,a,3\nU2,b,4\nU2,c,1\nU2,d,:\nU2,e,3\nU3,a,2\nU3,b,6\nU3,c,c\nU3,d,: c\nU4,a,1\nU4,b,2\nU4,c,\nU4,d,:\nU5,a,4\nU5,b,1\nU5,c,2\nU5,d,7\nU6,d,:\n' >"$TMP/m.csv"
+    s3 analyse --input "$TMP/m.csv" --unit unit --class class --value value --csv-only --quiet --out "$TMP/out"
+    expect_rc 0 "analyse"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+d = sys.argv[1]
+spec = {(r["unit"], r["class"]): float(r["value"]) for r in csv.DictReader(open(d + "/specialisation.csv"))}
+assert sorted({u for u, _ in spec}) == ["U2", "U5"], sorted(spec)
+assert sorted({c for _, c in spec}) == ["a", "b", "c", "e"], sorted(spec)
+assert spec["U5", "e"] == 0.0 and spec["U2", "e"] == 3.0, spec
+notes = open(d + "/notes.csv").read()
+assert "class 'd' left out of the analysis: its value is missing" in notes and "for 5 of 6 units" in notes, notes
+assert "3 of 6 units left out of the analysis" in notes and "U1 (b, line 3), U3 (c, line 13), U4 (c, line 17)" in notes, notes
+warn = [r for r in csv.DictReader(open(d + "/warnings.csv")) if "left out of the analysis" in r["message"] and r["message"].startswith("unit")]
+assert [(r["line"], r["message"].split("'")[1]) for r in warn] == [("3", "U1"), ("13", "U3"), ("17", "U4")], warn
+q = next(csv.DictReader(open(d + "/quality.csv")))
+# 22 rows: 8 missing, 7 of the units and class left out, 7 used
+assert (q["rows_read"], q["rows_used"], q["rows_rejected"]) == ("22", "7", "15"), q
+EOF2
+    : >"$TMP/.why"
+}
+
 run_case "usage: unknown command exits 2" t_usage_unknown_command
 run_case "usage: unknown option exits 2" t_usage_unknown_option
 run_case "usage: option without its value exits 2" t_usage_missing_value
@@ -1679,6 +1772,8 @@ run_case "large file: an error after the cut, the same message" t_threads_error_
 run_case "large file: errors in both halves, all reported, the same messages" t_threads_errors_in_both_halves
 run_case "row order changes no number beyond rounding" t_row_order
 run_case "reference = baseline: M and what follows it against the region" t_reference_baseline
+run_case "partners: ties ordered by a second key, counted, cut ones noted" t_partners_ties
+run_case "analyse: a missing value is not zero; an absent row is" t_analyse_missing_cells
 
 echo "# $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -59,7 +59,7 @@ undetermined quadrants).  Files:
   similarity.csv      level,matrix,unit_a,unit_b (a != b): cosine, jaccard,
                       complementarity
   clusters.csv        level,matrix,unit: cluster
-  partners.csv        level,matrix,unit,kind,rank: partner, value
+  partners.csv        level,matrix,unit,kind,rank: partner, value, tied
   indicators.csv      scenario,level,unit,indicator: value, normalised,
                       weight (the baseline, then each scenario)
   scores.csv          scenario,level,unit: score, rank (rank_median,
@@ -162,7 +162,8 @@ Conventions checked here (from the design and the model):
     kept, clusters numbered in the order of their first unit.  partners:
     per unit the 3 others with the highest cosine ("similar") and the
     highest complementarity ("complementary", none where it has no
-    value), ties by unit id.
+    value), ties by Jaccard (similar) or cosine (complementary), then by
+    unit id; tied = the other candidates with the same value.
   * S3 domains (models/ruhr.ini's [domains]): a NACE code of any level
     stands for the classes below it, "Fnn" for WIPO field nn; a domain
     named on several lines takes the codes of all of them.  A tenant is in
@@ -1044,16 +1045,31 @@ def analyse(level, name, ok):
     A.cluster = upgma(units, {k: 1 - v for k, v in A.cosine.items()},
                       CLUSTER_CUT)
     A.partners = []
+
+    def second(w):
+        # the second key, descending, no value last
+        return (1, 0) if w is NA else (0, -w)
+
+    def tied(v, a, b):
+        # the other candidates whose value equals b's (to 1e-12)
+        return sum(1 for c in units if c not in (a, b) and v[a, c] is not NA
+                   and abs(v[a, c] - v[a, b]) <= 1e-12)
+
     for a in units:
         others = [b for b in units if b != a]
-        sim = sorted(others, key=lambda b: (-A.cosine[a, b], units.index(b)))
+        sim = sorted(others, key=lambda b: (-A.cosine[a, b],
+                                            second(A.jaccard[a, b]),
+                                            units.index(b)))
         for n, b in enumerate(sim[:PARTNERS], 1):
-            A.partners.append([a, "similar", n, b, A.cosine[a, b]])
+            A.partners.append([a, "similar", n, b, A.cosine[a, b],
+                               tied(A.cosine, a, b)])
         if all(A.compl[a, b] is not NA for b in others):
             com = sorted(others, key=lambda b: (-A.compl[a, b],
+                                                second(A.cosine[a, b]),
                                                 units.index(b)))
             for n, b in enumerate(com[:PARTNERS], 1):
-                A.partners.append([a, "complementary", n, b, A.compl[a, b]])
+                A.partners.append([a, "complementary", n, b, A.compl[a, b],
+                                   tied(A.compl, a, b)])
     return A
 
 
@@ -2006,7 +2022,8 @@ TABLES = [
     ("similarity.csv", "level,matrix,unit_a,unit_b,cosine,jaccard,"
      "complementarity", sim_rows),
     ("clusters.csv", "level,matrix,unit,cluster", clu_rows),
-    ("partners.csv", "level,matrix,unit,kind,rank,partner,value", part_rows),
+    ("partners.csv", "level,matrix,unit,kind,rank,partner,value,tied",
+     part_rows),
     ("indicators.csv", "scenario,level,unit,indicator,value,normalised,weight",
      ind_rows),
     ("scores.csv", "scenario,level,unit,score,rank,rank_median,rank_p05,"
