@@ -264,6 +264,8 @@ run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         rc = s3i_tables_make(ctx, &b, sp, ns, &deltas, n > 0, notes, r);
         notes = NULL; /* the result's now */
     }
+    if (!rc && d->desc.synthetic && !(r->synthetic = strdup(d->desc.banner)))
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
 done:
     s3i_pass_free(&b);
     for (size_t i = 0; i < ns; i++)
@@ -329,6 +331,7 @@ s3_result_free(s3_result *r)
     free(r->tables);
     free(r->model_name);
     free(r->headline_matrix);
+    free(r->synthetic);
     free(r);
 }
 

@@ -355,6 +355,8 @@ struct s3_result {
      * level has a score, the opportunity charts' guides */
     char *model_name, *headline_matrix;
     int reference_baseline, scored;
+    /* the banner of a synthetic dataset (s3_dataset_synthetic), or NULL */
+    char *synthetic;
     double threshold;
     s3i_guides guides[2];
 };

@@ -1695,6 +1695,59 @@ EOF2
     : >"$TMP/.why"
 }
 
+# Synthetic data (issue 12, item 9): a dataset whose dataset.ini says
+# synthetic = yes marks every workbook sheet, the first line of notes.csv
+# and the console summary; without it nothing is marked.  dataset.ini
+# refuses unknown sections and keys, naming the line and the known ones.
+t_synthetic_marks() {
+    make_data
+    grep -q '^synthetic = yes' "$TMP/data/dataset.ini" || die "datasets/small is not marked synthetic"
+    local banner="Synthetic data — results are illustrative, not findings about the named centres"
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run (synthetic)"
+    grep -qF "SYNTHETIC DATA: $banner" "$TMP/stdout" || die "the console summary does not say synthetic: $(head -c 300 "$TMP/stdout")"
+    sed -n 2p "$TMP/out/csv/notes.csv" | grep -qF "dataset.ini,\"$banner. hand-made" ||
+        die "notes.csv's first line is not the synthetic note: $(sed -n 2p "$TMP/out/csv/notes.csv")"
+    rm "$TMP/data/dataset.ini"
+    s3 run --model "$TMP/model.ini" --out "$TMP/real"
+    expect_rc 0 "run (not synthetic)"
+    grep -q "SYNTHETIC" "$TMP/stdout" && die "an unmarked dataset is called synthetic"
+    grep -q "Synthetic data" "$TMP/real/csv/notes.csv" && die "an unmarked dataset has the synthetic note"
+    if [ -n "$PYX" ]; then
+        "$PYX" - "$TMP/out/briefing.xlsx" "$TMP/real/briefing.xlsx" "$banner" <<'EOF2' >"$TMP/.why" || exit 1
+import sys, openpyxl
+syn, real, banner = sys.argv[1], sys.argv[2], sys.argv[3]
+wb = openpyxl.load_workbook(syn)
+assert len(wb.sheetnames) >= 10, wb.sheetnames
+for ws in wb.worksheets:
+    a1 = ws.cell(1, 1).value or ""
+    assert a1.startswith(banner) and " | " in a1, (ws.title, a1[:120])
+for ws in openpyxl.load_workbook(real).worksheets:
+    a1 = ws.cell(1, 1).value or ""
+    assert "Synthetic" not in a1, (ws.title, a1[:120])
+EOF2
+        : >"$TMP/.why"
+    fi
+    # what dataset.ini refuses
+    local ini=$TMP/data/dataset.ini
+    printf '[dataset]\nsynthetic = yes\nsynthetc = no\n' >"$ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "unknown key in [dataset]"
+    expect_err "dataset.ini:3: [dataset] unknown key 'synthetc' (known: synthetic, note)" "unknown key"
+    printf '[dataset]\nsynthetic = yes\n[datasets]\nnote = x\n' >"$ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "unknown section"
+    expect_err "dataset.ini:3: unknown section [datasets] (known: [dataset], [columns]," "unknown section"
+    printf '[dataset]\nsynthetic = maybe\n' >"$ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "synthetic = maybe"
+    expect_err "dataset.ini:2: [dataset] synthetic = 'maybe': expected yes or no" "bad value"
+    printf '[columns.tenants]\nnacecode = WZ\n' >"$ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "unknown column key"
+    expect_err "dataset.ini:2: [columns.tenants] 'nacecode' is not a column of tenants.csv (known: tenant_id, centre_id, nace," "unknown column key"
+}
+
 run_case "usage: unknown command exits 2" t_usage_unknown_command
 run_case "usage: unknown option exits 2" t_usage_unknown_option
 run_case "usage: option without its value exits 2" t_usage_missing_value
@@ -1774,6 +1827,7 @@ run_case "row order changes no number beyond rounding" t_row_order
 run_case "reference = baseline: M and what follows it against the region" t_reference_baseline
 run_case "partners: ties ordered by a second key, counted, cut ones noted" t_partners_ties
 run_case "analyse: a missing value is not zero; an absent row is" t_analyse_missing_cells
+run_case "synthetic data: marked on every sheet, in notes.csv and the summary; dataset.ini strict" t_synthetic_marks
 
 echo "# $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

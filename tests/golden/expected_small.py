@@ -1813,6 +1813,13 @@ quality_rows = [[f, n, n, 0, 0] for f, n in [("centres.csv", len(centres)),
                                              ("patents.csv", len(patents)),
                                              ("baseline.csv", len(baseline))]]
 
+# the dataset folder's dataset.ini (optional): its sections as dicts
+DSINI = {}
+if os.path.exists(os.path.join(DATA, "dataset.ini")):
+    _cp = configparser.ConfigParser(inline_comment_prefixes=(";",),
+                                    interpolation=None)
+    _cp.read(os.path.join(DATA, "dataset.ini"), encoding="utf-8")
+    DSINI = {sec: dict(_cp[sec]) for sec in _cp.sections()}
 input_rows = []
 model_dir = os.path.dirname(MODEL_ARG)
 for shown, folder, key in [
@@ -1821,17 +1828,23 @@ for shown, folder, key in [
         ("reference/wipo35_fields.csv", "reference", "wipo35_fields.csv"),
         ("reference/ipc_to_wipo35_concordance.csv", "reference",
          "ipc_to_wipo35_concordance.csv"),
+        ("dataset.ini", "dataset", "dataset.ini"),
         ("centres.csv", "dataset", "centres.csv"),
         ("tenants.csv", "dataset", "tenants.csv"),
         ("patents.csv", "dataset", "patents.csv"),
         ("baseline.csv", "dataset", "baseline.csv")]:
     real = os.path.join(REFDIR if folder == "reference" else DATA, key)
+    if key == "dataset.ini" and not os.path.exists(real):
+        continue
     # the path as the engine was given it: the model's folder joined with
     # the model's relative folder, not normalised
     path = model_dir + "/" + ini["model"][folder] + "/" + key
     with open(real, "rb") as f:
         data = f.read()
-    input_rows.append([shown, path, len(rows(real)), len(data),
+    # dataset.ini counts its column names (none here), a CSV its rows
+    n = (sum(len(v) for k, v in DSINI.items() if k.startswith("columns"))
+         if key == "dataset.ini" else len(rows(real)))
+    input_rows.append([shown, path, n, len(data),
                        hashlib.sha256(data).hexdigest()])
 
 centre_rows = [[c["centre_id"], c["name"], c["subregion"], c["nuts3"]]
@@ -1915,9 +1928,17 @@ def_rows += [["S3 domain", k, v] for k, v in DOMAIN_LINES]
 def_rows += [["scenario", "%s: %s" % (name, k), v]
              for name, lines in SCENARIOS.items() for k, v in lines]
 
-# notes: remarks about the data and the results
+# notes: remarks about the data and the results; first, when dataset.ini
+# says the data are synthetic, that
 classes_total = sum(1 for r in nace.values() if r["level"] == "4")
-note_rows = [["baseline.csv",
+note_rows = []
+if DSINI.get("dataset", {}).get("synthetic") == "yes":
+    note = DSINI["dataset"].get("note", "")
+    note_rows.append(["dataset.ini",
+                      "Synthetic data \u2014 results are illustrative, not "
+                      "findings about the named centres" +
+                      (". " + note if note else "")])
+note_rows += [["baseline.csv",
               "aggregates used (disjoint): %s; they cover %d of %d NACE "
               "classes; not used: TOTAL (the total), C (overlaps a larger "
               "aggregate)" % (", ".join(AGGS), sum(
