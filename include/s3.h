@@ -258,6 +258,12 @@ S3_API const s3_table *s3_dataset_warnings(const s3_dataset *d);
 /* Input files: one row per file (file, path, rows_read, bytes, sha256). */
 S3_API const s3_table *s3_dataset_inputs(const s3_dataset *d);
 
+/* Whether the dataset says it is synthetic ([dataset] synthetic = yes in
+ * its dataset.ini): NULL when not, else the banner its outputs carry
+ * ("Synthetic data - results are illustrative, ...") followed by the
+ * folder's note, if any.  Borrowed. */
+S3_API const char *s3_dataset_synthetic(const s3_dataset *d);
+
 /* ------------------------------------------------------------------------- */
 /* Analysis and results                                                      */
 /* ------------------------------------------------------------------------- */

@@ -491,6 +491,8 @@ main(int argc, char **argv)
             print_quality(s3_dataset_quality(data));
             printf("%zu warnings; the data are valid.\n",
                    s3_table_rows(s3_dataset_warnings(data)));
+            if (s3_dataset_synthetic(data))
+                printf("SYNTHETIC DATA: %s\n", s3_dataset_synthetic(data));
         }
         goto done;
     }
@@ -520,6 +522,9 @@ main(int argc, char **argv)
                s3_result_ntables(res), val[OPT_csv_only] ? "" : " and ",
                val[OPT_csv_only] ? "" : out,
                val[OPT_csv_only] ? "" : "/briefing.xlsx");
+        /* made-up data are said to be so */
+        if (s3_dataset_synthetic(data))
+            printf("SYNTHETIC DATA: %s\n", s3_dataset_synthetic(data));
     }
 done:;
     int code = st ? fail(ctx, st) : 0;

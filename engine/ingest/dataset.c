@@ -121,6 +121,16 @@ s3i_warn_used(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
     return S3_OK;
 }
 
+s3_status
+s3i_warn_line(s3_ctx *ctx, s3i_counts *c, size_t line, const char *column,
+              const char *value, const char *msg)
+{
+    c->warnings++;
+    if (warn_to(c->log, c->file, line, column, value, msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return S3_OK;
+}
+
 /* A rejected row is a warning too, and counted apart. */
 s3_status
 s3i_reject(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,

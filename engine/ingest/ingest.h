@@ -310,7 +310,18 @@ typedef struct {
     char *path; /* DIR/dataset.ini, NULL when the folder has none */
     s3i_colname *col;
     size_t ncol, cap;
+    /* [dataset]: the data are synthetic (made up, e.g. for a
+     * demonstration), and a short note on them; the lines that set them */
+    int synthetic;
+    char *note, *banner; /* banner: S3I_SYNTHETIC_BANNER and the note */
+    size_t synthetic_line, note_line;
 } s3i_describe;
+
+/* The banner every output of a synthetic dataset carries. */
+#define S3I_SYNTHETIC_BANNER                                                   \
+    "Synthetic data \xE2\x80\x94 "                                             \
+    "results are illustrative, not findings "                                  \
+    "about the named centres"
 
 /* The data-quality log: per file, per warning, per input, and notes. */
 typedef struct {

@@ -51,6 +51,9 @@ s3_status s3i_reject(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
 /* Warn about the current row, which is still used. */
 s3_status s3i_warn_used(s3_ctx *ctx, s3i_counts *c, s3i_csv *r, size_t col,
                         const char *value, const char *msg);
+/* A warning on line `line` of c's file, found after the row was read. */
+s3_status s3i_warn_line(s3_ctx *ctx, s3i_counts *c, size_t line,
+                        const char *column, const char *value, const char *msg);
 /* Merge the counts and warnings of a file's second part, read by a second
  * thread with its lines numbered from 1 after the first `lines`. */
 s3_status s3i_merge_counts(s3_ctx *ctx, s3i_counts *a, const s3i_counts *b,

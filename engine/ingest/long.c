@@ -12,7 +12,11 @@
  * filtered by "COL=VALUE" conditions (a column or a dimension); a Eurostat
  * dimension that is neither unit nor class must then hold one value, since
  * adding up rows of different units of measure would be nonsense.  Values
- * follow Eurostat: ':' (or empty) for missing, flags after a space.
+ * follow Eurostat: ':' (or empty, or a flag alone) for missing, flags
+ * after a space.  A missing value is not zero: a unit with one is left
+ * out of the analysis, or, where most units miss a class, the class; a
+ * row simply absent is zero (trade and patent tables leave out what does
+ * not occur).
  *
  * Units and classes are numbered in sorted order, so that results do not
  * depend on the order of the rows; a repeated (unit, class) pair adds its
@@ -48,6 +52,9 @@ typedef struct {
     size_t *cu, *cc;
     double *cv;
     size_t ncell, cap_cu, cap_cc, cap_cv;
+    /* the cells given as missing: unit, class, line */
+    size_t *mu, *mc, *ml;
+    size_t nmiss, cap_mu, cap_mc, cap_ml;
 } long_state;
 
 /* Field index for a dimension d (Eurostat): encoded as S3I_NONE - 1 - d. */
@@ -209,25 +216,41 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (!*cls)
         return s3i_csv_fail(ctx, r, st->eurostat ? 0 : st->col[1], cls,
                             "is empty");
-    /* Eurostat style values: ':' for missing, flags after the number */
+    /* Eurostat style values: ':' (or empty, or a flag alone: ": c" is
+     * often exported as "c") for missing, flags after the number */
     char num[64];
     size_t vl = s3i_value_length(val);
     snprintf(num, sizeof num, "%.*s", (int)(vl < 63 ? vl : 63), val);
-    if (vl == 0 || strcmp(num, ":") == 0) {
-        st->missing++;
-        return s3i_reject(ctx, &st->c, r, vcol, val,
-                          "missing value: the row is not used");
-    }
-    double v;
-    s3_status rc = s3i_number_field(ctx, r, vcol, num, 0, 0, 1e300, &v);
+    int missing = vl == 0 || strcmp(num, ":") == 0 ||
+                  (vl <= 3 && strspn(num, "bcdefnprsuz") == vl);
+    double v = 0.0;
+    s3_status rc =
+        missing ? S3_OK : s3i_number_field(ctx, r, vcol, num, 0, 0, 1e300, &v);
     if (rc)
         return rc;
     size_t ui =
         intern(d, &st->unit_map, &d->units.id, &d->units.n, &st->cap_u, unit);
     size_t ci = intern(d, &st->class_map, &d->records.class_id,
                        &d->records.nclasses, &st->cap_c, cls);
-    if (ui == S3I_NONE || ci == S3I_NONE ||
-        s3i_reserve(&st->cu, &st->cap_cu, st->ncell + 1, sizeof(size_t)) ||
+    if (ui == S3I_NONE || ci == S3I_NONE)
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    /* a missing value is not zero: the unit (or, where most units miss
+     * it, the class) is left out once every row is read */
+    if (missing) {
+        if (s3i_reserve(&st->mu, &st->cap_mu, st->nmiss + 1, sizeof(size_t)) ||
+            s3i_reserve(&st->mc, &st->cap_mc, st->nmiss + 1, sizeof(size_t)) ||
+            s3i_reserve(&st->ml, &st->cap_ml, st->nmiss + 1, sizeof(size_t)))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        st->mu[st->nmiss] = ui;
+        st->mc[st->nmiss] = ci;
+        st->ml[st->nmiss++] = s3i_csv_line(r);
+        st->missing++;
+        return s3i_reject(ctx, &st->c, r, vcol, val,
+                          "missing value, not zero: the row is not used, "
+                          "and its unit (or its class, where most units "
+                          "miss it) is left out of the analysis");
+    }
+    if (s3i_reserve(&st->cu, &st->cap_cu, st->ncell + 1, sizeof(size_t)) ||
         s3i_reserve(&st->cc, &st->cap_cc, st->ncell + 1, sizeof(size_t)) ||
         s3i_reserve(&st->cv, &st->cap_cv, st->ncell + 1, sizeof(double)))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
@@ -242,6 +265,170 @@ static int
 cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What the missing cells leave out: a class missing for most units
+ * (more than half), else every unit with a missing cell in a class kept.
+ * drop_u and drop_c get the flags; notes and warnings name them. */
+static s3_status
+missing_cells(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
+              unsigned char *drop_u, unsigned char *drop_c)
+{
+    size_t nu = d->units.n, nc = d->records.nclasses;
+    size_t *per_class = calloc(nc + 1, sizeof(size_t));
+    size_t *first = malloc((nu + 1) * sizeof(size_t)); /* unit's first */
+    unsigned char *seen = calloc(nu * nc + 1, 1);
+    s3_status rc = S3_OK;
+    char msg[2048];
+    if (!per_class || !first || !seen) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < st->nmiss; k++) {
+        size_t i = st->mu[k] * nc + st->mc[k];
+        per_class[st->mc[k]] += !seen[i];
+        seen[i] = 1;
+    }
+    for (size_t c = 0; c < nc && !rc; c++) {
+        drop_c[c] = 2 * per_class[c] > nu;
+        if (!drop_c[c])
+            continue;
+        snprintf(msg, sizeof msg,
+                 "class '%.200s' left out of the analysis: its value is "
+                 "missing (empty, ':' or a flag without a number) for %zu "
+                 "of %zu units, most of them",
+                 d->records.class_id[c], per_class[c], nu);
+        if (s3i_note(d->log.notes, base, msg))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    /* a unit whose rows all lie in classes left out has nothing left */
+    size_t empty = 0;
+    memset(seen, 0, nu);
+    for (size_t k = 0; k < st->ncell; k++)
+        seen[st->cu[k]] |= !drop_c[st->cc[k]];
+    for (size_t u = 0; u < nu; u++)
+        first[u] = S3I_NONE;
+    for (size_t k = 0; k < st->nmiss; k++)
+        if (!drop_c[st->mc[k]] && first[st->mu[k]] == S3I_NONE)
+            first[st->mu[k]] = k;
+    size_t ndrop = 0, len = 0;
+    for (size_t u = 0; u < nu && !rc; u++) {
+        drop_u[u] = first[u] != S3I_NONE || !seen[u];
+        if (first[u] == S3I_NONE) {
+            empty += drop_u[u];
+            continue;
+        }
+        size_t k = first[u];
+        const char *cls = d->records.class_id[st->mc[k]];
+        if (ndrop++ < 20 && len < sizeof msg)
+            len += (size_t)snprintf(
+                msg + len, sizeof msg - len, "%s%.60s (%.60s, line %zu)",
+                ndrop > 1 ? ", " : "", d->units.id[u], cls, st->ml[k]);
+        char w[400];
+        snprintf(w, sizeof w,
+                 "unit '%.100s' left out of the analysis: its value for "
+                 "class '%.100s' is missing, which is not zero",
+                 d->units.id[u], cls);
+        rc = s3i_warn_line(ctx, &st->c, st->ml[k], st->want[1], cls, w);
+    }
+    if (ndrop && !rc) {
+        char note[2400];
+        snprintf(note, sizeof note,
+                 "%zu of %zu units left out of the analysis: a value is "
+                 "missing (empty, ':' or a flag without a number), which is "
+                 "not zero: %s%s",
+                 ndrop, nu, msg, ndrop > 20 ? ", ..." : "");
+        if (s3i_note(d->log.notes, base, note))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    if (empty && !rc) {
+        snprintf(msg, sizeof msg,
+                 "%zu unit(s) with values only in the classes left out: left "
+                 "out too",
+                 empty);
+        if (s3i_note(d->log.notes, base, msg))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    if (!rc && ndrop + empty == nu)
+        rc = s3i_fail(ctx, S3_EINPUT,
+                      "%s: every unit has a missing value (empty, ':' or a "
+                      "flag without a number): nothing is left to analyse",
+                      base);
+done:
+    free(per_class), free(first), free(seen);
+    return rc;
+}
+
+/* The units × classes matrix of the cells read: units and classes in
+ * sorted order, so that results do not depend on the order of the rows,
+ * without those the missing cells leave out (their rows are counted as
+ * rejected).  A row simply absent is a zero: trade and patent tables
+ * leave out what does not occur. */
+static s3_status
+long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
+{
+    size_t nu = d->units.n, nc = d->records.nclasses;
+    size_t *urank = malloc((nu + 1) * sizeof(size_t)),
+           *crank = malloc((nc + 1) * sizeof(size_t));
+    char **us = malloc((nu + 1) * sizeof(char *)),
+         **cs = malloc((nc + 1) * sizeof(char *));
+    unsigned char *drop_u = calloc(nu + 1, 1), *drop_c = calloc(nc + 1, 1);
+    s3_status rc = S3_OK;
+    if (!urank || !crank || !us || !cs || !drop_u || !drop_c) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = missing_cells(ctx, d, st, base, drop_u, drop_c)))
+        goto done;
+    size_t ku = 0, kc = 0;
+    for (size_t i = 0; i < nu; i++)
+        if (!drop_u[i])
+            us[ku++] = d->units.id[i];
+    for (size_t i = 0; i < nc; i++)
+        if (!drop_c[i])
+            cs[kc++] = d->records.class_id[i];
+    qsort(us, ku, sizeof(char *), cmp_str);
+    qsort(cs, kc, sizeof(char *), cmp_str);
+    for (size_t i = 0; i < nu; i++)
+        urank[i] = S3I_NONE;
+    for (size_t i = 0; i < nc; i++)
+        crank[i] = S3I_NONE;
+    for (size_t i = 0; i < ku; i++)
+        urank[s3i_map_get(&st->unit_map, us[i], strlen(us[i]))] = i;
+    for (size_t i = 0; i < kc; i++)
+        crank[s3i_map_get(&st->class_map, cs[i], strlen(cs[i]))] = i;
+    memcpy(d->units.id, us, ku * sizeof(char *));
+    memcpy(d->records.class_id, cs, kc * sizeof(char *));
+    d->units.n = ku;
+    d->records.nclasses = kc;
+    if (!(d->records.gx = calloc(ku * kc + 1, sizeof(double)))) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    size_t merged = 0;
+    for (size_t k = 0; k < st->ncell; k++) {
+        size_t u = urank[st->cu[k]], c = crank[st->cc[k]];
+        if (u == S3I_NONE || c == S3I_NONE) {
+            st->c.used--;
+            st->c.rejected++;
+            continue;
+        }
+        double *cell = &d->records.gx[u * kc + c];
+        merged += *cell != 0.0;
+        *cell += st->cv[k];
+    }
+    if (merged) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "%zu rows repeat a (unit, class) pair already seen: their "
+                 "values are added",
+                 merged);
+        if (s3i_note(d->log.notes, base, msg))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+done:
+    free(urank), free(crank), free(us), free(cs), free(drop_u), free(drop_c);
+    return rc;
 }
 
 s3_status
@@ -315,53 +502,16 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
         goto done;
     }
     if ((rc = s3i_record_input(ctx, d, base, path, &info)) ||
+        (rc = long_matrix(ctx, d, &st, base)) ||
         (rc = s3i_record_quality(ctx, d, &st.c)))
         goto done;
-    /* units and classes in sorted order, so that results do not depend on
-     * the order of the rows */
-    size_t nu = d->units.n, nc = d->records.nclasses;
-    size_t *urank = malloc((nu + 1) * sizeof(size_t)),
-           *crank = malloc((nc + 1) * sizeof(size_t));
-    char **us = malloc((nu + 1) * sizeof(char *)),
-         **cs = malloc((nc + 1) * sizeof(char *));
-    d->records.gx = calloc(nu * nc + 1, sizeof(double));
-    if (!urank || !crank || !us || !cs || !d->records.gx) {
-        free(urank), free(crank), free(us), free(cs);
-        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
-        goto done;
-    }
-    memcpy(us, d->units.id, nu * sizeof(char *));
-    memcpy(cs, d->records.class_id, nc * sizeof(char *));
-    qsort(us, nu, sizeof(char *), cmp_str);
-    qsort(cs, nc, sizeof(char *), cmp_str);
-    for (size_t i = 0; i < nu; i++)
-        urank[s3i_map_get(&st.unit_map, us[i], strlen(us[i]))] = i;
-    for (size_t i = 0; i < nc; i++)
-        crank[s3i_map_get(&st.class_map, cs[i], strlen(cs[i]))] = i;
-    memcpy(d->units.id, us, nu * sizeof(char *));
-    memcpy(d->records.class_id, cs, nc * sizeof(char *));
-    size_t merged = 0;
-    for (size_t k = 0; k < st.ncell; k++) {
-        double *cell = &d->records.gx[urank[st.cu[k]] * nc + crank[st.cc[k]]];
-        merged += *cell != 0.0;
-        *cell += st.cv[k];
-    }
-    free(urank), free(crank), free(us), free(cs);
-    if (merged) {
-        char msg[160];
-        snprintf(msg, sizeof msg,
-                 "%zu rows repeat a (unit, class) pair already seen: their "
-                 "values are added",
-                 merged);
-        if (s3i_note(d->log.notes, base, msg))
-            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    }
 done:
     s3i_map_free(&st.unit_map);
     s3i_map_free(&st.class_map);
     free(st.cu);
     free(st.cc);
     free(st.cv);
+    free(st.mu), free(st.mc), free(st.ml);
     if (rc) {
         s3_dataset_free(d);
         return rc;

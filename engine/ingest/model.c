@@ -73,7 +73,13 @@ enum { CLOSED, OPEN };
       "count matrix used for the headline ranking")                            \
     X("specialisation", "reference", "network",                                \
       CHOICE(reference, 0, "network|baseline"),                                \
-      "what the headline RCA compares with: the network or the baseline")      \
+      "what the binary specialisation M (and all that follows it: "            \
+      "diversity, ECI/PCI, density, quadrants, scores, the bootstrap) is "     \
+      "measured against: network = all units; baseline = the baseline "        \
+      "region's shares, on every matrix whose classes the baseline covers "    \
+      "(each class the sum of baseline rows that hold only it); other "        \
+      "matrices (patents, NACE divisions inside broad aggregates) stay "       \
+      "against the network, with a note")                                      \
     X("specialisation", "threshold", "1",                                      \
       NUMBER(threshold, 0, INFINITY, OPEN),                                    \
       "RCA at or above which a unit counts as specialised (M = 1)")            \

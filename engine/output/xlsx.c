@@ -186,7 +186,7 @@ draw_heatmap(book *b, const sheet_spec *s)
              "not count as specialised there (too few records to rule out "
              "chance, Method sheet)",
              level, matrix);
-    str(b, ws, 0, 0, title, b->title);
+    sheet_title(b, ws, title);
     str(b, ws, 2, 0, "Unit", b->head);
     str(b, ws, 2, 1, "Name", b->head);
     str(b, ws, 3, 0, "", b->head);
@@ -279,7 +279,7 @@ draw_pivot(book *b, const sheet_spec *s)
     lxw_worksheet *ws = new_sheet(b, s->name);
     if (!ws)
         goto done;
-    str(b, ws, 0, 0, s->title, b->title);
+    sheet_title(b, ws, s->title);
     str(b, ws, 2, 0, "", b->head);
     str(b, ws, 2, 1, "", b->head);
     for (size_t j = 0; j < nck; j++)
@@ -324,7 +324,7 @@ draw_rows(book *b, const sheet_spec *s)
     size_t n = s3i_xlsx_select(t, s->sel_col, vals, s->nsel, idx);
     lxw_worksheet *ws = new_sheet(b, s->name);
     if (ws) {
-        str(b, ws, 0, 0, s->title, b->title);
+        sheet_title(b, ws, s->title);
         s3i_xlsx_rows(b, ws, 2, t, idx, n, s->show, s->head, s->ncols);
         freeze(b, ws, 3, 0);
         for (size_t c = 0; c < s->ncols; c++)
@@ -342,7 +342,7 @@ draw_method(book *b, const sheet_spec *s)
     lxw_worksheet *ws = new_sheet(b, s->name);
     if (!ws)
         return;
-    str(b, ws, 0, 0, "Method", b->title);
+    sheet_title(b, ws, "Method");
     str(b, ws, 1, 0, "Engine: s3engine " S3_VERSION, NULL);
     lxw_row_t r = 3;
     static const char *const head[] = {"measure", "table", "definition",
@@ -486,9 +486,9 @@ draw_quality(book *b, const sheet_spec *s)
     lxw_worksheet *ws = new_sheet(b, s->name);
     if (!ws)
         return;
-    str(b, ws, 0, 0,
-        "Data quality: for every file, rows read = rows used + rows rejected",
-        b->title);
+    sheet_title(
+        b, ws,
+        "Data quality: for every file, rows read = rows used + rows rejected");
     lxw_row_t r = put_table(b, ws, 2, s3_result_table(res, "quality"), 0) + 1;
     str(b, ws, r++, 0, "Notes", b->title);
     r = put_table(b, ws, r, s3_result_table(res, "notes"), 0) + 1;
@@ -500,8 +500,8 @@ draw_quality(book *b, const sheet_spec *s)
     page_setup(ws);
 }
 
-static const char *const partner_show[] = {"unit", "name",    "kind",
-                                           "rank", "partner", "value"};
+static const char *const partner_show[] = {"unit",    "name",  "kind", "rank",
+                                           "partner", "value", "tied"};
 static const char *const partner_head[] = {
     "Unit",
     "Name",
@@ -509,7 +509,9 @@ static const char *const partner_head[] = {
     "Rank",
     "Partner",
     "Similarity (cosine) or complementarity (share of the unit's "
-    "opportunities the partner is strong in)"};
+    "opportunities the partner is strong in)",
+    "Tied (other candidates with the same value; order within a tie: "
+    "Jaccard or cosine similarity, then id)"};
 static const char *const cluster_show[] = {"unit", "name", "cluster"};
 static const char *const cluster_head[] = {"Unit", "Name", "Cluster"};
 static const char *const economy_show[] = {
@@ -596,7 +598,7 @@ static const sheet_spec SHEETS[] = {
      .nsel = 2,
      .show = partner_show,
      .head = partner_head,
-     .ncols = 6},
+     .ncols = 7},
     {.draw = draw_rows,
      .name = "Clusters",
      .generic_name = "Clusters",
@@ -679,6 +681,10 @@ formats(book *b)
     lxw_format *all_top[] = {b->num2, b->num3, b->integer, b->top};
     for (size_t i = 0; i < 4; i++)
         format_set_align(all_top[i], LXW_ALIGN_VERTICAL_TOP);
+    b->banner = workbook_add_format(b->wb);
+    format_set_bold(b->banner);
+    format_set_font_size(b->banner, 14);
+    format_set_font_color(b->banner, 0xC00000);
     b->note = workbook_add_format(b->wb);
     format_set_italic(b->note);
     b->weak = workbook_add_format(b->wb);

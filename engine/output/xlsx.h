@@ -8,6 +8,7 @@
 #define S3_XLSX_H
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
@@ -26,6 +27,7 @@ typedef struct {
     lxw_format *weak;     /* a value that does not hold: grey italic, 0.00 */
     lxw_format *light[4]; /* green, yellow, red, grey */
     lxw_format *top;      /* plain text, aligned to the top */
+    lxw_format *banner;   /* the synthetic-data banner: bold, dark red */
     const s3_result *res;
     const char *level; /* the first level: "centre" or "unit" */
     const s3_table *centres;
@@ -69,6 +71,28 @@ str(book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
     lxw_format *f)
 {
     keep(b, worksheet_write_string(ws, r, c, s, f));
+}
+
+/* A sheet's title in its first cell; for a synthetic dataset preceded,
+ * in the same cell, by the banner saying so, so that no sheet shows the
+ * named centres' results without it. */
+static inline void
+sheet_title(book *b, lxw_worksheet *ws, const char *title)
+{
+    const char *banner = b->res->synthetic;
+    if (!banner) {
+        str(b, ws, 0, 0, title, b->title);
+        return;
+    }
+    /* libxlsxwriter takes the fragments as char *: copies */
+    char btext[600], sep[] = " | ", ttext[1024];
+    snprintf(btext, sizeof btext, "%s", banner);
+    snprintf(ttext, sizeof ttext, "%s", title);
+    lxw_rich_string_tuple parts[] = {{.format = b->banner, .string = btext},
+                                     {.format = b->title, .string = sep},
+                                     {.format = b->title, .string = ttext}};
+    lxw_rich_string_tuple *list[] = {&parts[0], &parts[1], &parts[2], NULL};
+    keep(b, worksheet_write_rich_string(ws, 0, 0, list, NULL));
 }
 
 /* A number, or an empty cell for NaN. */

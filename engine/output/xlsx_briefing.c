@@ -50,7 +50,7 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
              "Smart-specialisation briefing: %s. Data as of %s. Scenario: "
              "baseline (the others: Scenarios sheet)",
              res->model_name, *cutoff ? cutoff : "all rows (no cut-off date)");
-    str(b, ws, 0, 0, title, b->title);
+    sheet_title(b, ws, title);
     char sub[2000];
     snprintf(sub, sizeof sub,
              "%s A unit is specialised in a class where its location "
@@ -209,7 +209,7 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
              "Development opportunities by %s (%s): the classes a unit is not "
              "yet specialised in, closest to what it does first",
              level, matrix);
-    str(b, ws, 0, 0, title, b->title);
+    sheet_title(b, ws, title);
     keep(b,
          worksheet_merge_range(
              ws, 1, 0, 1, 9,
@@ -312,8 +312,8 @@ s3i_xlsx_scores(book *b, const sheet_spec *s)
         free(idx);
         return;
     }
-    str(b, ws, 0, 0,
-        "Development-potential score: ranks with their uncertainty", b->title);
+    sheet_title(b, ws,
+                "Development-potential score: ranks with their uncertainty");
     /* what the band varies: the weights, and the data when resampled */
     const s3_table *pt = s3_result_table(b->res, "parameters");
     int boot = 0;

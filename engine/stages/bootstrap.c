@@ -63,6 +63,10 @@ typedef struct {
     double *x, *xt; /* counts (xt: the firms' counts; = x without firms) */
     double *xg;     /* counted levels: the observed counts on the grid */
     double *rs, *cs, *rst, *cst, *share, *rca, *m, *refs, *krug;
+    /* against the baseline (s3i_against_baseline): the region's expected
+     * shares of every cell, fixed in every draw (only the units' counts
+     * are drawn again); NULL against the network */
+    double *bsh;
     double *pv, *pvs;
     size_t *cand;
     double *mc, *phi, *omega, *eci, *pci, *eci2, *pci2, *dv, *dwork;
@@ -113,6 +117,7 @@ level_free(level *L, int owner)
         free(L->rs);
     free(L->cs), free(L->rst), free(L->cst), free(L->share), free(L->rca);
     free(L->m), free(L->refs), free(L->krug), free(L->pv), free(L->pvs);
+    free(L->bsh);
     free(L->cand), free(L->mc), free(L->phi), free(L->omega), free(L->eci);
     free(L->pci), free(L->eci2), free(L->pci2), free(L->dv);
     free(L->dwork), free(L->row2), free(L->col2), free(L->pos2);
@@ -164,6 +169,8 @@ level_init(const boot *b, level *L, s3i_mres *r, s3i_sres *s,
     L->rca = zalloc(n, sizeof(double), &f);
     L->m = zalloc(n, sizeof(double), &f);
     L->refs = zalloc(nc, sizeof(double), &f);
+    if (s3i_against_baseline(m, r->x))
+        L->bsh = zalloc(n, sizeof(double), &f);
     L->krug = zalloc(nr, sizeof(double), &f);
     L->pv = zalloc(n, sizeof(double), &f);
     L->pvs = zalloc(n, sizeof(double), &f);
@@ -201,6 +208,8 @@ level_init(const boot *b, level *L, s3i_mres *r, s3i_sres *s,
     }
     if (f)
         return -1;
+    if (L->bsh) /* the shares alone: rca is overwritten by every draw */
+        s3i_baseline_rca(r->x, r->x->x, r->rs, L->rca, L->bsh);
     /* where each tenant's record lands: its centre's row, its code's
      * column (as matrices.c counts them) */
     if (!L->counted) {
@@ -334,6 +343,8 @@ binary(const boot *b, level *L)
     size_t nr = L->nr, nc = L->nc, n = nr * nc;
     s3_margins(L->x, nr, nc, L->rs, L->cs);
     s3_rca(L->x, nr, nc, L->rs, L->cs, L->share, L->rca);
+    if (L->bsh)
+        s3i_baseline_rca(L->r->x, L->x, L->rs, L->rca, NULL);
     s3_binary(L->rca, n, m->threshold, L->m);
     if (m->rule != S3I_RULE_SIGNIFICANT)
         return;
@@ -344,27 +355,27 @@ binary(const boot *b, level *L)
         rst = L->rst, cst = L->cst;
     }
     double total = s3_sum(rst, nr, 1);
-    size_t rows = 0, cols = 0, nt = 0;
-    for (size_t p = 0; p < nc; p++) {
+    size_t tests = 0, nt = 0; /* the cells with a p-value */
+    for (size_t p = 0; p < nc; p++)
         L->refs[p] = total > 0.0 && cst[p] > 0.0 ? cst[p] / total : NAN;
-        cols += !isnan(L->refs[p]);
-    }
-    for (size_t c = 0; c < nr; c++)
-        rows += rst[c] > 0.0;
-    size_t tests = rows * cols; /* the cells with a p-value */
     int all = !L->whole || !(m->alpha < 0.5);
     for (size_t c = 0; c < nr; c++) {
         if (!(rst[c] > 0.0))
             continue;
+        /* the expected shares: the network's, or the unit's baseline
+         * region's */
+        const double *refs = L->bsh ? L->bsh + c * nc : L->refs;
+        for (size_t p = 0; p < nc; p++)
+            tests += !isnan(refs[p]);
         for (size_t p = 0; p < nc; p++) {
             size_t i = c * nc + p;
-            double e = rst[c] * L->refs[p];
-            if (isnan(L->refs[p]) || !(xt[i] > 0.0) ||
+            double e = rst[c] * refs[p];
+            if (isnan(refs[p]) || !(xt[i] > 0.0) ||
                 (!all && xt[i] <= e && L->m[i] != 1.0))
                 continue;
             /* a p-value above alpha neither passes nor ranks below one
              * that does */
-            L->pv[i] = s3_overrep_pvalue(xt[i], rst[c], L->refs[p]);
+            L->pv[i] = s3_overrep_pvalue(xt[i], rst[c], refs[p]);
             if (L->pv[i] <= m->alpha) {
                 L->pvs[nt] = L->pv[i];
                 L->cand[nt++] = i;

@@ -27,19 +27,23 @@
       "(RCA - 1) / (RCA + 1)", "Dalum, Laursen & Villumsen (1998)")            \
     X(M_SPEC, "specialised", "specialisation",                                 \
       "1 where RCA reaches the model's threshold (and, under the model's "     \
-      "significant rule, the q-value is at most alpha), else 0.",              \
+      "significant rule, the q-value is at most alpha), else 0.  With "        \
+      "reference = baseline, on a matrix whose classes the baseline covers, "  \
+      "the RCA is rca_baseline and the test's shares the region's.",           \
       "M_cp = [RCA_cp >= threshold] (and [q_cp <= alpha])",                    \
       "Hidalgo et al. (2007)")                                                 \
     X(M_RCAB, "rca_baseline", "specialisation",                                \
       "Location quotient against the external baseline (e.g. regional "        \
-      "employment) instead of the network, over the baseline's sector "        \
-      "aggregates.",                                                           \
+      "employment) instead of the network: over the baseline's sector "        \
+      "aggregates, and over the model's classes where the baseline covers "    \
+      "them (each class the sum of baseline rows that hold only it).",         \
       "(x_cp / x_c) / (b_p / b)", "Balassa (1965)")                            \
     X(M_RCALO, "rca_low", "specialisation",                                    \
       "Lower limit of the RCA's confidence interval at the model's level: "    \
       "the exact Poisson interval of the count divided by the count the "      \
-      "network's shares would give (none for employees, who are not "          \
-      "independent records).",                                                 \
+      "network's shares (with reference = baseline where it applies, the "     \
+      "region's) would give (none for employees, who are not independent "     \
+      "records).",                                                             \
       "G^-1((1 - level) / 2; x_cp) / (x_c x_p / x), G the gamma quantile",     \
       "Garwood (1936); Beyene & Moineddin (2005)")                             \
     X(M_RCAHI, "rca_high", "specialisation",                                   \
@@ -48,7 +52,8 @@
       "Garwood (1936); Beyene & Moineddin (2005)")                             \
     X(M_PVAL, "p_value", "specialisation",                                     \
       "How likely a count this high is by chance: the probability that a "     \
-      "unit with the network's class shares holds at least this many of its "  \
+      "unit with the network's class shares (with reference = baseline "       \
+      "where it applies, the region's) holds at least this many of its "       \
       "records in the class (one-sided binomial test; fractional patent "      \
       "counts through the incomplete beta function; employee matrices take "   \
       "their tenants' test).",                                                 \

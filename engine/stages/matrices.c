@@ -27,6 +27,7 @@ s3i_matrices_free(s3i_matrix *mx, size_t n)
         free(mx[i].vx);
         free(mx[i].vgroup);
         free(mx[i].bref);
+        free(mx[i].btot);
         free(mx[i].bown);
         free(mx[i].region);
         free(mx[i].col_of_vx);
@@ -125,6 +126,108 @@ baseline_row(const s3_dataset *d, const char *which, const char *region,
         out[a] = NAN;
 }
 
+/* Where the baseline's aggregates in use meet the columns of x, NACE
+ * codes at the model's level: agg_col[a] is the column whose classes
+ * aggregate a holds, S3I_NONE when it holds classes of no column, or
+ * MIXED when it holds classes of a column and of another code (then its
+ * value is no column's own).  The baseline covers x when every class
+ * (NACE level 4) of every column lies in an aggregate that is the
+ * column's alone: the column's regional value is then the sum of its
+ * aggregates.  Returns 1 when it covers, 0 with the reason in why, -1
+ * when out of memory. */
+#define MIXED (S3I_NONE - 1)
+static int
+baseline_covers(const s3_dataset *d, int level, const s3i_matrix *x,
+                size_t *agg_col, char *why, size_t nwhy)
+{
+    const s3i_ref *ref = d->ref;
+    size_t nn = ref->nnace, na = d->baseline.nagg;
+    const size_t *nace_agg = d->baseline.nace_agg;
+    size_t *col_of = malloc((nn + 1) * sizeof(size_t));
+    unsigned char *seen = calloc(na + 1, 1);
+    if (!col_of || !seen) {
+        free(col_of), free(seen);
+        return -1;
+    }
+    for (size_t i = 0; i < nn; i++)
+        col_of[i] = S3I_NONE;
+    for (size_t p = 0; p < x->nc; p++)
+        col_of[x->col_key[p]] = p;
+    int covers = 1;
+    for (size_t i = 0; i < nn && covers; i++) {
+        if (ref->nace_level[i] != 4)
+            continue;
+        size_t code = s3i_nace_at_level(ref, i, level), a = nace_agg[i];
+        size_t p = code == S3I_NONE ? S3I_NONE : col_of[code];
+        if (a == S3I_NONE) {
+            if (p != S3I_NONE) {
+                covers = 0;
+                snprintf(why, nwhy,
+                         "class %s of %s lies in none of the baseline's "
+                         "aggregates",
+                         ref->nace_code[i], x->col[p]);
+            }
+            continue;
+        }
+        if (!seen[a])
+            agg_col[a] = p, seen[a] = 1;
+        else if (agg_col[a] != p)
+            agg_col[a] = MIXED;
+    }
+    for (size_t i = 0; i < nn && covers; i++) {
+        if (ref->nace_level[i] != 4 || nace_agg[i] == S3I_NONE)
+            continue;
+        size_t code = s3i_nace_at_level(ref, i, level);
+        size_t p = code == S3I_NONE ? S3I_NONE : col_of[code];
+        if (p != S3I_NONE && agg_col[nace_agg[i]] == MIXED) {
+            covers = 0;
+            snprintf(why, nwhy,
+                     "%s lies in the baseline aggregate %s, which holds "
+                     "other NACE codes of this level too",
+                     x->col[p], d->baseline.agg_code[nace_agg[i]]);
+        }
+    }
+    for (size_t a = 0; a < na; a++)
+        if (!seen[a])
+            agg_col[a] = S3I_NONE;
+    free(col_of), free(seen);
+    return covers;
+}
+
+/* The baseline of x (tenants or employees over NACE codes at the model's
+ * level): where the baseline covers its columns, bref and btot from each
+ * row's region; else the reason in x->bnote. */
+static s3_status
+baseline_of_codes(builder *b, s3i_matrix *x, const char **region)
+{
+    const s3_dataset *d = b->d;
+    size_t na = d->baseline.nagg, nr = x->nr, nc = x->nc;
+    size_t *agg_col = malloc((na + 1) * sizeof(size_t));
+    double *row = malloc((na + 1) * sizeof(double));
+    char why[200] = "";
+    int covers = agg_col && row ? baseline_covers(d, b->m->level, x, agg_col,
+                                                  why, sizeof why)
+                                : -1;
+    if (covers == 1 && (!(x->bref = calloc(nr * nc + 1, sizeof(double))) ||
+                        !(x->btot = calloc(nr + 1, sizeof(double)))))
+        covers = -1;
+    if (covers < 0) {
+        free(agg_col), free(row);
+        return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
+    }
+    if (covers == 0)
+        snprintf(x->bnote, sizeof x->bnote, "%s", why);
+    for (size_t r = 0; covers && r < nr; r++) {
+        baseline_row(d, b->m->baseline_region, region[r], row);
+        x->btot[r] = s3_sum(row, na, 1);
+        for (size_t a = 0; a < na; a++)
+            if (agg_col[a] != S3I_NONE)
+                x->bref[r * nc + agg_col[a]] += row[a];
+    }
+    free(agg_col), free(row);
+    return S3_OK;
+}
+
 /* Build the tenant-based matrices (tenants, employees) at one level. */
 static s3_status
 tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
@@ -203,11 +306,14 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
         /* over the baseline's aggregates */
         if (d->baseline.nagg == 0)
             continue;
+        if ((rc = baseline_of_codes(b, x, region)))
+            break;
         size_t na = d->baseline.nagg;
         s3i_matrix *y =
             add(b, lv, w == 0 ? S3I_KIND_TENANTS_AGG : S3I_KIND_EMPLOYEES_AGG,
                 nr, na);
         if (!y || !(y->bref = malloc((nr * na + 1) * sizeof(double))) ||
+            !(y->btot = malloc((nr + 1) * sizeof(double))) ||
             !(y->bown = malloc((nr * na + 1) * sizeof(double))) ||
             !(y->region = calloc(nr + 1, sizeof(char *)))) {
             rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
@@ -232,6 +338,7 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
         }
         for (size_t r = 0; r < nr; r++) {
             baseline_row(d, m->baseline_region, region[r], y->bref + r * na);
+            y->btot[r] = s3_sum(y->bref + r * na, na, 1);
             baseline_row(d, "own", region[r], y->bown + r * na);
             y->region[r] = region[r];
         }
@@ -267,6 +374,10 @@ patent_matrix(builder *b, int lv, size_t nr, const char **rows,
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     }
     x->complexity = 1;
+    if (d->baseline.nagg)
+        snprintf(x->bnote, sizeof x->bnote,
+                 "technology fields have no baseline (baseline.csv counts "
+                 "by NACE code)");
     if (rec->cooc && !(x->cooc = calloc(nc * nc + 1, sizeof(double)))) {
         free(col_of);
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");

@@ -36,6 +36,7 @@ s3i_mres_free(s3i_mres *r)
     free(r->omega), free(r->cog), free(r->quad), free(r->orank);
     free(r->cos), free(r->jac), free(r->comp), free(r->clu_unit);
     free(r->clu_label), free(r->npart), free(r->part), free(r->dom);
+    free(r->ptied);
     free(r->pspec), free(r->pideal), free(r->dlo), free(r->dhi);
     memset(r, 0, sizeof *r);
 }
@@ -95,7 +96,7 @@ matrix_stages(s3_ctx *ctx, const s3i_pass *p, s3i_mres *r)
         !(rc = s3i_complexity(ctx, p->m, r, p->notes)) &&
         !(rc = s3i_relatedness(ctx, p->m, r, p->notes)) &&
         !(rc = s3i_potentials(ctx, p->m, r)))
-        rc = s3i_overlaps(ctx, p->m, r);
+        rc = s3i_overlaps(ctx, p->m, r, p->notes);
     if (!rc)
         rc = s3i_specialisation_notes(ctx, p->m, firms, r, p->notes);
     if (!rc && x->cooc && x->lv == S3I_LEVEL_CENTRE)
@@ -275,6 +276,8 @@ run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         rc = s3i_tables_make(ctx, &b, sp, ns, &deltas, n > 0, notes, r);
         notes = NULL; /* the result's now */
     }
+    if (!rc && d->desc.synthetic && !(r->synthetic = strdup(d->desc.banner)))
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
 done:
     s3i_pass_free(&b);
     for (size_t i = 0; i < ns; i++)
@@ -340,6 +343,7 @@ s3_result_free(s3_result *r)
     free(r->tables);
     free(r->model_name);
     free(r->headline_matrix);
+    free(r->synthetic);
     free(r);
 }
 

@@ -28,10 +28,12 @@ dalloc(size_t n)
 
 /* The evidence of every cell: p- and q-values from the counts of firms
  * (r itself, or the tenants matrix of an employees matrix), the RCA's
- * interval from r's own counts where they are records (not employees). */
+ * interval from r's own counts where they are records (not employees).
+ * The expected shares are the network's, or with bshare (nr × nc) each
+ * unit's baseline region's. */
 static void
 evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
-         size_t *iwork)
+         const double *bshare, size_t *iwork)
 {
     const s3i_matrix *x = r->x;
     size_t nr = x->nr, nc = x->nc, n = nr * nc;
@@ -40,6 +42,13 @@ evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
         memcpy(r->qval, firms->qval, n * sizeof(double));
         for (size_t i = 0; i < n; i++)
             r->rlo[i] = r->rhi[i] = NAN;
+        return;
+    }
+    if (bshare) {
+        s3_overrep_pvalues(x->x, nr, nc, r->rs, bshare, 1, r->pval);
+        s3_bh_qvalues(r->pval, n, r->qval, iwork);
+        s3_rca_intervals(x->x, nr, nc, r->rs, bshare, 1, m->confidence, r->rlo,
+                         r->rhi);
         return;
     }
     double total = s3_sum(r->rs, nr, 1);
@@ -51,6 +60,29 @@ evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
     s3_bh_qvalues(r->pval, n, r->qval, iwork);
     s3_rca_intervals(x->x, nr, nc, r->rs, share, 0, m->confidence, r->rlo,
                      r->rhi);
+}
+
+int
+s3i_against_baseline(const s3_model *m, const s3i_matrix *x)
+{
+    return m->reference == S3I_REF_BASELINE && x->bref != NULL;
+}
+
+void
+s3i_baseline_rca(const s3i_matrix *x, const double *cnt, const double *rs,
+                 double *rcab, double *bshare)
+{
+    size_t nc = x->nc;
+    for (size_t c = 0; c < x->nr; c++)
+        for (size_t p = 0; p < nc; p++) {
+            size_t i = c * nc + p;
+            double b = x->bref[i], t = x->btot[c];
+            /* as s3_rca: share · (total / ref_p) */
+            double factor = b > 0.0 && t > 0.0 ? t / b : NAN;
+            rcab[i] = rs[c] > 0.0 ? cnt[i] / rs[c] * factor : NAN;
+            if (bshare)
+                bshare[i] = b > 0.0 && t > 0.0 ? b / t : NAN;
+        }
 }
 
 s3_status
@@ -75,29 +107,32 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
            *vrca = x->vx ? dalloc(nr * x->nvc) : NULL,
            *vcs = x->vx ? dalloc(x->nvc) : NULL;
     size_t *iwork = malloc(((n > nr ? n : nr) + 1) * sizeof(size_t));
+    /* with reference = baseline, M follows the RCA against the baseline
+     * where the baseline covers the matrix's classes */
+    int vs_base = s3i_against_baseline(m, x);
+    double *bshare = vs_base ? dalloc(n) : NULL;
     s3_status rc = S3_OK;
     if (!r->rs || !r->cs || !r->share || !r->rca || !r->rsca || !r->m ||
         (x->bref && !r->rcab) || !r->div || !r->krug || !r->herf || !r->entr ||
         !r->rv || !r->uv || !r->ubiq || !r->gini || !r->pval || !r->qval ||
         !r->rlo || !r->rhi || (x->bown && (!r->econ_cs || !r->econ_es)) ||
-        !work || !iwork || (x->vx && (!vshare || !vrca || !vcs))) {
+        !work || !iwork || (x->vx && (!vshare || !vrca || !vcs)) ||
+        (vs_base && !bshare)) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
     s3_margins(x->x, nr, nc, r->rs, r->cs);
     s3_rca(x->x, nr, nc, r->rs, r->cs, r->share, r->rca);
     s3_rsca(r->rca, n, r->rsca);
-    s3_binary(r->rca, n, m->threshold, r->m);
-    evidence(m, firms, r, work, iwork);
+    if (x->bref)
+        s3i_baseline_rca(x, x->x, r->rs, r->rcab, bshare);
+    s3_binary(vs_base ? r->rcab : r->rca, n, m->threshold, r->m);
+    evidence(m, firms, r, work, bshare, iwork);
     /* the significant rule: an RCA that reaches the threshold is a
      * specialisation only where its count is unlikely by chance */
     for (size_t i = 0; m->rule == S3I_RULE_SIGNIFICANT && i < n; i++)
         if (r->m[i] == 1.0 && !(r->qval[i] <= m->alpha))
             r->m[i] = 0.0;
-    if (x->bref)
-        for (size_t c = 0; c < nr; c++)
-            s3_rca(x->x + c * nc, 1, nc, &r->rs[c], x->bref + c * nc,
-                   r->share + c * nc, r->rcab + c * nc);
     /* per unit, against the network's profile */
     double total = s3_sum(r->rs, nr, 1);
     double *ref_share = work; /* nc */
@@ -132,6 +167,7 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
     }
 done:
     free(work), free(vshare), free(vrca), free(vcs), free(iwork);
+    free(bshare);
     return rc;
 }
 
@@ -145,10 +181,12 @@ s3i_specialisation_notes(s3_ctx *ctx, const s3_model *m, const s3i_mres *firms,
      * reaches the threshold, those of them whose count is significant,
      * those that rest on a single record (firm or patent) */
     const double *cnt = (firms ? firms : r)->x->x;
+    int vs_base = s3i_against_baseline(m, x);
+    const double *rca = vs_base ? r->rcab : r->rca;
     size_t cells = 0, high = 0, sig = 0, single = 0;
     for (size_t i = 0; i < nr * nc; i++) {
         cells += !isnan(r->pval[i]);
-        if (!(r->rca[i] >= m->threshold))
+        if (!(rca[i] >= m->threshold))
             continue;
         high++;
         sig += r->qval[i] <= m->alpha;
@@ -159,27 +197,58 @@ s3i_specialisation_notes(s3_ctx *ctx, const s3_model *m, const s3i_mres *firms,
     if (x->bref)
         for (size_t c = 0; c < nr; c++)
             no_ref += isnan(x->bref[c * nc]);
-    char scope[96], msg[512];
+    char scope[96], msg[768];
     snprintf(scope, sizeof scope, "%s/%s", x->level, x->name);
     const char *record = x->kind == S3I_KIND_PATENTS ? "patent"
                          : x->kind == S3I_KIND_INPUT ? "record"
                                                      : "tenant";
+    /* what reference = baseline changes here, and where it cannot */
+    if (m->reference == S3I_REF_BASELINE) {
+        if (vs_base)
+            snprintf(msg, sizeof msg,
+                     "reference baseline: specialised (M) is measured "
+                     "against the baseline region (%s): rca_baseline at or "
+                     "above the threshold and, under the significant rule, "
+                     "a q-value from the test with the region's class "
+                     "shares as the expected shares (p_value, q_value, "
+                     "rca_low and rca_high are against the region too); "
+                     "diversity, ubiquity%s follow M; rca, rsca and the "
+                     "Krugman profile stay against the network",
+                     m->baseline_region,
+                     x->complexity ? ", ECI/PCI, proximity, density, "
+                                     "quadrants, partners, the scores and "
+                                     "the bootstrap"
+                                   : "");
+        else
+            snprintf(msg, sizeof msg,
+                     "reference baseline not applied: %s; specialised (M) "
+                     "and everything from it stay against the network%s",
+                     *x->bnote ? x->bnote
+                               : "the dataset has no baseline for these "
+                                 "classes",
+                     *x->bnote ? " (the comparison with the baseline is in "
+                                 "the *_by_aggregate matrices)"
+                               : "");
+        if (s3i_note(notes, scope, msg))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
     if (high) {
         if (m->rule == S3I_RULE_SIGNIFICANT)
             snprintf(msg, sizeof msg,
-                     "rule significant: of the %zu cells with RCA >= %g, %zu "
+                     "rule significant: of the %zu cells with %s >= %g, %zu "
                      "have a q-value <= %g (Benjamini-Hochberg over %zu "
                      "cells) and count as specialised; %zu of the %zu rest "
                      "on a single %s",
-                     high, m->threshold, sig, m->alpha, cells, single, high,
-                     record);
+                     high, vs_base ? "rca_baseline" : "RCA", m->threshold, sig,
+                     m->alpha, cells, single, high, record);
         else
             snprintf(msg, sizeof msg,
-                     "rule rca: all %zu cells with RCA >= %g count as "
+                     "rule rca: all %zu cells with %s >= %g count as "
                      "specialised; %zu of them have a q-value <= %g "
                      "(Benjamini-Hochberg over %zu cells), %zu rest on a "
                      "single %s",
-                     high, m->threshold, sig, m->alpha, cells, single, record);
+                     high, vs_base ? "rca_baseline" : "RCA", m->threshold, sig,
+                     m->alpha, cells, single, record);
         if (s3i_note(notes, scope, msg))
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }

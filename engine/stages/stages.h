@@ -40,9 +40,15 @@ typedef struct {
     const char **col_of_vx; /* ids of vx's columns (NULL: as col) */
     const char *no_variety; /* why vx is NULL, for the notes */
     size_t *vgroup;         /* nvc */
-    /* baseline comparison: reference row per unit (nr × nc), or NULL; and
-     * each unit's own region (for the local-economy table), or NULL */
-    double *bref, *bown;
+    /* baseline comparison: reference row per unit (nr × nc: the baseline
+     * region's value of each class), or NULL when the baseline does not
+     * cover the matrix's classes; btot (nr) the region's total over every
+     * aggregate in use, so that b_p / btot is the class's share of the
+     * regional economy; bnote says why a matrix has no bref although the
+     * dataset has a baseline ("" otherwise); and each unit's own region
+     * (for the local-economy table), or NULL */
+    double *bref, *btot, *bown;
+    char bnote[256];
     const char **region; /* the unit's baseline region, per row */
     /* complexity and potentials are computed (not on broad aggregates) */
     int complexity;
@@ -171,6 +177,7 @@ typedef struct {
     double *cos, *jac, *comp;
     size_t nclu, *clu_unit, *clu_label;
     size_t npart_k, *npart, *part; /* nr × 2; nr × 2 × k */
+    size_t *ptied; /* nr × 2 × k: other candidates tied with the partner */
     /* domains: nr × nd value, share and rca; NULL when none */
     double *dom;
     /* the bootstrap (nr × nc; NULL without one): the share of draws in
@@ -268,6 +275,16 @@ void s3i_mres_free(s3i_mres *r);
  * records); firms is NULL for every other matrix. */
 s3_status s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
                          const s3i_mres *firms, s3i_mres *r);
+/* Whether M of x is measured against the baseline: reference =
+ * baseline and the baseline covers x's classes (x->bref). */
+int s3i_against_baseline(const s3_model *m, const s3i_matrix *x);
+/* The RCA of every cell of counts cnt (nr × nc, over x's rows and
+ * classes) against its row's baseline region, (cnt_cp / rs_c) · (btot_c /
+ * bref_cp), NaN where a total or bref_cp is not positive; and, with
+ * bshare, the expected shares bref_cp / btot_c (NaN likewise).  rs holds
+ * cnt's row sums.  For x with bref. */
+void s3i_baseline_rca(const s3i_matrix *x, const double *cnt, const double *rs,
+                      double *rcab, double *bshare);
 s3_status s3i_specialisation_notes(s3_ctx *ctx, const s3_model *m,
                                    const s3i_mres *firms, const s3i_mres *r,
                                    s3_table *notes);
@@ -297,7 +314,8 @@ double s3i_split_value(double *v, size_t n, int rule, double percentile);
 int s3i_quadrant(double d, double pci, double sd);
 
 /* Overlaps (overlaps.c): similarity, clusters, partners. */
-s3_status s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
+s3_status s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r,
+                       s3_table *notes);
 
 /* Domains (domains.c). */
 s3_status s3i_domains_resolve(s3_ctx *ctx, const s3_model *m,
@@ -378,6 +396,8 @@ struct s3_result {
      * level has a score, the opportunity charts' guides */
     char *model_name, *headline_matrix;
     int reference_baseline, scored;
+    /* the banner of a synthetic dataset (s3_dataset_synthetic), or NULL */
+    char *synthetic;
     double threshold;
     s3i_guides guides[2];
 };

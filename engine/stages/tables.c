@@ -104,7 +104,7 @@ static const s3i_colspec clu_cols[] = {{"level", TXT},
                                        {"unit_name", TXT}};
 static const s3i_colspec partner_cols[] = {
     {"level", TXT}, {"matrix", TXT},   {"unit", CODE}, {"kind", TXT},
-    {"rank", INT},  {"partner", CODE}, {"value", NUM}};
+    {"rank", INT},  {"partner", CODE}, {"value", NUM}, {"tied", INT}};
 static const s3i_colspec centre_cols[] = {
     {"centre_id", CODE}, {"name", TXT}, {"subregion", TXT}, {"nuts3", CODE}};
 static const s3i_colspec param_cols[] = {
@@ -358,7 +358,8 @@ partner_rows(s3_table *t, const s3i_mres *r)
                                S3I_TEXT(kind ? "complementary" : "similar"),
                                S3I_INT(i + 1),
                                S3I_TEXT(x->row[b]),
-                               S3I_NUM(val[b])};
+                               S3I_NUM(val[b]),
+                               S3I_INT(r->ptied[slot * k + i])};
                 if (s3i_table_append(t, v, N(v)))
                     return -1;
             }

@@ -1797,6 +1797,237 @@ t_scenario_bad_action() {
 # ---- run everything ----------------------------------------------------------
 
 run_case "usage: no arguments exits 2" t_usage_no_args
+# reference = baseline (issue 12, item 2): where the baseline covers the
+# model's classes (here sections C, G, J, each a baseline row of its own),
+# the binary matrix and what follows it are measured against the regional
+# economy.  By hand: the network's shares are 1/3 each (6 tenants per
+# section of 18); the region's 0.1, 0.1, 0.8.  Centre A (2 C, 2 G, 4 J):
+# RCA 0.75, 0.75, 1.5 against the network (M = J only), 2.5, 2.5, 0.625
+# against the region (M = C, G); centre B (4 C, 4 G, 2 J): 1.2, 1.2, 0.6
+# and 4, 4, 0.25 (M = C, G either way).  The Ruhr model's baseline has
+# only broad aggregates: its divisions stay against the network, and
+# notes.csv says why.
+t_reference_baseline() {
+    mkdir -p "$TMP/rb"
+    printf 'centre_id,name,subregion,nuts3\nA,Centre A,S1,R1\nB,Centre B,S2,R1\n' >"$TMP/rb/centres.csv"
+    {
+        echo "tenant_id,centre_id,nace"
+        i=0
+        for spec in A:25.11:2 A:47.11:2 A:62.01:4 B:25.11:4 B:47.11:4 B:62.01:2; do
+            IFS=: read -r c code k <<<"$spec"
+            for _ in $(seq "$k"); do i=$((i + 1)); echo "T$i,$c,$code"; done
+        done
+    } >"$TMP/rb/tenants.csv"
+    printf 'region,nace,value\nR1,C,100\nR1,G,100\nR1,J,800\n' >"$TMP/rb/baseline.csv"
+    for ref in network baseline; do
+        cat >"$TMP/$ref.ini" <<EOF2
+[model]
+name = rb
+dataset = $TMP/rb
+reference = $ROOT/datasets/reference
+[sectors]
+level = section
+[specialisation]
+reference = $ref
+rule = rca
+[uncertainty]
+resample = records
+draws = 20
+EOF2
+        s3 run --model "$TMP/$ref.ini" --out "$TMP/$ref" --csv-only --quiet
+        expect_rc 0 "run, reference = $ref"
+    done
+    "$PY" - "$TMP/network/csv" "$TMP/baseline/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+def spec(d):
+    return {(r["unit"], r["class"]): r for r in csv.DictReader(open(d + "/specialisation.csv"))
+            if r["level"] == "centre" and r["matrix"] == "tenants"}
+def units(d):
+    return {r["unit"]: r for r in csv.DictReader(open(d + "/units.csv"))
+            if r["level"] == "centre" and r["matrix"] == "tenants"}
+net, base = spec(sys.argv[1]), spec(sys.argv[2])
+want_rca = {("A", "C"): (0.75, 2.5), ("A", "G"): (0.75, 2.5), ("A", "J"): (1.5, 0.625),
+            ("B", "C"): (1.2, 4.0), ("B", "G"): (1.2, 4.0), ("B", "J"): (0.6, 0.25)}
+want_m = {("A", "C"): (0, 1), ("A", "G"): (0, 1), ("A", "J"): (1, 0),
+          ("B", "C"): (1, 1), ("B", "G"): (1, 1), ("B", "J"): (0, 0)}
+for k, (rn, rb) in want_rca.items():
+    for t in (net, base):
+        assert abs(float(t[k]["rca"]) - rn) < 1e-12, (k, t[k]["rca"], rn)
+        assert abs(float(t[k]["rca_baseline"]) - rb) < 1e-12, (k, t[k]["rca_baseline"], rb)
+    assert (int(net[k]["specialised"]), int(base[k]["specialised"])) == want_m[k], (
+        k, net[k]["specialised"], base[k]["specialised"], want_m[k])
+    # the bootstrap draws under the same reference: A's J never reaches
+    # 2.5 against the region
+    assert base[k]["p_specialised"] != "", k
+assert float(base["A", "J"]["p_specialised"]) < float(net["A", "J"]["p_specialised"]), (
+    base["A", "J"]["p_specialised"], net["A", "J"]["p_specialised"])
+# the p-value is the region's: P(X >= 2), X ~ Bin(8, 0.1) for A in C
+p = 1 - 0.9 ** 8 - 8 * 0.1 * 0.9 ** 7
+assert abs(float(base["A", "C"]["p_value"]) - p) < 1e-12, (base["A", "C"]["p_value"], p)
+un, ub = units(sys.argv[1]), units(sys.argv[2])
+assert (int(un["A"]["diversity"]), int(ub["A"]["diversity"])) == (1, 2), (un["A"], ub["A"])
+notes = open(sys.argv[2] + "/notes.csv").read()
+assert 'centre/tenants,"reference baseline: specialised (M) is measured against' in notes, notes
+assert "reference baseline" not in open(sys.argv[1] + "/notes.csv").read()
+EOF2
+    : >"$TMP/.why"
+    # the Ruhr baseline's aggregates do not cover divisions: the note says so
+    sed -e 's/^reference = network$/reference = baseline/' -e 's/^draws = .*/draws = 0/' \
+        -e "s#\.\./datasets#$ROOT/datasets#" "$ROOT/models/ruhr.ini" >"$TMP/ruhr.ini"
+    s3 run --model "$TMP/ruhr.ini" --out "$TMP/ruhr" --csv-only --quiet
+    expect_rc 0 "run ruhr, reference = baseline"
+    grep -q '^centre/tenants,"reference baseline not applied: .* lies in the baseline aggregate' \
+        "$TMP/ruhr/csv/notes.csv" || die "no note on the divisions the baseline does not cover"
+    grep -q '^centre,tenants_by_aggregate,C01,B-E,67,[^,]*,[^,]*,[^,]*,1,3\.27' "$TMP/ruhr/csv/specialisation.csv" ||
+        die "C01 in B-E is not specialised against the baseline: $(grep 'tenants_by_aggregate,C01,B-E' "$TMP/ruhr/csv/specialisation.csv")"
+}
+
+# Partners (issue 12, item 7): within a tie of values (to 1e-12) the order
+# is the second key (Jaccard for the similar, cosine for the
+# complementary), then the id; `tied` counts the other candidates of the
+# same value, and notes.csv says when the shown ones are cut from a larger
+# tie.  Checked against similarity.csv on the Ruhr data, where many
+# centres have complementarity 1 to several others.
+t_partners_ties() {
+    sed -e 's/^draws = .*/draws = 0/' -e "s#\.\./datasets#$ROOT/datasets#" \
+        "$ROOT/models/ruhr.ini" >"$TMP/ruhr.ini"
+    s3 run --model "$TMP/ruhr.ini" --out "$TMP/out" --csv-only --quiet
+    expect_rc 0 "run ruhr"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys, re
+from collections import defaultdict
+d = sys.argv[1]
+sim = {}
+for r in csv.DictReader(open(d + "/similarity.csv")):
+    f = lambda c: float(r[c]) if r[c] != "" else None
+    sim[r["level"], r["matrix"], r["unit_a"], r["unit_b"]] = (f("cosine"), f("jaccard"), f("complementarity"))
+shown = defaultdict(list)
+for r in csv.DictReader(open(d + "/partners.csv")):
+    shown[r["level"], r["matrix"], r["unit"], r["kind"]].append(r)
+k, TOL, cuts, ties = 3, 1e-12, defaultdict(int), 0
+for (lv, mx, u, kind), rows in shown.items():
+    cand = [(b, v) for (l2, m2, a, b), v in sim.items() if (l2, m2, a) == (lv, mx, u) and b != u]
+    val = lambda v: v[0] if kind == "similar" else v[2]
+    key2 = lambda v: v[1] if kind == "similar" else v[0]
+    cand = [(b, v) for b, v in cand if val(v) is not None]
+    # selection sort with the tolerant comparison, as the engine ranks
+    def before(a, b):
+        va, vb = val(a[1]), val(b[1])
+        if abs(va - vb) > TOL:
+            return va > vb
+        wa, wb = key2(a[1]), key2(b[1])
+        if wa is not None or wb is not None:
+            if wa is None or wb is None:
+                return wb is None
+            if wa != wb:
+                return wa > wb
+        return a[0] < b[0]
+    left, best = list(cand), []
+    while left and len(best) < k:
+        top = left[0]
+        for c in left[1:]:
+            if before(c, top):
+                top = c
+        best.append(top)
+        left.remove(top)
+    assert [r["partner"] for r in rows] == [b for b, _ in best], (lv, mx, u, kind, [r["partner"] for r in rows], best)
+    for r, (b, v) in zip(rows, best):
+        t = sum(1 for c, w in cand if c != b and abs(val(w) - val(v)) <= TOL)
+        assert int(r["tied"]) == t, (lv, mx, u, kind, b, r["tied"], t)
+        ties += t > 0
+    last = val(best[-1][1])
+    if len(cand) > len(best) and any(abs(val(w) - last) <= TOL for c, w in left):
+        cuts[lv, mx, kind] += 1
+assert ties > 0 and cuts, "the Ruhr data should have tied partners"
+notes = open(d + "/notes.csv").read()
+for (lv, mx, kind), n in cuts.items():
+    want = "for %d of " % n
+    line = [l for l in notes.splitlines() if l.startswith(lv + "/" + mx + ',"' + kind + " partners:")]
+    assert line and want in line[0], (lv, mx, kind, n, line)
+EOF2
+    : >"$TMP/.why"
+}
+
+# A long table's missing values (issue 12, item 7) are not zeros: U1, U3
+# and U4 miss a value of a class most units have (':', a flag alone,
+# empty) and are left out; class d is missing for 5 of 6 units and is left
+# out instead, U6 with it; an absent row (U5, e) stays a zero.
+t_analyse_missing_cells() {
+    printf 'unit,class,value\nU1,a,10\nU1,b,:\nU1,c,5\nU1,d,:\nU2,a,3\nU2,b,4\nU2,c,1\nU2,d,:\nU2,e,3\nU3,a,2\nU3,b,6\nU3,c,c\nU3,d,: c\nU4,a,1\nU4,b,2\nU4,c,\nU4,d,:\nU5,a,4\nU5,b,1\nU5,c,2\nU5,d,7\nU6,d,:\n' >"$TMP/m.csv"
+    s3 analyse --input "$TMP/m.csv" --unit unit --class class --value value --csv-only --quiet --out "$TMP/out"
+    expect_rc 0 "analyse"
+    "$PY" - "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+d = sys.argv[1]
+spec = {(r["unit"], r["class"]): float(r["value"]) for r in csv.DictReader(open(d + "/specialisation.csv"))}
+assert sorted({u for u, _ in spec}) == ["U2", "U5"], sorted(spec)
+assert sorted({c for _, c in spec}) == ["a", "b", "c", "e"], sorted(spec)
+assert spec["U5", "e"] == 0.0 and spec["U2", "e"] == 3.0, spec
+notes = open(d + "/notes.csv").read()
+assert "class 'd' left out of the analysis: its value is missing" in notes and "for 5 of 6 units" in notes, notes
+assert "3 of 6 units left out of the analysis" in notes and "U1 (b, line 3), U3 (c, line 13), U4 (c, line 17)" in notes, notes
+warn = [r for r in csv.DictReader(open(d + "/warnings.csv")) if "left out of the analysis" in r["message"] and r["message"].startswith("unit")]
+assert [(r["line"], r["message"].split("'")[1]) for r in warn] == [("3", "U1"), ("13", "U3"), ("17", "U4")], warn
+q = next(csv.DictReader(open(d + "/quality.csv")))
+# 22 rows: 8 missing, 7 of the units and class left out, 7 used
+assert (q["rows_read"], q["rows_used"], q["rows_rejected"]) == ("22", "7", "15"), q
+EOF2
+    : >"$TMP/.why"
+}
+
+# Synthetic data (issue 12, item 9): a dataset whose dataset.ini says
+# synthetic = yes marks every workbook sheet, the first line of notes.csv
+# and the console summary; without it nothing is marked.  dataset.ini
+# refuses unknown sections and keys, naming the line and the known ones.
+t_synthetic_marks() {
+    make_data
+    grep -q '^synthetic = yes' "$TMP/data/dataset.ini" || die "datasets/small is not marked synthetic"
+    local banner="Synthetic data — results are illustrative, not findings about the named centres"
+    s3 run --model "$TMP/model.ini" --out "$TMP/out"
+    expect_rc 0 "run (synthetic)"
+    grep -qF "SYNTHETIC DATA: $banner" "$TMP/stdout" || die "the console summary does not say synthetic: $(head -c 300 "$TMP/stdout")"
+    sed -n 2p "$TMP/out/csv/notes.csv" | grep -qF "dataset.ini,\"$banner. hand-made" ||
+        die "notes.csv's first line is not the synthetic note: $(sed -n 2p "$TMP/out/csv/notes.csv")"
+    rm "$TMP/data/dataset.ini"
+    s3 run --model "$TMP/model.ini" --out "$TMP/real"
+    expect_rc 0 "run (not synthetic)"
+    grep -q "SYNTHETIC" "$TMP/stdout" && die "an unmarked dataset is called synthetic"
+    grep -q "Synthetic data" "$TMP/real/csv/notes.csv" && die "an unmarked dataset has the synthetic note"
+    if [ -n "$PYX" ]; then
+        "$PYX" - "$TMP/out/briefing.xlsx" "$TMP/real/briefing.xlsx" "$banner" <<'EOF2' >"$TMP/.why" || exit 1
+import sys, openpyxl
+syn, real, banner = sys.argv[1], sys.argv[2], sys.argv[3]
+wb = openpyxl.load_workbook(syn)
+assert len(wb.sheetnames) >= 10, wb.sheetnames
+for ws in wb.worksheets:
+    a1 = ws.cell(1, 1).value or ""
+    assert a1.startswith(banner) and " | " in a1, (ws.title, a1[:120])
+for ws in openpyxl.load_workbook(real).worksheets:
+    a1 = ws.cell(1, 1).value or ""
+    assert "Synthetic" not in a1, (ws.title, a1[:120])
+EOF2
+        : >"$TMP/.why"
+    fi
+    # what dataset.ini refuses
+    local ini=$TMP/data/dataset.ini
+    printf '[dataset]\nsynthetic = yes\nsynthetc = no\n' >"$ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "unknown key in [dataset]"
+    expect_err "dataset.ini:3: [dataset] unknown key 'synthetc' (known: synthetic, note)" "unknown key"
+    printf '[dataset]\nsynthetic = yes\n[datasets]\nnote = x\n' >"$ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "unknown section"
+    expect_err "dataset.ini:3: unknown section [datasets] (known: [dataset], [columns]," "unknown section"
+    printf '[dataset]\nsynthetic = maybe\n' >"$ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "synthetic = maybe"
+    expect_err "dataset.ini:2: [dataset] synthetic = 'maybe': expected yes or no" "bad value"
+    printf '[columns.tenants]\nnacecode = WZ\n' >"$ini"
+    s3 check --model "$TMP/model.ini"
+    expect_rc 3 "unknown column key"
+    expect_err "dataset.ini:2: [columns.tenants] 'nacecode' is not a column of tenants.csv (known: tenant_id, centre_id, nace," "unknown column key"
+}
+
 run_case "usage: unknown command exits 2" t_usage_unknown_command
 run_case "usage: unknown option exits 2" t_usage_unknown_option
 run_case "usage: option without its value exits 2" t_usage_missing_value
@@ -1878,6 +2109,10 @@ run_case "analyse: a pipe as input gives the file's results and checksum" t_anal
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
 run_case "large file: errors in both halves, all reported, the same messages" t_threads_errors_in_both_halves
 run_case "row order changes no number beyond rounding" t_row_order
+run_case "reference = baseline: M and what follows it against the region" t_reference_baseline
+run_case "partners: ties ordered by a second key, counted, cut ones noted" t_partners_ties
+run_case "analyse: a missing value is not zero; an absent row is" t_analyse_missing_cells
+run_case "synthetic data: marked on every sheet, in notes.csv and the summary; dataset.ini strict" t_synthetic_marks
 
 echo "# $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

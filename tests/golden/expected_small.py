@@ -59,7 +59,7 @@ undetermined quadrants).  Files:
   similarity.csv      level,matrix,unit_a,unit_b (a != b): cosine, jaccard,
                       complementarity
   clusters.csv        level,matrix,unit: cluster
-  partners.csv        level,matrix,unit,kind,rank: partner, value
+  partners.csv        level,matrix,unit,kind,rank: partner, value, tied
   indicators.csv      scenario,level,unit,indicator: value, normalised,
                       weight (the baseline, then each scenario)
   scores.csv          scenario,level,unit: score, rank (rank_median,
@@ -162,7 +162,8 @@ Conventions checked here (from the design and the model):
     kept, clusters numbered in the order of their first unit.  partners:
     per unit the 3 others with the highest cosine ("similar") and the
     highest complementarity ("complementary", none where it has no
-    value), ties by unit id.
+    value), ties by Jaccard (similar) or cosine (complementary), then by
+    unit id; tied = the other candidates with the same value.
   * S3 domains (models/ruhr.ini's [domains]): a NACE code of any level
     stands for the classes below it, "Fnn" for WIPO field nn; a domain
     named on several lines takes the codes of all of them.  A tenant is in
@@ -1083,16 +1084,31 @@ def analyse(level, name, ok):
     A.cluster = upgma(units, {k: 1 - v for k, v in A.cosine.items()},
                       CLUSTER_CUT)
     A.partners = []
+
+    def second(w):
+        # the second key, descending, no value last
+        return (1, 0) if w is NA else (0, -w)
+
+    def tied(v, a, b):
+        # the other candidates whose value equals b's (to 1e-12)
+        return sum(1 for c in units if c not in (a, b) and v[a, c] is not NA
+                   and abs(v[a, c] - v[a, b]) <= 1e-12)
+
     for a in units:
         others = [b for b in units if b != a]
-        sim = sorted(others, key=lambda b: (-A.cosine[a, b], units.index(b)))
+        sim = sorted(others, key=lambda b: (-A.cosine[a, b],
+                                            second(A.jaccard[a, b]),
+                                            units.index(b)))
         for n, b in enumerate(sim[:PARTNERS], 1):
-            A.partners.append([a, "similar", n, b, A.cosine[a, b]])
+            A.partners.append([a, "similar", n, b, A.cosine[a, b],
+                               tied(A.cosine, a, b)])
         if all(A.compl[a, b] is not NA for b in others):
             com = sorted(others, key=lambda b: (-A.compl[a, b],
+                                                second(A.cosine[a, b]),
                                                 units.index(b)))
             for n, b in enumerate(com[:PARTNERS], 1):
-                A.partners.append([a, "complementary", n, b, A.compl[a, b]])
+                A.partners.append([a, "complementary", n, b, A.compl[a, b],
+                                   tied(A.compl, a, b)])
     return A
 
 
@@ -1897,6 +1913,13 @@ quality_rows = [[f, n, n, 0, 0] for f, n in [("centres.csv", len(centres)),
                                              ("patents.csv", len(patents)),
                                              ("baseline.csv", len(baseline))]]
 
+# the dataset folder's dataset.ini (optional): its sections as dicts
+DSINI = {}
+if os.path.exists(os.path.join(DATA, "dataset.ini")):
+    _cp = configparser.ConfigParser(inline_comment_prefixes=(";",),
+                                    interpolation=None)
+    _cp.read(os.path.join(DATA, "dataset.ini"), encoding="utf-8")
+    DSINI = {sec: dict(_cp[sec]) for sec in _cp.sections()}
 input_rows = []
 model_dir = os.path.dirname(MODEL_ARG)
 for shown, folder, key in [
@@ -1905,17 +1928,23 @@ for shown, folder, key in [
         ("reference/wipo35_fields.csv", "reference", "wipo35_fields.csv"),
         ("reference/ipc_to_wipo35_concordance.csv", "reference",
          "ipc_to_wipo35_concordance.csv"),
+        ("dataset.ini", "dataset", "dataset.ini"),
         ("centres.csv", "dataset", "centres.csv"),
         ("tenants.csv", "dataset", "tenants.csv"),
         ("patents.csv", "dataset", "patents.csv"),
         ("baseline.csv", "dataset", "baseline.csv")]:
     real = os.path.join(REFDIR if folder == "reference" else DATA, key)
+    if key == "dataset.ini" and not os.path.exists(real):
+        continue
     # the path as the engine was given it: the model's folder joined with
     # the model's relative folder, not normalised
     path = model_dir + "/" + ini["model"][folder] + "/" + key
     with open(real, "rb") as f:
         data = f.read()
-    input_rows.append([shown, path, len(rows(real)), len(data),
+    # dataset.ini counts its column names (none here), a CSV its rows
+    n = (sum(len(v) for k, v in DSINI.items() if k.startswith("columns"))
+         if key == "dataset.ini" else len(rows(real)))
+    input_rows.append([shown, path, n, len(data),
                        hashlib.sha256(data).hexdigest()])
 
 centre_rows = [[c["centre_id"], c["name"], c["subregion"], c["nuts3"]]
@@ -2025,8 +2054,17 @@ def_rows += [["code column", k, v + "; text: a key to join on, to be read "
               "as text"] for k, v in CODE_TEXT]
 
 # notes: remarks about the data and the results
+# notes: remarks about the data and the results; first, when dataset.ini
+# says the data are synthetic, that
 classes_total = sum(1 for r in nace.values() if r["level"] == "4")
-note_rows = [["baseline.csv",
+note_rows = []
+if DSINI.get("dataset", {}).get("synthetic") == "yes":
+    note = DSINI["dataset"].get("note", "")
+    note_rows.append(["dataset.ini",
+                      "Synthetic data \u2014 results are illustrative, not "
+                      "findings about the named centres" +
+                      (". " + note if note else "")])
+note_rows += [["baseline.csv",
               "aggregates used (disjoint): %s; they cover %d of %d NACE "
               "classes; not used: TOTAL (the total), C (overlaps a larger "
               "aggregate)" % (", ".join(AGGS), sum(
@@ -2175,7 +2213,8 @@ TABLES = [
     ("similarity.csv", "level,matrix,unit_a,unit_b,cosine,jaccard,"
      "complementarity", sim_rows),
     ("clusters.csv", "level,matrix,unit,cluster", clu_rows),
-    ("partners.csv", "level,matrix,unit,kind,rank,partner,value", part_rows),
+    ("partners.csv", "level,matrix,unit,kind,rank,partner,value,tied",
+     part_rows),
     ("indicators.csv", "scenario,level,unit,indicator,value,normalised,weight",
      ind_rows),
     ("scores.csv", "scenario,level,unit,score,rank,rank_median,rank_p05,"
