@@ -219,8 +219,9 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* Eurostat style values: ':' (or empty, or a flag alone: ": c" is
      * often exported as "c") for missing, flags after the number */
     char num[64];
-    size_t vl = s3i_value_length(val);
-    snprintf(num, sizeof num, "%.*s", (int)(vl < 63 ? vl : 63), val);
+    size_t vl = s3i_value_length(val), nl = vl < 63 ? vl : 63;
+    memcpy(num, val, nl); /* (a "%.*s" printf per row cost 8 % of a read) */
+    num[nl] = '\0';
     int missing = vl == 0 || strcmp(num, ":") == 0 ||
                   (vl <= 3 && strspn(num, "bcdefnprsuz") == vl);
     double v = 0.0;
