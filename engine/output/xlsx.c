@@ -5,7 +5,7 @@
  * the traffic lights and written the specialisations and opportunities in
  * words.  SHEETS below lists every sheet in order with the renderer that
  * draws it and what it shows; the sheets of the briefing stage's own
- * tables are in xlsx_briefing.c.
+ * tables are in xlsx_overview.c, xlsx_opportunities.c and xlsx_scores.c.
  *
  * Text from the input data is always written with worksheet_write_string,
  * which stores a string, never a formula: a tenant named "=HYPERLINK(...)"

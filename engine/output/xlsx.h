@@ -225,7 +225,8 @@ lxw_row_t s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0,
                         const s3_table *t, const size_t *idx, size_t n,
                         const char *const *show, const char *const *head,
                         size_t ncols);
-/* The sheets of the briefing stage's tables (xlsx_briefing.c). */
+/* The sheets of the briefing stage's tables (xlsx_overview.c,
+ * xlsx_opportunities.c, xlsx_scores.c). */
 void s3i_xlsx_overview(book *b, const sheet_spec *s);
 void s3i_xlsx_opportunities(book *b, const sheet_spec *s);
 void s3i_xlsx_scores(book *b, const sheet_spec *s);
