@@ -157,9 +157,10 @@ S3_API void s3_rca_interval(double x, double n, double p, double level,
                             double *lo, double *hi);
 
 /* How s3_gamma_log_tail evaluates: AUTO as the intervals do; SERIES the
- * A&S series or continued fraction at every shape (O(√a) terms, NaN for
- * a > 10^7); TEMME Temme's uniform expansion (NaN unless a ≥ 20 and
- * |t / a − 1| ≤ 0.4).  The last two are for tests of the crossover. */
+ * A&S series or continued fraction at every shape (O(√a) terms; NaN
+ * past 64 + 32 √(10^7) ≈ 10^5 of them, near the mode from a ≈ 10^8); TEMME
+ * Temme's uniform expansion (NaN unless a ≥ 20 and |t / a − 1| ≤ 0.4).  The
+ * last two are for tests of the crossover. */
 enum { S3_GAMMA_AUTO = 0, S3_GAMMA_SERIES = 1, S3_GAMMA_TEMME = 2 };
 
 /* log P(a, t) (upper = 0) or log Q(a, t) (upper ≠ 0), the regularised
