@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check_util.h"
 #include "s3_kernels.h"
@@ -497,6 +498,218 @@ START_TEST(intervals_matrix)
 }
 END_TEST
 
+/* ---- the gamma tails at large shapes ------------------------------------ */
+
+/* Temme's expansion against the A&S series and continued fraction where
+ * both serve (a = 10^3 .. 10^6, t from a − 9 √a to a + 9 √a and out to
+ * |t / a − 1| = 0.39): the same P and Q to 1e-13 relative (|Δ log| ≤
+ * 1e-13) wherever they are above 1e-17, the smallest tail an interval
+ * needs (α / 2 > 5.5e-17 for level < 1).  AUTO is the expansion there,
+ * and is the series, bit for bit, below a = 1000. */
+START_TEST(gamma_temme_matches_series)
+{
+    const double as[] = {1000, 2385, 1e4, 1e5, 1e6};
+    const double small[] = {20, 385, 999.5};
+    double worst = 0.0;
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof as / sizeof *as; i++) {
+        double a = as[i];
+        for (double k = -9.0; k <= 9.0; k += 0.25) {
+            for (int s = 0; s < 2; s++) {
+                double t = s ? a * (1.0 + 0.039 * k) : a + k * sqrt(a);
+                for (int upper = 0; upper < 2; upper++) {
+                    double ls = s3_gamma_log_tail(a, t, upper, S3_GAMMA_SERIES),
+                           lt = s3_gamma_log_tail(a, t, upper, S3_GAMMA_TEMME),
+                           la = s3_gamma_log_tail(a, t, upper, S3_GAMMA_AUTO);
+                    ck_assert_msg(isfinite(ls) && isfinite(lt),
+                                  "a = %g t = %.17g: %g %g", a, t, ls, lt);
+                    ck_assert_same(la, lt);
+                    if (ls < log(1e-17))
+                        continue;
+                    double d = fabs(ls - lt);
+                    ck_assert_msg(d <= 1e-13,
+                                  "a = %g t = %.17g upper %d: series %.17g, "
+                                  "Temme %.17g",
+                                  a, t, upper, ls, lt);
+                    worst = fmax(worst, d);
+                    n++;
+                }
+            }
+        }
+    }
+    ck_assert_uint_ge(n, 1000);
+    for (size_t i = 0; i < sizeof small / sizeof *small; i++)
+        for (double k = -5.0; k <= 5.0; k += 0.5) {
+            double a = small[i], t = a + k * sqrt(a);
+            for (int upper = 0; upper < 2; upper++)
+                ck_assert_same(s3_gamma_log_tail(a, t, upper, S3_GAMMA_AUTO),
+                               s3_gamma_log_tail(a, t, upper, S3_GAMMA_SERIES));
+        }
+    fprintf(stderr,
+            "gamma tails: Temme vs series, %zu values: max |d log| %.2g\n", n,
+            worst);
+}
+END_TEST
+
+/* log P and log Q from mpmath (gammainc, 40 digits) at shapes where the
+ * expansion serves, near the mode and in tails down to e^-40. */
+START_TEST(gamma_tail_mpmath)
+{
+    const struct {
+        double a, t;
+        int upper;
+        double want;
+    } ref[] = {
+        {3000, 2616.5942097463835, 0, -29.69232535661644209509599},
+        {3000, 3000, 1, -0.6980147879504177629617936},
+        {3000, 3492.9503017546494, 1, -39.67706227665758165977388},
+        {1e5, 97786.40563788214, 0, -27.75155330336578037874427},
+        {1e5, 100000, 0, -0.6923064898187248533382132},
+        {1e5, 100000, 1, -0.6939885786567971653592891},
+        {1e5, 100948.68329805051, 1, -6.580241852332461812983966},
+    };
+    for (size_t i = 0; i < sizeof ref / sizeof *ref; i++) {
+        double got =
+            s3_gamma_log_tail(ref[i].a, ref[i].t, ref[i].upper, S3_GAMMA_AUTO);
+        ck_assert_abs_tol(got, ref[i].want, 1e-13);
+    }
+    /* outside its domain the forced expansion is NaN, as are bad inputs */
+    ck_assert_nan(s3_gamma_log_tail(10, 10, 0, S3_GAMMA_TEMME));
+    ck_assert_nan(s3_gamma_log_tail(1e4, 5e3, 0, S3_GAMMA_TEMME));
+    ck_assert_nan(s3_gamma_log_tail(1e12, 1e12, 0, S3_GAMMA_SERIES));
+    ck_assert_nan(s3_gamma_log_tail(0, 1, 0, S3_GAMMA_AUTO));
+    ck_assert_nan(s3_gamma_log_tail(1, INFINITY, 0, S3_GAMMA_AUTO));
+    ck_assert_nan(s3_gamma_log_tail(1, 1, 0, 7));
+}
+END_TEST
+
+/* Across the edges of the expansion (t = 0.6 a and 1.4 a, where the
+ * series and fraction take over) log P rises and log Q falls with t, and
+ * they do not jump: the neighbours of the edge differ by less than 1e-12
+ * relative in the log. */
+START_TEST(gamma_tail_edges_continuous)
+{
+    const double as[] = {1000, 3.5e4, 1e9, 1e25};
+    for (size_t i = 0; i < sizeof as / sizeof *as; i++)
+        for (int side = 0; side < 2; side++) {
+            double a = as[i], edge = a * (side ? 1.4 : 0.6);
+            for (int upper = 0; upper < 2; upper++) {
+                double prev = NAN;
+                for (int k = -4; k <= 4; k++) {
+                    double t = edge * (1.0 + k * 4 * DBL_EPSILON);
+                    double v = s3_gamma_log_tail(a, t, upper, S3_GAMMA_AUTO);
+                    ck_assert_msg(isfinite(v), "a = %g t = %.17g", a, t);
+                    if (k > -4) {
+                        ck_assert_msg(upper ? v <= prev : v >= prev,
+                                      "a = %g t = %.17g: not monotone", a, t);
+                        ck_assert_msg(
+                            fabs(v - prev) <= 1e-12 * fmax(1.0, fabs(v)),
+                            "a = %g t = %.17g: jump %g", a, t, v - prev);
+                    }
+                    prev = v;
+                }
+            }
+        }
+}
+END_TEST
+
+/* The quantiles invert the tails: at the lower limit l of a count x,
+ * P(x, l) = α/2 and at the upper h, Q(x + 1, h) = α/2, up to the
+ * rounding of the limit and of the logs.  n p is a power of two, so the
+ * division by it is exact. */
+START_TEST(interval_quantile_round_trip)
+{
+    const double xs[] = {300.5, 999, 1000, 1234.5, 2.385e4,
+                         1e6,   3e7, 1e9,  1e12,   1e15};
+    const double levels[] = {1e-6, 0.5, 0.95, 0.999999999, 1 - 1e-15};
+    for (size_t i = 0; i < sizeof xs / sizeof *xs; i++)
+        for (size_t j = 0; j < sizeof levels / sizeof *levels; j++) {
+            double x = xs[i], n = ldexp(1.0, (int)ceil(log2(x)) + 1);
+            double lt = log(0.5 * (1 - levels[j])), l, h;
+            s3_rca_interval(x, n, 0.5, levels[j], &l, &h);
+            l *= 0.5 * n;
+            h *= 0.5 * n;
+            /* 4 ulps of the limit, and the rounding of log P or log Q
+             * themselves: a log(a / t) in the density is a difference of
+             * terms near a, so the logs step by about a ε in the far
+             * tails (2e-13 at a = 1000), below 2e-14 of |log(α/2)| */
+            double r = 4 * DBL_EPSILON, tol = 2e-14 * fmax(1.0, fabs(lt));
+            double p0 = s3_gamma_log_tail(x, l * (1 - r), 0, S3_GAMMA_AUTO),
+                   p1 = s3_gamma_log_tail(x, l * (1 + r), 0, S3_GAMMA_AUTO),
+                   q0 = s3_gamma_log_tail(x + 1, h * (1 - r), 1, S3_GAMMA_AUTO),
+                   q1 = s3_gamma_log_tail(x + 1, h * (1 + r), 1, S3_GAMMA_AUTO);
+            ck_assert_msg(p0 <= lt + tol && p1 >= lt - tol,
+                          "lower limit of %g at %g: %.17g", x, levels[j], l);
+            ck_assert_msg(q0 >= lt - tol && q1 <= lt + tol,
+                          "upper limit of %g at %g: %.17g", x, levels[j], h);
+        }
+}
+END_TEST
+
+/* The limits rise with the count, across the shape where the expansion
+ * takes over (the lower limit switches at x = 1000, the upper at 999) and
+ * at large counts, where a step of 1 moves them by about 1. */
+START_TEST(interval_monotone_in_count)
+{
+    const double from[] = {990, 1e6, 1e12};
+    const double step[] = {0.125, 1, 1};
+    for (size_t i = 0; i < sizeof from / sizeof *from; i++) {
+        double pl = 0, ph = 0;
+        for (int k = 0; k < 160; k++) {
+            /* n p = 2^k · 2^-k = 1: the limits are the count's own */
+            double x = from[i] + k * step[i], l, h;
+            int e = (int)ceil(log2(x)) + 1;
+            s3_rca_interval(x, ldexp(1.0, e), ldexp(1.0, -e), 0.95, &l, &h);
+            ck_assert_msg(l < x && x < h, "x = %.17g: [%.17g, %.17g]", x, l, h);
+            if (k > 0)
+                ck_assert_msg(l > pl && h > ph,
+                              "x = %.17g: [%.17g, %.17g] after [%.17g, %.17g]",
+                              x, l, h, pl, ph);
+            pl = l;
+            ph = h;
+        }
+    }
+}
+END_TEST
+
+/* A fuzzer's count near 10^25 made the interval take 10^14 series terms.
+ * Now every count returns at once: a sensible interval (around the count,
+ * of width about 2 · 1.96 √x where that is representable) or, for
+ * counts whose width is below the rounding, the count itself. */
+START_TEST(interval_huge_counts_return)
+{
+    const double xs[] = {1e13, 3.7e18, 1e25, 2.385e100, 1e300, DBL_MAX / 2};
+    clock_t t0 = clock();
+    for (size_t i = 0; i < sizeof xs / sizeof *xs; i++) {
+        double x = xs[i], l, h;
+        s3_rca_interval(x, 2 * x, 0.5, 0.95, &l, &h);
+        l *= x;
+        h *= x;
+        ck_assert_msg(l <= x && x <= h, "x = %g: [%.17g, %.17g]", x, l, h);
+        double w = 1.96 * sqrt(x);
+        if (w > 1e3 * DBL_EPSILON * x) {
+            ck_assert_rel_tol(x - l, w, 1e-3);
+            ck_assert_rel_tol(h - x, w, 1e-3);
+        } else {
+            ck_assert_rel_tol(l, x, 4 * DBL_EPSILON);
+            ck_assert_rel_tol(h, x, 4 * DBL_EPSILON);
+        }
+        for (double lv = 1e-12; lv < 1; lv = 1 - (1 - lv) / 1e3) {
+            s3_rca_interval(x, 2 * x, 0.5, lv, &l, &h);
+            ck_assert(isfinite(l) && isfinite(h) && l <= h);
+        }
+        /* and the tails themselves, near and far from the mode */
+        const double ts[] = {0.01, 0.5, 0.7, 1, 1.3, 2, 50};
+        for (size_t j = 0; j < sizeof ts / sizeof *ts; j++)
+            for (int upper = 0; upper < 2; upper++)
+                ck_assert(!isnan(s3_gamma_log_tail(x, fmin(x * ts[j], DBL_MAX),
+                                                   upper, S3_GAMMA_AUTO)));
+    }
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    ck_assert_msg(secs < 0.5, "huge counts took %g s", secs);
+}
+END_TEST
+
 /* ---- GSL's error handler ------------------------------------------------ */
 
 static int handler_calls;
@@ -676,6 +889,17 @@ significance_suite(void)
     tcase_add_test(tc, interval_edges);
     tcase_add_test(tc, interval_mpmath_large_count);
     tcase_add_test(tc, intervals_matrix);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("gamma");
+    tcase_add_test(tc, gamma_temme_matches_series);
+    tcase_add_test(tc, gamma_tail_mpmath);
+    tcase_add_test(tc, gamma_tail_edges_continuous);
+    tcase_add_test(tc, interval_quantile_round_trip);
+    tcase_add_test(tc, interval_monotone_in_count);
+    tcase_add_test(tc, interval_huge_counts_return);
+    /* a hang is a failure: the forced series at a = 10^6 takes the most */
+    tcase_set_timeout(tc, 30);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("robust");
