@@ -19,12 +19,29 @@
 
 #include "output/xlsx.h"
 
+/* The length in characters of a text's longest word. */
+static size_t
+longest_word(const char *s)
+{
+    size_t best = 0, n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if (*p == ' ' || *p == '\n')
+            n = 0;
+        else if ((*p & 0xC0) != 0x80 && ++n > best)
+            best = n;
+    }
+    return best;
+}
+
 /* A whole table as a sheet section with a header row and a filter, from
- * row `r0`; stops at Excel's row limit with a note.  Returns the next free
- * row. */
+ * row `r0`; stops at Excel's row limit with a note.  With the sheet's
+ * column widths (`widths[0..nw)`, or NULL), texts wrap within their
+ * column, the last column spans the sheet's columns to its right, and
+ * each row is as high as its longest text, so that no text runs over its
+ * neighbour or off the printed page.  Returns the next free row. */
 static lxw_row_t
 put_table(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
-          int filter)
+          int filter, const double *widths, size_t nw)
 {
     size_t nc = s3_table_cols(t), nr = s3_table_rows(t);
     for (size_t c = 0; c < nc; c++)
@@ -32,16 +49,47 @@ put_table(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
     size_t fit = nr;
     if (r0 + 1 + fit > XLSX_MAX_ROWS - 2)
         fit = XLSX_MAX_ROWS - 2 - r0 - 1;
-    for (size_t r = 0; r < fit; r++)
+    /* the last column's span: itself and the sheet's columns beyond */
+    double last_w = 0.0;
+    for (size_t c = nc ? nc - 1 : 0; widths && c < nw; c++)
+        last_w += widths[c];
+    enum { WRAP_COLS = 16 };
+    const char *texts[WRAP_COLS];
+    double tw[WRAP_COLS];
+    for (size_t r = 0; r < fit; r++) {
+        lxw_row_t row = (lxw_row_t)(r0 + 1 + r);
+        size_t nt = 0;
         for (size_t c = 0; c < nc; c++) {
-            lxw_row_t row = (lxw_row_t)(r0 + 1 + r);
-            if (s3_coltype_is_text(s3_table_col_type(t, c)))
-                str(b, ws, row, (lxw_col_t)c, s3_table_text(t, r, c), NULL);
-            else
+            if (!s3_coltype_is_text(s3_table_col_type(t, c))) {
                 num(b, ws, row, (lxw_col_t)c, s3_table_num(t, r, c),
                     s3_table_col_type(t, c) == S3_COL_INTEGER ? b->integer
                                                               : b->num3);
+                continue;
+            }
+            const char *v = s3_table_text(t, r, c);
+            if (!widths || c >= nw || nt == WRAP_COLS) {
+                str(b, ws, row, (lxw_col_t)c, v, b->top);
+                continue;
+            }
+            if (longest_word(v) > 1.1 * widths[c] && (c + 1 < nc || nc >= nw)) {
+                /* a path or checksum cannot wrap: shrunk into its cell */
+                str(b, ws, row, (lxw_col_t)c, v, b->shrink);
+                continue;
+            }
+            texts[nt] = v;
+            if (c + 1 == nc && nc < nw) {
+                keep(b, worksheet_merge_range(ws, row, (lxw_col_t)c, row,
+                                              (lxw_col_t)(nw - 1), v, b->wrap));
+                tw[nt++] = last_w;
+            } else {
+                str(b, ws, row, (lxw_col_t)c, v, b->wrap);
+                tw[nt++] = widths[c];
+            }
         }
+        double h = wrapped_height(texts, tw, nt);
+        if (h > 15.0)
+            keep(b, worksheet_set_row(ws, row, h, NULL));
+    }
     if (filter && nr > 0 && nc > 0)
         keep(b, worksheet_autofilter(ws, r0, 0, (lxw_row_t)(r0 + fit),
                                      (lxw_col_t)(nc - 1)));
@@ -229,7 +277,6 @@ draw_heatmap(book *b, const sheet_spec *s)
     column(b, ws, 0, 0, 10, NULL);
     column(b, ws, 1, 1, 40, NULL);
     column(b, ws, 2, (lxw_col_t)(1 + ncls), 11, NULL);
-    page_setup(ws);
 }
 
 /* A unit × unit (or unit × domain) matrix sheet from a long table: rows
@@ -297,7 +344,6 @@ draw_pivot(book *b, const sheet_spec *s)
     column(b, ws, 0, 0, 10, NULL);
     column(b, ws, 1, 1, 36, NULL);
     column(b, ws, 2, (lxw_col_t)(1 + nck), 9, NULL);
-    page_setup(ws);
 done:
     s3i_map_free(&rmap);
     s3i_map_free(&cmap);
@@ -330,9 +376,55 @@ draw_rows(book *b, const sheet_spec *s)
         for (size_t c = 0; c < s->ncols; c++)
             column(b, ws, (lxw_col_t)c, (lxw_col_t)c,
                    !strcmp(s->show[c], "name") ? 36 : 16, NULL);
-        page_setup(ws);
     }
     free(idx);
+}
+
+/* The Method sheet's column widths: measure, table, definition, formula,
+ * source. */
+static const double METHOD_W[5] = {18, 15, 48, 34, 25};
+
+/* A paragraph over the Method sheet's five columns, its row as high as
+ * its lines. */
+static void
+paragraph(book *b, lxw_worksheet *ws, lxw_row_t r, const char *text)
+{
+    double w = 0.0;
+    for (int c = 0; c < 5; c++)
+        w += METHOD_W[c];
+    keep(b, worksheet_merge_range(ws, r, 0, r, 4, text, b->wrap));
+    keep(b, worksheet_set_row(ws, r, wrapped_height(&text, &w, 1), NULL));
+}
+
+/* The input files on the Method sheet, two rows each so that the page
+ * holds them: file, path, rows read and bytes, then the SHA-256 below
+ * (csv/inputs.csv has them in one row). */
+static void
+put_inputs(book *b, lxw_worksheet *ws, lxw_row_t r, const s3_table *t)
+{
+    if (!t)
+        return;
+    static const char *const head[] = {"path", "rows read", "bytes"};
+    keep(b, worksheet_merge_range(ws, r, 0, r, 1, "file", b->head));
+    for (lxw_col_t c = 0; c < 3; c++)
+        str(b, ws, r, c + 2, head[c], b->head);
+    size_t file = col(t, "file"), path = col(t, "path"),
+           rows = col(t, "rows_read"), bytes = col(t, "bytes"),
+           sha = col(t, "sha256");
+    for (size_t i = 0; i < s3_table_rows(t); i++) {
+        r++;
+        keep(b, worksheet_merge_range(ws, r, 0, r, 1, s3_table_text(t, i, file),
+                                      b->top));
+        const char *p = s3_table_text(t, i, path);
+        str(b, ws, r, 2, p,
+            longest_word(p) > 1.1 * METHOD_W[2] ? b->shrink : b->wrap);
+        num(b, ws, r, 3, s3_table_num(t, i, rows), b->integer);
+        num(b, ws, r, 4, s3_table_num(t, i, bytes), b->integer);
+        r++;
+        keep(b, worksheet_merge_range(ws, r, 0, r, 1, "SHA-256", b->note));
+        keep(b, worksheet_merge_range(ws, r, 2, r, 4, s3_table_text(t, i, sha),
+                                      b->top));
+    }
 }
 
 static void
@@ -352,17 +444,24 @@ draw_method(book *b, const sheet_spec *s)
     for (size_t i = 0; i < s3_measures_count(); i++) {
         const s3_measure_info *m = s3_measure_at(i);
         r++;
-        str(b, ws, r, 0, m->name, NULL);
-        str(b, ws, r, 1, m->table, NULL);
+        str(b, ws, r, 0, m->name, b->top);
+        str(b, ws, r, 1, m->table, b->top);
         str(b, ws, r, 2, m->definition, b->wrap);
         str(b, ws, r, 3, m->formula, b->wrap);
         str(b, ws, r, 4, m->source, b->wrap);
+        const char *texts[] = {m->definition, m->formula, m->source};
+        keep(b, worksheet_set_row(ws, r, wrapped_height(texts, METHOD_W + 2, 3),
+                                  NULL));
     }
     r += 2;
     str(b, ws, r++, 0, "Parameters", b->title);
-    r = put_table(b, ws, r, s3_result_table(res, "parameters"), 0) + 1;
+    r = put_table(b, ws, r, s3_result_table(res, "parameters"), 0, METHOD_W,
+                  5) +
+        1;
     str(b, ws, r++, 0, "Score indicators, S3 domains and scenarios", b->title);
-    r = put_table(b, ws, r, s3_result_table(res, "definitions"), 0) + 1;
+    r = put_table(b, ws, r, s3_result_table(res, "definitions"), 0, METHOD_W,
+                  5) +
+        1;
     str(b, ws, r++, 0,
         "Rules: a value that cannot be defined (a unit or class with total 0) "
         "is an empty cell, never 0; a unit is scored only with a value for "
@@ -415,8 +514,7 @@ draw_method(book *b, const sheet_spec *s)
                    "specialisation, also where the q-value says it may be "
                    "chance; the notes on the Data quality sheet say how "
                    "many.");
-    keep(b, worksheet_merge_range(ws, r, 0, r, 4, sure, b->wrap));
-    keep(b, worksheet_set_row(ws, r++, 75, NULL));
+    paragraph(b, ws, r++, sure);
     char again[1400];
     if (!strcmp(resample, "records"))
         snprintf(again, sizeof again,
@@ -445,39 +543,35 @@ draw_method(book *b, const sheet_spec *s)
                  "weights only, and p_specialised and p_ideal are empty. Set "
                  "resample = records in the model's [uncertainty] section to "
                  "see how much of each result the data carry.");
-    keep(b, worksheet_merge_range(ws, r, 0, r, 4, again, b->wrap));
-    keep(b, worksheet_set_row(ws, r++, 75, NULL));
+    paragraph(b, ws, r++, again);
     /* scenarios on the baseline's goalposts (issue 12, item 5) */
-    keep(b,
-         worksheet_merge_range(
-             ws, r, 0, r, 4,
-             "Scenarios are scored on the baseline's goalposts: every "
-             "indicator is normalised on the baseline's scale (its minimum "
-             "and maximum for min-max, its mean and standard deviation for "
-             "z-scores, its values for ranks), taken over the baseline's "
-             "scored units of the same level, not over the scenario's own "
-             "units. So a unit whose indicators did not change keeps its "
-             "score exactly, and a rank moves only when something moved. A "
-             "scenario value beyond the baseline's range gets a normalised "
-             "value below 0 or above 1 (csv/indicators.csv) and keeps it: it "
-             "is not clipped, and the score may leave 0-1. Only under the "
-             "geometric mean, which needs positive values, is a normalised "
-             "value below 0 raised to 0. The bootstrap's draws, of the "
-             "baseline and of every scenario, are normalised on the same "
-             "goalposts, so that a rank band shows the data varying, not "
-             "the scale.",
-             b->wrap));
-    keep(b, worksheet_set_row(ws, r++, 75, NULL));
+    paragraph(b, ws, r++,
+              "Scenarios are scored on the baseline's goalposts: every "
+              "indicator is normalised on the baseline's scale (its minimum "
+              "and maximum for min-max, its mean and standard deviation for "
+              "z-scores, its values for ranks), taken over the baseline's "
+              "scored units of the same level, not over the scenario's own "
+              "units. So a unit whose indicators did not change keeps its "
+              "score exactly, and a rank moves only when something moved. A "
+              "scenario value beyond the baseline's range gets a normalised "
+              "value below 0 or above 1 (csv/indicators.csv) and keeps it: it "
+              "is not clipped, and the score may leave 0-1. Only under the "
+              "geometric mean, which needs positive values, is a normalised "
+              "value below 0 raised to 0. The bootstrap's draws, of the "
+              "baseline and of every scenario, are normalised on the same "
+              "goalposts, so that a rank band shows the data varying, not "
+              "the scale.");
     r++;
     str(b, ws, r++, 0, "Input files", b->title);
-    put_table(b, ws, r, s3_result_table(res, "inputs"), 0);
-    column(b, ws, 0, 0, 34, NULL);
-    column(b, ws, 1, 1, 30, NULL);
-    column(b, ws, 2, 2, 70, NULL);
-    column(b, ws, 3, 3, 40, NULL);
-    column(b, ws, 4, 4, 66, NULL);
-    page_setup(ws);
+    put_inputs(b, ws, r, s3_result_table(res, "inputs"));
+    for (lxw_col_t c = 0; c < 5; c++)
+        column(b, ws, c, c, METHOD_W[c], NULL);
 }
+
+/* The Data quality sheet's column widths (file, rows read, used,
+ * rejected, warnings; below: a note's scope and message, a warning's
+ * file, line, column, value and message). */
+static const double QUALITY_W[5] = {26, 14, 14, 14, 70};
 
 static void
 draw_quality(book *b, const sheet_spec *s)
@@ -489,15 +583,15 @@ draw_quality(book *b, const sheet_spec *s)
     sheet_title(
         b, ws,
         "Data quality: for every file, rows read = rows used + rows rejected");
-    lxw_row_t r = put_table(b, ws, 2, s3_result_table(res, "quality"), 0) + 1;
+    lxw_row_t r =
+        put_table(b, ws, 2, s3_result_table(res, "quality"), 0, QUALITY_W, 5) +
+        1;
     str(b, ws, r++, 0, "Notes", b->title);
-    r = put_table(b, ws, r, s3_result_table(res, "notes"), 0) + 1;
+    r = put_table(b, ws, r, s3_result_table(res, "notes"), 0, QUALITY_W, 5) + 1;
     str(b, ws, r++, 0, "Warnings (one row each)", b->title);
-    put_table(b, ws, r, s3_result_table(res, "warnings"), 1);
-    column(b, ws, 0, 0, 26, NULL);
-    column(b, ws, 1, 3, 14, NULL);
-    column(b, ws, 4, 4, 90, NULL);
-    page_setup(ws);
+    put_table(b, ws, r, s3_result_table(res, "warnings"), 1, QUALITY_W, 5);
+    for (lxw_col_t c = 0; c < 5; c++)
+        column(b, ws, c, c, QUALITY_W[c], NULL);
 }
 
 static const char *const partner_show[] = {"unit",    "name",  "kind", "rank",
@@ -677,6 +771,14 @@ formats(book *b)
     format_set_num_format(b->num3, "0.000");
     b->integer = workbook_add_format(b->wb);
     format_set_num_format(b->integer, "0");
+    b->shrink = workbook_add_format(b->wb);
+    format_set_shrink(b->shrink);
+    format_set_align(b->shrink, LXW_ALIGN_VERTICAL_TOP);
+    b->title_wrap = workbook_add_format(b->wb);
+    format_set_bold(b->title_wrap);
+    format_set_font_size(b->title_wrap, 14);
+    format_set_text_wrap(b->title_wrap);
+    format_set_align(b->title_wrap, LXW_ALIGN_VERTICAL_TOP);
     b->top = workbook_add_format(b->wb);
     lxw_format *all_top[] = {b->num2, b->num3, b->integer, b->top};
     for (size_t i = 0; i < 4; i++)
@@ -698,6 +800,63 @@ formats(book *b)
         format_set_bg_color(b->light[i], lights[i]);
         format_set_align(b->light[i], LXW_ALIGN_VERTICAL_TOP);
     }
+}
+
+/* The sheet just drawn, finished for print once its columns are set:
+ * the print area is the cells written (LibreOffice would otherwise widen
+ * it to text running over the last column, and shrink the page to fit);
+ * a sheet up to PRINT_FIT_MAX units wide is fitted to the page's width,
+ * a wider one printed at PRINT_WIDE_SCALE % over several pages; and the
+ * title (with the synthetic-data banner) wraps within the first page's
+ * columns instead of running off the page. */
+void
+s3i_finish_sheet(book *b)
+{
+    lxw_worksheet *ws = b->cur;
+    if (!ws)
+        return;
+    b->cur = NULL;
+    double width = sheet_width(b, ws);
+    keep(b, worksheet_print_area(ws, 0, 0, ws->dim_rowmax, ws->dim_colmax));
+    double page = width;
+    if (width <= PRINT_FIT_MAX) {
+        worksheet_fit_to_pages(ws, 1, 0);
+    } else {
+        worksheet_set_print_scale(ws, PRINT_WIDE_SCALE);
+        page = PRINT_PAGE_WIDTH * 100.0 / PRINT_WIDE_SCALE;
+    }
+    if (!b->cur_title[0])
+        return;
+    /* the title's columns: those that fit on the first page */
+    lxw_col_t last = 0;
+    double span = column_width(b, 0);
+    while (last < ws->dim_colmax && span + column_width(b, last + 1) <= page) {
+        last++;
+        span += column_width(b, last);
+    }
+    const char *banner = b->res->synthetic;
+    char text[1700];
+    snprintf(text, sizeof text, "%s%s%s", banner ? banner : "",
+             banner ? " | " : "", b->cur_title);
+    const char *texts[] = {text};
+    if (last > 0)
+        keep(b, worksheet_merge_range(ws, 0, 0, 0, last, "", b->title_wrap));
+    if (banner) {
+        char btext[600], sep[] = " | ", ttext[1024];
+        snprintf(btext, sizeof btext, "%s", banner);
+        snprintf(ttext, sizeof ttext, "%s", b->cur_title);
+        lxw_rich_string_tuple parts[] = {{.format = b->banner, .string = btext},
+                                         {.format = b->title, .string = sep},
+                                         {.format = b->title, .string = ttext}};
+        lxw_rich_string_tuple *list[] = {&parts[0], &parts[1], &parts[2], NULL};
+        keep(b, worksheet_write_rich_string(ws, 0, 0, list, b->title_wrap));
+    } else {
+        str(b, ws, 0, 0, b->cur_title, b->title_wrap);
+    }
+    /* 14-pt text: 11/14 of the characters per line, 19-pt lines */
+    double span14 = span * 11.0 / 14.0;
+    keep(b, worksheet_set_row(
+                ws, 0, wrapped_height(texts, &span14, 1) * 19.0 / 15.0, NULL));
 }
 
 s3_status
@@ -728,6 +887,8 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     for (size_t i = 0; i < sizeof SHEETS / sizeof SHEETS[0] && !b.err; i++)
         if (!generic || SHEETS[i].generic_name)
             SHEETS[i].draw(&b, &SHEETS[i]);
+    s3i_finish_sheet(&b);
+    free(b.colw);
     lxw_error e = workbook_close(b.wb);
     s3i_map_free(&b.centre_row);
     if (b.err == LXW_ERROR_MEMORY_MALLOC_FAILED)

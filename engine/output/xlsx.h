@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
@@ -29,7 +30,14 @@ typedef struct {
     lxw_format *top;      /* plain text, aligned to the top */
     lxw_format *banner;   /* the synthetic-data banner: bold, dark red */
     const s3_result *res;
-    const char *level; /* the first level: "centre" or "unit" */
+    const char *level;      /* the first level: "centre" or "unit" */
+    lxw_format *title_wrap; /* the title: bold, wrapped, at the top */
+    lxw_format *shrink;     /* a text that cannot wrap, shrunk to fit */
+    lxw_worksheet *cur;     /* the sheet being drawn: finished by the next
+                               new_sheet() or at the end (s3i_finish_sheet) */
+    char cur_title[1024];   /* its title (sheet_title), "" if none */
+    double *colw;           /* its column widths set by column(), 0 unset */
+    size_t ncolw;
     const s3_table *centres;
     s3i_map centre_row; /* centre id → row of centres */
     lxw_error err;      /* the first error */
@@ -80,6 +88,8 @@ static inline void
 sheet_title(book *b, lxw_worksheet *ws, const char *title)
 {
     const char *banner = b->res->synthetic;
+    if (ws == b->cur)
+        snprintf(b->cur_title, sizeof b->cur_title, "%s", title);
     if (!banner) {
         str(b, ws, 0, 0, title, b->title);
         return;
@@ -104,40 +114,70 @@ num(book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
                      : worksheet_write_number(ws, r, c, v, f));
 }
 
+/* Columns c0..c1 set to a width (kept for the print setup) and format. */
 static inline void
 column(book *b, lxw_worksheet *ws, lxw_col_t c0, lxw_col_t c1, double width,
        lxw_format *f)
 {
     keep(b, worksheet_set_column(ws, c0, c1, width, f));
+    if (ws != b->cur)
+        return;
+    if (c1 >= b->ncolw) {
+        size_t n = (size_t)c1 + 64;
+        double *w = realloc(b->colw, n * sizeof *w);
+        if (!w) {
+            keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        for (size_t i = b->ncolw; i < n; i++)
+            w[i] = 0.0;
+        b->colw = w;
+        b->ncolw = n;
+    }
+    for (lxw_col_t c = c0; c <= c1; c++)
+        b->colw[c] = width;
 }
 
 /* A new sheet, a chart or a chart series; NULL (and the error kept) when
  * out of memory. */
+void s3i_finish_sheet(book *b);
+
 static inline lxw_worksheet *
 new_sheet(book *b, const char *name)
 {
+    s3i_finish_sheet(b);
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
     if (!ws) {
         keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return NULL;
     }
-    /* printed: A4 landscape, the sheet's name and "page X of Y" below;
-     * not shrunk to the page width (the heatmaps would print at 3 pt):
-     * wide sheets go on over pages with their headers repeated (freeze) */
+    b->cur = ws;
+    b->cur_title[0] = '\0';
+    for (size_t i = 0; i < b->ncolw; i++)
+        b->colw[i] = 0.0;
+    /* printed: A4 landscape, the sheet's name and "page X of Y" below,
+     * and on synthetic data a reminder on every page (the banner itself
+     * is on the first); the scale is chosen when the sheet is finished */
     worksheet_set_landscape(ws);
     worksheet_set_paper(ws, 9);
-    keep(b, worksheet_set_footer(ws, "&L&A&RPage &P of &N"));
+    keep(b, worksheet_set_footer(ws, b->res->synthetic
+                                         ? "&L&A&C&\"-,Bold\"&KC00000"
+                                           "Synthetic data: not findings"
+                                           "&R&\"-,Regular\"&K000000"
+                                           "Page &P of &N"
+                                         : "&L&A&RPage &P of &N"));
     return ws;
 }
 
-/* Header rows r and columns c kept on screen and repeated on every
+/* Rows above r and columns left of c kept on screen; the header row
+ * (r - 1; not the title above it) and the columns repeated on every
  * printed page. */
 static inline void
 freeze(book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c)
 {
     worksheet_freeze_panes(ws, r, c);
     if (r > 0)
-        keep(b, worksheet_repeat_rows(ws, 0, r - 1));
+        keep(b, worksheet_repeat_rows(ws, r - 1, r - 1));
     if (c > 0)
         keep(b, worksheet_repeat_columns(ws, 0, c - 1));
 }
@@ -182,13 +222,61 @@ is(const s3_table *t, size_t r, const char *level, const char *matrix)
            strcmp(s3_table_text(t, r, 1), matrix) == 0;
 }
 
-/* Sheet setup shared by all sheets: landscape, A4, fit to page width. */
-static inline void
-page_setup(lxw_worksheet *ws)
+/* The printed width of A4 landscape inside the default margins (0.7 in):
+ * 740 pt, about 100 of Excel's column-width units at 100 % as LibreOffice
+ * prints them (measured: 7.2 pt a unit; Excel's 7-px digit would give
+ * 140).  A sheet up to PRINT_FIT_MAX units wide is fitted to the page's
+ * width, which keeps 11-pt text at 7.8 pt or more; a wider one (the
+ * heatmaps, the matrices) prints at PRINT_WIDE_SCALE % over several
+ * pages, its header row and columns repeated (freeze), instead of
+ * shrinking to 3 pt. */
+enum { PRINT_PAGE_WIDTH = 100, PRINT_FIT_MAX = 140, PRINT_WIDE_SCALE = 75 };
+
+/* A column's width in column units: as set by column(), else Excel's
+ * default 8.43. */
+static inline double
+column_width(const book *b, lxw_col_t c)
 {
-    worksheet_set_landscape(ws);
-    worksheet_set_paper(ws, 9); /* A4 */
-    worksheet_fit_to_pages(ws, 1, 0);
+    return c < b->ncolw && b->colw[c] > 0.0 ? b->colw[c] : LXW_DEF_COL_WIDTH;
+}
+
+/* The width of the sheet being drawn over the columns written. */
+static inline double
+sheet_width(const book *b, const lxw_worksheet *ws)
+{
+    double w = 0.0;
+    for (lxw_col_t c = 0; c <= ws->dim_colmax; c++)
+        w += column_width(b, c);
+    return w;
+}
+
+/* The height of a row holding wrapped texts, each in a column (or merged
+ * range) of the given width: enough lines for the longest, so that
+ * LibreOffice, which keeps a row's stored height, does not print lines
+ * over the next row.  Characters are counted, not bytes; a line holds
+ * about 1.1 characters per width unit of average text. */
+static inline double
+wrapped_height(const char *const *texts, const double *widths, size_t n)
+{
+    double lines = 1.0;
+    for (size_t i = 0; i < n; i++) {
+        if (!texts[i])
+            continue;
+        double chars = 0.0, need = 1.0, per = 1.1 * widths[i];
+        for (const unsigned char *p = (const unsigned char *)texts[i]; *p;
+             p++) {
+            if (*p == '\n') {
+                need += ceil(chars / per) > 1.0 ? ceil(chars / per) : 1.0;
+                chars = 0.0;
+            } else if ((*p & 0xC0) != 0x80) {
+                chars += 1.0;
+            }
+        }
+        need += (ceil(chars / per) > 1.0 ? ceil(chars / per) : 1.0) - 1.0;
+        if (need > lines)
+            lines = need;
+    }
+    return 15.0 * lines;
 }
 
 /* A data bar over a column range. */

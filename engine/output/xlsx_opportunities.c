@@ -109,5 +109,4 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
     column(b, ws, 8, 8, 52, NULL);
     column(b, ws, 9, 9, 12, NULL);
     column(b, ws, 10, 11, 16, NULL);
-    page_setup(ws);
 }

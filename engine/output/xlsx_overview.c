@@ -184,5 +184,4 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
     column(b, ws, 3, 3, 16, NULL);
     column(b, ws, 4, 10, 12, NULL);
     column(b, ws, 11, 12, 60, NULL);
-    page_setup(ws);
 }

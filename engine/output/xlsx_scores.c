@@ -102,6 +102,5 @@ s3i_xlsx_scores(book *b, const sheet_spec *s)
     column(b, ws, 2, 2, 40, NULL);
     column(b, ws, 3, 6, 12, NULL);
     column(b, ws, 7, 7, 30, NULL);
-    page_setup(ws);
     free(idx);
 }

@@ -422,6 +422,22 @@ t_xlsx_ruhr() {
     return 0
 }
 
+# the briefing as LibreOffice prints it: every page legible (7 pt or more)
+# and no text over text (render_check.py; soffice and pdftotext are test
+# dependencies, installed by .ci/setup)
+t_render_ruhr() {
+    command -v soffice >/dev/null && command -v pdftotext >/dev/null ||
+        die "soffice or pdftotext not installed (.ci/setup installs them)"
+    s3 run --model models/ruhr.ini --out "$TMP/out"
+    expect_rc 0 "run ruhr"
+    HOME=$TMP "$PY" "$GOLDEN/render_check.py" "$TMP/out/briefing.xlsx" \
+        --keep "$TMP/render" >"$TMP/.lines" 2>&1
+    grep -q . "$TMP/.lines" || die "render_check.py printed nothing"
+    grep -vqE '^(not )?ok - ' "$TMP/.lines" &&
+        die "render_check.py: $(grep -vE '^(not )?ok - ' "$TMP/.lines" | tail -3 | head -c 300)"
+    return 0
+}
+
 # prefix_lines WORD: "ok - xlsx X" -> "ok - xlsx WORD X"
 prefix_lines() {
     local line
@@ -2042,6 +2058,7 @@ run_case "check ruhr: exit 0 and row reconciliation" t_check_ruhr
 run_case "run ruhr: layout, headers, quality, byte-identical rerun" t_run_ruhr
 run_case "xlsx ruhr" t_xlsx_ruhr
 run_case "xlsx formula-like centre names" t_xlsx_formula_names
+run_case "briefing printed: legible, no text over text" t_render_ruhr
 run_case "golden small" t_golden_small
 run_case "golden: expected files are up to date" t_golden_fresh
 run_case "analyse: numeric codes kept, read-as-text note" t_analyse_numeric_codes
