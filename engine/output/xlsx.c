@@ -99,7 +99,7 @@ put_table(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
         snprintf(msg, sizeof msg,
                  "%zu more rows do not fit in a worksheet: see csv/%s.csv",
                  nr - fit, s3_table_name(t));
-        str(b, ws, next++, 0, msg, b->note);
+        para(b, ws, next++, msg, b->note_wrap);
     }
     return next;
 }
@@ -384,18 +384,6 @@ draw_rows(book *b, const sheet_spec *s)
  * source. */
 static const double METHOD_W[5] = {18, 15, 48, 34, 25};
 
-/* A paragraph over the Method sheet's five columns, its row as high as
- * its lines. */
-static void
-paragraph(book *b, lxw_worksheet *ws, lxw_row_t r, const char *text)
-{
-    double w = 0.0;
-    for (int c = 0; c < 5; c++)
-        w += METHOD_W[c];
-    keep(b, worksheet_merge_range(ws, r, 0, r, 4, text, b->wrap));
-    keep(b, worksheet_set_row(ws, r, wrapped_height(&text, &w, 1), NULL));
-}
-
 /* The input files on the Method sheet, two rows each so that the page
  * holds them: file, path, rows read and bytes, then the SHA-256 below
  * (csv/inputs.csv has them in one row). */
@@ -462,15 +450,15 @@ draw_method(book *b, const sheet_spec *s)
     r = put_table(b, ws, r, s3_result_table(res, "definitions"), 0, METHOD_W,
                   5) +
         1;
-    str(b, ws, r++, 0,
-        "Rules: a value that cannot be defined (a unit or class with total 0) "
-        "is an empty cell, never 0; a unit is scored only with a value for "
-        "every indicator of the score (a unit without tenants, or missing "
-        "one, has no score, rank, rank band or traffic light: column "
-        "not_scored says why), and the others are ranked among themselves; "
-        "a Monte Carlo run is reproducible from its seed; text from the "
-        "input data is written as text, never as a formula.",
-        b->note);
+    para(b, ws, r++,
+         "Rules: a value that cannot be defined (a unit or class with total 0) "
+         "is an empty cell, never 0; a unit is scored only with a value for "
+         "every indicator of the score (a unit without tenants, or missing "
+         "one, has no score, rank, rank band or traffic light: column "
+         "not_scored says why), and the others are ranked among themselves; "
+         "a Monte Carlo run is reproducible from its seed; text from the "
+         "input data is written as text, never as a formula.",
+         b->note_wrap);
     r++;
     /* how sure a specialisation is, in words, with the rule that ran */
     const s3_table *pt = s3_result_table(res, "parameters");
@@ -514,7 +502,7 @@ draw_method(book *b, const sheet_spec *s)
                    "specialisation, also where the q-value says it may be "
                    "chance; the notes on the Data quality sheet say how "
                    "many.");
-    paragraph(b, ws, r++, sure);
+    para(b, ws, r++, sure, b->wrap);
     char again[1400];
     if (!strcmp(resample, "records"))
         snprintf(again, sizeof again,
@@ -543,24 +531,25 @@ draw_method(book *b, const sheet_spec *s)
                  "weights only, and p_specialised and p_ideal are empty. Set "
                  "resample = records in the model's [uncertainty] section to "
                  "see how much of each result the data carry.");
-    paragraph(b, ws, r++, again);
+    para(b, ws, r++, again, b->wrap);
     /* scenarios on the baseline's goalposts (issue 12, item 5) */
-    paragraph(b, ws, r++,
-              "Scenarios are scored on the baseline's goalposts: every "
-              "indicator is normalised on the baseline's scale (its minimum "
-              "and maximum for min-max, its mean and standard deviation for "
-              "z-scores, its values for ranks), taken over the baseline's "
-              "scored units of the same level, not over the scenario's own "
-              "units. So a unit whose indicators did not change keeps its "
-              "score exactly, and a rank moves only when something moved. A "
-              "scenario value beyond the baseline's range gets a normalised "
-              "value below 0 or above 1 (csv/indicators.csv) and keeps it: it "
-              "is not clipped, and the score may leave 0-1. Only under the "
-              "geometric mean, which needs positive values, is a normalised "
-              "value below 0 raised to 0. The bootstrap's draws, of the "
-              "baseline and of every scenario, are normalised on the same "
-              "goalposts, so that a rank band shows the data varying, not "
-              "the scale.");
+    para(b, ws, r++,
+         "Scenarios are scored on the baseline's goalposts: every "
+         "indicator is normalised on the baseline's scale (its minimum "
+         "and maximum for min-max, its mean and standard deviation for "
+         "z-scores, its values for ranks), taken over the baseline's "
+         "scored units of the same level, not over the scenario's own "
+         "units. So a unit whose indicators did not change keeps its "
+         "score exactly, and a rank moves only when something moved. A "
+         "scenario value beyond the baseline's range gets a normalised "
+         "value below 0 or above 1 (csv/indicators.csv) and keeps it: it "
+         "is not clipped, and the score may leave 0-1. Only under the "
+         "geometric mean, which needs positive values, is a normalised "
+         "value below 0 raised to 0. The bootstrap's draws, of the "
+         "baseline and of every scenario, are normalised on the same "
+         "goalposts, so that a rank band shows the data varying, not "
+         "the scale.",
+         b->wrap);
     r++;
     str(b, ws, r++, 0, "Input files", b->title);
     put_inputs(b, ws, r, s3_result_table(res, "inputs"));
@@ -789,6 +778,10 @@ formats(book *b)
     format_set_font_color(b->banner, 0xC00000);
     b->note = workbook_add_format(b->wb);
     format_set_italic(b->note);
+    b->note_wrap = workbook_add_format(b->wb);
+    format_set_italic(b->note_wrap);
+    format_set_text_wrap(b->note_wrap);
+    format_set_align(b->note_wrap, LXW_ALIGN_VERTICAL_TOP);
     b->weak = workbook_add_format(b->wb);
     format_set_num_format(b->weak, "0.00");
     format_set_italic(b->weak);
@@ -825,15 +818,26 @@ s3i_finish_sheet(book *b)
         worksheet_set_print_scale(ws, PRINT_WIDE_SCALE);
         page = PRINT_PAGE_WIDTH * 100.0 / PRINT_WIDE_SCALE;
     }
-    if (!b->cur_title[0])
-        return;
-    /* the title's columns: those that fit on the first page */
+    /* titles and paragraphs wrap over the columns of the first page */
     lxw_col_t last = 0;
     double span = column_width(b, 0);
     while (last < ws->dim_colmax && span + column_width(b, last + 1) <= page) {
         last++;
         span += column_width(b, last);
     }
+    for (size_t i = 0; i < b->nparas; i++) {
+        const struct para *p = &b->paras[i];
+        if (last > 0)
+            keep(b, worksheet_merge_range(ws, p->row, 0, p->row, last, p->text,
+                                          p->format));
+        const char *texts[] = {p->text};
+        keep(b, worksheet_set_row(ws, p->row, wrapped_height(texts, &span, 1),
+                                  NULL));
+        free(p->text);
+    }
+    b->nparas = 0;
+    if (!b->cur_title[0])
+        return;
     const char *banner = b->res->synthetic;
     char text[1700];
     snprintf(text, sizeof text, "%s%s%s", banner ? banner : "",
@@ -889,6 +893,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
             SHEETS[i].draw(&b, &SHEETS[i]);
     s3i_finish_sheet(&b);
     free(b.colw);
+    free(b.paras);
     lxw_error e = workbook_close(b.wb);
     s3i_map_free(&b.centre_row);
     if (b.err == LXW_ERROR_MEMORY_MALLOC_FAILED)

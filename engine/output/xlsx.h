@@ -22,6 +22,14 @@ enum { XLSX_MAX_ROWS = 1048576 };
  * row 3, header on row 4): the Overview's chart points there. */
 enum { SCORES_FIRST = 5 };
 
+/* A paragraph: a text alone on its row, wrapped over the columns of the
+ * sheet's first printed page when the sheet is finished (para()). */
+struct para {
+    lxw_row_t row;
+    char *text;
+    lxw_format *format;
+};
+
 typedef struct {
     lxw_workbook *wb;
     lxw_format *title, *head, *wrap, *num2, *num3, *integer, *note;
@@ -33,11 +41,14 @@ typedef struct {
     const char *level;      /* the first level: "centre" or "unit" */
     lxw_format *title_wrap; /* the title: bold, wrapped, at the top */
     lxw_format *shrink;     /* a text that cannot wrap, shrunk to fit */
+    lxw_format *note_wrap;  /* a note: italic, wrapped (para()) */
     lxw_worksheet *cur;     /* the sheet being drawn: finished by the next
                                new_sheet() or at the end (s3i_finish_sheet) */
     char cur_title[1024];   /* its title (sheet_title), "" if none */
     double *colw;           /* its column widths set by column(), 0 unset */
     size_t ncolw;
+    struct para *paras; /* its paragraphs, laid out when it is finished */
+    size_t nparas, cparas;
     const s3_table *centres;
     s3i_map centre_row; /* centre id → row of centres */
     lxw_error err;      /* the first error */
@@ -103,6 +114,36 @@ sheet_title(book *b, lxw_worksheet *ws, const char *title)
                                      {.format = b->title, .string = ttext}};
     lxw_rich_string_tuple *list[] = {&parts[0], &parts[1], &parts[2], NULL};
     keep(b, worksheet_write_rich_string(ws, 0, 0, list, NULL));
+}
+
+/* A paragraph of text alone on row r of the sheet being drawn, in a
+ * format that wraps (b->wrap, b->note): laid out when the sheet is
+ * finished, over the columns of its first printed page, its row as high
+ * as its lines, so that it neither runs off the page nor over a cell. */
+static inline void
+para(book *b, lxw_worksheet *ws, lxw_row_t r, const char *text, lxw_format *f)
+{
+    if (ws != b->cur) {
+        str(b, ws, r, 0, text, f);
+        return;
+    }
+    if (b->nparas == b->cparas) {
+        size_t n = b->cparas ? 2 * b->cparas : 16;
+        struct para *p = realloc(b->paras, n * sizeof *p);
+        if (!p) {
+            keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            return;
+        }
+        b->paras = p;
+        b->cparas = n;
+    }
+    char *copy = strdup(text);
+    if (!copy) {
+        keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    b->paras[b->nparas++] = (struct para){r, copy, f};
+    str(b, ws, r, 0, text, f); /* the row counts as written */
 }
 
 /* A number, or an empty cell for NaN. */

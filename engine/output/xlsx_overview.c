@@ -149,7 +149,7 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
                  "Not ranked (no score: a unit is scored only with a value "
                  "for every indicator of the score): %s.",
                  none);
-        str(b, ws, (lxw_row_t)(r0 + n + 1), 0, line, b->note);
+        para(b, ws, (lxw_row_t)(r0 + n + 1), line, b->note_wrap);
     }
     if (n > 0 && res->scored) {
         /* the rank bands of the Scores sheet's first block (its data starts

@@ -45,8 +45,7 @@ s3i_xlsx_scores(book *b, const sheet_spec *s)
              boot ? "the data (each centre's tenants drawn again) and the "
                     "weights"
                   : "the weights");
-    keep(b, worksheet_merge_range(ws, 1, 0, 1, 8, text, b->wrap));
-    keep(b, worksheet_set_row(ws, 1, 60, NULL));
+    para(b, ws, 1, text, b->wrap);
     lxw_row_t row = 3;
     static const char *const show[] = {"rank",     "unit",        "name",
                                        "score",    "rank_median", "rank_p05",
