@@ -8,7 +8,8 @@
  *   base/     foundations
  *   ingest/   inputs: CSV reading, reference classifications, models,
  *             datasets (centres, tenants, patents, baseline, long tables)
- *   measures/ pure numerical kernels (include/s3_kernels.h, s3_scoring.h)
+ *   measures/ pure numerical kernels (include/s3_kernels.h, s3_scoring.h,
+ *             s3_learning.h)
  *   stages/   the pipeline: matrices → specialisation → complexity and
  *             relatedness → potentials → overlaps → domains → scores →
  *             scenarios
@@ -26,6 +27,7 @@
 
 #include "s3.h"
 #include "s3_kernels.h"
+#include "s3_learning.h"
 #include "s3_scoring.h"
 
 #define S3I_NONE ((size_t)-1)

@@ -222,6 +222,12 @@ struct s3_model {
     /* the pair tables (unit × unit, class × class, outranking) */
     int pairs;        /* S3I_PAIRS_* */
     size_t top_pairs; /* how many per unit or class when cut */
+    /* learning partners (stages/learning.c): the lists as written
+     * (comma-separated unit codes; empty home = no stage), the outcome
+     * file ("" = none) and its value column */
+    char *learn_home, *learn_candidates, *learn_compare;
+    size_t learn_top;
+    char *learn_outcome, *learn_outcome_column;
     /* [domains] and [scenario.*] keys, in file order */
     s3i_entry *entries;
     size_t nentries;

@@ -166,7 +166,22 @@ enum { CLOSED, OPEN };
       "pairs; top: each unit's or class's top_pairs nearest; auto: all up "    \
       "to 500,000 pairs per matrix, else top")                                 \
     X("output", "top_pairs", "20", COUNT(top_pairs, 1, 100000),                \
-      "pairs kept per unit or class when a pair table is cut")
+      "pairs kept per unit or class when a pair table is cut")                 \
+    X("learning", "home", "", TEXT(learn_home, 0),                             \
+      "units that look for learning partners (comma-separated codes; empty "   \
+      "= no learning table)")                                                  \
+    X("learning", "candidates", "all", TEXT(learn_candidates, 1),              \
+      "the units that may be partners: all (every unit not in home) or a "     \
+      "comma-separated list")                                                  \
+    X("learning", "compare", "", TEXT(learn_compare, 0),                       \
+      "units always shown beside each home unit's partners (comma-separated)") \
+    X("learning", "top", "10", COUNT(learn_top, 1, 1000),                      \
+      "partners listed per home unit, by the combined similarity rank")        \
+    X("learning", "outcome", "", PATH(learn_outcome),                          \
+      "optional CSV with a unit column and an outcome (GDP per head, "         \
+      "productivity) per unit; empty = none")                                  \
+    X("learning", "outcome_column", "value", TEXT(learn_outcome_column, 1),    \
+      "the outcome file's value column")
 
 typedef struct {
     const char *section, *key, *def, *help;
@@ -434,7 +449,8 @@ choice(const char *allowed, const char *value)
 static char *
 resolve(const char *dir, const char *p)
 {
-    if (p[0] == '/' || !dir || !*dir)
+    /* an empty path stays empty: an optional file not given */
+    if (!*p || p[0] == '/' || !dir || !*dir)
         return strdup(p);
     size_t n = strlen(dir) + strlen(p) + 2;
     char *s = malloc(n);
@@ -788,6 +804,8 @@ s3_model_free(s3_model *m)
     free(m->dataset_dir);
     free(m->reference_dir);
     free(m->baseline_region);
+    free(m->learn_home), free(m->learn_candidates), free(m->learn_compare);
+    free(m->learn_outcome), free(m->learn_outcome_column);
     for (size_t i = 0; i < m->nparams; i++) {
         free(m->param_name ? m->param_name[i] : NULL);
         free(m->param_value ? m->param_value[i] : NULL);

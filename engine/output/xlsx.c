@@ -5,7 +5,8 @@
  * the traffic lights and written the specialisations and opportunities in
  * words.  SHEETS below lists every sheet in order with the renderer that
  * draws it and what it shows; the sheets of the briefing stage's own
- * tables are in xlsx_overview.c, xlsx_opportunities.c and xlsx_scores.c.
+ * tables are in xlsx_overview.c, xlsx_opportunities.c and xlsx_scores.c,
+ * the learning stage's in xlsx_learning.c.
  *
  * Text from the input data is always written with worksheet_write_string,
  * which stores a string, never a formula: a tenant named "=HYPERLINK(...)"
@@ -694,6 +695,10 @@ static const sheet_spec SHEETS[] = {
      .show = cluster_show,
      .head = cluster_head,
      .ncols = 3},
+    {.draw = s3i_xlsx_learning,
+     .name = "Learning partners",
+     .generic_name = "Learning partners",
+     .title = "Learning partners: whom each home unit can learn from"},
     {.draw = draw_pivot,
      .name = "Domains",
      .generic_name = "Domains",

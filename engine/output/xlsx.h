@@ -359,5 +359,7 @@ lxw_row_t s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0,
 void s3i_xlsx_overview(book *b, const sheet_spec *s);
 void s3i_xlsx_opportunities(book *b, const sheet_spec *s);
 void s3i_xlsx_scores(book *b, const sheet_spec *s);
+/* The learning partners (xlsx_learning.c), when the run has them. */
+void s3i_xlsx_learning(book *b, const sheet_spec *s);
 
 #endif /* S3_XLSX_H */

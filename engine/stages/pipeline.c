@@ -5,7 +5,8 @@
  * matrices; then per matrix specialisation, complexity, relatedness,
  * potentials and overlaps (the last four on matrices over detailed
  * classes, not on the baseline's broad aggregates), S3 domains; then the
- * score of each level.  s3_run makes the baseline pass and one pass per
+ * score of each level; on the baseline, the learning partners
+ * (learning.c).  s3_run makes the baseline pass and one pass per
  * scenario on the dataset under the scenario's overlay of changed records,
  * keeps each scenario's scores and its differences from the baseline, and makes
  * every output table once, at the end (tables.c).
@@ -66,6 +67,8 @@ s3i_pass_free(s3i_pass *p)
     for (size_t l = 0; l < p->nsc; l++)
         s3i_sres_free(&p->sc[l]);
     p->nsc = 0;
+    s3i_table_free(p->learning);
+    p->learning = NULL;
 }
 
 /* The matrix of a level and kind, or NULL. */
@@ -265,6 +268,10 @@ run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     s3i_input in = s3i_input_of(d);
     if ((rc = s3i_pass_run(ctx, m, &in, "baseline", notes, &b)))
         goto done;
+    /* learning partners: on the baseline's measures (potentials and
+     * proximity), before the scenarios and the tables */
+    if ((rc = s3i_learning(ctx, &b, &b.learning)))
+        goto done;
     for (size_t i = 0; i < n && !rc; i++) {
         if (ctx->progress)
             ctx->progress(ctx->progress_user, names[i], 0.0);
@@ -274,7 +281,8 @@ run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
     }
     if (!rc) {
         rc = s3i_tables_make(ctx, &b, sp, ns, &deltas, n > 0, notes, r);
-        notes = NULL; /* the result's now */
+        notes = NULL;      /* the result's now */
+        b.learning = NULL; /* and so is this */
     }
     if (!rc && d->desc.synthetic && !(r->synthetic = strdup(d->desc.banner)))
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");

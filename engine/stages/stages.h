@@ -255,6 +255,9 @@ typedef struct {
     s3i_sres sc[2];
     size_t nsc;
     s3_table *notes; /* the data-quality notes, in the order they arise */
+    /* the learning partners (baseline only; NULL without [learning] home):
+     * handed to the result by s3i_tables_make */
+    s3_table *learning;
 } s3i_pass;
 
 /* Run every stage on in under m, its scores named `scenario`; notes go
@@ -331,6 +334,15 @@ s3_status s3i_domain_shares(s3_ctx *ctx, const s3i_ref *ref,
 /* Shared classes, fields and tenants of each pair of domains. */
 s3_status s3i_domain_overlap(s3_ctx *ctx, const s3i_input *in,
                              const s3i_domains *dm, double **out);
+
+/* Learning partners (learning.c): per home unit of the model's
+ * [learning] section, its most alike candidates and the compare units,
+ * with their similarities, ranks, outcomes and the classes each partner
+ * could bring: the table `learning`, or *out = NULL when [learning] home
+ * is empty.  s3i_learning_definitions adds what its columns hold to
+ * definitions.csv; -1 when out of memory. */
+s3_status s3i_learning(s3_ctx *ctx, const s3i_pass *b, s3_table **out);
+int s3i_learning_definitions(s3_table *defs);
 
 /* Scores (scores.c): the development-potential score of one level on its
  * headline matrix, with its uncertainty. */

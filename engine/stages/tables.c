@@ -654,6 +654,7 @@ enum {
     T_OVERVIEW,
     T_RANKING,
     T_OPPORTUNITIES,
+    T_LEARNING,
     T_COUNT
 };
 
@@ -736,6 +737,7 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     int sid[32], uid[32], cid[32], *ids[3] = {sid, uid, cid};
     size_t nids[3];
     t[T_NOTES] = notes;
+    t[T_LEARNING] = b->learning; /* the result's from here on */
     int fail = tables_new(b, with_deltas, t, ids, nids);
     for (size_t i = 0; i < b->nmx && !fail; i++) {
         const s3i_mres *x = &b->mr[i];
@@ -769,6 +771,7 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     if (!fail)
         fail = centre_rows(t[T_CENTRES], b->d) || param_rows(t[T_PARAMS], m) ||
                definition_rows(t[T_DEFS], m) ||
+               (t[T_LEARNING] && s3i_learning_definitions(t[T_DEFS])) ||
                (t[T_DELTAS] && delta_rows(t[T_DELTAS], deltas));
     s3_status rc = S3_OK;
     if (!fail)

@@ -1812,6 +1812,166 @@ t_scenario_bad_action() {
 
 # ---- run everything ----------------------------------------------------------
 
+
+# ---- learning partners (issue 14) ------------------------------------------
+
+# a long table with a known answer: COPY has H's shares exactly (at twice
+# the size), so it is H's first partner with cosine 1 and Krugman 0; CMP
+# is always compared; an outcome file says who is ahead
+learning_table() {
+    printf 'region,nace,emp\n'
+    printf 'H,a,6\nH,b,3\nH,c,1\nH,d,0\n'
+    printf 'COPY,a,12\nCOPY,b,6\nCOPY,c,2\nCOPY,d,0\n'
+    printf 'NEAR,a,5\nNEAR,b,3\nNEAR,c,2\nNEAR,d,0\n'
+    printf 'FAR,a,0\nFAR,b,0\nFAR,c,2\nFAR,d,8\n'
+    printf 'CMP,a,1\nCMP,b,1\nCMP,c,4\nCMP,d,4\n'
+    printf 'X1,a,2\nX1,b,5\nX1,c,2\nX1,d,1\n'
+    printf 'X2,a,1\nX2,b,6\nX2,c,0\nX2,d,3\n'
+}
+
+t_learning_partners() {
+    learning_table >"$TMP/long.csv"
+    printf 'unit,gdp\nH,30\nCOPY,35\nNEAR,25\nCMP,40\nFAR,\n' >"$TMP/outcome.csv"
+    printf '[model]\nname = learn\n[learning]\nhome = H\ncompare = CMP\ntop = 3\noutcome = outcome.csv\noutcome_column = gdp\n' >"$TMP/m.ini"
+    s3 analyse --quiet --model "$TMP/m.ini" --reference "$ROOT/datasets/reference" \
+        --input "$TMP/long.csv" --unit region --class nace --value emp --out "$TMP/out"
+    expect_rc 0 "analyse with [learning]"
+    "$PY" - "$TMP/out/csv" <<'EOF' >"$TMP/.why" || exit 1
+import csv, math, sys
+d = sys.argv[1]
+rd = lambda f: list(csv.DictReader(open(d + "/" + f, newline="")))
+x = {"H": [6, 3, 1, 0], "COPY": [12, 6, 2, 0], "NEAR": [5, 3, 2, 0],
+     "FAR": [0, 0, 2, 8], "CMP": [1, 1, 4, 4], "X1": [2, 5, 2, 1],
+     "X2": [1, 6, 0, 3]}
+cls = ["a", "b", "c", "d"]
+sh = {u: [v / sum(r) for v in r] for u, r in x.items()}
+# Φ: proximity.csv between classes, 1 on the diagonal
+phi = [[1.0 if i == j else 0.0 for j in range(4)] for i in range(4)]
+for r in rd("proximity.csv"):
+    i, j = cls.index(r["class_a"]), cls.index(r["class_b"])
+    phi[i][j] = phi[j][i] = float(r["proximity"])
+dot = lambda a, b: sum(p * q for p, q in zip(a, b))
+tphi = lambda a: [dot(phi[i], a) for i in range(4)]
+cosine = lambda a, b: dot(a, b) / math.sqrt(dot(a, a) * dot(b, b))
+krugman = lambda a, b: sum(abs(p - q) for p, q in zip(a, b))
+related = lambda a, b: dot(a, tphi(b)) / math.sqrt(dot(a, tphi(a)) * dot(b, tphi(b)))
+h = sh["H"]
+pool = [u for u in sorted(x) if u != "H"]
+m = {u: [cosine(h, sh[u]), krugman(h, sh[u]), related(h, sh[u])] for u in pool}
+def ranks(k, sign):
+    order = sorted(pool, key=lambda u: (-sign * m[u][k], u))
+    return {u: i + 1 for i, u in enumerate(order)}
+rc, rk, rr = ranks(0, 1), ranks(1, -1), ranks(2, 1)
+mean = {u: (rc[u] + rk[u] + rr[u]) / 3 for u in pool}
+combined = sorted(pool, key=lambda u: (mean[u], -m[u][0], u))
+spec = {(r["unit"], r["class"]): r for r in rd("specialisation.csv")}
+dens = {(r["unit"], r["class"]): r["density"] for r in rd("potentials.csv")}
+gdp = {"H": 30, "COPY": 35, "NEAR": 25, "CMP": 40}
+rows = rd("learning.csv")
+bad = []
+close = lambda a, b: abs(float(a) - b) <= 1e-12 * max(abs(b), 1)
+want = [("top", u) for u in combined if u != "CMP"][:3] + [("compare", "CMP")]
+got = [(r["kind"], r["partner"]) for r in rows]
+if got != want:
+    bad.append("rows %s, expected %s" % (got, want))
+first = rows[0]
+if (first["partner"], first["cosine"], first["krugman"], first["related"],
+        first["rank"]) != ("COPY", "1", "0", "1", "1"):
+    bad.append("COPY is not first with cosine 1, krugman 0: %s" % first)
+for r in rows:
+    u = r["partner"]
+    for k, name in enumerate(("cosine", "krugman", "related")):
+        if not close(r[name], m[u][k]):
+            bad.append("%s %s %s, expected %r" % (u, name, r[name], m[u][k]))
+    for name, want_r in (("rank_cosine", rc), ("rank_krugman", rk),
+                         ("rank_related", rr)):
+        if int(r[name]) != want_r[u]:
+            bad.append("%s %s %s, expected %d" % (u, name, r[name], want_r[u]))
+    if not close(r["rank_mean"], mean[u]) or \
+            int(r["rank"]) != combined.index(u) + 1:
+        bad.append("%s combined %s/%s" % (u, r["rank_mean"], r["rank"]))
+    if r["outcome_unit"] != "30":
+        bad.append("%s outcome_unit %r" % (u, r["outcome_unit"]))
+    og = gdp.get(u)
+    if (r["outcome_partner"], r["ahead"]) != \
+            (("", "") if og is None else (str(og), str(int(og > 30)))):
+        bad.append("%s outcome %r ahead %r" % (u, r["outcome_partner"], r["ahead"]))
+    # specialised in the partner, not in H, by H's density (then class order)
+    mv = [c for c in cls if spec[(u, c)]["specialised"] == "1" and
+          spec[("H", c)]["specialised"] == "0"]
+    mv.sort(key=lambda c: (-float(dens[("H", c)] or "-inf"), cls.index(c)))
+    if r["move_into"] != "; ".join(mv[:3]):
+        bad.append("%s move_into %r, expected %r" % (u, r["move_into"], mv[:3]))
+defs = {(r["section"], r["name"]) for r in rd("definitions.csv")}
+for need in (("learning column", "related"), ("learning column", "rank"),
+             ("code column", "partner")):
+    if need not in defs:
+        bad.append("definitions.csv lacks %s" % (need,))
+print("; ".join(bad[:4]), end="")
+sys.exit(1 if bad else 0)
+EOF
+    : >"$TMP/.why"
+    if [ -n "$PYX" ]; then
+        "$PYX" "$GOLDEN/check_xlsx.py" "$TMP/out/briefing.xlsx" "$TMP/out/csv" \
+            --level unit --matrix input 2>&1 | prefix_lines "learning" >"$TMP/.lines"
+        grep -q "ok - xlsx learning learning: the sheet equals" "$TMP/.lines" ||
+            die "check_xlsx.py did not check the Learning partners sheet"
+    fi
+    # no home units: no table; an unknown code: an error naming it
+    s3 analyse --quiet --input "$TMP/long.csv" --unit region --class nace \
+        --value emp --out "$TMP/none" --reference "$ROOT/datasets/reference" --csv-only
+    expect_rc 0 "analyse without [learning]"
+    [ ! -e "$TMP/none/csv/learning.csv" ] || die "learning.csv without home units"
+    s3 analyse --quiet --input "$TMP/long.csv" --unit region --class nace \
+        --value emp --out "$TMP/bad" --reference "$ROOT/datasets/reference" \
+        --set learning.home=H,NOPE --csv-only
+    expect_rc 3 "an unknown home unit"
+    expect_err "'NOPE' is no unit" "an unknown home unit"
+}
+
+# the Ruhr districts against Europe's NUTS-3 regions (models/europe.ini) on
+# the Eurostat file, filtered here to NUTS-3 codes and the six sections
+# every NUTS-3 region has
+t_learning_europe() {
+    "$PY" - "$ROOT/datasets/reference/eurostat_nama_10r_3empers_2018.csv" \
+        "$TMP/eu.csv" <<'EOF' || die "cannot filter the Eurostat file"
+import csv, sys
+keep = {"A", "B-E", "F", "G-J", "K-N", "O-U"}
+w = csv.writer(open(sys.argv[2], "w", newline=""))
+w.writerow(["geo", "nace_r2", "value"])
+for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
+    g = r["geo"]
+    if len(g) == 5 and not g.endswith("Z") and r["nace_r2"] in keep:
+        w.writerow([g, r["nace_r2"], r["value"]])
+EOF
+    s3 analyse --quiet --csv-only --model "$ROOT/models/europe.ini" --input "$TMP/eu.csv" \
+        --unit geo --class nace_r2 --value value --out "$TMP/out"
+    expect_rc 0 "analyse europe"
+    "$PY" - "$TMP/out/csv" "$ROOT/datasets/reference/nrw_nuts3_ruhr.csv" <<'EOF' >"$TMP/.why" || exit 1
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1] + "/learning.csv", newline="")))
+ruhr = [r["nuts3_2021"] for r in csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8"))
+        if r["ruhr_metropolis_member"] == "1"]
+bad = []
+if sorted({r["unit"] for r in rows}) != sorted(ruhr):
+    bad.append("home units %s" % sorted({r["unit"] for r in rows}))
+for u in ruhr:
+    top = [r for r in rows if r["unit"] == u and r["kind"] == "top"]
+    cmp_ = [r["partner"] for r in rows if r["unit"] == u and r["kind"] == "compare"]
+    if len(top) != 10 or [int(r["position"]) for r in top] != list(range(1, 11)):
+        bad.append("%s: %d partners" % (u, len(top)))
+    if any(r["partner"] in ruhr for r in top):
+        bad.append("%s: a Ruhr district among its partners" % u)
+    if [int(r["rank"]) for r in top] != sorted(int(r["rank"]) for r in top):
+        bad.append("%s: partners not in combined order" % u)
+    if cmp_ != ["ES211", "ES212", "ES213"]:
+        bad.append("%s: compare %s" % (u, cmp_))
+print("; ".join(bad[:4]), end="")
+sys.exit(1 if bad else 0)
+EOF
+    : >"$TMP/.why"
+}
+
 run_case "usage: no arguments exits 2" t_usage_no_args
 # reference = baseline (issue 12, item 2): where the baseline covers the
 # model's classes (here sections C, G, J, each a baseline row of its own),
@@ -2131,5 +2291,7 @@ run_case "partners: ties ordered by a second key, counted, cut ones noted" t_par
 run_case "analyse: a missing value is not zero; an absent row is" t_analyse_missing_cells
 run_case "synthetic data: marked on every sheet, in notes.csv and the summary; dataset.ini strict" t_synthetic_marks
 
+run_case "learning partners: a known answer, outcomes, what to move into (issue 14)" t_learning_partners
+run_case "learning partners: the Ruhr districts among Europe's NUTS-3 regions" t_learning_europe
 echo "# $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

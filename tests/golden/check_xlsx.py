@@ -40,6 +40,8 @@ import os
 import re
 import sys
 
+import xlsx_learn
+
 try:
     import openpyxl
 except ImportError:  # pragma: no cover
@@ -645,6 +647,8 @@ def main():
     else:
         problems.append("no Data quality sheet")
     report("data quality numbers equal quality.csv", problems)
+
+    xlsx_learn.check(wb, a.csv_dir, report)
 
     # 4. no formulas anywhere; data text stays text
     problems = []

@@ -1994,6 +1994,13 @@ PARAMS = [
     # above 500,000 rows per matrix)
     ("output.pairs", "auto"),
     ("output.top_pairs", 20),
+    # no [learning] home: no learning table
+    ("learning.home", ""),
+    ("learning.candidates", "all"),
+    ("learning.compare", ""),
+    ("learning.top", 10),
+    ("learning.outcome", ""),
+    ("learning.outcome_column", "value"),
 ]
 # the parameters are the engine's own text, not input data: written
 # without the formula guard (README, "CSV for people")

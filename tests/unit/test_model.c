@@ -141,8 +141,14 @@ START_TEST(default_model)
     ck_assert_str_eq(s3_model_name(m), "analysis");
     /* the parameter list: section.key names, each with its meaning */
     size_t n = s3_model_params(m);
-    ck_assert_uint_eq(n, 36);
+    ck_assert_uint_eq(n, 42);
     ck_assert_str_eq(param(m, "output.pairs"), "auto");
+    ck_assert_str_eq(param(m, "learning.home"), "");
+    ck_assert_str_eq(param(m, "learning.candidates"), "all");
+    ck_assert_str_eq(param(m, "learning.top"), "10");
+    ck_assert_str_eq(param(m, "learning.outcome"), "");
+    ck_assert_uint_eq(m->learn_top, 10);
+    ck_assert_str_eq(m->learn_outcome, "");
     ck_assert_str_eq(param(m, "output.top_pairs"), "20");
     ck_assert_str_eq(param(m, "uncertainty.resample"), "none");
     ck_assert_str_eq(param(m, "specialisation.rule"), "rca");
