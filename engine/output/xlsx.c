@@ -514,18 +514,6 @@ static const char *const partner_head[] = {
     "Jaccard or cosine similarity, then id)"};
 static const char *const cluster_show[] = {"unit", "name", "cluster"};
 static const char *const cluster_head[] = {"Unit", "Name", "Cluster"};
-static const char *const economy_show[] = {
-    "unit",          "region",        "aggregate", "class_label",
-    "centres_share", "economy_share", "ratio"};
-static const char *const economy_head[] = {
-    "Sub-region",
-    "Region",
-    "Sector",
-    "Sector name",
-    "Share of the centres' tenants",
-    "Share of the local employment",
-    "Ratio (above 1: the centres lean to this sector more than the local "
-    "economy)"};
 static const char *const delta_show[] = {
     "scenario", "level", "unit",  "name",  "measure",
     "baseline", "value", "delta", "arrow", "label"};
@@ -558,6 +546,9 @@ static const sheet_spec SHEETS[] = {
      .name = "Opportunities technologies",
      .which = 1},
     {.draw = s3i_xlsx_scores, .name = "Scores", .generic_name = "Scores"},
+    {.draw = s3i_xlsx_profiles,
+     .name = "Profiles",
+     .generic_name = "Profiles"},
     {.draw = draw_pivot,
      .name = "Outranking",
      .generic_name = "Outranking",
@@ -626,17 +617,7 @@ static const sheet_spec SHEETS[] = {
      .lo = 0.0,
      .mid = 0.15,
      .hi = 0.6},
-    {.draw = draw_rows,
-     .name = "Sub-regions",
-     .title = "The sub-regions' centres beside their own economy (baseline: "
-              "employment by sector)",
-     .table = "local_economy",
-     .sel_col = {"level", "matrix"},
-     .sel_val = {"subregion", "$aggregate"},
-     .nsel = 2,
-     .show = economy_show,
-     .head = economy_head,
-     .ncols = 7},
+    {.draw = s3i_xlsx_districts, .name = "Districts"},
     {.draw = draw_rows,
      .name = "Scenarios",
      .generic_name = "Scenarios",

@@ -230,5 +230,8 @@ lxw_row_t s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0,
 void s3i_xlsx_overview(book *b, const sheet_spec *s);
 void s3i_xlsx_opportunities(book *b, const sheet_spec *s);
 void s3i_xlsx_scores(book *b, const sheet_spec *s);
+/* The profiles stage's sheets (xlsx_profiles.c): Profiles, Districts. */
+void s3i_xlsx_profiles(book *b, const sheet_spec *s);
+void s3i_xlsx_districts(book *b, const sheet_spec *s);
 
 #endif /* S3_XLSX_H */

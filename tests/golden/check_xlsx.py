@@ -40,6 +40,8 @@ import os
 import re
 import sys
 
+import xlsx_prof
+
 try:
     import openpyxl
 except ImportError:  # pragma: no cover
@@ -646,6 +648,7 @@ def main():
         problems.append("no Data quality sheet")
     report("data quality numbers equal quality.csv", problems)
 
+    xlsx_prof.check(wb, a.csv_dir, report)
     # 4. no formulas anywhere; data text stays text
     problems = []
     found = {t: False for t in a.text}
