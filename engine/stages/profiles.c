@@ -143,16 +143,19 @@ midranks(const double *v, size_t n, size_t *ord, double *rk)
 
 /* Spearman's rank correlation of a and b over the n pairs where both have
  * a value (mid-ranks for ties); NaN with fewer than 3 pairs or a
- * constant.  *used gets the number of pairs. */
+ * constant.  *used gets the number of pairs, SIZE_MAX when out of
+ * memory. */
 static double
 spearman(const double *a, const double *b, size_t n, size_t *used)
 {
-    double *xa = malloc((4 * n + 1) * sizeof(double)), *xb = xa + n,
-           *ra = xa + 2 * n, *rb = xa + 3 * n;
+    double *xa = malloc((4 * n + 1) * sizeof(double));
     size_t *ord = malloc((n + 1) * sizeof(size_t)), m = 0;
     double rho = NAN;
-    if (!xa || !ord)
+    if (!xa || !ord) {
+        m = SIZE_MAX;
         goto done;
+    }
+    double *xb = xa + n, *ra = xa + 2 * n, *rb = xa + 3 * n;
     for (size_t i = 0; i < n; i++)
         if (!isnan(a[i]) && !isnan(b[i])) {
             xa[m] = a[i];
@@ -411,6 +414,8 @@ size_note(s3_table *notes, const s3i_sres *s, const s3i_mres *hr,
         return 0;
     size_t used;
     double rho = spearman(hr->krug, ten, s->n, &used);
+    if (used == SIZE_MAX)
+        return -1;
     if (isnan(rho))
         return 0;
     char msg[600];
