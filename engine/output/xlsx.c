@@ -598,18 +598,6 @@ static const char *const partner_head[] = {
     "Jaccard or cosine similarity, then id)"};
 static const char *const cluster_show[] = {"unit", "name", "cluster"};
 static const char *const cluster_head[] = {"Unit", "Name", "Cluster"};
-static const char *const economy_show[] = {
-    "unit",          "region",        "aggregate", "class_label",
-    "centres_share", "economy_share", "ratio"};
-static const char *const economy_head[] = {
-    "Sub-region",
-    "Region",
-    "Sector",
-    "Sector name",
-    "Share of the centres' tenants",
-    "Share of the local employment",
-    "Ratio (above 1: the centres lean to this sector more than the local "
-    "economy)"};
 static const char *const delta_show[] = {
     "scenario", "level", "unit",  "name",  "measure",
     "baseline", "value", "delta", "arrow", "label"};
@@ -642,6 +630,7 @@ static const sheet_spec SHEETS[] = {
      .name = "Opportunities technologies",
      .which = 1},
     {.draw = s3i_xlsx_scores, .name = "Scores", .generic_name = "Scores"},
+    {.draw = s3i_xlsx_profiles, .name = "Profiles", .generic_name = "Profiles"},
     {.draw = draw_pivot,
      .name = "Outranking",
      .generic_name = "Outranking",
@@ -714,17 +703,7 @@ static const sheet_spec SHEETS[] = {
      .lo = 0.0,
      .mid = 0.15,
      .hi = 0.6},
-    {.draw = draw_rows,
-     .name = "Sub-regions",
-     .title = "The sub-regions' centres beside their own economy (baseline: "
-              "employment by sector)",
-     .table = "local_economy",
-     .sel_col = {"level", "matrix"},
-     .sel_val = {"subregion", "$aggregate"},
-     .nsel = 2,
-     .show = economy_show,
-     .head = economy_head,
-     .ncols = 7},
+    {.draw = s3i_xlsx_districts, .name = "Districts"},
     {.draw = draw_rows,
      .name = "Scenarios",
      .generic_name = "Scenarios",
@@ -814,10 +793,14 @@ s3i_finish_sheet(book *b)
     if (!ws)
         return;
     b->cur = NULL;
-    double width = sheet_width(b, ws);
-    keep(b, worksheet_print_area(ws, 0, 0, ws->dim_rowmax, ws->dim_colmax));
+    lxw_row_t r1 = b->print_r1 ? b->print_r1 : ws->dim_rowmax;
+    lxw_col_t c1 = b->print_c1 ? b->print_c1 : ws->dim_colmax;
+    double width = sheet_width(b, c1);
+    keep(b, worksheet_print_area(ws, 0, 0, r1, c1));
     double page = width;
-    if (width <= PRINT_FIT_MAX) {
+    if (b->one_page) {
+        worksheet_fit_to_pages(ws, 1, 1);
+    } else if (width <= PRINT_FIT_MAX) {
         worksheet_fit_to_pages(ws, 1, 0);
     } else {
         worksheet_set_print_scale(ws, PRINT_WIDE_SCALE);
@@ -826,7 +809,7 @@ s3i_finish_sheet(book *b)
     /* titles and paragraphs wrap over the columns of the first page */
     lxw_col_t last = 0;
     double span = column_width(b, 0);
-    while (last < ws->dim_colmax && span + column_width(b, last + 1) <= page) {
+    while (last < c1 && span + column_width(b, last + 1) <= page) {
         last++;
         span += column_width(b, last);
     }
@@ -862,8 +845,8 @@ s3i_finish_sheet(book *b)
     } else {
         str(b, ws, 0, 0, b->cur_title, b->title_wrap);
     }
-    /* 14-pt text: 11/14 of the characters per line, 19-pt lines */
-    double span14 = span * 11.0 / 14.0;
+    /* 14-pt bold text: fewer characters per line, 17-pt lines */
+    double span14 = span * 11.0 / 14.0 / 1.1; /* bold is wider */
     keep(b, worksheet_set_row(
                 ws, 0, wrapped_height(texts, &span14, 1) * 19.0 / 15.0, NULL));
 }

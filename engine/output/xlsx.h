@@ -48,6 +48,9 @@ typedef struct {
     double *colw;           /* its column widths set by column(), 0 unset */
     size_t ncolw;
     struct para *paras; /* its paragraphs, laid out when it is finished */
+    int one_page;       /* print it on one page (print_area()) */
+    lxw_row_t print_r1; /* its printed rows and columns, 0 0: all */
+    lxw_col_t print_c1;
     size_t nparas, cparas;
     const s3_table *centres;
     s3i_map centre_row; /* centre id → row of centres */
@@ -146,6 +149,16 @@ para(book *b, lxw_worksheet *ws, lxw_row_t r, const char *text, lxw_format *f)
     str(b, ws, r, 0, text, f); /* the row counts as written */
 }
 
+/* The sheet being drawn prints rows 0..r1 and columns 0..c1 only (not
+ * the helper cells of its charts), on one page if one_page. */
+static inline void
+print_area(book *b, lxw_row_t r1, lxw_col_t c1, int one_page)
+{
+    b->print_r1 = r1;
+    b->print_c1 = c1;
+    b->one_page = one_page;
+}
+
 /* A number, or an empty cell for NaN. */
 static inline void
 num(book *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
@@ -194,6 +207,9 @@ new_sheet(book *b, const char *name)
     }
     b->cur = ws;
     b->cur_title[0] = '\0';
+    b->one_page = 0;
+    b->print_r1 = 0;
+    b->print_c1 = 0;
     for (size_t i = 0; i < b->ncolw; i++)
         b->colw[i] = 0.0;
     /* printed: A4 landscape, the sheet's name and "page X of Y" below,
@@ -281,12 +297,12 @@ column_width(const book *b, lxw_col_t c)
     return c < b->ncolw && b->colw[c] > 0.0 ? b->colw[c] : LXW_DEF_COL_WIDTH;
 }
 
-/* The width of the sheet being drawn over the columns written. */
+/* The width of the sheet being drawn over its columns 0..c1. */
 static inline double
-sheet_width(const book *b, const lxw_worksheet *ws)
+sheet_width(const book *b, lxw_col_t c1)
 {
     double w = 0.0;
-    for (lxw_col_t c = 0; c <= ws->dim_colmax; c++)
+    for (lxw_col_t c = 0; c <= c1; c++)
         w += column_width(b, c);
     return w;
 }
@@ -295,7 +311,8 @@ sheet_width(const book *b, const lxw_worksheet *ws)
  * range) of the given width: enough lines for the longest, so that
  * LibreOffice, which keeps a row's stored height, does not print lines
  * over the next row.  Characters are counted, not bytes; a line holds
- * about 1.1 characters per width unit of average text. */
+ * about 1.2 characters per width unit of average text (measured in
+ * LibreOffice), and a line 13 pt of the 11-pt font, plus 2 pt. */
 static inline double
 wrapped_height(const char *const *texts, const double *widths, size_t n)
 {
@@ -303,7 +320,7 @@ wrapped_height(const char *const *texts, const double *widths, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (!texts[i])
             continue;
-        double chars = 0.0, need = 1.0, per = 1.1 * widths[i];
+        double chars = 0.0, need = 1.0, per = 1.2 * widths[i];
         for (const unsigned char *p = (const unsigned char *)texts[i]; *p;
              p++) {
             if (*p == '\n') {
@@ -317,7 +334,7 @@ wrapped_height(const char *const *texts, const double *widths, size_t n)
         if (need > lines)
             lines = need;
     }
-    return 15.0 * lines;
+    return 13.0 * lines + 2.0;
 }
 
 /* A data bar over a column range. */
@@ -361,5 +378,8 @@ void s3i_xlsx_opportunities(book *b, const sheet_spec *s);
 void s3i_xlsx_scores(book *b, const sheet_spec *s);
 /* The learning partners (xlsx_learning.c), when the run has them. */
 void s3i_xlsx_learning(book *b, const sheet_spec *s);
+/* The profiles stage's sheets (xlsx_profiles.c): Profiles, Districts. */
+void s3i_xlsx_profiles(book *b, const sheet_spec *s);
+void s3i_xlsx_districts(book *b, const sheet_spec *s);
 
 #endif /* S3_XLSX_H */

@@ -399,6 +399,16 @@ s3_status s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
                        s3_table **ranking, s3_table **opportunities,
                        s3i_guides g[2]);
 
+/* Profiles (profiles.c): per unit of each scored level of the baseline,
+ * each indicator's raw and normalised value, weight, contribution and
+ * position against the median (profiles), the unit's strengths and
+ * weaknesses in words (profile_summary), and the sub-regions compared
+ * (districts, NULL without a scored sub-region level); the Spearman
+ * correlation of the Krugman index with size goes to notes. */
+s3_status s3i_profiles(s3_ctx *ctx, const s3i_pass *b, s3_table *notes,
+                       s3_table **profiles, s3_table **summary,
+                       s3_table **districts);
+
 /* ---- the result --------------------------------------------------------- */
 
 struct s3_result {

@@ -655,6 +655,9 @@ enum {
     T_RANKING,
     T_OPPORTUNITIES,
     T_LEARNING,
+    T_PROFILES,
+    T_PROFILE_SUMMARY,
+    T_DISTRICTS,
     T_COUNT
 };
 
@@ -777,6 +780,9 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     if (!fail)
         rc = s3i_briefing(ctx, b, &t[T_OVERVIEW], &t[T_RANKING],
                           &t[T_OPPORTUNITIES], r->guides);
+    if (!fail && !rc)
+        rc = s3i_profiles(ctx, b, notes, &t[T_PROFILES], &t[T_PROFILE_SUMMARY],
+                          &t[T_DISTRICTS]);
     if (!fail && !rc)
         fail =
             s3i_code_columns(t, T_COUNT, t[T_DEFS], t[T_NOTES], b->d->generic);

@@ -41,6 +41,7 @@ import re
 import sys
 
 import xlsx_learn
+import xlsx_prof
 
 try:
     import openpyxl
@@ -650,6 +651,7 @@ def main():
 
     xlsx_learn.check(wb, a.csv_dir, report)
 
+    xlsx_prof.check(wb, a.csv_dir, report)
     # 4. no formulas anywhere; data text stays text
     problems = []
     found = {t: False for t in a.text}

@@ -76,6 +76,9 @@ KEYS = {
     "overview.csv": ("level", "matrix", "unit"),
     "ranking.csv": ("level", "unit"),
     "opportunities.csv": ("level", "matrix", "unit", "class"),
+    "profiles.csv": ("scenario", "level", "unit", "indicator"),
+    "profile_summary.csv": ("level", "unit"),
+    "districts.csv": ("unit",),
     # definitions.csv (a domain may take several lines), notes.csv and
     # warnings.csv: all columns
 }

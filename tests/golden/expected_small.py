@@ -1453,6 +1453,8 @@ BASE_GOALPOSTS = globals().get("BASE_GOALPOSTS")
 # level -> whether the baseline's scores (so its goalposts) are undetermined
 BASE_SCORE_UND = globals().get("BASE_SCORE_UND") or {}
 NOT_SCORED = {}  # level -> {unit: why it has no score, "" when scored}
+PROFILE_DATA = {}  # level -> (raw values, indicators used, weight sum,
+                   # rows of the scored units): the profiles
 for level in ("centre", "subregion"):
     T = AN[level, "tenants"]
     und = undetermined(T)
@@ -1529,6 +1531,7 @@ for level in ("centre", "subregion"):
             if a != b and not lacks[a] and not lacks[b]:
                 out_rows.append([PASS, level, a, b, SKIP, SKIP])
     SCORES[level] = (units, norm, score)
+    PROFILE_DATA[level] = (value, used, wsum, scored)
     RANKS[level] = {u: order.index(u) + 1 for u in order}
     NOT_SCORED[level] = why
     SCORE_UND[level] = und
@@ -1761,6 +1764,107 @@ for name in (HEADLINE, "patents"):
                 SKIP if und else A.cog[u, p],
                 SKIP if und else QUADRANT_WORDS[A.quadrant[u, p]][1],
                 NA])  # p_ideal: no value without resampling
+
+
+# ---- profiles and districts (engine/stages/profiles.c) --------------------
+
+# profiles: per unit and indicator of the baseline, raw and normalised
+# value, weight, contribution (weight x normalised, adding up to the
+# score), the median over the scored units and the unit's position against
+# it; profile_summary: per unit its rank, tenants and score (the strengths
+# and weaknesses in words are not checked); districts: the sub-regions.
+profile_rows, summary_rows, district_rows, size_notes = [], [], [], []
+DIRECTIONS = [1 if d.strip() == "+" else -1 for d in
+              ini["score"]["directions"].split(",")] \
+    if "score" in ini and "directions" in ini["score"] else \
+    [1] * len(INDICATORS)
+
+
+def midranks(v):
+    order = sorted(range(len(v)), key=lambda i: v[i])
+    rk = [0] * len(v)
+    i = 0
+    while i < len(v):
+        j = i
+        while j + 1 < len(v) and v[order[j + 1]] == v[order[i]]:
+            j += 1
+        for t in range(i, j + 1):
+            rk[order[t]] = F(i + j, 2) + 1
+        i = j + 1
+    return rk
+
+
+def spearman(a, b):
+    """Spearman's rho with mid-ranks (a float; None under 3 pairs or a
+    constant)."""
+    pairs = [(x, y) for x, y in zip(a, b) if x is not NA and y is not NA]
+    if len(pairs) < 3:
+        return None, len(pairs)
+    ra = midranks([x for x, _ in pairs])
+    rb = midranks([y for _, y in pairs])
+    m = F(len(pairs) + 1, 2)
+    sab = sum((x - m) * (y - m) for x, y in zip(ra, rb))
+    saa = sum((x - m) ** 2 for x in ra)
+    sbb = sum((y - m) ** 2 for y in rb)
+    if not saa or not sbb:
+        return None, len(pairs)
+    return float(sab) / math.sqrt(float(saa) * float(sbb)), len(pairs)
+
+
+for level in ("centre", "subregion"):
+    T = AN[level, "tenants"]
+    units_, norm_, score_ = SCORES[level]
+    value_, used_, wsum_, scored_ = PROFILE_DATA[level]
+    und = SCORE_UND[level]
+    eci_und = undetermined(T)
+    for i, u in enumerate(units_):
+        for j, k in enumerate(INDICATORS):
+            raw, y = value_[k][i], norm_[k][i]
+            have = [value_[k][t] for t in scored_ if value_[k][t] is not NA]
+            med = median(have) if have else NA
+            w = F(WEIGHTS[j], wsum_) if k in used_ else 0
+            pos = ""
+            if raw is not NA and med is not NA:
+                d = DIRECTIONS[j] * (raw - med)
+                pos = "strength" if d > 0 else "weakness" if d < 0 else \
+                    "at the median"
+            dep = eci_und and k == "eci"
+            profile_rows.append([
+                "baseline", level, u, (centre_name[u] if level == "centre" else u), k,
+                SKIP if dep else raw, SKIP if dep else y, w,
+                NA if k not in used_ or y is NA else
+                (SKIP if dep else w * y),
+                SKIP if dep else med, SKIP if dep else pos,
+                SKIP if raw is NA or k not in used_ else ""])
+        summary_rows.append([
+            level, SKIP if und else RANKS[level].get(u, NA), u,
+            (centre_name[u] if level == "centre" else u), T.xc[u],
+            SKIP if und else score_[u], SKIP, SKIP, NOT_SCORED[level][u]])
+    rho, n = spearman([T.krugman[u] for u in units_],
+                      [T.xc[u] for u in units_])
+    if rho is not None:
+        size_notes.append([level, (
+            "the Krugman specialisation index %s with size: Spearman "
+            "correlation %.2f with the tenant count across %d %ss. A small "
+            "unit's mix differs from the network's by chance alone, so the "
+            "score's specialisation indicator favours %s units "
+            "(profiles.csv shows each indicator's contribution)") %
+            ("falls" if rho < 0 else "rises", rho, n, level,
+             "small" if rho < 0 else "large")])
+    if level != "subregion":
+        continue
+    for u in units_:
+        band = BANDS.get(("baseline", level, u))
+        mine = [c for c in OPEN if centre_sub[c] == u]
+        district_rows.append(
+            [SKIP if und else RANKS[level].get(u, NA), u, u,
+             centre_nuts[mine[0]], len(mine), T.xc[u],
+             SKIP if und else score_[u]] +
+            ([band[1], band[2], "%d-%d" % band[1:], band[1] - F(1, 2),
+              band[2] - band[1] + 1] if band else [SKIP] * 5) +
+            [T.krugman[u],
+             value_["alignment"][units_.index(u)] if DSETS else NA,
+             SKIP, NOT_SCORED[level][u]])
 
 
 # ---- scenarios -------------------------------------------------------------
@@ -2122,6 +2226,7 @@ for level in ("centre", "subregion"):
     for k in ("growth", "alignment") if not DSETS else ("growth",):
         note_rows.append([level, "indicator '%s' has no value here: left "
                           "out of the score" % k])
+note_rows += size_notes  # profiles.c: the Krugman index against size
 
 
 # ---- writing ---------------------------------------------------------------
@@ -2254,6 +2359,14 @@ TABLES = [
     ("parameters.csv", "parameter,value,meaning", param_rows),
     ("definitions.csv", "section,name,definition", def_rows),
     ("notes.csv", "scope,message", note_rows),
+    ("profiles.csv", "scenario,level,unit,unit_name,indicator,raw,"
+     "normalised,weight,contribution,median,position,missing",
+     profile_rows),
+    ("profile_summary.csv", "level,rank,unit,unit_name,tenants,score,"
+     "strengths,weaknesses,not_scored", summary_rows),
+    ("districts.csv", "rank,unit,unit_name,nuts3,centres,tenants,score,"
+     "rank_p05,rank_p95,rank_band,band_start,band_length,krugman,s3_share,"
+     "top_specialisations,not_scored", district_rows),
     # the small dataset has no rejected or doubtful row
     ("warnings.csv", "file,line,column,value,message", []),
 ]
