@@ -2,7 +2,9 @@
 """Render a briefing workbook with LibreOffice and check the first printed
 page of every sheet for overlapping text.
 
-Usage: render_check.py BRIEFING.xlsx [--keep DIR]
+Usage: render_check.py BRIEFING.xlsx [--keep DIR] [--sheet NAME]...
+
+With --sheet, only the named sheets are checked (all by default).
 
 Needs soffice (libreoffice-calc-nogui) and pdftotext (poppler-utils).
 The workbook is converted to PDF as LibreOffice prints it (the sheets'
@@ -68,6 +70,11 @@ def main():
         k = args.index("--keep")
         keep = args[k + 1]
         del args[k:k + 2]
+    only = []
+    while "--sheet" in args:
+        k = args.index("--sheet")
+        only.append(args[k + 1])
+        del args[k:k + 2]
     book = args[0]
     tmp = keep or tempfile.mkdtemp(prefix="render")
     profile = "file://" + os.path.abspath(os.path.join(tmp, "profile"))
@@ -116,7 +123,13 @@ def main():
                                      "(text box %.1f pt < %.1f)" %
                                      (sheets[-1][1], h / BOX_PER_PT, h, MIN_BOX))
     failed = 0
+    missing = [n for n in only if n not in [s[0] for s in sheets]]
+    if missing:
+        print("not ok - render: no pages of %s" % ", ".join(missing))
+        failed += 1
     for name, n, bad in sheets:
+        if only and name not in only:
+            continue
         if bad:
             failed += 1
             more = " (and %d more)" % (len(bad) - 3) if len(bad) > 3 else ""
