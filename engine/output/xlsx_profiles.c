@@ -121,7 +121,10 @@ s3i_xlsx_profiles(book *b, const sheet_spec *s)
         /* three lines of strengths (LibreOffice does not fit rows) */
         keep(b, worksheet_set_row(ws, row, 40, NULL));
         num(b, ws, row, 0, s3_table_num(su, r, col(su, "rank")), b->integer);
-        str(b, ws, row, 1, s3_table_text(su, r, col(su, "unit_name")), b->top);
+        /* the name, or the code where the data name none (long tables) */
+        const char *nm = s3_table_text(su, r, col(su, "unit_name"));
+        str(b, ws, row, 1, *nm ? nm : s3_table_text(su, r, col(su, "unit")),
+            b->top);
         num(b, ws, row, 2, s3_table_num(su, r, col(su, "tenants")), b->integer);
         num(b, ws, row, 3, s3_table_num(su, r, col(su, "score")), b->num3);
         str(b, ws, row, 4, s3_table_text(su, r, col(su, "strengths")), b->wrap);

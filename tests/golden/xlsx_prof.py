@@ -91,13 +91,15 @@ def check(wb, csv_dir, report):
         problems.append("no Profiles sheet")
     else:
         ws = wb["Profiles"]
-        names = {_text(r["unit_name"]) for r in summ}
+        # a unit without a name (a long table) shows its code
+        label = lambda r: _text(r["unit_name"]) or r["unit"]
+        names = {label(r) for r in summ}
         shown = {}
         for row in ws.iter_rows(values_only=True):
             if row[1] in names:
                 shown.setdefault(row[1], []).append(row)
         for r in summ:
-            got = shown.get(_text(r["unit_name"]))
+            got = shown.get(label(r))
             if not got or not _same(_num(r["score"]), got[0][3]) or (
                     r["tenants"] and not _same(_num(r["tenants"]),
                                                got[0][2])):
@@ -105,7 +107,7 @@ def check(wb, csv_dir, report):
                                                            r["score"]))
         k = len({r["indicator"] for r in prof})
         for r0 in range(0, len(prof), k):
-            name = _text(prof[r0]["unit_name"])
+            name = label(prof[r0])
             got = shown.get(name)
             if not got:
                 continue
