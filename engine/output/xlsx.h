@@ -28,6 +28,7 @@ typedef struct {
     lxw_format *light[4]; /* green, yellow, red, grey */
     lxw_format *top;      /* plain text, aligned to the top */
     lxw_format *banner;   /* the synthetic-data banner: bold, dark red */
+    lxw_format *pct;      /* shares and probabilities: 0 % */
     const s3_result *res;
     const char *level; /* the first level: "centre" or "unit" */
     const s3_table *centres;
@@ -49,6 +50,9 @@ struct sheet_spec {
     /* pivots: row, column and value columns, colour scale */
     const char *rowc, *colc, *value;
     double lo, mid, hi;
+    int single_hue; /* white at lo to blue at hi (no "bad" end), not
+                       red-white-green */
+    int percent;    /* the value is a share or probability: 0 % */
     /* row lists: columns shown and their headings */
     const char *const *show, *const *head;
     size_t ncols;
@@ -227,6 +231,9 @@ lxw_row_t s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0,
                         size_t ncols);
 /* The sheets of the briefing stage's tables (xlsx_overview.c,
  * xlsx_opportunities.c, xlsx_scores.c). */
+/* The number format of column k of t by its kind (counts, shares,
+ * indices, scores), the same across the workbook. */
+lxw_format *s3i_xlsx_format(const book *b, const s3_table *t, size_t k);
 void s3i_xlsx_overview(book *b, const sheet_spec *s);
 void s3i_xlsx_opportunities(book *b, const sheet_spec *s);
 void s3i_xlsx_scores(book *b, const sheet_spec *s);

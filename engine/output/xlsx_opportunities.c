@@ -1,6 +1,8 @@
 /*
  * xlsx_opportunities.c — the Opportunities sheets (sectors, technologies):
- * each unit's best opportunities from the briefing stage, and the chart.
+ * each unit's best opportunities from the briefing stage, why each is
+ * suggested (the nearest classes the unit holds), and the chart of all
+ * of them by quadrant.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,12 +47,23 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
              "lists all opportunities.",
              b->wrap));
     keep(b, worksheet_set_row(ws, 1, 48, NULL));
-    static const char *const head[] = {
-        "Unit",    "Name", "Rank", "Class",    "Label",
-        "Density", "PCI",  "COG",  "Quadrant", "Ideal in share of draws"};
+    static const char *const head[] = {"Unit",
+                                       "Name",
+                                       "Rank",
+                                       "Class",
+                                       "Label",
+                                       "Density",
+                                       "PCI",
+                                       "COG",
+                                       "Quadrant",
+                                       "Ideal in share of draws",
+                                       "Why: the nearest classes the unit "
+                                       "is specialised in (relatedness)"};
+    enum { NCOL = 11, HELP = 30 }; /* HELP: first hidden helper column */
     lxw_row_t r0 = 3, row = r0;
-    for (lxw_col_t c = 0; c < 10; c++)
+    for (lxw_col_t c = 0; c < NCOL; c++)
         str(b, ws, r0, c, head[c], b->head);
+    size_t cq = col(op, "quadrant"), cn = col(op, "nearest_held");
     for (size_t i = 0; i < s3_table_rows(op); i++) {
         if (!is(op, i, level, matrix))
             continue;
@@ -60,31 +73,79 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
         num(b, ws, row, 2, s3_table_num(op, i, col(op, "rank")), b->integer);
         str(b, ws, row, 3, s3_table_text(op, i, col(op, "class")), NULL);
         str(b, ws, row, 4, s3_table_text(op, i, col(op, "class_label")), NULL);
-        num(b, ws, row, 5, s3_table_num(op, i, col(op, "density")), b->num3);
-        num(b, ws, row, 6, s3_table_num(op, i, col(op, "pci")), b->num3);
-        num(b, ws, row, 7, s3_table_num(op, i, col(op, "cog")), b->num3);
-        str(b, ws, row, 8, s3_table_text(op, i, col(op, "quadrant")), NULL);
-        num(b, ws, row, 9, s3_table_num(op, i, col(op, "p_ideal")), b->num2);
+        num(b, ws, row, 5, s3_table_num(op, i, col(op, "density")), b->num2);
+        num(b, ws, row, 6, s3_table_num(op, i, col(op, "pci")), b->num2);
+        num(b, ws, row, 7, s3_table_num(op, i, col(op, "cog")), b->num2);
+        str(b, ws, row, 8, s3_table_text(op, i, cq), NULL);
+        num(b, ws, row, 9, s3_table_num(op, i, col(op, "p_ideal")), b->pct);
+        str(b, ws, row, 10, cn == S3I_NONE ? "" : s3_table_text(op, i, cn),
+            NULL);
     }
     if (row > r0) {
-        keep(b, worksheet_autofilter(ws, r0, 0, row, 9));
+        keep(b, worksheet_autofilter(ws, r0, 0, row, NCOL - 1));
         data_bar(b, ws, r0 + 1, 5, row);
-        /* the guides, in helper cells K-L */
-        str(b, ws, r0, 10, "quadrant lines: x", b->head);
-        str(b, ws, r0, 11, "y", b->head);
+        /* the chart's data, in hidden helper columns: the guides, then
+         * the points again grouped by quadrant (one series each, so the
+         * legend says what a colour means; 35 units' points in one
+         * unlabelled series told nothing) */
+        lxw_col_t gx = HELP, px = HELP + 2;
+        str(b, ws, r0, gx, "quadrant lines: x", b->head);
+        str(b, ws, r0, gx + 1, "y", b->head);
         for (size_t i = 0; i < g->n; i++) {
-            num(b, ws, r0 + 1 + (lxw_row_t)i, 10, g->pt[i][0], b->num3);
-            num(b, ws, r0 + 1 + (lxw_row_t)i, 11, g->pt[i][1], b->num3);
+            num(b, ws, r0 + 1 + (lxw_row_t)i, gx, g->pt[i][0], b->num3);
+            num(b, ws, r0 + 1 + (lxw_row_t)i, gx + 1, g->pt[i][1], b->num3);
+        }
+        str(b, ws, r0, px, "density", b->head);
+        str(b, ws, r0, px + 1, "PCI", b->head);
+        static const char *const quad[4] = {
+            "ideal: high relatedness, high complexity",
+            "low risk, low gain: high relatedness, low complexity",
+            "high risk, high gain: low relatedness, high complexity",
+            "least attractive: low relatedness, low complexity"};
+        static const char *const quad_name[4] = {"ideal", "low risk, low gain",
+                                                 "high risk, high gain",
+                                                 "least attractive"};
+        static const lxw_color_t quad_color[4] = {0x2E7D32, 0x1F77B4, 0xFF8C00,
+                                                  0x9E9E9E};
+        lxw_row_t from[4], to[4], at = r0;
+        for (int q = 0; q < 4; q++) {
+            from[q] = at + 1;
+            for (size_t i = 0; i < s3_table_rows(op); i++) {
+                const char *w = s3_table_text(op, i, cq);
+                if (!is(op, i, level, matrix) || !w || strcmp(w, quad[q]))
+                    continue;
+                at++;
+                num(b, ws, at, px, s3_table_num(op, i, col(op, "density")),
+                    b->num3);
+                num(b, ws, at, px + 1, s3_table_num(op, i, col(op, "pci")),
+                    b->num3);
+            }
+            to[q] = at;
         }
         lxw_chart *ch = new_chart(b, LXW_CHART_SCATTER);
-        lxw_chart_series *se =
-            ch ? series(b, ch, sheet, r0 + 1, row, 5, 6) : NULL;
-        if (!se)
+        if (!ch)
             return;
-        chart_series_set_name(se, "opportunities");
+        for (int q = 0; q < 4; q++) {
+            if (to[q] < from[q])
+                continue;
+            lxw_chart_series *se =
+                series(b, ch, sheet, from[q], to[q], px, px + 1);
+            if (!se)
+                return;
+            char name[80];
+            snprintf(name, sizeof name, "%s (%u)", quad_name[q],
+                     (unsigned)(to[q] - from[q] + 1));
+            chart_series_set_name(se, name);
+            chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+            chart_series_set_marker_size(se, 5);
+            lxw_chart_fill fill = {.color = quad_color[q]};
+            lxw_chart_line none = {.none = LXW_TRUE};
+            chart_series_set_marker_fill(se, &fill);
+            chart_series_set_marker_line(se, &none);
+        }
         for (int l = 0; l < 2; l++) {
-            lxw_chart_series *sl =
-                series(b, ch, sheet, r0 + 1 + 2 * l, r0 + 2 + 2 * l, 10, 11);
+            lxw_chart_series *sl = series(b, ch, sheet, r0 + 1 + 2 * l,
+                                          r0 + 2 + 2 * l, gx, gx + 1);
             if (!sl)
                 return;
             chart_series_set_name(sl, l ? "complexity split (PCI 0)"
@@ -93,12 +154,26 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
             chart_series_set_line(sl, &line);
             chart_series_set_marker_type(sl, LXW_CHART_MARKER_NONE);
         }
-        chart_title_set_name(ch, "Opportunities: relatedness density "
-                                 "(x) against complexity (y)");
-        chart_axis_set_name(ch->x_axis, "relatedness density");
-        chart_axis_set_name(ch->y_axis, "PCI");
+        char ct[200];
+        snprintf(ct, sizeof ct,
+                 "Each %s's ten best opportunities: relatedness density "
+                 "(x) against complexity (y), by quadrant",
+                 level);
+        chart_title_set_name(ch, ct);
+        chart_axis_set_name(ch->x_axis,
+                            "relatedness density (share of related classes "
+                            "held, 0-1)");
+        chart_axis_set_name(ch->y_axis, "complexity of the class (PCI)");
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+        /* the axis numbers at the chart's edge, not along PCI 0 */
+        chart_axis_set_label_position(ch->x_axis,
+                                      LXW_CHART_AXIS_LABEL_POSITION_LOW);
+        chart_axis_set_label_position(ch->y_axis,
+                                      LXW_CHART_AXIS_LABEL_POSITION_LOW);
+        /* the data sit in hidden columns: plot them all the same */
+        chart_show_hidden_data(ch);
         lxw_chart_options big = {.x_scale = 1.6, .y_scale = 1.8};
-        keep(b, worksheet_insert_chart_opt(ws, r0 + 6, 10, ch, &big));
+        keep(b, worksheet_insert_chart_opt(ws, r0 + 1, NCOL, ch, &big));
     }
     freeze(b, ws, r0 + 1, 2);
     column(b, ws, 0, 0, 10, NULL);
@@ -108,6 +183,9 @@ s3i_xlsx_opportunities(book *b, const sheet_spec *s)
     column(b, ws, 5, 7, 10, NULL);
     column(b, ws, 8, 8, 52, NULL);
     column(b, ws, 9, 9, 12, NULL);
-    column(b, ws, 10, 11, 16, NULL);
+    column(b, ws, 10, 10, 80, NULL);
+    /* the chart's helper columns, hidden */
+    lxw_row_col_options hide = {.hidden = 1};
+    keep(b, worksheet_set_column_opt(ws, HELP, HELP + 3, 10, NULL, &hide));
     page_setup(ws);
 }

@@ -567,7 +567,11 @@ def main():
                 problems.append("no %s sheet, but %s has rows" % (sheet, table))
             continue
         grid = [list(r) for r in wb[sheet].iter_rows(min_row=3, values_only=True)]
-        head = [str(v) for v in grid[0][2:]]
+        # headings: "C01 short name" for units, domains in words
+        # ("digital_economy" -> "Digital economy"): back to their keys
+        keys = {c for _, c in want}
+        words = {(k[:1].upper() + k[1:]).replace("_", " "): k for k in keys}
+        head = [words.get(str(v), str(v).split(" ")[0]) for v in grid[0][2:]]
         got = 0
         for row in grid[1:]:
             if row[0] is None:
@@ -590,7 +594,7 @@ def main():
     lists = [("Scores", "scores.csv", ("unit",), ("score", "rank_median", "rank_p05", "rank_p95"),
               lambda r: r["scenario"] == "baseline", (1, 3, 4, 5, 6)),
              ("Partners", "partners.csv", ("unit", "kind", "rank"), ("value",),
-              lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2, 3, 5)),
+              lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2, 3, 6)),
              ("Clusters", "clusters.csv", ("unit",), ("cluster",),
               lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2)),
              ("Scenarios", "scenario_deltas.csv", ("scenario", "level", "unit", "measure"),
@@ -645,6 +649,9 @@ def main():
     else:
         problems.append("no Data quality sheet")
     report("data quality numbers equal quality.csv", problems)
+
+    import xlsx_oppmx
+    xlsx_oppmx.check(wb, a.csv_dir, report)
 
     # 4. no formulas anywhere; data text stays text
     problems = []
