@@ -107,7 +107,7 @@ main(int argc, char **argv)
             if (!scratch || s3i_specialise(ctx, m, &p.mx[i], NULL, &r) ||
                 s3i_complexity(ctx, m, &r, scratch) ||
                 s3i_relatedness(ctx, m, &r, scratch) ||
-                s3i_potentials(ctx, m, &r))
+                s3i_potentials(ctx, m, &r, scratch))
                 return fail(ctx);
             s3i_mres_free(&r);
             s3i_table_free(scratch);

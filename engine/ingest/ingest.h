@@ -187,9 +187,10 @@ enum { S3I_MAXIND = 16 };
 struct s3_model {
     char *path, *name;
     char *dataset_dir, *reference_dir;
-    int level;     /* 1 section .. 4 class */
-    int weight;    /* S3I_WEIGHT_* */
-    int reference; /* S3I_REF_* */
+    char *exclude_classes; /* codes or prefixes never suggested, "a, b" */
+    int level;             /* 1 section .. 4 class */
+    int weight;            /* S3I_WEIGHT_* */
+    int reference;         /* S3I_REF_* */
     double threshold;
     int rule;              /* S3I_RULE_* */
     double alpha;          /* false discovery rate of the significant rule */

@@ -66,6 +66,10 @@ enum { CLOSED, OPEN };
       "dataset folder, relative to the model file")                            \
     X("model", "reference", "../datasets/reference", PATH(reference_dir),      \
       "folder of the reference classifications, relative to the model file")   \
+    X("model", "exclude_classes", "", TEXT(exclude_classes, 0),                \
+      "classes never suggested as opportunities: class codes or code "         \
+      "prefixes, comma-separated (e.g. M70, O84: no S3 option); they stay "    \
+      "in every measure, only out of the ranking; empty = none")               \
     X("sectors", "level", "division",                                          \
       CHOICE(level, 1, "section|division|group|class"),                        \
       "NACE level at which tenants are counted")                               \
@@ -806,6 +810,7 @@ s3_model_free(s3_model *m)
     free(m->baseline_region);
     free(m->learn_home), free(m->learn_candidates), free(m->learn_compare);
     free(m->learn_outcome), free(m->learn_outcome_column);
+    free(m->exclude_classes);
     for (size_t i = 0; i < m->nparams; i++) {
         free(m->param_name ? m->param_name[i] : NULL);
         free(m->param_value ? m->param_value[i] : NULL);

@@ -34,6 +34,47 @@ longest_word(const char *s)
     return best;
 }
 
+/* The number format of column k of t, one per kind of column across the
+ * workbook: counts and ranks whole numbers; shares and probabilities
+ * (share, p_*, probability*) as 0 %; indices (RCA, ECI, PCI, Krugman,
+ * density, COG, cosine, ratios: 0-1 or around 1, or standardised) two
+ * decimals; anything else (scores) three. */
+lxw_format *
+s3i_xlsx_format(const book *b, const s3_table *t, size_t k)
+{
+    static const char *const index2[] = {"rca",
+                                         "rca_low",
+                                         "rca_high",
+                                         "rsca",
+                                         "eci",
+                                         "pci",
+                                         "krugman",
+                                         "hoover",
+                                         "density",
+                                         "cog",
+                                         "coi",
+                                         "cosine",
+                                         "jaccard",
+                                         "ratio",
+                                         "value",
+                                         "proximity",
+                                         "density_low",
+                                         "density_high",
+                                         "entropy",
+                                         "related_variety",
+                                         "unrelated_variety"};
+    const char *name = s3_table_col_name(t, k);
+    if (s3_table_col_type(t, k) == S3_COL_INTEGER)
+        return b->integer;
+    if (strstr(name, "share") || !strncmp(name, "p_", 2) ||
+        !strncmp(name, "probability", 11))
+        return b->pct;
+    for (size_t i = 0; i < sizeof index2 / sizeof *index2; i++)
+        if (!strcmp(name, index2[i]))
+            return b->num2;
+    return b->num3;
+}
+
 /* A whole table as a sheet section with a header row and a filter, from
  * row `r0`; stops at Excel's row limit with a note.  With the sheet's
  * column widths (`widths[0..nw)`, or NULL), texts wrap within their
@@ -63,8 +104,7 @@ put_table(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
         for (size_t c = 0; c < nc; c++) {
             if (!s3_coltype_is_text(s3_table_col_type(t, c))) {
                 num(b, ws, row, (lxw_col_t)c, s3_table_num(t, r, c),
-                    s3_table_col_type(t, c) == S3_COL_INTEGER ? b->integer
-                                                              : b->num3);
+                    s3i_xlsx_format(b, t, c));
                 continue;
             }
             const char *v = s3_table_text(t, r, c);
@@ -170,10 +210,12 @@ s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
                               : NULL);
                 continue;
             }
-            if (!strcmp(show[c], "name")) {
+            if (!strcmp(show[c], "name") || !strcmp(show[c], "partner_name")) {
+                const char *of = show[c][0] == 'n' ? "unit" : "partner";
+                /* shrunk into its cell, never running into the next */
                 str(b, ws, row, (lxw_col_t)c,
-                    centre_name(b, s3_table_text(t, idx[i], col(t, "unit"))),
-                    NULL);
+                    centre_name(b, s3_table_text(t, idx[i], col(t, of))),
+                    b->shrink);
                 continue;
             }
             size_t k = col(t, show[c]);
@@ -182,8 +224,7 @@ s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0, const s3_table *t,
                     NULL);
             else
                 num(b, ws, row, (lxw_col_t)c, s3_table_num(t, idx[i], k),
-                    s3_table_col_type(t, k) == S3_COL_INTEGER ? b->integer
-                                                              : b->num3);
+                    s3i_xlsx_format(b, t, k));
         }
     }
     if (n > 0)
@@ -264,8 +305,8 @@ draw_heatmap(book *b, const sheet_spec *s)
             row++;
             c = 0;
             prev = u;
-            str(b, ws, row, 0, u, NULL);
-            str(b, ws, row, 1, centre_name(b, u), NULL);
+            str(b, ws, row, 0, u, b->shrink);
+            str(b, ws, row, 1, centre_name(b, u), b->shrink);
         }
         double rca = s3_table_num(spec, r, cr);
         int weak = rca >= res->threshold && s3_table_num(spec, r, cs) == 0.0;
@@ -280,9 +321,75 @@ draw_heatmap(book *b, const sheet_spec *s)
     column(b, ws, 2, (lxw_col_t)(1 + ncls), 11, NULL);
 }
 
-/* A unit × unit (or unit × domain) matrix sheet from a long table: rows
- * and columns in first-seen order, the spec's value column, colour scale
- * lo-mid-hi; only the rows its selection keeps. */
+/* Where unit `id` comes in the units' order: its row of the centres
+ * table, or after every centre (then by id). */
+static size_t
+unit_order(const book *b, const char *id)
+{
+    size_t r = s3i_map_get(&b->centre_row, id, strlen(id));
+    return r == S3I_NONE ? SIZE_MAX : r;
+}
+
+/* keys k[0..n) in the units' order: the centres table's, then by id
+ * (insertion: tens to a thousand units, once per sheet) */
+static void
+sort_units(const book *b, const char **k, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            size_t x = unit_order(b, k[j]), y = unit_order(b, k[j - 1]);
+            if (x > y || (x == y && strcmp(k[j], k[j - 1]) >= 0))
+                break;
+            const char *t = k[j];
+            k[j] = k[j - 1];
+            k[j - 1] = t;
+        }
+}
+
+/* A column heading for unit `id`: "C01 TZDO", the code and the
+ * abbreviation in capitals in brackets at the end of its name; the code
+ * alone where the name has none (the row headings, in the same order,
+ * carry the names: a cut name in a 10-wide column printed over the next). */
+static void
+unit_heading(const book *b, const char *id, char *out, size_t n)
+{
+    const char *name = centre_name(b, id);
+    if (!name || name == id || !*name || !strcmp(name, id)) {
+        snprintf(out, n, "%s", id);
+        return;
+    }
+    size_t len = strlen(name);
+    const char *open = strrchr(name, '(');
+    int abbr = open && name[len - 1] == ')' && name + len - open <= 14;
+    for (const char *c = open + 1; abbr && c < name + len - 1; c++)
+        abbr = (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+               *c == '-' || *c == '&';
+    if (abbr)
+        snprintf(out, n, "%s %.*s", id, (int)(name + len - 1 - open - 1),
+                 open + 1);
+    else
+        snprintf(out, n, "%s", id);
+}
+
+/* A model key in words: "digital_economy" -> "Digital economy". */
+static void
+key_words(const char *key, char *out, size_t n)
+{
+    size_t i = 0;
+    for (; key[i] && i + 1 < n; i++)
+        out[i] = key[i] == '_' ? ' '
+                 : i == 0 && key[i] >= 'a' && key[i] <= 'z'
+                     ? (char)(key[i] - 'a' + 'A')
+                     : key[i];
+    out[i] = '\0';
+}
+
+/* A unit × unit (or unit × domain) matrix sheet from a long table: the
+ * units in their order (the centres table's), rows and columns alike for
+ * unit × unit so that the diagonal is the diagonal; columns headed
+ * "code short-name" (domains in words); the spec's value column, colour
+ * scale lo-mid-hi (or white to blue for a single-hue spec); only the rows
+ * its selection keeps. */
 static void
 draw_pivot(book *b, const sheet_spec *s)
 {
@@ -296,32 +403,51 @@ draw_pivot(book *b, const sheet_spec *s)
     size_t nr = s3_table_rows(t);
     size_t *idx = malloc((nr + 1) * sizeof(size_t)),
            *ri = malloc((nr + 1) * sizeof(size_t)),
-           *ci = malloc((nr + 1) * sizeof(size_t));
-    const char **rk = malloc((nr + 1) * sizeof(char *)),
-               **ck = malloc((nr + 1) * sizeof(char *));
+           *ci = malloc((nr + 1) * sizeof(size_t)),
+           *rpos = malloc((2 * nr + 1) * sizeof(size_t)),
+           *cpos = malloc((2 * nr + 1) * sizeof(size_t));
+    const char **rk = malloc((2 * nr + 1) * sizeof(char *)),
+               **ck = malloc((2 * nr + 1) * sizeof(char *)),
+               **ro = malloc((2 * nr + 1) * sizeof(char *)),
+               **co = malloc((2 * nr + 1) * sizeof(char *));
     s3i_map rmap = {0}, cmap = {0};
-    if (!idx || !ri || !ci || !rk || !ck) {
+    if (!idx || !ri || !ci || !rpos || !cpos || !rk || !ck || !ro || !co) {
         keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
         goto done;
     }
     size_t n = s3i_xlsx_select(t, s->sel_col, vals, s->nsel, idx), nrk = 0,
            nck = 0;
     size_t cr = col(t, s->rowc), cc = col(t, s->colc), cv = col(t, s->value);
-    /* row and column keys in first-seen order, found by hash (a matrix of
-     * 1,200 units has 1.4 million cells) */
+    /* unit × unit: one set of keys for rows and columns */
+    int square = !strncmp(s->colc, "unit", 4);
+    s3i_map *cm = square ? &rmap : &cmap;
+    const char **cks = square ? rk : ck;
+    size_t *nckp = square ? &nrk : &nck;
+    /* row and column keys, found by hash (a matrix of 1,200 units has 1.4
+     * million cells) */
     for (size_t i = 0; i < n; i++) {
         const char *a = s3_table_text(t, idx[i], cr),
                    *bb = s3_table_text(t, idx[i], cc);
         a = a ? a : "", bb = bb ? bb : "";
         if ((ri[i] = s3i_map_put(&rmap, a, strlen(a), nrk)) == nrk)
             rk[nrk++] = a;
-        if ((ci[i] = s3i_map_put(&cmap, bb, strlen(bb), nck)) == nck)
-            ck[nck++] = bb;
+        if ((ci[i] = s3i_map_put(cm, bb, strlen(bb), *nckp)) == *nckp)
+            cks[(*nckp)++] = bb;
         if (ri[i] == S3I_NONE || ci[i] == S3I_NONE) {
             keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
             goto done;
         }
     }
+    if (square)
+        nck = nrk;
+    /* the units' order; columns of another kind in first-seen order */
+    memcpy(ro, rk, nrk * sizeof(char *));
+    sort_units(b, ro, nrk);
+    for (size_t i = 0; i < nrk; i++)
+        rpos[s3i_map_get(&rmap, ro[i], strlen(ro[i]))] = i;
+    memcpy(co, square ? ro : ck, nck * sizeof(char *));
+    for (size_t j = 0; j < nck; j++)
+        cpos[j] = square ? rpos[j] : j;
     if (n == 0 || nck > 16000)
         goto done;
     lxw_worksheet *ws = new_sheet(b, s->name);
@@ -330,25 +456,46 @@ draw_pivot(book *b, const sheet_spec *s)
     sheet_title(b, ws, s->title);
     str(b, ws, 2, 0, "", b->head);
     str(b, ws, 2, 1, "", b->head);
-    for (size_t j = 0; j < nck; j++)
-        str(b, ws, 2, (lxw_col_t)(2 + j), ck[j], b->head);
+    for (size_t j = 0; j < nck; j++) {
+        char h[160];
+        if (square)
+            unit_heading(b, co[j], h, sizeof h);
+        else
+            key_words(co[j], h, sizeof h);
+        str(b, ws, 2, (lxw_col_t)(2 + j), h, b->head);
+    }
     for (size_t i = 0; i < nrk; i++) {
-        str(b, ws, (lxw_row_t)(3 + i), 0, rk[i], NULL);
-        str(b, ws, (lxw_row_t)(3 + i), 1, centre_name(b, rk[i]), NULL);
+        str(b, ws, (lxw_row_t)(3 + i), 0, ro[i], NULL);
+        str(b, ws, (lxw_row_t)(3 + i), 1, centre_name(b, ro[i]), b->shrink);
     }
     for (size_t i = 0; i < n; i++)
-        num(b, ws, (lxw_row_t)(3 + ri[i]), (lxw_col_t)(2 + ci[i]),
-            s3_table_num(t, idx[i], cv), b->num2);
-    color_scale(b, ws, 3, 2, (lxw_row_t)(2 + nrk), (lxw_col_t)(1 + nck), s->lo,
-                s->mid, s->hi);
+        num(b, ws, (lxw_row_t)(3 + rpos[ri[i]]), (lxw_col_t)(2 + cpos[ci[i]]),
+            s3_table_num(t, idx[i], cv), s->percent ? b->pct : b->num2);
+    if (s->single_hue) {
+        lxw_conditional_format scale = {
+            .type = LXW_CONDITIONAL_2_COLOR_SCALE,
+            .min_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+            .min_value = s->lo,
+            .min_color = 0xFFFFFF,
+            .max_rule_type = LXW_CONDITIONAL_RULE_TYPE_NUMBER,
+            .max_value = s->hi,
+            .max_color = 0x5B9BD5};
+        keep(b,
+             worksheet_conditional_format_range(ws, 3, 2, (lxw_row_t)(2 + nrk),
+                                                (lxw_col_t)(1 + nck), &scale));
+    } else
+        color_scale(b, ws, 3, 2, (lxw_row_t)(2 + nrk), (lxw_col_t)(1 + nck),
+                    s->lo, s->mid, s->hi);
+    keep(b, worksheet_set_row(ws, 2, 45, NULL));
     freeze(b, ws, 3, 2);
     column(b, ws, 0, 0, 10, NULL);
     column(b, ws, 1, 1, 36, NULL);
-    column(b, ws, 2, (lxw_col_t)(1 + nck), 9, NULL);
+    column(b, ws, 2, (lxw_col_t)(1 + nck), square ? 10 : 14, NULL);
 done:
     s3i_map_free(&rmap);
     s3i_map_free(&cmap);
-    free(idx), free(ri), free(ci), free(rk), free(ck);
+    free(idx), free(ri), free(ci), free(rpos), free(cpos);
+    free(rk), free(ck), free(ro), free(co);
 }
 
 /* A long table's selected rows as a sheet (partners, clusters, the local
@@ -376,7 +523,7 @@ draw_rows(book *b, const sheet_spec *s)
         freeze(b, ws, 3, 0);
         for (size_t c = 0; c < s->ncols; c++)
             column(b, ws, (lxw_col_t)c, (lxw_col_t)c,
-                   !strcmp(s->show[c], "name") ? 36 : 16, NULL);
+                   strstr(s->show[c], "name") ? 36 : 16, NULL);
     }
     free(idx);
 }
@@ -584,14 +731,15 @@ draw_quality(book *b, const sheet_spec *s)
         column(b, ws, c, c, QUALITY_W[c], NULL);
 }
 
-static const char *const partner_show[] = {"unit",    "name",  "kind", "rank",
-                                           "partner", "value", "tied"};
+static const char *const partner_show[] = {
+    "unit", "name", "kind", "rank", "partner", "partner_name", "value", "tied"};
 static const char *const partner_head[] = {
     "Unit",
     "Name",
     "Kind",
     "Rank",
     "Partner",
+    "Partner's name",
     "Similarity (cosine) or complementarity (share of the unit's "
     "opportunities the partner is strong in)",
     "Tied (other candidates with the same value; order within a tie: "
@@ -645,7 +793,8 @@ static const sheet_spec SHEETS[] = {
      .value = "probability_a_above_b",
      .lo = 0.0,
      .mid = 0.5,
-     .hi = 1.0},
+     .hi = 1.0,
+     .percent = 1},
     {.draw = draw_pivot,
      .name = "Overlaps",
      .generic_name = "Overlaps",
@@ -660,7 +809,8 @@ static const sheet_spec SHEETS[] = {
      .value = "cosine",
      .lo = 0.0,
      .mid = 0.5,
-     .hi = 1.0},
+     .hi = 1.0,
+     .single_hue = 1},
     {.draw = draw_rows,
      .name = "Partners",
      .generic_name = "Partners",
@@ -671,7 +821,7 @@ static const sheet_spec SHEETS[] = {
      .nsel = 2,
      .show = partner_show,
      .head = partner_head,
-     .ncols = 7},
+     .ncols = 8},
     {.draw = draw_rows,
      .name = "Clusters",
      .generic_name = "Clusters",
@@ -702,7 +852,9 @@ static const sheet_spec SHEETS[] = {
      .value = "share",
      .lo = 0.0,
      .mid = 0.15,
-     .hi = 0.6},
+     .hi = 0.6,
+     .single_hue = 1,
+     .percent = 1},
     {.draw = s3i_xlsx_districts, .name = "Districts"},
     {.draw = draw_rows,
      .name = "Scenarios",
@@ -752,9 +904,11 @@ formats(book *b)
     format_set_font_size(b->title_wrap, 14);
     format_set_text_wrap(b->title_wrap);
     format_set_align(b->title_wrap, LXW_ALIGN_VERTICAL_TOP);
+    b->pct = workbook_add_format(b->wb);
+    format_set_num_format(b->pct, "0 %");
     b->top = workbook_add_format(b->wb);
-    lxw_format *all_top[] = {b->num2, b->num3, b->integer, b->top};
-    for (size_t i = 0; i < 4; i++)
+    lxw_format *all_top[] = {b->num2, b->num3, b->integer, b->pct, b->top};
+    for (size_t i = 0; i < 5; i++)
         format_set_align(all_top[i], LXW_ALIGN_VERTICAL_TOP);
     b->banner = workbook_add_format(b->wb);
     format_set_bold(b->banner);

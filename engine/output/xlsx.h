@@ -37,6 +37,7 @@ typedef struct {
     lxw_format *light[4]; /* green, yellow, red, grey */
     lxw_format *top;      /* plain text, aligned to the top */
     lxw_format *banner;   /* the synthetic-data banner: bold, dark red */
+    lxw_format *pct;      /* shares and probabilities: 0 % */
     const s3_result *res;
     const char *level;      /* the first level: "centre" or "unit" */
     lxw_format *title_wrap; /* the title: bold, wrapped, at the top */
@@ -71,6 +72,9 @@ struct sheet_spec {
     /* pivots: row, column and value columns, colour scale */
     const char *rowc, *colc, *value;
     double lo, mid, hi;
+    int single_hue; /* white at lo to blue at hi (no "bad" end), not
+                       red-white-green */
+    int percent;    /* the value is a share or probability: 0 % */
     /* row lists: columns shown and their headings */
     const char *const *show, *const *head;
     size_t ncols;
@@ -310,9 +314,11 @@ sheet_width(const book *b, lxw_col_t c1)
 /* The height of a row holding wrapped texts, each in a column (or merged
  * range) of the given width: enough lines for the longest, so that
  * LibreOffice, which keeps a row's stored height, does not print lines
- * over the next row.  Characters are counted, not bytes; a line holds
- * about 1.2 characters per width unit of average text (measured in
- * LibreOffice), and a line 13 pt of the 11-pt font, plus 2 pt. */
+ * over the next row.  The lines are laid out word by word as a
+ * spreadsheet wraps them (a word that does not fit starts a line; a
+ * newline ends one); characters are counted, not bytes; a line holds
+ * about 1.1 characters per width unit of average text (measured in
+ * LibreOffice), and a line is 13 pt of the 11-pt font, plus 2 pt. */
 static inline double
 wrapped_height(const char *const *texts, const double *widths, size_t n)
 {
@@ -320,17 +326,33 @@ wrapped_height(const char *const *texts, const double *widths, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (!texts[i])
             continue;
-        double chars = 0.0, need = 1.0, per = 1.2 * widths[i];
-        for (const unsigned char *p = (const unsigned char *)texts[i]; *p;
-             p++) {
+        double per = 1.1 * widths[i], need = 1.0, cur = 0.0, word = 0.0;
+        for (const unsigned char *p = (const unsigned char *)texts[i];; p++) {
+            if (*p && *p != ' ' && *p != '\n') {
+                word += (*p & 0xC0) != 0x80;
+                continue;
+            }
+            /* a word ends: on this line, or the next (a word longer than
+             * a line is broken over lines) */
+            if (word > 0.0) {
+                if (cur > 0.0 && cur + 1.0 + word > per) {
+                    need += 1.0;
+                    cur = 0.0;
+                }
+                cur += (cur > 0.0) + word;
+                while (cur > per) {
+                    need += 1.0;
+                    cur -= per;
+                }
+                word = 0.0;
+            }
+            if (!*p)
+                break;
             if (*p == '\n') {
-                need += ceil(chars / per) > 1.0 ? ceil(chars / per) : 1.0;
-                chars = 0.0;
-            } else if ((*p & 0xC0) != 0x80) {
-                chars += 1.0;
+                need += 1.0;
+                cur = 0.0;
             }
         }
-        need += (ceil(chars / per) > 1.0 ? ceil(chars / per) : 1.0) - 1.0;
         if (need > lines)
             lines = need;
     }
@@ -373,6 +395,9 @@ lxw_row_t s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0,
                         size_t ncols);
 /* The sheets of the briefing stage's tables (xlsx_overview.c,
  * xlsx_opportunities.c, xlsx_scores.c). */
+/* The number format of column k of t by its kind (counts, shares,
+ * indices, scores), the same across the workbook. */
+lxw_format *s3i_xlsx_format(const book *b, const s3_table *t, size_t k);
 void s3i_xlsx_overview(book *b, const sheet_spec *s);
 void s3i_xlsx_opportunities(book *b, const sheet_spec *s);
 void s3i_xlsx_scores(book *b, const sheet_spec *s);

@@ -46,6 +46,7 @@ s3i_xlsx_scores(book *b, const sheet_spec *s)
                     "weights"
                   : "the weights");
     para(b, ws, 1, text, b->wrap);
+    enum { HELP = 40, CHART_ROWS = 18 }; /* hidden helper columns */
     lxw_row_t row = 3;
     static const char *const show[] = {"rank",     "unit",        "name",
                                        "score",    "rank_median", "rank_p05",
@@ -65,41 +66,49 @@ s3i_xlsx_scores(book *b, const sheet_spec *s)
         str(b, ws, row++, 0, t, b->title);
         lxw_row_t first = row + 1;
         row = s3i_xlsx_rows(b, ws, row, rk, idx, n, show, head, 8) + 1;
-        /* a bar chart of the scores, in rank order, and one of the rank
-         * bands as floating bars: an invisible bar up to the 5 % rank,
-         * then a visible one to the 95 % rank (helper columns K and L) */
+        /* below the table, side by side: a bar chart of the scores in
+         * rank order, and one of the rank bands as floating bars (an
+         * invisible bar up to the 5 % rank, then a visible one to the
+         * 95 % rank, from hidden helper columns) */
         lxw_row_t last = (lxw_row_t)(first + n - 1);
-        str(b, ws, first - 1, 10, "band start", b->head);
-        str(b, ws, first - 1, 11, "band length", b->head);
+        str(b, ws, first - 1, HELP, "band start", b->head);
+        str(b, ws, first - 1, HELP + 1, "band length", b->head);
         for (size_t i = 0; i < n; i++) {
-            num(b, ws, (lxw_row_t)(first + i), 10,
+            num(b, ws, (lxw_row_t)(first + i), HELP,
                 s3_table_num(rk, idx[i], col(rk, "band_start")), b->num2);
-            num(b, ws, (lxw_row_t)(first + i), 11,
+            num(b, ws, (lxw_row_t)(first + i), HELP + 1,
                 s3_table_num(rk, idx[i], col(rk, "band_length")), b->num2);
         }
+        /* 288 pixels a chart, 1.2 times for 35 bars: 18 rows of 20 */
+        lxw_chart_options size = {.x_scale = 0.9, .y_scale = 1.2};
         lxw_chart *ch = new_chart(b, LXW_CHART_BAR);
         if (!ch || !series(b, ch, "Scores", first, last, 1, 3))
             break;
         chart_title_set_name(ch, "Score");
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
         chart_axis_set_reverse(ch->y_axis);
-        keep(b, worksheet_insert_chart(ws, first - 1, 13, ch));
+        keep(b, worksheet_insert_chart_opt(ws, row, 0, ch, &size));
         lxw_chart *cb = new_chart(b, LXW_CHART_BAR_STACKED);
         lxw_chart_series *s0 =
-            cb ? series(b, cb, "Scores", first, last, 1, 10) : NULL;
-        if (!s0 || !series(b, cb, "Scores", first, last, 1, 11))
+            cb ? series(b, cb, "Scores", first, last, 1, HELP) : NULL;
+        if (!s0 || !series(b, cb, "Scores", first, last, 1, HELP + 1))
             break;
         lxw_chart_fill none = {.none = LXW_TRUE};
         chart_series_set_fill(s0, &none);
         chart_title_set_name(cb, "Rank band, 5-95 % (1 = best)");
         chart_legend_set_position(cb, LXW_CHART_LEGEND_NONE);
         chart_axis_set_reverse(cb->y_axis);
-        keep(b, worksheet_insert_chart(ws, first + 15, 13, cb));
+        chart_show_hidden_data(cb);
+        keep(b, worksheet_insert_chart_opt(ws, row, 4, cb, &size));
+        row += CHART_ROWS + 1;
+        /* the charts' rows are printed (no cell below them is written) */
+        str(b, ws, row - 1, 0, "", NULL);
     }
-    column(b, ws, 0, 0, 7, NULL);
-    column(b, ws, 1, 1, 18, NULL);
-    column(b, ws, 2, 2, 40, NULL);
-    column(b, ws, 3, 6, 12, NULL);
-    column(b, ws, 7, 7, 30, NULL);
+    static const double SCORE_W[8] = {7, 12, 36, 12, 12, 12, 12, 26};
+    for (lxw_col_t c = 0; c < 8; c++)
+        column(b, ws, c, c, SCORE_W[c], NULL);
+    lxw_row_col_options hide = {.hidden = 1};
+    keep(b, worksheet_set_column_opt(ws, HELP, HELP + 1, 10, NULL, &hide));
+    print_area(b, row, 7, 0);
     free(idx);
 }

@@ -475,7 +475,9 @@ chain(const boot *b, level *L, double *ind)
         for (size_t j = 0; j < n2c; j++) {
             double d = L->omega[c * n2c + j], pc = L->pci[L->col2[j]];
             if (L->mc[c * n2c + j] == 0.0 && !isnan(d) && !isnan(pc) &&
-                !isnan(L->m[c * nc + L->col2[j]]))
+                !isnan(L->m[c * nc + L->col2[j]]) &&
+                !s3i_class_excluded(m->exclude_classes,
+                                    L->r->x->col[L->col2[j]]))
                 L->ideal[c * nc + L->col2[j]] =
                     s3i_quadrant(d, pc, sd) == S3I_QUAD_IDEAL;
         }
@@ -614,7 +616,10 @@ finish(const boot *b, level *L, gsl_rng *rng)
     }
     for (size_t i = 0; i < n; i++) {
         r->pspec[i] = isnan(r->rca[i]) ? NAN : (double)L->nspec[i] / dd;
-        r->pideal[i] = r->m[i] == 0.0 ? (double)L->nideal[i] / dd : NAN;
+        r->pideal[i] = r->m[i] == 0.0 && !s3i_class_excluded(m->exclude_classes,
+                                                             r->x->col[i % nc])
+                           ? (double)L->nideal[i] / dd
+                           : NAN;
         r->dlo[i] = r->dhi[i] = NAN;
         size_t c = i / nc, p = i % nc;
         if (!L->dens || r->pos2[p] == S3I_NONE ||

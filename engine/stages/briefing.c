@@ -50,9 +50,11 @@ static const s3i_colspec ranking_cols[] = {
     {"rank_p05", INT},    {"rank_p95", INT},  {"band_start", NUM},
     {"band_length", NUM}, {"not_scored", TXT}};
 static const s3i_colspec opportunity_cols[] = {
-    {"level", TXT}, {"matrix", TXT}, {"unit", CODE},       {"unit_name", TXT},
-    {"rank", INT},  {"class", CODE}, {"class_label", TXT}, {"density", NUM},
-    {"pci", NUM},   {"cog", NUM},    {"quadrant", TXT},    {"p_ideal", NUM}};
+    {"level", TXT},       {"matrix", TXT},   {"unit", CODE},
+    {"unit_name", TXT},   {"rank", INT},     {"class", CODE},
+    {"class_label", TXT}, {"density", NUM},  {"pci", NUM},
+    {"cog", NUM},         {"quadrant", TXT}, {"p_ideal", NUM},
+    {"nearest_held", TXT}};
 
 /* How many specialisations and opportunities the overview names. */
 enum { OVERVIEW_TOP = 3, OPPORTUNITIES_TOP = 10 };
@@ -398,6 +400,47 @@ cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* How many held classes explain an opportunity. */
+enum { NEAREST_HELD = 3 };
+
+/* Why opportunity p of unit c is suggested, as text: the (up to
+ * NEAREST_HELD) classes the unit is specialised in whose relatedness φ to
+ * p is highest, "code label (φ 0.42)", highest first, ties in class
+ * order.  These are the largest terms of p's density, Σ_k M_ck φ_kp /
+ * Σ_k φ_kp (Hidalgo et al. 2007), so they are what makes it near. */
+static void
+nearest_held(const s3i_mres *r, size_t c, size_t p, char *out, size_t outsz)
+{
+    const s3i_matrix *x = r->x;
+    size_t n2c = r->n2c, q = r->pos2[p], chosen[NEAREST_HELD], nb = 0;
+    size_t len = 0;
+    out[0] = '\0';
+    for (; q != S3I_NONE && nb < NEAREST_HELD; nb++) {
+        size_t best = S3I_NONE;
+        for (size_t k = 0; k < n2c; k++) {
+            double v = r->phi[k * n2c + q];
+            int taken = 0;
+            for (size_t j = 0; j < nb; j++)
+                taken |= chosen[j] == k;
+            if (taken || k == q || r->mc[c * n2c + k] != 1.0 || !(v > 0.0))
+                continue;
+            if (best == S3I_NONE || v > r->phi[best * n2c + q])
+                best = k;
+        }
+        if (best == S3I_NONE)
+            break;
+        chosen[nb] = best;
+        size_t cp = r->col2[best];
+        char label[128];
+        short_label(label_of(x, cp), label);
+        len += (size_t)snprintf(out + len, outsz > len ? outsz - len : 0,
+                                "%s%s %s (%.2f)", nb ? " | " : "", x->col[cp],
+                                label, r->phi[best * n2c + q]);
+        if (len >= outsz)
+            break;
+    }
+}
+
 /* The opportunities rows of one matrix, and the guides of its chart: the
  * lines that split the quadrants, across the points shown. */
 static int
@@ -415,6 +458,8 @@ opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
         size_t n = opportunities_of(r, c, OPPORTUNITIES_TOP, cls);
         for (size_t j = 0; j < n; j++) {
             size_t p = cls[j], q = r->pos2[p];
+            char why[1024];
+            nearest_held(r, c, p, why, sizeof why);
             double d = r->omega[c * n2c + q], pc = r->pci[p],
                    cog = r->have_eci ? r->cog[c * n2c + q] : NAN;
             s3i_val row[] = {
@@ -429,7 +474,8 @@ opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
                 S3I_NUM(pc),
                 S3I_NUM(cog),
                 S3I_TEXT(quadrant_words(r->quad[c * x->nc + p])),
-                S3I_NUM(r->pideal ? r->pideal[c * x->nc + p] : NAN)};
+                S3I_NUM(r->pideal ? r->pideal[c * x->nc + p] : NAN),
+                S3I_TEXT(why)};
             if (s3i_table_append(t, row, N(row))) {
                 free(dv);
                 return -1;

@@ -98,7 +98,7 @@ matrix_stages(s3_ctx *ctx, const s3i_pass *p, s3i_mres *r)
     if (!rc && x->complexity &&
         !(rc = s3i_complexity(ctx, p->m, r, p->notes)) &&
         !(rc = s3i_relatedness(ctx, p->m, r, p->notes)) &&
-        !(rc = s3i_potentials(ctx, p->m, r)))
+        !(rc = s3i_potentials(ctx, p->m, r, p->notes)))
         rc = s3i_overlaps(ctx, p->m, r, p->notes);
     if (!rc)
         rc = s3i_specialisation_notes(ctx, p->m, firms, r, p->notes);

@@ -12,6 +12,9 @@
  * opportunity of the matrix, one line for the whole network; high
  * complexity where its PCI is at least 0, the average class.  The counts
  * of labels the other density rules would change go to quadrants.csv.
+ * The model's exclude_classes (codes or prefixes: head offices, public
+ * administration and the like, no option for a technology centre) are
+ * never ranked.
  */
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
@@ -106,8 +109,53 @@ cmp_candidate(const void *a, const void *b)
     return (x->p > y->p) - (x->p < y->p);
 }
 
+int
+s3i_class_excluded(const char *list, const char *code)
+{
+    for (const char *at = list ? list : ""; *at;) {
+        at += strspn(at, ", \t");
+        size_t n = strcspn(at, ", \t");
+        if (n > 0 && strncmp(at, code, n) == 0)
+            return 1;
+        at += n;
+    }
+    return 0;
+}
+
+/* The note on the classes of r that the model's exclude_classes keeps out
+ * of the ranking, and how many opportunities that removed. */
+static s3_status
+exclusion_note(s3_ctx *ctx, const s3_model *m, const s3i_mres *r,
+               size_t removed, s3_table *notes)
+{
+    const s3i_matrix *x = r->x;
+    char msg[1024], scope[128];
+    size_t len = 0, nx = 0;
+    for (size_t j = 0; j < r->n2c && len < sizeof msg / 2; j++) {
+        const char *code = x->col[r->col2[j]];
+        if (s3i_class_excluded(m->exclude_classes, code))
+            len += (size_t)snprintf(msg + len, sizeof msg / 2 - len, "%s%s",
+                                    nx++ ? ", " : "", code);
+    }
+    if (nx == 0)
+        return S3_OK;
+    snprintf(scope, sizeof scope, "%s/%s", x->level, x->name);
+    char text[1400];
+    snprintf(text, sizeof text,
+             "exclude_classes (%s) keeps %zu class%s out of the "
+             "opportunities: %s; that removed %zu suggestion%s (unit and "
+             "class) from the ranking; their density and PCI stay in "
+             "potentials.csv, and the density split is still taken over "
+             "every opportunity",
+             m->exclude_classes, nx, nx == 1 ? "" : "es", msg, removed,
+             removed == 1 ? "" : "s");
+    return s3i_note(notes, scope, text)
+               ? s3i_fail(ctx, S3_ENOMEM, "out of memory")
+               : S3_OK;
+}
+
 s3_status
-s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r)
+s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
 {
     const s3i_matrix *x = r->x;
     size_t nr = x->nr, nc = x->nc, n2c = r->n2c;
@@ -157,14 +205,22 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r)
     }
     int chosen = m->split;
     r->dsplit = sd[chosen];
-    /* opportunities of each unit, ranked, with their quadrant */
+    /* opportunities of each unit, ranked, with their quadrant; the
+     * excluded classes are no suggestion (they stay in the split above:
+     * the network's relatedness is what it is) */
+    size_t removed = 0;
     for (size_t c = 0; c < nr; c++) {
         size_t k = 0;
         for (size_t j = 0; j < n2c; j++) {
             double d = r->omega[c * n2c + j], pc = r->pci[r->col2[j]];
             if (r->mc[c * n2c + j] == 0.0 && !isnan(d) && !isnan(pc) &&
-                !isnan(r->m[c * nc + r->col2[j]]))
-                cand[k++] = (candidate){d, pc, j};
+                !isnan(r->m[c * nc + r->col2[j]])) {
+                if (s3i_class_excluded(m->exclude_classes,
+                                       r->x->col[r->col2[j]]))
+                    removed++;
+                else
+                    cand[k++] = (candidate){d, pc, j};
+            }
         }
         qsort(cand, k, sizeof *cand, cmp_candidate);
         for (size_t i = 0; i < k; i++) {
@@ -178,6 +234,8 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r)
         }
         r->nopp += k;
     }
+    if (notes)
+        rc = exclusion_note(ctx, m, r, removed, notes);
 done:
     free(pci2), free(coi), free(work), free(dv), free(cv), free(cand);
     return rc;

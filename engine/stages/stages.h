@@ -304,7 +304,11 @@ s3_status s3i_relatedness(s3_ctx *ctx, const s3_model *m, s3i_mres *r,
 s3_status s3i_cooccurrence(s3_ctx *ctx, s3i_mres *r);
 
 /* Potentials (potentials.c): density, COI/COG, quadrants, ranks. */
-s3_status s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r);
+s3_status s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r,
+                         s3_table *notes);
+/* Whether class code `code` starts with one of the codes or prefixes of
+ * list ("M70, O84"; NULL or "" = none). */
+int s3i_class_excluded(const char *list, const char *code);
 /* The q quantile of v[0..n) (n > 0; reordered), R's type 7. */
 double s3i_quantile(double *v, size_t n, double q);
 /* Where the values v[0..n) split into high and low under a split rule

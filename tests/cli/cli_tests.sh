@@ -430,11 +430,13 @@ t_render_ruhr() {
         die "soffice or pdftotext not installed (.ci/setup installs them)"
     s3 run --model models/ruhr.ini --out "$TMP/out"
     expect_rc 0 "run ruhr"
-    # the sheets redone for print so far; Overview, Opportunities, Scores,
-    # Domains, Scenarios and RCA sub-regions still print text over text
+    # the sheets redone for print so far; Overview and Scenarios still
+    # print text over text
     local s sheets=()
-    for s in "RCA sectors" "RCA technologies" Profiles Outranking Overlaps \
-        Partners Clusters Districts Method "Data quality"; do
+    for s in "RCA sectors" "RCA technologies" "RCA sub-regions" \
+        "Opportunities sectors" "Opportunities technologies" Scores \
+        Profiles Outranking Overlaps Partners Clusters Domains Districts \
+        Method "Data quality"; do
         sheets+=(--sheet "$s")
     done
     HOME=$TMP "$PY" "$GOLDEN/render_check.py" "$TMP/out/briefing.xlsx" \

@@ -462,13 +462,16 @@ def main():
             continue
         level, matrix = opp[s]
         last = {}
-        hv = [c.value for c in wb[s][4]]  # row 4: the header
+        # the header row: the first whose first cell is "Unit"
+        hr = next((r for r in range(1, 60) if wb[s].cell(r, 1).value == "Unit"),
+                  4)
+        hv = [c.value for c in wb[s][hr]]
         cp = (hv.index("Ideal in share of draws")
               if "Ideal in share of draws" in hv else None)
         if cp is None:
             problems.append("%s: no column 'Ideal in share of draws' in %s"
                             % (s, hv))
-        for row in wb[s].iter_rows(min_row=5, values_only=True):
+        for row in wb[s].iter_rows(min_row=hr + 1, values_only=True):
             if not row or row[0] is None:
                 continue
             unit, rank, code = str(row[0]), row[2], str(row[3])
@@ -570,7 +573,11 @@ def main():
                 problems.append("no %s sheet, but %s has rows" % (sheet, table))
             continue
         grid = [list(r) for r in wb[sheet].iter_rows(min_row=3, values_only=True)]
-        head = [str(v) for v in grid[0][2:]]
+        # headings: "C01 short name" for units, domains in words
+        # ("digital_economy" -> "Digital economy"): back to their keys
+        keys = {c for _, c in want}
+        words = {(k[:1].upper() + k[1:]).replace("_", " "): k for k in keys}
+        head = [words.get(str(v), str(v).split(" ")[0]) for v in grid[0][2:]]
         got = 0
         for row in grid[1:]:
             if row[0] is None:
@@ -593,7 +600,7 @@ def main():
     lists = [("Scores", "scores.csv", ("unit",), ("score", "rank_median", "rank_p05", "rank_p95"),
               lambda r: r["scenario"] == "baseline", (1, 3, 4, 5, 6)),
              ("Partners", "partners.csv", ("unit", "kind", "rank"), ("value",),
-              lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2, 3, 5)),
+              lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2, 3, 6)),
              ("Clusters", "clusters.csv", ("unit",), ("cluster",),
               lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2)),
              ("Scenarios", "scenario_deltas.csv", ("scenario", "level", "unit", "measure"),
@@ -652,6 +659,9 @@ def main():
     xlsx_learn.check(wb, a.csv_dir, report)
 
     xlsx_prof.check(wb, a.csv_dir, report)
+    import xlsx_oppmx
+    xlsx_oppmx.check(wb, a.csv_dir, report)
+
     # 4. no formulas anywhere; data text stays text
     problems = []
     found = {t: False for t in a.text}

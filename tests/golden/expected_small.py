@@ -1692,6 +1692,20 @@ def listed_opportunities(A, u, top):
                   key=lambda p: A.opp_rank[u, p])
 
 
+def nearest_held(A, u, p):
+    """Why opportunity p of unit u is suggested: up to 3 classes u is
+    specialised in with the highest proximity to p (ties in class order,
+    proximity 0 left out), "CODE LABEL (0.50)" joined by " | "
+    (briefing.c, nearest_held)."""
+    held = [q for q in A.classes
+            if q != p and A.M[u, q] == 1 and A.phi[q, p] > 0]
+    held.sort(key=lambda q: (-A.phi[q, p], A.classes.index(q)))
+    return " | ".join("%s %s (%.2f)" % (shown_code(A.name, q),
+                                        short_label(A.labels[q]),
+                                        float(A.phi[q, p]))
+                      for q in held[:3])
+
+
 def best_opportunities(A, u):
     """"CODE LABEL (density 0.25, QUADRANT)" of the opportunities of rank
     1..OVERVIEW_TOP, joined by " | "."""
@@ -1763,7 +1777,8 @@ for name in (HEADLINE, "patents"):
                 A.density[u, p], SKIP if und else A.pci[p],
                 SKIP if und else A.cog[u, p],
                 SKIP if und else QUADRANT_WORDS[A.quadrant[u, p]][1],
-                NA])  # p_ideal: no value without resampling
+                NA,  # p_ideal: no value without resampling
+                nearest_held(A, u, p)])
 
 
 # ---- profiles and districts (engine/stages/profiles.c) --------------------
@@ -2063,6 +2078,7 @@ PARAMS = [
     ("model.name", ini["model"]["name"]),
     ("model.dataset", ini["model"]["dataset"]),
     ("model.reference", ini["model"]["reference"]),
+    ("model.exclude_classes", ini["model"].get("exclude_classes", "")),
     ("sectors.level", ini["sectors"]["level"]),
     ("sectors.weight", ini["sectors"]["weight"]),
     ("specialisation.reference", ini["specialisation"]["reference"]),
@@ -2346,7 +2362,7 @@ TABLES = [
     ("ranking.csv", "level,rank,unit,unit_name,score,rank_median,rank_p05,"
      "rank_p95,band_start,band_length,not_scored", ranking_rows),
     ("opportunities.csv", "level,matrix,unit,unit_name,rank,class,class_label,density,"
-     "pci,cog,quadrant,p_ideal", opportunity_rows),
+     "pci,cog,quadrant,p_ideal,nearest_held", opportunity_rows),
 ] + ([
     ("domains.csv", "level,matrix,unit,domain,value,share,rca", dom_rows),
     ("domain_overlap.csv", "domain_a,domain_b,shared_classes,shared_fields,"

@@ -89,7 +89,7 @@ def main():
         names = [html.unescape(n) for n in
                  re.findall(r'<sheet name="([^"]*)"', z.read("xl/workbook.xml").decode())]
     sheets = []  # (name, pages, problems)
-    for words in pages(pdf):
+    for page, words in enumerate(pages(pdf), 1):
         if not words:
             continue
         # the footer: the line of "Page X of Y", "<sheet>" at its left
@@ -111,10 +111,10 @@ def main():
             return 1
         name = max(known, key=len)
         if not sheets or sheets[-1][0] != name:
-            sheets.append([name, 0, []])
+            sheets.append([name, 0, [], page])
         sheets[-1][1] += 1
         body = [w for w in words if w[3] < low - 3]
-        sheets[-1][2] += overlaps(body)
+        sheets[-1][2] += ["page %d: %s" % (page, p) for p in overlaps(body)]
         # legible: the text's median box at least MIN_BOX pt high
         if body:
             h = statistics.median(w[3] - w[1] for w in body)
@@ -127,14 +127,14 @@ def main():
     if missing:
         print("not ok - render: no pages of %s" % ", ".join(missing))
         failed += 1
-    for name, n, bad in sheets:
+    for name, n, bad, first in sheets:
         if only and name not in only:
             continue
         if bad:
             failed += 1
             more = " (and %d more)" % (len(bad) - 3) if len(bad) > 3 else ""
-            print("not ok - render %s: %s%s" %
-                  (name, "; ".join(bad[:3]), more))
+            print("not ok - render %s (pdf pages %d-%d): %s%s" %
+                  (name, first, first + n - 1, "; ".join(bad[:3]), more))
         else:
             print("ok - render %s: %d page%s, legible, no text over text" %
                   (name, n, "" if n == 1 else "s"))
