@@ -1752,9 +1752,12 @@ EOF2
         "$PYX" - "$TMP/out/briefing.xlsx" <<'EOF2' >"$TMP/.why" || exit 1
 import sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1])["Scenarios"]
-rows = [r for r in ws.iter_rows(values_only=True) if r and r[4] == "status"]
-got = {(r[2], r[9]) for r in rows}
-assert ("B1", "closed") in got and ("B2", "merged into A1") in got, got
+# the Scenarios sheet's status rows: unit in A, "before -> after" in J
+rows = [r for r in ws.iter_rows(values_only=True)
+        if r and len(r) > 9 and isinstance(r[9], str) and "\u2192" in r[9]]
+got = {(r[0], r[9]) for r in rows}
+assert ("B1", "open \u2192 closed") in got and \
+    ("B2", "open \u2192 merged into A1") in got, got
 EOF2
     fi
     : >"$TMP/.why"
