@@ -606,14 +606,14 @@ delta_at(const s3_table *t, size_t from, const char *scen, const char *level,
     return S3I_NONE;
 }
 
-/* A change that shows at `digits` decimals: +1, -1, or 0. */
+/* A change that shows at `digits` decimals (the change itself rounded,
+ * as the sheet prints it): +1, -1, or 0. */
 static int
 shows(double before, double after, int digits)
 {
     if (isnan(before) || isnan(after))
         return 0;
-    double f = pow(10.0, digits);
-    double d = round(after * f) - round(before * f);
+    double d = round((after - before) * pow(10.0, digits));
     return d > 0 ? 1 : d < 0 ? -1 : 0;
 }
 

@@ -132,7 +132,7 @@ def check(wb, csv_dir, report):
                                        abs(row[7].value - s1) > 1e-12):
                 problems.append("%s/%s: scores %r -> %r, csv %r -> %r" % (
                     scen, unit, row[6].value, row[7].value, s0, s1))
-            if not math.isnan(s0) and round(s1, 3) == round(s0, 3):
+            if not math.isnan(s0) and round(s1 - s0, 3) == 0:
                 # zero at display precision: no colour, no arrow
                 if _fill(row[8]) is not None:
                     problems.append("%s/%s: score change %r coloured %s but "
