@@ -405,6 +405,7 @@ matrix_deltas(const char *name, const s3i_mres *bm, const s3i_mres *sm,
                            .matrix = x->name,
                            .unit = x->row[c],
                            .cls = x->col[p],
+                           .cls_label = x->col_label ? x->col_label[p] : NULL,
                            .base_label = "",
                            .label = ""};
             if (!potentials) {
@@ -567,17 +568,20 @@ done:
  *   unchanged       one row counting the units whose rank did not move.
  * Every row carries the scenario's description from the model. */
 
-/* The label of a class from the classes table, or "". */
+/* The label of a class from the classes table (the baseline's); for a
+ * class new in the scenario (a division no centre had) the scenario
+ * matrix's label `own` (the delta's), as its classes table would have
+ * it; else "". */
 static const char *
 class_label(const s3_table *classes, const char *level, const char *matrix,
-            const char *cls)
+            const char *cls, const char *own)
 {
     for (size_t r = 0; classes && r < s3_table_rows(classes); r++)
         if (!strcmp(s3_table_text(classes, r, 0), level) &&
             !strcmp(s3_table_text(classes, r, 1), matrix) &&
             !strcmp(s3_table_text(classes, r, 2), cls))
             return s3_table_text(classes, r, 3);
-    return "";
+    return own ? own : "";
 }
 
 /* A unit's name: a centre's from the centres table, else its id. */
@@ -671,8 +675,8 @@ const size_t s3i_summary_ncols = SS_N;
 
 /* One row of the summary: the cells not given stay empty. */
 typedef struct {
-    const char *kind, *unit, *matrix, *cls, *rmove, *band, *smove, *l0, *l1,
-        *text;
+    const char *kind, *unit, *matrix, *cls, *cls_label, *rmove, *band, *smove,
+        *l0, *l1, *text;
     double r0, r1, s0, s1, v0, v1;
 } srow;
 
@@ -691,7 +695,8 @@ put_summary(s3_table *t, const char *scen, const char *desc, const char *level,
         [SS_NAME] = S3I_TEXT(*unit ? unit_name_of(centres, level, unit) : ""),
         [SS_MATRIX] = S3I_TEXT(mx),
         [SS_CLASS] = S3I_TEXT(cls),
-        [SS_LABEL] = S3I_TEXT(*cls ? class_label(classes, level, mx, cls) : ""),
+        [SS_LABEL] = S3I_TEXT(
+            *cls ? class_label(classes, level, mx, cls, s->cls_label) : ""),
         [SS_RANK0] = S3I_INT(s->r0),
         [SS_RANK1] = S3I_INT(s->r1),
         [SS_RANKD] = S3I_INT(s->r1 - s->r0),
@@ -784,6 +789,8 @@ summary_block(s3_table *t, const s3_table *dl, const s3i_deltas *dv,
                       .s1 = nan,
                       .v0 = nan,
                       .v1 = nan};
+            if (k < 2 && dv && r < dv->n) /* row r of the table is dv->v[r] */
+                s.cls_label = dv->v[r].cls_label;
             if (k == 0) {
                 int gained = s3_table_num(dl, r, 7) > 0.5;
                 s.kind = "specialisation";

@@ -370,6 +370,10 @@ typedef struct {
     /* measure specialised: the RCA in both passes (scenario_summary; not
      * in scenario_deltas.csv) */
     double rca_base, rca_value;
+    /* a class's label in the scenario's matrix (NULL: none; borrowed from
+     * the reference tables, as cls): scenario_summary labels a class new
+     * in the scenario with it */
+    const char *cls_label;
 } s3i_delta;
 
 typedef struct {
