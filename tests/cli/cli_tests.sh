@@ -431,10 +431,10 @@ t_render_ruhr() {
     s3 run --model models/ruhr.ini --out "$TMP/out"
     expect_rc 0 "run ruhr"
     # the sheets redone for print so far; Overview, Opportunities, Scores,
-    # Domains, Scenarios and RCA sub-regions still print text over text
+    # Domains and RCA sub-regions still print text over text
     local s sheets=()
     for s in "RCA sectors" "RCA technologies" Profiles Outranking Overlaps \
-        Partners Clusters Districts Method "Data quality"; do
+        Partners Clusters Districts Scenarios Method "Data quality"; do
         sheets+=(--sheet "$s")
     done
     HOME=$TMP "$PY" "$GOLDEN/render_check.py" "$TMP/out/briefing.xlsx" \
