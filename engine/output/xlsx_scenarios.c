@@ -130,11 +130,17 @@ static const char *const rank_head[] = {
     "Score before", "Score after",
     "Score change", "Rank band (baseline, 5-95 % of the bootstrap draws)"};
 static const char *const spec_head[] = {
-    "Unit",        "Name",
-    "Matrix",      "Class",
-    "Class label", "",
-    "RCA before",  "RCA after",
-    "Change",      "Specialisation before -> after"};
+    "Unit",
+    "Name",
+    "Matrix",
+    "Class",
+    "Class label",
+    "",
+    "RCA before",
+    "RCA after",
+    "Change",
+    "Specialisation before \u2192 after (\u2014: not in the "
+    "baseline)"};
 static const char *const opp_head[] = {"Unit",
                                        "Name",
                                        "Matrix",
@@ -144,9 +150,11 @@ static const char *const opp_head[] = {"Unit",
                                        "Density before",
                                        "Density after",
                                        "",
-                                       "Quadrant before -> after"};
+                                       "Quadrant before \u2192 after "
+                                       "(\u2014: specialised, or not in "
+                                       "that pass)"};
 static const char *const status_head[] = {
-    "Unit", "Name", "", "", "", "", "", "", "", "Status before -> after"};
+    "Unit", "Name", "", "", "", "", "", "", "", "Status before \u2192 after"};
 
 /* One row of the summary table t, row i, of kind k, at sheet row r. */
 static void
@@ -163,8 +171,10 @@ put_row(book *b, lxw_worksheet *ws, const scen_formats *f, lxw_row_t r,
     str(b, ws, r, 0, unit, f->plain);
     str(b, ws, r, 1, name, f->wrap);
     char both[300];
-    const char *texts[3] = {name, NULL, NULL};
-    const double w[3] = {widths[1], widths[4], widths[9]};
+    const char *texts[4] = {name, NULL, NULL, NULL};
+    /* the class label spans columns 4 and 5 (Direction is a rank's) */
+    const double w[4] = {widths[1], widths[4] + widths[5], widths[9],
+                         widths[2]};
     if (!strcmp(k, "rank")) {
         int tr = tone(TXT_("rank_move")), ts = tone(TXT_("score_move"));
         num(b, ws, r, 2, NUM_("rank_before"), f->rank[0]);
@@ -180,31 +190,37 @@ put_row(book *b, lxw_worksheet *ws, const scen_formats *f, lxw_row_t r,
         num(b, ws, r, 8, NUM_("score_change"), f->score[ts]);
         str(b, ws, r, 9, TXT_("band"), f->wrap);
         texts[2] = TXT_("band");
-        keep(b, worksheet_set_row(ws, r, words_height(texts, w, 3), NULL));
+        keep(b, worksheet_set_row(ws, r, words_height(texts, w, 4), NULL));
         return;
     }
-    str(b, ws, r, 2, TXT_("matrix"), f->plain);
-    str(b, ws, r, 3, TXT_("class"), f->plain);
-    str(b, ws, r, 4, TXT_("class_label"), f->wrap);
-    texts[1] = TXT_("class_label");
+    /* an empty label: no such cell in that pass, or (a quadrant) the
+     * unit holds the class */
+    const char *l0 = TXT_("label_before"), *l1 = TXT_("label_after");
+    snprintf(both, sizeof both, "%s \u2192 %s", *l0 ? l0 : "\u2014",
+             *l1 ? l1 : "\u2014");
     texts[2] = both;
-    snprintf(both, sizeof both, "%s \u2192 %s",
-             *TXT_("label_before") ? TXT_("label_before") : "none",
-             *TXT_("label_after") ? TXT_("label_after") : "none");
     if (!strcmp(k, "status")) {
-        str(b, ws, r, 2, "", NULL);
         str(b, ws, r, 9, both, f->wrap);
-        keep(b, worksheet_set_row(ws, r, words_height(texts, w, 3), NULL));
+        keep(b, worksheet_set_row(ws, r, words_height(texts, w, 4), NULL));
         return;
     }
+    str(b, ws, r, 2, TXT_("matrix"), f->wrap); /* tenants_by_aggregate */
+    texts[3] = TXT_("matrix");
+    str(b, ws, r, 3, TXT_("class"), f->plain);
+    keep(b,
+         worksheet_merge_range(ws, r, 4, r, 5, TXT_("class_label"), f->wrap));
+    texts[1] = TXT_("class_label");
     num(b, ws, r, 6, NUM_("value_before"), f->rca);
     num(b, ws, r, 7, NUM_("value_after"), f->rca);
     if (!strcmp(k, "specialisation")) {
-        int gained = !strcmp(TXT_("label_after"), "specialised");
-        str(b, ws, r, 8, gained ? "gained" : "lost", f->dir[gained ? 1 : 2]);
+        /* gained: specialised after, not before; lost: the reverse; a
+         * class new in the scenario and not specialised there neither */
+        int was = !strcmp(l0, "specialised"), is = !strcmp(l1, "specialised");
+        if (was != is)
+            str(b, ws, r, 8, is ? "gained" : "lost", f->dir[is ? 1 : 2]);
     }
     str(b, ws, r, 9, both, f->wrap);
-    keep(b, worksheet_set_row(ws, r, words_height(texts, w, 3), NULL));
+    keep(b, worksheet_set_row(ws, r, words_height(texts, w, 4), NULL));
 #undef TXT_
 #undef NUM_
 }

@@ -562,7 +562,8 @@ done:
  *                   shows at 3 decimals, band: whether the new rank lies
  *                   outside the unit's baseline 5-95 % rank band;
  *   specialisation  a specialisation gained or lost, with the RCA before
- *                   and after;
+ *                   and after and each side's label ("" where the
+ *                   baseline lacks the unit or the class);
  *   opportunity     a class whose quadrant changed, with the density;
  *   status          closed, merged into ..., scored or not;
  *   unchanged       one row counting the units whose rank did not move.
@@ -792,11 +793,19 @@ summary_block(s3_table *t, const s3_table *dl, const s3i_deltas *dv,
             if (k < 2 && dv && r < dv->n) /* row r of the table is dv->v[r] */
                 s.cls_label = dv->v[r].cls_label;
             if (k == 0) {
-                int gained = s3_table_num(dl, r, 7) > 0.5;
+                /* each side as it is: a class or unit the baseline
+                 * lacks (a division new in the scenario) was neither
+                 * specialised nor not: "" (not "specialised", which made
+                 * a new class with RCA 0 a specialisation lost) */
+                double m0 = s3_table_num(dl, r, 6), m1 = s3_table_num(dl, r, 7);
                 s.kind = "specialisation";
                 s.matrix = mx, s.cls = cls;
-                s.l0 = gained ? "not specialised" : "specialised";
-                s.l1 = gained ? "specialised" : "not specialised";
+                s.l0 = isnan(m0)  ? ""
+                       : m0 > 0.5 ? "specialised"
+                                  : "not specialised";
+                s.l1 = isnan(m1)  ? ""
+                       : m1 > 0.5 ? "specialised"
+                                  : "not specialised";
                 if (dv && r < dv->n) { /* row r of the table is dv->v[r] */
                     s.v0 = dv->v[r].rca_base;
                     s.v1 = dv->v[r].rca_value;

@@ -2009,7 +2009,9 @@ def scenario_summary(name, S, drows):
         keep [uncertainty] resample = none);
       * specialisation: every cell whose "specialised" changed, with the
         RCA of both passes (none where the baseline lacks the unit or the
-        class) and the labels "specialised" / "not specialised";
+        class) and each pass's label, "specialised" / "not specialised"
+        ("" where the baseline lacks the unit or the class: a class new
+        in the scenario was not specialised before);
       * opportunity: every quadrant row, its labels, and the density of
         both passes where the density changed (a density row), else none;
       * status: every status row (matrix and class empty);
@@ -2086,16 +2088,17 @@ def scenario_summary(name, S, drows):
         for r in mine:
             if r[5] != "specialised":
                 continue
-            mname, u, p, v = r[2], r[3], r[4], r[7]
+            mname, u, p, b, v = r[2], r[3], r[4], r[6], r[7]
             BA, SA = AN[level, mname], SAN[level, mname]
-            gained = v is not NA and v == 1
+
+            def spec_label(m):
+                return "" if m is NA else ("specialised" if m == 1 else
+                                           "not specialised")
             out.append(row(level, "specialisation", u, mname, p,
                            v0=BA.spec[u, p][2] if u in BA.units and
                            p in BA.classes else NA,
                            v1=SA.spec[u, p][2],
-                           l0="not specialised" if gained else "specialised",
-                           l1="specialised" if gained else
-                           "not specialised"))
+                           l0=spec_label(b), l1=spec_label(v)))
         for r in mine:
             if r[5] != "quadrant":
                 continue
