@@ -746,21 +746,6 @@ static const char *const partner_head[] = {
     "Jaccard or cosine similarity, then id)"};
 static const char *const cluster_show[] = {"unit", "name", "cluster"};
 static const char *const cluster_head[] = {"Unit", "Name", "Cluster"};
-static const char *const delta_show[] = {
-    "scenario", "level", "unit",  "name",  "measure",
-    "baseline", "value", "delta", "arrow", "label"};
-static const char *const delta_head[] = {
-    "Scenario",
-    "Level",
-    "Unit",
-    "Name",
-    "Measure",
-    "Baseline",
-    "Scenario value",
-    "Change",
-    "Direction (for ranks, down is better)",
-    "Status in the scenario (closed, merged, not scored)"};
-
 /* Every sheet, in order. */
 static const sheet_spec SHEETS[] = {
     {.draw = s3i_xlsx_overview, .name = "Overview", .generic_name = "Overview"},
@@ -856,19 +841,9 @@ static const sheet_spec SHEETS[] = {
      .single_hue = 1,
      .percent = 1},
     {.draw = s3i_xlsx_districts, .name = "Districts"},
-    {.draw = draw_rows,
+    {.draw = s3i_xlsx_scenarios,
      .name = "Scenarios",
-     .generic_name = "Scenarios",
-     .title = "Scenarios: scores and ranks against the baseline (all "
-              "changes, also of specialisations and opportunities, in "
-              "csv/scenario_deltas.csv)",
-     .table = "scenario_deltas",
-     .sel_col = {"class"},
-     .sel_val = {""},
-     .nsel = 1,
-     .show = delta_show,
-     .head = delta_head,
-     .ncols = 10},
+     .generic_name = "Scenarios"},
     {.draw = draw_method, .name = "Method", .generic_name = "Method"},
     {.draw = draw_quality,
      .name = "Data quality",

@@ -405,12 +405,15 @@ matrix_deltas(const char *name, const s3i_mres *bm, const s3i_mres *sm,
                            .matrix = x->name,
                            .unit = x->row[c],
                            .cls = x->col[p],
+                           .cls_label = x->col_label ? x->col_label[p] : NULL,
                            .base_label = "",
                            .label = ""};
             if (!potentials) {
                 d.measure = "specialised";
                 d.base = found ? bm->m[bi] : NAN;
                 d.value = sm->m[i];
+                d.rca_base = found ? bm->rca[bi] : NAN;
+                d.rca_value = sm->rca[i];
                 if (!same(d.base, d.value) && push_delta(out, &d))
                     return -1;
                 continue;
@@ -546,4 +549,330 @@ nomem:
 done:
     free(rinv), free(cinv);
     return rc;
+}
+
+/* ---- the Scenarios sheet's table ---------------------------------------- */
+
+/* scenario_summary: what the workbook's Scenarios sheet shows, one block
+ * per scenario and level, from scenario_deltas (which stays the complete
+ * record).  kind is
+ *   rank            a unit whose rank moved: ranks and scores before and
+ *                   after, rank_move better (a smaller rank number) or
+ *                   worse, score_move higher or lower where the change
+ *                   shows at 3 decimals, band: whether the new rank lies
+ *                   outside the unit's baseline 5-95 % rank band;
+ *   specialisation  a specialisation gained or lost, with the RCA before
+ *                   and after and each side's label ("" where the
+ *                   baseline lacks the unit or the class);
+ *   opportunity     a class whose quadrant changed, with the density;
+ *   status          closed, merged into ..., scored or not;
+ *   unchanged       one row counting the units whose rank did not move.
+ * Every row carries the scenario's description from the model. */
+
+/* The label of a class from the classes table (the baseline's); for a
+ * class new in the scenario (a division no centre had) the scenario
+ * matrix's label `own` (the delta's), as its classes table would have
+ * it; else "". */
+static const char *
+class_label(const s3_table *classes, const char *level, const char *matrix,
+            const char *cls, const char *own)
+{
+    for (size_t r = 0; classes && r < s3_table_rows(classes); r++)
+        if (!strcmp(s3_table_text(classes, r, 0), level) &&
+            !strcmp(s3_table_text(classes, r, 1), matrix) &&
+            !strcmp(s3_table_text(classes, r, 2), cls))
+            return s3_table_text(classes, r, 3);
+    return own ? own : "";
+}
+
+/* A unit's name: a centre's from the centres table, else its id. */
+static const char *
+unit_name_of(const s3_table *centres, const char *level, const char *unit)
+{
+    if (!strcmp(level, "centre"))
+        for (size_t r = 0; centres && r < s3_table_rows(centres); r++)
+            if (!strcmp(s3_table_text(centres, r, 0), unit))
+                return s3_table_text(centres, r, 1);
+    return unit;
+}
+
+/* The row of deltas t for (scenario, level, unit, measure) at or after
+ * row `from` (the rows of one unit are together), or S3I_NONE. */
+static size_t
+delta_at(const s3_table *t, size_t from, const char *scen, const char *level,
+         const char *unit, const char *measure)
+{
+    for (size_t r = from; r < s3_table_rows(t) && r < from + 8; r++)
+        if (!strcmp(s3_table_text(t, r, 0), scen) &&
+            !strcmp(s3_table_text(t, r, 1), level) &&
+            !strcmp(s3_table_text(t, r, 3), unit) &&
+            !strcmp(s3_table_text(t, r, 5), measure))
+            return r;
+    return S3I_NONE;
+}
+
+/* A change that shows at `digits` decimals (the change itself rounded,
+ * as the sheet prints it): +1, -1, or 0. */
+static int
+shows(double before, double after, int digits)
+{
+    if (isnan(before) || isnan(after))
+        return 0;
+    double d = round((after - before) * pow(10.0, digits));
+    return d > 0 ? 1 : d < 0 ? -1 : 0;
+}
+
+enum {
+    SS_SCEN,
+    SS_DESC,
+    SS_LEVEL,
+    SS_KIND,
+    SS_UNIT,
+    SS_NAME,
+    SS_MATRIX,
+    SS_CLASS,
+    SS_LABEL,
+    SS_RANK0,
+    SS_RANK1,
+    SS_RANKD,
+    SS_RMOVE,
+    SS_BAND,
+    SS_SCORE0,
+    SS_SCORE1,
+    SS_SCORED,
+    SS_SMOVE,
+    SS_V0,
+    SS_V1,
+    SS_L0,
+    SS_L1,
+    SS_TEXT,
+    SS_N
+};
+
+const s3i_colspec s3i_summary_cols[] = {{"scenario", S3_COL_TEXT},
+                                        {"description", S3_COL_TEXT},
+                                        {"level", S3_COL_TEXT},
+                                        {"kind", S3_COL_TEXT},
+                                        {"unit", S3_COL_CODE},
+                                        {"unit_name", S3_COL_TEXT},
+                                        {"matrix", S3_COL_TEXT},
+                                        {"class", S3_COL_CODE},
+                                        {"class_label", S3_COL_TEXT},
+                                        {"rank_before", S3_COL_INTEGER},
+                                        {"rank_after", S3_COL_INTEGER},
+                                        {"rank_change", S3_COL_INTEGER},
+                                        {"rank_move", S3_COL_TEXT},
+                                        {"band", S3_COL_TEXT},
+                                        {"score_before", S3_COL_NUMBER},
+                                        {"score_after", S3_COL_NUMBER},
+                                        {"score_change", S3_COL_NUMBER},
+                                        {"score_move", S3_COL_TEXT},
+                                        {"value_before", S3_COL_NUMBER},
+                                        {"value_after", S3_COL_NUMBER},
+                                        {"label_before", S3_COL_TEXT},
+                                        {"label_after", S3_COL_TEXT},
+                                        {"text", S3_COL_TEXT}};
+const size_t s3i_summary_ncols = SS_N;
+
+/* One row of the summary: the cells not given stay empty. */
+typedef struct {
+    const char *kind, *unit, *matrix, *cls, *cls_label, *rmove, *band, *smove,
+        *l0, *l1, *text;
+    double r0, r1, s0, s1, v0, v1;
+} srow;
+
+static int
+put_summary(s3_table *t, const char *scen, const char *desc, const char *level,
+            const s3_table *classes, const s3_table *centres, const srow *s)
+{
+    const char *unit = s->unit ? s->unit : "";
+    const char *cls = s->cls ? s->cls : "", *mx = s->matrix ? s->matrix : "";
+    s3i_val v[SS_N] = {
+        [SS_SCEN] = S3I_TEXT(scen),
+        [SS_DESC] = S3I_TEXT(desc),
+        [SS_LEVEL] = S3I_TEXT(level),
+        [SS_KIND] = S3I_TEXT(s->kind),
+        [SS_UNIT] = S3I_TEXT(unit),
+        [SS_NAME] = S3I_TEXT(*unit ? unit_name_of(centres, level, unit) : ""),
+        [SS_MATRIX] = S3I_TEXT(mx),
+        [SS_CLASS] = S3I_TEXT(cls),
+        [SS_LABEL] = S3I_TEXT(
+            *cls ? class_label(classes, level, mx, cls, s->cls_label) : ""),
+        [SS_RANK0] = S3I_INT(s->r0),
+        [SS_RANK1] = S3I_INT(s->r1),
+        [SS_RANKD] = S3I_INT(s->r1 - s->r0),
+        [SS_RMOVE] = S3I_TEXT(s->rmove),
+        [SS_BAND] = S3I_TEXT(s->band),
+        [SS_SCORE0] = S3I_NUM(s->s0),
+        [SS_SCORE1] = S3I_NUM(s->s1),
+        [SS_SCORED] = S3I_NUM(s->s1 - s->s0),
+        [SS_SMOVE] = S3I_TEXT(s->smove),
+        [SS_V0] = S3I_NUM(s->v0),
+        [SS_V1] = S3I_NUM(s->v1),
+        [SS_L0] = S3I_TEXT(s->l0),
+        [SS_L1] = S3I_TEXT(s->l1),
+        [SS_TEXT] = S3I_TEXT(s->text)};
+    return s3i_table_append(t, v, SS_N);
+}
+
+/* The blocks of one scenario and level. */
+static int
+summary_block(s3_table *t, const s3_table *dl, const s3i_deltas *dv,
+              const char *scen, const char *desc, const char *level,
+              const s3_table *classes, const s3_table *centres, int banded)
+{
+    const double nan = NAN;
+    size_t nr = s3_table_rows(dl), unchanged = 0;
+    int any = 0;
+#define SAME(r)                                                                \
+    (!strcmp(s3_table_text(dl, r, 0), scen) &&                                 \
+     !strcmp(s3_table_text(dl, r, 1), level))
+    /* units whose rank moved */
+    for (size_t r = 0; r < nr; r++) {
+        if (!SAME(r) || strcmp(s3_table_text(dl, r, 5), "rank"))
+            continue;
+        any = 1;
+        const char *unit = s3_table_text(dl, r, 3);
+        double r0 = s3_table_num(dl, r, 6), r1 = s3_table_num(dl, r, 7);
+        if (same(r0, r1)) {
+            unchanged++;
+            continue;
+        }
+        size_t rs = delta_at(dl, r > 2 ? r - 2 : 0, scen, level, unit, "score"),
+               lo = delta_at(dl, r, scen, level, unit, "rank_p05"),
+               hi = delta_at(dl, r, scen, level, unit, "rank_p95");
+        double s0 = rs != S3I_NONE ? s3_table_num(dl, rs, 6) : nan,
+               s1 = rs != S3I_NONE ? s3_table_num(dl, rs, 7) : nan,
+               b0 = lo != S3I_NONE ? s3_table_num(dl, lo, 6) : nan,
+               b1 = hi != S3I_NONE ? s3_table_num(dl, hi, 6) : nan;
+        int sm = shows(s0, s1, 3);
+        const char *band = "no band";
+        char bandtxt[80];
+        if (banded && !isnan(b0) && !isnan(b1) && !isnan(r1)) {
+            snprintf(bandtxt, sizeof bandtxt, "%s (band %.0f-%.0f)",
+                     r1 < b0 || r1 > b1 ? "exceeds the band"
+                                        : "within the band",
+                     b0, b1);
+            band = bandtxt;
+        }
+        srow s = {.kind = "rank",
+                  .unit = unit,
+                  .rmove = isnan(r0) || isnan(r1) ? ""
+                           : r1 < r0              ? "better"
+                                                  : "worse",
+                  .band = band,
+                  .smove = sm > 0   ? "higher"
+                           : sm < 0 ? "lower"
+                                    : "",
+                  .r0 = r0,
+                  .r1 = r1,
+                  .s0 = s0,
+                  .s1 = s1,
+                  .v0 = nan,
+                  .v1 = nan};
+        if (put_summary(t, scen, desc, level, classes, centres, &s))
+            return -1;
+    }
+    /* specialisations gained or lost, opportunities, status */
+    static const char *const kinds[3] = {"specialised", "quadrant", "status"};
+    for (int k = 0; k < 3; k++)
+        for (size_t r = 0; r < nr; r++) {
+            if (!SAME(r) || strcmp(s3_table_text(dl, r, 5), kinds[k]))
+                continue;
+            any = 1;
+            const char *unit = s3_table_text(dl, r, 3),
+                       *mx = s3_table_text(dl, r, 2),
+                       *cls = s3_table_text(dl, r, 4);
+            srow s = {.unit = unit,
+                      .r0 = nan,
+                      .r1 = nan,
+                      .s0 = nan,
+                      .s1 = nan,
+                      .v0 = nan,
+                      .v1 = nan};
+            if (k < 2 && dv && r < dv->n) /* row r of the table is dv->v[r] */
+                s.cls_label = dv->v[r].cls_label;
+            if (k == 0) {
+                /* each side as it is: a class or unit the baseline
+                 * lacks (a division new in the scenario) was neither
+                 * specialised nor not: "" (not "specialised", which made
+                 * a new class with RCA 0 a specialisation lost) */
+                double m0 = s3_table_num(dl, r, 6), m1 = s3_table_num(dl, r, 7);
+                s.kind = "specialisation";
+                s.matrix = mx, s.cls = cls;
+                s.l0 = isnan(m0)  ? ""
+                       : m0 > 0.5 ? "specialised"
+                                  : "not specialised";
+                s.l1 = isnan(m1)  ? ""
+                       : m1 > 0.5 ? "specialised"
+                                  : "not specialised";
+                if (dv && r < dv->n) { /* row r of the table is dv->v[r] */
+                    s.v0 = dv->v[r].rca_base;
+                    s.v1 = dv->v[r].rca_value;
+                }
+            } else if (k == 1) {
+                s.kind = "opportunity";
+                s.matrix = mx, s.cls = cls;
+                s.l0 = s3_table_text(dl, r, 9);
+                s.l1 = s3_table_text(dl, r, 10);
+                size_t dn = S3I_NONE;
+                for (size_t q = 0; q < nr && dn == S3I_NONE; q++)
+                    if (SAME(q) &&
+                        !strcmp(s3_table_text(dl, q, 5), "density") &&
+                        !strcmp(s3_table_text(dl, q, 3), unit) &&
+                        !strcmp(s3_table_text(dl, q, 2), mx) &&
+                        !strcmp(s3_table_text(dl, q, 4), cls))
+                        dn = q;
+                if (dn != S3I_NONE) {
+                    s.v0 = s3_table_num(dl, dn, 6);
+                    s.v1 = s3_table_num(dl, dn, 7);
+                }
+            } else {
+                s.kind = "status";
+                s.l0 = s3_table_text(dl, r, 9);
+                s.l1 = s3_table_text(dl, r, 10);
+            }
+            if (put_summary(t, scen, desc, level, classes, centres, &s))
+                return -1;
+        }
+#undef SAME
+    if (!any)
+        return 0;
+    char text[120];
+    snprintf(text, sizeof text, "%zu %s%s unchanged", unchanged,
+             !strcmp(level, "subregion") ? "sub-region" : level,
+             unchanged == 1 ? "" : "s");
+    srow s = {.kind = "unchanged",
+              .text = text,
+              .r0 = NAN,
+              .r1 = NAN,
+              .s0 = NAN,
+              .s1 = NAN,
+              .v0 = NAN,
+              .v1 = NAN};
+    return put_summary(t, scen, desc, level, classes, centres, &s);
+}
+
+int
+s3i_scenario_summary(s3_table *t, const s3_table *deltas, const s3i_deltas *dv,
+                     const s3i_pass *b, const s3i_pass *scen, size_t nscen,
+                     const s3_table *classes, const s3_table *centres)
+{
+    const s3_model *m = b->m;
+    int banded = m->resample == S3I_RESAMPLE_RECORDS && m->draws > 0;
+    static const char *const levels[] = {"centre", "subregion", "unit"};
+    for (size_t i = 0; i < nscen; i++) {
+        const char *name = scen[i].scenario, *desc = "";
+        char section[300];
+        snprintf(section, sizeof section, "scenario.%s", name);
+        for (size_t e = 0; e < m->nentries; e++)
+            if (!strcmp(m->entries[e].section, section) &&
+                !strcmp(m->entries[e].key, "description"))
+                desc = m->entries[e].value;
+        for (size_t l = 0; l < 3; l++)
+            if (summary_block(t, deltas, dv, name, desc, levels[l], classes,
+                              centres, banded))
+                return -1;
+    }
+    return 0;
 }

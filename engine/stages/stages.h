@@ -371,6 +371,13 @@ typedef struct {
     const char *base_label, *label;
     /* NULL, or an id the label goes on with ("merged into" C21) */
     const char *label_id;
+    /* measure specialised: the RCA in both passes (scenario_summary; not
+     * in scenario_deltas.csv) */
+    double rca_base, rca_value;
+    /* a class's label in the scenario's matrix (NULL: none; borrowed from
+     * the reference tables, as cls): scenario_summary labels a class new
+     * in the scenario with it */
+    const char *cls_label;
 } s3i_delta;
 
 typedef struct {
@@ -381,6 +388,14 @@ typedef struct {
 /* Append the differences of pass s from the baseline pass b. */
 s3_status s3i_scenario_deltas(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *s,
                               s3i_deltas *out);
+/* scenario_summary (its columns s3i_summary_cols): the Scenarios sheet's
+ * rows made from the scenario_deltas table; -1 when out of memory. */
+extern const s3i_colspec s3i_summary_cols[];
+extern const size_t s3i_summary_ncols;
+int s3i_scenario_summary(s3_table *t, const s3_table *deltas,
+                         const s3i_deltas *dv, const s3i_pass *b,
+                         const s3i_pass *scen, size_t nscen,
+                         const s3_table *classes, const s3_table *centres);
 
 /* Bootstrap (bootstrap.c): the chain from counts to scores again on
  * resampled records, m->draws times, under m->resample; fills the p_*

@@ -651,6 +651,7 @@ enum {
     T_PARAMS,
     T_DEFS,
     T_DELTAS,
+    T_SCENSUM,
     T_OVERVIEW,
     T_RANKING,
     T_OPPORTUNITIES,
@@ -727,6 +728,10 @@ tables_new(const s3i_pass *b, int with_deltas, s3_table **t, int *ids[3],
                   !(t[T_WARNINGS] = s3i_table_copy(b->d->log.warnings)) ||
                   !(t[T_INPUTS] = s3i_table_copy(b->d->log.inputs))))
         fail = 1;
+    if (!fail && with_deltas &&
+        !(t[T_SCENSUM] = s3i_table_new("scenario_summary", s3i_summary_ncols,
+                                       s3i_summary_cols)))
+        fail = 1;
     return fail ? -1 : 0;
 }
 
@@ -775,7 +780,10 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
         fail = centre_rows(t[T_CENTRES], b->d) || param_rows(t[T_PARAMS], m) ||
                definition_rows(t[T_DEFS], m) ||
                (t[T_LEARNING] && s3i_learning_definitions(t[T_DEFS])) ||
-               (t[T_DELTAS] && delta_rows(t[T_DELTAS], deltas));
+               (t[T_DELTAS] && delta_rows(t[T_DELTAS], deltas)) ||
+               (t[T_SCENSUM] &&
+                s3i_scenario_summary(t[T_SCENSUM], t[T_DELTAS], deltas, b, scen,
+                                     nscen, t[T_CLASSES], t[T_CENTRES]));
     s3_status rc = S3_OK;
     if (!fail)
         rc = s3i_briefing(ctx, b, &t[T_OVERVIEW], &t[T_RANKING],

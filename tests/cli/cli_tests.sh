@@ -430,13 +430,13 @@ t_render_ruhr() {
         die "soffice or pdftotext not installed (.ci/setup installs them)"
     s3 run --model models/ruhr.ini --out "$TMP/out"
     expect_rc 0 "run ruhr"
-    # the sheets redone for print so far; Overview and Scenarios still
-    # print text over text
+    # the sheets redone for print so far; the Overview still prints text
+    # over text
     local s sheets=()
     for s in "RCA sectors" "RCA technologies" "RCA sub-regions" \
         "Opportunities sectors" "Opportunities technologies" Scores \
         Profiles Outranking Overlaps Partners Clusters Domains Districts \
-        Method "Data quality"; do
+        Scenarios Method "Data quality"; do
         sheets+=(--sheet "$s")
     done
     HOME=$TMP "$PY" "$GOLDEN/render_check.py" "$TMP/out/briefing.xlsx" \
@@ -1754,9 +1754,12 @@ EOF2
         "$PYX" - "$TMP/out/briefing.xlsx" <<'EOF2' >"$TMP/.why" || exit 1
 import sys, openpyxl
 ws = openpyxl.load_workbook(sys.argv[1])["Scenarios"]
-rows = [r for r in ws.iter_rows(values_only=True) if r and r[4] == "status"]
-got = {(r[2], r[9]) for r in rows}
-assert ("B1", "closed") in got and ("B2", "merged into A1") in got, got
+# the Scenarios sheet's status rows: unit in A, "before -> after" in J
+rows = [r for r in ws.iter_rows(values_only=True)
+        if r and len(r) > 9 and isinstance(r[9], str) and "\u2192" in r[9]]
+got = {(r[0], r[9]) for r in rows}
+assert ("B1", "open \u2192 closed") in got and \
+    ("B2", "open \u2192 merged into A1") in got, got
 EOF2
     fi
     : >"$TMP/.why"

@@ -42,6 +42,7 @@ import sys
 
 import xlsx_learn
 import xlsx_prof
+import xlsx_scen
 
 try:
     import openpyxl
@@ -602,9 +603,7 @@ def main():
              ("Partners", "partners.csv", ("unit", "kind", "rank"), ("value",),
               lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2, 3, 6)),
              ("Clusters", "clusters.csv", ("unit",), ("cluster",),
-              lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2)),
-             ("Scenarios", "scenario_deltas.csv", ("scenario", "level", "unit", "measure"),
-              ("baseline", "value", "delta"), lambda r: r["class"] == "", (0, 1, 2, 4, 5, 6, 7))]
+              lambda r: (r["level"], r["matrix"]) == (a.level, a.matrix), (0, 2))]  # the Scenarios sheet: xlsx_scen.py
     for sheet, table, keys, nums, keep, pos in lists:
         if sheet not in names:
             continue
@@ -661,6 +660,8 @@ def main():
     xlsx_prof.check(wb, a.csv_dir, report)
     import xlsx_oppmx
     xlsx_oppmx.check(wb, a.csv_dir, report)
+
+    xlsx_scen.check(wb, a.csv_dir, report)
 
     # 4. no formulas anywhere; data text stays text
     problems = []

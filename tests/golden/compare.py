@@ -73,6 +73,8 @@ KEYS = {
     "parameters.csv": ("parameter",),
     "scenario_deltas.csv": ("scenario", "level", "matrix", "unit", "class",
                             "measure"),
+    "scenario_summary.csv": ("scenario", "level", "kind", "unit", "matrix",
+                             "class"),
     "overview.csv": ("level", "matrix", "unit"),
     "ranking.csv": ("level", "unit"),
     "opportunities.csv": ("level", "matrix", "unit", "class"),

@@ -69,6 +69,9 @@ undetermined quadrants).  Files:
   scenario_deltas.csv scenario,level,matrix,unit,class,measure: baseline,
                       value, delta, baseline_label, label (only with
                       [scenario.NAME] sections)
+  scenario_summary.csv scenario,level,kind,unit,matrix,class: the
+                      Scenarios sheet's rows (scenario_summary() below;
+                      only with [scenario.NAME] sections)
   local_economy.csv   level,matrix,unit,aggregate: region, label,
                       centres_share, economy_share, ratio
   overview.csv        level,matrix,unit (centre, the headline matrix
@@ -2006,7 +2009,133 @@ def scenario_deltas(name, S):
     return out
 
 
-delta_rows = []
+def scenario_summary(name, S, drows):
+    """scenario_summary.csv's rows of scenario name (S: the globals of its
+    run; drows: its scenario_deltas rows, computed above), as the table is
+    specified (engine/stages/scenarios.c, "the Scenarios sheet's table";
+    issue 13, item 1): per level (centre, sub-region, unit) that has delta
+    rows,
+      * rank: every unit whose rank differs (both missing: not a move),
+        ranks and scores before and after, rank_change = after - before,
+        rank_move "better" for a smaller rank number, "worse" for a larger
+        (empty without either rank), score_move "higher" or "lower" where
+        the score's change shows at 3 decimals (the change rounded half
+        away from zero), band "no band" (no bootstrap: the golden models
+        keep [uncertainty] resample = none);
+      * specialisation: every cell whose "specialised" changed, with the
+        RCA of both passes (none where the baseline lacks the unit or the
+        class) and each pass's label, "specialised" / "not specialised"
+        ("" where the baseline lacks the unit or the class: a class new
+        in the scenario was not specialised before);
+      * opportunity: every quadrant row, its labels, and the density of
+        both passes where the density changed (a density row), else none;
+      * status: every status row (matrix and class empty);
+      * unchanged: one row, "N centres unchanged" ("sub-region", "unit";
+        no "s" for one), N the units whose rank is the same.
+    Every row has the scenario's description (its last "description"
+    line in the model, "" without); units are named as in every table and
+    classes labelled as the classes table labels them (the baseline's; a
+    class new in the scenario as the scenario's).  An optional quadrant
+    row ("?") makes its summary row optional too, and so does an
+    undetermined rank (the baseline's ECI; --given determines it), with
+    the count of the unchanged not checked."""
+    assert RESAMPLE == "none", "a bootstrap: compute the band here"
+    desc = ""
+    for k, v in SCENARIOS[name]:
+        if k == "description":
+            desc = v
+    SAN = S["AN"]
+
+    def label(level, mname, p):
+        BA = AN[level, mname]
+        A_ = BA if p in BA.classes else SAN[level, mname]
+        return A_.labels[p]
+
+    def row(level, kind, u="", mname="", p="", r0=NA, r1=NA, rchange=NA,
+            rmove="", band="", s0=NA, s1=NA, schange=NA, smove="", v0=NA,
+            v1=NA, l0="", l1="", text=""):
+        return [name, desc, level, kind, u,
+                (centre_name[u] if level == "centre" else u) if u else "",
+                mname, p,
+                label(level, mname, p) if p else "", r0, r1, rchange, rmove,
+                band, s0, s1, schange, smove, v0, v1, l0, l1, text]
+
+    out = []
+    for level in ("centre", "subregion", "unit"):
+        mine = [r for r in drows if r[1] == level]
+        if not mine:
+            continue
+        unchanged = 0
+        for r in mine:
+            if r[5] != "rank":
+                continue
+            u, b, v = r[3], r[6], r[7]
+            if SKIP in (b, v):
+                # an undetermined rank (the baseline's ECI; --given
+                # determines it): whether the unit moved is undetermined,
+                # so its row is optional and the count not checked
+                unchanged = None
+                out.append(row(level, "rank", u, r0=OPTIONAL, r1=OPTIONAL,
+                               rchange=OPTIONAL, rmove=OPTIONAL,
+                               band="no band", s0=OPTIONAL, s1=OPTIONAL,
+                               schange=OPTIONAL, smove=OPTIONAL))
+                continue
+            if b == v:  # also both missing
+                if unchanged is not None:
+                    unchanged += 1
+                continue
+            sc = [q for q in mine if q[5] == "score" and q[3] == u][0]
+            s0, s1 = sc[6], sc[7]
+            smove = ""
+            if SKIP in (s0, s1):
+                smove = SKIP
+            elif s0 is not NA and s1 is not NA:
+                q = (F(s1) - F(s0)) * 1000
+                if math.floor(abs(q) + F(1, 2)) > 0:
+                    smove = "higher" if q > 0 else "lower"
+            moved = b is not NA and v is not NA
+            out.append(row(level, "rank", u, r0=b, r1=v,
+                           rchange=v - b if moved else NA,
+                           rmove=("better" if v < b else "worse")
+                           if moved else "",
+                           band="no band", s0=s0, s1=s1,
+                           schange=minus(s1, s0), smove=smove))
+        for r in mine:
+            if r[5] != "specialised":
+                continue
+            mname, u, p, b, v = r[2], r[3], r[4], r[6], r[7]
+            BA, SA = AN[level, mname], SAN[level, mname]
+
+            def spec_label(m):
+                return "" if m is NA else ("specialised" if m == 1 else
+                                           "not specialised")
+            out.append(row(level, "specialisation", u, mname, p,
+                           v0=BA.spec[u, p][2] if u in BA.units and
+                           p in BA.classes else NA,
+                           v1=SA.spec[u, p][2],
+                           l0=spec_label(b), l1=spec_label(v)))
+        for r in mine:
+            if r[5] != "quadrant":
+                continue
+            mname, u, p = r[2], r[3], r[4]
+            dens = [q for q in mine if q[5] == "density" and
+                    (q[2], q[3], q[4]) == (mname, u, p)]
+            out.append(row(level, "opportunity", u, mname, p,
+                           v0=dens[0][6] if dens else NA,
+                           v1=dens[0][7] if dens else NA,
+                           l0=r[9], l1=r[10]))
+        for r in mine:
+            if r[5] == "status":
+                out.append(row(level, "status", r[3], l0=r[9], l1=r[10]))
+        noun = "sub-region" if level == "subregion" else level
+        out.append(row(level, "unchanged",
+                       text=SKIP if unchanged is None else
+                       "%d %s%s unchanged" % (
+                           unchanged, noun, "" if unchanged == 1 else "s")))
+    return out
+
+
+delta_rows, summary_scen_rows = [], []
 PASSES = [("baseline", SCORES, SCORE_UND)]
 if SCENARIO is None:
     for sname, actions in SCENARIOS.items():
@@ -2015,7 +2144,9 @@ if SCENARIO is None:
         score_rows += S["score_rows"]
         out_rows += S["out_rows"]
         PASSES.append((sname, S["SCORES"], S["SCORE_UND"]))
-        delta_rows += scenario_deltas(sname, S)
+        drows = scenario_deltas(sname, S)
+        delta_rows += drows
+        summary_scen_rows += scenario_summary(sname, S, drows)
     # without resampling the weights-only rank band is the rank band: with
     # --given the engine's rank_p05 and rank_p95 of every pass
     if RESAMPLE == "none":
@@ -2354,6 +2485,11 @@ TABLES = [
 ] + ([
     ("scenario_deltas.csv", "scenario,level,matrix,unit,class,measure,"
      "baseline,value,delta,baseline_label,label", delta_rows),
+    ("scenario_summary.csv", "scenario,description,level,kind,unit,"
+     "unit_name,matrix,class,class_label,rank_before,rank_after,rank_change,"
+     "rank_move,band,score_before,score_after,score_change,score_move,"
+     "value_before,value_after,label_before,label_after,text",
+     summary_scen_rows),
 ] if SCENARIOS else []) + [
     ("overview.csv", "level,matrix,position,unit,unit_name,subregion,score,"
      "rank_band,traffic_light,eci,krugman,diversity,total,"
