@@ -186,6 +186,7 @@ enum { S3I_MAXIND = 16 };
 
 struct s3_model {
     char *path, *name;
+    char *title; /* the network's name for the briefing; default: name */
     char *dataset_dir, *reference_dir;
     int level;     /* 1 section .. 4 class */
     int weight;    /* S3I_WEIGHT_* */

@@ -543,6 +543,7 @@ static const char *const delta_head[] = {
 
 /* Every sheet, in order. */
 static const sheet_spec SHEETS[] = {
+    {.draw = s3i_xlsx_contents, .name = "Contents", .generic_name = "Contents"},
     {.draw = s3i_xlsx_overview, .name = "Overview", .generic_name = "Overview"},
     {.draw = draw_heatmap,
      .name = "RCA sectors",
@@ -708,8 +709,15 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     if (!b.wb)
         return s3i_fail(ctx, S3_EIO, "%s: cannot create the workbook", path);
     formats(&b);
-    char title[200];
-    snprintf(title, sizeof title, "s3engine briefing: %s", res->model_name);
+    char title[600];
+    const s3_table *pt = s3_result_table(res, "parameters");
+    const char *cutoff = "";
+    for (size_t r = 0; pt && r < s3_table_rows(pt); r++)
+        if (!strcmp(s3_table_text(pt, r, 0), "data.cutoff"))
+            cutoff = s3_table_text(pt, r, 1);
+    snprintf(title, sizeof title, "%s%s%s: smart-specialisation briefing%s%s",
+             res->synthetic ? res->synthetic : "", res->synthetic ? " | " : "",
+             s3i_xlsx_title(res), *cutoff ? ", data as of " : "", cutoff);
     lxw_doc_properties props = {
         .title = title,
         .subject = "Smart-specialisation analysis: specialisation, "
@@ -728,6 +736,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     for (size_t i = 0; i < sizeof SHEETS / sizeof SHEETS[0] && !b.err; i++)
         if (!generic || SHEETS[i].generic_name)
             SHEETS[i].draw(&b, &SHEETS[i]);
+    s3i_xlsx_contents_links(&b);
     lxw_error e = workbook_close(b.wb);
     s3i_map_free(&b.centre_row);
     if (b.err == LXW_ERROR_MEMORY_MALLOC_FAILED)

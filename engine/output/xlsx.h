@@ -228,6 +228,11 @@ lxw_row_t s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0,
 /* The sheets of the briefing stage's tables (xlsx_overview.c,
  * xlsx_opportunities.c, xlsx_scores.c). */
 void s3i_xlsx_overview(book *b, const sheet_spec *s);
+/* The Contents sheet (xlsx_overview.c): drawn first, its links once every
+ * sheet exists; and the workbook's title (parameter model.title). */
+void s3i_xlsx_contents(book *b, const sheet_spec *s);
+void s3i_xlsx_contents_links(book *b);
+const char *s3i_xlsx_title(const s3_result *res);
 void s3i_xlsx_opportunities(book *b, const sheet_spec *s);
 void s3i_xlsx_scores(book *b, const sheet_spec *s);
 

@@ -654,6 +654,7 @@ enum {
     T_OVERVIEW,
     T_RANKING,
     T_OPPORTUNITIES,
+    T_FINDINGS,
     T_COUNT
 };
 
@@ -774,6 +775,8 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     if (!fail)
         rc = s3i_briefing(ctx, b, &t[T_OVERVIEW], &t[T_RANKING],
                           &t[T_OPPORTUNITIES], r->guides);
+    if (!fail && !rc)
+        rc = s3i_findings(ctx, b, t[T_SCORES], t[T_PART], &t[T_FINDINGS]);
     if (!fail && !rc)
         fail =
             s3i_code_columns(t, T_COUNT, t[T_DEFS], t[T_NOTES], b->d->generic);

@@ -76,6 +76,7 @@ KEYS = {
     "overview.csv": ("level", "matrix", "unit"),
     "ranking.csv": ("level", "unit"),
     "opportunities.csv": ("level", "matrix", "unit", "class"),
+    "findings.csv": ("rank",),
     # definitions.csv (a domain may take several lines), notes.csv and
     # warnings.csv: all columns
 }
