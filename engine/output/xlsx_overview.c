@@ -230,7 +230,7 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
                           largest,
                           best};
     /* widths: at least the longest word of the header, so no word breaks */
-    static const double width[13] = {6,  8,  30, 12, 23, 11, 9,
+    static const double width[13] = {6,  8,  30, 18, 23, 11, 9,
                                      12, 16, 14, 11, 55, 55};
     for (lxw_col_t c = 0; c < 13; c++)
         str(b, ws, r0, c, head[c], b->head);
