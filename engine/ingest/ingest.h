@@ -186,6 +186,7 @@ enum { S3I_MAXIND = 16 };
 
 struct s3_model {
     char *path, *name;
+    char *title; /* the network's name for the briefing; default: name */
     char *dataset_dir, *reference_dir;
     char *exclude_classes; /* codes or prefixes never suggested, "a, b" */
     int level;             /* 1 section .. 4 class */

@@ -62,6 +62,9 @@ enum { CLOSED, OPEN };
 #define PARAMS(X)                                                              \
     X("model", "name", "", TEXT(name, 0),                                      \
       "name of the analysis; results go to out/<name>")                        \
+    X("model", "title", "", TEXT(title, 0),                                    \
+      "the network's name as the briefing's title and document properties "    \
+      "show it; empty = the model's name")                                     \
     X("model", "dataset", "../datasets/ruhr", PATH(dataset_dir),               \
       "dataset folder, relative to the model file")                            \
     X("model", "reference", "../datasets/reference", PATH(reference_dir),      \
@@ -603,7 +606,21 @@ build(s3_ctx *ctx, const char *path, char **value, const size_t *line,
                           file, m->name);
             goto done;
         }
-    if (!m->name || !(m->path = strdup(path ? path : "")))
+    if (m->name && !*m->title) {
+        /* no title: the model's name, in parameters.csv too */
+        for (size_t i = 0; i < NPARAMS; i++)
+            if (!strcmp(m->param_name[i], "model.title")) {
+                free(m->param_value[i]);
+                m->param_value[i] = strdup(m->name);
+                if (!m->param_value[i]) {
+                    st = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+                    goto done;
+                }
+            }
+        free(m->title);
+        m->title = strdup(m->name);
+    }
+    if (!m->name || !m->title || !(m->path = strdup(path ? path : "")))
         st = s3i_fail(ctx, S3_ENOMEM, "out of memory");
 done:
     free(dir);
@@ -805,6 +822,7 @@ s3_model_free(s3_model *m)
         return;
     free(m->path);
     free(m->name);
+    free(m->title);
     free(m->dataset_dir);
     free(m->reference_dir);
     free(m->baseline_region);

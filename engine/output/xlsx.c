@@ -748,23 +748,53 @@ static const char *const cluster_show[] = {"unit", "name", "cluster"};
 static const char *const cluster_head[] = {"Unit", "Name", "Cluster"};
 /* Every sheet, in order. */
 static const sheet_spec SHEETS[] = {
-    {.draw = s3i_xlsx_overview, .name = "Overview", .generic_name = "Overview"},
+    {.draw = s3i_xlsx_contents,
+     .about = "This list.",
+     .name = "Contents",
+     .generic_name = "Contents"},
+    {.draw = s3i_xlsx_overview,
+     .about = "Key findings, and every unit ranked with its score, rank band, "
+              "traffic light and largest specialisations.",
+     .name = "Overview",
+     .generic_name = "Overview"},
     {.draw = draw_heatmap,
+     .about = "Which classes (sectors) each unit is specialised in: the "
+              "location quotient (RCA) as a heatmap.",
      .name = "RCA sectors",
      .generic_name = "RCA",
      .which = 0},
-    {.draw = draw_heatmap, .name = "RCA technologies", .which = 1},
-    {.draw = draw_heatmap, .name = "RCA sub-regions", .which = 2},
+    {.draw = draw_heatmap,
+     .about = "Which technology fields each unit's patents are specialised in "
+              "(RCA).",
+     .name = "RCA technologies",
+     .which = 1},
+    {.draw = draw_heatmap,
+     .about = "The sub-regions' specialisations (RCA).",
+     .name = "RCA sub-regions",
+     .which = 2},
     {.draw = s3i_xlsx_opportunities,
+     .about = "Each unit's best next classes: close to what it does and "
+              "complex, with a chart by quadrant.",
      .name = "Opportunities sectors",
      .generic_name = "Opportunities",
      .which = 0},
     {.draw = s3i_xlsx_opportunities,
+     .about =
+         "Each unit's best next technology fields, with a chart by quadrant.",
      .name = "Opportunities technologies",
      .which = 1},
-    {.draw = s3i_xlsx_scores, .name = "Scores", .generic_name = "Scores"},
-    {.draw = s3i_xlsx_profiles, .name = "Profiles", .generic_name = "Profiles"},
+    {.draw = s3i_xlsx_scores,
+     .about = "The development-potential score and its rank band, per level, "
+              "with charts.",
+     .name = "Scores",
+     .generic_name = "Scores"},
+    {.draw = s3i_xlsx_profiles,
+     .about = "What drives each score: every indicator raw, normalised and its "
+              "contribution.",
+     .name = "Profiles",
+     .generic_name = "Profiles"},
     {.draw = draw_pivot,
+     .about = "The probability that one unit ranks above another.",
      .name = "Outranking",
      .generic_name = "Outranking",
      .title = "Probability that the unit in the row ranks above the unit in "
@@ -781,6 +811,7 @@ static const sheet_spec SHEETS[] = {
      .hi = 1.0,
      .percent = 1},
     {.draw = draw_pivot,
+     .about = "How similar the units' mixes of activity are (cosine).",
      .name = "Overlaps",
      .generic_name = "Overlaps",
      .title = "Similarity of the units' profiles (cosine of their shares, "
@@ -797,6 +828,7 @@ static const sheet_spec SHEETS[] = {
      .hi = 1.0,
      .single_hue = 1},
     {.draw = draw_rows,
+     .about = "Each unit's most similar and most complementary partners.",
      .name = "Partners",
      .generic_name = "Partners",
      .title = "Partners: the most similar and the most complementary",
@@ -808,6 +840,7 @@ static const sheet_spec SHEETS[] = {
      .head = partner_head,
      .ncols = 8},
     {.draw = draw_rows,
+     .about = "Groups of units with similar mixes.",
      .name = "Clusters",
      .generic_name = "Clusters",
      .title = "Groups of similar units (average linkage on 1 - cosine, cut "
@@ -820,10 +853,13 @@ static const sheet_spec SHEETS[] = {
      .head = cluster_head,
      .ncols = 3},
     {.draw = s3i_xlsx_learning,
+     .about = "The regions elsewhere most like each home region, and what they "
+              "hold.",
      .name = "Learning partners",
      .generic_name = "Learning partners",
      .title = "Learning partners: whom each home unit can learn from"},
     {.draw = draw_pivot,
+     .about = "Each unit's share in the S3 domains of the strategy.",
      .name = "Domains",
      .generic_name = "Domains",
      .title = "Share of each unit's activity in the S3 domains of the model "
@@ -840,12 +876,22 @@ static const sheet_spec SHEETS[] = {
      .hi = 0.6,
      .single_hue = 1,
      .percent = 1},
-    {.draw = s3i_xlsx_districts, .name = "Districts"},
+    {.draw = s3i_xlsx_districts,
+     .about = "The sub-regions compared on one printable page, with charts.",
+     .name = "Districts"},
     {.draw = s3i_xlsx_scenarios,
+     .about = "What-if scenarios: ranks, scores and specialisations against "
+              "the baseline.",
      .name = "Scenarios",
      .generic_name = "Scenarios"},
-    {.draw = draw_method, .name = "Method", .generic_name = "Method"},
+    {.draw = draw_method,
+     .about =
+         "How every number is computed, the parameters and the input files.",
+     .name = "Method",
+     .generic_name = "Method"},
     {.draw = draw_quality,
+     .about = "What was read, used or rejected in the input data, and every "
+              "warning.",
      .name = "Data quality",
      .generic_name = "Data quality"},
 };
@@ -988,8 +1034,15 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
     if (!b.wb)
         return s3i_fail(ctx, S3_EIO, "%s: cannot create the workbook", path);
     formats(&b);
-    char title[200];
-    snprintf(title, sizeof title, "s3engine briefing: %s", res->model_name);
+    char title[600];
+    const s3_table *pt = s3_result_table(res, "parameters");
+    const char *cutoff = "";
+    for (size_t r = 0; pt && r < s3_table_rows(pt); r++)
+        if (!strcmp(s3_table_text(pt, r, 0), "data.cutoff"))
+            cutoff = s3_table_text(pt, r, 1);
+    snprintf(title, sizeof title, "%s%s%s: smart-specialisation briefing%s%s",
+             res->synthetic ? res->synthetic : "", res->synthetic ? " | " : "",
+             s3i_xlsx_title(res), *cutoff ? ", data as of " : "", cutoff);
     lxw_doc_properties props = {
         .title = title,
         .subject = "Smart-specialisation analysis: specialisation, "
@@ -1009,6 +1062,7 @@ s3i_write_xlsx(s3_ctx *ctx, const s3_result *res, const char *path)
         if (!generic || SHEETS[i].generic_name)
             SHEETS[i].draw(&b, &SHEETS[i]);
     s3i_finish_sheet(&b);
+    s3i_xlsx_contents_links(&b, SHEETS, sizeof SHEETS / sizeof SHEETS[0]);
     free(b.colw);
     free(b.paras);
     lxw_error e = workbook_close(b.wb);

@@ -65,6 +65,7 @@ typedef struct sheet_spec sheet_spec;
 struct sheet_spec {
     void (*draw)(book *b, const sheet_spec *s);
     const char *name, *generic_name; /* generic_name NULL: centres only */
+    const char *about; /* what the sheet shows, a sentence (Contents) */
     const char *title;
     const char *table;
     const char *sel_col[2], *sel_val[2];
@@ -399,6 +400,11 @@ lxw_row_t s3i_xlsx_rows(book *b, lxw_worksheet *ws, lxw_row_t r0,
  * indices, scores), the same across the workbook. */
 lxw_format *s3i_xlsx_format(const book *b, const s3_table *t, size_t k);
 void s3i_xlsx_overview(book *b, const sheet_spec *s);
+/* The Contents sheet (xlsx_overview.c): drawn first, its links once every
+ * sheet exists; and the workbook's title (parameter model.title). */
+void s3i_xlsx_contents(book *b, const sheet_spec *s);
+void s3i_xlsx_contents_links(book *b, const sheet_spec *sheets, size_t n);
+const char *s3i_xlsx_title(const s3_result *res);
 void s3i_xlsx_opportunities(book *b, const sheet_spec *s);
 void s3i_xlsx_scores(book *b, const sheet_spec *s);
 /* The learning partners (xlsx_learning.c), when the run has them. */

@@ -3,6 +3,8 @@
  * reader, from the baseline pass's results.  The workbook renders these
  * tables as they are, and the same facts are in the CSV files:
  *
+ *   findings       three to six key findings in sentences, each with the
+ *                  number it rests on;
  *   overview       the units of the first level ranked by their score
  *                  (by specialisation strength when there is none), with
  *                  the rank band, a traffic light, and their largest
@@ -111,8 +113,8 @@ quadrant_words(int q)
 
 /* The top k specialisations of unit c of r as text: the classes it is
  * specialised in under the model's rule (rca == r->rca), or whose RCA
- * against the baseline reaches the threshold; largest value first, then
- * highest RCA. */
+ * against the baseline reaches the threshold; highest RCA first (the
+ * strongest specialisation relative to its size), then largest value. */
 static void
 top_specialisations(const s3i_mres *r, const double *rca, size_t c,
                     double threshold, size_t k, char *out, size_t outsz)
@@ -139,8 +141,8 @@ top_specialisations(const s3i_mres *r, const double *rca, size_t c,
                 best = p;
                 continue;
             }
-            double a = x->x[c * nc + p], bv = x->x[c * nc + best];
-            if (a > bv || (a == bv && rca[c * nc + p] > rca[c * nc + best]))
+            double a = rca[c * nc + p], bv = rca[c * nc + best];
+            if (a > bv || (a == bv && x->x[c * nc + p] > x->x[c * nc + best]))
                 best = p;
         }
         if (best == S3I_NONE)
@@ -534,4 +536,361 @@ s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
     if (fail)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     return S3_OK;
+}
+
+/* ---- key findings --------------------------------------------------- */
+
+static const s3i_colspec finding_cols[] = {
+    {"rank", INT},     {"kind", TXT},  {"scenario", TXT}, {"unit", CODE},
+    {"partner", CODE}, {"value", NUM}, {"measure", TXT},  {"text", TXT}};
+
+/* One unit of the first level in the scores table: its row per scenario
+ * is found by id. */
+typedef struct {
+    const s3_table *t;
+    size_t scen, level, unit, name, rank, p05, p95, why;
+} score_view;
+
+static const char *
+sv_text(const score_view *v, size_t r, size_t c)
+{
+    return s3_table_text(v->t, r, c);
+}
+
+/* The row of unit `id` in scenario `scen` at level `lv`, or S3I_NONE. */
+static size_t
+sv_find(const score_view *v, const char *scen, const char *lv, const char *id)
+{
+    for (size_t r = 0; r < s3_table_rows(v->t); r++)
+        if (!strcmp(sv_text(v, r, v->scen), scen) &&
+            !strcmp(sv_text(v, r, v->level), lv) &&
+            !strcmp(sv_text(v, r, v->unit), id))
+            return r;
+    return S3I_NONE;
+}
+
+static int
+finding(s3_table *t, size_t *k, const char *kind, const char *scen,
+        const char *unit, const char *partner, double value,
+        const char *measure, const char *text)
+{
+    s3i_val row[] = {S3I_INT(++*k),     S3I_TEXT(kind),    S3I_TEXT(scen),
+                     S3I_TEXT(unit),    S3I_TEXT(partner), S3I_NUM(value),
+                     S3I_TEXT(measure), S3I_TEXT(text)};
+    return s3i_table_append(t, row, N(row));
+}
+
+/* "C12 Placeholder centre Essen 3 (synthetic)" */
+static void
+who(const score_view *v, size_t r, char *out, size_t outsz)
+{
+    const char *name = sv_text(v, r, v->name);
+    snprintf(out, outsz, "%s%s%s", sv_text(v, r, v->unit), *name ? " " : "",
+             name);
+}
+
+/* The findings of the ranking: who leads (only where the leader's rank
+ * band does not overlap the next unit's), who is in the top third in
+ * every draw but the 5 % tails, and how many units have no score. */
+static int
+ranking_findings(s3_table *t, size_t *k, const score_view *v, const char *word,
+                 size_t *order, size_t n)
+{
+    char a[400], bb[400], text[2400];
+    if (n >= 2) {
+        size_t r0 = order[0], r1 = order[1];
+        double hi0 = s3_table_num(v->t, r0, v->p95),
+               lo1 = s3_table_num(v->t, r1, v->p05);
+        who(v, r0, a, sizeof a);
+        who(v, r1, bb, sizeof bb);
+        if (hi0 < lo1) {
+            snprintf(text, sizeof text,
+                     "%s leads the ranking: its rank band (%.0f-%.0f) does "
+                     "not overlap that of the next %s, %s (%.0f-%.0f).",
+                     a, s3_table_num(v->t, r0, v->p05), hi0, word, bb, lo1,
+                     s3_table_num(v->t, r1, v->p95));
+            if (finding(t, k, "lead", "baseline", sv_text(v, r0, v->unit),
+                        sv_text(v, r1, v->unit), hi0, "rank_p95", text))
+                return -1;
+        } else {
+            /* the units whose band overlaps the first one's */
+            size_t tied = 0;
+            double lo0 = s3_table_num(v->t, r0, v->p05);
+            for (size_t i = 1; i < n; i++)
+                tied += s3_table_num(v->t, order[i], v->p05) <= hi0 &&
+                        s3_table_num(v->t, order[i], v->p95) >= lo0;
+            snprintf(text, sizeof text,
+                     "No %s leads clearly: %s ranks first, but its rank band "
+                     "(%.0f-%.0f) overlaps those of %zu other %ss, so they "
+                     "are tied within uncertainty (the next: %s, "
+                     "%.0f-%.0f).",
+                     word, a, s3_table_num(v->t, r0, v->p05), hi0, tied, word,
+                     bb, lo1, s3_table_num(v->t, r1, v->p95));
+            if (finding(t, k, "lead", "baseline", sv_text(v, r0, v->unit),
+                        sv_text(v, r1, v->unit), (double)tied,
+                        "units tied with the first", text))
+                return -1;
+        }
+        /* the top third as the traffic light counts it: a band whose last
+         * rank is in the top third (rank <= n/3) */
+        size_t robust = 0, len = 0;
+        char list[1600] = "";
+        /* the last rank of the top third, as traffic_light counts it */
+        double third = 1.0;
+        while ((int)(third * 3.0 / (double)n) == 0)
+            third += 1.0;
+        for (size_t i = 0; i < n; i++) {
+            size_t r = order[i];
+            double p95 = s3_table_num(v->t, r, v->p95);
+            if (!(p95 <= third))
+                continue;
+            if (robust < 5 && len < sizeof list) {
+                who(v, r, a, sizeof a);
+                len += (size_t)snprintf(list + len, sizeof list - len,
+                                        "%s%s (%.0f-%.0f)", robust ? "; " : "",
+                                        a, s3_table_num(v->t, r, v->p05), p95);
+            }
+            robust++;
+        }
+        if (robust)
+            snprintf(text, sizeof text,
+                     "%zu %s%s rank in the top third (ranks 1-%.0f) in 90 %% "
+                     "of draws (the whole 5-95 %% rank band): %s%s.",
+                     robust, word, robust == 1 ? "" : "s", third, list,
+                     robust > 5 ? " and more (Scores sheet)" : "");
+        else
+            snprintf(text, sizeof text,
+                     "No %s's rank band (5-95 %%) lies within the top third "
+                     "(ranks 1-%.0f): the data cannot single out a leading "
+                     "group.",
+                     word, third);
+        if (finding(t, k, "top_third", "baseline", "", "", (double)robust,
+                    "units whose band is in the top third", text))
+            return -1;
+    }
+    return 0;
+}
+
+/* How many units have no score, and why. */
+static int
+unscored_finding(s3_table *t, size_t *k, const score_view *v, const char *lv,
+                 const char *word, size_t nall)
+{
+    char text[2400];
+    /* the units without a score, by reason */
+    size_t none = 0, len = 0;
+    char list[1600] = "";
+    for (size_t r = 0; r < s3_table_rows(v->t); r++) {
+        if (strcmp(sv_text(v, r, v->scen), "baseline") ||
+            strcmp(sv_text(v, r, v->level), lv) || !*sv_text(v, r, v->why))
+            continue;
+        if (len < sizeof list)
+            len += (size_t)snprintf(list + len, sizeof list - len, "%s%s (%s)",
+                                    none ? "; " : "", sv_text(v, r, v->unit),
+                                    sv_text(v, r, v->why));
+        none++;
+    }
+    if (none)
+        snprintf(text, sizeof text,
+                 "%zu of %zu %ss cannot be scored: a score needs a value for "
+                 "every indicator, and they miss one: %s.",
+                 none, nall, word, list);
+    else
+        snprintf(text, sizeof text, "Every one of the %zu %ss is scored.", nall,
+                 word);
+    return finding(t, k, "not_scored", "baseline", "", "", (double)none,
+                   "units without a score", text);
+}
+
+/* The largest shift of a unit's rank in a scenario: beyond its baseline
+ * rank band (5-95 %) it is a finding; otherwise that no scenario moves any
+ * unit beyond its band. */
+static int
+scenario_finding(s3_table *t, size_t *k, const score_view *v, const char *lv,
+                 const char *word)
+{
+    size_t nr = s3_table_rows(v->t), best = S3I_NONE, bestb = S3I_NONE,
+           within = S3I_NONE, withinb = S3I_NONE, beyond = 0;
+    double shift = -1.0, wshift = -1.0;
+    int any = 0;
+    for (size_t r = 0; r < nr; r++) {
+        const char *sc = sv_text(v, r, v->scen);
+        double rank = s3_table_num(v->t, r, v->rank);
+        if (!strcmp(sc, "baseline") || strcmp(sv_text(v, r, v->level), lv))
+            continue;
+        any = 1;
+        size_t b = sv_find(v, "baseline", lv, sv_text(v, r, v->unit));
+        if (b == S3I_NONE || isnan(rank))
+            continue;
+        double r0 = s3_table_num(v->t, b, v->rank),
+               lo = s3_table_num(v->t, b, v->p05),
+               hi = s3_table_num(v->t, b, v->p95);
+        if (isnan(r0))
+            continue;
+        double d = fabs(rank - r0);
+        if (rank < lo || rank > hi) {
+            beyond++;
+            if (d > shift) {
+                shift = d;
+                best = r;
+                bestb = b;
+            }
+        } else if (d > wshift) {
+            wshift = d;
+            within = r;
+            withinb = b;
+        }
+    }
+    if (!any)
+        return 0;
+    char a[400], text[2000];
+    size_t r = best != S3I_NONE ? best : within,
+           b = best != S3I_NONE ? bestb : withinb;
+    if (r == S3I_NONE)
+        return 0;
+    who(v, r, a, sizeof a);
+    double r0 = s3_table_num(v->t, b, v->rank),
+           r1 = s3_table_num(v->t, r, v->rank);
+    if (best != S3I_NONE)
+        snprintf(text, sizeof text,
+                 "Scenario %s moves %s from rank %.0f to %.0f, beyond its "
+                 "rank band (%.0f-%.0f)%s.",
+                 sv_text(v, r, v->scen), a, r0, r1,
+                 s3_table_num(v->t, b, v->p05), s3_table_num(v->t, b, v->p95),
+                 beyond > 1 ? "; other moves beyond a band: Scenarios sheet"
+                            : "");
+    else
+        snprintf(text, sizeof text,
+                 "No scenario moves any %s beyond its rank band (5-95 %%); "
+                 "the largest shift is %s, rank %.0f to %.0f in scenario %s, "
+                 "within its band (%.0f-%.0f).",
+                 word, a, r0, r1, sv_text(v, r, v->scen),
+                 s3_table_num(v->t, b, v->p05), s3_table_num(v->t, b, v->p95));
+    return finding(t, k,
+                   best != S3I_NONE ? "scenario_beyond_band"
+                                    : "scenario_within_band",
+                   sv_text(v, r, v->scen), sv_text(v, r, v->unit), "", r1,
+                   "rank in the scenario", text);
+}
+
+/* The two most similar pairs of units (cosine similarity of their mixes,
+ * from the partners table), as candidates for cooperation. */
+static int
+pair_findings(s3_table *t, size_t *k, const s3_table *p, const score_view *v,
+              const char *lv, const char *matrix, const char *word)
+{
+    size_t cl = s3_table_col(p, "level"), cm = s3_table_col(p, "matrix"),
+           cu = s3_table_col(p, "unit"), ck = s3_table_col(p, "kind"),
+           cp = s3_table_col(p, "partner"), cv = s3_table_col(p, "value"),
+           np = s3_table_rows(p), taken[2] = {S3I_NONE, S3I_NONE};
+    for (int j = 0; j < 2; j++) {
+        size_t best = S3I_NONE;
+        for (size_t r = 0; r < np; r++) {
+            if (strcmp(s3_table_text(p, r, cl), lv) ||
+                strcmp(s3_table_text(p, r, cm), matrix) ||
+                strcmp(s3_table_text(p, r, ck), "similar") ||
+                isnan(s3_table_num(p, r, cv)))
+                continue;
+            /* the same pair seen from the other side */
+            int seen = 0;
+            for (int i = 0; i < j; i++)
+                seen |= (!strcmp(s3_table_text(p, r, cu),
+                                 s3_table_text(p, taken[i], cu)) &&
+                         !strcmp(s3_table_text(p, r, cp),
+                                 s3_table_text(p, taken[i], cp))) ||
+                        (!strcmp(s3_table_text(p, r, cu),
+                                 s3_table_text(p, taken[i], cp)) &&
+                         !strcmp(s3_table_text(p, r, cp),
+                                 s3_table_text(p, taken[i], cu)));
+            if (seen)
+                continue;
+            if (best == S3I_NONE ||
+                s3_table_num(p, r, cv) > s3_table_num(p, best, cv))
+                best = r;
+        }
+        if (best == S3I_NONE)
+            break;
+        taken[j] = best;
+        const char *u = s3_table_text(p, best, cu),
+                   *q = s3_table_text(p, best, cp);
+        size_t ru = sv_find(v, "baseline", lv, u),
+               rq = sv_find(v, "baseline", lv, q);
+        char text[1200];
+        char a[400], c[400];
+        if (ru != S3I_NONE)
+            who(v, ru, a, sizeof a);
+        else
+            snprintf(a, sizeof a, "%s", u);
+        if (rq != S3I_NONE)
+            who(v, rq, c, sizeof c);
+        else
+            snprintf(c, sizeof c, "%s", q);
+        snprintf(text, sizeof text,
+                 "%s similar pair of %ss (%s mix, cosine similarity %.2f, 1 "
+                 "= identical): %s and %s; partners for cooperation "
+                 "(Partners sheet).",
+                 j ? "Second most" : "Most", word,
+                 strcmp(word, "centre") ? "class" : "sector",
+                 s3_table_num(p, best, cv), a, c);
+        if (finding(t, k, "similar_pair", "baseline", u, q,
+                    s3_table_num(p, best, cv), "cosine similarity", text))
+            return -1;
+    }
+    return 0;
+}
+
+s3_status
+s3i_findings(s3_ctx *ctx, const s3i_pass *b, const s3_table *scores,
+             const s3_table *partners, s3_table **out)
+{
+    const s3_dataset *d = b->d;
+    const char *lv = d->generic ? "unit" : "centre",
+               *word = d->generic ? "unit" : "centre";
+    s3_table *t = *out =
+        s3i_table_new("findings", N(finding_cols), finding_cols);
+    if (!t || s3i_table_set_own_text(t, 6))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    if (!scores)
+        return S3_OK;
+    score_view v = {.t = scores,
+                    .scen = s3_table_col(scores, "scenario"),
+                    .level = s3_table_col(scores, "level"),
+                    .unit = s3_table_col(scores, "unit"),
+                    .name = s3_table_col(scores, "unit_name"),
+                    .rank = s3_table_col(scores, "rank"),
+                    .p05 = s3_table_col(scores, "rank_p05"),
+                    .p95 = s3_table_col(scores, "rank_p95"),
+                    .why = s3_table_col(scores, "not_scored")};
+    size_t nr = s3_table_rows(scores), n = 0, nall = 0, k = 0;
+    size_t *order = malloc((nr + 1) * sizeof *order);
+    double *key = malloc((nr + 1) * sizeof *key);
+    int fail = !order || !key;
+    for (size_t r = 0; r < nr && !fail; r++) {
+        if (strcmp(sv_text(&v, r, v.scen), "baseline") ||
+            strcmp(sv_text(&v, r, v.level), lv))
+            continue;
+        nall++;
+        key[r] = s3_table_num(scores, r, v.rank);
+        if (!isnan(key[r]) && !isnan(s3_table_num(scores, r, v.p05)))
+            order[n++] = r;
+    }
+    if (!fail)
+        sort_by(order, n, key);
+    /* the scores of the first level, with bands (a bootstrap or weights
+     * varied); without a score the findings are about pairs only */
+    const s3i_mres *hr =
+        find(b, d->generic ? S3I_LEVEL_UNIT : S3I_LEVEL_CENTRE,
+             d->generic                             ? S3I_KIND_INPUT
+             : b->m->weight == S3I_WEIGHT_EMPLOYEES ? S3I_KIND_EMPLOYEES
+                                                    : S3I_KIND_TENANTS);
+    if (!fail && nall)
+        fail = ranking_findings(t, &k, &v, word, order, n) ||
+               scenario_finding(t, &k, &v, lv, word);
+    if (!fail && partners && hr)
+        fail = pair_findings(t, &k, partners, &v, lv, hr->x->name, word);
+    if (!fail && nall)
+        fail = unscored_finding(t, &k, &v, lv, word, nall);
+    free(order);
+    free(key);
+    return fail ? s3i_fail(ctx, S3_ENOMEM, "out of memory") : S3_OK;
 }

@@ -417,6 +417,11 @@ typedef struct {
 s3_status s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
                        s3_table **ranking, s3_table **opportunities,
                        s3i_guides g[2]);
+/* Key findings (briefing.c): three to six sentences on the first level
+ * from the scores and partners tables, each with the number it rests on:
+ * the table findings. */
+s3_status s3i_findings(s3_ctx *ctx, const s3i_pass *b, const s3_table *scores,
+                       const s3_table *partners, s3_table **out);
 
 /* Profiles (profiles.c): per unit of each scored level of the baseline,
  * each indicator's raw and normalised value, weight, contribution and

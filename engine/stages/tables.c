@@ -659,6 +659,7 @@ enum {
     T_PROFILES,
     T_PROFILE_SUMMARY,
     T_DISTRICTS,
+    T_FINDINGS,
     T_COUNT
 };
 
@@ -791,6 +792,8 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     if (!fail && !rc)
         rc = s3i_profiles(ctx, b, notes, &t[T_PROFILES], &t[T_PROFILE_SUMMARY],
                           &t[T_DISTRICTS]);
+    if (!fail && !rc)
+        rc = s3i_findings(ctx, b, t[T_SCORES], t[T_PART], &t[T_FINDINGS]);
     if (!fail && !rc)
         fail =
             s3i_code_columns(t, T_COUNT, t[T_DEFS], t[T_NOTES], b->d->generic);

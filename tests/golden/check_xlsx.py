@@ -17,8 +17,8 @@ Needs python3-openpyxl (a test dependency).  Checks:
     RCA reaches the model's threshold (parameters.csv) but the unit does
     not count as specialised (specialised = 0);
   * the Overview's largest specialisations are specialised (specialised =
-    1) with the RCA shown, the largest values (counts) first, up to 3, none
-    missing; its best opportunities are the unit's opportunities in
+    1) with the RCA shown, the highest RCA first (then the largest count),
+    up to 3, none missing; its best opportunities are the unit's opportunities in
     opportunity_rank order with the density shown, up to 3, none skipped.
     After a bootstrap (parameters.csv uncertainty.resample = records) only
     those that hold (p_specialised) or are ideal (p_ideal) in at least half
@@ -63,12 +63,27 @@ def report(name, problems):
         print("ok - xlsx %s" % name)
 
 
-def overview_cols(ws):
-    """Column index of each Overview header (the row starting with 'Rank')."""
-    for row in ws.iter_rows(min_row=1, max_row=10, values_only=True):
+def overview_head(ws):
+    """Row number (1-based) of the Overview's header (the row starting with
+    'Rank', below the key findings), or None."""
+    for i, row in enumerate(ws.iter_rows(min_row=1, max_row=40,
+                                         values_only=True)):
         if row and row[0] == "Rank":
-            return {str(v).split(" (")[0]: i for i, v in enumerate(row) if v}
-    return {}
+            return i + 1
+    return None
+
+
+def overview_cols(ws):
+    """Column index of each Overview header (the row starting with 'Rank');
+    the unit column is 'Centre' on a centres run, keyed 'Unit'."""
+    h = overview_head(ws)
+    if h is None:
+        return {}
+    row = next(ws.iter_rows(min_row=h, max_row=h, values_only=True))
+    cols = {str(v).split(" (")[0]: i for i, v in enumerate(row) if v}
+    if "Centre" in cols:
+        cols["Unit"] = cols["Centre"]
+    return cols
 
 
 def close(a, b):
@@ -147,7 +162,8 @@ def main():
         head = None
         for i, row in enumerate(grid):
             vals = [c.value for c in row]
-            if "Rank" in vals and "Unit" in vals:
+            if vals and vals[0] == "Rank" and ("Unit" in vals or
+                                               "Centre" in vals):
                 head = i
                 break
         if head is None:
@@ -161,7 +177,7 @@ def main():
                         return j
                 problems.append("no %s column in %s" % (what, hv))
                 return None
-            cu = find(lambda v: v == "Unit", "Unit")
+            cu = find(lambda v: v in ("Unit", "Centre"), "Unit")
             cols = {"total": find(lambda v: v.startswith("Total"), "Total"),
                     "krugman": find(lambda v: "krugman" in v.lower(), "Krugman"),
                     "diversity": find(lambda v: "diversity" in v.lower(),
@@ -279,8 +295,9 @@ def main():
 
     # 3b'. the Overview's "largest specialisations": each listed class is
     # specialised (specialised = 1; after a bootstrap also p_specialised >=
-    # 0.5, its share of draws shown) with the RCA shown, largest value
-    # first, and no such class with a larger value is missing
+    # 0.5, its share of draws shown) with the RCA shown, highest RCA
+    # first (then largest value), and no such class with a higher RCA is
+    # missing
     problems, listed = [], 0
     if "Overview" in names:
         values = {}
@@ -295,7 +312,8 @@ def main():
         form = SPEC_ITEM_BOOT if boot else SPEC_ITEM
         oc = overview_cols(wb["Overview"])
         cs, cu_ = oc.get("Largest specialisations"), oc.get("Unit")
-        for row in wb["Overview"].iter_rows(min_row=5, values_only=True):
+        for row in wb["Overview"].iter_rows(
+                min_row=overview_head(wb["Overview"]) + 1, values_only=True):
             if not row or row[cu_] is None:
                 continue
             unit = str(row[cu_])
@@ -325,14 +343,15 @@ def main():
                                     "p_specialised %s" % (unit, code,
                                                           m.group(3),
                                                           r["p_specialised"]))
-                shown.append(float(r["value"]))
+                shown.append((float(r["rca"]), float(r["value"])))
                 listed += 1
             if shown != sorted(shown, reverse=True):
-                problems.append("%s: not ordered by value" % unit)
-            spec_vals = sorted((float(r["value"]) for r in rows.values()
-                                if holds(r)), reverse=True)
+                problems.append("%s: not ordered by RCA" % unit)
+            spec_vals = sorted(((float(r["rca"]), float(r["value"]))
+                                for r in rows.values() if holds(r)),
+                               reverse=True)
             if spec_vals[:len(shown)] != shown:
-                problems.append("%s: a larger specialisation is missing"
+                problems.append("%s: a specialisation with a higher RCA is missing"
                                 % unit)
             if len(items) != min(OVERVIEW_TOP, len(spec_vals)):
                 problems.append("%s: %d specialisations listed, %d hold"
@@ -366,7 +385,8 @@ def main():
         co = oc["Best opportunities"]
         cscore, cband = oc.get("Development-potential score"), oc.get("Rank band")
         clight = oc.get("Traffic light")
-        for row in wb["Overview"].iter_rows(min_row=5, values_only=True):
+        for row in wb["Overview"].iter_rows(
+                min_row=overview_head(wb["Overview"]) + 1, values_only=True):
             if not row or row[cu_] is None:
                 continue
             sc = scores.get(str(row[cu_]))
@@ -515,8 +535,8 @@ def main():
     report("ECI and opportunities equal units.csv, potentials.csv and "
            "opportunities.csv (%d values)" % checked, problems)
 
-    # 3d. charts: the workbook holds chart parts, and the Overview (first
-    # sheet) draws one when there are scores
+    # 3d. charts: the workbook holds chart parts, and the Overview (sheetN
+    # in the sheets' order) draws one when there are scores
     import zipfile
     problems = []
     with zipfile.ZipFile(a.briefing) as z:
@@ -524,7 +544,8 @@ def main():
         charts = [p for p in parts if p.startswith("xl/charts/chart")]
         if not charts:
             problems.append("no chart in the workbook")
-        rel = "xl/worksheets/_rels/sheet1.xml.rels"
+        rel = "xl/worksheets/_rels/sheet%d.xml.rels" % (
+            names.index("Overview") + 1 if "Overview" in names else 1)
         if scores and (rel not in parts or b"drawing" not in z.read(rel)):
             problems.append("the Overview has no chart")
     report("charts present (%d)" % len(charts), problems)
@@ -663,6 +684,8 @@ def main():
 
     xlsx_scen.check(wb, a.csv_dir, report)
 
+    import xlsx_overv
+    xlsx_overv.check(wb, a.csv_dir, report)
     # 4. no formulas anywhere; data text stays text
     problems = []
     found = {t: False for t in a.text}

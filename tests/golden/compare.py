@@ -81,6 +81,7 @@ KEYS = {
     "profiles.csv": ("scenario", "level", "unit", "indicator"),
     "profile_summary.csv": ("level", "unit"),
     "districts.csv": ("unit",),
+    "findings.csv": ("rank",),
     # definitions.csv (a domain may take several lines), notes.csv and
     # warnings.csv: all columns
 }

@@ -1675,12 +1675,12 @@ def traffic_light(at, lo, hi, n):
 
 def largest_specialisations(A, u):
     """Up to OVERVIEW_TOP classes with RCA at or above the threshold
-    (against the network: the model's reference), the largest count first,
-    ties by the higher RCA, then by class order: "CODE LABEL (RCA 2.2)"
+    (against the network: the model's reference), the highest RCA first,
+    ties by the larger count, then by class order: "CODE LABEL (RCA 2.2)"
     joined by " | "."""
     held = [c for c in A.classes
             if A.spec[u, c][2] is not NA and A.spec[u, c][2] >= THRESHOLD]
-    held.sort(key=lambda c: (-A.x[u][c], -A.spec[u, c][2],
+    held.sort(key=lambda c: (-A.spec[u, c][2], -A.x[u][c],
                              A.classes.index(c)))
     return " | ".join("%s %s (RCA %.1f)" % (shown_code(A.name, c),
                                              short_label(A.labels[c]),
@@ -2207,6 +2207,9 @@ centre_rows = [[c["centre_id"], c["name"], c["subregion"], c["nuts3"]]
 # engine/ingest/model.c)
 PARAMS = [
     ("model.name", ini["model"]["name"]),
+    # no title in the model: its name
+    ("model.title", ini["model"].get("title", "").strip() or
+     ini["model"]["name"]),
     ("model.dataset", ini["model"]["dataset"]),
     ("model.reference", ini["model"]["reference"]),
     ("model.exclude_classes", ini["model"].get("exclude_classes", "")),
@@ -2450,6 +2453,41 @@ def write(name, header, data):
                         for v in r])
 
 
+# findings.csv (engine/stages/briefing.c, s3i_findings): the lead and the
+# top third rest on the Monte Carlo bands ("*"; tests/golden/xlsx_overv.py
+# checks their numbers against scores.csv); the two most similar pairs
+# from partners.csv and the units without a score are computed here; a
+# scenario finding only with scenarios; the sentences are not checked
+finding_rows = []
+
+
+def _finding(kind, scen, unit, partner, value, measure):
+    finding_rows.append([len(finding_rows) + 1, kind, scen, unit, partner,
+                         value, measure, SKIP])
+
+
+_base = [r for r in score_rows if r[0] == "baseline" and r[1] == "centre"]
+_ranked = [r for r in _base if r[-1] == ""]
+if _base:
+    if len(_ranked) >= 2:
+        _finding("lead", "baseline", SKIP, SKIP, SKIP, SKIP)
+        _finding("top_third", "baseline", "", "", SKIP,
+                 "units whose band is in the top third")
+    if SCENARIOS:
+        _finding(SKIP, SKIP, SKIP, "", SKIP, "rank in the scenario")
+_pairs = []
+for _r in sorted((r for r in part_rows
+                  if r[0] == "centre" and r[1] == HEADLINE and
+                  r[3] == "similar"),
+                 key=lambda r: -float(r[6])):
+    if len(_pairs) < 2 and {_r[2], _r[5]} not in [set(p) for p in _pairs]:
+        _pairs.append((_r[2], _r[5]))
+        _finding("similar_pair", "baseline", _r[2], _r[5], _r[6],
+                 "cosine similarity")
+if _base:
+    _finding("not_scored", "baseline", "", "",
+             sum(1 for r in _base if r[-1] != ""), "units without a score")
+
 TABLES = [
     ("specialisation.csv", "level,matrix,unit,class,value,share,rca,rsca,"
      "specialised,rca_baseline,rca_low,rca_high,p_value,q_value,"
@@ -2499,6 +2537,8 @@ TABLES = [
      "rank_p95,band_start,band_length,not_scored", ranking_rows),
     ("opportunities.csv", "level,matrix,unit,unit_name,rank,class,class_label,density,"
      "pci,cog,quadrant,p_ideal,nearest_held", opportunity_rows),
+    ("findings.csv", "rank,kind,scenario,unit,partner,value,measure,text",
+     finding_rows),
 ] + ([
     ("domains.csv", "level,matrix,unit,domain,value,share,rca", dom_rows),
     ("domain_overlap.csv", "domain_a,domain_b,shared_classes,shared_fields,"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Render a briefing workbook with LibreOffice and check the first printed
-page of every sheet for overlapping text.
+"""Render a briefing workbook with LibreOffice and check every printed
+page of every sheet for overlapping text and legibility.
 
 Usage: render_check.py BRIEFING.xlsx [--keep DIR] [--sheet NAME]...
 
@@ -65,6 +65,9 @@ def overlaps(words):
 
 def main():
     args = sys.argv[1:]
+    if not args or args[0] in ("-h", "--help"):
+        print(__doc__)
+        return 0 if args else 2
     keep = None
     if "--keep" in args:
         k = args.index("--keep")

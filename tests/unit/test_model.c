@@ -141,7 +141,9 @@ START_TEST(default_model)
     ck_assert_str_eq(s3_model_name(m), "analysis");
     /* the parameter list: section.key names, each with its meaning */
     size_t n = s3_model_params(m);
-    ck_assert_uint_eq(n, 43);
+    ck_assert_uint_eq(n, 44);
+    /* no title: the model's name */
+    ck_assert_str_eq(param(m, "model.title"), "analysis");
     ck_assert_str_eq(param(m, "output.pairs"), "auto");
     ck_assert_str_eq(param(m, "learning.home"), "");
     ck_assert_str_eq(param(m, "learning.candidates"), "all");
