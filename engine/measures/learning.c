@@ -44,25 +44,18 @@ s3_related_profiles(const double *s, size_t nr, size_t nc, const double *phi,
                 (int)nc, 1.0, s, (int)nc, phi, (int)nc, 0.0, out, (int)nc);
 }
 
-static double
-dot(const double *a, const double *b, size_t n)
-{
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += a[i] * b[i];
-    return s;
-}
-
 double
 s3_related_similarity(const double *h, const double *c, const double *ph,
                       const double *pc, size_t n)
 {
-    double hh = dot(h, ph, n), cc = dot(c, pc, n);
+    double hh = cblas_ddot((int)n, h, 1, ph, 1),
+           cc = cblas_ddot((int)n, c, 1, pc, 1);
     if (!(hh > 0.0) || !(cc > 0.0))
         return NAN;
     /* hᵀΦc from both sides (Φ symmetric): their mean keeps the value
      * symmetric in h and c to the last bit */
-    double hc = 0.5 * (dot(ph, c, n) + dot(pc, h, n));
+    double hc = 0.5 * (cblas_ddot((int)n, ph, 1, c, 1) +
+                       cblas_ddot((int)n, pc, 1, h, 1));
     if (isnan(hc))
         return NAN;
     double v = hc / sqrt(hh * cc);
@@ -75,8 +68,8 @@ s3_related_similarity_phi(const double *h, const double *c, size_t n,
 {
     double *ph = work, *pc = work + n;
     for (size_t i = 0; i < n; i++) {
-        ph[i] = dot(phi + i * n, h, n);
-        pc[i] = dot(phi + i * n, c, n);
+        ph[i] = cblas_ddot((int)n, phi + i * n, 1, h, 1);
+        pc[i] = cblas_ddot((int)n, phi + i * n, 1, c, 1);
     }
     return s3_related_similarity(h, c, ph, pc, n);
 }
