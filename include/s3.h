@@ -250,6 +250,10 @@ typedef struct {
      * with a warning naming them; their rows are counted as rejected.
      * Unset (the behaviour before), they are only warned about. */
     int drop_aggregates;
+    /* The column (or Eurostat dimension) naming each unit, e.g. geo_label:
+     * its first value per unit is the unit_name of the outputs.  NULL: no
+     * names (unit_name empty). */
+    const char *label_col;
 } s3_long_options;
 
 /* Load a long table "unit, class, value" for the generic analysis: a CSV

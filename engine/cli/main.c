@@ -37,7 +37,7 @@ static const command_info commands[] = {
      "reconciliation per file."},
     {"analyse",
      "--input FILE --unit COL --class COL --value COL [--where COL=VALUE]... "
-     "[--nuts-level N] [--keep-aggregates] [--out DIR]",
+     "[--nuts-level N] [--label COL] [--keep-aggregates] [--out DIR]",
      "Run the same measures on any long table (one row per unit, class and "
      "value; ',' ';' or tab separated) or Eurostat bulk TSV file (unit and "
      "class are dimensions, value a period)."},
@@ -74,6 +74,9 @@ static const command_info commands[] = {
     X(nuts_level, "N", CMD_ANALYSE,                                            \
       "keep only the units of NUTS level N (0 countries to 3), without "       \
       "extra-regio codes (DEZ, DEZZ, DEZZZ)")                                  \
+    X(label, "COL", CMD_ANALYSE,                                               \
+      "column (or Eurostat dimension) naming the units, e.g. geo_label: "      \
+      "the unit_name of the outputs")                                          \
     X(keep_aggregates, NULL, CMD_ANALYSE,                                      \
       "keep classes that are aggregates of others in the data (TOTAL, B-E "    \
       "holding C); by default they are left out with a warning")              \
@@ -475,7 +478,8 @@ main(int argc, char **argv)
                                   .value_col = val[OPT_value],
                                   .where = where,
                                   .nwhere = nwhere,
-                                  .drop_aggregates = !val[OPT_keep_aggregates]};
+                                  .drop_aggregates = !val[OPT_keep_aggregates],
+                                  .label_col = val[OPT_label]};
             /* --nuts-level N: one NUTS level, 0 to 3 */
             if (val[OPT_nuts_level]) {
                 const char *n = val[OPT_nuts_level];

@@ -55,6 +55,10 @@ typedef struct {
     int nuts_filter, nuts_level, drop_aggregates;
     size_t nuts_other, extra_regio;
     int is_nuts; /* most units are NUTS codes */
+    const char *label_col;
+    size_t lcol;   /* field of the label column */
+    char **label;  /* per unit interned: its first label */
+    size_t nlabel, cap_label;
     size_t col[3];          /* field of unit, class, value */
     size_t wcol[MAX_WHERE]; /* field of each filter */
     int eurostat;           /* first column holds the dimensions */
@@ -83,7 +87,7 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     long_state *st = u;
     const char *bs = n > 1 ? strchr(f[0], '\\') : NULL;
     if (!bs) {
-        s3i_colreq want[3 + MAX_WHERE];
+        s3i_colreq want[4 + MAX_WHERE];
         for (size_t k = 0; k < 3; k++)
             want[k] = (s3i_colreq){st->want[k], 1};
         /* each column asked once: filters may repeat a column, or name
@@ -99,9 +103,18 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
             if (at[k] == nw)
                 want[nw++] = (s3i_colreq){names[k], 1};
         }
-        size_t idx[3 + MAX_WHERE];
+        size_t lat = nw;
+        if (st->label_col) {
+            for (lat = 0; lat < nw; lat++)
+                if (strcmp(want[lat].name, st->label_col) == 0)
+                    break;
+            if (lat == nw)
+                want[nw++] = (s3i_colreq){st->label_col, 1};
+        }
+        size_t idx[4 + MAX_WHERE];
         s3_status rc = s3i_map_columns(st->ctx, st->d, r, n, f, want, nw, idx);
         memcpy(st->col, idx, sizeof st->col);
+        st->lcol = st->label_col ? idx[lat] : S3I_NONE;
         for (size_t k = 0; k < st->nwhere; k++)
             st->wcol[k] = idx[at[k]];
         return rc;
@@ -118,9 +131,13 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         st->dims[st->ndims++][k] = '\0';
         p += k + (p[k] == ',');
     }
-    for (size_t k = 0; k < 3 + st->nwhere; k++) {
-        const char *name = k < 3 ? st->want[k] : st->where[k - 3];
-        size_t nl = k < 3 ? strlen(name) : strcspn(name, "!=");
+    st->lcol = S3I_NONE;
+    for (size_t k = 0; k < 3 + st->nwhere + (st->label_col != NULL); k++) {
+        const char *name = k < 3               ? st->want[k]
+                           : k < 3 + st->nwhere ? st->where[k - 3]
+                                                : st->label_col;
+        size_t nl = k < 3 || k == 3 + st->nwhere ? strlen(name)
+                                                 : strcspn(name, "!=");
         size_t found = S3I_NONE;
         if (k == 2) {
             for (size_t i = 1; i < n; i++) {
@@ -147,8 +164,10 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             st->ndims > 2 ? ", ..." : "", f[1], f[n - 1]);
         if (k < 3)
             st->col[k] = found;
-        else
+        else if (k < 3 + st->nwhere)
             st->wcol[k - 3] = found;
+        else
+            st->lcol = found;
     }
     return S3_OK;
 }
@@ -272,7 +291,8 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* a Eurostat dimension that is neither unit nor class must be fixed:
      * summing thousands of persons with percentages would be nonsense */
     for (size_t k = 0; st->eurostat && k < st->ndims; k++) {
-        if (DIM(k) == st->col[0] || DIM(k) == st->col[1])
+        if (DIM(k) == st->col[0] || DIM(k) == st->col[1] ||
+            DIM(k) == st->lcol)
             continue;
         if (!st->seen) {
             snprintf(st->first[k], sizeof st->first[k], "%s", dims[k]);
@@ -316,6 +336,14 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                        &d->records.nclasses, &st->cap_c, cls);
     if (ui == S3I_NONE || ci == S3I_NONE)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    if (st->label_col && ui == st->nlabel) {
+        /* a unit's name: its first label (units are interned in turn) */
+        if (s3i_reserve(&st->label, &st->cap_label, ui + 1, sizeof(char *)) ||
+            !(st->label[ui] = s3i_arena_strdup(
+                  &d->arena, long_field(f, dims, st->lcol))))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        st->nlabel++;
+    }
     /* a missing value is not zero: the unit (or, where most units miss
      * it, the class) is left out once every row is read */
     if (missing) {
@@ -750,6 +778,15 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
         urank[s3i_map_get(&st->unit_map, us[i], strlen(us[i]))] = i;
     for (size_t i = 0; i < kc; i++)
         crank[s3i_map_get(&st->class_map, cs[i], strlen(cs[i]))] = i;
+    if (st->label) {
+        if (!(d->units.name = malloc((ku + 1) * sizeof(char *)))) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < nu; i++)
+            if (urank[i] != S3I_NONE)
+                d->units.name[urank[i]] = st->label[i];
+    }
     memcpy(d->units.id, us, ku * sizeof(char *));
     memcpy(d->records.class_id, cs, kc * sizeof(char *));
     d->units.n = ku;
@@ -835,7 +872,8 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
                      .nwhere = nwhere,
                      .nuts_filter = opt->nuts_filter,
                      .nuts_level = opt->nuts_level,
-                     .drop_aggregates = opt->drop_aggregates};
+                     .drop_aggregates = opt->drop_aggregates,
+                     .label_col = opt->label_col};
     for (size_t k = 0; k < nwhere; k++) {
         size_t nl = strcspn(where[k], "!=");
         st.wneg[k] = where[k][nl] == '!';
@@ -893,6 +931,7 @@ done:
     free(st.cc);
     free(st.cv);
     free(st.mu), free(st.mc), free(st.ml);
+    free(st.label);
     if (rc) {
         s3_dataset_free(d);
         return rc;

@@ -2061,6 +2061,17 @@ EOF2
     grep -q "^unit,input,TOTAL," "$TMP/keep/csv/classes.csv" || die "--keep-aggregates: no TOTAL"
     grep -q "class 'TOTAL' is an aggregate.*counted twice" "$TMP/keep/csv/notes.csv" ||
         die "--keep-aggregates: no note"
+    # --label: the units' names from geo_label
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 3 --label geo_label --out "$TMP/lab" --csv-only
+    expect_rc 0 "--label geo_label"
+    # (the CSV files end their lines with CR LF)
+    tr -d '\r' <"$TMP/lab/csv/units.csv" | grep -q "^unit,input,AT111,.*,Mittelburgenland$" ||
+        die "--label: AT111 is not named Mittelburgenland"
+    tr -d '\r' <"$TMP/lab/csv/specialisation.csv" |
+        grep -q '^unit,input,DEA11,A,.*,"Düsseldorf, Kreisfreie Stadt",$' ||
+        die "--label: DEA11 has no name in specialisation.csv"
+    [ "$(tr -d '\r' <"$TMP/lab/csv/units.csv" | grep -c ',$')" = 0 ] || die "--label: a unit without a name"
     s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
         --nuts-level 4 --out "$TMP/bad"
     expect_rc 2 "--nuts-level 4"
