@@ -79,7 +79,7 @@ static const command_info commands[] = {
       "the unit_name of the outputs")                                          \
     X(keep_aggregates, NULL, CMD_ANALYSE,                                      \
       "keep classes that are aggregates of others in the data (TOTAL, B-E "    \
-      "holding C); by default they are left out with a warning")              \
+      "holding C); by default they are left out with a warning")               \
     X(set, "NAME=VALUE", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                    \
       "set a model parameter for this run, e.g. "                              \
       "specialisation.threshold=1.2 (repeatable; parameters.csv lists them)")  \

@@ -56,8 +56,8 @@ typedef struct {
     size_t nuts_other, extra_regio;
     int is_nuts; /* most units are NUTS codes */
     const char *label_col;
-    size_t lcol;   /* field of the label column */
-    char **label;  /* per unit interned: its first label */
+    size_t lcol;  /* field of the label column */
+    char **label; /* per unit interned: its first label */
     size_t nlabel, cap_label;
     size_t col[3];          /* field of unit, class, value */
     size_t wcol[MAX_WHERE]; /* field of each filter */
@@ -133,11 +133,11 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     }
     st->lcol = S3I_NONE;
     for (size_t k = 0; k < 3 + st->nwhere + (st->label_col != NULL); k++) {
-        const char *name = k < 3               ? st->want[k]
+        const char *name = k < 3                ? st->want[k]
                            : k < 3 + st->nwhere ? st->where[k - 3]
                                                 : st->label_col;
-        size_t nl = k < 3 || k == 3 + st->nwhere ? strlen(name)
-                                                 : strcspn(name, "!=");
+        size_t nl =
+            k < 3 || k == 3 + st->nwhere ? strlen(name) : strcspn(name, "!=");
         size_t found = S3I_NONE;
         if (k == 2) {
             for (size_t i = 1; i < n; i++) {
@@ -291,8 +291,7 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* a Eurostat dimension that is neither unit nor class must be fixed:
      * summing thousands of persons with percentages would be nonsense */
     for (size_t k = 0; st->eurostat && k < st->ndims; k++) {
-        if (DIM(k) == st->col[0] || DIM(k) == st->col[1] ||
-            DIM(k) == st->lcol)
+        if (DIM(k) == st->col[0] || DIM(k) == st->col[1] || DIM(k) == st->lcol)
             continue;
         if (!st->seen) {
             snprintf(st->first[k], sizeof st->first[k], "%s", dims[k]);
@@ -339,8 +338,8 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (st->label_col && ui == st->nlabel) {
         /* a unit's name: its first label (units are interned in turn) */
         if (s3i_reserve(&st->label, &st->cap_label, ui + 1, sizeof(char *)) ||
-            !(st->label[ui] = s3i_arena_strdup(
-                  &d->arena, long_field(f, dims, st->lcol))))
+            !(st->label[ui] =
+                  s3i_arena_strdup(&d->arena, long_field(f, dims, st->lcol))))
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         st->nlabel++;
     }
@@ -521,8 +520,8 @@ nuts_levels(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
     int levels = (n[0] > 0) + (n[1] > 0) + (n[2] > 0) + (n[3] > 0);
     if (!st->is_nuts || (levels < 2 && !n[4]))
         return S3_OK;
-    size_t len = (size_t)snprintf(msg, sizeof msg,
-                                  "the unit column mixes NUTS levels:");
+    size_t len =
+        (size_t)snprintf(msg, sizeof msg, "the unit column mixes NUTS levels:");
     for (int lv = 0; lv < 4; lv++)
         if (n[lv] && len < sizeof msg)
             len += (size_t)snprintf(msg + len, sizeof msg - len,
@@ -655,8 +654,8 @@ aggregates(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
                      ? "left out of the analysis, so that nothing is counted "
                        "twice (--keep-aggregates keeps it)"
                      : "kept, so its activity is counted twice");
-        rc = file_warning(ctx, d, st, base, st->want[1],
-                          d->records.class_id[p], msg);
+        rc = file_warning(ctx, d, st, base, st->want[1], d->records.class_id[p],
+                          msg);
     }
     for (size_t c = 0; c < nc && st->drop_aggregates; c++)
         drop_c[c] |= agg[c];
@@ -915,8 +914,7 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
     }
     if (st.ncell == 0) {
         rc = s3i_fail(ctx, S3_EINPUT, "%s: no row has a value%s", base,
-                      nwhere || st.nuts_filter ? " (after the filters)"
-                                               : "");
+                      nwhere || st.nuts_filter ? " (after the filters)" : "");
         goto done;
     }
     if ((rc = s3i_record_input(ctx, d, base, path, &info)) ||
