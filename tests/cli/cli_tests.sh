@@ -2179,6 +2179,133 @@ EOF2
     : >"$TMP/.why"
 }
 
+# ---- analyse on the real Eurostat regional file (issue 14) ------------------
+
+EUROSTAT_NAMA=datasets/reference/eurostat_nama_10r_3empers_2018.csv
+
+# Without --nuts-level: a warning names the levels mixed in the unit column;
+# aggregates of classes are named and left out; rows reconcile.
+t_analyse_eurostat_levels_warned() {
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --out "$TMP/out" --csv-only
+    expect_rc 0 "mixed levels"
+    local n=$TMP/out/csv/notes.csv
+    grep -qF "mixes NUTS levels: level 0: 30 units; level 1: 109 units; level 2: 269 units; level 3: 1220 units; not NUTS (aggregates such as EU27_2020): 1; 39 extra-regio units" "$n" ||
+        die "no mixed-levels note: $(grep -i nuts "$n" | head -c 300)"
+    grep -q "mixes NUTS levels" "$TMP/out/csv/warnings.csv" || die "no mixed-levels warning"
+    grep -q "^eurostat_nama_10r_3empers_2018.csv,20764,12673,8091," "$TMP/out/csv/quality.csv" ||
+        die "quality: $(tail -1 "$TMP/out/csv/quality.csv")"
+    : >"$TMP/.why"
+}
+
+# --nuts-level 3: the 1,207 NUTS-3 regions (1,220 codes less 13 extra-regio);
+# TOTAL, B-E, G-J, K-N and O-U left out as aggregates; RCA as by hand.
+t_analyse_eurostat_nuts3_rca() {
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 3 --out "$TMP/out" --csv-only
+    expect_rc 0 "nuts-level 3"
+    "$PY" - $EUROSTAT_NAMA "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, re, sys
+src, d = sys.argv[1], sys.argv[2]
+def rows(name):
+    return list(csv.DictReader(open(d + "/" + name, newline="")))
+bad = []
+dropped = {"TOTAL", "B-E", "G-J", "K-N", "O-U"}
+x = {}
+read = 0
+for r in csv.DictReader(open(src, newline="")):
+    read += 1
+    g = r["geo"]
+    if not re.fullmatch(r"[A-Z]{2}[A-Z0-9]{3}", g) or g.endswith("ZZZ"):
+        continue
+    if r["nace_r2"] in dropped:
+        continue
+    x[(g, r["nace_r2"])] = float(r["value"])
+units = sorted({u for u, _ in x})
+classes = sorted({c for _, c in x})
+got_units = [r["unit"] for r in rows("units.csv")]
+if len(got_units) != 1207 or got_units != units:
+    bad.append("units: %d, expected %d" % (len(got_units), len(units)))
+got_classes = [r["class"] for r in rows("classes.csv")]
+if got_classes != classes or len(classes) != 10:
+    bad.append("classes %s, expected %s" % (got_classes, classes))
+notes = open(d + "/notes.csv").read()
+for c in sorted(dropped):
+    if "class '%s' is an aggregate" % c not in notes:
+        bad.append("no aggregate note for %s" % c)
+if "121 rows of extra-regio units" not in notes:
+    bad.append("no extra-regio note")
+q = rows("quality.csv")[0]
+if int(q["rows_read"]) != read or int(q["rows_used"]) + int(q["rows_rejected"]) != read \
+        or int(q["rows_used"]) != len(x):
+    bad.append("quality %s, read %d, used %d" % (q, read, len(x)))
+tu = {u: 0.0 for u in units}
+tc = {c: 0.0 for c in classes}
+for (u, c), v in x.items():
+    tu[u] += v
+    tc[c] += v
+t = sum(tu.values())
+spec = {(r["unit"], r["class"]): r for r in rows("specialisation.csv")}
+for u in ["AT111", "DEA11", "ITC11", "PL911", "FR101", "SE110"]:
+    for c in classes:
+        if (u, c) not in x:
+            continue
+        want = (x[(u, c)] / tu[u]) / (tc[c] / t)
+        got = float(spec[(u, c)]["rca"])
+        if abs(got - want) > 1e-9 * max(1.0, want):
+            bad.append("rca %s %s = %r, by hand %r" % (u, c, got, want))
+if bad:
+    print("; ".join(bad[:6]))
+    sys.exit(1)
+EOF2
+    # --keep-aggregates keeps them, and says they count twice
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 3 --keep-aggregates --out "$TMP/keep" --csv-only
+    expect_rc 0 "--keep-aggregates"
+    grep -q "^unit,input,TOTAL," "$TMP/keep/csv/classes.csv" || die "--keep-aggregates: no TOTAL"
+    grep -q "class 'TOTAL' is an aggregate.*counted twice" "$TMP/keep/csv/notes.csv" ||
+        die "--keep-aggregates: no note"
+    # --label: the units' names from geo_label
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 3 --label geo_label --out "$TMP/lab" --csv-only
+    expect_rc 0 "--label geo_label"
+    # (the CSV files end their lines with CR LF)
+    tr -d '\r' <"$TMP/lab/csv/units.csv" | grep -q "^unit,input,AT111,.*,Mittelburgenland$" ||
+        die "--label: AT111 is not named Mittelburgenland"
+    tr -d '\r' <"$TMP/lab/csv/specialisation.csv" |
+        grep -q '^unit,input,DEA11,A,.*,"Düsseldorf, Kreisfreie Stadt",$' ||
+        die "--label: DEA11 has no name in specialisation.csv"
+    [ "$(tr -d '\r' <"$TMP/lab/csv/units.csv" | grep -c ',$')" = 0 ] || die "--label: a unit without a name"
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 4 --out "$TMP/bad"
+    expect_rc 2 "--nuts-level 4"
+    expect_err "not a NUTS level from 0 to 3" "--nuts-level 4"
+    : >"$TMP/.why"
+}
+
+# --where lists: COL=A,B ORs, repeated on one column ORs, COL!=X,Y
+# excludes; across columns ANDed.
+t_analyse_where_lists() {
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 2 --where 'geo!=DE11,DE12' --where nace_r2=A,C \
+        --where nace_r2=F --out "$TMP/out" --csv-only
+    expect_rc 0 "where lists"
+    # 269 NUTS-2 codes less 13 extra-regio less DE11, DE12; A, C and F
+    [ "$(tail -n +2 "$TMP/out/csv/units.csv" | wc -l)" = 254 ] ||
+        die "where lists: $(tail -n +2 "$TMP/out/csv/units.csv" | wc -l) units, expected 254"
+    [ "$(cut -d, -f3 "$TMP/out/csv/classes.csv" | tail -n +2 | tr '\n' ' ')" = "A C F " ] ||
+        die "where lists: classes $(cut -d, -f3 "$TMP/out/csv/classes.csv" | tr '\n' ' ')"
+    ! grep -q ",DE1[12]," "$TMP/out/csv/units.csv" || die "where !=: DE11 or DE12 kept"
+    grep -q "^eurostat_nama_10r_3empers_2018.csv,20764,759,20005," "$TMP/out/csv/quality.csv" ||
+        die "where lists: quality $(tail -1 "$TMP/out/csv/quality.csv")"
+    grep -q "complexity (ECI/PCI) rests on 3 classes" "$TMP/out/csv/warnings.csv" ||
+        die "where lists: no few-classes warning"
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --where 'geo!' --out "$TMP/bad"
+    expect_rc 2 "where geo!"
+    : >"$TMP/.why"
+}
+
 # Synthetic data (issue 12, item 9): a dataset whose dataset.ini says
 # synthetic = yes marks every workbook sheet, the first line of notes.csv
 # and the console summary; without it nothing is marked.  dataset.ini
@@ -2318,6 +2445,9 @@ run_case "row order changes no number beyond rounding" t_row_order
 run_case "reference = baseline: M and what follows it against the region" t_reference_baseline
 run_case "partners: ties ordered by a second key, counted, cut ones noted" t_partners_ties
 run_case "analyse: a missing value is not zero; an absent row is" t_analyse_missing_cells
+run_case "analyse: Eurostat regions, mixed NUTS levels warned" t_analyse_eurostat_levels_warned
+run_case "analyse: Eurostat NUTS-3, aggregates left out, RCA by hand" t_analyse_eurostat_nuts3_rca
+run_case "analyse: --where lists, exclusion, OR on one column" t_analyse_where_lists
 run_case "synthetic data: marked on every sheet, in notes.csv and the summary; dataset.ini strict" t_synthetic_marks
 
 run_case "learning partners: a known answer, outcomes, what to move into (issue 14)" t_learning_partners
