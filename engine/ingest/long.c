@@ -27,8 +27,8 @@
  * (B-E holding C, G-J holding G-I) in the NACE column.  Both are told:
  * a warning names the NUTS levels of a mixed unit column (a NUTS level
  * filter keeps one, without the extra-regio codes DEZ, DEZZ, DEZZZ), and
- * classes that hold other classes of the data are named (and, asked, left
- * out), with a check that they equal the sum of their parts.
+ * the classes are cut to one partition of the total, the same for every
+ * unit: the finest that (nearly) all units have (see aggregates()).
  */
 #include <ctype.h>
 #include <math.h>
@@ -559,108 +559,304 @@ nace_mask(const char *s)
     return ((1u << (s[2] - 'A' + 1)) - 1) & ~((1u << (s[0] - 'A')) - 1);
 }
 
-/* Classes that hold other classes of the data (TOTAL, B-E holding C):
- * counted twice if kept.  Each is named in a warning, with, when the
- * classes it holds cover it exactly, the units in which it equals their
- * sum (values rounded to 0.01: within 0.1 % plus 0.01 per part); with
- * drop_aggregates its flag in drop_c is set. */
+/* Bits set in m. */
+static int
+popcount(unsigned m)
+{
+    int n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
+}
+
+/* The classes of the data directly inside class p (by NACE sections): the
+ * largest ones, not inside another class inside p.  Returns their number
+ * (at most max in parts); *cover gets their union, *overlap whether two
+ * of them share a section. */
+static size_t
+children(const unsigned *mask, size_t nc, size_t p, size_t *parts, size_t max,
+         unsigned *cover, int *overlap)
+{
+    size_t n = 0;
+    *cover = 0;
+    *overlap = 0;
+    for (size_t q = 0; q < nc; q++) {
+        if (!mask[q] || q == p || (mask[q] & ~mask[p]) || mask[q] == mask[p])
+            continue;
+        int inner = 0;
+        for (size_t r = 0; r < nc && !inner; r++)
+            inner = mask[r] && r != p && r != q && mask[r] != mask[p] &&
+                    !(mask[r] & ~mask[p]) && mask[r] != mask[q] &&
+                    !(mask[q] & ~mask[r]);
+        if (inner)
+            continue;
+        *overlap |= (*cover & mask[q]) != 0;
+        *cover |= mask[q];
+        if (n < max)
+            parts[n] = q;
+        n++;
+    }
+    return n;
+}
+
+/* Whether two values agree as Eurostat rounds them (to 0.01 or coarser):
+ * within 0.1 % plus 0.01 per part. */
+static int
+sums_to(double a, double t, size_t nparts)
+{
+    return fabs(a - t) <= 1e-3 * fabs(a) + 0.01 * (double)nparts;
+}
+
+/* Share of the units having an aggregate in which all its parts are
+ * present and add up to it, for the aggregate to be split into them. */
+#define SPLIT_SHARE 0.95
+
+/* Classes that hold other classes of the data (TOTAL, B-E holding C, G-J
+ * holding G-I and J) would count their activity twice.  Every unit gets
+ * the same partition of the total, the finest that (nearly) all units
+ * have: from the largest class down, TOTAL is left out; an aggregate is
+ * left out (split into its parts) when its parts cover it and are present
+ * and add up to it in at least 95 % of the units that have it; otherwise
+ * the aggregate is kept and every class inside it is left out (a part
+ * without its complement, C inside B-E without B, D, E, too: keeping it
+ * would count its values twice).  A warning names each class left out,
+ * why, and its rows.  With drop_aggregates unset the aggregates are only
+ * named.  A unit without a row for a class of the partition that its other
+ * rows show is not zero (a part of it left out holds a value, or an
+ * aggregate holding it exceeds the classes kept inside it) has a missing
+ * value, not a zero: it is left out (drop_u), like a unit with ':'. */
 static s3_status
 aggregates(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
-           unsigned char *drop_c)
+           unsigned char *drop_u, unsigned char *drop_c)
 {
     size_t nu = d->units.n, nc = d->records.nclasses;
     unsigned *mask = calloc(nc + 1, sizeof(unsigned));
-    unsigned char *agg = calloc(nc + 1, 1);
+    size_t *order = malloc((nc + 1) * sizeof(size_t));
+    size_t *why = malloc((nc + 1) * sizeof(size_t)); /* kept aggregate */
+    size_t *rows = calloc(nc + 1, sizeof(size_t));
+    unsigned char *out = calloc(nc + 1, 1); /* 1 aggregate, 2 part */
     double *val = NULL;
     unsigned char *has = NULL;
     s3_status rc = S3_OK;
-    if (!mask || !agg) {
+    char msg[1400], names[600];
+    if (!mask || !order || !why || !rows || !out) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t c = 0; c < nc; c++)
+    const unsigned all = (1u << 21) - 1;
+    size_t nagg = 0;
+    for (size_t c = 0; c < nc; c++) {
         mask[c] = drop_c[c] ? 0 : nace_mask(d->records.class_id[c]);
-    for (size_t p = 0; p < nc && !rc; p++) {
-        if (!mask[p])
-            continue;
-        /* the classes inside p, and the largest of them (its parts) */
-        char names[600];
-        size_t len = 0, nparts = 0;
-        unsigned cover = 0, overlap = 0;
-        size_t parts[32];
-        for (size_t q = 0; q < nc; q++) {
-            if (!mask[q] || q == p || (mask[q] & ~mask[p]) ||
-                mask[q] == mask[p])
-                continue;
-            int inner = 0;
-            for (size_t r = 0; r < nc && !inner; r++)
-                inner = mask[r] && r != p && r != q && mask[r] != mask[p] &&
-                        !(mask[r] & ~mask[p]) && mask[r] != mask[q] &&
-                        !(mask[q] & ~mask[r]);
-            if (inner)
-                continue;
-            overlap |= cover & mask[q];
-            cover |= mask[q];
-            if (nparts < 32)
-                parts[nparts] = q;
-            nparts++;
-            if (len < sizeof names)
-                len += (size_t)snprintf(names + len, sizeof names - len,
-                                        "%s%.40s", nparts > 1 ? ", " : "",
-                                        d->records.class_id[q]);
+        order[c] = c;
+        why[c] = S3I_NONE;
+    }
+    for (size_t c = 0; c < nc; c++) {
+        size_t parts[1];
+        unsigned cover;
+        int overlap;
+        nagg += mask[c] && children(mask, nc, c, parts, 0, &cover, &overlap);
+    }
+    if (!nagg)
+        goto done;
+    if (!(val = calloc(nu * nc + 1, sizeof(double))) ||
+        !(has = calloc(nu * nc + 1, 1))) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < st->ncell; k++) {
+        val[st->cu[k] * nc + st->cc[k]] += st->cv[k];
+        has[st->cu[k] * nc + st->cc[k]] = 1;
+        rows[st->cc[k]]++;
+    }
+    /* largest classes first (insertion sort: a few dozen classes) */
+    for (size_t i = 1; i < nc; i++)
+        for (size_t j = i;
+             j > 0 && popcount(mask[order[j]]) > popcount(mask[order[j - 1]]);
+             j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
         }
-        if (!nparts)
+    for (size_t i = 0; i < nc && !rc; i++) {
+        size_t p = order[i], parts[32];
+        unsigned cover;
+        int overlap;
+        if (!mask[p] || out[p])
             continue;
-        agg[p] = 1;
-        char sum[200] = "";
-        if (cover == mask[p] && !overlap && nparts <= 32) {
-            if (!val) {
-                val = calloc(nu * nc + 1, sizeof(double));
-                has = calloc(nu * nc + 1, 1);
-                if (!val || !has) {
-                    rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
-                    goto done;
-                }
-                for (size_t k = 0; k < st->ncell; k++) {
-                    val[st->cu[k] * nc + st->cc[k]] += st->cv[k];
-                    has[st->cu[k] * nc + st->cc[k]] = 1;
-                }
+        size_t np = children(mask, nc, p, parts, 32, &cover, &overlap);
+        if (!np)
+            continue;
+        size_t len = 0;
+        for (size_t k = 0; k < np && k < 32 && len < sizeof names; k++)
+            len +=
+                (size_t)snprintf(names + len, sizeof names - len, "%s%.40s",
+                                 k ? ", " : "", d->records.class_id[parts[k]]);
+        /* in how many of the units having p its parts add up to it */
+        size_t have = 0, ok = 0;
+        for (size_t u = 0; u < nu; u++) {
+            if (!has[u * nc + p])
+                continue;
+            have++;
+            int all_there = 1;
+            double t = 0.0;
+            for (size_t k = 0; k < np && k < 32 && all_there; k++) {
+                all_there = has[u * nc + parts[k]];
+                t += val[u * nc + parts[k]];
             }
-            size_t all = 0, equal = 0;
-            for (size_t u = 0; u < nu; u++) {
-                int ok = has[u * nc + p];
-                double t = 0.0;
-                for (size_t k = 0; k < nparts && ok; k++) {
-                    ok = has[u * nc + parts[k]];
-                    t += val[u * nc + parts[k]];
-                }
-                if (!ok)
-                    continue;
-                all++;
-                double a = val[u * nc + p];
-                equal += fabs(a - t) <= 1e-3 * fabs(a) + 0.01 * (double)nparts;
-            }
-            snprintf(sum, sizeof sum,
-                     "; it equals their sum (within 0.1 %%) in %zu of the %zu "
-                     "units that have them all",
-                     equal, all);
+            ok += all_there && sums_to(val[u * nc + p], t, np);
         }
-        char msg[1200];
+        int exact = cover == mask[p] && !overlap && np <= 32;
+        int split = exact && (double)ok >= SPLIT_SHARE * (double)have;
+        if (!st->drop_aggregates) {
+            snprintf(msg, sizeof msg,
+                     "class '%.40s' is an aggregate of classes in the data "
+                     "(%s; they add up to it in %zu of the %zu units that "
+                     "have it): kept, so its activity is counted twice",
+                     d->records.class_id[p], names, ok, have);
+            rc = file_warning(ctx, d, st, base, st->want[1],
+                              d->records.class_id[p], msg);
+            continue;
+        }
+        if (mask[p] == all || split) {
+            out[p] = 1;
+            if (mask[p] == all && !split)
+                snprintf(msg, sizeof msg,
+                         "class '%.40s' left out of the analysis: the total "
+                         "of all classes (an aggregate of %s), counted twice "
+                         "if kept; its %zu rows are not used",
+                         d->records.class_id[p], names, rows[p]);
+            else
+                snprintf(msg, sizeof msg,
+                         "class '%.40s' left out of the analysis: an "
+                         "aggregate of %s, which are present and add up to "
+                         "it (within 0.1 %%) in %zu of the %zu units that "
+                         "have it (at least 95 %%); its %zu rows are not "
+                         "used",
+                         d->records.class_id[p], names, ok, have, rows[p]);
+            rc = file_warning(ctx, d, st, base, st->want[1],
+                              d->records.class_id[p], msg);
+            continue;
+        }
+        /* kept: every class inside it goes */
         snprintf(msg, sizeof msg,
-                 "class '%.40s' is an aggregate of classes in the data "
-                 "(%s)%s: %s",
-                 d->records.class_id[p], names, sum,
-                 st->drop_aggregates
-                     ? "left out of the analysis, so that nothing is counted "
-                       "twice (--keep-aggregates keeps it)"
-                     : "kept, so its activity is counted twice");
-        rc = file_warning(ctx, d, st, base, st->want[1], d->records.class_id[p],
+                 "class '%.40s' kept, and the classes inside it (%s) left "
+                 "out: %s",
+                 d->records.class_id[p], names,
+                 !exact ? "they do not cover it (its other parts are not in "
+                          "the data), so they would count part of its "
+                          "activity twice"
+                        : "they are present and add up to it in too few of "
+                          "the units that have it");
+        len = strlen(msg);
+        if (exact && len < sizeof msg)
+            snprintf(msg + len, sizeof msg - len, " (%zu of %zu, under 95 %%)",
+                     ok, have);
+        if ((rc = s3i_note(d->log.notes, base, msg)
+                      ? s3i_fail(ctx, S3_ENOMEM, "out of memory")
+                      : S3_OK))
+            break;
+        for (size_t q = 0; q < nc; q++)
+            if (mask[q] && q != p && !out[q] && !(mask[q] & ~mask[p])) {
+                out[q] = 2;
+                why[q] = p;
+            }
+    }
+    if (!st->drop_aggregates || rc)
+        goto done;
+    for (size_t q = 0; q < nc && !rc; q++) {
+        if (out[q] != 2)
+            continue;
+        snprintf(msg, sizeof msg,
+                 "class '%.40s' left out of the analysis: part of the kept "
+                 "aggregate '%.40s' (its values are counted there); its %zu "
+                 "rows are not used",
+                 d->records.class_id[q], d->records.class_id[why[q]], rows[q]);
+        rc = file_warning(ctx, d, st, base, st->want[1], d->records.class_id[q],
                           msg);
     }
-    for (size_t c = 0; c < nc && st->drop_aggregates; c++)
-        drop_c[c] |= agg[c];
+    /* the partition kept */
+    size_t len = (size_t)snprintf(msg, sizeof msg,
+                                  "classes kept (one partition of the "
+                                  "total for every unit):");
+    {
+        size_t n = 0;
+        for (size_t c = 0; c < nc && len < sizeof msg; c++)
+            if (!drop_c[c] && !out[c])
+                len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %.40s",
+                                        n++ ? "," : "", d->records.class_id[c]);
+    }
+    if (!rc && s3i_note(d->log.notes, base, msg))
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    for (size_t c = 0; c < nc; c++)
+        drop_c[c] |= out[c] != 0;
+    /* a unit without a row for a kept class that its other rows show is
+     * not zero: missing, so the unit is left out */
+    size_t nbad = 0;
+    len = 0;
+    for (size_t u = 0; u < nu && !rc; u++) {
+        if (drop_u[u])
+            continue;
+        /* the kept classes it lacks, and whether any of them is shown to
+         * hold a value (a total above the kept classes cannot say which:
+         * all are named) */
+        char lack[200];
+        size_t ll = 0, nl = 0;
+        int shown = 0;
+        for (size_t k = 0; k < nc; k++) {
+            if (drop_c[k] || !mask[k] || has[u * nc + k])
+                continue;
+            if (ll < sizeof lack)
+                ll += (size_t)snprintf(lack + ll, sizeof lack - ll, "%s%.40s",
+                                       nl ? ", " : "", d->records.class_id[k]);
+            nl++;
+            for (size_t q = 0; q < nc && !shown; q++) {
+                if (!out[q] || !has[u * nc + q] || !(mask[q] & mask[k]))
+                    continue;
+                if (!(mask[q] & ~mask[k])) { /* a part of k holds a value */
+                    shown = val[u * nc + q] > 0.0;
+                    continue;
+                }
+                if (mask[k] & ~mask[q])
+                    continue;
+                /* q holds k: more than the kept classes inside q */
+                double t = 0.0;
+                size_t n = 0;
+                for (size_t r = 0; r < nc; r++)
+                    if (!drop_c[r] && mask[r] && !(mask[r] & ~mask[q]) &&
+                        has[u * nc + r]) {
+                        t += val[u * nc + r];
+                        n++;
+                    }
+                shown = val[u * nc + q] > t && !sums_to(val[u * nc + q], t, n);
+            }
+        }
+        if (!shown)
+            continue;
+        drop_u[u] = 1;
+        if (nbad++ < 10 && len < sizeof names)
+            len += (size_t)snprintf(names + len, sizeof names - len,
+                                    "%s%.40s (%s)", nbad > 1 ? ", " : "",
+                                    d->units.id[u], lack);
+        snprintf(msg, sizeof msg,
+                 "unit '%.60s' left out of the analysis: it has no row for "
+                 "%s, which its other rows show is not all zero (a class "
+                 "left out inside it holds a value, or one holding it "
+                 "exceeds the classes kept): missing, not zero",
+                 d->units.id[u], lack);
+        rc = s3i_warn_line(ctx, &st->c, 0, st->want[1], lack, msg);
+    }
+    if (nbad && !rc) {
+        snprintf(msg, sizeof msg,
+                 "%zu of %zu units left out of the analysis: each lacks "
+                 "rows for classes kept that its other rows show are not "
+                 "all zero (missing, not zero): %s%s",
+                 nbad, nu, names, nbad > 10 ? ", ..." : "");
+        if (s3i_note(d->log.notes, base, msg))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
 done:
-    free(mask), free(agg), free(val), free(has);
+    free(mask), free(order), free(why), free(rows), free(out), free(val),
+        free(has);
     return rc;
 }
 
@@ -758,7 +954,7 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
         goto done;
     }
     if ((rc = missing_cells(ctx, d, st, base, drop_u, drop_c)) ||
-        (rc = aggregates(ctx, d, st, base, drop_c)))
+        (rc = aggregates(ctx, d, st, base, drop_u, drop_c)))
         goto done;
     size_t ku = 0, kc = 0;
     for (size_t i = 0; i < nu; i++)

@@ -2193,64 +2193,133 @@ t_analyse_eurostat_levels_warned() {
     grep -qF "mixes NUTS levels: level 0: 30 units; level 1: 109 units; level 2: 269 units; level 3: 1220 units; not NUTS (aggregates such as EU27_2020): 1; 39 extra-regio units" "$n" ||
         die "no mixed-levels note: $(grep -i nuts "$n" | head -c 300)"
     grep -q "mixes NUTS levels" "$TMP/out/csv/warnings.csv" || die "no mixed-levels warning"
-    grep -q "^eurostat_nama_10r_3empers_2018.csv,20764,12673,8091," "$TMP/out/csv/quality.csv" ||
+    grep -q "^eurostat_nama_10r_3empers_2018.csv,20764,9655,11109," "$TMP/out/csv/quality.csv" ||
         die "quality: $(tail -1 "$TMP/out/csv/quality.csv")"
     : >"$TMP/.why"
 }
 
-# --nuts-level 3: the 1,207 NUTS-3 regions (1,220 codes less 13 extra-regio);
-# TOTAL, B-E, G-J, K-N and O-U left out as aggregates; RCA as by hand.
+# --nuts-level 3: the 1,207 NUTS-3 regions (1,220 codes less 13 extra-regio).
+# One partition of the total for every region, the finest that (nearly)
+# all have, derived here from the file: the classes present in >= 95 % of
+# the regions, less TOTAL and less a class inside another whose complement
+# is absent (C inside B-E) -- A, B-E, F, G-J, K-N, O-U (G-I, J, K, L, M_N,
+# O-Q, R-U exist only in ~59 % of the regions, so G-J, K-N and O-U are
+# kept and their parts left out).  The Norwegian regions without a row
+# for A or B-E while C holds a value are left out (missing, not zero);
+# Svalbard's absent B-E is zero (its C is 0).  RCA as by hand.
 t_analyse_eurostat_nuts3_rca() {
     s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
         --nuts-level 3 --out "$TMP/out" --csv-only
     expect_rc 0 "nuts-level 3"
-    "$PY" - $EUROSTAT_NAMA "$TMP/out/csv" <<'EOF2' >"$TMP/.why" || exit 1
+    cat >"$TMP/check.py" <<'EOF2'
 import csv, re, sys
-src, d = sys.argv[1], sys.argv[2]
+src, d, level = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def rows(name):
     return list(csv.DictReader(open(d + "/" + name, newline="")))
+def sections(c):  # NACE sections a Eurostat code covers
+    if c == "TOTAL":
+        return set("ABCDEFGHIJKLMNOPQRSTU")
+    if len(c) == 1:
+        return {c}
+    if c[1] == "_":
+        return {c[0], c[2]}
+    return {chr(k) for k in range(ord(c[0]), ord(c[2]) + 1)}
 bad = []
-dropped = {"TOTAL", "B-E", "G-J", "K-N", "O-U"}
-x = {}
-read = 0
+x, read = {}, 0
 for r in csv.DictReader(open(src, newline="")):
     read += 1
     g = r["geo"]
-    if not re.fullmatch(r"[A-Z]{2}[A-Z0-9]{3}", g) or g.endswith("ZZZ"):
+    if re.fullmatch(r"[A-Z]{2}[A-Z0-9]{%d}" % level, g) and not re.fullmatch(r"..Z+", g):
+        x[(g, r["nace_r2"])] = float(r["value"])
+units0 = sorted({u for u, _ in x})
+have = {}
+for u, c in x:
+    have[c] = have.get(c, 0) + 1
+common = {c for c, n in have.items() if n >= 0.95 * len(units0)} - {"TOTAL"}
+# from the largest down: a class whose largest inner classes cover it is
+# split into them; otherwise its inner classes go
+part = set(common)
+for c in sorted(common, key=lambda c: -len(sections(c))):
+    if c not in part:
         continue
-    if r["nace_r2"] in dropped:
+    inner = [o for o in part if sections(o) < sections(c)]
+    top = [o for o in inner if not any(sections(o) < sections(p) for p in inner)]
+    if not inner:
         continue
-    x[(g, r["nace_r2"])] = float(r["value"])
-units = sorted({u for u, _ in x})
-classes = sorted({c for _, c in x})
+    if set().union(*(sections(o) for o in top)) == sections(c):
+        part.discard(c)
+    else:
+        part -= set(inner)
+part = sorted(part)
+cover = [s for c in part for s in sections(c)]
+if len(cover) != len(set(cover)) or set(cover) != sections("TOTAL"):
+    bad.append("derived classes %s are no partition" % part)
+expect = {3: ["A", "B-E", "F", "G-J", "K-N", "O-U"],
+          2: ["A", "B-E", "F", "G-I", "J", "K", "L", "M_N", "O-Q", "R-U"]}[level]
+if part != expect:
+    bad.append("derived partition %s, expected %s" % (part, expect))
+# missing, not zero: a class of the partition absent while a class inside
+# it holds a value, or TOTAL exceeds the classes present
+def shown(u, k):
+    if (u, k) in x:
+        return False
+    if any(x.get((u, c), 0) > 0 for c in have if sections(c) < sections(k)):
+        return True
+    t = sum(x[(u, c)] for c in part if (u, c) in x)
+    return x.get((u, "TOTAL"), 0) - t > 1e-3 * x.get((u, "TOTAL"), 0) + 0.01 * len(part)
+units = [u for u in units0 if not any(shown(u, k) for k in part)]
 got_units = [r["unit"] for r in rows("units.csv")]
-if len(got_units) != 1207 or got_units != units:
-    bad.append("units: %d, expected %d" % (len(got_units), len(units)))
+n_expect = {3: 1204, 2: 251}[level]
+if got_units != units or len(units) != n_expect:
+    bad.append("units: %d, derived %d, expected %d" % (len(got_units), len(units), n_expect))
 got_classes = [r["class"] for r in rows("classes.csv")]
-if got_classes != classes or len(classes) != 10:
-    bad.append("classes %s, expected %s" % (got_classes, classes))
+if got_classes != part:
+    bad.append("classes %s, expected %s" % (got_classes, part))
+# no region is left with only a few classes: every one has rows for all
+# classes of the partition but one at most, and 99 % for all
+nrows = [sum((u, c) in x for c in part) for u in units]
+if min(nrows) < len(part) - 1 or sum(n == len(part) for n in nrows) < 0.99 * len(units):
+    bad.append("rows per region: fewest %d of %d" % (min(nrows), len(part)))
 notes = open(d + "/notes.csv").read()
-for c in sorted(dropped):
-    if "class '%s' is an aggregate" % c not in notes:
-        bad.append("no aggregate note for %s" % c)
-if "121 rows of extra-regio units" not in notes:
-    bad.append("no extra-regio note")
+warns = open(d + "/warnings.csv").read()
+for c in sorted(have):
+    if c in part:
+        continue
+    if "class '%s' left out of the analysis" % c not in warns:
+        bad.append("no warning for %s" % c)
+if "one partition of the total for every unit): %s" % ", ".join(part) not in notes:
+    bad.append("no note of the partition")
+if "%d of %d units left out of the analysis" % (len(units0) - len(units), len(units0)) not in notes:
+    bad.append("no note of the units left out")
+if level == 3:
+    for c, why in [("TOTAL", "the total of all classes|an aggregate of A, B-E, F, G-J, K-N, O-U"),
+                   ("C", "part of the kept aggregate 'B-E'"),
+                   ("G-I", "part of the kept aggregate 'G-J'"),
+                   ("R-U", "part of the kept aggregate 'O-U'")]:
+        if not re.search("class '%s' left out of the analysis: (%s)" % (c, why), warns):
+            bad.append("%s: not left out as %s" % (c, why))
+    if "121 rows of extra-regio units" not in notes:
+        bad.append("no extra-regio note")
+    if "NO0B2 (B-E)" not in notes or "NO081 (A, B-E)" not in notes:
+        bad.append("Svalbard's zero or Oslo's missing not noted")
 q = rows("quality.csv")[0]
+used = sum(1 for (u, c) in x if u in set(units) and c in part)
 if int(q["rows_read"]) != read or int(q["rows_used"]) + int(q["rows_rejected"]) != read \
-        or int(q["rows_used"]) != len(x):
-    bad.append("quality %s, read %d, used %d" % (q, read, len(x)))
+        or int(q["rows_used"]) != used:
+    bad.append("quality %s, read %d, used %d" % (q, read, used))
+keep = {(u, c): v for (u, c), v in x.items() if c in part and u in set(units)}
 tu = {u: 0.0 for u in units}
-tc = {c: 0.0 for c in classes}
-for (u, c), v in x.items():
+tc = {c: 0.0 for c in part}
+for (u, c), v in keep.items():
     tu[u] += v
     tc[c] += v
 t = sum(tu.values())
 spec = {(r["unit"], r["class"]): r for r in rows("specialisation.csv")}
-for u in ["AT111", "DEA11", "ITC11", "PL911", "FR101", "SE110"]:
-    for c in classes:
-        if (u, c) not in x:
+for u in ["AT111", "DEA11", "ITC11", "PL911", "FR101", "SE110", "ES211", "NO0B2"]:
+    for c in part:
+        if (u, c) not in keep:
             continue
-        want = (x[(u, c)] / tu[u]) / (tc[c] / t)
+        want = (keep[(u, c)] / tu[u]) / (tc[c] / t)
         got = float(spec[(u, c)]["rca"])
         if abs(got - want) > 1e-9 * max(1.0, want):
             bad.append("rca %s %s = %r, by hand %r" % (u, c, got, want))
@@ -2258,6 +2327,13 @@ if bad:
     print("; ".join(bad[:6]))
     sys.exit(1)
 EOF2
+    "$PY" - $EUROSTAT_NAMA "$TMP/out/csv" 3 <"$TMP/check.py" >"$TMP/.why" || exit 1
+    # NUTS level 2 keeps a finer partition (G-I, J, K, L, M_N, O-Q, R-U are
+    # there in nearly every region)
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 2 --out "$TMP/n2" --csv-only
+    expect_rc 0 "nuts-level 2"
+    "$PY" - $EUROSTAT_NAMA "$TMP/n2/csv" 2 <"$TMP/check.py" >"$TMP/.why" || exit 1
     # --keep-aggregates keeps them, and says they count twice
     s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
         --nuts-level 3 --keep-aggregates --out "$TMP/keep" --csv-only
