@@ -324,6 +324,18 @@ draw_pivot(book *b, const sheet_spec *s)
     }
     if (n == 0 || nck > 16000)
         goto done;
+    if (s->square) {
+        /* output.square_sheets: no, or auto above 200 units (notes.csv
+         * says so from the stage that writes the pairs) */
+        const s3_table *pt = s3_result_table(b->res, "parameters");
+        const char *sq = "auto";
+        for (size_t r = 0; pt && r < s3_table_rows(pt); r++)
+            if (!strcmp(s3_table_text(pt, r, 0), "output.square_sheets"))
+                sq = s3_table_text(pt, r, 1);
+        if (!strcmp(sq, "no") ||
+            (!strcmp(sq, "auto") && nrk > S3I_SQUARE_MAX_UNITS))
+            goto done;
+    }
     lxw_worksheet *ws = new_sheet(b, s->name);
     if (!ws)
         goto done;
@@ -645,7 +657,8 @@ static const sheet_spec SHEETS[] = {
      .value = "probability_a_above_b",
      .lo = 0.0,
      .mid = 0.5,
-     .hi = 1.0},
+     .hi = 1.0,
+     .square = 1},
     {.draw = draw_pivot,
      .name = "Overlaps",
      .generic_name = "Overlaps",
@@ -660,7 +673,8 @@ static const sheet_spec SHEETS[] = {
      .value = "cosine",
      .lo = 0.0,
      .mid = 0.5,
-     .hi = 1.0},
+     .hi = 1.0,
+     .square = 1},
     {.draw = draw_rows,
      .name = "Partners",
      .generic_name = "Partners",

@@ -2382,6 +2382,46 @@ t_analyse_where_lists() {
     : >"$TMP/.why"
 }
 
+# output.square_sheets (issue 14, item 6): auto leaves the unit x unit
+# sheets (Outranking, Overlaps) out of the workbook above 200 units, with a
+# note naming the CSV files; yes writes them; no never.  NUTS-2: 251
+# regions, NUTS-1: 96.
+t_analyse_square_sheets() {
+    local lv sq want lv_sq
+    for lv_sq in 2:auto:absent 2:yes:present 1:auto:present 1:no:absent; do
+        IFS=: read -r lv sq want <<<"$lv_sq"
+        s3 analyse --quiet --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+            --nuts-level "$lv" --set output.square_sheets="$sq" --out "$TMP/q$lv$sq"
+        expect_rc 0 "square_sheets $sq at level $lv"
+        "$PY" - "$TMP/q$lv$sq" "$want" "$sq" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys, zipfile, re
+d, want, sq = sys.argv[1:4]
+wb = zipfile.ZipFile(d + "/briefing.xlsx").read("xl/workbook.xml").decode()
+names = re.findall(r'<sheet name="([^"]+)"', wb)
+units = sum(1 for _ in csv.DictReader(open(d + "/csv/units.csv", newline="")))
+bad = []
+for s in ("Outranking", "Overlaps"):
+    if (s in names) != (want == "present"):
+        bad.append("%s %s with %d units, square_sheets = %s" % (s, "missing" if want == "present" else "written", units, sq))
+notes = [r["message"] for r in csv.DictReader(open(d + "/csv/notes.csv", newline=""))
+         if r["scope"] == "briefing.xlsx"]
+said = any("%d units: the workbook's unit x unit sheets (Outranking, Overlaps) are not written" % units in m
+           and "outranking.csv and similarity.csv" in m for m in notes)
+if said != (want == "absent"):
+    bad.append("note %s: %s" % ("missing" if want == "absent" else "wrongly written", notes))
+if "Partners" not in names or "Data quality" not in names:
+    bad.append("sheets %s" % names)
+print("; ".join(bad), end="")
+sys.exit(1 if bad else 0)
+EOF2
+    done
+    s3 analyse --quiet --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 1 --set output.square_sheets=maybe --out "$TMP/bad"
+    expect_rc 3 "square_sheets = maybe"
+    expect_err "output.square_sheets = 'maybe': expected one of auto|yes|no" "square_sheets = maybe"
+    : >"$TMP/.why"
+}
+
 # Synthetic data (issue 12, item 9): a dataset whose dataset.ini says
 # synthetic = yes marks every workbook sheet, the first line of notes.csv
 # and the console summary; without it nothing is marked.  dataset.ini
@@ -2524,6 +2564,7 @@ run_case "analyse: a missing value is not zero; an absent row is" t_analyse_miss
 run_case "analyse: Eurostat regions, mixed NUTS levels warned" t_analyse_eurostat_levels_warned
 run_case "analyse: Eurostat NUTS-3, aggregates left out, RCA by hand" t_analyse_eurostat_nuts3_rca
 run_case "analyse: --where lists, exclusion, OR on one column" t_analyse_where_lists
+run_case "analyse: output.square_sheets leaves the unit x unit sheets out above 200 units" t_analyse_square_sheets
 run_case "synthetic data: marked on every sheet, in notes.csv and the summary; dataset.ini strict" t_synthetic_marks
 
 run_case "learning partners: a known answer, outcomes, what to move into (issue 14)" t_learning_partners
