@@ -2422,6 +2422,32 @@ EOF2
     : >"$TMP/.why"
 }
 
+# Code columns on the long path with --label: codes that look like numbers
+# stay text in every table (01, 0011) and a note says how to read them as
+# text; the labels are written verbatim (NA, 0042).  A column holding only
+# 'F' (classes A and F: proximity's class_b) is no number: R reads it as
+# logical, and the note says so (it said "holds only numbers ('F')").
+t_analyse_label_codes() {
+    printf 'geo,name,cls,v\n01,NA,0011,5\n01,NA,0012,3\n02,Two,0011,1\n02,Two,0012,7\n03,0042,0011,2\n03,0042,0012,2\n' >"$TMP/t.csv"
+    s3 analyse --quiet --input "$TMP/t.csv" --unit geo --class cls --value v --label name \
+        --out "$TMP/out" --csv-only
+    expect_rc 0 "analyse --label with numeric-looking codes"
+    [ "$(tr -d '\r' <"$TMP/out/csv/units.csv" | cut -d, -f3 | tail -n +2 | tr '\n' ' ')" = "01 02 03 " ] ||
+        die "unit codes not kept as text: $(cut -d, -f3 "$TMP/out/csv/units.csv" | tr '\n' ' ')"
+    [ "$(tr -d '\r' <"$TMP/out/csv/units.csv" | awk -F, 'NR > 1 {print $NF}' | tr '\n' ' ')" = "NA Two 0042 " ] ||
+        die "labels not verbatim: $(awk -F, '{print $NF}' "$TMP/out/csv/units.csv" | tr '\n' ' ')"
+    grep -q "^unit,input,01,0011," "$TMP/out/csv/specialisation.csv" || die "class code 0011 not kept as text"
+    grep -q "code columns unit, class, .* hold only numbers (such as '01')" "$TMP/out/csv/notes.csv" ||
+        die "no note on the numeric-looking code columns"
+    s3 analyse --quiet --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 3 --where nace_r2=A,F --out "$TMP/af" --csv-only
+    expect_rc 0 "classes A and F"
+    grep -q "holds only numbers" "$TMP/af/csv/notes.csv" && die "'F' called a number: $(grep 'only numbers' "$TMP/af/csv/notes.csv" | head -c 200)"
+    grep -q "code column class_b holds only values such as 'F', which R reads as logical" "$TMP/af/csv/notes.csv" ||
+        die "no note that R reads F as logical"
+    : >"$TMP/.why"
+}
+
 # Synthetic data (issue 12, item 9): a dataset whose dataset.ini says
 # synthetic = yes marks every workbook sheet, the first line of notes.csv
 # and the console summary; without it nothing is marked.  dataset.ini
@@ -2564,6 +2590,7 @@ run_case "analyse: a missing value is not zero; an absent row is" t_analyse_miss
 run_case "analyse: Eurostat regions, mixed NUTS levels warned" t_analyse_eurostat_levels_warned
 run_case "analyse: Eurostat NUTS-3, aggregates left out, RCA by hand" t_analyse_eurostat_nuts3_rca
 run_case "analyse: --where lists, exclusion, OR on one column" t_analyse_where_lists
+run_case "analyse: --label with numeric-looking codes; 'F' is no number" t_analyse_label_codes
 run_case "analyse: output.square_sheets leaves the unit x unit sheets out above 200 units" t_analyse_square_sheets
 run_case "synthetic data: marked on every sheet, in notes.csv and the summary; dataset.ini strict" t_synthetic_marks
 
