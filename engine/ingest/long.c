@@ -956,6 +956,33 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
     if ((rc = missing_cells(ctx, d, st, base, drop_u, drop_c)) ||
         (rc = aggregates(ctx, d, st, base, drop_u, drop_c)))
         goto done;
+    /* a unit left with rows only in classes left out (TOTAL alone) has
+     * nothing to analyse */
+    {
+        unsigned char *any = calloc(nu + 1, 1);
+        if (!any) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < st->ncell; k++)
+            any[st->cu[k]] |= !drop_c[st->cc[k]];
+        size_t empty = 0;
+        for (size_t u = 0; u < nu; u++)
+            if (!drop_u[u] && !any[u]) {
+                drop_u[u] = 1;
+                empty++;
+            }
+        free(any);
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "%zu unit(s) with rows only in classes left out: left out "
+                 "too",
+                 empty);
+        if (empty && s3i_note(d->log.notes, base, msg)) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
     size_t ku = 0, kc = 0;
     for (size_t i = 0; i < nu; i++)
         if (!drop_u[i])
@@ -963,6 +990,14 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
     for (size_t i = 0; i < nc; i++)
         if (!drop_c[i])
             cs[kc++] = d->records.class_id[i];
+    if (ku == 0 || kc == 0) {
+        rc = s3i_fail(ctx, S3_EINPUT,
+                      "%s: no unit or no class is left to analyse once the "
+                      "missing values and the aggregates are left out (see "
+                      "the warnings)",
+                      base);
+        goto done;
+    }
     qsort(us, ku, sizeof(char *), cmp_str);
     qsort(cs, kc, sizeof(char *), cmp_str);
     for (size_t i = 0; i < nu; i++)

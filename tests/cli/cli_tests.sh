@@ -2378,6 +2378,48 @@ t_analyse_where_lists() {
     : >"$TMP/.why"
 }
 
+# The partition rule on a constructed table (hand-checkable): 20 units
+# with A, G-I + J = G-J (in U20 G-J is 5 more: 19 of 20 = 95 %, still
+# split), K-N whose parts K, L, M_N only U01-U18 have (18 of 20 < 95 %:
+# K-N kept, its parts left out), TOTAL = A + G-J + K-N; U21 has TOTAL
+# only (missing, not zero: left out).  Kept: A, G-I, J, K-N over U01-U20.
+t_analyse_partition_rule() {
+    {
+        echo "unit,class,value"
+        for i in $(seq -w 1 20); do
+            u=U$i
+            echo "$u,A,10"; echo "$u,G-I,20"; echo "$u,J,5"
+            if [ "$i" = 20 ]; then echo "$u,G-J,30"; else echo "$u,G-J,25"; fi
+            echo "$u,K-N,40"
+            if [ "$((10#$i))" -le 18 ]; then echo "$u,K,10"; echo "$u,L,10"; echo "$u,M_N,20"; fi
+            echo "$u,TOTAL,$((10 + 25 + 40 + (10#$i == 20 ? 5 : 0)))"
+        done
+        echo "U21,TOTAL,50"
+    } >"$TMP/p.csv"
+    s3 analyse --quiet --input "$TMP/p.csv" --unit unit --class class --value value \
+        --out "$TMP/out" --csv-only
+    expect_rc 0 "partition rule"
+    local c=$TMP/out/csv
+    [ "$(cut -d, -f3 "$c/classes.csv" | tail -n +2 | tr -d '\r' | tr '\n' ' ')" = "A G-I J K-N " ] ||
+        die "classes: $(cut -d, -f3 "$c/classes.csv" | tr '\n' ' ')"
+    [ "$(tail -n +2 "$c/units.csv" | cut -d, -f3 | tr '\n' ' ')" = "$(seq -f 'U%02g' 1 20 | tr '\n' ' ')" ] ||
+        die "units: $(tail -n +2 "$c/units.csv" | cut -d, -f3 | tr '\n' ' ')"
+    grep -q "class 'G-J' left out of the analysis: an aggregate of G-I, J, which are present and add up to it (within 0.1 %) in 19 of the 20 units that have it (at least 95 %); its 20 rows are not used" "$c/warnings.csv" ||
+        die "no G-J warning"
+    grep -q "class 'K-N' kept, and the classes inside it (K, L, M_N) left out: they are present and add up to it in too few of the units that have it (18 of 20, under 95 %)" "$c/notes.csv" ||
+        die "no K-N note"
+    for k in K L M_N; do
+        grep -q "class '$k' left out of the analysis: part of the kept aggregate 'K-N' (its values are counted there); its 18 rows are not used" "$c/warnings.csv" ||
+            die "no warning for $k"
+    done
+    grep -q "class 'TOTAL' left out of the analysis" "$c/warnings.csv" || die "TOTAL kept"
+    grep -q "1 of 21 units left out of the analysis: .*U21 (A, G-I, J, K-N)" "$c/notes.csv" ||
+        die "U21 not left out: $(grep U21 "$c/notes.csv")"
+    # rows read = used + rejected: 20 x 4 kept cells used of 20 x 6 + 18 x 3 + 1
+    grep -q "^p.csv,175,80,95," "$c/quality.csv" || die "quality: $(tail -1 "$c/quality.csv")"
+    : >"$TMP/.why"
+}
+
 # output.square_sheets (issue 14, item 6): auto leaves the unit x unit
 # sheets (Outranking, Overlaps) out of the workbook above 200 units, with a
 # note naming the CSV files; yes writes them; no never.  NUTS-2: 251
@@ -2586,6 +2628,7 @@ run_case "analyse: a missing value is not zero; an absent row is" t_analyse_miss
 run_case "analyse: Eurostat regions, mixed NUTS levels warned" t_analyse_eurostat_levels_warned
 run_case "analyse: Eurostat NUTS-3, aggregates left out, RCA by hand" t_analyse_eurostat_nuts3_rca
 run_case "analyse: --where lists, exclusion, OR on one column" t_analyse_where_lists
+run_case "analyse: the partition rule on a constructed table (split at 95 %, kept aggregate, TOTAL-only unit)" t_analyse_partition_rule
 run_case "analyse: --label with numeric-looking codes; 'F' is no number" t_analyse_label_codes
 run_case "analyse: output.square_sheets leaves the unit x unit sheets out above 200 units" t_analyse_square_sheets
 run_case "synthetic data: marked on every sheet, in notes.csv and the summary; dataset.ini strict" t_synthetic_marks
