@@ -228,13 +228,32 @@ typedef struct {
     const char *unit_col;
     const char *class_col;
     const char *value_col;
-    /* Filters where[0..nwhere), each "COLUMN=VALUE": only the rows whose
-     * column (or Eurostat dimension) holds that value are used; the others
-     * are counted as rejected and noted.  At most 16; where may be NULL
+    /* Filters where[0..nwhere), each "COLUMN=VALUE", "COLUMN=A,B" (one of
+     * the list) or "COLUMN!=X,Y" (none of the list): only the rows whose
+     * column (or Eurostat dimension) passes are used; the others are
+     * counted as rejected and noted.  Filters on the same column are ORed,
+     * filters on different columns ANDed.  At most 16; where may be NULL
      * when nwhere is 0.  In a Eurostat file every dimension other than unit
      * and class must hold one value, so filters fix the others. */
     const char *const *where;
     size_t nwhere;
+    /* NUTS regions (codes of 2 letters and 0 to 3 letters or digits, e.g.
+     * DE, DEA, DEA1, DEA11; EU27_2020, EA20 are aggregates, not NUTS):
+     * when nuts_filter is set, only the units of NUTS level nuts_level
+     * (0 to 3) are used, without the extra-regio codes (DEZ, DEZZ, DEZZZ);
+     * the other rows are counted as rejected and noted.  Unset, a unit
+     * column mixing levels gets a warning naming the levels. */
+    int nuts_filter;
+    int nuts_level;
+    /* When set, classes that are aggregates of other classes in the data
+     * (NACE sections: TOTAL, B-E holding C, G-J holding G-I) are left out,
+     * with a warning naming them; their rows are counted as rejected.
+     * Unset (the behaviour before), they are only warned about. */
+    int drop_aggregates;
+    /* The column (or Eurostat dimension) naming each unit, e.g. geo_label:
+     * its first value per unit is the unit_name of the outputs.  NULL: no
+     * names (unit_name empty). */
+    const char *label_col;
 } s3_long_options;
 
 /* Load a long table "unit, class, value" for the generic analysis: a CSV

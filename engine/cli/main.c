@@ -37,7 +37,7 @@ static const command_info commands[] = {
      "reconciliation per file."},
     {"analyse",
      "--input FILE --unit COL --class COL --value COL [--where COL=VALUE]... "
-     "[--out DIR]",
+     "[--nuts-level N] [--label COL] [--keep-aggregates] [--out DIR]",
      "Run the same measures on any long table (one row per unit, class and "
      "value; ',' ';' or tab separated) or Eurostat bulk TSV file (unit and "
      "class are dimensions, value a period)."},
@@ -68,8 +68,18 @@ static const command_info commands[] = {
       "column holding the count or value (for a Eurostat TSV: a period, "      \
       "e.g. 2018)")                                                            \
     X(where, "COL=VALUE", CMD_ANALYSE,                                         \
-      "use only rows whose column (or Eurostat dimension) holds VALUE "        \
-      "(repeatable)")                                                          \
+      "use only rows whose column (or Eurostat dimension) holds VALUE; "       \
+      "COL=A,B: one of the list; COL!=X,Y: none of it (repeatable: ORed on "   \
+      "one column, ANDed across columns)")                                     \
+    X(nuts_level, "N", CMD_ANALYSE,                                            \
+      "keep only the units of NUTS level N (0 countries to 3), without "       \
+      "extra-regio codes (DEZ, DEZZ, DEZZZ)")                                  \
+    X(label, "COL", CMD_ANALYSE,                                               \
+      "column (or Eurostat dimension) naming the units, e.g. geo_label: "      \
+      "the unit_name of the outputs")                                          \
+    X(keep_aggregates, NULL, CMD_ANALYSE,                                      \
+      "keep classes that are aggregates of others in the data (TOTAL, B-E "    \
+      "holding C); by default they are left out with a warning")               \
     X(set, "NAME=VALUE", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                    \
       "set a model parameter for this run, e.g. "                              \
       "specialisation.threshold=1.2 (repeatable; parameters.csv lists them)")  \
@@ -467,7 +477,24 @@ main(int argc, char **argv)
                                   .class_col = val[OPT_class],
                                   .value_col = val[OPT_value],
                                   .where = where,
-                                  .nwhere = nwhere};
+                                  .nwhere = nwhere,
+                                  .drop_aggregates = !val[OPT_keep_aggregates],
+                                  .label_col = val[OPT_label]};
+            /* --nuts-level N: one NUTS level, 0 to 3 */
+            if (val[OPT_nuts_level]) {
+                const char *n = val[OPT_nuts_level];
+                if (n[0] < '0' || n[0] > '3' || n[1]) {
+                    fprintf(stderr,
+                            "s3engine analyse: --nuts-level '%s' is not a "
+                            "NUTS level from 0 to 3\n",
+                            n);
+                    s3_model_free(model);
+                    s3_ctx_free(ctx);
+                    return 2;
+                }
+                lo.nuts_filter = 1;
+                lo.nuts_level = n[0] - '0';
+            }
             st = s3_dataset_load_long(ctx, val[OPT_input], &lo, model, &data);
         }
     } else {

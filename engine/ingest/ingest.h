@@ -154,6 +154,11 @@ enum { S3I_PAIRS_AUTO, S3I_PAIRS_ALL, S3I_PAIRS_TOP };
 /* pairs = auto: a pair table's part for one matrix is written in full up
  * to this many rows, else cut to each item's top_pairs nearest */
 enum { S3I_PAIRS_FULL_MAX = 500000 };
+/* output.square_sheets: the workbook's unit × unit sheets (Outranking,
+ * Overlaps) are written up to this many units under auto: 1,207 regions
+ * made 1.4 million cells per sheet, unreadable and 25 MB. */
+enum { S3I_SQUARE_AUTO, S3I_SQUARE_YES, S3I_SQUARE_NO };
+enum { S3I_SQUARE_MAX_UNITS = 200 };
 
 /* A key of a [domains] or [scenario.NAME] section, with its line. */
 typedef struct {
@@ -222,8 +227,9 @@ struct s3_model {
     int vary_norm, vary_agg;
     int resample; /* S3I_RESAMPLE_* */
     /* the pair tables (unit × unit, class × class, outranking) */
-    int pairs;        /* S3I_PAIRS_* */
-    size_t top_pairs; /* how many per unit or class when cut */
+    int pairs;         /* S3I_PAIRS_* */
+    size_t top_pairs;  /* how many per unit or class when cut */
+    int square_sheets; /* S3I_SQUARE_* */
     /* learning partners (stages/learning.c): the lists as written
      * (comma-separated unit codes; empty home = no stage), the outcome
      * file ("" = none) and its value column */

@@ -21,7 +21,16 @@
  * Units and classes are numbered in sorted order, so that results do not
  * depend on the order of the rows; a repeated (unit, class) pair adds its
  * value, with a note.
+ *
+ * Eurostat regional tables mix levels and aggregates: EU27_2020, countries
+ * and NUTS-1/2/3 regions in the unit column, TOTAL and section groups
+ * (B-E holding C, G-J holding G-I) in the NACE column.  Both are told:
+ * a warning names the NUTS levels of a mixed unit column (a NUTS level
+ * filter keeps one, without the extra-regio codes DEZ, DEZZ, DEZZZ), and
+ * the classes are cut to one partition of the total, the same for every
+ * unit: the finest that (nearly) all units have (see aggregates()).
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +48,17 @@ typedef struct {
     const char *want[3];
     const char *const *where;
     size_t nwhere;
+    const char *wlist[MAX_WHERE]; /* each filter's list, after = or != */
+    int wneg[MAX_WHERE];          /* != */
+    unsigned wgrp[MAX_WHERE];     /* first filter on the same column */
+    unsigned wall;                /* the groups a row must pass */
+    int nuts_filter, nuts_level, drop_aggregates;
+    size_t nuts_other, extra_regio;
+    int is_nuts; /* most units are NUTS codes */
+    const char *label_col;
+    size_t lcol;  /* field of the label column */
+    char **label; /* per unit interned: its first label */
+    size_t nlabel, cap_label;
     size_t col[3];          /* field of unit, class, value */
     size_t wcol[MAX_WHERE]; /* field of each filter */
     int eurostat;           /* first column holds the dimensions */
@@ -67,20 +87,36 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     long_state *st = u;
     const char *bs = n > 1 ? strchr(f[0], '\\') : NULL;
     if (!bs) {
-        s3i_colreq want[3 + MAX_WHERE];
+        s3i_colreq want[4 + MAX_WHERE];
         for (size_t k = 0; k < 3; k++)
             want[k] = (s3i_colreq){st->want[k], 1};
+        /* each column asked once: filters may repeat a column, or name
+         * the unit or class column */
         char names[MAX_WHERE][64];
+        size_t at[MAX_WHERE], nw = 3;
         for (size_t k = 0; k < st->nwhere; k++) {
             snprintf(names[k], sizeof names[k], "%.*s",
-                     (int)strcspn(st->where[k], "="), st->where[k]);
-            want[3 + k] = (s3i_colreq){names[k], 1};
+                     (int)strcspn(st->where[k], "!="), st->where[k]);
+            for (at[k] = 0; at[k] < nw; at[k]++)
+                if (strcmp(want[at[k]].name, names[k]) == 0)
+                    break;
+            if (at[k] == nw)
+                want[nw++] = (s3i_colreq){names[k], 1};
         }
-        size_t idx[3 + MAX_WHERE];
-        s3_status rc =
-            s3i_map_columns(st->ctx, st->d, r, n, f, want, 3 + st->nwhere, idx);
+        size_t lat = nw;
+        if (st->label_col) {
+            for (lat = 0; lat < nw; lat++)
+                if (strcmp(want[lat].name, st->label_col) == 0)
+                    break;
+            if (lat == nw)
+                want[nw++] = (s3i_colreq){st->label_col, 1};
+        }
+        size_t idx[4 + MAX_WHERE];
+        s3_status rc = s3i_map_columns(st->ctx, st->d, r, n, f, want, nw, idx);
         memcpy(st->col, idx, sizeof st->col);
-        memcpy(st->wcol, idx + 3, st->nwhere * sizeof(size_t));
+        st->lcol = st->label_col ? idx[lat] : S3I_NONE;
+        for (size_t k = 0; k < st->nwhere; k++)
+            st->wcol[k] = idx[at[k]];
         return rc;
     }
     /* Eurostat: dimensions before the backslash, periods after column 0 */
@@ -95,9 +131,13 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         st->dims[st->ndims++][k] = '\0';
         p += k + (p[k] == ',');
     }
-    for (size_t k = 0; k < 3 + st->nwhere; k++) {
-        const char *name = k < 3 ? st->want[k] : st->where[k - 3];
-        size_t nl = k < 3 ? strlen(name) : strcspn(name, "=");
+    st->lcol = S3I_NONE;
+    for (size_t k = 0; k < 3 + st->nwhere + (st->label_col != NULL); k++) {
+        const char *name = k < 3                ? st->want[k]
+                           : k < 3 + st->nwhere ? st->where[k - 3]
+                                                : st->label_col;
+        size_t nl =
+            k < 3 || k == 3 + st->nwhere ? strlen(name) : strcspn(name, "!=");
         size_t found = S3I_NONE;
         if (k == 2) {
             for (size_t i = 1; i < n; i++) {
@@ -124,8 +164,10 @@ long_header(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                             st->ndims > 2 ? ", ..." : "", f[1], f[n - 1]);
         if (k < 3)
             st->col[k] = found;
-        else
+        else if (k < 3 + st->nwhere)
             st->wcol[k - 3] = found;
+        else
+            st->lcol = found;
     }
     return S3_OK;
 }
@@ -154,6 +196,49 @@ intern(s3_dataset *d, s3i_map *map, char ***ids, size_t *n, size_t *cap,
     return (*n)++;
 }
 
+/* Whether v is one of the comma-separated list. */
+static int
+in_list(const char *list, const char *v)
+{
+    size_t vl = strlen(v);
+    for (const char *p = list;;) {
+        size_t l = strcspn(p, ",");
+        if (l == vl && strncmp(p, v, l) == 0)
+            return 1;
+        if (!p[l])
+            return 0;
+        p += l + 1;
+    }
+}
+
+/* The NUTS level (0 to 3) of a code, or -1 when it is not a NUTS code: two
+ * capital letters and 0 to 3 capitals or digits (Regulation (EC) No
+ * 1059/2003 as amended; NUTS 2021).  EU27_2020, EA20, EU28, EFTA are
+ * aggregates of countries, not NUTS. */
+static int
+nuts_level_of(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 2 || n > 5 || !isupper((unsigned char)s[0]) ||
+        !isupper((unsigned char)s[1]) ||
+        (s[0] == 'E' && (s[1] == 'U' || s[1] == 'A' || s[1] == 'F')))
+        return -1;
+    for (size_t i = 2; i < n; i++)
+        if (!isupper((unsigned char)s[i]) && !isdigit((unsigned char)s[i]))
+            return -1;
+    return (int)n - 2;
+}
+
+/* Extra-regio codes (activity not attached to a region: embassies,
+ * offshore): level 1 to 3 with only Z after the country, DEZ to DEZZZ.
+ * (CZ, Czechia, is a country.) */
+static int
+extra_regio(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 2 && strspn(s + 2, "Z") == n - 2;
+}
+
 static s3_status
 long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
@@ -179,11 +264,26 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
             p += l + (p[l] == ',');
         }
     }
-    /* filters first: a row another filter excludes is not checked */
-    for (size_t k = 0; k < st->nwhere; k++) {
-        const char *want = strchr(st->where[k], '=') + 1;
-        if (strcmp(long_field(f, dims, st->wcol[k]), want) != 0) {
-            st->filtered++;
+    /* filters first: a row another filter excludes is not checked;
+     * filters on one column are ORed, across columns ANDed */
+    unsigned pass = 0;
+    for (size_t k = 0; k < st->nwhere; k++)
+        if (in_list(st->wlist[k], long_field(f, dims, st->wcol[k])) !=
+            st->wneg[k])
+            pass |= 1u << st->wgrp[k];
+    if (pass != st->wall) {
+        st->filtered++;
+        st->c.rejected++;
+        return S3_OK;
+    }
+    if (st->nuts_filter) {
+        const char *unit = long_field(f, dims, st->col[0]);
+        int lv = nuts_level_of(unit);
+        if (lv != st->nuts_level || extra_regio(unit)) {
+            if (lv == st->nuts_level)
+                st->extra_regio++;
+            else
+                st->nuts_other++;
             st->c.rejected++;
             return S3_OK;
         }
@@ -191,7 +291,7 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     /* a Eurostat dimension that is neither unit nor class must be fixed:
      * summing thousands of persons with percentages would be nonsense */
     for (size_t k = 0; st->eurostat && k < st->ndims; k++) {
-        if (DIM(k) == st->col[0] || DIM(k) == st->col[1])
+        if (DIM(k) == st->col[0] || DIM(k) == st->col[1] || DIM(k) == st->lcol)
             continue;
         if (!st->seen) {
             snprintf(st->first[k], sizeof st->first[k], "%s", dims[k]);
@@ -235,6 +335,14 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                        &d->records.nclasses, &st->cap_c, cls);
     if (ui == S3I_NONE || ci == S3I_NONE)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    if (st->label_col && ui == st->nlabel) {
+        /* a unit's name: its first label (units are interned in turn) */
+        if (s3i_reserve(&st->label, &st->cap_label, ui + 1, sizeof(char *)) ||
+            !(st->label[ui] =
+                  s3i_arena_strdup(&d->arena, long_field(f, dims, st->lcol))))
+            return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        st->nlabel++;
+    }
     /* a missing value is not zero: the unit (or, where most units miss
      * it, the class) is left out once every row is read */
     if (missing) {
@@ -360,6 +468,472 @@ done:
     return rc;
 }
 
+/* Warn (once, with a note) about the whole file: no line, the column. */
+static s3_status
+file_warning(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
+             const char *column, const char *value, const char *msg)
+{
+    if (s3i_note(d->log.notes, base, msg))
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    return s3i_warn_line(ctx, &st->c, 0, column, value, msg);
+}
+
+/* The NUTS levels of the unit column: with a level filter, notes of what
+ * it left out; without, a warning when the column mixes levels (regions
+ * would be counted inside their countries). */
+static s3_status
+nuts_levels(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
+{
+    char msg[800];
+    s3_status rc = S3_OK;
+    if (st->nuts_filter) {
+        st->is_nuts = 1;
+        if (st->nuts_other) {
+            snprintf(msg, sizeof msg,
+                     "%zu rows are not of NUTS level %d (other levels, or "
+                     "aggregates such as EU27_2020) and are not used",
+                     st->nuts_other, st->nuts_level);
+            if (s3i_note(d->log.notes, base, msg))
+                return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
+        if (st->extra_regio) {
+            snprintf(msg, sizeof msg,
+                     "%zu rows of extra-regio units (codes ending in Z such as "
+                     "DEZ, DEZZ, DEZZZ: activity not attached to a region) "
+                     "are not used",
+                     st->extra_regio);
+            if (s3i_note(d->log.notes, base, msg))
+                return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        }
+        return S3_OK;
+    }
+    size_t n[5] = {0}, xr = 0, nu = d->units.n;
+    const char *other = NULL;
+    for (size_t u = 0; u < nu; u++) {
+        int lv = nuts_level_of(d->units.id[u]);
+        n[lv < 0 ? 4 : lv]++;
+        xr += lv > 0 && extra_regio(d->units.id[u]);
+        if (lv < 0 && !other)
+            other = d->units.id[u];
+    }
+    st->is_nuts = 2 * n[4] < nu;
+    int levels = (n[0] > 0) + (n[1] > 0) + (n[2] > 0) + (n[3] > 0);
+    if (!st->is_nuts || (levels < 2 && !n[4]))
+        return S3_OK;
+    size_t len =
+        (size_t)snprintf(msg, sizeof msg, "the unit column mixes NUTS levels:");
+    for (int lv = 0; lv < 4; lv++)
+        if (n[lv] && len < sizeof msg)
+            len += (size_t)snprintf(msg + len, sizeof msg - len,
+                                    " level %d: %zu units;", lv, n[lv]);
+    if (n[4] && len < sizeof msg)
+        len += (size_t)snprintf(msg + len, sizeof msg - len,
+                                " not NUTS (aggregates such as %.40s): %zu;",
+                                other, n[4]);
+    if (len < sizeof msg)
+        snprintf(msg + len, sizeof msg - len,
+                 " %zu extra-regio units; regions are counted again inside "
+                 "their countries: choose one level with --nuts-level N",
+                 xr);
+    rc = file_warning(ctx, d, st, base, st->want[0], "", msg);
+    return rc;
+}
+
+/* The NACE sections (A to U) a Eurostat NACE code covers, as bits: a
+ * section "C", a range "B-E", a pair "M_N", or TOTAL (every section; NACE
+ * Rev. 2, Eurostat's aggregates in nama_10r_3empers); 0 for anything
+ * else (divisions, other classifications). */
+static unsigned
+nace_mask(const char *s)
+{
+    if (strcmp(s, "TOTAL") == 0)
+        return (1u << 21) - 1;
+    if (s[0] < 'A' || s[0] > 'U')
+        return 0;
+    if (!s[1])
+        return 1u << (s[0] - 'A');
+    if ((s[1] != '-' && s[1] != '_') || s[2] <= s[0] || s[2] > 'U' || s[3])
+        return 0;
+    if (s[1] == '_')
+        return 1u << (s[0] - 'A') | 1u << (s[2] - 'A');
+    return ((1u << (s[2] - 'A' + 1)) - 1) & ~((1u << (s[0] - 'A')) - 1);
+}
+
+/* Bits set in m. */
+static int
+popcount(unsigned m)
+{
+    int n = 0;
+    for (; m; m &= m - 1)
+        n++;
+    return n;
+}
+
+/* The classes of the data directly inside class p (by NACE sections): the
+ * largest ones, not inside another class inside p.  Returns their number
+ * (at most max in parts); *cover gets their union, *overlap whether two
+ * of them share a section. */
+static size_t
+children(const unsigned *mask, size_t nc, size_t p, size_t *parts, size_t max,
+         unsigned *cover, int *overlap)
+{
+    size_t n = 0;
+    *cover = 0;
+    *overlap = 0;
+    for (size_t q = 0; q < nc; q++) {
+        if (!mask[q] || q == p || (mask[q] & ~mask[p]) || mask[q] == mask[p])
+            continue;
+        int inner = 0;
+        for (size_t r = 0; r < nc && !inner; r++)
+            inner = mask[r] && r != p && r != q && mask[r] != mask[p] &&
+                    !(mask[r] & ~mask[p]) && mask[r] != mask[q] &&
+                    !(mask[q] & ~mask[r]);
+        if (inner)
+            continue;
+        *overlap |= (*cover & mask[q]) != 0;
+        *cover |= mask[q];
+        if (n < max)
+            parts[n] = q;
+        n++;
+    }
+    return n;
+}
+
+/* Whether two values agree as Eurostat rounds them (to 0.01 or coarser):
+ * within 0.1 % plus 0.01 per part. */
+static int
+sums_to(double a, double t, size_t nparts)
+{
+    return fabs(a - t) <= 1e-3 * fabs(a) + 0.01 * (double)nparts;
+}
+
+/* Share of the units having an aggregate in which all its parts are
+ * present and add up to it, for the aggregate to be split into them. */
+#define SPLIT_SHARE 0.95
+
+/* Classes that hold other classes of the data (TOTAL, B-E holding C, G-J
+ * holding G-I and J) would count their activity twice.  Every unit gets
+ * the same partition of the total, the finest that (nearly) all units
+ * have: from the largest class down, TOTAL is left out; an aggregate is
+ * left out (split into its parts) when its parts cover it and are present
+ * and add up to it in at least 95 % of the units that have it; otherwise
+ * the aggregate is kept and every class inside it is left out (a part
+ * without its complement, C inside B-E without B, D, E, too: keeping it
+ * would count its values twice).  A warning names each class left out,
+ * why, and its rows.  With drop_aggregates unset the aggregates are only
+ * named.  A unit without a row for a class of the partition that its other
+ * rows show is not zero (a part of it left out holds a value, or an
+ * aggregate holding it exceeds the classes kept inside it) has a missing
+ * value, not a zero: it is left out (drop_u), like a unit with ':'. */
+static s3_status
+aggregates(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
+           unsigned char *drop_u, unsigned char *drop_c)
+{
+    size_t nu = d->units.n, nc = d->records.nclasses;
+    unsigned *mask = calloc(nc + 1, sizeof(unsigned));
+    size_t *order = malloc((nc + 1) * sizeof(size_t));
+    size_t *why = malloc((nc + 1) * sizeof(size_t)); /* kept aggregate */
+    size_t *rows = calloc(nc + 1, sizeof(size_t));
+    unsigned char *out = calloc(nc + 1, 1); /* 1 aggregate, 2 part */
+    double *val = NULL;
+    unsigned char *has = NULL;
+    s3_status rc = S3_OK;
+    char msg[1400], names[600];
+    if (!mask || !order || !why || !rows || !out) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    const unsigned all = (1u << 21) - 1;
+    size_t nagg = 0;
+    for (size_t c = 0; c < nc; c++) {
+        mask[c] = drop_c[c] ? 0 : nace_mask(d->records.class_id[c]);
+        order[c] = c;
+        why[c] = S3I_NONE;
+    }
+    for (size_t c = 0; c < nc; c++) {
+        size_t parts[1];
+        unsigned cover;
+        int overlap;
+        nagg += mask[c] && children(mask, nc, c, parts, 0, &cover, &overlap);
+    }
+    if (!nagg)
+        goto done;
+    if (!(val = calloc(nu * nc + 1, sizeof(double))) ||
+        !(has = calloc(nu * nc + 1, 1))) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t k = 0; k < st->ncell; k++) {
+        val[st->cu[k] * nc + st->cc[k]] += st->cv[k];
+        has[st->cu[k] * nc + st->cc[k]] = 1;
+        rows[st->cc[k]]++;
+    }
+    /* largest classes first (insertion sort: a few dozen classes) */
+    for (size_t i = 1; i < nc; i++)
+        for (size_t j = i;
+             j > 0 && popcount(mask[order[j]]) > popcount(mask[order[j - 1]]);
+             j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (size_t i = 0; i < nc && !rc; i++) {
+        size_t p = order[i], parts[32];
+        unsigned cover;
+        int overlap;
+        if (!mask[p] || out[p])
+            continue;
+        size_t np = children(mask, nc, p, parts, 32, &cover, &overlap);
+        if (!np)
+            continue;
+        size_t len = 0;
+        for (size_t k = 0; k < np && k < 32 && len < sizeof names; k++)
+            len +=
+                (size_t)snprintf(names + len, sizeof names - len, "%s%.40s",
+                                 k ? ", " : "", d->records.class_id[parts[k]]);
+        /* in how many of the units having p its parts add up to it */
+        size_t have = 0, ok = 0;
+        for (size_t u = 0; u < nu; u++) {
+            if (!has[u * nc + p])
+                continue;
+            have++;
+            int all_there = 1;
+            double t = 0.0;
+            for (size_t k = 0; k < np && k < 32 && all_there; k++) {
+                all_there = has[u * nc + parts[k]];
+                t += val[u * nc + parts[k]];
+            }
+            ok += all_there && sums_to(val[u * nc + p], t, np);
+        }
+        int exact = cover == mask[p] && !overlap && np <= 32;
+        int split = exact && (double)ok >= SPLIT_SHARE * (double)have;
+        if (!st->drop_aggregates) {
+            snprintf(msg, sizeof msg,
+                     "class '%.40s' is an aggregate of classes in the data "
+                     "(%s; they add up to it in %zu of the %zu units that "
+                     "have it): kept, so its activity is counted twice",
+                     d->records.class_id[p], names, ok, have);
+            rc = file_warning(ctx, d, st, base, st->want[1],
+                              d->records.class_id[p], msg);
+            continue;
+        }
+        if (mask[p] == all || split) {
+            out[p] = 1;
+            if (mask[p] == all && !split)
+                snprintf(msg, sizeof msg,
+                         "class '%.40s' left out of the analysis: the total "
+                         "of all classes (an aggregate of %s), counted twice "
+                         "if kept; its %zu rows are not used",
+                         d->records.class_id[p], names, rows[p]);
+            else
+                snprintf(msg, sizeof msg,
+                         "class '%.40s' left out of the analysis: an "
+                         "aggregate of %s, which are present and add up to "
+                         "it (within 0.1 %%) in %zu of the %zu units that "
+                         "have it (at least 95 %%); its %zu rows are not "
+                         "used",
+                         d->records.class_id[p], names, ok, have, rows[p]);
+            rc = file_warning(ctx, d, st, base, st->want[1],
+                              d->records.class_id[p], msg);
+            continue;
+        }
+        /* kept: every class inside it goes */
+        snprintf(msg, sizeof msg,
+                 "class '%.40s' kept, and the classes inside it (%s) left "
+                 "out: %s",
+                 d->records.class_id[p], names,
+                 !exact ? "they do not cover it (its other parts are not in "
+                          "the data), so they would count part of its "
+                          "activity twice"
+                        : "they are present and add up to it in too few of "
+                          "the units that have it");
+        len = strlen(msg);
+        if (exact && len < sizeof msg)
+            snprintf(msg + len, sizeof msg - len, " (%zu of %zu, under 95 %%)",
+                     ok, have);
+        if ((rc = s3i_note(d->log.notes, base, msg)
+                      ? s3i_fail(ctx, S3_ENOMEM, "out of memory")
+                      : S3_OK))
+            break;
+        for (size_t q = 0; q < nc; q++)
+            if (mask[q] && q != p && !out[q] && !(mask[q] & ~mask[p])) {
+                out[q] = 2;
+                why[q] = p;
+            }
+    }
+    if (!st->drop_aggregates || rc)
+        goto done;
+    for (size_t q = 0; q < nc && !rc; q++) {
+        if (out[q] != 2)
+            continue;
+        snprintf(msg, sizeof msg,
+                 "class '%.40s' left out of the analysis: part of the kept "
+                 "aggregate '%.40s' (its values are counted there); its %zu "
+                 "rows are not used",
+                 d->records.class_id[q], d->records.class_id[why[q]], rows[q]);
+        rc = file_warning(ctx, d, st, base, st->want[1], d->records.class_id[q],
+                          msg);
+    }
+    /* the partition kept */
+    size_t len = (size_t)snprintf(msg, sizeof msg,
+                                  "classes kept (one partition of the "
+                                  "total for every unit):");
+    {
+        size_t n = 0;
+        for (size_t c = 0; c < nc && len < sizeof msg; c++)
+            if (!drop_c[c] && !out[c])
+                len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %.40s",
+                                        n++ ? "," : "", d->records.class_id[c]);
+    }
+    if (!rc && s3i_note(d->log.notes, base, msg))
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    for (size_t c = 0; c < nc; c++)
+        drop_c[c] |= out[c] != 0;
+    /* a unit without a row for a kept class that its other rows show is
+     * not zero: missing, so the unit is left out */
+    size_t nbad = 0;
+    len = 0;
+    for (size_t u = 0; u < nu && !rc; u++) {
+        if (drop_u[u])
+            continue;
+        /* the kept classes it lacks, and whether any of them is shown to
+         * hold a value (a total above the kept classes cannot say which:
+         * all are named) */
+        char lack[200];
+        size_t ll = 0, nl = 0;
+        int shown = 0;
+        for (size_t k = 0; k < nc; k++) {
+            if (drop_c[k] || !mask[k] || has[u * nc + k])
+                continue;
+            if (ll < sizeof lack)
+                ll += (size_t)snprintf(lack + ll, sizeof lack - ll, "%s%.40s",
+                                       nl ? ", " : "", d->records.class_id[k]);
+            nl++;
+            for (size_t q = 0; q < nc && !shown; q++) {
+                if (!out[q] || !has[u * nc + q] || !(mask[q] & mask[k]))
+                    continue;
+                if (!(mask[q] & ~mask[k])) { /* a part of k holds a value */
+                    shown = val[u * nc + q] > 0.0;
+                    continue;
+                }
+                if (mask[k] & ~mask[q])
+                    continue;
+                /* q holds k: more than the kept classes inside q */
+                double t = 0.0;
+                size_t n = 0;
+                for (size_t r = 0; r < nc; r++)
+                    if (!drop_c[r] && mask[r] && !(mask[r] & ~mask[q]) &&
+                        has[u * nc + r]) {
+                        t += val[u * nc + r];
+                        n++;
+                    }
+                shown = val[u * nc + q] > t && !sums_to(val[u * nc + q], t, n);
+            }
+        }
+        if (!shown)
+            continue;
+        drop_u[u] = 1;
+        if (nbad++ < 10 && len < sizeof names)
+            len += (size_t)snprintf(names + len, sizeof names - len,
+                                    "%s%.40s (%s)", nbad > 1 ? ", " : "",
+                                    d->units.id[u], lack);
+        snprintf(msg, sizeof msg,
+                 "unit '%.60s' left out of the analysis: it has no row for "
+                 "%s, which its other rows show is not all zero (a class "
+                 "left out inside it holds a value, or one holding it "
+                 "exceeds the classes kept): missing, not zero",
+                 d->units.id[u], lack);
+        rc = s3i_warn_line(ctx, &st->c, 0, st->want[1], lack, msg);
+    }
+    if (nbad && !rc) {
+        snprintf(msg, sizeof msg,
+                 "%zu of %zu units left out of the analysis: each lacks "
+                 "rows for classes kept that its other rows show are not "
+                 "all zero (missing, not zero): %s%s",
+                 nbad, nu, names, nbad > 10 ? ", ..." : "");
+        if (s3i_note(d->log.notes, base, msg))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+done:
+    free(mask), free(order), free(why), free(rows), free(out), free(val),
+        free(has);
+    return rc;
+}
+
+/* After the matrix: fewer than 20 classes (complexity rests on few), and,
+ * for NUTS regions (where Eurostat writes every cell it has), units with no
+ * row for a class most units have: an absent row is read as zero. */
+static s3_status
+coverage(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
+         const size_t *urank, const size_t *crank, size_t nu0, size_t nc0)
+{
+    (void)nu0;
+    (void)nc0;
+    size_t nu = d->units.n, nc = d->records.nclasses;
+    char msg[2400];
+    s3_status rc = S3_OK;
+    if (nc < 20) {
+        snprintf(msg, sizeof msg,
+                 "complexity (ECI/PCI) rests on %zu classes; read it with "
+                 "care",
+                 nc);
+        if ((rc = file_warning(ctx, d, st, base, st->want[1], "", msg)))
+            return rc;
+    }
+    if (!st->is_nuts)
+        return S3_OK;
+    unsigned char *has = calloc(nu * nc + 1, 1);
+    size_t *per = calloc(nc + 1, sizeof(size_t));
+    if (!has || !per) {
+        free(has), free(per);
+        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < st->ncell; k++) {
+        size_t u = urank[st->cu[k]], c = crank[st->cc[k]];
+        if (u != S3I_NONE && c != S3I_NONE && !has[u * nc + c]) {
+            has[u * nc + c] = 1;
+            per[c]++;
+        }
+    }
+    size_t nbad = 0, len = 0;
+    for (size_t u = 0; u < nu && !rc; u++) {
+        char cls[300];
+        size_t cl = 0, nmiss = 0;
+        for (size_t c = 0; c < nc; c++)
+            if (2 * per[c] > nu && !has[u * nc + c]) {
+                if (cl < sizeof cls)
+                    cl += (size_t)snprintf(cls + cl, sizeof cls - cl, "%s%.30s",
+                                           nmiss ? ", " : "",
+                                           d->records.class_id[c]);
+                nmiss++;
+            }
+        if (!nmiss)
+            continue;
+        if (nbad++ < 20 && len < sizeof msg)
+            len += (size_t)snprintf(msg + len, sizeof msg - len,
+                                    "%s%.40s (%.100s)", nbad > 1 ? ", " : "",
+                                    d->units.id[u], cls);
+        char w[600];
+        snprintf(w, sizeof w,
+                 "unit '%.60s' has no row for %zu class(es) most units have "
+                 "(%s): an absent row is read as zero (a missing value, ':' "
+                 "or empty, would leave the unit out)",
+                 d->units.id[u], nmiss, cls);
+        rc = s3i_warn_line(ctx, &st->c, 0, st->want[1], cls, w);
+    }
+    if (nbad && !rc) {
+        char note[2600];
+        snprintf(note, sizeof note,
+                 "%zu of %zu units have no row for a class most units have; "
+                 "an absent row is read as zero: %s%s",
+                 nbad, nu, msg, nbad > 20 ? ", ..." : "");
+        if (s3i_note(d->log.notes, base, note))
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    }
+    free(has), free(per);
+    return rc;
+}
+
 /* The units × classes matrix of the cells read: units and classes in
  * sorted order, so that results do not depend on the order of the rows,
  * without those the missing cells leave out (their rows are counted as
@@ -379,8 +953,36 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
-    if ((rc = missing_cells(ctx, d, st, base, drop_u, drop_c)))
+    if ((rc = missing_cells(ctx, d, st, base, drop_u, drop_c)) ||
+        (rc = aggregates(ctx, d, st, base, drop_u, drop_c)))
         goto done;
+    /* a unit left with rows only in classes left out (TOTAL alone) has
+     * nothing to analyse */
+    {
+        unsigned char *any = calloc(nu + 1, 1);
+        if (!any) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t k = 0; k < st->ncell; k++)
+            any[st->cu[k]] |= !drop_c[st->cc[k]];
+        size_t empty = 0;
+        for (size_t u = 0; u < nu; u++)
+            if (!drop_u[u] && !any[u]) {
+                drop_u[u] = 1;
+                empty++;
+            }
+        free(any);
+        char msg[200];
+        snprintf(msg, sizeof msg,
+                 "%zu unit(s) with rows only in classes left out: left out "
+                 "too",
+                 empty);
+        if (empty && s3i_note(d->log.notes, base, msg)) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            goto done;
+        }
+    }
     size_t ku = 0, kc = 0;
     for (size_t i = 0; i < nu; i++)
         if (!drop_u[i])
@@ -388,6 +990,14 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
     for (size_t i = 0; i < nc; i++)
         if (!drop_c[i])
             cs[kc++] = d->records.class_id[i];
+    if (ku == 0 || kc == 0) {
+        rc = s3i_fail(ctx, S3_EINPUT,
+                      "%s: no unit or no class is left to analyse once the "
+                      "missing values and the aggregates are left out (see "
+                      "the warnings)",
+                      base);
+        goto done;
+    }
     qsort(us, ku, sizeof(char *), cmp_str);
     qsort(cs, kc, sizeof(char *), cmp_str);
     for (size_t i = 0; i < nu; i++)
@@ -398,6 +1008,15 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
         urank[s3i_map_get(&st->unit_map, us[i], strlen(us[i]))] = i;
     for (size_t i = 0; i < kc; i++)
         crank[s3i_map_get(&st->class_map, cs[i], strlen(cs[i]))] = i;
+    if (st->label) {
+        if (!(d->units.name = malloc((ku + 1) * sizeof(char *)))) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < nu; i++)
+            if (urank[i] != S3I_NONE)
+                d->units.name[urank[i]] = st->label[i];
+    }
     memcpy(d->units.id, us, ku * sizeof(char *));
     memcpy(d->records.class_id, cs, kc * sizeof(char *));
     d->units.n = ku;
@@ -418,6 +1037,8 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
         merged += *cell != 0.0;
         *cell += st->cv[k];
     }
+    if ((rc = coverage(ctx, d, st, base, urank, crank, nu, nc)))
+        goto done;
     if (merged) {
         char msg[160];
         snprintf(msg, sizeof msg,
@@ -454,10 +1075,18 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
     size_t nwhere = opt->nwhere;
     if (nwhere > MAX_WHERE)
         return s3i_fail(ctx, S3_EUSAGE, "at most %d filters", MAX_WHERE);
-    for (size_t k = 0; k < nwhere; k++)
-        if (!strchr(where[k], '=') || where[k][0] == '=')
+    for (size_t k = 0; k < nwhere; k++) {
+        size_t nl = strcspn(where[k], "!=");
+        if (!strchr(where[k], '=') || nl == 0 ||
+            (where[k][nl] == '!' && where[k][nl + 1] != '='))
             return s3i_fail(ctx, S3_EUSAGE,
-                            "filter '%s': expected COLUMN=VALUE", where[k]);
+                            "filter '%s': expected COLUMN=VALUE[,VALUE...] "
+                            "or COLUMN!=VALUE[,VALUE...]",
+                            where[k]);
+    }
+    if (opt->nuts_filter && (opt->nuts_level < 0 || opt->nuts_level > 3))
+        return s3i_fail(ctx, S3_EUSAGE, "NUTS level %d: expected 0 to 3",
+                        opt->nuts_level);
     s3_dataset *d;
     s3_status rc = s3i_dataset_new(ctx, &d);
     if (rc)
@@ -470,7 +1099,24 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
                      .c = {.file = base, .log = d->log.warnings},
                      .want = {opt->unit_col, opt->class_col, opt->value_col},
                      .where = where,
-                     .nwhere = nwhere};
+                     .nwhere = nwhere,
+                     .nuts_filter = opt->nuts_filter,
+                     .nuts_level = opt->nuts_level,
+                     .drop_aggregates = opt->drop_aggregates,
+                     .label_col = opt->label_col};
+    for (size_t k = 0; k < nwhere; k++) {
+        size_t nl = strcspn(where[k], "!=");
+        st.wneg[k] = where[k][nl] == '!';
+        st.wlist[k] = where[k] + nl + 1 + st.wneg[k];
+        st.wgrp[k] = (unsigned)k;
+        for (size_t j = 0; j < k; j++)
+            if (strcspn(where[j], "!=") == nl &&
+                strncmp(where[j], where[k], nl) == 0) {
+                st.wgrp[k] = st.wgrp[j];
+                break;
+            }
+        st.wall |= 1u << st.wgrp[k];
+    }
     s3i_csv_info info;
     /* the reference lets NACE classes get related/unrelated variety */
     if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)))
@@ -499,10 +1145,11 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
     }
     if (st.ncell == 0) {
         rc = s3i_fail(ctx, S3_EINPUT, "%s: no row has a value%s", base,
-                      nwhere ? " (after the filters)" : "");
+                      nwhere || st.nuts_filter ? " (after the filters)" : "");
         goto done;
     }
     if ((rc = s3i_record_input(ctx, d, base, path, &info)) ||
+        (rc = nuts_levels(ctx, d, &st, base)) ||
         (rc = long_matrix(ctx, d, &st, base)) ||
         (rc = s3i_record_quality(ctx, d, &st.c)))
         goto done;
@@ -513,6 +1160,7 @@ done:
     free(st.cc);
     free(st.cv);
     free(st.mu), free(st.mc), free(st.ml);
+    free(st.label);
     if (rc) {
         s3_dataset_free(d);
         return rc;

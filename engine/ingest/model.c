@@ -174,6 +174,11 @@ enum { CLOSED, OPEN };
       "to 500,000 pairs per matrix, else top")                                 \
     X("output", "top_pairs", "20", COUNT(top_pairs, 1, 100000),                \
       "pairs kept per unit or class when a pair table is cut")                 \
+    X("output", "square_sheets", "auto",                                       \
+      CHOICE(square_sheets, 0, "auto|yes|no"),                                 \
+      "the workbook's unit x unit sheets (Outranking, Overlaps): yes, no, or " \
+      "auto: written up to 200 units (above, outranking.csv and "              \
+      "similarity.csv hold the pairs)")                                        \
     X("learning", "home", "", TEXT(learn_home, 0),                             \
       "units that look for learning partners (comma-separated codes; empty "   \
       "= no learning table)")                                                  \

@@ -419,7 +419,7 @@ draw_pivot(book *b, const sheet_spec *s)
            nck = 0;
     size_t cr = col(t, s->rowc), cc = col(t, s->colc), cv = col(t, s->value);
     /* unit × unit: one set of keys for rows and columns */
-    int square = !strncmp(s->colc, "unit", 4);
+    int square = s->square;
     s3i_map *cm = square ? &rmap : &cmap;
     const char **cks = square ? rk : ck;
     size_t *nckp = square ? &nrk : &nck;
@@ -450,6 +450,18 @@ draw_pivot(book *b, const sheet_spec *s)
         cpos[j] = square ? rpos[j] : j;
     if (n == 0 || nck > 16000)
         goto done;
+    if (square) {
+        /* output.square_sheets: no, or auto above 200 units (notes.csv
+         * says so from the stage that writes the pairs) */
+        const s3_table *pt = s3_result_table(b->res, "parameters");
+        const char *sq = "auto";
+        for (size_t r = 0; pt && r < s3_table_rows(pt); r++)
+            if (!strcmp(s3_table_text(pt, r, 0), "output.square_sheets"))
+                sq = s3_table_text(pt, r, 1);
+        if (!strcmp(sq, "no") ||
+            (!strcmp(sq, "auto") && nrk > S3I_SQUARE_MAX_UNITS))
+            goto done;
+    }
     lxw_worksheet *ws = new_sheet(b, s->name);
     if (!ws)
         goto done;
@@ -809,7 +821,8 @@ static const sheet_spec SHEETS[] = {
      .lo = 0.0,
      .mid = 0.5,
      .hi = 1.0,
-     .percent = 1},
+     .percent = 1,
+     .square = 1},
     {.draw = draw_pivot,
      .about = "How similar the units' mixes of activity are (cosine).",
      .name = "Overlaps",
@@ -826,7 +839,8 @@ static const sheet_spec SHEETS[] = {
      .lo = 0.0,
      .mid = 0.5,
      .hi = 1.0,
-     .single_hue = 1},
+     .single_hue = 1,
+     .square = 1},
     {.draw = draw_rows,
      .about = "Each unit's most similar and most complementary partners.",
      .name = "Partners",

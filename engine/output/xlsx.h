@@ -81,6 +81,8 @@ struct sheet_spec {
     size_t ncols;
     size_t which; /* heatmaps: matrix (0 headline, 1 patents), level (2
                      sub-regions); opportunities: 0 sectors, 1 technologies */
+    int square;   /* pivots: a unit × unit sheet, left out at scale
+                     (output.square_sheets) */
 };
 
 /* ---- checked writing ---------------------------------------------------- */

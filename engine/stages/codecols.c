@@ -35,9 +35,11 @@ static const struct {
     {"region", "the unit's baseline region: a NUTS code or a sub-region", ""},
 };
 
-/* Whether pandas or R would read s as a number or a logical: Python
- * float()'s syntax (digits, sign, point, exponent, inf, nan) or R's
- * TRUE/FALSE/T/F. */
+/* Whether pandas or R would read s as a number (1: Python float()'s
+ * syntax, digits, sign, point, exponent, inf, nan) or a logical (2: R's
+ * TRUE/FALSE/T/F, pandas' True/False); 0: text.  A column is read as
+ * numbers only if every value is a number, as logical only if every value
+ * is a logical: "F" beside "G-I" stays text, and "F" alone is no number. */
 /* a == b ignoring ASCII case (not the locale's) */
 static int
 same_ascii_nocase(const char *a, const char *b)
@@ -60,7 +62,7 @@ reads_as_number(const char *s)
         return 0; /* a code such as "U0001": no need to look further */
     for (size_t i = 0; i < N(words); i++)
         if (same_ascii_nocase(s, words[i]))
-            return 1;
+            return i < 7 ? 1 : 2; /* inf, nan: numbers; the rest logical */
     const char *p = s + (*s == '+' || *s == '-');
     size_t nd = strspn(p, "0123456789");
     p += nd;
@@ -104,9 +106,9 @@ reads_as_missing(const char *s)
  * ("NA", Namibia's code), and the first such value of each kind. */
 typedef struct {
     const char *name[16];
-    unsigned char numeric[16], missing[16];
+    unsigned char numeric[16], missing[16], logical[16];
     size_t n;
-    const char *num_example, *na_example;
+    const char *num_example, *na_example, *lgl_example;
 } code_cols;
 
 static void
@@ -128,38 +130,44 @@ scan_codes(s3_table *const *t, size_t n, code_cols *cc)
                     continue;
                 cc->name[cc->n++] = name;
             }
-            size_t nr = s3_table_rows(t[i]), filled = 0, numbers = 0;
-            const char *example = NULL, *last = NULL;
-            int last_number = 0;
+            size_t nr = s3_table_rows(t[i]), filled = 0, cnt[3] = {0};
+            const char *example[3] = {NULL}, *last = NULL;
+            int last_kind = 0;
             for (size_t r = 0; r < nr; r++) {
                 const char *v = s3_table_text(t[i], r, c);
                 if (!*v)
                     continue;
                 filled++;
                 if (v == last) { /* a table keeps each short text once */
-                    numbers += (size_t)last_number;
+                    cnt[last_kind]++;
                     continue;
                 }
                 last = v;
-                last_number = 0;
+                last_kind = 0;
                 if (reads_as_missing(v)) {
                     cc->missing[k] = 1;
                     if (!cc->na_example)
                         cc->na_example = v;
-                } else if (reads_as_number(v)) {
-                    numbers++;
-                    last_number = 1;
-                    if (!example || (v[0] == '0' && example[0] != '0'))
-                        example = v;
+                } else if ((last_kind = reads_as_number(v)) != 0) {
+                    const char *e = example[last_kind];
+                    if (!e || (v[0] == '0' && e[0] != '0'))
+                        example[last_kind] = v;
                 }
+                cnt[last_kind]++;
             }
-            /* a column of numbers (and missing values) is read as numbers */
-            if (numbers > 0 && filled > 0 &&
-                numbers + (cc->missing[k] ? filled - numbers : 0) == filled) {
-                cc->numeric[k] = 1;
-                if (!cc->num_example ||
-                    (example[0] == '0' && cc->num_example[0] != '0'))
-                    cc->num_example = example;
+            /* a column of numbers (or of logicals; and missing values) is
+             * read as numbers (as logical) */
+            for (int kind = 1; kind <= 2; kind++) {
+                size_t nk = cnt[kind];
+                if (nk == 0 ||
+                    nk + (cc->missing[k] ? filled - nk : 0) != filled ||
+                    (cc->missing[k] && cnt[3 - kind] > 0))
+                    continue;
+                const char **ex =
+                    kind == 1 ? &cc->num_example : &cc->lgl_example;
+                (kind == 1 ? cc->numeric : cc->logical)[k] = 1;
+                if (!*ex || (example[kind][0] == '0' && (*ex)[0] != '0'))
+                    *ex = example[kind];
             }
         }
     }
@@ -193,8 +201,10 @@ static int
 code_notes(s3_table *notes, const code_cols *cc)
 {
     char names[256], py[512], rb[512], rr[512], msg[2048];
-    for (int kind = 0; kind < 2; kind++) {
-        const unsigned char *flag = kind ? cc->missing : cc->numeric;
+    for (int kind = 0; kind < 3; kind++) {
+        const unsigned char *flag = kind == 2   ? cc->logical
+                                    : kind == 1 ? cc->missing
+                                                : cc->numeric;
         size_t ln = 0, lp = 0, lb = 0, lr = 0, m = 0;
         names[0] = py[0] = rb[0] = rr[0] = '\0';
         for (size_t k = 0; k < cc->n; k++) {
@@ -224,6 +234,16 @@ code_notes(s3_table *notes, const code_cols *cc)
                      "readr::read_csv(f, col_types = readr::cols(%s))",
                      m > 1 ? "s" : "", names, m > 1 ? "" : "s", cc->num_example,
                      m > 1 ? "them" : "it", py, rb, rr);
+        else if (kind == 2)
+            snprintf(msg, sizeof msg,
+                     "code column%s %s hold%s only values such as '%s', "
+                     "which R reads as logical (TRUE/FALSE), and pandas "
+                     "too where they are True or False; read as text: "
+                     "pd.read_csv(f, dtype={%s}); R: read.csv(f, colClasses "
+                     "= c(%s)), or readr::read_csv(f, col_types = "
+                     "readr::cols(%s))",
+                     m > 1 ? "s" : "", names, m > 1 ? "" : "s", cc->lgl_example,
+                     py, rb, rr);
         else
             snprintf(msg, sizeof msg,
                      "code column%s %s hold%s '%s', which pandas and R read "

@@ -131,8 +131,8 @@ measure_row(s3_table *t, const s3i_val *lead, size_t nlead, const s3i_mres *r,
 const char *
 s3i_unit_name(const s3_dataset *d, int lv, size_t key, const char *id)
 {
-    if (d->generic)
-        return ""; /* a long table has no names for its units */
+    if (d->generic) /* a long table names its units with --label only */
+        return d->units.name ? d->units.name[key] : "";
     return lv == S3I_LEVEL_CENTRE ? d->units.name[key] : id;
 }
 

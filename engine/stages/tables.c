@@ -307,6 +307,25 @@ similarity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
     if (pair_mask(m, x, "similarity", "units", "cosine", r->cos, nr, NULL, nr,
                   nr * (nr - 1), notes, &keep))
         return -1;
+    /* the workbook leaves its unit × unit sheets out at scale (rendered
+     * by output/xlsx.c draw_pivot with the same rule): say where they are */
+    if (m->square_sheets == S3I_SQUARE_NO ||
+        (m->square_sheets == S3I_SQUARE_AUTO && nr > S3I_SQUARE_MAX_UNITS)) {
+        char msg[512];
+        snprintf(msg, sizeof msg,
+                 "%s, %s: %zu units: the workbook's unit x unit sheets "
+                 "(Outranking, Overlaps) are not written (output."
+                 "square_sheets = %s%s); outranking.csv and similarity.csv "
+                 "hold the pairs (--set output.square_sheets=yes writes "
+                 "the sheets)",
+                 x->level, x->name, nr,
+                 m->square_sheets == S3I_SQUARE_NO ? "no" : "auto",
+                 m->square_sheets == S3I_SQUARE_NO
+                     ? ""
+                     : ": written up to 200 units");
+        if (s3i_note(notes, "briefing.xlsx", msg))
+            return -1;
+    }
     for (size_t a = 0; a < nr; a++)
         for (size_t b = 0; b < nr; b++) {
             if (a == b || (keep && !keep[a * nr + b]))

@@ -1958,19 +1958,12 @@ EOF
 # the Eurostat file, filtered here to NUTS-3 codes and the six sections
 # every NUTS-3 region has
 t_learning_europe() {
-    "$PY" - "$ROOT/datasets/reference/eurostat_nama_10r_3empers_2018.csv" \
-        "$TMP/eu.csv" <<'EOF' || die "cannot filter the Eurostat file"
-import csv, sys
-keep = {"A", "B-E", "F", "G-J", "K-N", "O-U"}
-w = csv.writer(open(sys.argv[2], "w", newline=""))
-w.writerow(["geo", "nace_r2", "value"])
-for r in csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")):
-    g = r["geo"]
-    if len(g) == 5 and not g.endswith("Z") and r["nace_r2"] in keep:
-        w.writerow([g, r["nace_r2"], r["value"]])
-EOF
-    s3 analyse --quiet --csv-only --model "$ROOT/models/europe.ini" --input "$TMP/eu.csv" \
-        --unit geo --class nace_r2 --value value --out "$TMP/out"
+    # the engine's own filters (--nuts-level 3 and the common partition of
+    # the classes), as the README's recipe; it once filtered in Python
+    s3 analyse --quiet --csv-only --model "$ROOT/models/europe.ini" \
+        --input "$ROOT/datasets/reference/eurostat_nama_10r_3empers_2018.csv" \
+        --unit geo --class nace_r2 --value value --nuts-level 3 --label geo_label \
+        --out "$TMP/out"
     expect_rc 0 "analyse europe"
     "$PY" - "$TMP/out/csv" "$ROOT/datasets/reference/nrw_nuts3_ruhr.csv" <<'EOF' >"$TMP/.why" || exit 1
 import csv, sys
@@ -1978,6 +1971,9 @@ rows = list(csv.DictReader(open(sys.argv[1] + "/learning.csv", newline="")))
 ruhr = [r["nuts3_2021"] for r in csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8"))
         if r["ruhr_metropolis_member"] == "1"]
 bad = []
+classes = [r["class"] for r in csv.DictReader(open(sys.argv[1] + "/classes.csv", newline=""))]
+if classes != ["A", "B-E", "F", "G-J", "K-N", "O-U"]:
+    bad.append("classes %s (the Python filter kept A, B-E, F, G-J, K-N, O-U)" % classes)
 if sorted({r["unit"] for r in rows}) != sorted(ruhr):
     bad.append("home units %s" % sorted({r["unit"] for r in rows}))
 for u in ruhr:
@@ -2176,6 +2172,317 @@ EOF2
     : >"$TMP/.why"
 }
 
+# ---- analyse on the real Eurostat regional file (issue 14) ------------------
+
+EUROSTAT_NAMA=datasets/reference/eurostat_nama_10r_3empers_2018.csv
+
+# Without --nuts-level: a warning names the levels mixed in the unit column;
+# aggregates of classes are named and left out; rows reconcile.
+t_analyse_eurostat_levels_warned() {
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --out "$TMP/out" --csv-only
+    expect_rc 0 "mixed levels"
+    local n=$TMP/out/csv/notes.csv
+    grep -qF "mixes NUTS levels: level 0: 30 units; level 1: 109 units; level 2: 269 units; level 3: 1220 units; not NUTS (aggregates such as EU27_2020): 1; 39 extra-regio units" "$n" ||
+        die "no mixed-levels note: $(grep -i nuts "$n" | head -c 300)"
+    grep -q "mixes NUTS levels" "$TMP/out/csv/warnings.csv" || die "no mixed-levels warning"
+    grep -q "^eurostat_nama_10r_3empers_2018.csv,20764,9655,11109," "$TMP/out/csv/quality.csv" ||
+        die "quality: $(tail -1 "$TMP/out/csv/quality.csv")"
+    : >"$TMP/.why"
+}
+
+# --nuts-level 3: the 1,207 NUTS-3 regions (1,220 codes less 13 extra-regio).
+# One partition of the total for every region, the finest that (nearly)
+# all have, derived here from the file: the classes present in >= 95 % of
+# the regions, less TOTAL and less a class inside another whose complement
+# is absent (C inside B-E) -- A, B-E, F, G-J, K-N, O-U (G-I, J, K, L, M_N,
+# O-Q, R-U exist only in ~59 % of the regions, so G-J, K-N and O-U are
+# kept and their parts left out).  The Norwegian regions without a row
+# for A or B-E while C holds a value are left out (missing, not zero);
+# Svalbard's absent B-E is zero (its C is 0).  RCA as by hand.
+t_analyse_eurostat_nuts3_rca() {
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 3 --out "$TMP/out" --csv-only
+    expect_rc 0 "nuts-level 3"
+    cat >"$TMP/check.py" <<'EOF2'
+import csv, re, sys
+src, d, level = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def rows(name):
+    return list(csv.DictReader(open(d + "/" + name, newline="")))
+def sections(c):  # NACE sections a Eurostat code covers
+    if c == "TOTAL":
+        return set("ABCDEFGHIJKLMNOPQRSTU")
+    if len(c) == 1:
+        return {c}
+    if c[1] == "_":
+        return {c[0], c[2]}
+    return {chr(k) for k in range(ord(c[0]), ord(c[2]) + 1)}
+bad = []
+x, read = {}, 0
+for r in csv.DictReader(open(src, newline="")):
+    read += 1
+    g = r["geo"]
+    if re.fullmatch(r"[A-Z]{2}[A-Z0-9]{%d}" % level, g) and not re.fullmatch(r"..Z+", g):
+        x[(g, r["nace_r2"])] = float(r["value"])
+units0 = sorted({u for u, _ in x})
+have = {}
+for u, c in x:
+    have[c] = have.get(c, 0) + 1
+common = {c for c, n in have.items() if n >= 0.95 * len(units0)} - {"TOTAL"}
+# from the largest down: a class whose largest inner classes cover it is
+# split into them; otherwise its inner classes go
+part = set(common)
+for c in sorted(common, key=lambda c: -len(sections(c))):
+    if c not in part:
+        continue
+    inner = [o for o in part if sections(o) < sections(c)]
+    top = [o for o in inner if not any(sections(o) < sections(p) for p in inner)]
+    if not inner:
+        continue
+    if set().union(*(sections(o) for o in top)) == sections(c):
+        part.discard(c)
+    else:
+        part -= set(inner)
+part = sorted(part)
+cover = [s for c in part for s in sections(c)]
+if len(cover) != len(set(cover)) or set(cover) != sections("TOTAL"):
+    bad.append("derived classes %s are no partition" % part)
+expect = {3: ["A", "B-E", "F", "G-J", "K-N", "O-U"],
+          2: ["A", "B-E", "F", "G-I", "J", "K", "L", "M_N", "O-Q", "R-U"]}[level]
+if part != expect:
+    bad.append("derived partition %s, expected %s" % (part, expect))
+# missing, not zero: a class of the partition absent while a class inside
+# it holds a value, or TOTAL exceeds the classes present
+def shown(u, k):
+    if (u, k) in x:
+        return False
+    if any(x.get((u, c), 0) > 0 for c in have if sections(c) < sections(k)):
+        return True
+    t = sum(x[(u, c)] for c in part if (u, c) in x)
+    return x.get((u, "TOTAL"), 0) - t > 1e-3 * x.get((u, "TOTAL"), 0) + 0.01 * len(part)
+units = [u for u in units0 if not any(shown(u, k) for k in part)]
+got_units = [r["unit"] for r in rows("units.csv")]
+n_expect = {3: 1204, 2: 251}[level]
+if got_units != units or len(units) != n_expect:
+    bad.append("units: %d, derived %d, expected %d" % (len(got_units), len(units), n_expect))
+got_classes = [r["class"] for r in rows("classes.csv")]
+if got_classes != part:
+    bad.append("classes %s, expected %s" % (got_classes, part))
+# no region is left with only a few classes: every one has rows for all
+# classes of the partition but one at most, and 99 % for all
+nrows = [sum((u, c) in x for c in part) for u in units]
+if min(nrows) < len(part) - 1 or sum(n == len(part) for n in nrows) < 0.99 * len(units):
+    bad.append("rows per region: fewest %d of %d" % (min(nrows), len(part)))
+notes = open(d + "/notes.csv").read()
+warns = open(d + "/warnings.csv").read()
+for c in sorted(have):
+    if c in part:
+        continue
+    if "class '%s' left out of the analysis" % c not in warns:
+        bad.append("no warning for %s" % c)
+if "one partition of the total for every unit): %s" % ", ".join(part) not in notes:
+    bad.append("no note of the partition")
+if "%d of %d units left out of the analysis" % (len(units0) - len(units), len(units0)) not in notes:
+    bad.append("no note of the units left out")
+if level == 3:
+    for c, why in [("TOTAL", "the total of all classes|an aggregate of A, B-E, F, G-J, K-N, O-U"),
+                   ("C", "part of the kept aggregate 'B-E'"),
+                   ("G-I", "part of the kept aggregate 'G-J'"),
+                   ("R-U", "part of the kept aggregate 'O-U'")]:
+        if not re.search("class '%s' left out of the analysis: (%s)" % (c, why), warns):
+            bad.append("%s: not left out as %s" % (c, why))
+    if "121 rows of extra-regio units" not in notes:
+        bad.append("no extra-regio note")
+    if "NO0B2 (B-E)" not in notes or "NO081 (A, B-E)" not in notes:
+        bad.append("Svalbard's zero or Oslo's missing not noted")
+q = rows("quality.csv")[0]
+used = sum(1 for (u, c) in x if u in set(units) and c in part)
+if int(q["rows_read"]) != read or int(q["rows_used"]) + int(q["rows_rejected"]) != read \
+        or int(q["rows_used"]) != used:
+    bad.append("quality %s, read %d, used %d" % (q, read, used))
+keep = {(u, c): v for (u, c), v in x.items() if c in part and u in set(units)}
+tu = {u: 0.0 for u in units}
+tc = {c: 0.0 for c in part}
+for (u, c), v in keep.items():
+    tu[u] += v
+    tc[c] += v
+t = sum(tu.values())
+spec = {(r["unit"], r["class"]): r for r in rows("specialisation.csv")}
+for u in ["AT111", "DEA11", "ITC11", "PL911", "FR101", "SE110", "ES211", "NO0B2"]:
+    for c in part:
+        if (u, c) not in keep:
+            continue
+        want = (keep[(u, c)] / tu[u]) / (tc[c] / t)
+        got = float(spec[(u, c)]["rca"])
+        if abs(got - want) > 1e-9 * max(1.0, want):
+            bad.append("rca %s %s = %r, by hand %r" % (u, c, got, want))
+if bad:
+    print("; ".join(bad[:6]))
+    sys.exit(1)
+EOF2
+    "$PY" - $EUROSTAT_NAMA "$TMP/out/csv" 3 <"$TMP/check.py" >"$TMP/.why" || exit 1
+    # NUTS level 2 keeps a finer partition (G-I, J, K, L, M_N, O-Q, R-U are
+    # there in nearly every region)
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 2 --out "$TMP/n2" --csv-only
+    expect_rc 0 "nuts-level 2"
+    "$PY" - $EUROSTAT_NAMA "$TMP/n2/csv" 2 <"$TMP/check.py" >"$TMP/.why" || exit 1
+    # --keep-aggregates keeps them, and says they count twice
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 3 --keep-aggregates --out "$TMP/keep" --csv-only
+    expect_rc 0 "--keep-aggregates"
+    grep -q "^unit,input,TOTAL," "$TMP/keep/csv/classes.csv" || die "--keep-aggregates: no TOTAL"
+    grep -q "class 'TOTAL' is an aggregate.*counted twice" "$TMP/keep/csv/notes.csv" ||
+        die "--keep-aggregates: no note"
+    # --label: the units' names from geo_label
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 3 --label geo_label --out "$TMP/lab" --csv-only
+    expect_rc 0 "--label geo_label"
+    # (the CSV files end their lines with CR LF)
+    tr -d '\r' <"$TMP/lab/csv/units.csv" | grep -q "^unit,input,AT111,.*,Mittelburgenland$" ||
+        die "--label: AT111 is not named Mittelburgenland"
+    tr -d '\r' <"$TMP/lab/csv/specialisation.csv" |
+        grep -q '^unit,input,DEA11,A,.*,"Düsseldorf, Kreisfreie Stadt",$' ||
+        die "--label: DEA11 has no name in specialisation.csv"
+    [ "$(tr -d '\r' <"$TMP/lab/csv/units.csv" | grep -c ',$')" = 0 ] || die "--label: a unit without a name"
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 4 --out "$TMP/bad"
+    expect_rc 2 "--nuts-level 4"
+    expect_err "not a NUTS level from 0 to 3" "--nuts-level 4"
+    : >"$TMP/.why"
+}
+
+# --where lists: COL=A,B ORs, repeated on one column ORs, COL!=X,Y
+# excludes; across columns ANDed.
+t_analyse_where_lists() {
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 2 --where 'geo!=DE11,DE12' --where nace_r2=A,C \
+        --where nace_r2=F --out "$TMP/out" --csv-only
+    expect_rc 0 "where lists"
+    # 269 NUTS-2 codes less 13 extra-regio less DE11, DE12; A, C and F
+    [ "$(tail -n +2 "$TMP/out/csv/units.csv" | wc -l)" = 254 ] ||
+        die "where lists: $(tail -n +2 "$TMP/out/csv/units.csv" | wc -l) units, expected 254"
+    [ "$(cut -d, -f3 "$TMP/out/csv/classes.csv" | tail -n +2 | tr '\n' ' ')" = "A C F " ] ||
+        die "where lists: classes $(cut -d, -f3 "$TMP/out/csv/classes.csv" | tr '\n' ' ')"
+    ! grep -q ",DE1[12]," "$TMP/out/csv/units.csv" || die "where !=: DE11 or DE12 kept"
+    grep -q "^eurostat_nama_10r_3empers_2018.csv,20764,759,20005," "$TMP/out/csv/quality.csv" ||
+        die "where lists: quality $(tail -1 "$TMP/out/csv/quality.csv")"
+    grep -q "complexity (ECI/PCI) rests on 3 classes" "$TMP/out/csv/warnings.csv" ||
+        die "where lists: no few-classes warning"
+    s3 analyse --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --where 'geo!' --out "$TMP/bad"
+    expect_rc 2 "where geo!"
+    : >"$TMP/.why"
+}
+
+# The partition rule on a constructed table (hand-checkable): 20 units
+# with A, G-I + J = G-J (in U20 G-J is 5 more: 19 of 20 = 95 %, still
+# split), K-N whose parts K, L, M_N only U01-U18 have (18 of 20 < 95 %:
+# K-N kept, its parts left out), TOTAL = A + G-J + K-N; U21 has TOTAL
+# only (missing, not zero: left out).  Kept: A, G-I, J, K-N over U01-U20.
+t_analyse_partition_rule() {
+    {
+        echo "unit,class,value"
+        for i in $(seq -w 1 20); do
+            u=U$i
+            echo "$u,A,10"; echo "$u,G-I,20"; echo "$u,J,5"
+            if [ "$i" = 20 ]; then echo "$u,G-J,30"; else echo "$u,G-J,25"; fi
+            echo "$u,K-N,40"
+            if [ "$((10#$i))" -le 18 ]; then echo "$u,K,10"; echo "$u,L,10"; echo "$u,M_N,20"; fi
+            echo "$u,TOTAL,$((10 + 25 + 40 + (10#$i == 20 ? 5 : 0)))"
+        done
+        echo "U21,TOTAL,50"
+    } >"$TMP/p.csv"
+    s3 analyse --quiet --input "$TMP/p.csv" --unit unit --class class --value value \
+        --out "$TMP/out" --csv-only
+    expect_rc 0 "partition rule"
+    local c=$TMP/out/csv
+    [ "$(cut -d, -f3 "$c/classes.csv" | tail -n +2 | tr -d '\r' | tr '\n' ' ')" = "A G-I J K-N " ] ||
+        die "classes: $(cut -d, -f3 "$c/classes.csv" | tr '\n' ' ')"
+    [ "$(tail -n +2 "$c/units.csv" | cut -d, -f3 | tr '\n' ' ')" = "$(seq -f 'U%02g' 1 20 | tr '\n' ' ')" ] ||
+        die "units: $(tail -n +2 "$c/units.csv" | cut -d, -f3 | tr '\n' ' ')"
+    grep -q "class 'G-J' left out of the analysis: an aggregate of G-I, J, which are present and add up to it (within 0.1 %) in 19 of the 20 units that have it (at least 95 %); its 20 rows are not used" "$c/warnings.csv" ||
+        die "no G-J warning"
+    grep -q "class 'K-N' kept, and the classes inside it (K, L, M_N) left out: they are present and add up to it in too few of the units that have it (18 of 20, under 95 %)" "$c/notes.csv" ||
+        die "no K-N note"
+    for k in K L M_N; do
+        grep -q "class '$k' left out of the analysis: part of the kept aggregate 'K-N' (its values are counted there); its 18 rows are not used" "$c/warnings.csv" ||
+            die "no warning for $k"
+    done
+    grep -q "class 'TOTAL' left out of the analysis" "$c/warnings.csv" || die "TOTAL kept"
+    grep -q "1 of 21 units left out of the analysis: .*U21 (A, G-I, J, K-N)" "$c/notes.csv" ||
+        die "U21 not left out: $(grep U21 "$c/notes.csv")"
+    # rows read = used + rejected: 20 x 4 kept cells used of 20 x 6 + 18 x 3 + 1
+    grep -q "^p.csv,175,80,95," "$c/quality.csv" || die "quality: $(tail -1 "$c/quality.csv")"
+    : >"$TMP/.why"
+}
+
+# output.square_sheets (issue 14, item 6): auto leaves the unit x unit
+# sheets (Outranking, Overlaps) out of the workbook above 200 units, with a
+# note naming the CSV files; yes writes them; no never.  NUTS-2: 251
+# regions, NUTS-1: 96.
+t_analyse_square_sheets() {
+    local lv sq want lv_sq
+    for lv_sq in 2:auto:absent 2:yes:present 1:auto:present 1:no:absent; do
+        IFS=: read -r lv sq want <<<"$lv_sq"
+        s3 analyse --quiet --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+            --nuts-level "$lv" --set output.square_sheets="$sq" --out "$TMP/q$lv$sq"
+        expect_rc 0 "square_sheets $sq at level $lv"
+        "$PY" - "$TMP/q$lv$sq" "$want" "$sq" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys, zipfile, re
+d, want, sq = sys.argv[1:4]
+wb = zipfile.ZipFile(d + "/briefing.xlsx").read("xl/workbook.xml").decode()
+names = re.findall(r'<sheet name="([^"]+)"', wb)
+units = sum(1 for _ in csv.DictReader(open(d + "/csv/units.csv", newline="")))
+bad = []
+for s in ("Outranking", "Overlaps"):
+    if (s in names) != (want == "present"):
+        bad.append("%s %s with %d units, square_sheets = %s" % (s, "missing" if want == "present" else "written", units, sq))
+notes = [r["message"] for r in csv.DictReader(open(d + "/csv/notes.csv", newline=""))
+         if r["scope"] == "briefing.xlsx"]
+said = any("%d units: the workbook's unit x unit sheets (Outranking, Overlaps) are not written" % units in m
+           and "outranking.csv and similarity.csv" in m for m in notes)
+if said != (want == "absent"):
+    bad.append("note %s: %s" % ("missing" if want == "absent" else "wrongly written", notes))
+if "Partners" not in names or "Data quality" not in names:
+    bad.append("sheets %s" % names)
+print("; ".join(bad), end="")
+sys.exit(1 if bad else 0)
+EOF2
+    done
+    s3 analyse --quiet --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 1 --set output.square_sheets=maybe --out "$TMP/bad"
+    expect_rc 3 "square_sheets = maybe"
+    expect_err "output.square_sheets = 'maybe': expected one of auto|yes|no" "square_sheets = maybe"
+    : >"$TMP/.why"
+}
+
+# Code columns on the long path with --label: codes that look like numbers
+# stay text in every table (01, 0011) and a note says how to read them as
+# text; the labels are written verbatim (NA, 0042).  A column holding only
+# 'F' (classes A and F: proximity's class_b) is no number: R reads it as
+# logical, and the note says so (it said "holds only numbers ('F')").
+t_analyse_label_codes() {
+    printf 'geo,name,cls,v\n01,NA,0011,5\n01,NA,0012,3\n02,Two,0011,1\n02,Two,0012,7\n03,0042,0011,2\n03,0042,0012,2\n' >"$TMP/t.csv"
+    s3 analyse --quiet --input "$TMP/t.csv" --unit geo --class cls --value v --label name \
+        --out "$TMP/out" --csv-only
+    expect_rc 0 "analyse --label with numeric-looking codes"
+    [ "$(tr -d '\r' <"$TMP/out/csv/units.csv" | cut -d, -f3 | tail -n +2 | tr '\n' ' ')" = "01 02 03 " ] ||
+        die "unit codes not kept as text: $(cut -d, -f3 "$TMP/out/csv/units.csv" | tr '\n' ' ')"
+    [ "$(tr -d '\r' <"$TMP/out/csv/units.csv" | awk -F, 'NR > 1 {print $NF}' | tr '\n' ' ')" = "NA Two 0042 " ] ||
+        die "labels not verbatim: $(awk -F, '{print $NF}' "$TMP/out/csv/units.csv" | tr '\n' ' ')"
+    grep -q "^unit,input,01,0011," "$TMP/out/csv/specialisation.csv" || die "class code 0011 not kept as text"
+    grep -q "code columns unit, class, .* hold only numbers (such as '01')" "$TMP/out/csv/notes.csv" ||
+        die "no note on the numeric-looking code columns"
+    s3 analyse --quiet --input $EUROSTAT_NAMA --unit geo --class nace_r2 --value value \
+        --nuts-level 3 --where nace_r2=A,F --out "$TMP/af" --csv-only
+    expect_rc 0 "classes A and F"
+    grep -q "holds only numbers" "$TMP/af/csv/notes.csv" && die "'F' called a number: $(grep 'only numbers' "$TMP/af/csv/notes.csv" | head -c 200)"
+    grep -q "code column class_b holds only values such as 'F', which R reads as logical" "$TMP/af/csv/notes.csv" ||
+        die "no note that R reads F as logical"
+    : >"$TMP/.why"
+}
+
 # Synthetic data (issue 12, item 9): a dataset whose dataset.ini says
 # synthetic = yes marks every workbook sheet, the first line of notes.csv
 # and the console summary; without it nothing is marked.  dataset.ini
@@ -2315,6 +2622,12 @@ run_case "row order changes no number beyond rounding" t_row_order
 run_case "reference = baseline: M and what follows it against the region" t_reference_baseline
 run_case "partners: ties ordered by a second key, counted, cut ones noted" t_partners_ties
 run_case "analyse: a missing value is not zero; an absent row is" t_analyse_missing_cells
+run_case "analyse: Eurostat regions, mixed NUTS levels warned" t_analyse_eurostat_levels_warned
+run_case "analyse: Eurostat NUTS-3, aggregates left out, RCA by hand" t_analyse_eurostat_nuts3_rca
+run_case "analyse: --where lists, exclusion, OR on one column" t_analyse_where_lists
+run_case "analyse: the partition rule on a constructed table (split at 95 %, kept aggregate, TOTAL-only unit)" t_analyse_partition_rule
+run_case "analyse: --label with numeric-looking codes; 'F' is no number" t_analyse_label_codes
+run_case "analyse: output.square_sheets leaves the unit x unit sheets out above 200 units" t_analyse_square_sheets
 run_case "synthetic data: marked on every sheet, in notes.csv and the summary; dataset.ini strict" t_synthetic_marks
 
 run_case "learning partners: a known answer, outcomes, what to move into (issue 14)" t_learning_partners

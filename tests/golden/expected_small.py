@@ -2248,6 +2248,9 @@ PARAMS = [
     # above 500,000 rows per matrix)
     ("output.pairs", "auto"),
     ("output.top_pairs", 20),
+    # a few units: the workbook's unit x unit sheets are written (auto
+    # leaves them out above 200 units)
+    ("output.square_sheets", "auto"),
     # no [learning] home: no learning table
     ("learning.home", ""),
     ("learning.candidates", "all"),
