@@ -318,6 +318,9 @@ int s3i_table_own_text(const s3_table *t, size_t col);
 
 /* Append a row (numbers NaN, text empty); returns its index or S3I_NONE. */
 size_t s3i_table_add_row(s3_table *t);
+/* Make room for `rows` rows in all, so that a table whose size is known
+ * grows once instead of by doubling; -1 when out of memory. */
+int s3i_table_reserve(s3_table *t, size_t rows);
 /* Set a cell.  Returns -1 when row or col is out of range, the column is
  * of the other type, or (text) memory is exhausted; text is copied. */
 int s3i_table_set_num(s3_table *t, size_t row, size_t col, double v);

@@ -3,9 +3,12 @@
  * Every result of the engine takes this form, so the CSV writer and the
  * workbook writer need to know nothing about the measures.
  */
+#define _GNU_SOURCE /* mremap */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "base/base.h"
 
@@ -20,7 +23,8 @@ struct s3_table {
     char **colname;
     s3_coltype *coltype;
     unsigned char *own; /* per column: the engine's own text, not data */
-    cell *cells;        /* nrows × ncols */
+    cell *cells;        /* nrows × ncols, `cap` cells */
+    size_t mapped;      /* bytes when cells are mapped, 0 when malloc'd */
     s3i_arena arena;
     /* short texts kept once: a table of unit pairs repeats each id a
      * thousand times (text → its copy in the arena) */
@@ -31,6 +35,68 @@ struct s3_table {
 };
 
 enum { INTERN_MAX = 64 }; /* longer texts are copied each time */
+
+/* Cell arrays from this size on are mapped by the table itself and backed
+ * by huge pages where the kernel offers them (transparent huge pages in
+ * "madvise" mode, Debian's default).  A run's large tables are written
+ * once and read once, so their cost is mostly the first touch of each
+ * page: world trade's specialisation and potentials tables take some
+ * 11,000 page faults of 4 KB each; a huge page takes one fault per 2 MB.
+ * The advice needs a mapping of its own: given to part of a malloc'd
+ * block it splits malloc's mapping, and realloc can then no longer grow
+ * the block in place (mremap fails, and it copies).  Where the kernel
+ * declines the advice, the pages are ordinary ones. */
+enum { MAPPED_MIN = 4 << 20 };
+
+static void
+cells_free(s3_table *t)
+{
+    if (t->mapped)
+        munmap(t->cells, t->mapped);
+    else
+        free(t->cells);
+}
+
+/* Room for `rows` rows in all (capacity doubled, as s3i_reserve does);
+ * -1 when out of memory. */
+static int
+reserve_rows(s3_table *t, size_t rows)
+{
+    if (t->ncols && rows > SIZE_MAX / t->ncols)
+        return -1;
+    size_t need = rows * t->ncols;
+    if (need <= t->cap)
+        return 0;
+    size_t cap = t->cap ? t->cap : 16;
+    while (cap < need) {
+        if (cap > SIZE_MAX / 2 / sizeof(cell))
+            return -1;
+        cap *= 2;
+    }
+    size_t bytes = cap * sizeof(cell);
+    if (bytes < MAPPED_MIN)
+        return s3i_reserve(&t->cells, &t->cap, need, sizeof(cell));
+    void *p;
+    if (t->mapped) {
+        p = mremap(t->cells, t->mapped, bytes, MREMAP_MAYMOVE);
+    } else {
+        p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED && t->cells) {
+            memcpy(p, t->cells, t->nrows * t->ncols * sizeof(cell));
+            free(t->cells);
+        }
+    }
+    if (p == MAP_FAILED)
+        return -1;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    t->cells = p;
+    t->cap = cap;
+    t->mapped = bytes;
+    return 0;
+}
 
 s3_table *
 s3i_table_new(const char *name, size_t ncols, const s3i_colspec *cols)
@@ -66,7 +132,7 @@ s3i_table_free(s3_table *t)
     free(t->coltype);
     free(t->own);
     free(t->last);
-    free(t->cells);
+    cells_free(t);
     s3i_map_free(&t->interned);
     s3i_arena_free(&t->arena);
     free(t);
@@ -126,11 +192,16 @@ s3i_table_copy(const s3_table *src)
     return t;
 }
 
+int
+s3i_table_reserve(s3_table *t, size_t rows)
+{
+    return rows > t->nrows && reserve_rows(t, rows) != 0 ? -1 : 0;
+}
+
 size_t
 s3i_table_add_row(s3_table *t)
 {
-    if (s3i_reserve(&t->cells, &t->cap, (t->nrows + 1) * t->ncols,
-                    sizeof(cell)) != 0)
+    if (reserve_rows(t, t->nrows + 1) != 0)
         return S3I_NONE;
     cell *r = t->cells + t->nrows * t->ncols;
     for (size_t i = 0; i < t->ncols; i++) {
@@ -189,13 +260,16 @@ s3i_table_append(s3_table *t, const s3i_val *vals, size_t n)
         if (s3_coltype_is_text(vals[i].type) !=
             s3_coltype_is_text(t->coltype[i]))
             return -1;
-    size_t row = s3i_table_add_row(t);
-    if (row == S3I_NONE)
+    /* every cell is set here, so the row is not first filled with empty
+     * cells as s3i_table_add_row does (one write per cell, not two) */
+    if (reserve_rows(t, t->nrows + 1) != 0)
         return -1;
+    size_t row = t->nrows++;
+    cell *r = t->cells + row * t->ncols;
     for (size_t i = 0; i < n; i++) {
-        if (!s3_coltype_is_text(vals[i].type))
-            t->cells[row * t->ncols + i].num = vals[i].v.num;
-        else if (s3i_table_set_text(t, row, i, vals[i].v.text)) {
+        if (!s3_coltype_is_text(vals[i].type)) {
+            r[i].num = vals[i].v.num;
+        } else if (s3i_table_set_text(t, row, i, vals[i].v.text)) {
             t->nrows--;
             return -1;
         }

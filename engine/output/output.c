@@ -83,6 +83,24 @@ csv_char(csvbuf *o, char c)
     o->n++;
 }
 
+/* Whether a data text starting with c would be taken for a formula by a
+ * spreadsheet (a switch, not strchr: this runs for every text cell). */
+static inline int
+formula_start(char c)
+{
+    switch (c) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r':
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Write one text field: quoted when it holds the separator, a quote or a
  * line end; and, when it is data text (own = 0: names and ids from the
  * input files) that starts with = + - @ (or a tab or carriage return),
@@ -94,7 +112,7 @@ csv_char(csvbuf *o, char c)
 static void
 csv_text(csvbuf *o, const char *s, char sep, int own)
 {
-    int guard = !own && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+    int guard = !own && formula_start(s[0]);
     size_t k = 0;
     int quote = 0;
     for (; s[k]; k++)
@@ -161,9 +179,11 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
                 csv_text(o, s3_table_text(t, r, c), sep, own[c]);
                 continue;
             }
+            /* as s3i_format_number, with the length the formatter
+             * returns instead of a strlen */
             char *p = csv_room(o, CSV_ROOM);
-            s3i_format_number(s3_table_num(t, r, c), p);
-            size_t k = strlen(p);
+            double v = s3_table_num(t, r, c);
+            size_t k = isnan(v) ? 0 : s3i_format_double(v == 0.0 ? 0.0 : v, p);
             if (german)
                 for (size_t i = 0; i < k; i++)
                     if (p[i] == '.')

@@ -148,6 +148,8 @@ s3i_specialisation_rows(s3_table *t, const int *ids, size_t nids,
                         const s3i_mres *r, const s3_dataset *d)
 {
     const s3i_matrix *x = r->x;
+    if (s3i_table_reserve(t, s3_table_rows(t) + x->nr * x->nc))
+        return -1;
     for (size_t c = 0; c < x->nr; c++)
         for (size_t p = 0; p < x->nc; p++) {
             s3i_val lead[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),

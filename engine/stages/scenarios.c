@@ -129,7 +129,7 @@ apply_action(s3_ctx *ctx, const s3_model *m, const s3i_entry *e,
     char buf[512], *w[8];
     size_t n = words(e->value, buf, sizeof buf, w, 8);
     s3_status st;
-    size_t c1, c2, k, code;
+    size_t c1, c2, k = 0, code;
     /* from MIN to MAX words (MAX < 8), else an error naming the form */
 #define NEED(MIN, MAX, FORM)                                                   \
     if (n < (MIN))                                                             \

@@ -179,6 +179,9 @@ proximity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
     if (pair_mask(m, x, "proximity", "classes", "proximity", r->prox, n, NULL,
                   n, n * (n - 1) / 2, notes, &keep))
         return -1;
+    if (!keep &&
+        s3i_table_reserve(t, s3_table_rows(t) + (n ? n * (n - 1) / 2 : 0)))
+        return -1;
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++) {
             if (keep && !keep[i * n + j] && !keep[j * n + i])
@@ -206,6 +209,9 @@ unit_proximity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
     if (pair_mask(m, x, "unit_proximity", "units", "proximity", r->uprox, x->nr,
                   r->row2, n, n * (n - 1) / 2, notes, &keep))
         return -1;
+    if (!keep &&
+        s3i_table_reserve(t, s3_table_rows(t) + (n ? n * (n - 1) / 2 : 0)))
+        return -1;
     for (size_t a = 0; a < n; a++)
         for (size_t b = a + 1; b < n; b++) {
             if (keep && !keep[a * n + b] && !keep[b * n + a])
@@ -228,6 +234,8 @@ potential_rows(s3_table *t, const s3i_mres *r, const s3_dataset *d)
 {
     const s3i_matrix *x = r->x;
     size_t nc = x->nc, n2c = r->n2c;
+    if (s3i_table_reserve(t, s3_table_rows(t) + x->nr * nc))
+        return -1;
     for (size_t c = 0; c < x->nr; c++)
         for (size_t p = 0; p < nc; p++) {
             size_t j = r->pos2[p], i = c * nc + p;
@@ -282,6 +290,8 @@ relatedness_rows(s3_table *t, const s3i_mres *r)
 {
     const s3i_matrix *x = r->x;
     size_t n = x->nc, nn = n * n;
+    if (s3i_table_reserve(t, s3_table_rows(t) + (n ? n * (n - 1) / 2 : 0)))
+        return -1;
     for (size_t i = 0; i < n; i++)
         for (size_t j = i + 1; j < n; j++) {
             size_t k = i * n + j;
@@ -326,6 +336,9 @@ similarity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
         if (s3i_note(notes, "briefing.xlsx", msg))
             return -1;
     }
+    if (!keep &&
+        s3i_table_reserve(t, s3_table_rows(t) + (nr ? nr * (nr - 1) : 0)))
+        return -1;
     for (size_t a = 0; a < nr; a++)
         for (size_t b = 0; b < nr; b++) {
             if (a == b || (keep && !keep[a * nr + b]))
@@ -431,6 +444,8 @@ economy_rows(s3_table *t, const s3i_mres *r, const s3_dataset *d)
 {
     const s3i_matrix *x = r->x;
     size_t nc = x->nc;
+    if (s3i_table_reserve(t, s3_table_rows(t) + x->nr * nc))
+        return -1;
     for (size_t c = 0; c < x->nr; c++)
         for (size_t p = 0; p < nc; p++) {
             double cs = r->econ_cs[c * nc + p], es = r->econ_es[c * nc + p];

@@ -4,8 +4,9 @@
  * schema, the empty value of a new row (NaN, ""), that text is copied (and
  * shared between cells when short, without one cell's change reaching
  * another), the 64-byte boundary of that sharing, the accessors' answers
- * for the wrong column type and out-of-range cells, growth to many rows,
- * and s3i_table_free(NULL).
+ * for the wrong column type and out-of-range cells, growth to many rows
+ * (also past the size from which cells are mapped), and
+ * s3i_table_free(NULL).
  */
 #include <check.h>
 #include <math.h>
@@ -180,6 +181,40 @@ START_TEST(growth)
 }
 END_TEST
 
+/* past 4 MB of cells the table maps them itself (table.c): every value
+ * survives the move from malloc'd to mapped cells, the mapping's growth
+ * (1,120,004 cells pass 2^20) and a reservation in between */
+START_TEST(growth_mapped)
+{
+    enum { N = 280001, HALF = 140000 };
+    s3_table *t = s3i_table_new("cells", 4, cols);
+    char id[32];
+    /* mismatches are counted and asserted once: Check writes a record
+     * per assertion, which would dominate 1.4 million of them */
+    size_t failed = 0, wrong = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (i == HALF)
+            ck_assert_int_eq(s3i_table_reserve(t, N), 0);
+        snprintf(id, sizeof id, "U%zu", i % 1009);
+        s3i_val v[] = {S3I_TEXT(id), S3I_NUM(0.5 * (double)i),
+                       S3I_INT(i % 7 ? (double)i : NAN), S3I_TEXT(NULL)};
+        failed += s3i_table_append(t, v, 4) != 0;
+    }
+    ck_assert_uint_eq(failed, 0);
+    ck_assert_uint_eq(s3_table_rows(t), N);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(id, sizeof id, "U%zu", i % 1009);
+        double rank = s3_table_num(t, i, 2);
+        wrong += strcmp(s3_table_text(t, i, 0), id) != 0 ||
+                 s3_table_num(t, i, 1) != 0.5 * (double)i ||
+                 (i % 7 ? rank != (double)i : !isnan(rank)) ||
+                 strcmp(s3_table_text(t, i, 3), "") != 0;
+    }
+    ck_assert_uint_eq(wrong, 0);
+    s3i_table_free(t);
+}
+END_TEST
+
 /* a table without columns is a valid (if useless) table; free accepts
  * NULL */
 START_TEST(edge_cases)
@@ -209,6 +244,7 @@ table_suite(void)
     tcase_add_test(tc, numbers_and_types);
     tcase_add_test(tc, text_copied_and_shared);
     tcase_add_test(tc, growth);
+    tcase_add_test(tc, growth_mapped);
     tcase_add_test(tc, edge_cases);
     suite_add_tcase(s, tc);
     return s;
