@@ -856,6 +856,7 @@ static const sheet_spec SHEETS[] = {
      .single_hue = 1,
      .percent = 1},
     {.draw = s3i_xlsx_districts, .name = "Districts"},
+    {.draw = s3i_xlsx_map, .name = "Map"},
     {.draw = draw_rows,
      .name = "Scenarios",
      .generic_name = "Scenarios",

@@ -406,5 +406,7 @@ void s3i_xlsx_learning(book *b, const sheet_spec *s);
 /* The profiles stage's sheets (xlsx_profiles.c): Profiles, Districts. */
 void s3i_xlsx_profiles(book *b, const sheet_spec *s);
 void s3i_xlsx_districts(book *b, const sheet_spec *s);
+/* The centres at their positions (xlsx_map.c), when any has one. */
+void s3i_xlsx_map(book *b, const sheet_spec *s);
 
 #endif /* S3_XLSX_H */

@@ -435,7 +435,7 @@ t_render_ruhr() {
     local s sheets=()
     for s in "RCA sectors" "RCA technologies" "RCA sub-regions" \
         "Opportunities sectors" "Opportunities technologies" Scores \
-        Profiles Outranking Overlaps Partners Clusters Domains Districts \
+        Profiles Outranking Overlaps Partners Clusters Domains Districts Map \
         Method "Data quality"; do
         sheets+=(--sheet "$s")
     done

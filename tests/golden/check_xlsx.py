@@ -661,6 +661,8 @@ def main():
     xlsx_prof.check(wb, a.csv_dir, report)
     import xlsx_oppmx
     xlsx_oppmx.check(wb, a.csv_dir, report)
+    import xlsx_map
+    xlsx_map.check(wb, a.csv_dir, report, a.briefing)
 
     # 4. no formulas anywhere; data text stays text
     problems = []
