@@ -18,17 +18,21 @@ enum { MAP_HELP = 20, MAP_HEAD = 3 };
 
 /* The plot area's width in pixels, the range of its height, and the room
  * around it in the chart (y axis numbers and title left, title above, x
- * axis numbers and title and the legend below; LibreOffice's automatic
- * layout, measured on the Ruhr map): the chart's size is the plot's plus
- * these, so that the plot has the proportions wanted. */
+ * axis numbers and title and the legend below): the chart's size is the
+ * plot's plus these, so that the plot has the proportions wanted.  The
+ * room is LibreOffice 7.4's automatic layout, measured in the PDF of the
+ * Ruhr map (a chart of 800 x 472 pixels: plot 88 % of its width, room of
+ * 83 pixels above and 138 below with three rows of legend).  LibreOffice
+ * draws columns about 1.3 times as wide as Excel (the chart is anchored
+ * to cells), so its map comes out that much wider than Excel's. */
 enum {
     PLOT_W = 720,
     PLOT_H_MIN = 240,
     PLOT_H_MAX = 460,
-    ROOM_X = 80,
-    ROOM_TOP = 40,
+    ROOM_X = 98,
+    ROOM_TOP = 83,
     ROOM_BOTTOM = 60,
-    LEGEND_ROW = 22, /* a row of legend entries */
+    LEGEND_ROW = 26, /* a row of legend entries */
     LEGEND_PER_ROW = 5
 };
 
@@ -79,6 +83,77 @@ by_name(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The number at the end of code (its digits from *at), or -1. */
+static long
+tail_number(const char *code, size_t *at)
+{
+    size_t n = strlen(code), i = n;
+    while (i > 0 && code[i - 1] >= '0' && code[i - 1] <= '9')
+        i--;
+    *at = i;
+    if (i == n || n - i > 9)
+        return -1;
+    return strtol(code + i, NULL, 10);
+}
+
+/* Whether code b follows code a: the same text before the same number of
+ * digits, the number one more (C09, C10 do not: C09 has two digits, as
+ * C10 has, so they do; C9, C10 do not). */
+static int
+follows(const char *a, const char *b)
+{
+    size_t ia, ib;
+    long na = tail_number(a, &ia), nb = tail_number(b, &ib);
+    return na >= 0 && nb == na + 1 && ia == ib && !strncmp(a, b, ia) &&
+           strlen(a) == strlen(b);
+}
+
+/* The label of the group whose members have group root r (member j is
+ * in it when in[j] == r): their codes in the table's order, a run of
+ * three or more consecutive codes written first-last with an en dash
+ * (C01-C05), so that a cluster's label stays short; its length in
+ * characters. */
+static size_t
+group_text(const spot *s, const size_t *in, size_t n, size_t r,
+           const s3_table *ct, char *buf, size_t size)
+{
+    size_t len = 0, chars = 0;
+    buf[0] = '\0';
+    for (size_t j = 0; j < n; j++) {
+        if (in[j] != r)
+            continue;
+        /* the run starting at j */
+        const char *first = s3_table_text(ct, s[j].row, 0), *last = first;
+        size_t k = j, run = 1;
+        for (size_t m = j + 1; m < n; m++) {
+            if (in[m] != r)
+                continue;
+            const char *c = s3_table_text(ct, s[m].row, 0);
+            if (!follows(last, c))
+                break;
+            last = c;
+            k = m;
+            run++;
+        }
+        int w;
+        if (run >= 3) {
+            w = snprintf(buf + len, size - len, "%s%s\u2013%s", len ? ", " : "",
+                         first, last);
+            chars += (len ? 2 : 0) + strlen(first) + 1 + strlen(last);
+            j = k;
+        } else {
+            w = snprintf(buf + len, size - len, "%s%s", len ? ", " : "", first);
+            chars += (len ? 2 : 0) + strlen(first);
+        }
+        if (w < 0 || (size_t)w >= size - len) {
+            buf[len] = '\0'; /* no room: the label stops here */
+            break;
+        }
+        len += (size_t)w;
+    }
+    return chars;
+}
+
 /* Group the points so that no two labels print over each other: points
  * closer than a marker or two share one label listing their codes; a
  * group's label goes right of whichever of its points leaves it clear of
@@ -86,7 +161,7 @@ by_name(const void *a, const void *b)
  * the group joins the one in its way and all is laid out again.  On
  * return each point's group is the point that carries its label. */
 static void
-group_labels(spot *s, size_t n, const s3_table *ct, size_t *anchor)
+group_labels(spot *s, size_t n, const s3_table *ct, size_t *anchor, size_t *in)
 {
     for (size_t i = 0; i < n; i++)
         s[i].group = i;
@@ -97,13 +172,12 @@ group_labels(spot *s, size_t n, const s3_table *ct, size_t *anchor)
                 s[root(s, j)].group = root(s, i);
     for (;;) {
         /* each group's label length, on its root */
+        char text[1024];
         for (size_t i = 0; i < n; i++)
-            s[i].chars = 0;
-        for (size_t i = 0; i < n; i++) {
-            size_t r = root(s, i);
-            s[r].chars +=
-                (s[r].chars ? 2 : 0) + strlen(s3_table_text(ct, s[i].row, 0));
-        }
+            in[i] = root(s, i);
+        for (size_t i = 0; i < n; i++)
+            if (in[i] == i)
+                s[i].chars = group_text(s, in, n, i, ct, text, sizeof text);
         size_t clash = S3I_NONE, with = S3I_NONE;
         for (size_t i = 0; i < n; i++)
             anchor[i] = S3I_NONE;
@@ -167,9 +241,10 @@ s3i_xlsx_map(book *b, const sheet_spec *s)
     spot *sp = calloc(nc, sizeof *sp);
     const char **dn = calloc(nc, sizeof *dn);
     size_t *order = calloc(nc, sizeof *order);
+    size_t *in = calloc(nc, sizeof *in);
     char *none = calloc(1, 16 * nc + 64);
     char **labs = calloc(nc, sizeof *labs);
-    if (!sp || !dn || !order || !none || !labs) {
+    if (!sp || !dn || !order || !in || !none || !labs) {
         keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
         goto done;
     }
@@ -232,7 +307,9 @@ s3i_xlsx_map(book *b, const sheet_spec *s)
     }
     int labels = n <= MAP_LABELS_MAX;
     if (labels)
-        group_labels(sp, n, ct, order);
+        group_labels(sp, n, ct, order, in);
+    for (size_t i = 0; i < n; i++)
+        in[i] = sp[i].group;
 
     const char *name = s->name;
     lxw_worksheet *ws = new_sheet(b, name);
@@ -275,17 +352,10 @@ s3i_xlsx_map(book *b, const sheet_spec *s)
         str(b, ws, r, MAP_HELP + 1, s3_table_text(ct, p->row, 0), NULL);
         num(b, ws, r, MAP_HELP + 2, p->lon, NULL);
         num(b, ws, r, MAP_HELP + 3, p->lat, NULL);
-        /* a group's codes on its root, west to east */
+        /* a group's codes on the point that carries its label */
         lab[0] = '\0';
-        if (labels && root(sp, order[k]) == order[k]) {
-            for (size_t j = 0; j < n; j++) {
-                if (root(sp, j) != order[k])
-                    continue;
-                size_t len = strlen(lab);
-                snprintf(lab + len, sizeof lab - len, "%s%s", len ? ", " : "",
-                         s3_table_text(ct, sp[j].row, 0));
-            }
-        }
+        if (labels && in[order[k]] == order[k])
+            group_text(sp, in, n, order[k], ct, lab, sizeof lab);
         if (lab[0]) {
             str(b, ws, r, MAP_HELP + 4, lab, NULL);
             if (!(labs[k] = strdup(lab)))
@@ -341,7 +411,7 @@ s3i_xlsx_map(book *b, const sheet_spec *s)
         for (size_t k = from; k < at; k++) {
             size_t i = k - from;
             dl[i] = (lxw_chart_data_label){0};
-            if (root(sp, order[k]) == order[k]) {
+            if (in[order[k]] == order[k]) {
                 dl[i].value = labs[k];
             } else {
                 dl[i].hide = LXW_TRUE;
@@ -402,5 +472,6 @@ done:
     free(sp);
     free(dn);
     free(order);
+    free(in);
     free(none);
 }

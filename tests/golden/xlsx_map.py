@@ -13,7 +13,8 @@ check(wb, csv_dir, report) is called from check_xlsx.py.  Checks:
     the centre's code beside them), no centre without one plotted;
   * the helper columns the series read are hidden;
   * each plotted centre's code in exactly one shown data label (read from
-    the chart's XML, as openpyxl drops the labels' text).
+    the chart's XML, as openpyxl drops the labels' text; "C10\u2013C13" names
+    C10 to C13 in the centres' order).
 """
 import csv
 import os
@@ -75,6 +76,20 @@ def _label_texts(path):
                 texts.append("".join(re.findall(r"<a:t>(.*?)</a:t>", lbl)))
             return texts
     return None
+
+
+def _expand(label, codes):
+    """The codes a label names: "C06, C10\u2013C13" is C06, C10, C11, C12,
+    C13 (a run: the codes from first to last in the centres' order)."""
+    out = []
+    for part in label.split(", "):
+        if "\u2013" in part:
+            a, b = part.split("\u2013", 1)
+            if a in codes and b in codes and codes.index(a) < codes.index(b):
+                out += codes[codes.index(a):codes.index(b) + 1]
+                continue
+        out.append(part)
+    return out
 
 
 def check(wb, csv_dir, report, path=None):
@@ -155,7 +170,7 @@ def check(wb, csv_dir, report, path=None):
         else:
             count = {}
             for t in texts:
-                for code in t.split(", "):
+                for code in _expand(t, list(placed)):
                     count[code] = count.get(code, 0) + 1
             for code in placed:
                 if count.get(code, 0) != 1:
