@@ -58,7 +58,7 @@ meet(box a, box b)
 
 /* Above this many centres with a position the labels are left out: the
  * grouping below compares every pair of labels. */
-enum { MAP_LABELS_MAX = 400 };
+enum { MAP_LABELS_MAX = 100 };
 
 /* A centre on the map. */
 typedef struct {

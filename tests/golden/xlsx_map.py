@@ -162,8 +162,8 @@ def check(wb, csv_dir, report, path=None):
     for code in placed:
         if seen.get(code, 0) != 1:
             problems.append("%s plotted %d times" % (code, seen.get(code, 0)))
-    # above 400 centres the engine leaves the labels out
-    if path and len(placed) <= 400:
+    # above 100 centres the engine leaves the labels out (MAP_LABELS_MAX)
+    if path and len(placed) <= 100:
         texts = _label_texts(path)
         if texts is None:
             problems.append("no chart XML with the axis title 'longitude'")
