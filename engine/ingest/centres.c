@@ -3,12 +3,16 @@
  *
  * One row per centre: centre_id, name and sub-region are required;
  * nuts3, municipality, type, opened, floor_area_m2, lat and lon are
- * optional (the numbers are checked for range, then not kept).  Centre ids
+ * optional (the numbers are checked for range; opened and the area are
+ * then not kept).  lat and lon, in decimal degrees, are the centre's
+ * position for the workbook's map: both empty is "no position", one of
+ * the two alone an error (a slip, not a position).  Centre ids
  * are unique: a repeated id stops the load, since tenants and patents name
  * their centre by it.  The sub-regions are interned as they first appear,
  * each with one NUTS-3 code: two centres of one sub-region with different
  * codes are an error, as the baseline is looked up by that code.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +39,7 @@ typedef struct {
     s3i_counts c;
     size_t col[CE_N];
     size_t cap_id, cap_name, cap_sub, cap_nuts, cap_subidx, cap_sn, cap_snu;
+    size_t cap_lat, cap_lon;
     s3i_map sub_map;
 } centres_state;
 
@@ -73,17 +78,27 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         return s3i_csv_fail(ctx, r, st->col[CE_ID], id, "is empty");
     if (!*sub)
         return s3i_csv_fail(ctx, r, st->col[CE_SUB], sub, "is empty");
-    double v;
+    double v, lat, lon;
     s3_status rc;
     if ((rc = s3i_year_field(ctx, r, &st->c, st->col[CE_OPENED], "opened",
                              S3I_FIELD(st, f, CE_OPENED), &v)) ||
         (rc = s3i_number_field(ctx, r, st->col[CE_AREA],
                                S3I_FIELD(st, f, CE_AREA), 1, 0, 1e9, &v)) ||
         (rc = s3i_number_field(ctx, r, st->col[CE_LAT],
-                               S3I_FIELD(st, f, CE_LAT), 1, -90, 90, &v)) ||
+                               S3I_FIELD(st, f, CE_LAT), 1, -90, 90, &lat)) ||
         (rc = s3i_number_field(ctx, r, st->col[CE_LON],
-                               S3I_FIELD(st, f, CE_LON), 1, -180, 180, &v)))
+                               S3I_FIELD(st, f, CE_LON), 1, -180, 180, &lon)))
         return rc;
+    /* one of the two alone: the error names the one given (the other's
+     * column may be absent) */
+    if (isnan(lat) != isnan(lon)) {
+        int k = isnan(lat) ? CE_LON : CE_LAT;
+        return s3i_csv_fail(ctx, r, st->col[k], S3I_FIELD(st, f, k),
+                            k == CE_LAT ? "is given but lon is empty: a "
+                                          "position needs both"
+                                        : "is given but lat is empty: a "
+                                          "position needs both");
+    }
     /* the sub-region's NUTS-3 code is checked before the row changes
      * anything, so that the read can go on after an error */
     size_t s = s3i_map_get(&st->sub_map, sub, strlen(sub));
@@ -126,13 +141,17 @@ centres_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         push(&d->units.name, &st->cap_name, i, sizeof(char *)) ||
         push(&d->units.nuts3, &st->cap_nuts, i, sizeof(char *)) ||
         push(&d->units.sub, &st->cap_sub, i, sizeof(char *)) ||
-        push(&d->units.subidx, &st->cap_subidx, i, sizeof(size_t)))
+        push(&d->units.subidx, &st->cap_subidx, i, sizeof(size_t)) ||
+        push(&d->units.lat, &st->cap_lat, i, sizeof(double)) ||
+        push(&d->units.lon, &st->cap_lon, i, sizeof(double)))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     d->units.id[i] = cid;
     d->units.name[i] = s3i_arena_strdup(&d->arena, S3I_FIELD(st, f, CE_NAME));
     d->units.nuts3[i] = d->units.sub_nuts3[s];
     d->units.sub[i] = d->units.sub_name[s];
     d->units.subidx[i] = s;
+    d->units.lat[i] = lat;
+    d->units.lon[i] = lon;
     if (!d->units.name[i])
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     d->units.n++;

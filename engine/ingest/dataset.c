@@ -586,6 +586,8 @@ s3_dataset_free(s3_dataset *d)
     free(d->units.sub_name);
     free(d->units.sub_nuts3);
     free(d->units.subidx);
+    free(d->units.lat);
+    free(d->units.lon);
     free(d->records.tenants);
     free(d->records.patents);
     free(d->records.cooc);

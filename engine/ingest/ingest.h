@@ -287,6 +287,9 @@ typedef struct {
     size_t nsub;
     char **sub_name, **sub_nuts3;
     size_t *subidx; /* per unit: its sub-region */
+    /* per centre: its position in decimal degrees (centres.csv lat, lon),
+     * NaN where the cells are empty; NULL for a long table's units */
+    double *lat, *lon;
 } s3i_units;
 
 /* The records counted: the tenants, the fractional patents, or a long

@@ -893,6 +893,10 @@ static const sheet_spec SHEETS[] = {
     {.draw = s3i_xlsx_districts,
      .about = "The sub-regions compared on one printable page, with charts.",
      .name = "Districts"},
+    {.draw = s3i_xlsx_map,
+     .about = "The centres at their positions, one colour per district "
+              "(schematic: no outlines).",
+     .name = "Map"},
     {.draw = s3i_xlsx_scenarios,
      .about = "What-if scenarios: ranks, scores and specialisations against "
               "the baseline.",

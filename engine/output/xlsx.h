@@ -320,8 +320,10 @@ sheet_width(const book *b, lxw_col_t c1)
  * over the next row.  The lines are laid out word by word as a
  * spreadsheet wraps them (a word that does not fit starts a line; a
  * newline ends one); characters are counted, not bytes; a line holds
- * about 1.1 characters per width unit of average text (measured in
- * LibreOffice), and a line is 13 pt of the 11-pt font, plus 2 pt. */
+ * about 1.2 characters per width unit of average text less 2 for the
+ * cell's padding (measured in LibreOffice: "Gesundheitscampus Bochum",
+ * 24 characters, takes two lines in 21 units), and a line is 13 pt of
+ * the 11-pt font, plus 2 pt. */
 static inline double
 wrapped_height(const char *const *texts, const double *widths, size_t n)
 {
@@ -329,7 +331,7 @@ wrapped_height(const char *const *texts, const double *widths, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (!texts[i])
             continue;
-        double per = 1.1 * widths[i], need = 1.0, cur = 0.0, word = 0.0;
+        double per = 1.2 * widths[i] - 2.0, need = 1.0, cur = 0.0, word = 0.0;
         for (const unsigned char *p = (const unsigned char *)texts[i];; p++) {
             if (*p && *p != ' ' && *p != '\n') {
                 word += (*p & 0xC0) != 0x80;
@@ -416,5 +418,7 @@ void s3i_xlsx_profiles(book *b, const sheet_spec *s);
 void s3i_xlsx_districts(book *b, const sheet_spec *s);
 /* The Scenarios sheet (xlsx_scenarios.c). */
 void s3i_xlsx_scenarios(book *b, const sheet_spec *s);
+/* The centres at their positions (xlsx_map.c), when any has one. */
+void s3i_xlsx_map(book *b, const sheet_spec *s);
 
 #endif /* S3_XLSX_H */

@@ -105,8 +105,9 @@ static const s3i_colspec clu_cols[] = {{"level", TXT},
 static const s3i_colspec partner_cols[] = {
     {"level", TXT}, {"matrix", TXT},   {"unit", CODE}, {"kind", TXT},
     {"rank", INT},  {"partner", CODE}, {"value", NUM}, {"tied", INT}};
-static const s3i_colspec centre_cols[] = {
-    {"centre_id", CODE}, {"name", TXT}, {"subregion", TXT}, {"nuts3", CODE}};
+static const s3i_colspec centre_cols[] = {{"centre_id", CODE}, {"name", TXT},
+                                          {"subregion", TXT},  {"nuts3", CODE},
+                                          {"lat", NUM},        {"lon", NUM}};
 static const s3i_colspec param_cols[] = {
     {"parameter", TXT}, {"value", TXT}, {"meaning", TXT}};
 static const s3i_colspec def_cols[] = {
@@ -552,7 +553,7 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
 
 /* ---- the run's context: centres, parameters, definitions, deltas ------- */
 
-/* The centres (id, name, subregion, nuts3) in id order. */
+/* The centres (id, name, subregion, nuts3, lat, lon) in id order. */
 static int
 centre_rows(s3_table *t, const s3_dataset *d)
 {
@@ -570,12 +571,38 @@ centre_rows(s3_table *t, const s3_dataset *d)
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         size_t c = perm[i];
-        s3i_val v[] = {S3I_TEXT(d->units.id[c]), S3I_TEXT(d->units.name[c]),
-                       S3I_TEXT(d->units.sub[c]), S3I_TEXT(d->units.nuts3[c])};
+        s3i_val v[] = {S3I_TEXT(d->units.id[c]),
+                       S3I_TEXT(d->units.name[c]),
+                       S3I_TEXT(d->units.sub[c]),
+                       S3I_TEXT(d->units.nuts3[c]),
+                       S3I_NUM(d->units.lat ? d->units.lat[c] : NAN),
+                       S3I_NUM(d->units.lon ? d->units.lon[c] : NAN)};
         rc = s3i_table_append(t, v, N(v));
     }
     free(perm);
     return rc;
+}
+
+/* What centres.csv's position columns hold, for definitions.csv (its
+ * code columns are defined by codecols.c, name and subregion need no
+ * words). */
+static int
+centre_definitions(s3_table *t, const s3_dataset *d)
+{
+    static const char *const help[][2] = {
+        {"lat", "the centre's latitude in decimal degrees (north positive), "
+                "as centres.csv gives it; empty where it gives none"},
+        {"lon", "the centre's longitude in decimal degrees (east positive), "
+                "as centres.csv gives it; empty where it gives none"}};
+    if (d->generic)
+        return 0;
+    for (size_t i = 0; i < N(help); i++) {
+        s3i_val v[] = {S3I_TEXT("centres column"), S3I_TEXT(help[i][0]),
+                       S3I_TEXT(help[i][1])};
+        if (s3i_table_append(t, v, N(v)))
+            return -1;
+    }
+    return 0;
 }
 
 static int
@@ -814,6 +841,7 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     if (!fail)
         fail = centre_rows(t[T_CENTRES], b->d) || param_rows(t[T_PARAMS], m) ||
                definition_rows(t[T_DEFS], m) ||
+               centre_definitions(t[T_DEFS], b->d) ||
                (t[T_LEARNING] && s3i_learning_definitions(t[T_DEFS])) ||
                (t[T_DELTAS] && delta_rows(t[T_DELTAS], deltas)) ||
                (t[T_SCENSUM] &&

@@ -686,6 +686,8 @@ def main():
     xlsx_prof.check(wb, a.csv_dir, report)
     import xlsx_oppmx
     xlsx_oppmx.check(wb, a.csv_dir, report)
+    import xlsx_map
+    xlsx_map.check(wb, a.csv_dir, report, a.briefing)
 
     xlsx_scen.check(wb, a.csv_dir, report)
 

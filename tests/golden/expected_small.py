@@ -2197,8 +2197,14 @@ for shown, folder, key in [
     input_rows.append([shown, path, n, len(data),
                        hashlib.sha256(data).hexdigest()])
 
-centre_rows = [[c["centre_id"], c["name"], c["subregion"], c["nuts3"]]
-               for c in centres]
+# lat and lon as centres.csv gives them (decimal degrees); an empty cell is
+# no position, written empty
+def position(c, key):
+    return float(c[key]) if c.get(key, "") != "" else None
+
+
+centre_rows = [[c["centre_id"], c["name"], c["subregion"], c["nuts3"],
+                position(c, "lat"), position(c, "lon")] for c in centres]
 
 # the model's parameters: small.ini's values, the engine's defaults for the
 # rest; the meaning column is help text and not checked, except for
@@ -2295,6 +2301,12 @@ def_rows += [["S3 domain", k, v] for k, v in DOMAIN_LINES]
 # and each line of each scenario, as "NAME: key"
 def_rows += [["scenario", "%s: %s" % (name, k), v]
              for name, lines in SCENARIOS.items() for k, v in lines]
+# and the position columns of centres.csv
+def_rows += [["centres column", k, "the centre's %s in decimal degrees (%s "
+              "positive), as centres.csv gives it; empty where it gives none"
+              % (what, side)]
+             for k, what, side in (("lat", "latitude", "north"),
+                                   ("lon", "longitude", "east"))]
 
 # and the code columns, in the order the tables first have them (README,
 # "Codes")
@@ -2550,7 +2562,7 @@ TABLES = [
     ("quality.csv", "file,rows_read,rows_used,rows_rejected,warnings",
      quality_rows),
     ("inputs.csv", "file,path,rows_read,bytes,sha256", input_rows),
-    ("centres.csv", "centre_id,name,subregion,nuts3", centre_rows),
+    ("centres.csv", "centre_id,name,subregion,nuts3,lat,lon", centre_rows),
     ("parameters.csv", "parameter,value,meaning", param_rows),
     ("definitions.csv", "section,name,definition", def_rows),
     ("notes.csv", "scope,message", note_rows),

@@ -228,12 +228,13 @@ def check(wb, csv_dir, report):
             problems.append("Total without its unit: %r" % totals)
         # no row taller than its words need: the name, sub-region,
         # specialisations and opportunities wrapped word by word in their
-        # column's width (about 1.1 characters per width unit, 13-pt
-        # lines plus 2 pt; the whole text is shown, so a long list takes
-        # more lines: the render check sees that nothing is cut or
+        # column's width (about 1.2 characters per width unit less 2 for
+        # the padding, 13-pt lines plus 2 pt; the whole text is shown, so
+        # a long list takes more lines: the render check sees that
+        # nothing is cut or
         # printed over the next row)
         def lines(text, width):
-            per, n, cur = 1.1 * width, 1, 0
+            per, n, cur = 1.2 * width - 2, 1, 0
             for part in str(text or "").split("\n"):
                 for w in part.split():
                     if cur and cur + 1 + len(w) > per:
