@@ -196,10 +196,14 @@ s3i_xlsx_districts(book *b, const sheet_spec *s)
         "score",     "rank_band", "krugman", "s3_share", "top_specialisations",
         "not_scored"};
     enum { NC = 11, BAND0 = 12 };
+    /* 140 units: one page wide at 7.8 pt; each column at least its
+     * heading's longest word */
+    static const double DISTRICT_W[NC] = {5, 16, 7, 7, 8, 7, 9, 8, 9, 54, 10};
     lxw_row_t h = 3, first = 4;
     for (lxw_col_t c = 0; c < NC; c++)
         str(b, ws, h, c, head[c], b->head);
-    keep(b, worksheet_set_row(ws, h, 30, NULL));
+    keep(b,
+         worksheet_set_row(ws, h, wrapped_height(head, DISTRICT_W, NC), NULL));
     str(b, ws, h, BAND0, "band start", b->head);
     str(b, ws, h, BAND0 + 1, "band length", b->head);
     size_t n = s3_table_rows(dt);
@@ -209,7 +213,7 @@ s3i_xlsx_districts(book *b, const sheet_spec *s)
         const char *texts[] = {s3_table_text(dt, r, col(dt, src[1])),
                                s3_table_text(dt, r, col(dt, src[9])),
                                s3_table_text(dt, r, col(dt, src[10]))};
-        static const double widths[] = {18, 44, 11};
+        const double widths[] = {DISTRICT_W[1], DISTRICT_W[9], DISTRICT_W[10]};
         keep(b, worksheet_set_row(ws, row, wrapped_height(texts, widths, 3),
                                   NULL));
         for (lxw_col_t c = 0; c < NC; c++) {
@@ -266,15 +270,17 @@ s3i_xlsx_districts(book *b, const sheet_spec *s)
     chart_axis_set_reverse(cb->y_axis);
     chart_axis_set_interval_unit(cb->y_axis, 1);
     chart_legend_set_position(cb, LXW_CHART_LEGEND_NONE);
-    lxw_chart_options opt = {.x_scale = 1.25, .y_scale = 1.7};
+    /* side by side within the page's 140 units (about 1,035 pixels: 7
+     * a unit and 5 a column): 510 pixels each, the second from column I
+     * (columns A-H are 509 pixels) */
+    lxw_chart_options opt = {.x_scale = 510.0 / 480.0, .y_scale = 1.7},
+                      opt2 = {.x_offset = 8,
+                              .x_scale = 510.0 / 480.0,
+                              .y_scale = 1.7};
     keep(b, worksheet_insert_chart_opt(ws, last + 2, 0, ch, &opt));
-    keep(b, worksheet_insert_chart_opt(ws, last + 2, 6, cb, &opt));
-    column(b, ws, 0, 0, 5, NULL);
-    column(b, ws, 1, 1, 18, NULL);
-    column(b, ws, 2, 5, 8, NULL);
-    column(b, ws, 6, 8, 10, NULL);
-    column(b, ws, 9, 9, 44, NULL);
-    column(b, ws, 10, 10, 11, NULL);
+    keep(b, worksheet_insert_chart_opt(ws, last + 2, 8, cb, &opt2));
+    for (lxw_col_t c = 0; c < NC; c++)
+        column(b, ws, c, c, DISTRICT_W[c], NULL);
     /* the page: the table and the charts, not the band helper columns */
     /* printed one page wide (7.8 pt or more): the table on the first
      * page, the charts on the second (both on one page would print at

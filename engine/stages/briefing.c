@@ -71,18 +71,25 @@ unit_name(const s3_dataset *d, const s3i_matrix *x, size_t c, const char **sub)
     return s3i_unit_name(d, x->lv, x->row_key[c], x->row[c]);
 }
 
-/* A long classification label cut at a word boundary near 50 characters,
- * with an ellipsis. */
+/* A long classification label cut at a word boundary near `max`
+ * characters (not before max / 2 - 5), with an ellipsis. */
 static void
-short_label(const char *label, char out[128])
+cut_label(const char *label, int max, char out[128])
 {
     int cut = (int)strlen(label);
-    if (cut > 50) {
-        cut = 50;
-        while (cut > 20 && label[cut] != ' ')
+    if (cut > max) {
+        cut = max;
+        while (cut > max / 2 - 5 && label[cut] != ' ')
             cut--;
     }
     snprintf(out, 128, "%.*s%s", cut, label, label[cut] ? "\u2026" : "");
+}
+
+/* A label as the Overview and the opportunities show it. */
+static void
+short_label(const char *label, char out[128])
+{
+    cut_label(label, 50, out);
 }
 
 static const char *
@@ -111,13 +118,15 @@ quadrant_words(int q)
     return q >= 0 && q < 4 ? w[q] : "";
 }
 
-/* The top k specialisations of unit c of r as text: the classes it is
+/* The top k specialisations of unit c of r as text, labels cut near `cut`
+ * characters: the classes it is
  * specialised in under the model's rule (rca == r->rca), or whose RCA
  * against the baseline reaches the threshold; highest RCA first (the
  * strongest specialisation relative to its size), then largest value. */
-static void
-top_specialisations(const s3i_mres *r, const double *rca, size_t c,
-                    double threshold, size_t k, char *out, size_t outsz)
+void
+s3i_top_specialisations(const s3i_mres *r, const double *rca, size_t c,
+                        double threshold, size_t k, int cut, char *out,
+                        size_t outsz)
 {
     const s3i_matrix *x = r->x;
     size_t nc = x->nc, chosen[8], nb = 0, len = 0;
@@ -149,7 +158,7 @@ top_specialisations(const s3i_mres *r, const double *rca, size_t c,
             break;
         chosen[nb] = best;
         char label[128];
-        short_label(label_of(x, best), label);
+        cut_label(label_of(x, best), cut, label);
         char sure[48] = "";
         if (rca == r->rca && r->pspec)
             snprintf(sure, sizeof sure, ", in %.0f %% of draws",
@@ -324,8 +333,8 @@ overview_rows(s3_table *t, const s3i_pass *b, int lv, int kind, int agg_kind)
         const char *sub, *name = unit_name(b->d, x, c, &sub);
         top[0] = '\0';
         if (rca && sr->x->nr == n)
-            top_specialisations(sr, rca, c, m->threshold, OVERVIEW_TOP, top,
-                                sizeof top);
+            s3i_top_specialisations(sr, rca, c, m->threshold, OVERVIEW_TOP, 50,
+                                    top, sizeof top);
         best_opportunities(r, c, OVERVIEW_TOP, opp, sizeof opp);
         double v[5] = {NAN, NAN, NAN, NAN, NAN};
         const char *light = "", *why = sc ? s3i_sres_why(sc, c) : "";

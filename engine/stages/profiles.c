@@ -306,45 +306,6 @@ done:
     return rc;
 }
 
-/* The top k specialisations of row c of r in words, highest RCA first
- * among the classes the model's rule marks (M = 1): "62 Computer
- * programming… (RCA 2.1)". */
-static void
-district_specialisations(const s3i_mres *r, size_t c, char *out, size_t outsz)
-{
-    const s3i_matrix *x = r->x;
-    size_t nc = x->nc, chosen[DISTRICT_TOP], len = 0;
-    out[0] = '\0';
-    for (size_t nb = 0; nb < DISTRICT_TOP; nb++) {
-        size_t best = S3I_NONE;
-        for (size_t p = 0; p < nc; p++) {
-            int taken = 0;
-            for (size_t j = 0; j < nb; j++)
-                taken |= chosen[j] == p;
-            if (taken || r->m[c * nc + p] != 1.0 || isnan(r->rca[c * nc + p]))
-                continue;
-            if (best == S3I_NONE || r->rca[c * nc + p] > r->rca[c * nc + best])
-                best = p;
-        }
-        if (best == S3I_NONE)
-            break;
-        chosen[nb] = best;
-        const char *label = x->col_label[best] ? x->col_label[best] : "";
-        int cut = (int)strlen(label);
-        if (cut > 40) {
-            cut = 40;
-            while (cut > 15 && label[cut] != ' ')
-                cut--;
-        }
-        len += (size_t)snprintf(
-            out + len, outsz > len ? outsz - len : 0, "%s%s %.*s%s (RCA %.1f)",
-            nb ? " | " : "", x->col[best], cut, label,
-            label[cut] ? "\u2026" : "", r->rca[c * nc + best]);
-        if (len >= outsz)
-            break;
-    }
-}
-
 /* The districts rows: the sub-regions of the scored level s in rank
  * order. */
 static int
@@ -381,7 +342,8 @@ district_rows(s3_table *t, const s3i_pass *b, const s3i_sres *s,
         if (!isnan(v[3]) && !isnan(v[4]))
             snprintf(band, sizeof band, "%.0f-%.0f", v[3], v[4]);
         if (hr && hr->x->nr == n)
-            district_specialisations(hr, i, top, sizeof top);
+            s3i_top_specialisations(hr, hr->rca, i, 0.0, DISTRICT_TOP, 30, top,
+                                    sizeof top);
         s3i_val row[] = {
             S3I_INT(v[1]),
             S3I_TEXT(s->unit[i]),

@@ -417,6 +417,15 @@ typedef struct {
 s3_status s3i_briefing(s3_ctx *ctx, const s3i_pass *b, s3_table **overview,
                        s3_table **ranking, s3_table **opportunities,
                        s3i_guides g[2]);
+/* The top k specialisations of unit c of r in words (briefing.c), highest
+ * RCA first: against the network (rca == r->rca) the classes the model's
+ * rule marks (M = 1; after a bootstrap, those in at least half of the
+ * draws, with their share of draws), else those whose rca reaches
+ * threshold; labels cut near `cut` characters: "J62 Computer
+ * programming… (RCA 2.1, in 95 % of draws)". */
+void s3i_top_specialisations(const s3i_mres *r, const double *rca, size_t c,
+                             double threshold, size_t k, int cut, char *out,
+                             size_t outsz);
 /* Key findings (briefing.c): three to six sentences on the first level
  * from the scores and partners tables, each with the number it rests on:
  * the table findings. */
