@@ -450,18 +450,9 @@ draw_pivot(book *b, const sheet_spec *s)
         cpos[j] = square ? rpos[j] : j;
     if (n == 0 || nck > 16000)
         goto done;
-    if (square) {
-        /* output.square_sheets: no, or auto above 200 units (notes.csv
-         * says so from the stage that writes the pairs) */
-        const s3_table *pt = s3_result_table(b->res, "parameters");
-        const char *sq = "auto";
-        for (size_t r = 0; pt && r < s3_table_rows(pt); r++)
-            if (!strcmp(s3_table_text(pt, r, 0), "output.square_sheets"))
-                sq = s3_table_text(pt, r, 1);
-        if (!strcmp(sq, "no") ||
-            (!strcmp(sq, "auto") && nrk > S3I_SQUARE_MAX_UNITS))
-            goto done;
-    }
+    /* output.square_sheets: decided by the stage (notes.csv says so) */
+    if (square && !b->res->square_sheets)
+        goto done;
     lxw_worksheet *ws = new_sheet(b, s->name);
     if (!ws)
         goto done;

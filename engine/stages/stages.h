@@ -455,6 +455,11 @@ struct s3_result {
     char *synthetic;
     double threshold;
     s3i_guides guides[2];
+    /* the workbook writes its unit × unit sheets (Outranking, Overlaps):
+     * output.square_sheets = yes, or auto with at most
+     * S3I_SQUARE_MAX_UNITS units on the first level (notes.csv says so
+     * otherwise) */
+    int square_sheets;
 };
 
 /* Every output table, made once from the baseline pass, the scenarios'

@@ -877,6 +877,9 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     r->headline_matrix = strdup(b->headline);
     r->reference_baseline = m->reference == S3I_REF_BASELINE;
     r->threshold = m->threshold;
+    r->square_sheets = m->square_sheets == S3I_SQUARE_YES ||
+                       (m->square_sheets == S3I_SQUARE_AUTO &&
+                        (b->nsc == 0 || b->sc[0].n <= S3I_SQUARE_MAX_UNITS));
     for (size_t l = 0; l < b->nsc; l++)
         r->scored |= l == 0 && b->sc[l].scored;
     if (rc)
