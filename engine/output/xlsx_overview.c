@@ -291,15 +291,14 @@ s3i_xlsx_overview(book *b, const sheet_spec *s)
         lxw_row_col_options hide = {.hidden = 1};
         keep(b, worksheet_set_column_opt(ws, HELP, HELP + 1, 12, NULL, &hide));
         lxw_chart *cb = new_chart(b, LXW_CHART_BAR_STACKED);
-        lxw_chart_series *s0 = cb ? series(b, cb, s->name, first, last, HELP,
-                                           HELP)
+        /* categories: the names in column C (set once: libxlsxwriter
+         * does not free a range set twice) */
+        lxw_chart_series *s0 = cb ? series(b, cb, s->name, first, last, 2, HELP)
                                   : NULL,
-                         *s1 = s0 ? series(b, cb, s->name, first, last, HELP,
+                         *s1 = s0 ? series(b, cb, s->name, first, last, 2,
                                            HELP + 1)
                                   : NULL;
         if (s1) {
-            chart_series_set_categories(s0, s->name, first, 2, last, 2);
-            chart_series_set_categories(s1, s->name, first, 2, last, 2);
             lxw_chart_fill nofill = {.none = LXW_TRUE};
             chart_series_set_fill(s0, &nofill);
             char ct[200];
