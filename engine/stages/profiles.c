@@ -217,6 +217,24 @@ extremes(const s3i_sres *s, size_t i, const double *gap, const double *med,
     }
 }
 
+/* idx[0..s->n): the level's units in rank order, those without a rank
+ * last (insertion, stable: tens of units). */
+static void
+rank_order(const s3i_sres *s, size_t *idx)
+{
+    for (size_t i = 0; i < s->n; i++)
+        idx[i] = i;
+    for (size_t i = 1; i < s->n; i++)
+        for (size_t j = i; j > 0; j--) {
+            double a = s->rank[idx[j]], c = s->rank[idx[j - 1]];
+            if (!(isnan(c) ? !isnan(a) : a < c))
+                break;
+            size_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+}
+
 /* The profiles and profile_summary rows of the scored level s, whose
  * tenant counts are ten (NULL: none). */
 static int
@@ -238,18 +256,7 @@ profile_rows(s3_table *tp, s3_table *ts, const s3i_pass *b, const s3i_sres *s,
         med[j] = median_of(s->x + j, k, s->sel, s->ns, buf);
         ymed[j] = median_of(s->y + j, k, s->sel, s->ns, buf);
     }
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    /* rank order, no rank last (stable) */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0; j--) {
-            double a = s->rank[idx[j]], c = s->rank[idx[j - 1]];
-            if (!(isnan(c) ? !isnan(a) : a < c))
-                break;
-            size_t t = idx[j];
-            idx[j] = idx[j - 1];
-            idx[j - 1] = t;
-        }
+    rank_order(s, idx);
     for (size_t t = 0; t < n && !rc; t++) {
         size_t i = idx[t];
         const char *name = s3i_unit_name(b->d, s->lv, s->key[i], s->unit[i]);
@@ -320,17 +327,7 @@ district_rows(s3_table *t, const s3i_pass *b, const s3i_sres *s,
     size_t *idx = malloc((n + 1) * sizeof(size_t));
     if (!idx)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        idx[i] = i;
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0; j--) {
-            double a = s->rank[idx[j]], c = s->rank[idx[j - 1]];
-            if (!(isnan(c) ? !isnan(a) : a < c))
-                break;
-            size_t tmp = idx[j];
-            idx[j] = idx[j - 1];
-            idx[j - 1] = tmp;
-        }
+    rank_order(s, idx);
     int rc = 0;
     for (size_t q = 0; q < n && !rc; q++) {
         size_t i = idx[q], key = s->key[i], centres = 0;
