@@ -346,4 +346,28 @@ typedef struct {
  * table is then unchanged. */
 int s3i_table_append(s3_table *t, const s3i_val *vals, size_t n);
 
+/* A view: a table whose cells are not stored but made when read, from
+ * typed results kept alive beside it (by the s3_result that holds both).
+ * Its rows come in blocks, each a grid of ni × nj rows in the order
+ * (0,0), (0,1), ..., (ni-1,nj-1); cell(src, block, i, j, col) gives a
+ * cell of row (i, j) of a block (text: a stable string, NULL or "" for
+ * empty).  A unit × class table of 2,000 × 1,000 is 2 million rows: as a
+ * view it costs no memory, and the CSV writer makes each row once, as it
+ * writes it.  The view owns src (freed with free()).  Views cannot be
+ * changed by the setters above (-1 / S3I_NONE); a copy is stored. */
+typedef s3i_val (*s3i_cell_fn)(const void *src, size_t block, size_t i,
+                               size_t j, size_t col);
+s3_table *s3i_table_view(const char *name, size_t ncols,
+                         const s3i_colspec *cols, s3i_cell_fn cell, void *src);
+/* Append a block of ni × nj rows to a view; -1 when t is not a view or
+ * memory is exhausted. */
+int s3i_table_view_block(s3_table *t, size_t ni, size_t nj);
+/* Append a block of n rows listed as pairs (i, j) (pairs[2k], pairs[2k+1]
+ * of row k); the view takes pairs (malloc'd), also on failure. */
+int s3i_table_view_pairs(s3_table *t, uint32_t *pairs, size_t n);
+/* The ncols values of row `row` into out (text never NULL: "" when empty),
+ * as s3_table_num and s3_table_text give them one by one; -1 when row is
+ * out of range. */
+int s3i_table_row(const s3_table *t, size_t row, s3i_val *out);
+
 #endif /* S3_BASE_H */

@@ -32,6 +32,13 @@ struct s3_table {
     /* per column, the text set last (a unit's id down its classes' rows):
      * compared before the map is asked */
     const char **last;
+    /* a view (s3i_table_view): cells made by cell() from src; its rows
+     * are nblocks blocks, block b from row start[b] on: a grid of
+     * ni[b] × nj[b] rows, or (pairs[b] not NULL) a list of ni[b] (i, j) */
+    s3i_cell_fn cell;
+    void *src;
+    size_t nblocks, *start, *ni, *nj;
+    uint32_t **pairs;
 };
 
 enum { INTERN_MAX = 64 }; /* longer texts are copied each time */
@@ -62,7 +69,7 @@ cells_free(s3_table *t)
 static int
 reserve_rows(s3_table *t, size_t rows)
 {
-    if (t->ncols && rows > SIZE_MAX / t->ncols)
+    if (t->cell || (t->ncols && rows > SIZE_MAX / t->ncols))
         return -1;
     size_t need = rows * t->ncols;
     if (need <= t->cap)
@@ -132,6 +139,13 @@ s3i_table_free(s3_table *t)
     free(t->coltype);
     free(t->own);
     free(t->last);
+    free(t->src);
+    free(t->start);
+    free(t->ni);
+    free(t->nj);
+    for (size_t b = 0; b < t->nblocks; b++)
+        free(t->pairs[b]);
+    free(t->pairs);
     cells_free(t);
     s3i_map_free(&t->interned);
     s3i_arena_free(&t->arena);
@@ -181,8 +195,7 @@ s3i_table_copy(const s3_table *src)
         }
         for (size_t c = 0; c < src->ncols; c++) {
             if (!s3_coltype_is_text(src->coltype[c]))
-                t->cells[row * t->ncols + c].num =
-                    src->cells[r * src->ncols + c].num;
+                t->cells[row * t->ncols + c].num = s3_table_num(src, r, c);
             else if (s3i_table_set_text(t, row, c, s3_table_text(src, r, c))) {
                 s3i_table_free(t);
                 return NULL;
@@ -216,7 +229,7 @@ s3i_table_add_row(s3_table *t)
 int
 s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
 {
-    if (row >= t->nrows || col >= t->ncols ||
+    if (t->cell || row >= t->nrows || col >= t->ncols ||
         s3_coltype_is_text(t->coltype[col]))
         return -1;
     t->cells[row * t->ncols + col].num = v;
@@ -226,7 +239,7 @@ s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
 int
 s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
 {
-    if (row >= t->nrows || col >= t->ncols ||
+    if (t->cell || row >= t->nrows || col >= t->ncols ||
         !s3_coltype_is_text(t->coltype[col]))
         return -1;
     const char *c = NULL;
@@ -316,12 +329,39 @@ s3_table_col(const s3_table *t, const char *name)
     return S3I_NONE;
 }
 
+/* The block of a view's row, and the row's place (i, j) in it. */
+static size_t
+view_locate(const s3_table *t, size_t row, size_t *i, size_t *j)
+{
+    size_t b = t->nblocks - 1;
+    while (b > 0 && t->start[b] > row) /* few blocks: one per matrix */
+        b--;
+    size_t k = row - t->start[b];
+    if (t->pairs[b]) {
+        *i = t->pairs[b][2 * k];
+        *j = t->pairs[b][2 * k + 1];
+    } else {
+        *i = k / t->nj[b];
+        *j = k % t->nj[b];
+    }
+    return b;
+}
+
+static s3i_val
+view_cell(const s3_table *t, size_t row, size_t col)
+{
+    size_t i, j, b = view_locate(t, row, &i, &j);
+    return t->cell(t->src, b, i, j, col);
+}
+
 double
 s3_table_num(const s3_table *t, size_t row, size_t col)
 {
     if (row >= t->nrows || col >= t->ncols ||
         s3_coltype_is_text(t->coltype[col]))
         return NAN;
+    if (t->cell)
+        return view_cell(t, row, col).v.num;
     return t->cells[row * t->ncols + col].num;
 }
 
@@ -331,6 +371,91 @@ s3_table_text(const s3_table *t, size_t row, size_t col)
     if (row >= t->nrows || col >= t->ncols ||
         !s3_coltype_is_text(t->coltype[col]))
         return NULL;
-    const char *s = t->cells[row * t->ncols + col].text;
+    const char *s = t->cell ? view_cell(t, row, col).v.text
+                            : t->cells[row * t->ncols + col].text;
     return s ? s : "";
+}
+
+int
+s3i_table_row(const s3_table *t, size_t row, s3i_val *out)
+{
+    if (row >= t->nrows)
+        return -1;
+    size_t i = 0, j = 0, b = t->cell ? view_locate(t, row, &i, &j) : 0;
+    const cell *r = t->cell ? NULL : t->cells + row * t->ncols;
+    for (size_t c = 0; c < t->ncols; c++) {
+        int text = s3_coltype_is_text(t->coltype[c]);
+        s3i_val v = t->cell ? t->cell(t->src, b, i, j, c)
+                    : text  ? S3I_TEXT(r[c].text)
+                            : S3I_NUM(r[c].num);
+        v.type = t->coltype[c];
+        if (text && !v.v.text)
+            v.v.text = "";
+        out[c] = v;
+    }
+    return 0;
+}
+
+s3_table *
+s3i_table_view(const char *name, size_t ncols, const s3i_colspec *cols,
+               s3i_cell_fn cell, void *src)
+{
+    s3_table *t = s3i_table_new(name, ncols, cols);
+    if (!t) {
+        free(src);
+        return NULL;
+    }
+    t->cell = cell;
+    t->src = src;
+    return t;
+}
+
+/* Append a block of `rows` rows: a grid ni × nj, or the list `pairs`
+ * (taken; freed on failure too). */
+static int
+view_add(s3_table *t, size_t rows, size_t ni, size_t nj, uint32_t *pairs)
+{
+    size_t n = t->nblocks + 1, *start = NULL, *ni_ = NULL, *nj_ = NULL;
+    uint32_t **lists = NULL;
+    if (t->cell && rows <= SIZE_MAX - t->nrows) {
+        if ((start = realloc(t->start, n * sizeof *start)))
+            t->start = start;
+        if (start && (ni_ = realloc(t->ni, n * sizeof *ni_)))
+            t->ni = ni_;
+        if (ni_ && (nj_ = realloc(t->nj, n * sizeof *nj_)))
+            t->nj = nj_;
+        if (nj_ && (lists = realloc(t->pairs, n * sizeof *lists)))
+            t->pairs = lists;
+    }
+    if (!lists) {
+        free(pairs);
+        return -1;
+    }
+    /* an empty block starts at the next one's first row, after every row
+     * of the view so far: view_locate never stops at it */
+    t->start[t->nblocks] = t->nrows;
+    t->ni[t->nblocks] = ni;
+    t->nj[t->nblocks] = nj;
+    t->pairs[t->nblocks] = pairs;
+    t->nblocks++;
+    t->nrows += rows;
+    return 0;
+}
+
+int
+s3i_table_view_block(s3_table *t, size_t ni, size_t nj)
+{
+    if (nj && ni > SIZE_MAX / nj)
+        return -1;
+    return view_add(t, ni * nj, ni, nj, NULL);
+}
+
+int
+s3i_table_view_pairs(s3_table *t, uint32_t *pairs, size_t n)
+{
+    if (!n) { /* nothing to find: no list */
+        free(pairs);
+        return view_add(t, 0, 0, 0, NULL);
+    }
+    return pairs ? view_add(t, n, n, 0, pairs) : -1;
 }

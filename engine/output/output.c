@@ -160,9 +160,11 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
     csv_put(o, "\r\n", 2);
     /* per column, once: its type and whether its text is the engine's */
     unsigned char *text = malloc(nc ? nc : 1), *own = malloc(nc ? nc : 1);
-    if (!text || !own) {
+    s3i_val *row = malloc((nc ? nc : 1) * sizeof *row);
+    if (!text || !own || !row) {
         free(text);
         free(own);
+        free(row);
         free(o);
         fclose(f);
         return s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", path);
@@ -171,18 +173,20 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
         text[c] = (unsigned char)s3_coltype_is_text(s3_table_col_type(t, c));
         own[c] = (unsigned char)s3i_table_own_text(t, c);
     }
+    /* a row at a time: a view (s3i_table_view) makes it once */
     for (size_t r = 0; r < nr; r++) {
+        s3i_table_row(t, r, row);
         for (size_t c = 0; c < nc; c++) {
             if (c)
                 csv_char(o, sep);
             if (text[c]) {
-                csv_text(o, s3_table_text(t, r, c), sep, own[c]);
+                csv_text(o, row[c].v.text, sep, own[c]);
                 continue;
             }
             /* as s3i_format_number, with the length the formatter
              * returns instead of a strlen */
             char *p = csv_room(o, CSV_ROOM);
-            double v = s3_table_num(t, r, c);
+            double v = row[c].v.num;
             size_t k = isnan(v) ? 0 : s3i_format_double(v == 0.0 ? 0.0 : v, p);
             if (german)
                 for (size_t i = 0; i < k; i++)
@@ -195,6 +199,7 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
     csv_flush(o);
     free(text);
     free(own);
+    free(row);
     free(o);
     int bad = ferror(f);
     if (fclose(f) != 0 || bad)

@@ -17,14 +17,14 @@
 /* The columns of a measure table: `lead`, then every measure of `table`
  * in MEASURES order (rca_baseline only with a baseline), then what its
  * codes name (unit_name, class_label; after the columns DESIGN.md fixes);
- * ids[] gets the measure of each column after the lead. */
-s3_table *
-s3i_measure_table(const char *table, const s3i_colspec *lead, size_t nlead,
-                  int with_baseline, int *ids, size_t *nids)
+ * ids[] gets the measure of each column after the lead.  Returns the
+ * number of columns (at most 32). */
+static size_t
+measure_cols(const char *table, const s3i_colspec *lead, size_t nlead,
+             int with_baseline, s3i_colspec *cols, int *ids, size_t *nids)
 {
     static const s3i_colspec names[] = {{"unit_name", TXT},
                                         {"class_label", TXT}};
-    s3i_colspec cols[32];
     size_t n = 0;
     for (size_t i = 0; i < nlead; i++)
         cols[n++] = lead[i];
@@ -43,6 +43,15 @@ s3i_measure_table(const char *table, const s3i_colspec *lead, size_t nlead,
         cols[n++] = names[0];
     if (cls)
         cols[n++] = names[1];
+    return n;
+}
+
+s3_table *
+s3i_measure_table(const char *table, const s3i_colspec *lead, size_t nlead,
+                  int with_baseline, int *ids, size_t *nids)
+{
+    s3i_colspec cols[32];
+    size_t n = measure_cols(table, lead, nlead, with_baseline, cols, ids, nids);
     return s3i_table_new(table, n, cols);
 }
 
@@ -143,24 +152,38 @@ s3i_class_label(const s3i_matrix *x, size_t p)
     return x->col_label[p] ? x->col_label[p] : "";
 }
 
-int
-s3i_specialisation_rows(s3_table *t, const int *ids, size_t nids,
-                        const s3i_mres *r, const s3_dataset *d)
+/* A cell of specialisation.csv: unit i and class j of block k's matrix. */
+static s3i_val
+specialisation_cell(const void *src, size_t k, size_t i, size_t j, size_t col)
 {
-    const s3i_matrix *x = r->x;
-    if (s3i_table_reserve(t, s3_table_rows(t) + x->nr * x->nc))
-        return -1;
-    for (size_t c = 0; c < x->nr; c++)
-        for (size_t p = 0; p < x->nc; p++) {
-            s3i_val lead[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
-                              S3I_TEXT(x->row[c]), S3I_TEXT(x->col[p])};
-            const char *names[] = {
-                s3i_unit_name(d, x->lv, x->row_key[c], x->row[c]),
-                s3i_class_label(x, p)};
-            if (measure_row(t, lead, 4, r, ids, nids, c, p, names, 2))
-                return -1;
-        }
-    return 0;
+    const s3i_grid *g = src;
+    const s3i_grid_block *b = &g->b[k];
+    switch (col) {
+    case 0:
+        return S3I_TEXT(b->level);
+    case 1:
+        return S3I_TEXT(b->name);
+    case 2:
+        return S3I_TEXT(b->unit[i]);
+    case 3:
+        return S3I_TEXT(b->cls[j]);
+    }
+    col -= 4;
+    if (col < g->nids)
+        return S3I_NUM(measure_value(b->r, g->ids[col], i, j));
+    return S3I_TEXT(col == g->nids ? b->unit_name[i] : b->label[j]);
+}
+
+s3_table *
+s3i_specialisation_view(const s3i_pass *b, s3i_store *st,
+                        const s3i_colspec *lead, int with_baseline)
+{
+    s3i_colspec cols[32];
+    int ids[32];
+    size_t nids, n = measure_cols("specialisation", lead, 4, with_baseline,
+                                  cols, ids, &nids);
+    return s3i_grid_view("specialisation", n, cols, specialisation_cell, b, st,
+                         0, ids, nids);
 }
 
 int

@@ -59,6 +59,26 @@ pass_free_measures(s3i_pass *p)
 }
 
 void
+s3i_store_take(s3i_store *st, s3i_pass *b)
+{
+    st->mx = b->mx, st->mr = b->mr, st->nmx = b->nmx;
+    b->mx = NULL, b->mr = NULL, b->nmx = 0;
+}
+
+void
+s3i_store_free(s3i_store *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; st->mr && i < st->nmx; i++)
+        s3i_mres_free(&st->mr[i]);
+    free(st->mr);
+    s3i_matrices_free(st->mx, st->nmx);
+    s3i_arena_free(&st->text);
+    free(st);
+}
+
+void
 s3i_pass_free(s3i_pass *p)
 {
     if (!p)
@@ -284,6 +304,8 @@ run(s3_ctx *ctx, const s3_model *m, const s3_dataset *d,
         notes = NULL;      /* the result's now */
         b.learning = NULL; /* and so is this */
     }
+    if (!rc) /* and the measures its views read */
+        s3i_store_take(r->store, &b);
     if (!rc && d->desc.synthetic && !(r->synthetic = strdup(d->desc.banner)))
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
 done:
@@ -349,6 +371,7 @@ s3_result_free(s3_result *r)
     for (size_t i = 0; i < r->ntables; i++)
         s3i_table_free(r->tables[i]);
     free(r->tables);
+    s3i_store_free(r->store);
     free(r->model_name);
     free(r->headline_matrix);
     free(r->synthetic);

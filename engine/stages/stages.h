@@ -444,9 +444,61 @@ s3_status s3i_profiles(s3_ctx *ctx, const s3i_pass *b, s3_table *notes,
 
 /* ---- the result --------------------------------------------------------- */
 
+/* What the result's views read (s3i_table_view): the baseline pass's
+ * matrices and measures, taken from the pass at the end of the run
+ * (s3i_store_take), and copies of the dataset's texts they show, since a
+ * result may outlive its dataset. */
+typedef struct {
+    s3i_matrix *mx;
+    s3i_mres *mr;
+    size_t nmx;
+    s3i_arena text;
+} s3i_store;
+
+/* The store takes b's matrices and measures (b keeps its scores). */
+void s3i_store_take(s3i_store *st, s3i_pass *b);
+void s3i_store_free(s3i_store *st);
+
+/* A unit × class view over the baseline's matrices (views.c): one block
+ * of nr × nc rows (units by classes) per matrix (with complexity only:
+ * those with complexity and potentials), each with its matrix's results
+ * and the texts its rows show, copied into the store. */
+typedef struct {
+    const s3i_mres *r;
+    const char *level, *name;
+    const char **unit, **unit_name; /* nr each */
+    const char **cls, **label;      /* nc each */
+} s3i_grid_block;
+
+typedef struct {
+    int ids[32]; /* a measure table's: the catalogue id of each column
+                  * after the lead (measure_tables.c) */
+    size_t nids, n;
+    s3i_grid_block b[]; /* n */
+} s3i_grid;
+
+/* specialisation.csv as a view (measure_tables.c); lead: its 4 first
+ * columns.  NULL when out of memory. */
+s3_table *s3i_specialisation_view(const s3i_pass *b, s3i_store *st,
+                                  const s3i_colspec *lead, int with_baseline);
+/* The blocks alone, for a view whose rows are pairs (the caller adds one
+ * block per grid block, s3i_table_view_pairs); NULL when out of memory. */
+s3i_grid *s3i_grid_new(const s3i_pass *b, s3i_store *st, int complexity_only,
+                       const int *ids, size_t nids);
+/* The pairs (i, j) of n items a pair table keeps, i < j (ordered: every
+ * i != j), where keep[i·n + j] (or, unordered, keep[j·n + i]) is set or
+ * keep is NULL, in row-major order, for s3i_table_view_pairs; *count of
+ * them.  NULL when out of memory. */
+uint32_t *s3i_pair_list(size_t n, const unsigned char *keep, int ordered,
+                        size_t *count);
+s3_table *s3i_grid_view(const char *name, size_t ncols, const s3i_colspec *cols,
+                        s3i_cell_fn cell, const s3i_pass *b, s3i_store *st,
+                        int complexity_only, const int *ids, size_t nids);
+
 struct s3_result {
     size_t ntables;
     s3_table **tables;
+    s3i_store *store; /* what the views among the tables read */
     /* for the workbook: the model, the headline matrix, whether the first
      * level has a score, the opportunity charts' guides */
     char *model_name, *headline_matrix;
@@ -478,8 +530,6 @@ s3_status s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
 s3_table *s3i_measure_table(const char *table, const s3i_colspec *lead,
                             size_t nlead, int with_baseline, int *ids,
                             size_t *nids);
-int s3i_specialisation_rows(s3_table *t, const int *ids, size_t nids,
-                            const s3i_mres *r, const s3_dataset *d);
 int s3i_unit_rows(s3_table *t, const int *ids, size_t nids, const s3i_mres *r,
                   const s3_dataset *d);
 /* The label of class p of x ("" where it has none). */

@@ -170,100 +170,124 @@ pair_mask(const s3_model *m, const s3i_matrix *x, const char *table,
     return s3i_note(notes, scope, msg) ? -1 : 0;
 }
 
+/* Add matrix r's block of a pair view: the pairs of n items kept by
+ * keep (NULL: all; freed here), unordered (i < j) or ordered. */
+static int
+pair_block(s3_table *t, size_t n, unsigned char *keep, int ordered)
+{
+    size_t count;
+    uint32_t *pairs = s3i_pair_list(n, keep, ordered, &count);
+    free(keep);
+    return pairs ? s3i_table_view_pairs(t, pairs, count) : -1;
+}
+
+/* A cell of proximity.csv: classes i and j (of the binary matrix). */
+static s3i_val
+proximity_cell(const void *src, size_t k, size_t i, size_t j, size_t col)
+{
+    const s3i_grid_block *b = &((const s3i_grid *)src)->b[k];
+    const s3i_mres *r = b->r;
+    switch (col) {
+    case 0:
+        return S3I_TEXT(b->level);
+    case 1:
+        return S3I_TEXT(b->name);
+    case 2:
+        return S3I_TEXT(b->cls[r->col2[i]]);
+    case 3:
+        return S3I_TEXT(b->cls[r->col2[j]]);
+    default:
+        return S3I_NUM(r->prox[i * r->n2c + j]);
+    }
+}
+
 static int
 proximity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
                s3_table *notes)
 {
-    const s3i_matrix *x = r->x;
     size_t n = r->n2c;
     unsigned char *keep;
-    if (pair_mask(m, x, "proximity", "classes", "proximity", r->prox, n, NULL,
-                  n, n * (n - 1) / 2, notes, &keep))
+    if (pair_mask(m, r->x, "proximity", "classes", "proximity", r->prox, n,
+                  NULL, n, n * (n - 1) / 2, notes, &keep))
         return -1;
-    if (!keep &&
-        s3i_table_reserve(t, s3_table_rows(t) + (n ? n * (n - 1) / 2 : 0)))
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++) {
-            if (keep && !keep[i * n + j] && !keep[j * n + i])
-                continue;
-            s3i_val v[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
-                           S3I_TEXT(x->col[r->col2[i]]),
-                           S3I_TEXT(x->col[r->col2[j]]),
-                           S3I_NUM(r->prox[i * n + j])};
-            if (s3i_table_append(t, v, N(v))) {
-                free(keep);
-                return -1;
-            }
-        }
-    free(keep);
-    return 0;
+    return pair_block(t, n, keep, 0);
+}
+
+/* A cell of unit_proximity.csv: units a and b (of the binary matrix). */
+static s3i_val
+unit_proximity_cell(const void *src, size_t k, size_t a, size_t b, size_t col)
+{
+    const s3i_grid_block *g = &((const s3i_grid *)src)->b[k];
+    const s3i_mres *r = g->r;
+    size_t ua = r->row2[a], ub = r->row2[b];
+    switch (col) {
+    case 0:
+        return S3I_TEXT(g->level);
+    case 1:
+        return S3I_TEXT(g->name);
+    case 2:
+        return S3I_TEXT(g->unit[ua]);
+    case 3:
+        return S3I_TEXT(g->unit[ub]);
+    default:
+        return S3I_NUM(r->uprox[ua * r->x->nr + ub]);
+    }
 }
 
 static int
 unit_proximity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
                     s3_table *notes)
 {
-    const s3i_matrix *x = r->x;
     size_t n = r->n2r;
     unsigned char *keep;
-    if (pair_mask(m, x, "unit_proximity", "units", "proximity", r->uprox, x->nr,
-                  r->row2, n, n * (n - 1) / 2, notes, &keep))
+    if (pair_mask(m, r->x, "unit_proximity", "units", "proximity", r->uprox,
+                  r->x->nr, r->row2, n, n * (n - 1) / 2, notes, &keep))
         return -1;
-    if (!keep &&
-        s3i_table_reserve(t, s3_table_rows(t) + (n ? n * (n - 1) / 2 : 0)))
-        return -1;
-    for (size_t a = 0; a < n; a++)
-        for (size_t b = a + 1; b < n; b++) {
-            if (keep && !keep[a * n + b] && !keep[b * n + a])
-                continue;
-            size_t ua = r->row2[a], ub = r->row2[b];
-            s3i_val v[] = {S3I_TEXT(x->level), S3I_TEXT(x->name),
-                           S3I_TEXT(x->row[ua]), S3I_TEXT(x->row[ub]),
-                           S3I_NUM(r->uprox[ua * x->nr + ub])};
-            if (s3i_table_append(t, v, N(v))) {
-                free(keep);
-                return -1;
-            }
-        }
-    free(keep);
-    return 0;
+    return pair_block(t, n, keep, 0);
 }
 
-static int
-potential_rows(s3_table *t, const s3i_mres *r, const s3_dataset *d)
+/* A cell of potentials.csv: unit c and class p of block k's matrix. */
+static s3i_val
+potential_cell(const void *src, size_t k, size_t c, size_t p, size_t col)
 {
-    const s3i_matrix *x = r->x;
-    size_t nc = x->nc, n2c = r->n2c;
-    if (s3i_table_reserve(t, s3_table_rows(t) + x->nr * nc))
-        return -1;
-    for (size_t c = 0; c < x->nr; c++)
-        for (size_t p = 0; p < nc; p++) {
-            size_t j = r->pos2[p], i = c * nc + p;
-            int held = j != S3I_NONE;
-            double cog = held && r->have_eci && r->mc[c * n2c + j] == 0.0
-                             ? r->cog[c * n2c + j]
-                             : NAN;
-            s3i_val v[] = {
-                S3I_TEXT(x->level),
-                S3I_TEXT(x->name),
-                S3I_TEXT(x->row[c]),
-                S3I_TEXT(x->col[p]),
-                S3I_INT(r->m[i]),
-                S3I_NUM(held ? r->omega[c * n2c + j] : NAN),
-                S3I_NUM(r->dlo ? r->dlo[i] : NAN),
-                S3I_NUM(r->dhi ? r->dhi[i] : NAN),
-                S3I_NUM(held ? r->pci[p] : NAN),
-                S3I_NUM(cog),
-                S3I_TEXT(s3i_quadrant_name(r->quad[i])),
-                S3I_NUM(r->pideal ? r->pideal[i] : NAN),
-                S3I_INT(r->orank[i] ? (double)r->orank[i] : NAN),
-                S3I_TEXT(s3i_unit_name(d, x->lv, x->row_key[c], x->row[c])),
-                S3I_TEXT(s3i_class_label(x, p))};
-            if (s3i_table_append(t, v, N(v)))
-                return -1;
-        }
-    return 0;
+    const s3i_grid_block *b = &((const s3i_grid *)src)->b[k];
+    const s3i_mres *r = b->r;
+    size_t n2c = r->n2c, j = r->pos2[p], i = c * r->x->nc + p;
+    int held = j != S3I_NONE;
+    switch (col) {
+    case 0:
+        return S3I_TEXT(b->level);
+    case 1:
+        return S3I_TEXT(b->name);
+    case 2:
+        return S3I_TEXT(b->unit[c]);
+    case 3:
+        return S3I_TEXT(b->cls[p]);
+    case 4:
+        return S3I_INT(r->m[i]);
+    case 5:
+        return S3I_NUM(held ? r->omega[c * n2c + j] : NAN);
+    case 6:
+        return S3I_NUM(r->dlo ? r->dlo[i] : NAN);
+    case 7:
+        return S3I_NUM(r->dhi ? r->dhi[i] : NAN);
+    case 8:
+        return S3I_NUM(held ? r->pci[p] : NAN);
+    case 9:
+        return S3I_NUM(held && r->have_eci && r->mc[c * n2c + j] == 0.0
+                           ? r->cog[c * n2c + j]
+                           : NAN);
+    case 10:
+        return S3I_TEXT(s3i_quadrant_name(r->quad[i]));
+    case 11:
+        return S3I_NUM(r->pideal ? r->pideal[i] : NAN);
+    case 12:
+        return S3I_INT(r->orank[i] ? (double)r->orank[i] : NAN);
+    case 13:
+        return S3I_TEXT(b->unit_name[c]);
+    default:
+        return S3I_TEXT(b->label[p]);
+    }
 }
 
 static int
@@ -308,6 +332,31 @@ relatedness_rows(s3_table *t, const s3i_mres *r)
     return 0;
 }
 
+/* A cell of similarity.csv: units a and b, a != b. */
+static s3i_val
+similarity_cell(const void *src, size_t k, size_t a, size_t b, size_t col)
+{
+    const s3i_grid_block *g = &((const s3i_grid *)src)->b[k];
+    const s3i_mres *r = g->r;
+    size_t i = a * r->x->nr + b;
+    switch (col) {
+    case 0:
+        return S3I_TEXT(g->level);
+    case 1:
+        return S3I_TEXT(g->name);
+    case 2:
+        return S3I_TEXT(g->unit[a]);
+    case 3:
+        return S3I_TEXT(g->unit[b]);
+    case 4:
+        return S3I_NUM(r->cos[i]);
+    case 5:
+        return S3I_NUM(r->jac[i]);
+    default:
+        return S3I_NUM(r->comp[i]);
+    }
+}
+
 static int
 similarity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
                 s3_table *notes)
@@ -334,28 +383,12 @@ similarity_rows(s3_table *t, const s3_model *m, const s3i_mres *r,
                  m->square_sheets == S3I_SQUARE_NO
                      ? ""
                      : ": written up to 200 units");
-        if (s3i_note(notes, "briefing.xlsx", msg))
+        if (s3i_note(notes, "briefing.xlsx", msg)) {
+            free(keep);
             return -1;
-    }
-    if (!keep &&
-        s3i_table_reserve(t, s3_table_rows(t) + (nr ? nr * (nr - 1) : 0)))
-        return -1;
-    for (size_t a = 0; a < nr; a++)
-        for (size_t b = 0; b < nr; b++) {
-            if (a == b || (keep && !keep[a * nr + b]))
-                continue;
-            s3i_val v[] = {
-                S3I_TEXT(x->level),          S3I_TEXT(x->name),
-                S3I_TEXT(x->row[a]),         S3I_TEXT(x->row[b]),
-                S3I_NUM(r->cos[a * nr + b]), S3I_NUM(r->jac[a * nr + b]),
-                S3I_NUM(r->comp[a * nr + b])};
-            if (s3i_table_append(t, v, N(v))) {
-                free(keep);
-                return -1;
-            }
         }
-    free(keep);
-    return 0;
+    }
+    return pair_block(t, nr, keep, 1);
 }
 
 static int
@@ -727,8 +760,8 @@ enum {
 /* The empty tables a run writes (NULL where it writes none); -1 when out
  * of memory. */
 static int
-tables_new(const s3i_pass *b, int with_deltas, s3_table **t, int *ids[3],
-           size_t nids[3])
+tables_new(const s3i_pass *b, s3i_store *st, int with_deltas, s3_table **t,
+           int *ids[3], size_t nids[3])
 {
     static const s3i_colspec lead[] = {
         {"level", TXT}, {"matrix", TXT}, {"unit", CODE}, {"class", CODE}};
@@ -743,15 +776,11 @@ tables_new(const s3i_pass *b, int with_deltas, s3_table **t, int *ids[3],
         size_t n;
     } plain[] = {
 #define T(id, name, cols) {id, name, cols, N(cols)}
-        T(T_PROX, "proximity", pair_cols),
-        T(T_UPROX, "unit_proximity", upair_cols),
-        T(T_POT, "potentials", pot_cols),
         T(T_QUAD, "quadrants", quad_cols),
         T(T_REL, "relatedness", rel_cols),
         T(T_SCORES, "scores", score_cols),
         T(T_IND, "indicators", ind_cols),
         T(T_OUT, "outranking", out_cols),
-        T(T_SIM, "similarity", sim_cols),
         T(T_CLU, "clusters", clu_cols),
         T(T_PART, "partners", partner_cols),
         T(T_DOM, "domains", dom_cols),
@@ -775,12 +804,34 @@ tables_new(const s3i_pass *b, int with_deltas, s3_table **t, int *ids[3],
     want[T_DOM] = want[T_DOV] = b->dm.n > 0;
     want[T_ECON] = with_baseline;
     want[T_DELTAS] = with_deltas;
-    t[T_SPEC] = s3i_measure_table("specialisation", lead, 4, with_baseline,
-                                  ids[0], &nids[0]);
+    /* the unit × class tables are views of the results (views.c) */
+    t[T_SPEC] = s3i_specialisation_view(b, st, lead, with_baseline);
+    t[T_POT] = s3i_grid_view("potentials", N(pot_cols), pot_cols,
+                             potential_cell, b, st, 1, NULL, 0);
+    /* and so are the pair tables, their pairs listed per matrix */
+    static const struct {
+        int id;
+        const char *name;
+        const s3i_colspec *cols;
+        size_t n;
+        s3i_cell_fn cell;
+    } pairs[] = {
+        {T_PROX, "proximity", pair_cols, N(pair_cols), proximity_cell},
+        {T_UPROX, "unit_proximity", upair_cols, N(upair_cols),
+         unit_proximity_cell},
+        {T_SIM, "similarity", sim_cols, N(sim_cols), similarity_cell},
+    };
+    for (size_t i = 0; i < N(pairs); i++) {
+        s3i_grid *g = s3i_grid_new(b, st, 1, NULL, 0);
+        if (!g ||
+            !(t[pairs[i].id] = s3i_table_view(pairs[i].name, pairs[i].n,
+                                              pairs[i].cols, pairs[i].cell, g)))
+            return -1;
+    }
     t[T_UNITS] = s3i_measure_table("units", lead, 3, 0, ids[1], &nids[1]);
     t[T_CLASSES] =
         s3i_measure_table("classes", class_lead, 4, 0, ids[2], &nids[2]);
-    int fail = !t[T_SPEC] || !t[T_UNITS] || !t[T_CLASSES];
+    int fail = !t[T_SPEC] || !t[T_POT] || !t[T_UNITS] || !t[T_CLASSES];
     for (size_t i = 0; i < N(plain) && !fail; i++)
         if (want[plain[i].id] &&
             !(t[plain[i].id] =
@@ -808,16 +859,15 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     size_t nids[3];
     t[T_NOTES] = notes;
     t[T_LEARNING] = b->learning; /* the result's from here on */
-    int fail = tables_new(b, with_deltas, t, ids, nids);
+    int fail = !(r->store = calloc(1, sizeof *r->store)) ||
+               tables_new(b, r->store, with_deltas, t, ids, nids);
     for (size_t i = 0; i < b->nmx && !fail; i++) {
         const s3i_mres *x = &b->mr[i];
-        fail = s3i_specialisation_rows(t[T_SPEC], sid, nids[0], x, b->d) ||
-               s3i_unit_rows(t[T_UNITS], uid, nids[1], x, b->d) ||
+        fail = s3i_unit_rows(t[T_UNITS], uid, nids[1], x, b->d) ||
                s3i_class_rows(t[T_CLASSES], cid, nids[2], x);
         if (!fail && x->complexity)
             fail = proximity_rows(t[T_PROX], m, x, notes) ||
                    unit_proximity_rows(t[T_UPROX], m, x, notes) ||
-                   potential_rows(t[T_POT], x, b->d) ||
                    quadrant_rows(t[T_QUAD], m, x) ||
                    similarity_rows(t[T_SIM], m, x, notes) ||
                    cluster_rows(t[T_CLU], x, b->d) ||

@@ -375,6 +375,51 @@ START_TEST(result_written_whole)
 }
 END_TEST
 
+/* The unit x class and pair tables are views of the run's results
+ * (s3i_table_view): they outlive the dataset and model, freed in
+ * result_setup (AddressSanitizer and valgrind see any read of freed
+ * memory); every cell reads, and a row holds the same values through the
+ * cell and the row readers. */
+START_TEST(result_views_outlive_dataset)
+{
+    static const char *const names[] = {"specialisation", "potentials",
+                                        "proximity", "unit_proximity",
+                                        "similarity"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        const s3_table *t = s3_result_table(result, names[k]);
+        ck_assert_msg(t != NULL, "%s", names[k]);
+        ck_assert_msg(s3_table_rows(t) > 0, "%s is empty", names[k]);
+        size_t nc = s3_table_cols(t), sum = 0;
+        s3i_val v[64];
+        ck_assert_uint_le(nc, 64);
+        for (size_t r = 0; r < s3_table_rows(t); r++) {
+            ck_assert_int_eq(s3i_table_row(t, r, v), 0);
+            for (size_t c = 0; c < nc; c++) {
+                if (s3_coltype_is_text(s3_table_col_type(t, c))) {
+                    const char *s = s3_table_text(t, r, c);
+                    ck_assert_ptr_nonnull(s);
+                    ck_assert_str_eq(s, v[c].v.text);
+                    sum += strlen(s);
+                } else {
+                    double x = s3_table_num(t, r, c);
+                    ck_assert(isnan(x) ? isnan(v[c].v.num) : x == v[c].v.num);
+                }
+            }
+        }
+        ck_assert_uint_gt(sum, 0);
+    }
+    /* a specialisation row: its unit is one of units.csv's */
+    const s3_table *spec = s3_result_table(result, "specialisation"),
+                   *units = s3_result_table(result, "units");
+    size_t cu = s3_table_col(spec, "unit"), uu = s3_table_col(units, "unit");
+    int found = 0;
+    for (size_t r = 0; r < s3_table_rows(units) && !found; r++)
+        found = !strcmp(s3_table_text(units, r, uu),
+                        s3_table_text(spec, s3_table_rows(spec) - 1, cu));
+    ck_assert(found);
+}
+END_TEST
+
 /* A folder that holds files s3engine did not write, or a regular file,
  * is refused and left alone. */
 START_TEST(result_refuses_foreign)
@@ -480,6 +525,7 @@ output_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_checked_fixture(tc, result_setup, result_teardown);
     tcase_add_test(tc, result_written_whole);
+    tcase_add_test(tc, result_views_outlive_dataset);
     tcase_add_test(tc, result_refuses_foreign);
     tcase_add_test(tc, result_failure_keeps_previous);
     suite_add_tcase(s, tc);

@@ -5,12 +5,14 @@
  * shared between cells when short, without one cell's change reaching
  * another), the 64-byte boundary of that sharing, the accessors' answers
  * for the wrong column type and out-of-range cells, growth to many rows
- * (also past the size from which cells are mapped), and
- * s3i_table_free(NULL).
+ * (also past the size from which cells are mapped),
+ * s3i_table_free(NULL), and views (s3i_table_view): rows in blocks made
+ * when read, read-only, copied as stored tables.
  */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/base.h"
@@ -230,6 +232,124 @@ START_TEST(edge_cases)
 }
 END_TEST
 
+/* ---- views -------------------------------------------------------------- */
+
+static const char *const view_names[] = {"first", "second", "third"};
+
+/* cell (i, j) of block b: unit = the block's name, rca = b·100 + i·10 + j,
+ * rank = i, label = empty (NULL) on odd j */
+static s3i_val
+view_cell(const void *src, size_t b, size_t i, size_t j, size_t col)
+{
+    const int *tag = src;
+    switch (col) {
+    case 0:
+        return S3I_TEXT(view_names[b]);
+    case 1:
+        return S3I_NUM(*tag * 1000.0 + b * 100.0 + i * 10.0 + j);
+    case 2:
+        return S3I_INT(i);
+    default:
+        return S3I_TEXT(j % 2 ? NULL : "even");
+    }
+}
+
+static s3_table *
+view_new(void)
+{
+    int *tag = malloc(sizeof *tag);
+    ck_assert_ptr_nonnull(tag);
+    *tag = 7;
+    s3_table *t = s3i_table_view("view", 4, cols, view_cell, tag);
+    ck_assert_ptr_nonnull(t);
+    /* 2 × 3, an empty block, 1 × 2: 8 rows */
+    ck_assert_int_eq(s3i_table_view_block(t, 2, 3), 0);
+    ck_assert_int_eq(s3i_table_view_block(t, 0, 4), 0);
+    ck_assert_int_eq(s3i_table_view_block(t, 1, 2), 0);
+    return t;
+}
+
+/* rows in block order, each (i, j) in row-major order; the cell readers
+ * and the row reader agree; out of range: NaN, NULL, -1 */
+START_TEST(view_blocks)
+{
+    s3_table *t = view_new();
+    ck_assert_uint_eq(s3_table_rows(t), 8);
+    ck_assert_uint_eq(s3_table_cols(t), 4);
+    static const struct {
+        size_t b, i, j;
+    } want[] = {{0, 0, 0}, {0, 0, 1}, {0, 0, 2}, {0, 1, 0},
+                {0, 1, 1}, {0, 1, 2}, {2, 0, 0}, {2, 0, 1}};
+    for (size_t r = 0; r < 8; r++) {
+        double rca = 7000.0 + want[r].b * 100.0 + want[r].i * 10.0 + want[r].j;
+        ck_assert_str_eq(s3_table_text(t, r, 0), view_names[want[r].b]);
+        ck_assert_double_eq(s3_table_num(t, r, 1), rca);
+        ck_assert_double_eq(s3_table_num(t, r, 2), (double)want[r].i);
+        ck_assert_str_eq(s3_table_text(t, r, 3), want[r].j % 2 ? "" : "even");
+        ck_assert_ptr_null(s3_table_text(t, r, 1)); /* the wrong type */
+        ck_assert(isnan(s3_table_num(t, r, 0)));
+        s3i_val v[4];
+        ck_assert_int_eq(s3i_table_row(t, r, v), 0);
+        ck_assert_int_eq(v[0].type, S3_COL_TEXT);
+        ck_assert_str_eq(v[0].v.text, view_names[want[r].b]);
+        ck_assert_int_eq(v[1].type, S3_COL_NUMBER);
+        ck_assert_double_eq(v[1].v.num, rca);
+        ck_assert_int_eq(v[2].type, S3_COL_INTEGER);
+        ck_assert_double_eq(v[2].v.num, (double)want[r].i);
+        ck_assert_str_eq(v[3].v.text, want[r].j % 2 ? "" : "even");
+    }
+    ck_assert(isnan(s3_table_num(t, 8, 1)));
+    ck_assert_ptr_null(s3_table_text(t, 8, 0));
+    s3i_val v[4];
+    ck_assert_int_eq(s3i_table_row(t, 8, v), -1);
+    s3i_table_free(t);
+}
+END_TEST
+
+/* a view cannot be changed; a stored table takes no blocks */
+START_TEST(view_read_only)
+{
+    s3_table *t = view_new();
+    ck_assert_uint_eq(s3i_table_add_row(t), (size_t)-1);
+    ck_assert_int_eq(s3i_table_set_num(t, 0, 1, 1.0), -1);
+    ck_assert_int_eq(s3i_table_set_text(t, 0, 0, "x"), -1);
+    ck_assert_int_eq(s3i_table_reserve(t, 100), -1);
+    s3i_val row[] = {S3I_TEXT("a"), S3I_NUM(1.0), S3I_INT(2), S3I_TEXT("b")};
+    ck_assert_int_eq(s3i_table_append(t, row, 4), -1);
+    ck_assert_uint_eq(s3_table_rows(t), 8);
+    ck_assert_str_eq(s3_table_text(t, 0, 0), "first");
+    s3_table *plain = s3i_table_new("plain", 4, cols);
+    ck_assert_ptr_nonnull(plain);
+    ck_assert_int_eq(s3i_table_view_block(plain, 2, 2), -1);
+    ck_assert_uint_eq(s3_table_rows(plain), 0);
+    s3i_table_free(plain);
+    s3i_table_free(t);
+}
+END_TEST
+
+/* a copy of a view is a stored table with the same cells */
+START_TEST(view_copy)
+{
+    s3_table *t = view_new();
+    s3_table *c = s3i_table_copy(t);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_uint_eq(s3_table_rows(c), 8);
+    for (size_t r = 0; r < 8; r++)
+        for (size_t k = 0; k < 4; k++) {
+            if (k == 0 || k == 3)
+                ck_assert_str_eq(s3_table_text(c, r, k),
+                                 s3_table_text(t, r, k));
+            else
+                ck_assert_double_eq(s3_table_num(c, r, k),
+                                    s3_table_num(t, r, k));
+        }
+    ck_assert_uint_eq(s3i_table_add_row(c), 8);
+    s3i_table_free(t);
+    ck_assert_str_eq(s3_table_text(c, 7, 0), "third");
+    s3i_table_free(c);
+}
+END_TEST
+
 static Suite *
 table_suite(void)
 {
@@ -246,6 +366,9 @@ table_suite(void)
     tcase_add_test(tc, growth);
     tcase_add_test(tc, growth_mapped);
     tcase_add_test(tc, edge_cases);
+    tcase_add_test(tc, view_blocks);
+    tcase_add_test(tc, view_read_only);
+    tcase_add_test(tc, view_copy);
     suite_add_tcase(s, tc);
     return s;
 }
