@@ -87,6 +87,11 @@ static const command_info commands[] = {
       "pair tables (similarity, proximity, outranking): auto (every pair up "  \
       "to 500,000 per matrix, else each unit's or class's 20 nearest), all "   \
       "or top; the same as --set output.pairs=MODE")                           \
+    X(cells, "MODE", CMD_RUN | CMD_ANALYSE,                                    \
+      "unit x class tables (specialisation, potentials): auto (every cell up " \
+      "to 500,000 per matrix, else the cells with a value, and each unit's "   \
+      "specialisations and 50 best-ranked opportunities), all or top; the "    \
+      "same as --set output.cells=MODE")                                       \
     X(csv_only, NULL, CMD_RUN | CMD_ANALYSE, "write the CSV tables only")      \
     X(german_csv, NULL, CMD_RUN | CMD_ANALYSE,                                 \
       "CSV for German spreadsheets: ';' separator, decimal comma, UTF-8 BOM")  \
@@ -270,10 +275,10 @@ print_quality(const s3_table *q)
                s3_table_num(q, r, 3), s3_table_num(q, r, 4));
 }
 
-/* --set NAME=VALUE (in order), then --pairs MODE. */
+/* --set NAME=VALUE (in order), then --pairs MODE and --cells MODE. */
 static s3_status
 set_params(s3_ctx *ctx, s3_model *m, const char *const *sets, size_t n,
-           const char *pairs)
+           const char *pairs, const char *cells)
 {
     for (size_t i = 0; i < n; i++) {
         const char *eq = strchr(sets[i], '='); /* checked when parsed */
@@ -283,7 +288,8 @@ set_params(s3_ctx *ctx, s3_model *m, const char *const *sets, size_t n,
         if (st)
             return st;
     }
-    return pairs ? s3_model_set(ctx, m, "output.pairs", pairs) : S3_OK;
+    s3_status st = pairs ? s3_model_set(ctx, m, "output.pairs", pairs) : S3_OK;
+    return !st && cells ? s3_model_set(ctx, m, "output.cells", cells) : st;
 }
 
 int
@@ -471,7 +477,8 @@ main(int argc, char **argv)
         else if (!st && val[OPT_reference])
             st = s3_model_set_paths(ctx, model, NULL, val[OPT_reference]);
         if (!st)
-            st = set_params(ctx, model, sets, nsets, val[OPT_pairs]);
+            st = set_params(ctx, model, sets, nsets, val[OPT_pairs],
+                            val[OPT_cells]);
         if (!st) {
             s3_long_options lo = {.unit_col = val[OPT_unit],
                                   .class_col = val[OPT_class],
@@ -504,7 +511,8 @@ main(int argc, char **argv)
             st = s3_model_set_paths(ctx, model, val[OPT_data],
                                     val[OPT_reference]);
         if (!st)
-            st = set_params(ctx, model, sets, nsets, val[OPT_pairs]);
+            st = set_params(ctx, model, sets, nsets, val[OPT_pairs],
+                            val[OPT_cells]);
         if (!st)
             st = s3_dataset_load(ctx, model, &data);
     }

@@ -152,7 +152,8 @@ enum { S3I_RULE_RCA, S3I_RULE_SIGNIFICANT };
 enum { S3I_RESAMPLE_NONE, S3I_RESAMPLE_RECORDS };
 enum { S3I_PAIRS_AUTO, S3I_PAIRS_ALL, S3I_PAIRS_TOP };
 /* pairs = auto: a pair table's part for one matrix is written in full up
- * to this many rows, else cut to each item's top_pairs nearest */
+ * to this many rows, else cut to each item's top_pairs nearest; cells =
+ * auto: the same for the unit × class tables */
 enum { S3I_PAIRS_FULL_MAX = 500000 };
 /* output.square_sheets: the workbook's unit × unit sheets (Outranking,
  * Overlaps) are written up to this many units under auto: 1,207 regions
@@ -227,9 +228,11 @@ struct s3_model {
     int vary_norm, vary_agg;
     int resample; /* S3I_RESAMPLE_* */
     /* the pair tables (unit × unit, class × class, outranking) */
-    int pairs;         /* S3I_PAIRS_* */
-    size_t top_pairs;  /* how many per unit or class when cut */
-    int square_sheets; /* S3I_SQUARE_* */
+    int pairs;        /* S3I_PAIRS_* */
+    size_t top_pairs; /* how many per unit or class when cut */
+    int cells;        /* S3I_PAIRS_*: the unit x class tables, likewise */
+    size_t top_opportunities; /* per unit in potentials.csv when cut */
+    int square_sheets;        /* S3I_SQUARE_* */
     /* learning partners (stages/learning.c): the lists as written
      * (comma-separated unit codes; empty home = no stage), the outcome
      * file ("" = none) and its value column */

@@ -174,6 +174,14 @@ enum { CLOSED, OPEN };
       "to 500,000 pairs per matrix, else top")                                 \
     X("output", "top_pairs", "20", COUNT(top_pairs, 1, 100000),                \
       "pairs kept per unit or class when a pair table is cut")                 \
+    X("output", "cells", "auto", CHOICE(cells, 0, "auto|all|top"),             \
+      "unit x class tables (specialisation, potentials): all cells; top: "     \
+      "specialisation.csv the cells with a value, potentials.csv each "        \
+      "unit's specialisations and its top_opportunities best-ranked "          \
+      "opportunities; auto: all up to 500,000 cells per matrix, else top")     \
+    X("output", "top_opportunities", "50",                                     \
+      COUNT(top_opportunities, 1, 100000),                                     \
+      "opportunities kept per unit in potentials.csv when it is cut")          \
     X("output", "square_sheets", "auto",                                       \
       CHOICE(square_sheets, 0, "auto|yes|no"),                                 \
       "the workbook's unit x unit sheets (Outranking, Overlaps): yes, no, or " \

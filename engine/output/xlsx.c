@@ -281,38 +281,45 @@ draw_heatmap(book *b, const sheet_spec *s)
     str(b, ws, 2, 1, "Name", b->head);
     str(b, ws, 3, 0, "", b->head);
     str(b, ws, 3, 1, "", b->head);
+    /* each class's column: at scale specialisation.csv keeps only the
+     * cells with a value (output.cells), so a unit's row can skip some */
+    s3i_map at = {0};
     size_t k = 0;
     for (size_t r = 0; r < nrows; r++) {
         if (!is(classes, r, level, matrix))
             continue;
-        str(b, ws, 2, (lxw_col_t)(2 + k), s3_table_text(classes, r, 2),
-            b->head);
+        const char *code = s3_table_text(classes, r, 2);
+        if (s3i_map_put(&at, code, strlen(code), k) == S3I_NONE)
+            keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        str(b, ws, 2, (lxw_col_t)(2 + k), code, b->head);
         str(b, ws, 3, (lxw_col_t)(2 + k), s3_table_text(classes, r, 3),
             b->wrap);
         k++;
     }
     keep(b, worksheet_set_row(ws, 3, 90, NULL));
-    size_t cu = col(spec, "unit"), cr = col(spec, "rca"),
-           cs = col(spec, "specialised");
+    size_t cu = col(spec, "unit"), cc = col(spec, "class"),
+           cr = col(spec, "rca"), cs = col(spec, "specialised");
     const char *prev = NULL;
     lxw_row_t row = 3;
-    size_t c = 0;
     for (size_t r = 0; r < s3_table_rows(spec); r++) {
         if (!is(spec, r, level, matrix))
             continue;
-        const char *u = s3_table_text(spec, r, cu);
+        const char *u = s3_table_text(spec, r, cu),
+                   *cls = s3_table_text(spec, r, cc);
         if (!prev || strcmp(prev, u)) {
             row++;
-            c = 0;
             prev = u;
             str(b, ws, row, 0, u, b->shrink);
             str(b, ws, row, 1, centre_name(b, u), b->shrink);
         }
+        size_t c = s3i_map_get(&at, cls, strlen(cls));
+        if (c == S3I_NONE)
+            continue;
         double rca = s3_table_num(spec, r, cr);
         int weak = rca >= res->threshold && s3_table_num(spec, r, cs) == 0.0;
         num(b, ws, row, (lxw_col_t)(2 + c), rca, weak ? b->weak : b->num2);
-        c++;
     }
+    s3i_map_free(&at);
     if (row > 3)
         color_scale(b, ws, 4, 2, row, (lxw_col_t)(1 + ncls), 0, 1, 3);
     freeze(b, ws, 4, 2);

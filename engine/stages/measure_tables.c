@@ -182,8 +182,9 @@ s3i_specialisation_view(const s3i_pass *b, s3i_store *st,
     int ids[32];
     size_t nids, n = measure_cols("specialisation", lead, 4, with_baseline,
                                   cols, ids, &nids);
-    return s3i_grid_view("specialisation", n, cols, specialisation_cell, b, st,
-                         0, ids, nids);
+    s3i_grid *g = s3i_grid_new(b, st, 0, ids, nids);
+    return g ? s3i_table_view("specialisation", n, cols, specialisation_cell, g)
+             : NULL;
 }
 
 int

@@ -459,10 +459,12 @@ typedef struct {
 void s3i_store_take(s3i_store *st, s3i_pass *b);
 void s3i_store_free(s3i_store *st);
 
-/* A unit × class view over the baseline's matrices (views.c): one block
- * of nr × nc rows (units by classes) per matrix (with complexity only:
- * those with complexity and potentials), each with its matrix's results
- * and the texts its rows show, copied into the store. */
+/* What a view over the baseline's matrices reads (views.c): per matrix
+ * (with complexity only: those with complexity and potentials) a block,
+ * with its matrix's results and the texts its rows show, copied into the
+ * store.  The view's rows are added per block: a grid of units × classes
+ * (s3i_table_view_block) or a list of the pairs kept
+ * (s3i_table_view_pairs). */
 typedef struct {
     const s3i_mres *r;
     const char *level, *name;
@@ -481,8 +483,7 @@ typedef struct {
  * columns.  NULL when out of memory. */
 s3_table *s3i_specialisation_view(const s3i_pass *b, s3i_store *st,
                                   const s3i_colspec *lead, int with_baseline);
-/* The blocks alone, for a view whose rows are pairs (the caller adds one
- * block per grid block, s3i_table_view_pairs); NULL when out of memory. */
+/* NULL when out of memory. */
 s3i_grid *s3i_grid_new(const s3i_pass *b, s3i_store *st, int complexity_only,
                        const int *ids, size_t nids);
 /* The pairs (i, j) of n items a pair table keeps, i < j (ordered: every
@@ -491,9 +492,6 @@ s3i_grid *s3i_grid_new(const s3i_pass *b, s3i_store *st, int complexity_only,
  * them.  NULL when out of memory. */
 uint32_t *s3i_pair_list(size_t n, const unsigned char *keep, int ordered,
                         size_t *count);
-s3_table *s3i_grid_view(const char *name, size_t ncols, const s3i_colspec *cols,
-                        s3i_cell_fn cell, const s3i_pass *b, s3i_store *st,
-                        int complexity_only, const int *ids, size_t nids);
 
 struct s3_result {
     size_t ntables;

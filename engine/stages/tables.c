@@ -290,6 +290,72 @@ potential_cell(const void *src, size_t k, size_t c, size_t p, size_t col)
     }
 }
 
+/* The unit × class tables at scale: past S3I_PAIRS_FULL_MAX cells per
+ * matrix (output.cells = auto), or always (top), specialisation.csv keeps
+ * the cells with a value and potentials.csv each unit's specialisations
+ * and its top_opportunities best-ranked opportunities; the rows kept are
+ * those of the full tables, in their order. */
+static int
+cells_cut(const s3_model *m, size_t cells)
+{
+    return m->cells == S3I_PAIRS_TOP ||
+           (m->cells == S3I_PAIRS_AUTO && cells > S3I_PAIRS_FULL_MAX);
+}
+
+/* Add matrix r's block to the unit × class view t (potentials: pot), all
+ * its cells or, cut, those kept, with a note saying what was cut. */
+static int
+cell_block(s3_table *t, const s3_model *m, const s3i_mres *r, int pot,
+           s3_table *notes)
+{
+    const s3i_matrix *x = r->x;
+    size_t nr = x->nr, nc = x->nc, n = nr * nc;
+    if (!cells_cut(m, n))
+        return s3i_table_view_block(t, nr, nc);
+    if (nr > UINT32_MAX || nc > UINT32_MAX)
+        return -1;
+    uint32_t *v = malloc((n ? n : 1) * 2 * sizeof *v);
+    if (!v)
+        return -1;
+    size_t k = 0;
+    for (size_t c = 0; c < nr; c++)
+        for (size_t p = 0; p < nc; p++) {
+            size_t i = c * nc + p;
+            int keep =
+                pot ? r->m[i] == 1.0 ||
+                          (r->orank[i] && r->orank[i] <= m->top_opportunities)
+                    : x->x[i] != 0.0;
+            if (keep) {
+                v[2 * k] = (uint32_t)c;
+                v[2 * k + 1] = (uint32_t)p;
+                k++;
+            }
+        }
+    char msg[640];
+    if (pot)
+        snprintf(msg, sizeof msg,
+                 "%s, %s: %zu units x %zu classes make %zu rows; each unit "
+                 "keeps its specialisations and its %zu best-ranked "
+                 "opportunities: %zu rows (output.cells = %s, "
+                 "top_opportunities = %zu; --cells all writes all)",
+                 x->level, x->name, nr, nc, n, m->top_opportunities, k,
+                 m->cells == S3I_PAIRS_TOP ? "top" : "auto",
+                 m->top_opportunities);
+    else
+        snprintf(msg, sizeof msg,
+                 "%s, %s: %zu units x %zu classes make %zu rows; only the "
+                 "%zu cells with a value are written (a cell without one has "
+                 "share and RCA 0 and is not specialised; output.cells = %s; "
+                 "--cells all writes all)",
+                 x->level, x->name, nr, nc, n, k,
+                 m->cells == S3I_PAIRS_TOP ? "top" : "auto");
+    if (s3i_note(notes, pot ? "potentials.csv" : "specialisation.csv", msg)) {
+        free(v);
+        return -1;
+    }
+    return s3i_table_view_pairs(t, v, k);
+}
+
 static int
 quadrant_rows(s3_table *t, const s3_model *m, const s3i_mres *r)
 {
@@ -804,11 +870,9 @@ tables_new(const s3i_pass *b, s3i_store *st, int with_deltas, s3_table **t,
     want[T_DOM] = want[T_DOV] = b->dm.n > 0;
     want[T_ECON] = with_baseline;
     want[T_DELTAS] = with_deltas;
-    /* the unit × class tables are views of the results (views.c) */
+    /* the unit × class and pair tables are views of the results
+     * (views.c), their blocks added per matrix by s3i_tables_make */
     t[T_SPEC] = s3i_specialisation_view(b, st, lead, with_baseline);
-    t[T_POT] = s3i_grid_view("potentials", N(pot_cols), pot_cols,
-                             potential_cell, b, st, 1, NULL, 0);
-    /* and so are the pair tables, their pairs listed per matrix */
     static const struct {
         int id;
         const char *name;
@@ -816,6 +880,7 @@ tables_new(const s3i_pass *b, s3i_store *st, int with_deltas, s3_table **t,
         size_t n;
         s3i_cell_fn cell;
     } pairs[] = {
+        {T_POT, "potentials", pot_cols, N(pot_cols), potential_cell},
         {T_PROX, "proximity", pair_cols, N(pair_cols), proximity_cell},
         {T_UPROX, "unit_proximity", upair_cols, N(upair_cols),
          unit_proximity_cell},
@@ -863,11 +928,13 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                tables_new(b, r->store, with_deltas, t, ids, nids);
     for (size_t i = 0; i < b->nmx && !fail; i++) {
         const s3i_mres *x = &b->mr[i];
-        fail = s3i_unit_rows(t[T_UNITS], uid, nids[1], x, b->d) ||
+        fail = cell_block(t[T_SPEC], m, x, 0, notes) ||
+               s3i_unit_rows(t[T_UNITS], uid, nids[1], x, b->d) ||
                s3i_class_rows(t[T_CLASSES], cid, nids[2], x);
         if (!fail && x->complexity)
             fail = proximity_rows(t[T_PROX], m, x, notes) ||
                    unit_proximity_rows(t[T_UPROX], m, x, notes) ||
+                   cell_block(t[T_POT], m, x, 1, notes) ||
                    quadrant_rows(t[T_QUAD], m, x) ||
                    similarity_rows(t[T_SIM], m, x, notes) ||
                    cluster_rows(t[T_CLU], x, b->d) ||

@@ -1,5 +1,6 @@
 /*
- * views.c — the unit × class tables as views (s3i_table_view): their rows
+ * views.c — the unit × class and pair tables as views (s3i_table_view):
+ * their rows
  * are made from the baseline's typed results when they are read, so that
  * a run at European scale does not hold its largest tables twice, as
  * results and as cells.  The store keeps those results, and copies of the
@@ -65,21 +66,6 @@ s3i_grid_new(const s3i_pass *b, s3i_store *st, int complexity_only,
         return NULL;
     }
     return g;
-}
-
-s3_table *
-s3i_grid_view(const char *name, size_t ncols, const s3i_colspec *cols,
-              s3i_cell_fn cell, const s3i_pass *b, s3i_store *st,
-              int complexity_only, const int *ids, size_t nids)
-{
-    s3i_grid *g = s3i_grid_new(b, st, complexity_only, ids, nids);
-    s3_table *t = g ? s3i_table_view(name, ncols, cols, cell, g) : NULL;
-    for (size_t k = 0; t && k < g->n; k++)
-        if (s3i_table_view_block(t, g->b[k].r->x->nr, g->b[k].r->x->nc)) {
-            s3i_table_free(t);
-            t = NULL;
-        }
-    return t;
 }
 
 uint32_t *

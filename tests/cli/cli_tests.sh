@@ -1321,6 +1321,69 @@ EOF2
     : >"$TMP/.why"
 }
 
+# The unit x class tables cut (output.cells = top): specialisation.csv
+# keeps exactly the cells with a value, potentials.csv each unit's
+# specialisations and its K best-ranked opportunities, rows in the full
+# tables' order; a note says so; the RCA sheet places each kept cell under
+# its class and leaves the others empty; everything else is unchanged.
+t_cells_cut() {
+    local wt=datasets/world-trade/world_trade_avg_1998_to_2000.csv
+    s3 analyse --input $wt --unit country --class product --value value \
+        --out "$TMP/all" --csv-only --cells all
+    expect_rc 0 "cells all"
+    s3 analyse --input $wt --unit country --class product --value value \
+        --out "$TMP/top" --cells top --set output.top_opportunities=5
+    expect_rc 0 "cells top"
+    s3 analyse --input $wt --unit country --class product --value value \
+        --out "$TMP/bad" --csv-only --cells some
+    expect_rc 3 "bad cells value"
+    expect_err "output.cells = 'some': expected one of auto|all|top" "bad value"
+    s3 analyse --input $wt --unit country --class product --value value \
+        --out "$TMP/bad" --csv-only --set output.top_opportunities=0
+    expect_rc 3 "top_opportunities 0"
+    "$PY" - "$TMP/all/csv" "$TMP/top" <<'EOF2' >"$TMP/.why" || exit 1
+import csv, sys
+import openpyxl
+full, top = sys.argv[1], sys.argv[2]
+K = 5
+def rows(d, name):
+    return list(csv.DictReader(open(d + "/" + name, newline="")))
+f, t = rows(full, "specialisation.csv"), rows(top + "/csv", "specialisation.csv")
+want = [r for r in f if float(r["value"]) != 0]
+assert t == want and 0 < len(t) < len(f), ("specialisation", len(t), len(want))
+f, t = rows(full, "potentials.csv"), rows(top + "/csv", "potentials.csv")
+want = [r for r in f if r["specialised"] == "1" or
+        (r["opportunity_rank"] and int(r["opportunity_rank"]) <= K)]
+assert t == want and 0 < len(t) < len(f), ("potentials", len(t), len(want))
+per_unit = {}
+for r in t:
+    if r["specialised"] != "1":
+        per_unit[r["unit"]] = per_unit.get(r["unit"], 0) + 1
+assert max(per_unit.values()) == K, max(per_unit.values())
+notes = open(top + "/csv/notes.csv").read()
+assert "specialisation.csv," in notes and "potentials.csv," in notes
+assert notes.count("--cells all writes all") == 2
+for name in ("units.csv", "classes.csv", "proximity.csv", "similarity.csv",
+             "scores.csv"):
+    assert rows(full, name) == rows(top + "/csv", name), name
+# the RCA sheet: a kept cell under its class, the others empty
+ws = openpyxl.load_workbook(top + "/briefing.xlsx", read_only=True)["RCA"]
+grid = [list(r) for r in ws.iter_rows(values_only=True)]
+col = {c: j for j, c in enumerate(grid[2]) if j >= 2 and c}
+rowof = {r[0]: i for i, r in enumerate(grid) if i >= 4 and r[0]}
+kept = {(r["unit"], r["class"]): float(r["rca"])
+        for r in rows(top + "/csv", "specialisation.csv")}
+n = 0
+for (u, c), j in ((k, col[k[1]]) for k in kept):
+    assert abs(grid[rowof[u]][j] - kept[(u, c)]) <= 1e-12 * max(1, kept[(u, c)]), (u, c)
+    n += 1
+empty = sum(1 for u, i in rowof.items() for c, j in col.items()
+            if (u, c) not in kept and grid[i][j] is None)
+assert n == len(kept) and empty == len(rowof) * len(col) - len(kept), (n, empty)
+EOF2
+    : >"$TMP/.why"
+}
+
 # ---- CSV for people ------------------------------------------------------------
 
 t_csv_formula_guard_and_german() {
@@ -2593,6 +2656,7 @@ run_case "analyse: ',' ';' and tab long tables" t_analyse
 run_case "analyse: Eurostat TSV, current and legacy headers, --where" t_analyse_eurostat
 run_case "analyse: world trade reproduces the published complexity values" t_analyse_world_trade
 run_case "pair tables: --pairs top keeps each item's nearest, --set checks its values" t_pairs_cut
+run_case "unit x class tables: --cells top keeps the cells with a value and each unit's best opportunities" t_cells_cut
 run_case "csv: formula guard and the German dialect" t_csv_formula_guard_and_german
 run_case "scores: bands, outranking, scenarios, zero deltas, seed" t_scores_scenarios
 run_case "scores: units without a score are not ranked (issue 12.3)" t_scores_unscored

@@ -2254,6 +2254,10 @@ PARAMS = [
     # above 500,000 rows per matrix)
     ("output.pairs", "auto"),
     ("output.top_pairs", 20),
+    # and every unit x class cell (output.cells = auto cuts only above
+    # 500,000 cells per matrix)
+    ("output.cells", "auto"),
+    ("output.top_opportunities", 50),
     # a few units: the workbook's unit x unit sheets are written (auto
     # leaves them out above 200 units)
     ("output.square_sheets", "auto"),

@@ -141,10 +141,14 @@ START_TEST(default_model)
     ck_assert_str_eq(s3_model_name(m), "analysis");
     /* the parameter list: section.key names, each with its meaning */
     size_t n = s3_model_params(m);
-    ck_assert_uint_eq(n, 45);
+    ck_assert_uint_eq(n, 47);
     /* no title: the model's name */
     ck_assert_str_eq(param(m, "model.title"), "analysis");
     ck_assert_str_eq(param(m, "output.pairs"), "auto");
+    ck_assert_str_eq(param(m, "output.cells"), "auto");
+    ck_assert_int_eq(m->cells, S3I_PAIRS_AUTO);
+    ck_assert_str_eq(param(m, "output.top_opportunities"), "50");
+    ck_assert_uint_eq(m->top_opportunities, 50);
     ck_assert_str_eq(param(m, "output.square_sheets"), "auto");
     ck_assert_int_eq(m->square_sheets, S3I_SQUARE_AUTO);
     ck_assert_str_eq(param(m, "learning.home"), "");
