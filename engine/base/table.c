@@ -236,12 +236,34 @@ s3i_table_set_num(s3_table *t, size_t row, size_t col, double v)
     return 0;
 }
 
+static int set_text(s3_table *t, size_t row, size_t col, const char *s);
+
 int
 s3i_table_set_text(s3_table *t, size_t row, size_t col, const char *s)
 {
     if (t->cell || row >= t->nrows || col >= t->ncols ||
         !s3_coltype_is_text(t->coltype[col]))
         return -1;
+    /* every text of a table is valid UTF-8: the input's texts are checked
+     * when read, but a message or finding that quotes one cut at a byte
+     * count ("%.60s") or by its buffer can split a letter anywhere */
+    char *fixed = NULL;
+    if (s && *s && !s3i_utf8_valid(s, strlen(s))) {
+        if (!(fixed = strdup(s)))
+            return -1;
+        s3i_utf8_cut(fixed);
+        s3i_utf8_repair(fixed);
+        s = fixed;
+    }
+    int rc = set_text(t, row, col, s);
+    free(fixed);
+    return rc;
+}
+
+/* s3i_table_set_text of valid text */
+static int
+set_text(s3_table *t, size_t row, size_t col, const char *s)
+{
     const char *c = NULL;
     if (s && *s && t->last[col] && strcmp(s, t->last[col]) == 0) {
         c = t->last[col];

@@ -24,24 +24,6 @@
 
 /* ---- logs --------------------------------------------------------------- */
 
-/* Set a log's text cell as valid UTF-8: a message quotes names from the
- * data, cut at a byte count ("%.60s") or by its buffer, which can split a
- * letter anywhere in it. -1 when out of memory. */
-static int
-set_log_text(s3_table *t, size_t r, size_t c, const char *text)
-{
-    if (s3i_utf8_valid(text, strlen(text)))
-        return s3i_table_set_text(t, r, c, text);
-    char *fixed = strdup(text);
-    if (!fixed)
-        return -1;
-    s3i_utf8_cut(fixed);
-    s3i_utf8_repair(fixed);
-    int rc = s3i_table_set_text(t, r, c, fixed);
-    free(fixed);
-    return rc;
-}
-
 /* Add a warning row to a warnings table; -1 when out of memory. */
 static int
 warn_to(s3_table *t, const char *file, size_t line, const char *column,
@@ -52,9 +34,10 @@ warn_to(s3_table *t, const char *file, size_t line, const char *column,
         return -1;
     if (line)
         s3i_table_set_num(t, r, 1, (double)line);
-    return set_log_text(t, r, 0, file) || set_log_text(t, r, 2, column) ||
-                   set_log_text(t, r, 3, value) ||
-                   set_log_text(t, r, 4, message)
+    return s3i_table_set_text(t, r, 0, file) ||
+                   s3i_table_set_text(t, r, 2, column) ||
+                   s3i_table_set_text(t, r, 3, value) ||
+                   s3i_table_set_text(t, r, 4, message)
                ? -1
                : 0;
 }
@@ -63,8 +46,8 @@ int
 s3i_note(s3_table *notes, const char *scope, const char *message)
 {
     size_t r = s3i_table_add_row(notes);
-    return r == S3I_NONE || set_log_text(notes, r, 0, scope) ||
-                   set_log_text(notes, r, 1, message)
+    return r == S3I_NONE || s3i_table_set_text(notes, r, 0, scope) ||
+                   s3i_table_set_text(notes, r, 1, message)
                ? -1
                : 0;
 }

@@ -35,7 +35,8 @@ s3i_grid_new(const s3i_pass *b, s3i_store *st, int complexity_only,
         free(g);
         return NULL;
     }
-    memcpy(g->ids, ids, nids * sizeof *ids);
+    if (nids) /* ids may be NULL then */
+        memcpy(g->ids, ids, nids * sizeof *ids);
     g->nids = nids;
     const char **text = (const char **)(g->b + n);
     int fail = 0;

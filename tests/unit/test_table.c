@@ -3,9 +3,9 @@
  * through the internal constructors and the public accessors of s3.h: the
  * schema, the empty value of a new row (NaN, ""), that text is copied (and
  * shared between cells when short, without one cell's change reaching
- * another), the 64-byte boundary of that sharing, the accessors' answers
- * for the wrong column type and out-of-range cells, growth to many rows
- * (also past the size from which cells are mapped),
+ * another) and kept valid UTF-8, the 64-byte boundary of that sharing, the
+ * accessors' answers for the wrong column type and out-of-range cells, growth
+ * to many rows (also past the size from which cells are mapped),
  * s3i_table_free(NULL), and views (s3i_table_view): rows in blocks made
  * when read, read-only, copied as stored tables.
  */
@@ -135,8 +135,8 @@ START_TEST(text_copied_and_shared)
     ck_assert_int_eq(s3i_table_set_text(t, 1, 3, ""), 0);
     ck_assert_str_eq(s3_table_text(t, 1, 3), "");
     /* texts around 64 bytes (up to 64 kept once and shared, longer ones
-     * copied for each cell), and one holding every byte value 1..255 (the
-     * table keeps bytes; UTF-8 is checked where data is read) */
+     * copied for each cell), and one holding every byte value 1..255:
+     * ASCII kept, each byte of no valid UTF-8 letter shown as '?' */
     for (size_t n = 63; n <= 66; n++) {
         memset(buf, 'a' + (int)(n % 26), n);
         buf[n] = '\0';
@@ -152,7 +152,12 @@ START_TEST(text_copied_and_shared)
         all[i - 1] = (char)i;
     all[255] = '\0';
     ck_assert_int_eq(s3i_table_set_text(t, 2, 3, all), 0);
-    ck_assert_int_eq(memcmp(s3_table_text(t, 2, 3), all, 256), 0);
+    const char *kept = s3_table_text(t, 2, 3);
+    ck_assert_int_eq(memcmp(kept, all, 127), 0);
+    ck_assert(s3i_utf8_valid(kept, strlen(kept)));
+    ck_assert_uint_ge(strlen(kept), 127 + 120);
+    for (size_t i = 127; kept[i]; i++)
+        ck_assert_int_eq(kept[i], '?');
     s3i_table_free(t);
 }
 END_TEST
@@ -229,6 +234,24 @@ START_TEST(edge_cases)
     ck_assert_uint_eq(s3_table_col(t, "unit"), (size_t)-1);
     s3i_table_free(t);
     s3i_table_free(NULL);
+}
+END_TEST
+
+/* a table's text is valid UTF-8: a letter split by a cut at the end is
+ * dropped, a broken one inside becomes '?' (what a message quoting a name
+ * cut at a byte count would hold) */
+START_TEST(text_kept_utf8)
+{
+    s3_table *t = s3i_table_new("notes", 4, cols);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(s3i_table_add_row(t), 0);
+    ck_assert_int_eq(s3i_table_set_text(t, 0, 0, "M\xc3\xbcnster \xc3"), 0);
+    ck_assert_str_eq(s3_table_text(t, 0, 0), "M\xc3\xbcnster ");
+    ck_assert_int_eq(s3i_table_set_text(t, 0, 3, "'K\xc3' left out"), 0);
+    ck_assert_str_eq(s3_table_text(t, 0, 3), "'K?' left out");
+    ck_assert_int_eq(s3i_table_set_text(t, 0, 3, "D\xc3\xbcsseldorf"), 0);
+    ck_assert_str_eq(s3_table_text(t, 0, 3), "D\xc3\xbcsseldorf");
+    s3i_table_free(t);
 }
 END_TEST
 
@@ -366,6 +389,7 @@ table_suite(void)
     tcase_add_test(tc, growth);
     tcase_add_test(tc, growth_mapped);
     tcase_add_test(tc, edge_cases);
+    tcase_add_test(tc, text_kept_utf8);
     tcase_add_test(tc, view_blocks);
     tcase_add_test(tc, view_read_only);
     tcase_add_test(tc, view_copy);
