@@ -41,6 +41,7 @@ done
 export LC_ALL=C
 
 PASS=0
+TIMES=""
 FAIL=0
 
 # ---- harness -----------------------------------------------------------------
@@ -50,7 +51,7 @@ FAIL=0
 # Lines it writes to $TMP/.lines ("ok - ..."/"not ok - ...", from the golden
 # and workbook scripts) are reported as test cases of their own.
 run_case() {
-    local name=$1 fn=$2 tmp rc why
+    local name=$1 fn=$2 tmp rc why t0=$SECONDS
     tmp=$(mktemp -d) || { echo "not ok - $name: mktemp failed"; FAIL=$((FAIL + 1)); return; }
     (
         TMP=$tmp
@@ -58,6 +59,7 @@ run_case() {
         "$fn"
     ) >"$tmp/.log" 2>&1
     rc=$?
+    TIMES+="$((SECONDS - t0)) s  $name"$'\n'
     if [ -f "$tmp/.lines" ]; then
         while IFS= read -r line; do
             case $line in
@@ -2696,5 +2698,7 @@ run_case "synthetic data: marked on every sheet, in notes.csv and the summary; d
 
 run_case "learning partners: a known answer, outcomes, what to move into (issue 14)" t_learning_partners
 run_case "learning partners: the Ruhr districts among Europe's NUTS-3 regions" t_learning_europe
+echo "# the slowest cases:"
+sort -rn <<<"$TIMES" | head -8 | sed 's/^/#   /'
 echo "# $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]
