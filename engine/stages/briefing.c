@@ -424,31 +424,37 @@ nearest_held(const s3i_mres *r, size_t c, size_t p, char *out, size_t outsz)
 {
     const s3i_matrix *x = r->x;
     size_t n2c = r->n2c, q = r->pos2[p], chosen[NEAREST_HELD], nb = 0;
-    size_t len = 0;
     out[0] = '\0';
-    for (; q != S3I_NONE && nb < NEAREST_HELD; nb++) {
-        size_t best = S3I_NONE;
-        for (size_t k = 0; k < n2c; k++) {
-            double v = r->phi[k * n2c + q];
-            int taken = 0;
-            for (size_t j = 0; j < nb; j++)
-                taken |= chosen[j] == k;
-            if (taken || k == q || r->mc[c * n2c + k] != 1.0 || !(v > 0.0))
-                continue;
-            if (best == S3I_NONE || v > r->phi[best * n2c + q])
-                best = k;
-        }
-        if (best == S3I_NONE)
-            break;
-        chosen[nb] = best;
-        size_t cp = r->col2[best];
+    if (q == S3I_NONE)
+        return;
+    /* one pass over the held classes in order, keeping the best so far
+     * sorted (a later class replaces one only with a higher φ: ties stay
+     * in class order); φ's column is read only where the unit holds */
+    const double *held = r->mc + c * n2c;
+    for (size_t k = 0; k < n2c; k++) {
+        if (held[k] != 1.0 || k == q)
+            continue;
+        double v = r->phi[k * n2c + q];
+        if (!(v > 0.0))
+            continue;
+        size_t at = nb;
+        while (at > 0 && v > r->phi[chosen[at - 1] * n2c + q])
+            at--;
+        if (at == NEAREST_HELD)
+            continue;
+        if (nb < NEAREST_HELD)
+            nb++;
+        memmove(chosen + at + 1, chosen + at, (nb - 1 - at) * sizeof *chosen);
+        chosen[at] = k;
+    }
+    size_t len = 0;
+    for (size_t i = 0; i < nb && len < outsz; i++) {
+        size_t cp = r->col2[chosen[i]];
         char label[128];
         short_label(label_of(x, cp), label);
-        len += (size_t)snprintf(out + len, outsz > len ? outsz - len : 0,
-                                "%s%s %s (%.2f)", nb ? " | " : "", x->col[cp],
-                                label, r->phi[best * n2c + q]);
-        if (len >= outsz)
-            break;
+        len += (size_t)snprintf(out + len, outsz - len, "%s%s %s (%.2f)",
+                                i ? " | " : "", x->col[cp], label,
+                                r->phi[chosen[i] * n2c + q]);
     }
 }
 
