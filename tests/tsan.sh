@@ -95,4 +95,18 @@ elif [ "$rc" != 0 ] || [ ! -s "$tmp/out/briefing.xlsx" ]; then
 else
     ok "run, output files by two threads"
 fi
+# a matrix large enough for the evidence's second thread (the RCA
+# intervals beside the p-values: engine/stages/specialisation.c)
+"$bin" analyse --quiet --threads 2 --csv-only --reference "$root/datasets/reference" \
+    --input "$root/datasets/world-trade/world_trade_avg_1998_to_2000.csv" \
+    --unit country --class product --value value --out "$tmp/wt" >"$tmp/log" 2>&1
+rc=$?
+if grep -q 'ThreadSanitizer' "$tmp/log"; then
+    sed 's/^/    /' "$tmp/log" | head -40
+    not_ok "analyse, evidence by two threads: ThreadSanitizer report"
+elif [ "$rc" != 0 ] || [ ! -s "$tmp/wt/csv/specialisation.csv" ]; then
+    not_ok "analyse, evidence by two threads: exit $rc"
+else
+    ok "analyse, evidence by two threads"
+fi
 exit $((fails > 0))

@@ -99,7 +99,7 @@ static const command_info commands[] = {
     X(units, "N", CMD_GENERATE, "centres or regions (default 1200)")           \
     X(tenants, "N", CMD_GENERATE, "tenant rows (default 2000000)")             \
     X(patents, "N", CMD_GENERATE, "patent-class rows (default 20000000)")      \
-    X(threads, "N", CMD_RUN | CMD_CHECK,                                       \
+    X(threads, "N", CMD_RUN | CMD_CHECK | CMD_ANALYSE,                         \
       "threads to use (default: up to 2; outputs do not depend on it)")        \
     X(quiet, NULL, CMD_RUN | CMD_CHECK | CMD_ANALYSE, "print errors only")
 

@@ -13,6 +13,7 @@
  * the local economy beside the centres.  The kernels are in measures/.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,36 @@ dalloc(size_t n)
     return calloc(n + 1, sizeof(double));
 }
 
+/* The RCA intervals of a matrix, a job for a second thread. */
+typedef struct {
+    const double *x, *rs, *ref;
+    size_t nr, nc;
+    int per_unit;
+    double level, *lo, *hi;
+} intervals_job;
+
+static void *
+intervals_work(void *arg)
+{
+    intervals_job *j = arg;
+    s3_rca_intervals(j->x, j->nr, j->nc, j->rs, j->ref, j->per_unit, j->level,
+                     j->lo, j->hi);
+    return NULL;
+}
+
+/* From this many cells on, the intervals are solved on a second thread
+ * while the first computes the p- and q-values (each cell's numbers are
+ * the same either way: pure functions of the cell). */
+enum { EVIDENCE_SPLIT_MIN = 20000 };
+
 /* The evidence of every cell: p- and q-values from the counts of firms
  * (r itself, or the tenants matrix of an employees matrix), the RCA's
  * interval from r's own counts where they are records (not employees).
  * The expected shares are the network's, or with bshare (nr × nc) each
- * unit's baseline region's. */
+ * unit's baseline region's.  two: a second thread may help. */
 static void
 evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
-         const double *bshare, size_t *iwork)
+         const double *bshare, size_t *iwork, int two)
 {
     const s3i_matrix *x = r->x;
     size_t nr = x->nr, nc = x->nc, n = nr * nc;
@@ -44,22 +67,31 @@ evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
             r->rlo[i] = r->rhi[i] = NAN;
         return;
     }
-    if (bshare) {
-        s3_overrep_pvalues(x->x, nr, nc, r->rs, bshare, 1, r->pval);
-        s3_bh_qvalues(r->pval, n, r->qval, iwork);
-        s3_rca_intervals(x->x, nr, nc, r->rs, bshare, 1, m->confidence, r->rlo,
-                         r->rhi);
-        return;
+    if (!bshare) {
+        double total = s3_sum(r->rs, nr, 1);
+        /* a class no unit holds has no RCA and is not tested (it would
+         * only add to the number of tests) */
+        for (size_t p = 0; p < nc; p++)
+            share[p] = total > 0.0 && r->cs[p] > 0.0 ? r->cs[p] / total : NAN;
     }
-    double total = s3_sum(r->rs, nr, 1);
-    /* a class no unit holds has no RCA and is not tested (it would only
-     * add to the number of tests) */
-    for (size_t p = 0; p < nc; p++)
-        share[p] = total > 0.0 && r->cs[p] > 0.0 ? r->cs[p] / total : NAN;
-    s3_overrep_pvalues(x->x, nr, nc, r->rs, share, 0, r->pval);
+    intervals_job j = {.x = x->x,
+                       .rs = r->rs,
+                       .ref = bshare ? bshare : share,
+                       .nr = nr,
+                       .nc = nc,
+                       .per_unit = bshare != NULL,
+                       .level = m->confidence,
+                       .lo = r->rlo,
+                       .hi = r->rhi};
+    pthread_t th;
+    int second = two && n >= EVIDENCE_SPLIT_MIN &&
+                 pthread_create(&th, NULL, intervals_work, &j) == 0;
+    s3_overrep_pvalues(x->x, nr, nc, r->rs, j.ref, j.per_unit, r->pval);
     s3_bh_qvalues(r->pval, n, r->qval, iwork);
-    s3_rca_intervals(x->x, nr, nc, r->rs, share, 0, m->confidence, r->rlo,
-                     r->rhi);
+    if (second)
+        pthread_join(th, NULL);
+    else
+        intervals_work(&j);
 }
 
 int
@@ -127,7 +159,7 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
     if (x->bref)
         s3i_baseline_rca(x, x->x, r->rs, r->rcab, bshare);
     s3_binary(vs_base ? r->rcab : r->rca, n, m->threshold, r->m);
-    evidence(m, firms, r, work, bshare, iwork);
+    evidence(m, firms, r, work, bshare, iwork, s3i_threads(ctx) >= 2);
     /* the significant rule: an RCA that reaches the threshold is a
      * specialisation only where its count is unlikely by chance */
     for (size_t i = 0; m->rule == S3I_RULE_SIGNIFICANT && i < n; i++)

@@ -845,6 +845,16 @@ t_threads_same_files() {
     for f in briefing.xlsx $(cd "$TMP/one" && ls csv/*.csv); do
         cmp -s "$TMP/one/$f" "$TMP/two/$f" || die "$f differs between 1 and 2 threads"
     done
+    # analyse of a matrix large enough for the evidence's second thread
+    local wt=$ROOT/datasets/world-trade/world_trade_avg_1998_to_2000.csv
+    for t in 1 2; do
+        s3 analyse --quiet --csv-only --threads $t --input "$wt" --unit country \
+            --class product --value value --out "$TMP/wt$t"
+        expect_rc 0 "analyse, $t thread(s)"
+    done
+    for f in $(cd "$TMP/wt1" && ls csv/*.csv); do
+        cmp -s "$TMP/wt1/$f" "$TMP/wt2/$f" || die "analyse: $f differs between 1 and 2 threads"
+    done
 }
 
 # a pipe as input (--input <(zcat ...)): read in order, same results and
