@@ -41,6 +41,32 @@
 /* At most this many Eurostat dimensions, and filters. */
 enum { MAX_DIMS = 16, MAX_WHERE = 16 };
 
+/* The rows with a value of one (unit, class) pair, kept as the matrix
+ * needs them: their values added in the order of the rows (the matrix
+ * adds a repeated pair in that order, so the sum is the same double), and
+ * how many rows (and, in long_state.zero, how many were added to a sum
+ * still zero: the others are the repeats of the note).  A file of records
+ * repeats each pair many times: a cell a row would take as much memory as
+ * the file; a cell a pair takes no more than the matrix. */
+typedef struct {
+    double sum;
+    size_t rows;
+} long_cell;
+
+/* The strings of one column (units, or classes), each found by the key
+ * words of its bytes (key_words) before any byte is compared: open
+ * addressing, at most half full; len 0 marks an empty slot (a unit or
+ * class is never empty). */
+typedef struct {
+    uint64_t w[2], hash;
+    size_t len, id;
+} long_key;
+
+typedef struct {
+    long_key *slot;
+    size_t cap;
+} long_keys;
+
 typedef struct {
     s3_ctx *ctx;
     s3_dataset *d;
@@ -67,11 +93,17 @@ typedef struct {
     size_t filtered, missing;
     char first[MAX_DIMS][128]; /* Eurostat: first value of each dimension */
     int seen;
-    s3i_map unit_map, class_map;
+    long_keys unit_keys, class_keys;
     size_t cap_u, cap_c;
-    size_t *cu, *cc;
-    double *cv;
-    size_t ncell, cap_cu, cap_cc, cap_cv;
+    long_key last_unit; /* the last row's unit (len 0: none) */
+    /* the cells read: per unit interned (nrow of them so far), its row of
+     * cells by class: room for ncls[u], of which those beyond the classes
+     * interned are still empty (cell_room) */
+    long_cell **cell;
+    size_t **zero; /* cell's rows added to a zero sum (rarely touched) */
+    size_t *ncls;
+    size_t nrow, cap_cell, cap_zero, cap_ncls;
+    size_t ncell; /* rows with a value */
     /* the cells given as missing: unit, class, line */
     size_t *mu, *mc, *ml;
     size_t nmiss, cap_mu, cap_mc, cap_ml;
@@ -180,27 +212,17 @@ long_field(char **f, char dims[][128], size_t idx)
     return idx >= DIM(MAX_DIMS - 1) ? dims[DIM(0) - idx] : f[idx];
 }
 
-/* Intern s in map/ids; returns its index or S3I_NONE on out of memory. */
+/* The length of that field or dimension; dlen holds the dimensions'. */
 static size_t
-intern(s3_dataset *d, s3i_map *map, char ***ids, size_t *n, size_t *cap,
-       const char *s)
+long_len(const size_t *len, const size_t *dlen, size_t idx)
 {
-    size_t i = s3i_map_get(map, s, strlen(s));
-    if (i != S3I_NONE)
-        return i;
-    char *k = s3i_arena_strdup(&d->arena, s);
-    if (!k || s3i_reserve(ids, cap, *n + 1, sizeof(char *)) ||
-        s3i_map_put(map, k, strlen(k), *n) == S3I_NONE)
-        return S3I_NONE;
-    (*ids)[*n] = k;
-    return (*n)++;
+    return idx >= DIM(MAX_DIMS - 1) ? dlen[DIM(0) - idx] : len[idx];
 }
 
-/* Whether v is one of the comma-separated list. */
+/* Whether v (vl bytes) is one of the comma-separated list. */
 static int
-in_list(const char *list, const char *v)
+in_list(const char *list, const char *v, size_t vl)
 {
-    size_t vl = strlen(v);
     for (const char *p = list;;) {
         size_t l = strcspn(p, ",");
         if (l == vl && strncmp(p, v, l) == 0)
@@ -239,15 +261,195 @@ extra_regio(const char *s)
     return n > 2 && strspn(s + 2, "Z") == n - 2;
 }
 
+/* ---- units, classes and cells ------------------------------------------ */
+
+/* Two words of the n bytes at s that, with n, tell apart any two strings
+ * of at most 16 bytes: overlapping loads from both ends cover every byte
+ * (for n < 4, bytes 0, n/2 and n-1).  Longer strings also differ in their
+ * middle: their bytes are compared too. */
+static void
+key_words(const char *s, size_t n, uint64_t w[2])
+{
+    if (n >= 8) {
+        memcpy(&w[0], s, 8);
+        memcpy(&w[1], s + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        w[0] = x;
+        w[1] = y;
+    } else {
+        const unsigned char *t = (const unsigned char *)s;
+        w[0] =
+            n ? (uint64_t)t[0] << 16 | (uint64_t)t[n / 2] << 8 | t[n - 1] : 0;
+        w[1] = 0;
+    }
+}
+
+/* One step of the hash: multiply and fold (as the string map does). */
+static uint64_t
+fold(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 31);
+}
+
+/* The hash of the n bytes at s, of key words w: the words, and for more
+ * than 16 bytes the middle ones too. */
+static uint64_t
+key_hash(const uint64_t w[2], const char *s, size_t n)
+{
+    uint64_t h = fold(fold(0x9E3779B97F4A7C15ULL ^ n, w[0]), w[1]);
+    for (size_t i = 8; i + 8 < n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        h = fold(h, x);
+    }
+    return h ^ (h >> 29);
+}
+
+/* Whether key k is the n bytes at s, of key words w; ids holds the
+ * strings interned. */
+static int
+key_is(const long_key *k, char *const *ids, const char *s, size_t n,
+       const uint64_t w[2])
+{
+    return k->len == n && k->w[0] == w[0] && k->w[1] == w[1] &&
+           (n <= 16 || memcmp(ids[k->id], s, n) == 0);
+}
+
+/* The id of the n bytes at s (key words w, hash h) in t, or S3I_NONE. */
+static size_t
+keys_find(const long_keys *t, char *const *ids, const char *s, size_t n,
+          const uint64_t w[2], uint64_t h)
+{
+    if (!t->cap)
+        return S3I_NONE;
+    size_t mask = t->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const long_key *k = &t->slot[i];
+        if (!k->len)
+            return S3I_NONE;
+        if (k->hash == h && key_is(k, ids, s, n, w))
+            return k->id;
+    }
+}
+
+/* Put key k (not in t) into t's slots. */
+static void
+keys_place(long_key *slot, size_t cap, const long_key *k)
+{
+    size_t mask = cap - 1, i = k->hash & mask;
+    while (slot[i].len)
+        i = (i + 1) & mask;
+    slot[i] = *k;
+}
+
+/* Add key k to t, which holds n keys; -1 when out of memory. */
+static int
+keys_put(long_keys *t, size_t n, const long_key *k)
+{
+    if (2 * (n + 1) > t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        long_key *slot = calloc(cap, sizeof *slot);
+        if (!slot)
+            return -1;
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slot[i].len)
+                keys_place(slot, cap, &t->slot[i]);
+        free(t->slot);
+        t->slot = slot;
+        t->cap = cap;
+    }
+    keys_place(t->slot, t->cap, k);
+    return 0;
+}
+
+/* Intern the n bytes at s (key words w, hash h), not in t, as id *nids
+ * of t and ids; the id, or S3I_NONE on out of memory. */
+static size_t
+intern_new(s3_dataset *d, long_keys *t, char ***ids, size_t *nids, size_t *cap,
+           const char *s, size_t n, const uint64_t w[2], uint64_t h)
+{
+    char *k = s3i_arena_strndup(&d->arena, s, n);
+    if (!k || s3i_reserve(ids, cap, *nids + 1, sizeof(char *)) ||
+        keys_put(t, *nids, &(long_key){{w[0], w[1]}, h, n, *nids}))
+        return S3I_NONE;
+    (*ids)[*nids] = k;
+    return (*nids)++;
+}
+
+/* The id of interned string s in t and ids. */
+static size_t
+key_id(const long_keys *t, char *const *ids, const char *s)
+{
+    size_t n = strlen(s);
+    uint64_t w[2];
+    key_words(s, n, w);
+    return keys_find(t, ids, s, n, w, key_hash(w, s, n));
+}
+
+/* Room for the cell of unit ui and class ci; -1 when out of memory.  A
+ * unit's row grows to the classes known (those of its first rows are all
+ * known then), and doubles when it must grow again. */
+static int
+cell_room(long_state *st, size_t ui, size_t ci)
+{
+    if (ui >= st->nrow) {
+        if (s3i_reserve(&st->cell, &st->cap_cell, ui + 1, sizeof *st->cell) ||
+            s3i_reserve(&st->zero, &st->cap_zero, ui + 1, sizeof *st->zero) ||
+            s3i_reserve(&st->ncls, &st->cap_ncls, ui + 1, sizeof *st->ncls))
+            return -1;
+        for (; st->nrow <= ui; st->nrow++) {
+            st->cell[st->nrow] = NULL;
+            st->zero[st->nrow] = NULL;
+            st->ncls[st->nrow] = 0;
+        }
+    }
+    if (ci >= st->ncls[ui]) {
+        size_t n = st->d->records.nclasses, had = st->ncls[ui];
+        if (n < 2 * had)
+            n = 2 * had;
+        if (n < ci + 1)
+            n = ci + 1;
+        long_cell *row = realloc(st->cell[ui], n * sizeof *row);
+        if (row)
+            st->cell[ui] = row;
+        size_t *zero = realloc(st->zero[ui], n * sizeof *zero);
+        if (zero)
+            st->zero[ui] = zero;
+        if (!row || !zero)
+            return -1;
+        memset(row + had, 0, (n - had) * sizeof *row);
+        memset(zero + had, 0, (n - had) * sizeof *zero);
+        st->ncls[ui] = n;
+    }
+    return 0;
+}
+
+/* Whether a value of vl bytes (without flags) is missing: empty, ':' or
+ * Eurostat flags alone (": c" is often exported as "c"). */
+static int
+value_missing(const char *val, size_t vl)
+{
+    if (vl == 0)
+        return 1;
+    if (val[0] >= '0' && val[0] <= '9')
+        return 0;
+    return (vl == 1 && val[0] == ':') ||
+           (vl <= 3 && strspn(val, "bcdefnprsuz") >= vl);
+}
+
 static s3_status
 long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
 {
     (void)n;
-    (void)len;
     long_state *st = u;
     s3_ctx *ctx = st->ctx;
     s3_dataset *d = st->d;
     char dims[MAX_DIMS][128];
+    size_t dlen[MAX_DIMS];
     if (st->eurostat) {
         const char *p = f[0];
         for (size_t k = 0; k < st->ndims; k++) {
@@ -261,6 +463,7 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                                     "bytes");
             memcpy(dims[k], p, l);
             dims[k][l] = '\0';
+            dlen[k] = l;
             p += l + (p[l] == ',');
         }
     }
@@ -268,8 +471,8 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
      * filters on one column are ORed, across columns ANDed */
     unsigned pass = 0;
     for (size_t k = 0; k < st->nwhere; k++)
-        if (in_list(st->wlist[k], long_field(f, dims, st->wcol[k])) !=
-            st->wneg[k])
+        if (in_list(st->wlist[k], long_field(f, dims, st->wcol[k]),
+                    long_len(len, dlen, st->wcol[k])) != st->wneg[k])
             pass |= 1u << st->wgrp[k];
     if (pass != st->wall) {
         st->filtered++;
@@ -309,32 +512,59 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     const char *unit = long_field(f, dims, st->col[0]),
                *cls = long_field(f, dims, st->col[1]),
                *val = long_field(f, dims, st->col[2]);
+    size_t ul = long_len(len, dlen, st->col[0]),
+           cl = long_len(len, dlen, st->col[1]),
+           vlen = long_len(len, dlen, st->col[2]);
     size_t vcol = st->col[2];
-    if (!*unit)
+    if (!ul)
         return s3i_csv_fail(ctx, r, st->eurostat ? 0 : st->col[0], unit,
                             "is empty");
-    if (!*cls)
+    if (!cl)
         return s3i_csv_fail(ctx, r, st->eurostat ? 0 : st->col[1], cls,
                             "is empty");
-    /* Eurostat style values: ':' (or empty, or a flag alone: ": c" is
-     * often exported as "c") for missing, flags after the number */
-    char num[64];
-    size_t vl = s3i_value_length(val), nl = vl < 63 ? vl : 63;
-    memcpy(num, val, nl); /* (a "%.*s" printf per row cost 8 % of a read) */
-    num[nl] = '\0';
-    int missing = vl == 0 || strcmp(num, ":") == 0 ||
-                  (vl <= 3 && strspn(num, "bcdefnprsuz") == vl);
+    /* Eurostat style values: ':' (or empty, or a flag alone) for missing,
+     * flags after the number; a value ending in a digit has no flag */
+    size_t vl = vlen && val[vlen - 1] >= '0' && val[vlen - 1] <= '9'
+                    ? vlen
+                    : s3i_value_length(val);
+    int missing = value_missing(val, vl);
     double v = 0.0;
-    s3_status rc =
-        missing ? S3_OK : s3i_number_field(ctx, r, vcol, num, 0, 0, 1e300, &v);
+    s3_status rc = S3_OK;
+    if (!missing && vl == vlen && vl <= 63) {
+        /* the field is the number, as the copy below would be */
+        rc = s3i_number_field(ctx, r, vcol, val, 0, 0, 1e300, &v);
+    } else if (!missing) {
+        char num[64];
+        size_t nl = vl < 63 ? vl : 63;
+        memcpy(num, val, nl); /* (a "%.*s" printf per row cost 8 % of a
+                                 read) */
+        num[nl] = '\0';
+        rc = s3i_number_field(ctx, r, vcol, num, 0, 0, 1e300, &v);
+    }
     if (rc)
         return rc;
-    size_t ui =
-        intern(d, &st->unit_map, &d->units.id, &d->units.n, &st->cap_u, unit);
-    size_t ci = intern(d, &st->class_map, &d->records.class_id,
-                       &d->records.nclasses, &st->cap_c, cls);
+    /* rows come grouped by unit: the last one is tried before any
+     * hash */
+    uint64_t uw[2], cw[2];
+    key_words(unit, ul, uw);
+    key_words(cls, cl, cw);
+    uint64_t ch = key_hash(cw, cls, cl);
+    size_t ci =
+        keys_find(&st->class_keys, d->records.class_id, cls, cl, cw, ch);
+    size_t ui = st->last_unit.id;
+    if (!key_is(&st->last_unit, d->units.id, unit, ul, uw)) {
+        uint64_t uh = key_hash(uw, unit, ul);
+        ui = keys_find(&st->unit_keys, d->units.id, unit, ul, uw, uh);
+        if (ui == S3I_NONE)
+            ui = intern_new(d, &st->unit_keys, &d->units.id, &d->units.n,
+                            &st->cap_u, unit, ul, uw, uh);
+    }
+    if (ci == S3I_NONE && ui != S3I_NONE)
+        ci = intern_new(d, &st->class_keys, &d->records.class_id,
+                        &d->records.nclasses, &st->cap_c, cls, cl, cw, ch);
     if (ui == S3I_NONE || ci == S3I_NONE)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+    st->last_unit = (long_key){{uw[0], uw[1]}, 0, ul, ui};
     if (st->label_col && ui == st->nlabel) {
         /* a unit's name: its first label (units are interned in turn) */
         if (s3i_reserve(&st->label, &st->cap_label, ui + 1, sizeof(char *)) ||
@@ -359,13 +589,15 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                           "and its unit (or its class, where most units "
                           "miss it) is left out of the analysis");
     }
-    if (s3i_reserve(&st->cu, &st->cap_cu, st->ncell + 1, sizeof(size_t)) ||
-        s3i_reserve(&st->cc, &st->cap_cc, st->ncell + 1, sizeof(size_t)) ||
-        s3i_reserve(&st->cv, &st->cap_cv, st->ncell + 1, sizeof(double)))
+    /* as the matrix adds a repeated pair (see long_cell) */
+    if (cell_room(st, ui, ci))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    st->cu[st->ncell] = ui;
-    st->cc[st->ncell] = ci;
-    st->cv[st->ncell++] = v;
+    long_cell *cell = &st->cell[ui][ci];
+    if (cell->sum == 0.0)
+        st->zero[ui][ci]++;
+    cell->sum += v;
+    cell->rows++;
+    st->ncell++;
     st->c.used++;
     return S3_OK;
 }
@@ -413,8 +645,10 @@ missing_cells(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
     /* a unit whose rows all lie in classes left out has nothing left */
     size_t empty = 0;
     memset(seen, 0, nu);
-    for (size_t k = 0; k < st->ncell; k++)
-        seen[st->cu[k]] |= !drop_c[st->cc[k]];
+    for (size_t u = 0; u < st->nrow; u++)
+        for (size_t c = 0; c < st->ncls[u] && c < nc; c++)
+            if (st->cell[u][c].rows)
+                seen[u] |= !drop_c[c];
     for (size_t u = 0; u < nu; u++)
         first[u] = S3I_NONE;
     for (size_t k = 0; k < st->nmiss; k++)
@@ -663,11 +897,15 @@ aggregates(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t k = 0; k < st->ncell; k++) {
-        val[st->cu[k] * nc + st->cc[k]] += st->cv[k];
-        has[st->cu[k] * nc + st->cc[k]] = 1;
-        rows[st->cc[k]]++;
-    }
+    for (size_t u = 0; u < st->nrow; u++)
+        for (size_t c = 0; c < st->ncls[u] && c < nc; c++) {
+            const long_cell *cell = &st->cell[u][c];
+            if (!cell->rows)
+                continue;
+            val[u * nc + c] += cell->sum;
+            has[u * nc + c] = 1;
+            rows[c] += cell->rows;
+        }
     /* largest classes first (insertion sort: a few dozen classes) */
     for (size_t i = 1; i < nc; i++)
         for (size_t j = i;
@@ -868,7 +1106,6 @@ coverage(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
          const size_t *urank, const size_t *crank, size_t nu0, size_t nc0)
 {
     (void)nu0;
-    (void)nc0;
     size_t nu = d->units.n, nc = d->records.nclasses;
     char msg[2400];
     s3_status rc = S3_OK;
@@ -888,13 +1125,15 @@ coverage(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base,
         free(has), free(per);
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     }
-    for (size_t k = 0; k < st->ncell; k++) {
-        size_t u = urank[st->cu[k]], c = crank[st->cc[k]];
-        if (u != S3I_NONE && c != S3I_NONE && !has[u * nc + c]) {
-            has[u * nc + c] = 1;
-            per[c]++;
+    for (size_t i = 0; i < st->nrow; i++)
+        for (size_t k = 0; k < st->ncls[i] && k < nc0; k++) {
+            size_t u = urank[i], c = crank[k];
+            if (st->cell[i][k].rows && u != S3I_NONE && c != S3I_NONE &&
+                !has[u * nc + c]) {
+                has[u * nc + c] = 1;
+                per[c]++;
+            }
         }
-    }
     size_t nbad = 0, len = 0;
     for (size_t u = 0; u < nu && !rc; u++) {
         char cls[300];
@@ -964,8 +1203,10 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
             goto done;
         }
-        for (size_t k = 0; k < st->ncell; k++)
-            any[st->cu[k]] |= !drop_c[st->cc[k]];
+        for (size_t u = 0; u < st->nrow; u++)
+            for (size_t c = 0; c < st->ncls[u] && c < nc; c++)
+                if (st->cell[u][c].rows)
+                    any[u] |= !drop_c[c];
         size_t empty = 0;
         for (size_t u = 0; u < nu; u++)
             if (!drop_u[u] && !any[u]) {
@@ -1005,9 +1246,9 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
     for (size_t i = 0; i < nc; i++)
         crank[i] = S3I_NONE;
     for (size_t i = 0; i < ku; i++)
-        urank[s3i_map_get(&st->unit_map, us[i], strlen(us[i]))] = i;
+        urank[key_id(&st->unit_keys, d->units.id, us[i])] = i;
     for (size_t i = 0; i < kc; i++)
-        crank[s3i_map_get(&st->class_map, cs[i], strlen(cs[i]))] = i;
+        crank[key_id(&st->class_keys, d->records.class_id, cs[i])] = i;
     if (st->label) {
         if (!(d->units.name = malloc((ku + 1) * sizeof(char *)))) {
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
@@ -1025,18 +1266,24 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
+    /* each pair's sum is the one its cell would get adding its rows in
+     * turn (see long_cell); its rows added to a non-zero cell are the
+     * repeats the note counts */
     size_t merged = 0;
-    for (size_t k = 0; k < st->ncell; k++) {
-        size_t u = urank[st->cu[k]], c = crank[st->cc[k]];
-        if (u == S3I_NONE || c == S3I_NONE) {
-            st->c.used--;
-            st->c.rejected++;
-            continue;
+    for (size_t i = 0; i < st->nrow; i++)
+        for (size_t k = 0; k < st->ncls[i] && k < nc; k++) {
+            const long_cell *cell = &st->cell[i][k];
+            size_t u = urank[i], c = crank[k];
+            if (!cell->rows)
+                continue;
+            if (u == S3I_NONE || c == S3I_NONE) {
+                st->c.used -= cell->rows;
+                st->c.rejected += cell->rows;
+                continue;
+            }
+            d->records.gx[u * kc + c] = cell->sum;
+            merged += cell->rows - st->zero[i][k];
         }
-        double *cell = &d->records.gx[u * kc + c];
-        merged += *cell != 0.0;
-        *cell += st->cv[k];
-    }
     if ((rc = coverage(ctx, d, st, base, urank, crank, nu, nc)))
         goto done;
     if (merged) {
@@ -1154,11 +1401,13 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
         (rc = s3i_record_quality(ctx, d, &st.c)))
         goto done;
 done:
-    s3i_map_free(&st.unit_map);
-    s3i_map_free(&st.class_map);
-    free(st.cu);
-    free(st.cc);
-    free(st.cv);
+    free(st.unit_keys.slot);
+    free(st.class_keys.slot);
+    for (size_t u = 0; u < st.nrow; u++)
+        free(st.cell[u]), free(st.zero[u]);
+    free(st.cell);
+    free(st.zero);
+    free(st.ncls);
     free(st.mu), free(st.mc), free(st.ml);
     free(st.label);
     if (rc) {

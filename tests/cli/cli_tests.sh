@@ -379,6 +379,27 @@ t_analyse_numeric_codes() {
     ! grep -q 'read_csv' "$TMP/out2/csv/notes.csv" || die "a dtype note for text keys"
 }
 
+t_analyse_keys_alike() {
+    # keys the reader tells apart by their lengths and words before any
+    # byte (long.c, key_words): ("a","bc") is not ("ab","c"); keys of 4 to
+    # 7 and of more than 16 bytes that differ only inside; a pair repeated
+    # later adds up; a unit alike, with a missing value (left out), between
+    # rows of one unit
+    printf '%s\n' unit,class,value a,bc,1 ab,c,2 a,c,4 ab,bc,8 \
+        UNIT-AAAxZZZZ-END,c,16 UNIT-AAAyZZZZ-END,c,32 \
+        UNIT-AAAxZZZZ-END,bc,64 UNIT-AAAyZZZZ-END,bc,128 \
+        abcde,c,256 abxde,c,512 abcde,bc,1024 abcdf,c,: abcde,d,0 \
+        abxde,bc,2048 a,bc,4096 >"$TMP/t.csv"
+    s3 analyse --input "$TMP/t.csv" --unit unit --class class --value value \
+        --out "$TMP/out"
+    expect_rc 0 "analyse keys alike"
+    local want got
+    want='a,bc,4097 a,c,4 ab,bc,8 ab,c,2 abcde,bc,1024 abcde,c,256 abxde,bc,2048 abxde,c,512 UNIT-AAAxZZZZ-END,bc,64 UNIT-AAAxZZZZ-END,c,16 UNIT-AAAyZZZZ-END,bc,128 UNIT-AAAyZZZZ-END,c,32'
+    got=$(grep '^unit,input,' "$TMP/out/csv/specialisation.csv" |
+        cut -d, -f3-5 | grep -v ',0$' | LC_ALL=C sort -f | tr '\n' ' ')
+    [ "$got" = "$want " ] || die "cells: got '$got', want '$want'"
+}
+
 t_run_ruhr() {
     s3 run --model models/ruhr.ini --out "$TMP/out"
     expect_rc 0 "run ruhr"
@@ -2629,6 +2650,7 @@ run_case "briefing printed: legible, no text over text" t_render_ruhr
 run_case "golden small" t_golden_small
 run_case "golden: expected files are up to date" t_golden_fresh
 run_case "analyse: numeric codes kept, read-as-text note" t_analyse_numeric_codes
+run_case "analyse: keys alike in length and words stay apart" t_analyse_keys_alike
 run_case "bad input: NACE code 62.O1" t_bad_nace
 run_case "bad input: NACE code on line 21" t_bad_nace_late_line
 run_case "bad input: unterminated quote" t_bad_unterminated_quote
