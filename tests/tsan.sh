@@ -84,29 +84,28 @@ check "two threads, an id on both sides of the cut" 0
 # a bad year at the end: the second thread fails
 echo "P9,U00000001,G06F 17/30,abc" >>"$tmp/d/patents.csv"
 check "two threads, an error after the cut" 3
+# whole NAME FILE CMD...: run the engine, expect exit 0, no report, FILE
+whole() {
+    local name=$1 file=$2 rc
+    shift 2
+    "$bin" "$@" >"$tmp/log" 2>&1
+    rc=$?
+    if grep -q 'ThreadSanitizer' "$tmp/log"; then
+        sed 's/^/    /' "$tmp/log" | head -40
+        not_ok "$name: ThreadSanitizer report"
+    elif [ "$rc" != 0 ] || [ ! -s "$file" ]; then
+        not_ok "$name: exit $rc"
+    else
+        ok "$name"
+    fi
+}
 # the output files (CSV tables and workbook) written by two threads
-"$bin" run --quiet --threads 2 --out "$tmp/out" >"$tmp/log" 2>&1
-rc=$?
-if grep -q 'ThreadSanitizer' "$tmp/log"; then
-    sed 's/^/    /' "$tmp/log" | head -40
-    not_ok "run, output files by two threads: ThreadSanitizer report"
-elif [ "$rc" != 0 ] || [ ! -s "$tmp/out/briefing.xlsx" ]; then
-    not_ok "run, output files by two threads: exit $rc"
-else
-    ok "run, output files by two threads"
-fi
+whole "run, output files by two threads" "$tmp/out/briefing.xlsx" \
+    run --quiet --threads 2 --out "$tmp/out"
 # a matrix large enough for the evidence's second thread (the RCA
 # intervals beside the p-values: engine/stages/specialisation.c)
-"$bin" analyse --quiet --threads 2 --csv-only --reference "$root/datasets/reference" \
+whole "analyse, evidence by two threads" "$tmp/wt/csv/specialisation.csv" \
+    analyse --quiet --threads 2 --csv-only --reference "$root/datasets/reference" \
     --input "$root/datasets/world-trade/world_trade_avg_1998_to_2000.csv" \
-    --unit country --class product --value value --out "$tmp/wt" >"$tmp/log" 2>&1
-rc=$?
-if grep -q 'ThreadSanitizer' "$tmp/log"; then
-    sed 's/^/    /' "$tmp/log" | head -40
-    not_ok "analyse, evidence by two threads: ThreadSanitizer report"
-elif [ "$rc" != 0 ] || [ ! -s "$tmp/wt/csv/specialisation.csv" ]; then
-    not_ok "analyse, evidence by two threads: exit $rc"
-else
-    ok "analyse, evidence by two threads"
-fi
+    --unit country --class product --value value --out "$tmp/wt"
 exit $((fails > 0))

@@ -479,5 +479,9 @@ s3i_table_view_pairs(s3_table *t, uint32_t *pairs, size_t n)
         free(pairs);
         return view_add(t, 0, 0, 0, NULL);
     }
-    return pairs ? view_add(t, n, n, 0, pairs) : -1;
+    if (!pairs)
+        return -1;
+    /* lists are made at their largest size, then filled: keep what holds */
+    uint32_t *fit = realloc(pairs, 2 * n * sizeof *pairs);
+    return view_add(t, n, n, 0, fit ? fit : pairs);
 }

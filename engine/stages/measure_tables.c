@@ -158,16 +158,8 @@ specialisation_cell(const void *src, size_t k, size_t i, size_t j, size_t col)
 {
     const s3i_grid *g = src;
     const s3i_grid_block *b = &g->b[k];
-    switch (col) {
-    case 0:
-        return S3I_TEXT(b->level);
-    case 1:
-        return S3I_TEXT(b->name);
-    case 2:
-        return S3I_TEXT(b->unit[i]);
-    case 3:
-        return S3I_TEXT(b->cls[j]);
-    }
+    if (col < 4)
+        return s3i_grid_lead(b, col, b->unit[i], b->cls[j]);
     col -= 4;
     if (col < g->nids)
         return S3I_NUM(measure_value(b->r, g->ids[col], i, j));

@@ -483,6 +483,18 @@ typedef struct {
  * columns.  NULL when out of memory. */
 s3_table *s3i_specialisation_view(const s3i_pass *b, s3i_store *st,
                                   const s3i_colspec *lead, int with_baseline);
+/* The lead columns every view's row begins with (col 0 to 3): the level,
+ * the matrix and the row's two codes a and b (a unit and a class, or the
+ * two of a pair). */
+static inline s3i_val
+s3i_grid_lead(const s3i_grid_block *g, size_t col, const char *a, const char *b)
+{
+    return S3I_TEXT(col == 0   ? g->level
+                    : col == 1 ? g->name
+                    : col == 2 ? a
+                               : b);
+}
+
 /* NULL when out of memory. */
 s3i_grid *s3i_grid_new(const s3i_pass *b, s3i_store *st, int complexity_only,
                        const int *ids, size_t nids);

@@ -5,7 +5,9 @@
  * Each table is declared here by its columns (name and type) and filled
  * by one function that appends whole rows in column order, so that no
  * column position is written anywhere else and every cell is checked
- * against its column's type (s3i_table_append).  Beside it:
+ * against its column's type (s3i_table_append); the unit × class and pair
+ * tables are views instead (views.c), each made by one cell function in
+ * column order, their rows added per matrix.  Beside it:
  * measure_tables.c (specialisation.csv, units.csv and classes.csv, whose
  * measure columns come from the catalogue) and codecols.c (what the code
  * columns hold).  The CSV writer and the workbook read these tables;
@@ -187,18 +189,9 @@ proximity_cell(const void *src, size_t k, size_t i, size_t j, size_t col)
 {
     const s3i_grid_block *b = &((const s3i_grid *)src)->b[k];
     const s3i_mres *r = b->r;
-    switch (col) {
-    case 0:
-        return S3I_TEXT(b->level);
-    case 1:
-        return S3I_TEXT(b->name);
-    case 2:
-        return S3I_TEXT(b->cls[r->col2[i]]);
-    case 3:
-        return S3I_TEXT(b->cls[r->col2[j]]);
-    default:
-        return S3I_NUM(r->prox[i * r->n2c + j]);
-    }
+    if (col < 4)
+        return s3i_grid_lead(b, col, b->cls[r->col2[i]], b->cls[r->col2[j]]);
+    return S3I_NUM(r->prox[i * r->n2c + j]);
 }
 
 static int
@@ -220,18 +213,9 @@ unit_proximity_cell(const void *src, size_t k, size_t a, size_t b, size_t col)
     const s3i_grid_block *g = &((const s3i_grid *)src)->b[k];
     const s3i_mres *r = g->r;
     size_t ua = r->row2[a], ub = r->row2[b];
-    switch (col) {
-    case 0:
-        return S3I_TEXT(g->level);
-    case 1:
-        return S3I_TEXT(g->name);
-    case 2:
-        return S3I_TEXT(g->unit[ua]);
-    case 3:
-        return S3I_TEXT(g->unit[ub]);
-    default:
-        return S3I_NUM(r->uprox[ua * r->x->nr + ub]);
-    }
+    if (col < 4)
+        return s3i_grid_lead(g, col, g->unit[ua], g->unit[ub]);
+    return S3I_NUM(r->uprox[ua * r->x->nr + ub]);
 }
 
 static int
@@ -254,15 +238,9 @@ potential_cell(const void *src, size_t k, size_t c, size_t p, size_t col)
     const s3i_mres *r = b->r;
     size_t n2c = r->n2c, j = r->pos2[p], i = c * r->x->nc + p;
     int held = j != S3I_NONE;
+    if (col < 4)
+        return s3i_grid_lead(b, col, b->unit[c], b->cls[p]);
     switch (col) {
-    case 0:
-        return S3I_TEXT(b->level);
-    case 1:
-        return S3I_TEXT(b->name);
-    case 2:
-        return S3I_TEXT(b->unit[c]);
-    case 3:
-        return S3I_TEXT(b->cls[p]);
     case 4:
         return S3I_INT(r->m[i]);
     case 5:
@@ -405,15 +383,9 @@ similarity_cell(const void *src, size_t k, size_t a, size_t b, size_t col)
     const s3i_grid_block *g = &((const s3i_grid *)src)->b[k];
     const s3i_mres *r = g->r;
     size_t i = a * r->x->nr + b;
+    if (col < 4)
+        return s3i_grid_lead(g, col, g->unit[a], g->unit[b]);
     switch (col) {
-    case 0:
-        return S3I_TEXT(g->level);
-    case 1:
-        return S3I_TEXT(g->name);
-    case 2:
-        return S3I_TEXT(g->unit[a]);
-    case 3:
-        return S3I_TEXT(g->unit[b]);
     case 4:
         return S3I_NUM(r->cos[i]);
     case 5:
@@ -827,7 +799,7 @@ enum {
  * of memory. */
 static int
 tables_new(const s3i_pass *b, s3i_store *st, int with_deltas, s3_table **t,
-           int *ids[3], size_t nids[3])
+           int *ids[2], size_t nids[2])
 {
     static const s3i_colspec lead[] = {
         {"level", TXT}, {"matrix", TXT}, {"unit", CODE}, {"class", CODE}};
@@ -893,9 +865,9 @@ tables_new(const s3i_pass *b, s3i_store *st, int with_deltas, s3_table **t,
                                               pairs[i].cols, pairs[i].cell, g)))
             return -1;
     }
-    t[T_UNITS] = s3i_measure_table("units", lead, 3, 0, ids[1], &nids[1]);
+    t[T_UNITS] = s3i_measure_table("units", lead, 3, 0, ids[0], &nids[0]);
     t[T_CLASSES] =
-        s3i_measure_table("classes", class_lead, 4, 0, ids[2], &nids[2]);
+        s3i_measure_table("classes", class_lead, 4, 0, ids[1], &nids[1]);
     int fail = !t[T_SPEC] || !t[T_POT] || !t[T_UNITS] || !t[T_CLASSES];
     for (size_t i = 0; i < N(plain) && !fail; i++)
         if (want[plain[i].id] &&
@@ -920,8 +892,8 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
 {
     const s3_model *m = b->m;
     s3_table *t[T_COUNT] = {0};
-    int sid[32], uid[32], cid[32], *ids[3] = {sid, uid, cid};
-    size_t nids[3];
+    int uid[32], cid[32], *ids[2] = {uid, cid};
+    size_t nids[2];
     t[T_NOTES] = notes;
     t[T_LEARNING] = b->learning; /* the result's from here on */
     int fail = !(r->store = calloc(1, sizeof *r->store)) ||
@@ -929,8 +901,8 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     for (size_t i = 0; i < b->nmx && !fail; i++) {
         const s3i_mres *x = &b->mr[i];
         fail = cell_block(t[T_SPEC], m, x, 0, notes) ||
-               s3i_unit_rows(t[T_UNITS], uid, nids[1], x, b->d) ||
-               s3i_class_rows(t[T_CLASSES], cid, nids[2], x);
+               s3i_unit_rows(t[T_UNITS], uid, nids[0], x, b->d) ||
+               s3i_class_rows(t[T_CLASSES], cid, nids[1], x);
         if (!fail && x->complexity)
             fail = proximity_rows(t[T_PROX], m, x, notes) ||
                    unit_proximity_rows(t[T_UPROX], m, x, notes) ||
