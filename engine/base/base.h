@@ -55,6 +55,15 @@ s3_status s3i_fail(s3_ctx *ctx, s3_status status, const char *fmt, ...)
  * Returns 0 on success, -1 when memory is exhausted (*p is unchanged). */
 int s3i_reserve(void *p, size_t *cap, size_t need, size_t es);
 
+/* malloc and calloc for the large arrays (matrices, pair tables), freed
+ * with free().  An array of 4 MB or more starts on a 2 MB boundary and its
+ * whole 2 MB pages are advised to the kernel as transparent huge pages
+ * (madvise), so that touching it faults once per 2 MB instead of once per
+ * 4 KB: at 2,000 × 1,000 the faults took a sixth of the run.  NULL on
+ * overflow or out of memory. */
+void *s3i_malloc_big(size_t n, size_t es);
+void *s3i_calloc_big(size_t n, size_t es);
+
 /* An arena of strings, freed at once. */
 typedef struct s3i_arena_block s3i_arena_block;
 typedef struct {

@@ -1,8 +1,8 @@
 /*
  * util.c — the small machinery under everything: the context and its error
  * message, growable arrays, a string arena, a string → index hash map,
- * UTF-8 validation, and locale-free number and date parsing.  (SHA-256 is
- * in sha256.c.)
+ * UTF-8 validation, locale-free number and date parsing, and malloc and
+ * calloc for large arrays in huge pages.  (SHA-256 is in sha256.c.)
  */
 #define _GNU_SOURCE /* strtod_l, newlocale */
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/base.h"
@@ -142,6 +143,40 @@ s3i_reserve(void *p, size_t *cap, size_t need, size_t es)
     *pp = q;
     *cap = n;
     return 0;
+}
+
+/* Transparent huge pages: their size, and the smallest array advised. */
+enum { HUGE_PAGE = 2 << 20, HUGE_MIN = 4 << 20 };
+
+static void *
+alloc_big(size_t n, size_t es, int zero)
+{
+    if (es && n > SIZE_MAX / es)
+        return NULL;
+    size_t bytes = n * es;
+    if (bytes < HUGE_MIN)
+        return zero ? calloc(n, es) : malloc(bytes);
+    void *p;
+    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+        return NULL;
+    /* advice only: where the kernel has no huge pages it is ignored, and
+     * a tail of less than 2 MB keeps small pages (no memory is added) */
+    (void)madvise(p, bytes / HUGE_PAGE * HUGE_PAGE, MADV_HUGEPAGE);
+    if (zero)
+        memset(p, 0, bytes);
+    return p;
+}
+
+void *
+s3i_malloc_big(size_t n, size_t es)
+{
+    return alloc_big(n, es, 0);
+}
+
+void *
+s3i_calloc_big(size_t n, size_t es)
+{
+    return alloc_big(n, es, 1);
 }
 
 struct s3i_arena_block {

@@ -272,7 +272,7 @@ baseline_finish(s3_ctx *ctx, baseline_state *st)
     d->baseline.agg_code = calloc(nchosen + 1, sizeof(char *));
     d->baseline.agg_label = calloc(nchosen + 1, sizeof(char *));
     d->baseline.reg = calloc(st->nreg + 1, sizeof(char *));
-    d->baseline.val = malloc((st->nreg * nchosen + 1) * sizeof(double));
+    d->baseline.val = s3i_malloc_big(st->nreg * nchosen + 1, sizeof(double));
     d->baseline.nace_agg = malloc((nn + 1) * sizeof(size_t));
     size_t *slot = malloc((na + 1) * sizeof(size_t));
     if (!d->baseline.agg_code || !d->baseline.agg_label || !d->baseline.reg ||

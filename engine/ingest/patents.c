@@ -347,8 +347,8 @@ patents_finish(s3_ctx *ctx, patents_state *st)
 {
     s3_dataset *d = st->d;
     size_t nf = d->ref->nfields;
-    d->records.patents = calloc(d->units.n * nf + 1, sizeof(double));
-    d->records.cooc = calloc(nf * nf + 1, sizeof(double));
+    d->records.patents = s3i_calloc_big(d->units.n * nf + 1, sizeof(double));
+    d->records.cooc = s3i_calloc_big(nf * nf + 1, sizeof(double));
     if (!d->records.patents || !d->records.cooc)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     distribute(d, st);

@@ -130,7 +130,7 @@ level_free(level *L, int owner)
 static void *
 zalloc(size_t n, size_t size, int *fail)
 {
-    void *p = calloc(n + 1, size);
+    void *p = s3i_calloc_big(n + 1, size);
     *fail |= p == NULL;
     return p;
 }

@@ -95,15 +95,15 @@ s3i_complexity(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
         nw = 3 * (nr + nc) + 16;
     if (nw < s3_proximity_workspace(nr, n2c) + 17)
         nw = s3_proximity_workspace(nr, n2c) + 17;
-    r->mc = calloc(nr * n2c + 1, sizeof(double));
+    r->mc = s3i_calloc_big(nr * n2c + 1, sizeof(double));
     r->oc_start = malloc((nr + 1) * sizeof(size_t));
-    r->oc_col = malloc((nr * n2c + 1) * sizeof(uint32_t));
+    r->oc_col = s3i_malloc_big(nr * n2c + 1, sizeof(uint32_t));
     size_t *mstart = malloc((n2r + 1) * sizeof(size_t));
     double *eci = malloc((n2r + 1) * sizeof(double)),
            *ecir = malloc((n2r + 1) * sizeof(double)),
            *pci = malloc((n2c + 1) * sizeof(double)),
            *pcir = malloc((n2c + 1) * sizeof(double)),
-           *work = malloc(nw * sizeof(double));
+           *work = s3i_malloc_big(nw, sizeof(double));
     int *iwork = malloc((niw + 1) * sizeof(int));
     if (!r->mc || !r->oc_start || !r->oc_col || !mstart || !eci || !ecir ||
         !pci || !pcir || !work || !iwork) {

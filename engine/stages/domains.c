@@ -118,11 +118,11 @@ s3i_domain_shares(s3_ctx *ctx, const s3i_ref *ref, const s3i_domains *dm,
     if (!dm->n || (!patents && !tenantlike) || !x->vx)
         return S3_OK;
     size_t nr = x->nr, nc = x->nvc, nd = dm->n;
-    double *v = calloc(nr * nd + 1, sizeof(double)),
+    double *v = s3i_calloc_big(nr * nd + 1, sizeof(double)),
            *tot = calloc(nr + 1, sizeof(double)),
            *dtot = calloc(nd + 1, sizeof(double));
     unsigned char *in = calloc(nc * nd + 1, 1);
-    r->dom = malloc((3 * nr * nd + 1) * sizeof(double));
+    r->dom = s3i_malloc_big(3 * nr * nd + 1, sizeof(double));
     s3_status rc = S3_OK;
     if (!v || !tot || !dtot || !in || !r->dom) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");

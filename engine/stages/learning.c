@@ -366,9 +366,9 @@ s3i_learning(s3_ctx *ctx, const s3i_pass *b, s3_table **out)
     size_t nr = x->nr, nc = x->nc, n2c = r->n2c;
     s3_status rc = S3_OK;
     unsigned char *mark = calloc(nr + 1, 1);
-    double *phi = calloc(nc * nc + 1, sizeof(double)),
-           *s = calloc(nr * nc + 1, sizeof(double)),
-           *ps = calloc(nr * nc + 1, sizeof(double)),
+    double *phi = s3i_calloc_big(nc * nc + 1, sizeof(double)),
+           *s = s3i_calloc_big(nr * nc + 1, sizeof(double)),
+           *ps = s3i_calloc_big(nr * nc + 1, sizeof(double)),
            *num = malloc((9 * nr + 1) * sizeof(double));
     size_t *pool = malloc((nr + 1) * sizeof(size_t));
     ranked *buf = malloc((nr + 1) * sizeof(ranked));

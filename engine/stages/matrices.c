@@ -71,7 +71,7 @@ add(builder *b, int lv, int kind, size_t nr, size_t nc)
     x->kind = kind;
     x->nr = nr;
     x->nc = nc;
-    x->x = calloc(nr * nc + 1, sizeof(double));
+    x->x = s3i_calloc_big(nr * nc + 1, sizeof(double));
     x->row = calloc(nr + 1, sizeof(char *));
     x->col = calloc(nc + 1, sizeof(char *));
     x->col_label = calloc(nc + 1, sizeof(char *));
@@ -208,8 +208,9 @@ baseline_of_codes(builder *b, s3i_matrix *x, const char **region)
     int covers = agg_col && row ? baseline_covers(d, b->m->level, x, agg_col,
                                                   why, sizeof why)
                                 : -1;
-    if (covers == 1 && (!(x->bref = calloc(nr * nc + 1, sizeof(double))) ||
-                        !(x->btot = calloc(nr + 1, sizeof(double)))))
+    if (covers == 1 &&
+        (!(x->bref = s3i_calloc_big(nr * nc + 1, sizeof(double))) ||
+         !(x->btot = calloc(nr + 1, sizeof(double)))))
         covers = -1;
     if (covers < 0) {
         free(agg_col), free(row);
@@ -264,7 +265,7 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
     for (int w = 0; w < 2 && !rc; w++) {
         s3i_matrix *x =
             add(b, lv, w == 0 ? S3I_KIND_TENANTS : S3I_KIND_EMPLOYEES, nr, nc);
-        if (!x || !(x->vx = calloc(nr * nvc + 1, sizeof(double))) ||
+        if (!x || !(x->vx = s3i_calloc_big(nr * nvc + 1, sizeof(double))) ||
             !(x->vgroup = calloc(nvc + 1, sizeof(size_t)))) {
             rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
             break;
@@ -312,9 +313,9 @@ tenant_matrices(builder *b, int lv, size_t nr, const char **rows,
         s3i_matrix *y =
             add(b, lv, w == 0 ? S3I_KIND_TENANTS_AGG : S3I_KIND_EMPLOYEES_AGG,
                 nr, na);
-        if (!y || !(y->bref = malloc((nr * na + 1) * sizeof(double))) ||
+        if (!y || !(y->bref = s3i_malloc_big(nr * na + 1, sizeof(double))) ||
             !(y->btot = malloc((nr + 1) * sizeof(double))) ||
-            !(y->bown = malloc((nr * na + 1) * sizeof(double))) ||
+            !(y->bown = s3i_malloc_big(nr * na + 1, sizeof(double))) ||
             !(y->region = calloc(nr + 1, sizeof(char *)))) {
             rc = s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
             break;
@@ -368,7 +369,7 @@ patent_matrix(builder *b, int lv, size_t nr, const char **rows,
     for (size_t f = 0; f < nf; f++)
         col_of[f] = col_of[f] ? nc++ : S3I_NONE;
     s3i_matrix *x = add(b, lv, S3I_KIND_PATENTS, nr, nc);
-    if (!x || !(x->vx = calloc(nr * nc + 1, sizeof(double))) ||
+    if (!x || !(x->vx = s3i_calloc_big(nr * nc + 1, sizeof(double))) ||
         !(x->vgroup = calloc(nc + 1, sizeof(size_t)))) {
         free(col_of);
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
@@ -378,7 +379,7 @@ patent_matrix(builder *b, int lv, size_t nr, const char **rows,
         snprintf(x->bnote, sizeof x->bnote,
                  "technology fields have no baseline (baseline.csv counts "
                  "by NACE code)");
-    if (rec->cooc && !(x->cooc = calloc(nc * nc + 1, sizeof(double)))) {
+    if (rec->cooc && !(x->cooc = s3i_calloc_big(nc * nc + 1, sizeof(double)))) {
         free(col_of);
         return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");
     }
@@ -441,7 +442,7 @@ generic_matrix(builder *b)
         x->col_label[p] = i == S3I_NONE ? NULL : ref->nace_label[i];
     }
     if (nace && nc > 0) {
-        x->vx = malloc((nr * nc + 1) * sizeof(double));
+        x->vx = s3i_malloc_big(nr * nc + 1, sizeof(double));
         if (!x->vx) {
             free(grp);
             return s3i_fail(b->ctx, S3_ENOMEM, "out of memory");

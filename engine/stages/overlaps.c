@@ -89,17 +89,17 @@ s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
     size_t nw2 =
         nr * nc2 > 2 * nr * nr + 4 * nr ? nr * nc2 : 2 * nr * nr + 4 * nr;
     s3_status rc = S3_OK;
-    r->cos = malloc((nr * nr + 1) * sizeof(double));
-    r->jac = malloc((nr * nr + 1) * sizeof(double));
-    r->comp = malloc((nr * nr + 1) * sizeof(double));
+    r->cos = s3i_malloc_big(nr * nr + 1, sizeof(double));
+    r->jac = s3i_malloc_big(nr * nr + 1, sizeof(double));
+    r->comp = s3i_malloc_big(nr * nr + 1, sizeof(double));
     r->clu_unit = malloc((nr + 1) * sizeof(size_t));
     r->clu_label = malloc((nr + 1) * sizeof(size_t));
     r->npart = calloc(2 * nr + 1, sizeof(size_t));
-    r->part = malloc((2 * nr * k + 1) * sizeof(size_t));
-    r->ptied = malloc((2 * nr * k + 1) * sizeof(size_t));
+    r->part = s3i_malloc_big(2 * nr * k + 1, sizeof(size_t));
+    r->ptied = s3i_malloc_big(2 * nr * k + 1, sizeof(size_t));
     r->npart_k = k;
-    double *dist = malloc((nr * nr + 1) * sizeof(double)),
-           *work = malloc((nw2 + nw + 1) * sizeof(double)),
+    double *dist = s3i_malloc_big(nr * nr + 1, sizeof(double)),
+           *work = s3i_malloc_big(nw2 + nw + 1, sizeof(double)),
            *height = malloc((nr + 1) * sizeof(double));
     size_t *ma = malloc((nr + 1) * sizeof(size_t)),
            *mb = malloc((nr + 1) * sizeof(size_t));

@@ -160,17 +160,17 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
     const s3i_matrix *x = r->x;
     size_t nr = x->nr, nc = x->nc, n2c = r->n2c;
     s3_status rc = S3_OK;
-    r->omega = calloc(nr * n2c + 1, sizeof(double));
-    r->cog = calloc(nr * n2c + 1, sizeof(double));
+    r->omega = s3i_calloc_big(nr * n2c + 1, sizeof(double));
+    r->cog = s3i_calloc_big(nr * n2c + 1, sizeof(double));
     r->quad = malloc(nr * nc + 1);
-    r->orank = calloc(nr * nc + 1, sizeof(uint32_t));
+    r->orank = s3i_calloc_big(nr * nc + 1, sizeof(uint32_t));
     r->dsplit = NAN;
     double *pci2 = calloc(n2c + 1, sizeof(double)),
            *coi = calloc(nr + 1, sizeof(double)),
-           *work =
-               malloc((n2c * n2c + 2 * n2c + nr + nc + 16) * sizeof(double)),
-           *dv = malloc((nr * nc + 1) * sizeof(double)),
-           *cv = malloc((nr * nc + 1) * sizeof(double));
+           *work = s3i_malloc_big(n2c * n2c + 2 * n2c + nr + nc + 16,
+                                  sizeof(double)),
+           *dv = s3i_malloc_big(nr * nc + 1, sizeof(double)),
+           *cv = s3i_malloc_big(nr * nc + 1, sizeof(double));
     candidate *cand = malloc((nc + 1) * sizeof(candidate));
     if (!r->omega || !r->cog || !r->quad || !r->orank || !pci2 || !coi ||
         !work || !dv || !cv || !cand) {

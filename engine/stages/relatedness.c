@@ -24,11 +24,11 @@ s3i_relatedness(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
     size_t nr = x->nr, nc = x->nc, n2c = r->n2c;
     size_t nw = s3_proximity_workspace(nr, n2c) + n2c * n2c + 2 * n2c +
                 3 * (nr + nc) + 16;
-    r->prox = calloc(n2c * n2c + 1, sizeof(double));
-    r->phi = calloc(n2c * n2c + 1, sizeof(double));
-    r->uprox = calloc(nr * nr + 1, sizeof(double));
-    double *work = malloc(nw * sizeof(double)),
-           *cc = malloc((n2c * n2c + 1) * sizeof(double));
+    r->prox = s3i_calloc_big(n2c * n2c + 1, sizeof(double));
+    r->phi = s3i_calloc_big(n2c * n2c + 1, sizeof(double));
+    r->uprox = s3i_calloc_big(nr * nr + 1, sizeof(double));
+    double *work = s3i_malloc_big(nw, sizeof(double)),
+           *cc = s3i_malloc_big(n2c * n2c + 1, sizeof(double));
     s3_status rc = S3_OK;
     if (!r->prox || !r->phi || !r->uprox || !work || !cc) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
@@ -73,7 +73,7 @@ s3i_cooccurrence(s3_ctx *ctx, s3i_mres *r)
     const s3i_matrix *x = r->x;
     size_t n = x->nc;
     double *work = malloc((n + 1) * sizeof(double));
-    r->rel = malloc((4 * n * n + 1) * sizeof(double));
+    r->rel = s3i_malloc_big(4 * n * n + 1, sizeof(double));
     if (!work || !r->rel) {
         free(work);
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");

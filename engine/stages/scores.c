@@ -205,8 +205,8 @@ s3i_score_bands(s3_ctx *ctx, const s3_model *m, s3i_sres *s, const double *x,
     size_t n = s->n, k = s->k, ns = s->ns, draws = m->draws;
     size_t reps = per_draw ? draws : 1;
     size_t nw = s3_uncertainty_workspace(ns, k, draws);
-    double *xs = malloc((reps * ns * k + 1) * sizeof(double)),
-           *q = malloc((3 * ns + ns * ns + 1) * sizeof(double));
+    double *xs = s3i_malloc_big(reps * ns * k + 1, sizeof(double)),
+           *q = s3i_malloc_big(3 * ns + ns * ns + 1, sizeof(double));
     void *work = malloc(nw ? nw : 1);
     s3_status rc = S3_OK;
     if (!xs || !q || !work || nw == SIZE_MAX) {
@@ -270,7 +270,7 @@ goalposts(s3_ctx *ctx, const s3_model *m, const s3i_sres *bs, s3i_sres *s)
     if (!bs || !bs->ns)
         return S3_OK;
     size_t k = s->k, nref = bs->ns;
-    double *ref = malloc((nref * k + 1) * sizeof(double));
+    double *ref = s3i_malloc_big(nref * k + 1, sizeof(double));
     size_t *iwork = malloc((nref + 1) * sizeof(size_t));
     s->scale_buf = malloc((k * (nref + 4) + nref + 1) * sizeof(double));
     s->scale_m = malloc((k + 1) * sizeof(size_t));
@@ -314,20 +314,20 @@ s3i_score(s3_ctx *ctx, const s3i_pass *ps, const char *level, const s3i_mres *r,
            *iwork = malloc((n + 1) * sizeof(size_t)), *rowof = NULL;
     double *cnt = calloc(8 * n + 1, sizeof(double)),
            *work = malloc((2 * n + 1) * sizeof(double)),
-           *xs = malloc((n * k + 1) * sizeof(double)),
-           *ys = malloc((n * k + 1) * sizeof(double)),
+           *xs = s3i_malloc_big(n * k + 1, sizeof(double)),
+           *ys = s3i_malloc_big(n * k + 1, sizeof(double)),
            *ss = malloc((2 * n + 1) * sizeof(double));
     unsigned char *emptied = calloc(n + 1, 1);
     s->unit = malloc((n + 1) * sizeof(char *));
     s->key = malloc((n + 1) * sizeof(size_t));
-    s->x = malloc((n * k + 1) * sizeof(double));
-    s->y = malloc((n * k + 1) * sizeof(double));
+    s->x = s3i_malloc_big(n * k + 1, sizeof(double));
+    s->y = s3i_malloc_big(n * k + 1, sizeof(double));
     s->score = malloc((n + 1) * sizeof(double));
     s->rank = malloc((n + 1) * sizeof(double));
     s->med = malloc((n + 1) * sizeof(double));
     s->p05 = malloc((n + 1) * sizeof(double));
     s->p95 = malloc((n + 1) * sizeof(double));
-    s->out = malloc((n * n + 1) * sizeof(double));
+    s->out = s3i_malloc_big(n * n + 1, sizeof(double));
     s->sel = malloc((n + 1) * sizeof(size_t));
     s->why = calloc(n * S3I_WHY + 1, 1);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);

@@ -24,7 +24,7 @@
 static double *
 dalloc(size_t n)
 {
-    return calloc(n + 1, sizeof(double));
+    return s3i_calloc_big(n + 1, sizeof(double));
 }
 
 /* The RCA intervals of a matrix, a job for a second thread. */
@@ -138,7 +138,7 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
     double *work = dalloc(nw), *vshare = x->vx ? dalloc(nr * x->nvc) : NULL,
            *vrca = x->vx ? dalloc(nr * x->nvc) : NULL,
            *vcs = x->vx ? dalloc(x->nvc) : NULL;
-    size_t *iwork = malloc(((n > nr ? n : nr) + 1) * sizeof(size_t));
+    size_t *iwork = s3i_malloc_big((n > nr ? n : nr) + 1, sizeof(size_t));
     /* with reference = baseline, M follows the RCA against the baseline
      * where the baseline covers the matrix's classes */
     int vs_base = s3i_against_baseline(m, x);

@@ -153,7 +153,7 @@ pair_mask(const s3_model *m, const s3i_matrix *x, const char *table,
     if (k == 0)
         return 0;
     size_t *heap = malloc(k * sizeof *heap);
-    *keep = malloc(n > 0 ? n * n : 1);
+    *keep = s3i_malloc_big(n > 0 ? n * n : 1, 1);
     if (!heap || !*keep) {
         free(heap);
         free(*keep);
@@ -292,7 +292,7 @@ cell_block(s3_table *t, const s3_model *m, const s3i_mres *r, int pot,
         return s3i_table_view_block(t, nr, nc);
     if (nr > UINT32_MAX || nc > UINT32_MAX)
         return -1;
-    uint32_t *v = malloc((n ? n : 1) * 2 * sizeof *v);
+    uint32_t *v = s3i_malloc_big((n ? n : 1) * 2, sizeof *v);
     if (!v)
         return -1;
     size_t k = 0;

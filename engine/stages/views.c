@@ -76,7 +76,7 @@ s3i_pair_list(size_t n, const unsigned char *keep, int ordered, size_t *count)
     if (n > UINT32_MAX)
         return NULL;
     size_t max = ordered ? n * (n - 1) : n * (n - 1) / 2;
-    uint32_t *v = malloc((max ? max : 1) * 2 * sizeof *v);
+    uint32_t *v = s3i_malloc_big((max ? max : 1) * 2, sizeof *v);
     if (!v)
         return NULL;
     size_t k = 0;
