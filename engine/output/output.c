@@ -36,11 +36,16 @@ s3i_format_number(double v, char buf[32])
     s3i_format_double(v, buf);
 }
 
-/* The CSV writer's buffer: rows are formatted into it and handed to the
- * file in large writes, so that no field costs a stdio call (a table of
- * two million rows has thirty million fields). */
+/* The CSV writer's buffer: rows are formatted into it and handed on in
+ * large pieces, so that no field costs a stdio call (a table of two
+ * million rows has thirty million fields).  Handed on to the file f, or,
+ * when f is NULL, kept in mem: a piece of a file formatted by one thread
+ * while the other writes the piece before it (write_files). */
 typedef struct {
     FILE *f;
+    char *mem;
+    size_t nmem, capmem;
+    int fail; /* out of memory for mem */
     size_t n;
     char b[1 << 16];
 } csvbuf;
@@ -48,10 +53,25 @@ typedef struct {
 enum { CSV_ROOM = 64 }; /* the longest number plus a separator */
 
 static void
+csv_sink(csvbuf *o, const char *s, size_t k)
+{
+    if (o->f) {
+        fwrite(s, 1, k, o->f);
+    } else if (!o->fail) {
+        if (s3i_reserve(&o->mem, &o->capmem, o->nmem + k, 1)) {
+            o->fail = 1;
+            return;
+        }
+        memcpy(o->mem + o->nmem, s, k);
+        o->nmem += k;
+    }
+}
+
+static void
 csv_flush(csvbuf *o)
 {
     if (o->n)
-        fwrite(o->b, 1, o->n, o->f);
+        csv_sink(o, o->b, o->n);
     o->n = 0;
 }
 
@@ -69,7 +89,7 @@ csv_put(csvbuf *o, const char *s, size_t k)
 {
     if (k > sizeof o->b / 2) { /* a long text: straight through */
         csv_flush(o);
-        fwrite(s, 1, k, o->f);
+        csv_sink(o, s, k);
         return;
     }
     memcpy(csv_room(o, k), s, k);
@@ -134,30 +154,27 @@ csv_text(csvbuf *o, const char *s, char sep, int own)
     csv_char(o, '"');
 }
 
-s3_status
-s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
+/* The header row of t, after the BOM in the German dialect. */
+static void
+csv_header(csvbuf *o, const s3_table *t, int german)
 {
-    FILE *f = fopen(path, "wb");
-    csvbuf *o = f ? malloc(sizeof *o) : NULL;
-    if (!o) {
-        int e = f ? ENOMEM : errno;
-        if (f)
-            fclose(f);
-        return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path, strerror(e));
-    }
-    o->f = f;
-    o->n = 0;
-    /* German spreadsheet dialect: BOM, ';' between fields, decimal comma */
     char sep = german ? ';' : ',';
     if (german)
         csv_put(o, "\xEF\xBB\xBF", 3);
-    size_t nc = s3_table_cols(t), nr = s3_table_rows(t);
-    for (size_t c = 0; c < nc; c++) {
+    for (size_t c = 0; c < s3_table_cols(t); c++) {
         if (c)
             csv_char(o, sep);
         csv_text(o, s3_table_col_name(t, c), sep, 1);
     }
     csv_put(o, "\r\n", 2);
+}
+
+/* Rows [r0, r1) of t; -1 when out of memory. */
+static int
+csv_rows(csvbuf *o, const s3_table *t, size_t r0, size_t r1, int german)
+{
+    char sep = german ? ';' : ',';
+    size_t nc = s3_table_cols(t);
     /* per column, once: its type and whether its text is the engine's */
     unsigned char *text = malloc(nc ? nc : 1), *own = malloc(nc ? nc : 1);
     s3i_val *row = malloc((nc ? nc : 1) * sizeof *row);
@@ -165,16 +182,14 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
         free(text);
         free(own);
         free(row);
-        free(o);
-        fclose(f);
-        return s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", path);
+        return -1;
     }
     for (size_t c = 0; c < nc; c++) {
         text[c] = (unsigned char)s3_coltype_is_text(s3_table_col_type(t, c));
         own[c] = (unsigned char)s3i_table_own_text(t, c);
     }
     /* a row at a time: a view (s3i_table_view) makes it once */
-    for (size_t r = 0; r < nr; r++) {
+    for (size_t r = r0; r < r1; r++) {
         s3i_table_row(t, r, row);
         for (size_t c = 0; c < nc; c++) {
             if (c)
@@ -196,16 +211,41 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
         }
         csv_put(o, "\r\n", 2);
     }
-    csv_flush(o);
     free(text);
     free(own);
     free(row);
-    free(o);
+    return 0;
+}
+
+/* Close f, written to path; an error when any write failed. */
+static s3_status
+csv_close(s3_ctx *ctx, FILE *f, const char *path)
+{
     int bad = ferror(f);
     if (fclose(f) != 0 || bad)
         return s3i_fail(ctx, S3_EIO, "%s: write failed: %s", path,
                         strerror(errno ? errno : EIO));
     return S3_OK;
+}
+
+s3_status
+s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
+{
+    FILE *f = fopen(path, "wb");
+    csvbuf *o = f ? calloc(1, sizeof *o) : NULL;
+    if (!o) {
+        int e = f ? ENOMEM : errno;
+        if (f)
+            fclose(f);
+        return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path, strerror(e));
+    }
+    o->f = f;
+    csv_header(o, t, german);
+    int bad = csv_rows(o, t, 0, s3_table_rows(t), german);
+    csv_flush(o);
+    free(o);
+    s3_status st = csv_close(ctx, f, path);
+    return bad ? s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", path) : st;
 }
 
 /* Remove a folder tree (only what the engine itself wrote). */
@@ -273,48 +313,119 @@ make_parents(const char *path)
     return 0;
 }
 
-/* The files of a result: job 0 the workbook, job 1 + i the CSV table i.
- * Jobs are independent, so two threads may share them; each job's status
- * and message are kept, and the first failing job in this order is the
- * one reported, as by one thread. */
+/* The files of a result, as jobs: job 0 the workbook, then each CSV
+ * table cut into pieces of PIECE_ROWS rows, so that a large table's
+ * formatting takes both threads.  The threads take the jobs in order;
+ * each formats its piece into its own buffer and writes it once the
+ * pieces before it in the file are written, so that every file has the
+ * bytes one thread would write.  (No deadlock: the thread holding the
+ * lowest job taken waits for nothing.)  Each file's status and message
+ * are kept, and the first failing file in this order is the one
+ * reported, as by one thread. */
+enum { PIECE_ROWS = 1 << 15 };
+
 typedef struct {
     const s3_result *r;
     const char *tmp, *csvdir;
     int what;
     size_t njobs;
+    size_t *job_file; /* per job: 0 the workbook, 1 + i table i */
+    size_t *first;    /* per table: its first job */
     atomic_size_t next;
-    s3_status *status;
+    pthread_mutex_t lock;
+    pthread_cond_t turn;
+    size_t *written;   /* per table: its pieces written */
+    FILE **file;       /* per table: open from its first piece to its last */
+    int stop;          /* a file failed: no thread waits any longer */
+    s3_status *status; /* per file */
     char **msg;
 } file_jobs;
+
+static size_t
+table_pieces(const s3_table *t)
+{
+    size_t n = s3_table_rows(t);
+    return n ? (n + PIECE_ROWS - 1) / PIECE_ROWS : 1;
+}
+
+/* Piece p of table i into o->mem; then, in its turn, into the file. */
+static s3_status
+write_piece(s3_ctx *ctx, file_jobs *j, csvbuf *o, size_t i, size_t p,
+            int *stopped)
+{
+    const s3_table *t = j->r->tables[i];
+    int german = (j->what & S3_WRITE_CSV_GERMAN) != 0;
+    size_t nr = s3_table_rows(t), r0 = p * PIECE_ROWS,
+           r1 = nr - r0 < PIECE_ROWS ? nr : r0 + PIECE_ROWS;
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s.csv", j->csvdir, s3_table_name(t));
+    o->nmem = 0;
+    if (p == 0)
+        csv_header(o, t, german);
+    int bad = csv_rows(o, t, r0, r1, german);
+    csv_flush(o);
+    pthread_mutex_lock(&j->lock);
+    while (!j->stop && j->written[i] != p)
+        pthread_cond_wait(&j->turn, &j->lock);
+    *stopped = j->stop;
+    pthread_mutex_unlock(&j->lock);
+    if (*stopped)
+        return S3_OK;
+    if (bad || o->fail)
+        return s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", path);
+    /* this thread's turn: the file is its own until written[i] moves */
+    if (p == 0 && !(j->file[i] = fopen(path, "wb")))
+        return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path,
+                        strerror(errno));
+    fwrite(o->mem, 1, o->nmem, j->file[i]);
+    if (p + 1 < table_pieces(t))
+        return S3_OK;
+    FILE *f = j->file[i];
+    j->file[i] = NULL;
+    return csv_close(ctx, f, path);
+}
 
 static void *
 file_worker(void *arg)
 {
     file_jobs *j = arg;
     s3_ctx *ctx = s3_ctx_new();
+    csvbuf *o = calloc(1, sizeof *o);
     char path[4400];
     for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->njobs;) {
         s3_status st = S3_OK;
-        if (!ctx) {
+        size_t f = j->job_file[k];
+        int stopped = 0;
+        if (!ctx || !o) {
             st = S3_ENOMEM;
-        } else if (k == 0) {
+        } else if (f == 0) {
             if (j->what & S3_WRITE_XLSX) {
                 snprintf(path, sizeof path, "%s/briefing.xlsx", j->tmp);
                 st = s3i_write_xlsx(ctx, j->r, path);
             }
-        } else if (j->what & S3_WRITE_CSV) {
-            const s3_table *t = j->r->tables[k - 1];
-            snprintf(path, sizeof path, "%s/%s.csv", j->csvdir,
-                     s3_table_name(t));
-            st = s3i_write_csv(ctx, t, path,
-                               (j->what & S3_WRITE_CSV_GERMAN) != 0);
+        } else {
+            st = write_piece(ctx, j, o, f - 1, k - j->first[f - 1], &stopped);
         }
-        j->status[k] = st;
-        if (st && ctx && !(j->msg[k] = strdup(s3_ctx_message(ctx))))
-            j->status[k] = S3_ENOMEM;
-        if (st)
+        if (stopped)
+            break;
+        pthread_mutex_lock(&j->lock);
+        if (f)
+            j->written[f - 1]++;
+        if (st && !j->status[f]) {
+            j->status[f] = st;
+            if (ctx && !(j->msg[f] = strdup(s3_ctx_message(ctx))))
+                j->status[f] = S3_ENOMEM;
+        }
+        if (st) {
+            j->stop = 1;
             atomic_store(&j->next, j->njobs); /* stop taking jobs */
+        }
+        pthread_cond_broadcast(&j->turn);
+        pthread_mutex_unlock(&j->lock);
     }
+    if (o)
+        free(o->mem);
+    free(o);
     s3_ctx_free(ctx);
     return NULL;
 }
@@ -323,33 +434,60 @@ static s3_status
 write_files(s3_ctx *ctx, const s3_result *r, const char *tmp,
             const char *csvdir, int what)
 {
+    size_t nt = (what & S3_WRITE_CSV) ? r->ntables : 0, njobs = 1;
+    for (size_t i = 0; i < nt; i++)
+        njobs += table_pieces(r->tables[i]);
     file_jobs j = {.r = r,
                    .tmp = tmp,
                    .csvdir = csvdir,
                    .what = what,
-                   .njobs = r->ntables + 1};
-    atomic_init(&j.next, 0);
-    j.status = calloc(j.njobs, sizeof *j.status);
-    j.msg = calloc(j.njobs, sizeof *j.msg);
-    if (!j.status || !j.msg) {
-        free(j.status);
-        free(j.msg);
-        return s3i_fail(ctx, S3_ENOMEM, "out of memory");
+                   .njobs = njobs,
+                   .job_file = malloc(njobs * sizeof(size_t)),
+                   .first = calloc(nt + 1, sizeof(size_t)),
+                   .written = calloc(nt + 1, sizeof(size_t)),
+                   .file = calloc(nt + 1, sizeof(FILE *)),
+                   .status = calloc(nt + 1, sizeof(s3_status)),
+                   .msg = calloc(nt + 1, sizeof(char *))};
+    s3_status rc = S3_OK;
+    if (!j.job_file || !j.first || !j.written || !j.file || !j.status ||
+        !j.msg) {
+        rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+        goto done;
     }
+    j.job_file[0] = 0;
+    for (size_t i = 0, k = 1; i < nt; i++) {
+        j.first[i] = k;
+        for (size_t p = table_pieces(r->tables[i]); p > 0; p--)
+            j.job_file[k++] = 1 + i;
+    }
+    atomic_init(&j.next, 0);
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_cond_init(&j.turn, NULL);
     pthread_t th;
     int two = s3i_threads(ctx) >= 2 &&
               pthread_create(&th, NULL, file_worker, &j) == 0;
     file_worker(&j);
     if (two)
         pthread_join(th, NULL);
-    s3_status rc = S3_OK;
-    for (size_t k = 0; k < j.njobs && !rc; k++)
-        if ((rc = j.status[k]))
-            rc = s3i_fail(ctx, rc, "%s", j.msg[k] ? j.msg[k] : "out of memory");
-    for (size_t k = 0; k < j.njobs; k++)
-        free(j.msg[k]);
+    pthread_cond_destroy(&j.turn);
+    pthread_mutex_destroy(&j.lock);
+    for (size_t f = 0; f <= nt && !rc; f++)
+        if ((rc = j.status[f]))
+            rc = s3i_fail(ctx, rc, "%s", j.msg[f] ? j.msg[f] : "out of memory");
+    /* a file left open by a failure elsewhere (the folder is removed) */
+    for (size_t i = 0; i < nt; i++)
+        if (j.file[i])
+            fclose(j.file[i]);
+done:
+    if (j.msg)
+        for (size_t f = 0; f <= nt; f++)
+            free(j.msg[f]);
     free(j.msg);
     free(j.status);
+    free(j.file);
+    free(j.written);
+    free(j.first);
+    free(j.job_file);
     return rc;
 }
 

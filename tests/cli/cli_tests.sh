@@ -876,6 +876,20 @@ t_threads_same_files() {
     for f in $(cd "$TMP/wt1" && ls csv/*.csv); do
         cmp -s "$TMP/wt1/$f" "$TMP/wt2/$f" || die "analyse: $f differs between 1 and 2 threads"
     done
+    # the German dialect of tables written in several pieces (177,410 rows):
+    # the BOM once, at the start, every row, the same bytes on 1 and 2 threads
+    for t in 1 2; do
+        s3 analyse --quiet --csv-only --german-csv --threads $t --input "$wt" \
+            --unit country --class product --value value --out "$TMP/de$t"
+        expect_rc 0 "analyse --german-csv, $t thread(s)"
+    done
+    local de=$TMP/de2/csv/specialisation.csv en=$TMP/wt2/csv/specialisation.csv
+    cmp -s "$TMP/de1/csv/specialisation.csv" "$de" ||
+        die "German specialisation.csv differs between 1 and 2 threads"
+    [ "$(head -c 3 "$de" | od -An -tx1 | tr -d ' ')" = efbbbf ] || die "no BOM"
+    [ "$(grep -c $'\xEF\xBB\xBF' "$de")" = 1 ] || die "the BOM is repeated"
+    [ "$(wc -l <"$de")" = "$(wc -l <"$en")" ] && [ "$(wc -l <"$en")" = 177411 ] ||
+        die "rows: $(wc -l <"$de") German, $(wc -l <"$en") plain, 177411 expected"
 }
 
 # a pipe as input (--input <(zcat ...)): read in order, same results and
