@@ -14,6 +14,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,44 +28,83 @@ dalloc(size_t n)
     return s3i_calloc_big(n + 1, sizeof(double));
 }
 
-/* The RCA intervals of a matrix, a job for a second thread. */
+/* The work of a matrix's evidence beside its p- and q-values, shared by
+ * two threads: the RCA intervals, a block of units at a time (each cell's
+ * interval is a pure function of the cell: the same numbers however the
+ * blocks fall), and the locational Gini.  The first thread computes the
+ * p- and q-values (a chain: q needs every p) and then joins in. */
 typedef struct {
     const double *x, *rs, *ref;
-    size_t nr, nc;
+    size_t nr, nc, ni; /* ni: the units with intervals, nr or none */
     int per_unit;
     double level, *lo, *hi;
-} intervals_job;
+    atomic_size_t next_block; /* the next block of units to take */
+    atomic_int gini_taken;
+    double *gini, *gini_work; /* 2 nr */
+    size_t *gini_iwork;       /* nr */
+} evidence_job;
+
+/* Units per block of intervals. */
+enum { INTERVAL_BLOCK = 16 };
 
 static void *
-intervals_work(void *arg)
+evidence_work(void *arg)
 {
-    intervals_job *j = arg;
-    s3_rca_intervals(j->x, j->nr, j->nc, j->rs, j->ref, j->per_unit, j->level,
-                     j->lo, j->hi);
+    evidence_job *j = arg;
+    size_t nc = j->nc;
+    if (!atomic_exchange(&j->gini_taken, 1))
+        s3_locational_gini(j->x, j->nr, nc, j->rs, j->gini, j->gini_work,
+                           j->gini_iwork);
+    for (size_t b;
+         (b = atomic_fetch_add(&j->next_block, 1)) * INTERVAL_BLOCK < j->ni;) {
+        size_t c0 = b * INTERVAL_BLOCK,
+               k = j->ni - c0 < INTERVAL_BLOCK ? j->ni - c0 : INTERVAL_BLOCK;
+        s3_rca_intervals(j->x + c0 * nc, k, nc, j->rs + c0,
+                         j->per_unit ? j->ref + c0 * nc : j->ref, j->per_unit,
+                         j->level, j->lo + c0 * nc, j->hi + c0 * nc);
+    }
     return NULL;
 }
 
-/* From this many cells on, the intervals are solved on a second thread
- * while the first computes the p- and q-values (each cell's numbers are
- * the same either way: pure functions of the cell). */
+/* From this many cells on, a second thread shares the evidence (each
+ * cell's numbers are the same either way). */
 enum { EVIDENCE_SPLIT_MIN = 20000 };
 
 /* The evidence of every cell: p- and q-values from the counts of firms
  * (r itself, or the tenants matrix of an employees matrix), the RCA's
- * interval from r's own counts where they are records (not employees).
- * The expected shares are the network's, or with bshare (nr × nc) each
- * unit's baseline region's.  two: a second thread may help. */
+ * interval from r's own counts where they are records (not employees),
+ * and, beside them, each class's locational Gini (gwork: 2 nr doubles,
+ * giwork: nr).  The expected shares are the network's, or with bshare
+ * (nr × nc) each unit's baseline region's.  two: a second thread may
+ * help. */
 static void
 evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
-         const double *bshare, size_t *iwork, int two)
+         const double *bshare, size_t *iwork, double *gwork, size_t *giwork,
+         int two)
 {
     const s3i_matrix *x = r->x;
     size_t nr = x->nr, nc = x->nc, n = nr * nc;
+    evidence_job j = {.x = x->x,
+                      .rs = r->rs,
+                      .ref = bshare ? bshare : share,
+                      .nr = nr,
+                      .nc = nc,
+                      .ni = firms ? 0 : nr,
+                      .per_unit = bshare != NULL,
+                      .level = m->confidence,
+                      .lo = r->rlo,
+                      .hi = r->rhi,
+                      .gini = r->gini,
+                      .gini_work = gwork,
+                      .gini_iwork = giwork};
+    atomic_init(&j.next_block, 0);
+    atomic_init(&j.gini_taken, 0);
     if (firms) {
         memcpy(r->pval, firms->pval, n * sizeof(double));
         memcpy(r->qval, firms->qval, n * sizeof(double));
         for (size_t i = 0; i < n; i++)
             r->rlo[i] = r->rhi[i] = NAN;
+        evidence_work(&j); /* the Gini only */
         return;
     }
     if (!bshare) {
@@ -74,24 +114,14 @@ evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
         for (size_t p = 0; p < nc; p++)
             share[p] = total > 0.0 && r->cs[p] > 0.0 ? r->cs[p] / total : NAN;
     }
-    intervals_job j = {.x = x->x,
-                       .rs = r->rs,
-                       .ref = bshare ? bshare : share,
-                       .nr = nr,
-                       .nc = nc,
-                       .per_unit = bshare != NULL,
-                       .level = m->confidence,
-                       .lo = r->rlo,
-                       .hi = r->rhi};
     pthread_t th;
     int second = two && n >= EVIDENCE_SPLIT_MIN &&
-                 pthread_create(&th, NULL, intervals_work, &j) == 0;
+                 pthread_create(&th, NULL, evidence_work, &j) == 0;
     s3_overrep_pvalues(x->x, nr, nc, r->rs, j.ref, j.per_unit, r->pval);
     s3_bh_qvalues(r->pval, n, r->qval, iwork);
+    evidence_work(&j);
     if (second)
         pthread_join(th, NULL);
-    else
-        intervals_work(&j);
 }
 
 int
@@ -135,10 +165,12 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
     r->rhi = dalloc(n);
     r->econ_cs = x->bown ? dalloc(n) : NULL;
     r->econ_es = x->bown ? dalloc(n) : NULL;
-    double *work = dalloc(nw), *vshare = x->vx ? dalloc(nr * x->nvc) : NULL,
+    double *work = dalloc(nw), *gwork = dalloc(2 * nr),
+           *vshare = x->vx ? dalloc(nr * x->nvc) : NULL,
            *vrca = x->vx ? dalloc(nr * x->nvc) : NULL,
            *vcs = x->vx ? dalloc(x->nvc) : NULL;
-    size_t *iwork = s3i_malloc_big((n > nr ? n : nr) + 1, sizeof(size_t));
+    size_t *iwork = s3i_malloc_big((n > nr ? n : nr) + 1, sizeof(size_t)),
+           *giwork = malloc((nr + 1) * sizeof(size_t));
     /* with reference = baseline, M follows the RCA against the baseline
      * where the baseline covers the matrix's classes */
     int vs_base = s3i_against_baseline(m, x);
@@ -148,8 +180,8 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
         (x->bref && !r->rcab) || !r->div || !r->krug || !r->herf || !r->entr ||
         !r->rv || !r->uv || !r->ubiq || !r->gini || !r->pval || !r->qval ||
         !r->rlo || !r->rhi || (x->bown && (!r->econ_cs || !r->econ_es)) ||
-        !work || !iwork || (x->vx && (!vshare || !vrca || !vcs)) ||
-        (vs_base && !bshare)) {
+        !work || !gwork || !iwork || !giwork ||
+        (x->vx && (!vshare || !vrca || !vcs)) || (vs_base && !bshare)) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
@@ -159,7 +191,8 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
     if (x->bref)
         s3i_baseline_rca(x, x->x, r->rs, r->rcab, bshare);
     s3_binary(vs_base ? r->rcab : r->rca, n, m->threshold, r->m);
-    evidence(m, firms, r, work, bshare, iwork, s3i_threads(ctx) >= 2);
+    evidence(m, firms, r, work, bshare, iwork, gwork, giwork,
+             s3i_threads(ctx) >= 2);
     /* the significant rule: an RCA that reaches the threshold is a
      * specialisation only where its count is unlikely by chance */
     for (size_t i = 0; m->rule == S3I_RULE_SIGNIFICANT && i < n; i++)
@@ -183,8 +216,7 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
             r->rv[c] = r->uv[c] = NAN;
     }
     /* per class */
-    s3_ubiquity(r->m, nr, nc, r->ubiq);
-    s3_locational_gini(x->x, nr, nc, r->rs, r->gini, work, iwork);
+    s3_ubiquity(r->m, nr, nc, r->ubiq); /* (the Gini is the evidence's) */
     /* the local economy: the unit's share of each aggregate beside the
      * aggregate's share of employment in the unit's own region */
     for (size_t c = 0; x->bown && c < nr; c++) {
@@ -198,7 +230,8 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
         }
     }
 done:
-    free(work), free(vshare), free(vrca), free(vcs), free(iwork);
+    free(work), free(gwork), free(vshare), free(vrca), free(vcs);
+    free(iwork), free(giwork);
     free(bshare);
     return rc;
 }
