@@ -102,9 +102,13 @@ whole() {
 # the output files (CSV tables and workbook) written by two threads
 whole "run, output files by two threads" "$tmp/out/briefing.xlsx" \
     run --quiet --threads 2 --out "$tmp/out"
-# a matrix large enough for the evidence's second thread (the RCA
-# intervals beside the p-values: engine/stages/specialisation.c)
-whole "analyse, evidence by two threads" "$tmp/wt/csv/specialisation.csv" \
+# a matrix large enough for the second thread of the evidence (the RCA
+# intervals and the Gini beside the p-values: stages/specialisation.c) and
+# of the overlaps (Jaccard and complementarity beside the cosine and its
+# clusters: stages/overlaps.c), and tables of several pieces, formatted
+# by both threads and written in order (output/output.c)
+whole "analyse, evidence, overlaps and pieces of files by two threads" \
+    "$tmp/wt/csv/specialisation.csv" \
     analyse --quiet --threads 2 --csv-only --reference "$root/datasets/reference" \
     --input "$root/datasets/world-trade/world_trade_avg_1998_to_2000.csv" \
     --unit country --class product --value value --out "$tmp/wt"

@@ -15,6 +15,7 @@
  * with, and notes.csv says how often the shown ones are cut from a tie.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,14 +81,36 @@ best_partners(const double *v, const double *w, size_t n, size_t c, size_t k,
     return nb;
 }
 
+/* The Jaccard similarity and the complementarity of a matrix's units, a
+ * job for a second thread while the first computes the cosine similarity
+ * and its clusters (each a pure function of its inputs: the same numbers
+ * on either thread). */
+typedef struct {
+    s3i_mres *r;
+    void *work; /* s3_proximity_workspace words and nr × n2c doubles */
+} pairs_job;
+
+static void *
+pairs_work(void *arg)
+{
+    pairs_job *j = arg;
+    s3i_mres *r = j->r;
+    s3_jaccard_units(&r->oc, r->jac, j->work);
+    s3_complementarity(r->mc, r->omega, r->x->nr, r->n2c, r->comp, j->work);
+    return NULL;
+}
+
+/* From this many units on, the second thread takes pairs_work. */
+enum { OVERLAPS_SPLIT_MIN = 200 };
+
 s3_status
 s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
 {
     const s3i_matrix *x = r->x;
     size_t nr = x->nr, nc2 = r->n2c, k = m->partners;
     size_t nw = s3_proximity_workspace(nr, nc2);
-    size_t nw2 =
-        nr * nc2 > 2 * nr * nr + 4 * nr ? nr * nc2 : 2 * nr * nr + 4 * nr;
+    size_t nw2 = nr * nc2 > nw ? nr * nc2 : nw; /* Jaccard, complementarity */
+    size_t nwc = nr * nr + 4 * nr;              /* the clusters */
     s3_status rc = S3_OK;
     r->cos = s3i_malloc_big(nr * nr + 1, sizeof(double));
     r->jac = s3i_malloc_big(nr * nr + 1, sizeof(double));
@@ -99,19 +122,22 @@ s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
     r->ptied = s3i_malloc_big(2 * nr * k + 1, sizeof(size_t));
     r->npart_k = k;
     double *dist = s3i_malloc_big(nr * nr + 1, sizeof(double)),
-           *work = s3i_malloc_big(nw2 + nw + 1, sizeof(double)),
+           *work = s3i_malloc_big(nw2 + 1, sizeof(double)),
+           *cwork = s3i_malloc_big(nwc + 1, sizeof(double)),
            *height = malloc((nr + 1) * sizeof(double));
     size_t *ma = malloc((nr + 1) * sizeof(size_t)),
            *mb = malloc((nr + 1) * sizeof(size_t));
     if (!r->cos || !r->jac || !r->comp || !r->clu_unit || !r->clu_label ||
-        !r->npart || !r->part || !r->ptied || !dist || !work || !height ||
-        !ma || !mb) {
+        !r->npart || !r->part || !r->ptied || !dist || !work || !cwork ||
+        !height || !ma || !mb) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
         goto done;
     }
+    pairs_job job = {.r = r, .work = work};
+    pthread_t th;
+    int second = s3i_threads(ctx) >= 2 && nr >= OVERLAPS_SPLIT_MIN &&
+                 pthread_create(&th, NULL, pairs_work, &job) == 0;
     s3_cosine_similarity(x->x, nr, x->nc, r->cos);
-    s3_jaccard_units(&r->oc, r->jac, work);
-    s3_complementarity(r->mc, r->omega, nr, nc2, r->comp, work);
     /* clusters of the units with activity, on 1 − cosine */
     size_t nk = 0, *keep = r->clu_unit;
     for (size_t c = 0; c < nr; c++)
@@ -125,7 +151,11 @@ s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
     r->nclu = nk;
     if (nk > 0)
         s3_cluster_average(dist, nk, m->cluster_cut, r->clu_label, ma, mb,
-                           height, work);
+                           height, cwork);
+    if (second)
+        pthread_join(th, NULL);
+    else
+        pairs_work(&job);
     /* partners: most similar (kind 0; ties by Jaccard) and most
      * complementary (kind 1; ties by cosine similarity), then by id */
     size_t ncut[2] = {0, 0}, nties[2] = {0, 0};
@@ -161,6 +191,6 @@ s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
         }
     }
 done:
-    free(dist), free(work), free(height), free(ma), free(mb);
+    free(dist), free(work), free(cwork), free(height), free(ma), free(mb);
     return rc;
 }
