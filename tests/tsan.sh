@@ -12,7 +12,9 @@
 # generated (the halves are joined), with an id repeated across the cut
 # (the first thread reads the second half again), and with an error after
 # the cut (the second thread fails); then the Ruhr run, whose output files
-# two threads write and whose bootstrap draws two workers share.  Prints
+# two threads write and whose bootstrap draws two workers share, and the
+# analyse of world trade, whose evidence, overlaps and output files in
+# pieces two threads share (engine/README.md, "Threads and memory").  Prints
 # "ok - tsan NAME" or "not ok - tsan NAME: reason" per case and exits 1 if
 # any failed.
 set -u
