@@ -14,6 +14,7 @@
  * neither computes.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -885,6 +886,25 @@ tables_new(const s3i_pass *b, s3i_store *st, int with_deltas, s3_table **t,
     return fail ? -1 : 0;
 }
 
+/* The briefing's tables (s3i_briefing), a job for a second thread while
+ * the first makes the other tables: it reads only the pass. */
+typedef struct {
+    s3_ctx *ctx;
+    const s3i_pass *b;
+    s3_table **overview, **ranking, **opportunities;
+    s3i_guides *guides;
+    s3_status rc;
+} briefing_job;
+
+static void *
+briefing_work(void *arg)
+{
+    briefing_job *j = arg;
+    j->rc = s3i_briefing(j->ctx, j->b, j->overview, j->ranking,
+                         j->opportunities, j->guides);
+    return NULL;
+}
+
 s3_status
 s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                 size_t nscen, const s3i_deltas *deltas, int with_deltas,
@@ -898,6 +918,15 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
     t[T_LEARNING] = b->learning; /* the result's from here on */
     int fail = !(r->store = calloc(1, sizeof *r->store)) ||
                tables_new(b, r->store, with_deltas, t, ids, nids);
+    briefing_job bj = {.b = b,
+                       .overview = &t[T_OVERVIEW],
+                       .ranking = &t[T_RANKING],
+                       .opportunities = &t[T_OPPORTUNITIES],
+                       .guides = r->guides};
+    pthread_t th;
+    int second = !fail && s3i_threads(ctx) >= 2 &&
+                 (bj.ctx = s3_ctx_new()) != NULL &&
+                 pthread_create(&th, NULL, briefing_work, &bj) == 0;
     for (size_t i = 0; i < b->nmx && !fail; i++) {
         const s3i_mres *x = &b->mr[i];
         fail = cell_block(t[T_SPEC], m, x, 0, notes) ||
@@ -937,9 +966,15 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                 s3i_scenario_summary(t[T_SCENSUM], t[T_DELTAS], deltas, b, scen,
                                      nscen, t[T_CLASSES], t[T_CENTRES]));
     s3_status rc = S3_OK;
-    if (!fail)
+    if (second) {
+        pthread_join(th, NULL);
+        if ((rc = bj.rc))
+            rc = s3i_fail(ctx, rc, "%s", s3_ctx_message(bj.ctx));
+    } else if (!fail) {
         rc = s3i_briefing(ctx, b, &t[T_OVERVIEW], &t[T_RANKING],
                           &t[T_OPPORTUNITIES], r->guides);
+    }
+    s3_ctx_free(bj.ctx);
     if (!fail && !rc)
         rc = s3i_profiles(ctx, b, notes, &t[T_PROFILES], &t[T_PROFILE_SUMMARY],
                           &t[T_DISTRICTS]);
