@@ -28,46 +28,79 @@ dalloc(size_t n)
     return s3i_calloc_big(n + 1, sizeof(double));
 }
 
-/* The work of a matrix's evidence beside its p- and q-values, shared by
- * two threads: the RCA intervals, a block of units at a time (each cell's
- * interval is a pure function of the cell: the same numbers however the
- * blocks fall), and the locational Gini.  The first thread computes the
- * p- and q-values (a chain: q needs every p) and then joins in. */
+/* A matrix's evidence, shared by two threads in blocks of units: first
+ * the p-values (each a pure function of its cell), then, while the first
+ * thread computes the q-values (which need every p-value), the locational
+ * Gini and the RCA intervals (pure functions of a class and of a cell).
+ * The same numbers however the blocks fall. */
 typedef struct {
     const double *x, *rs, *ref;
-    size_t nr, nc, ni; /* ni: the units with intervals, nr or none */
+    size_t nr, nc;
+    size_t np, ni; /* units with p-values to compute, with intervals */
     int per_unit;
-    double level, *lo, *hi;
-    atomic_size_t next_block; /* the next block of units to take */
+    double level, *pval, *lo, *hi;
+    atomic_size_t next_p, next_i; /* the next block of units to take */
+    size_t p_done;                /* blocks of p-values done (lock) */
+    pthread_mutex_t lock;
+    pthread_cond_t p_ready;
     atomic_int gini_taken;
     double *gini, *gini_work; /* 2 nr */
     size_t *gini_iwork;       /* nr */
 } evidence_job;
 
-/* Units per block of intervals. */
-enum { INTERVAL_BLOCK = 16 };
+/* Units per block. */
+enum { EVIDENCE_BLOCK = 16 };
 
-static void *
-evidence_work(void *arg)
+static size_t
+blocks(size_t units)
 {
-    evidence_job *j = arg;
+    return (units + EVIDENCE_BLOCK - 1) / EVIDENCE_BLOCK;
+}
+
+/* The p-values of the blocks not yet taken. */
+static void
+pvalue_blocks(evidence_job *j)
+{
+    size_t nc = j->nc;
+    for (size_t b; (b = atomic_fetch_add(&j->next_p, 1)) < blocks(j->np);) {
+        size_t c0 = b * EVIDENCE_BLOCK,
+               k = j->np - c0 < EVIDENCE_BLOCK ? j->np - c0 : EVIDENCE_BLOCK;
+        s3_overrep_pvalues(j->x + c0 * nc, k, nc, j->rs + c0,
+                           j->per_unit ? j->ref + c0 * nc : j->ref, j->per_unit,
+                           j->pval + c0 * nc);
+        pthread_mutex_lock(&j->lock);
+        if (++j->p_done == blocks(j->np))
+            pthread_cond_broadcast(&j->p_ready);
+        pthread_mutex_unlock(&j->lock);
+    }
+}
+
+/* The Gini, if not taken, and the intervals of the blocks not taken. */
+static void
+rest_blocks(evidence_job *j)
+{
     size_t nc = j->nc;
     if (!atomic_exchange(&j->gini_taken, 1))
         s3_locational_gini(j->x, j->nr, nc, j->rs, j->gini, j->gini_work,
                            j->gini_iwork);
-    for (size_t b;
-         (b = atomic_fetch_add(&j->next_block, 1)) * INTERVAL_BLOCK < j->ni;) {
-        size_t c0 = b * INTERVAL_BLOCK,
-               k = j->ni - c0 < INTERVAL_BLOCK ? j->ni - c0 : INTERVAL_BLOCK;
+    for (size_t b; (b = atomic_fetch_add(&j->next_i, 1)) < blocks(j->ni);) {
+        size_t c0 = b * EVIDENCE_BLOCK,
+               k = j->ni - c0 < EVIDENCE_BLOCK ? j->ni - c0 : EVIDENCE_BLOCK;
         s3_rca_intervals(j->x + c0 * nc, k, nc, j->rs + c0,
                          j->per_unit ? j->ref + c0 * nc : j->ref, j->per_unit,
                          j->level, j->lo + c0 * nc, j->hi + c0 * nc);
     }
+}
+
+static void *
+evidence_work(void *arg)
+{
+    pvalue_blocks(arg);
+    rest_blocks(arg);
     return NULL;
 }
 
-/* From this many cells on, a second thread shares the evidence (each
- * cell's numbers are the same either way). */
+/* From this many cells on, a second thread shares the evidence. */
 enum { EVIDENCE_SPLIT_MIN = 20000 };
 
 /* The evidence of every cell: p- and q-values from the counts of firms
@@ -89,22 +122,25 @@ evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
                       .ref = bshare ? bshare : share,
                       .nr = nr,
                       .nc = nc,
+                      .np = firms ? 0 : nr,
                       .ni = firms ? 0 : nr,
                       .per_unit = bshare != NULL,
                       .level = m->confidence,
+                      .pval = r->pval,
                       .lo = r->rlo,
                       .hi = r->rhi,
                       .gini = r->gini,
                       .gini_work = gwork,
                       .gini_iwork = giwork};
-    atomic_init(&j.next_block, 0);
+    atomic_init(&j.next_p, 0);
+    atomic_init(&j.next_i, 0);
     atomic_init(&j.gini_taken, 0);
     if (firms) {
         memcpy(r->pval, firms->pval, n * sizeof(double));
         memcpy(r->qval, firms->qval, n * sizeof(double));
         for (size_t i = 0; i < n; i++)
             r->rlo[i] = r->rhi[i] = NAN;
-        evidence_work(&j); /* the Gini only */
+        rest_blocks(&j); /* the Gini only */
         return;
     }
     if (!bshare) {
@@ -114,14 +150,22 @@ evidence(const s3_model *m, const s3i_mres *firms, s3i_mres *r, double *share,
         for (size_t p = 0; p < nc; p++)
             share[p] = total > 0.0 && r->cs[p] > 0.0 ? r->cs[p] / total : NAN;
     }
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_cond_init(&j.p_ready, NULL);
     pthread_t th;
     int second = two && n >= EVIDENCE_SPLIT_MIN &&
                  pthread_create(&th, NULL, evidence_work, &j) == 0;
-    s3_overrep_pvalues(x->x, nr, nc, r->rs, j.ref, j.per_unit, r->pval);
+    pvalue_blocks(&j);
+    pthread_mutex_lock(&j.lock);
+    while (j.p_done < blocks(nr))
+        pthread_cond_wait(&j.p_ready, &j.lock);
+    pthread_mutex_unlock(&j.lock);
     s3_bh_qvalues(r->pval, n, r->qval, iwork);
-    evidence_work(&j);
+    rest_blocks(&j);
     if (second)
         pthread_join(th, NULL);
+    pthread_cond_destroy(&j.p_ready);
+    pthread_mutex_destroy(&j.lock);
 }
 
 int
