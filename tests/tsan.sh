@@ -12,8 +12,9 @@
 # generated (the halves are joined), with an id repeated across the cut
 # (the first thread reads the second half again), and with an error after
 # the cut (the second thread fails); then the Ruhr run, whose output files
-# two threads write and whose bootstrap draws two workers share, and the
-# analyse of world trade, whose evidence, overlaps and output files in
+# two threads write and whose bootstrap draws two workers share; a long
+# table that `analyse --threads 2` reads on two threads; and the analyse of
+# world trade, whose evidence, overlaps, briefing and output files in
 # pieces two threads share (engine/README.md, "Threads and memory").  Prints
 # "ok - tsan NAME" or "not ok - tsan NAME: reason" per case and exits 1 if
 # any failed.
@@ -109,9 +110,25 @@ whole "run, output files by two threads" "$tmp/out/briefing.xlsx" \
 # of the overlaps (Jaccard and complementarity beside the cosine and its
 # clusters: stages/overlaps.c), and tables of several pieces, formatted
 # by both threads and written in order (output/output.c)
-whole "analyse, evidence, overlaps and pieces of files by two threads" \
+whole "analyse, evidence, overlaps, briefing and pieces of files by two threads" \
     "$tmp/wt/csv/specialisation.csv" \
     analyse --quiet --threads 2 --csv-only --reference "$root/datasets/reference" \
     --input "$root/datasets/world-trade/world_trade_avg_1998_to_2000.csv" \
     --unit country --class product --value value --out "$tmp/wt"
+# a long table over the 8 MB from which a second thread reads its second
+# part (engine/ingest/long.c): whole numbers (the parts are joined), then
+# with one value 0.5 (the first thread reads the second part again)
+awk 'BEGIN { x = 7; print "unit,class,value"
+    for (i = 1; i <= 700000; i++) {
+        x = (x * 16807) % 2147483647
+        printf "U%03d,K%02d,%d\n", x % 300, int(x / 300) % 50, x % 1000
+    } }' >"$tmp/long.csv"
+whole "analyse, a long table read by two threads" "$tmp/long/csv/units.csv" \
+    analyse --quiet --threads 2 --csv-only --reference "$root/datasets/reference" \
+    --input "$tmp/long.csv" --unit unit --class class --value value --out "$tmp/long"
+echo "U001,K01,0.5" >>"$tmp/long.csv"
+whole "analyse, a long table read again by the first thread" \
+    "$tmp/long2/csv/units.csv" \
+    analyse --quiet --threads 2 --csv-only --reference "$root/datasets/reference" \
+    --input "$tmp/long.csv" --unit unit --class class --value value --out "$tmp/long2"
 exit $((fails > 0))

@@ -67,6 +67,14 @@ typedef struct {
     size_t cap;
 } long_keys;
 
+/* The units (or classes) interned in the order of the rows, id[0..n),
+ * found through keys; the strings lie in an arena. */
+typedef struct {
+    long_keys keys;
+    char **id;
+    size_t n, cap;
+} long_ids;
+
 typedef struct {
     s3_ctx *ctx;
     s3_dataset *d;
@@ -93,8 +101,10 @@ typedef struct {
     size_t filtered, missing;
     char first[MAX_DIMS][128]; /* Eurostat: first value of each dimension */
     int seen;
-    long_keys unit_keys, class_keys;
-    size_t cap_u, cap_c;
+    /* the units and classes interned, their strings (and the labels) in
+     * arena: the dataset's, or the second part's own (long_part) */
+    long_ids units, classes;
+    s3i_arena *arena;
     long_key last_unit; /* the last row's unit (len 0: none) */
     /* the cells read: per unit interned (nrow of them so far), its row of
      * cells by class: room for ncls[u], of which those beyond the classes
@@ -107,6 +117,11 @@ typedef struct {
     /* the cells given as missing: unit, class, line */
     size_t *mu, *mc, *ml;
     size_t nmiss, cap_mu, cap_mc, cap_ml;
+    /* the sum of the values added to cells, and whether one was not a
+     * whole number below 2^53: the two parts of a file read by two threads
+     * are joined only when every sum is exact (long_joinable) */
+    double total;
+    int inexact;
 } long_state;
 
 /* Field index for a dimension d (Eurostat): encoded as S3I_NONE - 1 - d. */
@@ -366,28 +381,30 @@ keys_put(long_keys *t, size_t n, const long_key *k)
     return 0;
 }
 
-/* Intern the n bytes at s (key words w, hash h), not in t, as id *nids
- * of t and ids; the id, or S3I_NONE on out of memory. */
+/* Intern the n bytes at s (key words w, hash h), not in t, as its id
+ * t->n, the string copied into arena; the id, or S3I_NONE on out of
+ * memory. */
 static size_t
-intern_new(s3_dataset *d, long_keys *t, char ***ids, size_t *nids, size_t *cap,
-           const char *s, size_t n, const uint64_t w[2], uint64_t h)
+intern_new(s3i_arena *arena, long_ids *t, const char *s, size_t n,
+           const uint64_t w[2], uint64_t h)
 {
-    char *k = s3i_arena_strndup(&d->arena, s, n);
-    if (!k || s3i_reserve(ids, cap, *nids + 1, sizeof(char *)) ||
-        keys_put(t, *nids, &(long_key){{w[0], w[1]}, h, n, *nids}))
+    char *k = s3i_arena_strndup(arena, s, n);
+    if (!k || s3i_reserve(&t->id, &t->cap, t->n + 1, sizeof(char *)) ||
+        keys_put(&t->keys, t->n, &(long_key){{w[0], w[1]}, h, n, t->n}))
         return S3I_NONE;
-    (*ids)[*nids] = k;
-    return (*nids)++;
+    t->id[t->n] = k;
+    return t->n++;
 }
 
-/* The id of interned string s in t and ids. */
+/* The id of string s in t, or S3I_NONE; *w and *h get its key words and
+ * hash (for intern_new). */
 static size_t
-key_id(const long_keys *t, char *const *ids, const char *s)
+key_id(const long_ids *t, const char *s, uint64_t w[2], uint64_t *h)
 {
     size_t n = strlen(s);
-    uint64_t w[2];
     key_words(s, n, w);
-    return keys_find(t, ids, s, n, w, key_hash(w, s, n));
+    *h = key_hash(w, s, n);
+    return keys_find(&t->keys, t->id, s, n, w, *h);
 }
 
 /* Room for the cell of unit ui and class ci; -1 when out of memory.  A
@@ -408,7 +425,7 @@ cell_room(long_state *st, size_t ui, size_t ci)
         }
     }
     if (ci >= st->ncls[ui]) {
-        size_t n = st->d->records.nclasses, had = st->ncls[ui];
+        size_t n = st->classes.n, had = st->ncls[ui];
         if (n < 2 * had)
             n = 2 * had;
         if (n < ci + 1)
@@ -447,7 +464,6 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     (void)n;
     long_state *st = u;
     s3_ctx *ctx = st->ctx;
-    s3_dataset *d = st->d;
     char dims[MAX_DIMS][128];
     size_t dlen[MAX_DIMS];
     if (st->eurostat) {
@@ -549,19 +565,16 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     key_words(unit, ul, uw);
     key_words(cls, cl, cw);
     uint64_t ch = key_hash(cw, cls, cl);
-    size_t ci =
-        keys_find(&st->class_keys, d->records.class_id, cls, cl, cw, ch);
+    size_t ci = keys_find(&st->classes.keys, st->classes.id, cls, cl, cw, ch);
     size_t ui = st->last_unit.id;
-    if (!key_is(&st->last_unit, d->units.id, unit, ul, uw)) {
+    if (!key_is(&st->last_unit, st->units.id, unit, ul, uw)) {
         uint64_t uh = key_hash(uw, unit, ul);
-        ui = keys_find(&st->unit_keys, d->units.id, unit, ul, uw, uh);
+        ui = keys_find(&st->units.keys, st->units.id, unit, ul, uw, uh);
         if (ui == S3I_NONE)
-            ui = intern_new(d, &st->unit_keys, &d->units.id, &d->units.n,
-                            &st->cap_u, unit, ul, uw, uh);
+            ui = intern_new(st->arena, &st->units, unit, ul, uw, uh);
     }
     if (ci == S3I_NONE && ui != S3I_NONE)
-        ci = intern_new(d, &st->class_keys, &d->records.class_id,
-                        &d->records.nclasses, &st->cap_c, cls, cl, cw, ch);
+        ci = intern_new(st->arena, &st->classes, cls, cl, cw, ch);
     if (ui == S3I_NONE || ci == S3I_NONE)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     st->last_unit = (long_key){{uw[0], uw[1]}, 0, ul, ui};
@@ -569,7 +582,7 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         /* a unit's name: its first label (units are interned in turn) */
         if (s3i_reserve(&st->label, &st->cap_label, ui + 1, sizeof(char *)) ||
             !(st->label[ui] =
-                  s3i_arena_strdup(&d->arena, long_field(f, dims, st->lcol))))
+                  s3i_arena_strdup(st->arena, long_field(f, dims, st->lcol))))
             return s3i_fail(ctx, S3_ENOMEM, "out of memory");
         st->nlabel++;
     }
@@ -597,9 +610,175 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         st->zero[ui][ci]++;
     cell->sum += v;
     cell->rows++;
+    st->total += v;
+    st->inexact |= !(v < 0x1p53) || v != (double)(int64_t)v;
     st->ncell++;
     st->c.used++;
     return S3_OK;
+}
+
+/* ---- a large file on two threads --------------------------------------- */
+
+/* Free what a state gathered while reading (not its ids' arrays, which
+ * the dataset takes, nor their strings). */
+static void
+long_state_free(long_state *st)
+{
+    free(st->units.keys.slot);
+    free(st->classes.keys.slot);
+    for (size_t u = 0; u < st->nrow; u++)
+        free(st->cell[u]), free(st->zero[u]);
+    free(st->cell);
+    free(st->zero);
+    free(st->ncls);
+    free(st->mu), free(st->mc), free(st->ml);
+    free(st->label);
+}
+
+/* The second thread's part of a large file (s3i_csv_split): a state of
+ * its own, with its own units and classes, whose strings lie in its own
+ * arena until the merge copies the new ones into the dataset's. */
+typedef struct {
+    long_state st;
+    s3i_arena arena;
+} long_part;
+
+static void
+long_part_free(long_part *q)
+{
+    long_state_free(&q->st);
+    free(q->st.units.id);
+    free(q->st.classes.id);
+    s3i_arena_free(&q->arena);
+}
+
+/* Ready the second part's state after the header: the first's columns
+ * and filters, nothing read.  A Eurostat file (small, and its dimensions
+ * checked against its first row) is read by one thread. */
+static int
+long_fork(void *user, void *user2)
+{
+    const long_state *a = user;
+    long_part *q = user2;
+    if (a->eurostat)
+        return 0;
+    s3_ctx *ctx2 = q->st.ctx;
+    s3_table *log2 = q->st.c.log;
+    long_part_free(q);
+    memset(q, 0, sizeof *q);
+    q->st = (long_state){.ctx = ctx2,
+                         .c = {.file = a->c.file, .log = log2},
+                         .where = a->where,
+                         .nwhere = a->nwhere,
+                         .wall = a->wall,
+                         .nuts_filter = a->nuts_filter,
+                         .nuts_level = a->nuts_level,
+                         .label_col = a->label_col,
+                         .lcol = a->lcol,
+                         .arena = &q->arena};
+    memcpy(q->st.want, a->want, sizeof a->want);
+    memcpy(q->st.wlist, a->wlist, sizeof a->wlist);
+    memcpy(q->st.wneg, a->wneg, sizeof a->wneg);
+    memcpy(q->st.wgrp, a->wgrp, sizeof a->wgrp);
+    memcpy(q->st.col, a->col, sizeof a->col);
+    memcpy(q->st.wcol, a->wcol, sizeof a->wcol);
+    return 1;
+}
+
+/* The parts can be joined when a cell's sum over both, s1 + s2, is the
+ * double that adding its rows in turn gives: when every value is a whole
+ * number and all of them add up to less than 2^53, every one of these
+ * sums is exact.  Otherwise the reader reads the second part again. */
+static int
+long_joinable(void *user, void *user2)
+{
+    const long_state *a = user;
+    const long_part *q = user2;
+    return !a->inexact && !q->st.inexact && a->total + q->st.total < 0x1p53;
+}
+
+/* The id in t of string s, interned after t's (copied into arena) when
+ * t lacks it; S3I_NONE when out of memory. */
+static size_t
+ids_join(s3i_arena *arena, long_ids *t, const char *s)
+{
+    uint64_t w[2], h;
+    size_t i = key_id(t, s, w, &h);
+    return i != S3I_NONE ? i : intern_new(arena, t, s, strlen(s), w, h);
+}
+
+/* Merge the second part (its lines numbered from 1 after the first
+ * `lines`) into the first, as if one thread had read both: its new units
+ * and classes interned after the first's in its order (with their first
+ * labels), its cells added to the first's, its missing cells and
+ * warnings after the first's, its counts added. */
+static s3_status
+long_merge(s3_ctx *ctx, void *user, void *user2, size_t lines)
+{
+    long_state *a = user;
+    long_state *b = &((long_part *)user2)->st;
+    size_t *umap = malloc((b->units.n + 1) * sizeof(size_t)),
+           *cmap = malloc((b->classes.n + 1) * sizeof(size_t));
+    s3_status rc = S3_OK;
+    if (!umap || !cmap)
+        goto nomem;
+    if ((rc = s3i_merge_counts(ctx, &a->c, &b->c, lines)))
+        goto done;
+    for (size_t u = 0; u < b->units.n; u++) {
+        size_t had = a->units.n;
+        if ((umap[u] = ids_join(a->arena, &a->units, b->units.id[u])) ==
+            S3I_NONE)
+            goto nomem;
+        if (!a->label_col || umap[u] != had)
+            continue;
+        if (s3i_reserve(&a->label, &a->cap_label, had + 1, sizeof(char *)) ||
+            !(a->label[had] = s3i_arena_strdup(a->arena, b->label[u])))
+            goto nomem;
+        a->nlabel++;
+    }
+    for (size_t c = 0; c < b->classes.n; c++)
+        if ((cmap[c] = ids_join(a->arena, &a->classes, b->classes.id[c])) ==
+            S3I_NONE)
+            goto nomem;
+    /* values are 0 or more: a row of the second part was added to a zero
+     * sum when the first part's sum is zero and its own part's was */
+    for (size_t u = 0; u < b->nrow; u++)
+        for (size_t c = 0; c < b->ncls[u]; c++) {
+            const long_cell *y = &b->cell[u][c];
+            if (!y->rows)
+                continue;
+            size_t ui = umap[u], ci = cmap[c];
+            if (cell_room(a, ui, ci))
+                goto nomem;
+            long_cell *x = &a->cell[ui][ci];
+            if (x->sum == 0.0)
+                a->zero[ui][ci] += b->zero[u][c];
+            x->sum += y->sum;
+            x->rows += y->rows;
+        }
+    size_t n = a->nmiss + b->nmiss;
+    if (s3i_reserve(&a->mu, &a->cap_mu, n + 1, sizeof(size_t)) ||
+        s3i_reserve(&a->mc, &a->cap_mc, n + 1, sizeof(size_t)) ||
+        s3i_reserve(&a->ml, &a->cap_ml, n + 1, sizeof(size_t)))
+        goto nomem;
+    for (size_t k = 0; k < b->nmiss; k++) {
+        a->mu[a->nmiss] = umap[b->mu[k]];
+        a->mc[a->nmiss] = cmap[b->mc[k]];
+        a->ml[a->nmiss++] = lines + b->ml[k];
+    }
+    a->filtered += b->filtered;
+    a->missing += b->missing;
+    a->nuts_other += b->nuts_other;
+    a->extra_regio += b->extra_regio;
+    a->ncell += b->ncell;
+    a->total += b->total;
+    a->inexact |= b->inexact;
+    goto done;
+nomem:
+    rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+done:
+    free(umap), free(cmap);
+    return rc;
 }
 
 static int
@@ -1245,10 +1424,14 @@ long_matrix(s3_ctx *ctx, s3_dataset *d, long_state *st, const char *base)
         urank[i] = S3I_NONE;
     for (size_t i = 0; i < nc; i++)
         crank[i] = S3I_NONE;
-    for (size_t i = 0; i < ku; i++)
-        urank[key_id(&st->unit_keys, d->units.id, us[i])] = i;
-    for (size_t i = 0; i < kc; i++)
-        crank[key_id(&st->class_keys, d->records.class_id, cs[i])] = i;
+    for (size_t i = 0; i < ku; i++) {
+        uint64_t w[2], h;
+        urank[key_id(&st->units, us[i], w, &h)] = i;
+    }
+    for (size_t i = 0; i < kc; i++) {
+        uint64_t w[2], h;
+        crank[key_id(&st->classes, cs[i], w, &h)] = i;
+    }
     if (st->label) {
         if (!(d->units.name = malloc((ku + 1) * sizeof(char *)))) {
             rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
@@ -1350,7 +1533,12 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
                      .nuts_filter = opt->nuts_filter,
                      .nuts_level = opt->nuts_level,
                      .drop_aggregates = opt->drop_aggregates,
-                     .label_col = opt->label_col};
+                     .label_col = opt->label_col,
+                     .arena = &d->arena};
+    /* the state of the second thread that may read the second part of a
+     * large file */
+    long_part *st2 = NULL;
+    s3i_csv_split split = {0};
     for (size_t k = 0; k < nwhere; k++) {
         size_t nl = strcspn(where[k], "!=");
         st.wneg[k] = where[k][nl] == '!';
@@ -1368,9 +1556,28 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
     /* the reference lets NACE classes get related/unrelated variety */
     if ((rc = s3i_dataset_use_ref(ctx, d, m, ref)))
         goto done;
-    if ((rc = s3i_csv_read(ctx, path, base, S3I_CSV_TAB | S3I_CSV_ALL_ERRORS,
-                           long_header, long_row, &st, &info)) ||
-        (rc = s3i_note_encoding(ctx, d, base, &info)))
+    if (s3i_threads(ctx) >= 2) {
+        if (!(st2 = calloc(1, sizeof *st2)) || !(st2->st.ctx = s3_ctx_new()) ||
+            !(st2->st.c.log = s3i_warning_table_new())) {
+            rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
+            goto done;
+        }
+        split = (s3i_csv_split){.user2 = st2,
+                                .ctx2 = st2->st.ctx,
+                                .fork = long_fork,
+                                .joinable = long_joinable,
+                                .merge = long_merge};
+    }
+    rc = s3i_csv_read_split(ctx, path, base, S3I_CSV_TAB | S3I_CSV_ALL_ERRORS,
+                            long_header, long_row, &st, st2 ? &split : NULL,
+                            &info);
+    if (!rc && split.used)
+        rc = split.merge(ctx, &st, st2, split.lines);
+    /* the dataset owns the units and classes from here on (their strings
+     * lie in its arena); st keeps finding them by key */
+    d->units.id = st.units.id, d->units.n = st.units.n;
+    d->records.class_id = st.classes.id, d->records.nclasses = st.classes.n;
+    if (rc || (rc = s3i_note_encoding(ctx, d, base, &info)))
         goto done;
     if (info.rows == 0) {
         rc = s3i_fail(ctx, S3_EINPUT,
@@ -1401,15 +1608,13 @@ s3i_dataset_load_long_ref(s3_ctx *ctx, const char *path,
         (rc = s3i_record_quality(ctx, d, &st.c)))
         goto done;
 done:
-    free(st.unit_keys.slot);
-    free(st.class_keys.slot);
-    for (size_t u = 0; u < st.nrow; u++)
-        free(st.cell[u]), free(st.zero[u]);
-    free(st.cell);
-    free(st.zero);
-    free(st.ncls);
-    free(st.mu), free(st.mc), free(st.ml);
-    free(st.label);
+    long_state_free(&st);
+    if (st2) {
+        long_part_free(st2);
+        s3_ctx_free(st2->st.ctx);
+        s3i_table_free(st2->st.c.log);
+        free(st2);
+    }
     if (rc) {
         s3_dataset_free(d);
         return rc;

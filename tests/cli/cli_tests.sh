@@ -892,6 +892,129 @@ t_threads_same_files() {
         die "rows: $(wc -l <"$de") German, $(wc -l <"$en") plain, 177411 expected"
 }
 
+# make_long [frac|error|errors]: $TMP/long.csv, a long table of 400,000
+# records (9.8 MB, over the 8 MB from which two threads read it) with a
+# label column: pairs repeated throughout; units V00-V19 and class K99 only
+# after 60 % and 70 %; a missing value (':' or empty) at 30 %, 80 %, 83 %
+# and 90 % (warnings with their lines, units left out), and classes K98 and
+# K97, only after 75 %, missing in most units (left out); pair Z01/K01 zero
+# before 50 % and 7 after, Z02/K02 3 before, then 0, then 7 after 80 % (a
+# row added to a zero sum counts apart from the repeats); each label names
+# its line, so that the first label of a unit shows (line i + 1 holds
+# record i).  "frac" adds unit Z03 with 80 rows of 0.1 in class K03 (their
+# sum in turn is not the sum of the two parts' sums: the first thread
+# reads the second part again), "error" makes the value of record 340003
+# "abc", "errors" also that of 80003 "x1".
+make_long() {
+    awk -v extra="${1:-}" 'BEGIN {
+        n = 400000; x = 20261206
+        print "unit,class,value,label"
+        for (i = 1; i <= n; i++) {
+            x = (x * 16807) % 2147483647
+            unit = sprintf("U%03d", x % 200)
+            cls = sprintf("K%02d", int(x / 200) % 40 + (x % 3) * int(x / 8000) % 20)
+            val = int(x / 400000) % 1000
+            if (i > n * 0.6 && i % 50 == 0)
+                unit = sprintf("V%02d", x % 20)
+            if (i > n * 0.7 && i % 1000 == 7)
+                cls = "K99"
+            if (i % 97 == 0)
+                val = 0
+            if (i % 5000 == 1) {
+                unit = "Z01"; cls = "K01"; val = i < n / 2 ? 0 : 7
+            } else if (i % 5000 == 2) {
+                unit = "Z02"; cls = "K02"; val = i < n / 2 ? 3 : i < n * 0.8 ? 0 : 7
+            }
+            if (i == 120003) { unit = "U011"; val = ":" }
+            if (i == 320003) { unit = "V07"; val = "" }
+            if (i == 330003) { unit = "V13"; val = ":" }
+            if (i > n * 0.75 && i % 200 == 5) { cls = "K98"; val = ":" }
+            if (i > n * 0.75 && i % 200 == 6) { cls = "K97"; val = ":" }
+            if (i == 360003) { unit = "U013"; val = ":" }
+            if (extra == "frac" && i % 5000 == 3) {
+                unit = "Z03"; cls = "K03"; val = "0.1"
+            }
+            if (extra ~ /^errors?$/ && i == 340003) val = "abc"
+            if (extra == "errors" && i == 80003) val = "x1"
+            printf "%s,%s,%s,%s %d\n", unit, cls, val, unit, i
+        }
+    }' >"$TMP/long.csv" || die "make_long failed"
+    [ "$(stat -c %s "$TMP/long.csv")" -gt 9000000 ] || die "long.csv under 9 MB"
+}
+
+# long_threads WANT_RC [OPTION...]: analyse $TMP/long.csv with --threads
+# 1, then 2, into the same folder; both exit WANT_RC, print the same
+# messages and (on success) write the same tables
+long_threads() {
+    local want=$1
+    shift
+    for t in 1 2; do
+        s3 analyse --csv-only --threads $t --input "$TMP/long.csv" --unit unit \
+            --class class --value value --label label --out "$TMP/o" "$@"
+        expect_rc "$want" "analyse, $t thread(s)"
+        mv "$TMP/stdout" "$TMP/stdout$t"
+        mv "$TMP/stderr" "$TMP/stderr$t"
+        [ "$want" != 0 ] || mv "$TMP/o" "$TMP/o$t"
+    done
+    cmp -s "$TMP/stdout1" "$TMP/stdout2" || die "printed messages differ"
+    cmp -s "$TMP/stderr1" "$TMP/stderr2" || die "errors differ: $(cat "$TMP/stderr1") / $(cat "$TMP/stderr2")"
+    [ "$want" = 0 ] || return 0
+    for f in "$TMP"/o1/csv/*.csv; do
+        cmp -s "$f" "$TMP/o2/csv/${f##*/}" || die "${f##*/} differs between 1 and 2 threads"
+    done
+}
+
+# a large long table: the second part read by the second thread and merged
+# gives the tables, warnings (with their lines) and notes of one thread
+t_threads_long_table() {
+    make_long
+    long_threads 0 --where 'class!=K05'
+    local o=$TMP/o2/csv
+    # what the merge must get right is in the outputs compared
+    grep -q '^long.csv,320004,value,,"missing value' "$o/warnings.csv" ||
+        die "no warning at line 320004: $(head -c 600 "$o/warnings.csv")"
+    grep -q "unit 'V07' left out of the analysis: its value for class 'K[0-9]*' is missing" \
+        "$o/warnings.csv" || die "V07 not left out"
+    # units and classes in the order of their first rows: V13 comes before
+    # V07, K98 before K97
+    grep -q '^long.csv,"4 of 222 units left out of the analysis: .*U011 (K[0-9]*, line 120004), U013 (K[0-9]*, line 360004), V13 (K[0-9]*, line 330004), V07 (K[0-9]*, line 320004)"' \
+        "$o/notes.csv" || die "note of the units left out: $(grep 'left out' "$o/notes.csv")"
+    [ "$(grep -o "^long.csv,\"class 'K9[78]' left out" "$o/notes.csv" | tr -d '\n')" = \
+        "long.csv,\"class 'K98' left outlong.csv,\"class 'K97' left out" ] ||
+        die "notes of K98 and K97: $(grep 'K9' "$o/notes.csv")"
+    # (the tables end their lines with CRLF)
+    grep -q $'^unit,input,V00,.*,V00 2[0-9]*\r$' "$o/units.csv" || die "V00 or its label"
+    grep -q $'^unit,input,Z02,.*,Z02 2\r$' "$o/units.csv" || die "Z02's first label"
+    grep -q '^long.csv,"[0-9]* rows repeat a (unit, class) pair already seen' "$o/notes.csv" ||
+        die "no note of the repeated pairs"
+    grep -q '^unit,input,K99,' "$o/classes.csv" || die "K99 not in classes.csv"
+    grep -q '^long.csv,[0-9]* rows do not match the filters' "$o/notes.csv" ||
+        die "no note of the rows filtered"
+}
+
+# a value that is not a whole number: the sums of the two parts may not
+# add up to the one-thread sum, so the second part is read again by the
+# first thread: the same tables
+t_threads_long_table_fraction() {
+    make_long frac
+    long_threads 0
+    grep -q '^unit,input,Z03,7.999999999999988,' "$TMP/o2/csv/units.csv" ||
+        die "Z03's total is not 80 x 0.1 added in turn: $(grep Z03 "$TMP/o2/csv/units.csv")"
+}
+
+# an error in the second part: the first thread reads it again and gives
+# the one-thread message with its line; errors in both parts likewise
+t_threads_long_table_errors() {
+    make_long error
+    long_threads 3
+    grep -qF "long.csv:340004: column 'value': 'abc' is not a number" "$TMP/stderr2" ||
+        die "message: $(cat "$TMP/stderr2")"
+    make_long errors
+    long_threads 3
+    [ "$(grep -c "long.csv:[0-9]*: column 'value': '[a-z0-9]*' is not a number" "$TMP/stderr2")" = 2 ] ||
+        die "not both errors: $(cat "$TMP/stderr2")"
+}
+
 # a pipe as input (--input <(zcat ...)): read in order, same results and
 # checksum as the file
 t_analyse_pipe_input() {
@@ -2726,6 +2849,9 @@ run_case "large tenants file: two threads, also with an id in both halves" t_thr
 run_case "Windows-1252 files: names converted, a note; mixed encodings an error" t_cp1252_names
 run_case "large Windows-1252 tenants file: two threads give the tables of one" t_threads_cp1252
 run_case "output files: the same from one thread or two" t_threads_same_files
+run_case "large long table: two threads give the tables, warnings and notes of one" t_threads_long_table
+run_case "large long table with a fraction: read again by one thread, the same tables" t_threads_long_table_fraction
+run_case "large long table: errors after the cut and in both parts, the same messages" t_threads_long_table_errors
 run_case "analyse: a pipe as input gives the file's results and checksum" t_analyse_pipe_input
 run_case "analyse: counts near 1e25 and 1e300 end at once, with finite intervals" t_analyse_huge_values
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
