@@ -108,8 +108,9 @@ whole "run, output files by two threads" "$tmp/out/briefing.xlsx" \
 # a matrix large enough for the second thread of the evidence (the RCA
 # intervals and the Gini beside the p-values: stages/specialisation.c) and
 # of the overlaps (Jaccard and complementarity beside the cosine and its
-# clusters: stages/overlaps.c), and tables of several pieces, formatted
-# by both threads and written in order (output/output.c)
+# clusters: stages/overlaps.c), the briefing's tables beside the others
+# (stages/tables.c), and tables of several pieces, formatted by both
+# threads and written in order (output/output.c)
 whole "analyse, evidence, overlaps, briefing and pieces of files by two threads" \
     "$tmp/wt/csv/specialisation.csv" \
     analyse --quiet --threads 2 --csv-only --reference "$root/datasets/reference" \
