@@ -5,6 +5,7 @@
  * ("01" becomes 1) or as missing ("NA", Namibia), a note in notes.csv with
  * the line that reads it as text.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,6 +112,9 @@ typedef struct {
     const char *num_example, *na_example, *lgl_example;
 } code_cols;
 
+/* Texts remembered per code column (a prime: pointers are aligned). */
+enum { CODE_CACHE = 1021 };
+
 static void
 scan_codes(s3_table *const *t, size_t n, code_cols *cc)
 {
@@ -131,29 +135,36 @@ scan_codes(s3_table *const *t, size_t n, code_cols *cc)
                 cc->name[cc->n++] = name;
             }
             size_t nr = s3_table_rows(t[i]), filled = 0, cnt[3] = {0};
-            const char *example[3] = {NULL}, *last = NULL;
-            int last_kind = 0;
+            const char *example[3] = {NULL};
+            /* a table keeps each short text once, and a view hands out its
+             * units' and classes' own texts: a text met again (the same
+             * pointer, found in a small cache) is of the kind found the
+             * first time, which already set the examples */
+            const char *seen[CODE_CACHE] = {NULL};
+            unsigned char seen_kind[CODE_CACHE];
             for (size_t r = 0; r < nr; r++) {
                 const char *v = s3_table_text(t[i], r, c);
                 if (!*v)
                     continue;
                 filled++;
-                if (v == last) { /* a table keeps each short text once */
-                    cnt[last_kind]++;
+                size_t h = ((uintptr_t)v >> 3) % CODE_CACHE;
+                if (seen[h] == v) {
+                    cnt[seen_kind[h]]++;
                     continue;
                 }
-                last = v;
-                last_kind = 0;
+                int kind = 0;
                 if (reads_as_missing(v)) {
                     cc->missing[k] = 1;
                     if (!cc->na_example)
                         cc->na_example = v;
-                } else if ((last_kind = reads_as_number(v)) != 0) {
-                    const char *e = example[last_kind];
+                } else if ((kind = reads_as_number(v)) != 0) {
+                    const char *e = example[kind];
                     if (!e || (v[0] == '0' && e[0] != '0'))
-                        example[last_kind] = v;
+                        example[kind] = v;
                 }
-                cnt[last_kind]++;
+                seen[h] = v;
+                seen_kind[h] = (unsigned char)kind;
+                cnt[kind]++;
             }
             /* a column of numbers (or of logicals; and missing values) is
              * read as numbers (as logical) */
