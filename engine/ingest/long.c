@@ -56,9 +56,10 @@ typedef struct {
 /* The strings of one column (units, or classes), each found by the key
  * words of its bytes (key_words) before any byte is compared: open
  * addressing, at most half full; len 0 marks an empty slot (a unit or
- * class is never empty). */
+ * class is never empty).  A slot takes 32 bytes, two to a cache line:
+ * the hash is not kept but computed again when the table grows. */
 typedef struct {
-    uint64_t w[2], hash;
+    uint64_t w[2];
     size_t len, id;
 } long_key;
 
@@ -335,7 +336,7 @@ key_is(const long_key *k, char *const *ids, const char *s, size_t n,
 }
 
 /* The id of the n bytes at s (key words w, hash h) in t, or S3I_NONE. */
-static size_t
+static inline size_t
 keys_find(const long_keys *t, char *const *ids, const char *s, size_t n,
           const uint64_t w[2], uint64_t h)
 {
@@ -346,38 +347,42 @@ keys_find(const long_keys *t, char *const *ids, const char *s, size_t n,
         const long_key *k = &t->slot[i];
         if (!k->len)
             return S3I_NONE;
-        if (k->hash == h && key_is(k, ids, s, n, w))
+        if (key_is(k, ids, s, n, w))
             return k->id;
     }
 }
 
-/* Put key k (not in t) into t's slots. */
+/* Put key k (not in t, of hash h) into t's slots. */
 static void
-keys_place(long_key *slot, size_t cap, const long_key *k)
+keys_place(long_key *slot, size_t cap, const long_key *k, uint64_t h)
 {
-    size_t mask = cap - 1, i = k->hash & mask;
+    size_t mask = cap - 1, i = h & mask;
     while (slot[i].len)
         i = (i + 1) & mask;
     slot[i] = *k;
 }
 
-/* Add key k to t, which holds n keys; -1 when out of memory. */
+/* Add key k of hash h to t, which holds n keys, the strings ids; -1 when
+ * out of memory. */
 static int
-keys_put(long_keys *t, size_t n, const long_key *k)
+keys_put(long_keys *t, char *const *ids, size_t n, const long_key *k,
+         uint64_t h)
 {
     if (2 * (n + 1) > t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 64;
         long_key *slot = calloc(cap, sizeof *slot);
         if (!slot)
             return -1;
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->slot[i].len)
-                keys_place(slot, cap, &t->slot[i]);
+        for (size_t i = 0; i < t->cap; i++) {
+            const long_key *o = &t->slot[i];
+            if (o->len)
+                keys_place(slot, cap, o, key_hash(o->w, ids[o->id], o->len));
+        }
         free(t->slot);
         t->slot = slot;
         t->cap = cap;
     }
-    keys_place(t->slot, t->cap, k);
+    keys_place(t->slot, t->cap, k, h);
     return 0;
 }
 
@@ -390,7 +395,7 @@ intern_new(s3i_arena *arena, long_ids *t, const char *s, size_t n,
 {
     char *k = s3i_arena_strndup(arena, s, n);
     if (!k || s3i_reserve(&t->id, &t->cap, t->n + 1, sizeof(char *)) ||
-        keys_put(&t->keys, t->n, &(long_key){{w[0], w[1]}, h, n, t->n}))
+        keys_put(&t->keys, t->id, t->n, &(long_key){{w[0], w[1]}, n, t->n}, h))
         return S3I_NONE;
     t->id[t->n] = k;
     return t->n++;
@@ -577,7 +582,7 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         ci = intern_new(st->arena, &st->classes, cls, cl, cw, ch);
     if (ui == S3I_NONE || ci == S3I_NONE)
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
-    st->last_unit = (long_key){{uw[0], uw[1]}, 0, ul, ui};
+    st->last_unit = (long_key){{uw[0], uw[1]}, ul, ui};
     if (st->label_col && ui == st->nlabel) {
         /* a unit's name: its first label (units are interned in turn) */
         if (s3i_reserve(&st->label, &st->cap_label, ui + 1, sizeof(char *)) ||
@@ -603,7 +608,7 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
                           "miss it) is left out of the analysis");
     }
     /* as the matrix adds a repeated pair (see long_cell) */
-    if (cell_room(st, ui, ci))
+    if ((ui >= st->nrow || ci >= st->ncls[ui]) && cell_room(st, ui, ci))
         return s3i_fail(ctx, S3_ENOMEM, "out of memory");
     long_cell *cell = &st->cell[ui][ci];
     if (cell->sum == 0.0)
