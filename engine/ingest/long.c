@@ -29,6 +29,14 @@
  * filter keeps one, without the extra-regio codes DEZ, DEZZ, DEZZZ), and
  * the classes are cut to one partition of the total, the same for every
  * unit: the finest that (nearly) all units have (see aggregates()).
+ *
+ * A large plain table (8 MB and more, not a Eurostat file) is read by two
+ * threads (s3i_csv_read_split): the second parses the part after a line
+ * end near the middle into a state of its own, which long_merge joins as
+ * if one thread had read every row.  Its sums s1 + s2 are the one-thread
+ * sums only when every value is a whole number and all add up to less
+ * than 2^53 (every addition exact); otherwise the first thread reads the
+ * second part again (long_joinable).
  */
 #include <ctype.h>
 #include <math.h>
