@@ -29,6 +29,14 @@
  * filter keeps one, without the extra-regio codes DEZ, DEZZ, DEZZZ), and
  * the classes are cut to one partition of the total, the same for every
  * unit: the finest that (nearly) all units have (see aggregates()).
+ *
+ * A large plain table (8 MB and more, not a Eurostat file) is read by two
+ * threads (s3i_csv_read_split): the second parses the part after a line
+ * end near the middle into a state of its own, which long_merge joins as
+ * if one thread had read every row.  Its sums s1 + s2 are the one-thread
+ * sums only when every value is a whole number and all add up to less
+ * than 2^53 (every addition exact); otherwise the first thread reads the
+ * second part again (long_joinable).
  */
 #include <ctype.h>
 #include <math.h>
@@ -543,6 +551,22 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     if (!cl)
         return s3i_csv_fail(ctx, r, st->eurostat ? 0 : st->col[1], cls,
                             "is empty");
+    /* the unit and the class looked up before the value is read (nothing
+     * is interned before it is known to be good), so that the load of
+     * their cell overlaps the reading; rows come grouped by unit: the
+     * last one is tried before any hash */
+    uint64_t uw[2], cw[2], uh = 0;
+    key_words(unit, ul, uw);
+    key_words(cls, cl, cw);
+    uint64_t ch = key_hash(cw, cls, cl);
+    size_t ci = keys_find(&st->classes.keys, st->classes.id, cls, cl, cw, ch);
+    size_t ui = st->last_unit.id;
+    if (!key_is(&st->last_unit, st->units.id, unit, ul, uw)) {
+        uh = key_hash(uw, unit, ul);
+        ui = keys_find(&st->units.keys, st->units.id, unit, ul, uw, uh);
+    }
+    if (ui < st->nrow && ci < st->ncls[ui])
+        __builtin_prefetch(&st->cell[ui][ci], 1);
     /* Eurostat style values: ':' (or empty, or a flag alone) for missing,
      * flags after the number; a value ending in a digit has no flag */
     size_t vl = vlen && val[vlen - 1] >= '0' && val[vlen - 1] <= '9'
@@ -564,20 +588,8 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
     }
     if (rc)
         return rc;
-    /* rows come grouped by unit: the last one is tried before any
-     * hash */
-    uint64_t uw[2], cw[2];
-    key_words(unit, ul, uw);
-    key_words(cls, cl, cw);
-    uint64_t ch = key_hash(cw, cls, cl);
-    size_t ci = keys_find(&st->classes.keys, st->classes.id, cls, cl, cw, ch);
-    size_t ui = st->last_unit.id;
-    if (!key_is(&st->last_unit, st->units.id, unit, ul, uw)) {
-        uint64_t uh = key_hash(uw, unit, ul);
-        ui = keys_find(&st->units.keys, st->units.id, unit, ul, uw, uh);
-        if (ui == S3I_NONE)
-            ui = intern_new(st->arena, &st->units, unit, ul, uw, uh);
-    }
+    if (ui == S3I_NONE)
+        ui = intern_new(st->arena, &st->units, unit, ul, uw, uh);
     if (ci == S3I_NONE && ui != S3I_NONE)
         ci = intern_new(st->arena, &st->classes, cls, cl, cw, ch);
     if (ui == S3I_NONE || ci == S3I_NONE)
