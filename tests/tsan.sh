@@ -14,7 +14,7 @@
 # the cut (the second thread fails); then the Ruhr run, whose output files
 # two threads write and whose bootstrap draws two workers share; a long
 # table that `analyse --threads 2` reads on two threads; and the analyse of
-# world trade, whose evidence, overlaps, briefing and output files in
+# world trade, whose evidence, outlook, overlaps, briefing and output files in
 # pieces two threads share (engine/README.md, "Threads and memory").  Prints
 # "ok - tsan NAME" or "not ok - tsan NAME: reason" per case and exits 1 if
 # any failed.
@@ -106,12 +106,13 @@ whole() {
 whole "run, output files by two threads" "$tmp/out/briefing.xlsx" \
     run --quiet --threads 2 --out "$tmp/out"
 # a matrix large enough for the second thread of the evidence (the RCA
-# intervals and the Gini beside the p-values: stages/specialisation.c) and
+# intervals and the Gini beside the q-values: stages/specialisation.c), of
+# the outlook (beside the ranking of opportunities: stages/potentials.c),
 # of the overlaps (Jaccard and complementarity beside the cosine and its
 # clusters: stages/overlaps.c), the briefing's tables beside the others
 # (stages/tables.c), and tables of several pieces, formatted by both
 # threads and written in order (output/output.c)
-whole "analyse, evidence, overlaps, briefing and pieces of files by two threads" \
+whole "analyse, evidence, outlook, overlaps, briefing and pieces of files by two threads" \
     "$tmp/wt/csv/specialisation.csv" \
     analyse --quiet --threads 2 --csv-only --reference "$root/datasets/reference" \
     --input "$root/datasets/world-trade/world_trade_avg_1998_to_2000.csv" \

@@ -18,6 +18,7 @@
  */
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,28 @@ exclusion_note(s3_ctx *ctx, const s3_model *m, const s3i_mres *r,
                : S3_OK;
 }
 
+/* The outlook (COI and COG, a dgemm), a job for a second thread while the
+ * first splits and ranks the opportunities: both read the density, only
+ * the outlook writes cog and coi. */
+typedef struct {
+    s3i_mres *r;
+    const double *pci2;
+    double *coi, *work;
+} outlook_job;
+
+static void *
+outlook_work(void *arg)
+{
+    outlook_job *j = arg;
+    s3i_mres *r = j->r;
+    s3_outlook(r->mc, r->x->nr, r->n2c, r->phi, r->omega, j->pci2, j->coi,
+               r->cog, j->work);
+    return NULL;
+}
+
+/* From this many cells on, the outlook goes to a second thread. */
+enum { OUTLOOK_SPLIT_MIN = 20000 };
+
 s3_status
 s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
 {
@@ -183,10 +206,13 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
     for (size_t j = 0; j < n2c && r->have_eci; j++)
         pci2[j] = r->pci[r->col2[j]];
     s3_density(r->mc, nr, n2c, r->phi, r->omega, work);
-    if (r->have_eci) {
-        s3_outlook(r->mc, nr, n2c, r->phi, r->omega, pci2, coi, r->cog, work);
-        memcpy(r->coi, coi, nr * sizeof(double));
-    }
+    outlook_job oj = {.r = r, .pci2 = pci2, .coi = coi, .work = work};
+    pthread_t th;
+    int second = r->have_eci && s3i_threads(ctx) >= 2 &&
+                 nr * n2c >= OUTLOOK_SPLIT_MIN &&
+                 pthread_create(&th, NULL, outlook_work, &oj) == 0;
+    if (r->have_eci && !second)
+        outlook_work(&oj);
     /* the density split over every opportunity of the matrix, under each
      * rule: one line for the whole network, the same in the table, the
      * chart and quadrants.csv */
@@ -234,6 +260,10 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
         }
         r->nopp += k;
     }
+    if (second)
+        pthread_join(th, NULL);
+    if (r->have_eci)
+        memcpy(r->coi, coi, nr * sizeof(double));
     if (notes)
         rc = exclusion_note(ctx, m, r, removed, notes);
 done:
