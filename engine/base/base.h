@@ -360,7 +360,8 @@ int s3i_table_append(s3_table *t, const s3i_val *vals, size_t n);
  * Its rows come in blocks, each a grid of ni × nj rows in the order
  * (0,0), (0,1), ..., (ni-1,nj-1); cell(src, block, i, j, col) gives a
  * cell of row (i, j) of a block (text: a stable string, NULL or "" for
- * empty).  A unit × class table of 2,000 × 1,000 is 2 million rows: as a
+ * empty; a code column's text a function of i alone or of j alone, as the
+ * unit and class of a row are: s3i_table_code_texts relies on it).  A unit × class table of 2,000 × 1,000 is 2 million rows: as a
  * view it costs no memory, and the CSV writer makes each row once, as it
  * writes it.  The view owns src (freed with free()).  Views cannot be
  * changed by the setters above (-1 / S3I_NONE); a copy is stored. */
@@ -378,5 +379,14 @@ int s3i_table_view_pairs(s3_table *t, uint32_t *pairs, size_t n);
  * as s3_table_num and s3_table_text give them one by one; -1 when row is
  * out of range. */
 int s3i_table_row(const s3_table *t, size_t row, s3i_val *out);
+/* fn(text, user) for the texts of text column col ("" when empty), row by
+ * row; in a view's grid block only those of its first row and its first
+ * column, which show each text of a code column (a function of one index)
+ * where the whole block first shows it: a 2,000 × 1,000 grid is then
+ * 3,000 calls, not 2 million.  So the texts come in the order of their
+ * first appearance, not once per row. */
+void s3i_table_code_texts(const s3_table *t, size_t col,
+                          void (*fn)(const char *text, void *user),
+                          void *user);
 
 #endif /* S3_BASE_H */

@@ -418,6 +418,42 @@ s3i_table_row(const s3_table *t, size_t row, s3i_val *out)
     return 0;
 }
 
+/* The text of column col of a view's row (i, j) of block b. */
+static const char *
+view_text(const s3_table *t, size_t b, size_t i, size_t j, size_t col)
+{
+    const char *v = t->cell(t->src, b, i, j, col).v.text;
+    return v ? v : "";
+}
+
+void
+s3i_table_code_texts(const s3_table *t, size_t col,
+                     void (*fn)(const char *text, void *user), void *user)
+{
+    if (col >= t->ncols || !s3_coltype_is_text(t->coltype[col]))
+        return;
+    if (!t->cell) {
+        for (size_t r = 0; r < t->nrows; r++)
+            fn(s3_table_text(t, r, col), user);
+        return;
+    }
+    for (size_t b = 0; b < t->nblocks; b++) {
+        if (t->pairs[b]) {
+            for (size_t k = 0; k < t->ni[b]; k++)
+                fn(view_text(t, b, t->pairs[b][2 * k], t->pairs[b][2 * k + 1],
+                             col),
+                   user);
+            continue;
+        }
+        if (t->ni[b] == 0)
+            continue;
+        for (size_t j = 0; j < t->nj[b]; j++) /* the first row */
+            fn(view_text(t, b, 0, j, col), user);
+        for (size_t i = 1; i < t->ni[b] && t->nj[b] > 0; i++) /* column */
+            fn(view_text(t, b, i, 0, col), user);
+    }
+}
+
 s3_table *
 s3i_table_view(const char *name, size_t ncols, const s3i_colspec *cols,
                s3i_cell_fn cell, void *src)

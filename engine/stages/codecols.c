@@ -115,10 +115,55 @@ typedef struct {
 /* Texts remembered per code column (a prime: pointers are aligned). */
 enum { CODE_CACHE = 1021 };
 
+/* The scan of one code column of one table: the texts it holds, in the
+ * order of their first appearance (s3i_table_code_texts: a view gives
+ * each of a grid's units and classes once, a stored table every row).
+ * Whether a column reads as numbers depends only on which kinds of text
+ * it holds, and the examples on the first of each kind, so texts met
+ * again change nothing: a small cache remembers them by pointer (a table
+ * keeps each short text once, and a view hands out its own). */
+typedef struct {
+    code_cols *cc;
+    size_t k;
+    size_t filled, cnt[3];
+    const char *example[3];
+    const char *seen[CODE_CACHE];
+    unsigned char seen_kind[CODE_CACHE];
+} code_scan;
+
+static void
+scan_text(const char *v, void *user)
+{
+    code_scan *sc = user;
+    code_cols *cc = sc->cc;
+    if (!*v)
+        return;
+    sc->filled++;
+    size_t h = ((uintptr_t)v >> 3) % CODE_CACHE;
+    if (sc->seen[h] == v) {
+        sc->cnt[sc->seen_kind[h]]++;
+        return;
+    }
+    int kind = 0;
+    if (reads_as_missing(v)) {
+        cc->missing[sc->k] = 1;
+        if (!cc->na_example)
+            cc->na_example = v;
+    } else if ((kind = reads_as_number(v)) != 0) {
+        const char *e = sc->example[kind];
+        if (!e || (v[0] == '0' && e[0] != '0'))
+            sc->example[kind] = v;
+    }
+    sc->seen[h] = v;
+    sc->seen_kind[h] = (unsigned char)kind;
+    sc->cnt[kind]++;
+}
+
 static void
 scan_codes(s3_table *const *t, size_t n, code_cols *cc)
 {
     memset(cc, 0, sizeof *cc);
+    code_scan scan, *sc = &scan; /* 9 KB */
     for (size_t i = 0; i < n; i++) {
         if (!t[i] || !s3_table_rows(t[i]))
             continue;
@@ -134,40 +179,13 @@ scan_codes(s3_table *const *t, size_t n, code_cols *cc)
                     continue;
                 cc->name[cc->n++] = name;
             }
-            size_t nr = s3_table_rows(t[i]), filled = 0, cnt[3] = {0};
-            const char *example[3] = {NULL};
-            /* a table keeps each short text once, and a view hands out its
-             * units' and classes' own texts: a text met again (the same
-             * pointer, found in a small cache) is of the kind found the
-             * first time, which already set the examples */
-            const char *seen[CODE_CACHE] = {NULL};
-            unsigned char seen_kind[CODE_CACHE];
-            for (size_t r = 0; r < nr; r++) {
-                const char *v = s3_table_text(t[i], r, c);
-                if (!*v)
-                    continue;
-                filled++;
-                size_t h = ((uintptr_t)v >> 3) % CODE_CACHE;
-                if (seen[h] == v) {
-                    cnt[seen_kind[h]]++;
-                    continue;
-                }
-                int kind = 0;
-                if (reads_as_missing(v)) {
-                    cc->missing[k] = 1;
-                    if (!cc->na_example)
-                        cc->na_example = v;
-                } else if ((kind = reads_as_number(v)) != 0) {
-                    const char *e = example[kind];
-                    if (!e || (v[0] == '0' && e[0] != '0'))
-                        example[kind] = v;
-                }
-                seen[h] = v;
-                seen_kind[h] = (unsigned char)kind;
-                cnt[kind]++;
-            }
+            memset(sc, 0, sizeof *sc);
+            sc->cc = cc;
+            sc->k = k;
+            s3i_table_code_texts(t[i], c, scan_text, sc);
             /* a column of numbers (or of logicals; and missing values) is
              * read as numbers (as logical) */
+            size_t filled = sc->filled, *cnt = sc->cnt;
             for (int kind = 1; kind <= 2; kind++) {
                 size_t nk = cnt[kind];
                 if (nk == 0 ||
@@ -177,8 +195,8 @@ scan_codes(s3_table *const *t, size_t n, code_cols *cc)
                 const char **ex =
                     kind == 1 ? &cc->num_example : &cc->lgl_example;
                 (kind == 1 ? cc->numeric : cc->logical)[k] = 1;
-                if (!*ex || (example[kind][0] == '0' && (*ex)[0] != '0'))
-                    *ex = example[kind];
+                if (!*ex || (sc->example[kind][0] == '0' && (*ex)[0] != '0'))
+                    *ex = sc->example[kind];
             }
         }
     }

@@ -373,6 +373,91 @@ START_TEST(view_copy)
 }
 END_TEST
 
+/* ---- the texts of code columns (s3i_table_code_texts) ------------------ */
+
+static const char *const code_units[] = {"u0", "u1", "u2"};
+static const char *const code_classes[] = {"c0", "c1", "c2", "c3"};
+
+/* unit = a function of i, class = a function of j, as a view's leads */
+static s3i_val
+code_cell(const void *src, size_t b, size_t i, size_t j, size_t col)
+{
+    (void)src, (void)b;
+    return S3I_TEXT(col == 0 ? code_units[i] : code_classes[j]);
+}
+
+typedef struct {
+    const char *got[64];
+    size_t n;
+} code_calls;
+
+static void
+code_take(const char *text, void *user)
+{
+    code_calls *c = user;
+    ck_assert_uint_lt(c->n, 64);
+    c->got[c->n++] = text;
+}
+
+/* The distinct texts of a code column in the order the rows first show
+ * them: a grid's first row and first column (3 + 4 - 1 calls, not 12), a
+ * list of pairs row by row, a stored table row by row. */
+START_TEST(view_code_texts)
+{
+    static const s3i_colspec code_cols[] = {{"unit", S3_COL_CODE},
+                                            {"class", S3_COL_CODE}};
+    s3_table *t =
+        s3i_table_view("codes", 2, code_cols, code_cell, calloc(1, 1));
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(s3i_table_view_block(t, 3, 4), 0);
+    uint32_t *pairs = malloc(4 * sizeof *pairs);
+    ck_assert_ptr_nonnull(pairs);
+    pairs[0] = 2, pairs[1] = 3, pairs[2] = 1, pairs[3] = 0; /* (2,3), (1,0) */
+    ck_assert_int_eq(s3i_table_view_pairs(t, pairs, 2), 0);
+    code_calls u = {0}, c = {0};
+    s3i_table_code_texts(t, 0, code_take, &u);
+    s3i_table_code_texts(t, 1, code_take, &c);
+    static const char *const want_u[] = {"u0", "u0", "u0", "u0",
+                                         "u1", "u2", "u2", "u1"};
+    static const char *const want_c[] = {"c0", "c1", "c2", "c3",
+                                         "c0", "c0", "c3", "c0"};
+    ck_assert_uint_eq(u.n, 8);
+    ck_assert_uint_eq(c.n, 8);
+    for (size_t k = 0; k < 8; k++) {
+        ck_assert_str_eq(u.got[k], want_u[k]);
+        ck_assert_str_eq(c.got[k], want_c[k]);
+    }
+    /* every text of the 14 rows is among them, first seen in row order */
+    for (size_t r = 0; r < s3_table_rows(t); r++)
+        for (size_t col = 0; col < 2; col++) {
+            const code_calls *got = col ? &c : &u;
+            const char *v = s3_table_text(t, r, col);
+            int met = 0;
+            for (size_t k = 0; k < got->n; k++)
+                met |= !strcmp(got->got[k], v);
+            ck_assert(met);
+        }
+    s3i_table_free(t);
+    /* a stored table: every row */
+    s3_table *p = s3i_table_new("plain", 2, code_cols);
+    ck_assert_ptr_nonnull(p);
+    for (size_t r = 0; r < 5; r++) {
+        s3i_val v[] = {S3I_TEXT(code_units[r % 3]),
+                       S3I_TEXT(r == 2 ? NULL : code_classes[r % 4])};
+        ck_assert_int_eq(s3i_table_append(p, v, 2), 0);
+    }
+    code_calls q = {0};
+    s3i_table_code_texts(p, 1, code_take, &q);
+    ck_assert_uint_eq(q.n, 5);
+    ck_assert_str_eq(q.got[2], "");
+    ck_assert_str_eq(q.got[4], "c0");
+    code_calls none = {0};
+    s3i_table_code_texts(p, 2, code_take, &none); /* no such column */
+    ck_assert_uint_eq(none.n, 0);
+    s3i_table_free(p);
+}
+END_TEST
+
 static Suite *
 table_suite(void)
 {
@@ -393,6 +478,7 @@ table_suite(void)
     tcase_add_test(tc, view_blocks);
     tcase_add_test(tc, view_read_only);
     tcase_add_test(tc, view_copy);
+    tcase_add_test(tc, view_code_texts);
     suite_add_tcase(s, tc);
     return s;
 }
