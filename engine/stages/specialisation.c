@@ -259,8 +259,7 @@ s3i_specialise(s3_ctx *ctx, const s3_model *m, const s3i_matrix *x,
         for (size_t c = 0; c < nr; c++)
             r->rv[c] = r->uv[c] = NAN;
     }
-    /* per class */
-    /* (the locational Gini is computed beside the evidence) */
+    /* per class (the locational Gini is computed beside the evidence) */
     s3_ubiquity(r->m, nr, nc, r->ubiq);
     /* the local economy: the unit's share of each aggregate beside the
      * aggregate's share of employment in the unit's own region */
