@@ -361,10 +361,11 @@ int s3i_table_append(s3_table *t, const s3i_val *vals, size_t n);
  * (0,0), (0,1), ..., (ni-1,nj-1); cell(src, block, i, j, col) gives a
  * cell of row (i, j) of a block (text: a stable string, NULL or "" for
  * empty; a code column's text a function of i alone or of j alone, as the
- * unit and class of a row are: s3i_table_code_texts relies on it).  A unit × class table of 2,000 × 1,000 is 2 million rows: as a
- * view it costs no memory, and the CSV writer makes each row once, as it
- * writes it.  The view owns src (freed with free()).  Views cannot be
- * changed by the setters above (-1 / S3I_NONE); a copy is stored. */
+ * unit and class of a row are: s3i_table_code_texts relies on it).  A unit ×
+ * class table of 2,000 × 1,000 is 2 million rows: as a view it costs no memory,
+ * and the CSV writer makes each row once, as it writes it.  The view owns src
+ * (freed with free()).  Views cannot be changed by the setters above (-1 /
+ * S3I_NONE); a copy is stored. */
 typedef s3i_val (*s3i_cell_fn)(const void *src, size_t block, size_t i,
                                size_t j, size_t col);
 s3_table *s3i_table_view(const char *name, size_t ncols,
@@ -386,7 +387,6 @@ int s3i_table_row(const s3_table *t, size_t row, s3i_val *out);
  * 3,000 calls, not 2 million.  So the texts come in the order of their
  * first appearance, not once per row. */
 void s3i_table_code_texts(const s3_table *t, size_t col,
-                          void (*fn)(const char *text, void *user),
-                          void *user);
+                          void (*fn)(const char *text, void *user), void *user);
 
 #endif /* S3_BASE_H */

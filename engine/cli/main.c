@@ -6,8 +6,10 @@
  * Every option is one row of OPTIONS; the same table parses the command
  * line and generates --help and the manual page (s3engine --manpage).
  */
+#define _GNU_SOURCE /* sched_setaffinity */
 #include <errno.h>
 #include <gsl/gsl_errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,9 +294,45 @@ set_params(s3_ctx *ctx, s3_model *m, const char *const *sets, size_t n,
     return !st && cells ? s3_model_set(ctx, m, "output.cells", cells) : st;
 }
 
+/* OpenBLAS without its idle worker.  The engine runs BLAS on one thread
+ * (s3.h) and uses the second core itself, but the threaded OpenBLAS starts
+ * a worker when it loads, one per further processor it may use, which
+ * spins (sched_yield) on the second core for the first 0.1 s of the
+ * process, beside the engine's own second thread: at world trade 0.1 s of
+ * CPU time and 0.03 s of the run (bench/RESULTS.md).  OpenBLAS counts the
+ * processors it may use when it loads, before main; an entry of the
+ * tool's .preinit_array runs before any library's constructor, so the
+ * tool is held to one processor while the libraries load and given its
+ * processors back first thing in main. */
+static cpu_set_t cpus_at_start;
+static int cpus_held;
+
+static void
+hold_one_cpu(int argc, char **argv, char **envp)
+{
+    (void)argc, (void)argv, (void)envp;
+    cpu_set_t one;
+    if (sched_getaffinity(0, sizeof cpus_at_start, &cpus_at_start) != 0 ||
+        CPU_COUNT(&cpus_at_start) < 2)
+        return;
+    CPU_ZERO(&one);
+    for (int c = 0; c < CPU_SETSIZE; c++)
+        if (CPU_ISSET(c, &cpus_at_start)) {
+            CPU_SET(c, &one);
+            break;
+        }
+    cpus_held = sched_setaffinity(0, sizeof one, &one) == 0;
+}
+
+typedef void (*preinit_fn)(int, char **, char **);
+__attribute__((section(".preinit_array"),
+               used)) static const preinit_fn preinit = hold_one_cpu;
+
 int
 main(int argc, char **argv)
 {
+    if (cpus_held)
+        sched_setaffinity(0, sizeof cpus_at_start, &cpus_at_start);
     gsl_set_error_handler_off();
     if (argc < 2) {
         print_help(stderr, NULL, 0);

@@ -1015,6 +1015,35 @@ t_threads_long_table_errors() {
         die "not both errors: $(cat "$TMP/stderr2")"
 }
 
+# the tool holds itself to one processor while its libraries load (so that
+# OpenBLAS starts no idle worker: engine/cli/main.c) and gets all of them
+# back before it works: seen while it waits on an input FIFO, with one
+# thread (OpenBLAS's worker would be a second)
+t_processors_given_back() {
+    command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ] ||
+        { echo "# skipped: needs taskset and two processors"; return 0; }
+    mkfifo "$TMP/in.csv"
+    exec 3<>"$TMP/in.csv" # held open: the tool's open does not block
+    taskset -c 0,1 "$BIN" analyse --quiet --csv-only --input "$TMP/in.csv" \
+        --unit unit --class class --value value --out "$TMP/out" \
+        2>"$TMP/stderr" 3>&- & # taskset runs the tool in its own place: $!
+    local pid=$! cpus="" tasks="" i f
+    for i in $(seq 100); do # once it has its input open, it is in main
+        for f in /proc/"$pid"/fd/*; do
+            [ "$(readlink "$f" 2>/dev/null)" = "$TMP/in.csv" ] || continue
+            cpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$pid/status")
+            tasks=$(ls "/proc/$pid/task" | wc -l)
+        done
+        [ -n "$cpus" ] && break
+        sleep 0.05
+    done
+    printf 'unit,class,value\nu1,a,5\nu1,b,3\nu2,a,2\nu2,c,7\n' >&3
+    exec 3>&-
+    wait "$pid" || die "analyse of the FIFO failed: $(err)"
+    [ "$cpus" = 0-1 ] || die "the tool works on processors '$cpus', not 0-1"
+    [ "$tasks" = 1 ] || die "$tasks threads while reading a small input: OpenBLAS started a worker"
+}
+
 # a pipe as input (--input <(zcat ...)): read in order, same results and
 # checksum as the file
 t_analyse_pipe_input() {
@@ -2853,6 +2882,7 @@ run_case "large long table: two threads give the tables, warnings and notes of o
 run_case "large long table with a fraction: read again by one thread, the same tables" t_threads_long_table_fraction
 run_case "large long table: errors after the cut and in both parts, the same messages" t_threads_long_table_errors
 run_case "analyse: a pipe as input gives the file's results and checksum" t_analyse_pipe_input
+run_case "the tool works on every processor it was given" t_processors_given_back
 run_case "analyse: counts near 1e25 and 1e300 end at once, with finite intervals" t_analyse_huge_values
 run_case "large file: an error after the cut, the same message" t_threads_error_in_second_half
 run_case "large file: errors in both halves, all reported, the same messages" t_threads_errors_in_both_halves
