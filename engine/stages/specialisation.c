@@ -57,14 +57,21 @@ blocks(size_t units)
     return (units + EVIDENCE_BLOCK - 1) / EVIDENCE_BLOCK;
 }
 
+/* The first unit of block b of `units` into *c0; its number of units. */
+static size_t
+block_units(size_t units, size_t b, size_t *c0)
+{
+    *c0 = b * EVIDENCE_BLOCK;
+    return units - *c0 < EVIDENCE_BLOCK ? units - *c0 : EVIDENCE_BLOCK;
+}
+
 /* The p-values of the blocks not yet taken. */
 static void
 pvalue_blocks(evidence_job *j)
 {
     size_t nc = j->nc;
     for (size_t b; (b = atomic_fetch_add(&j->next_p, 1)) < blocks(j->np);) {
-        size_t c0 = b * EVIDENCE_BLOCK,
-               k = j->np - c0 < EVIDENCE_BLOCK ? j->np - c0 : EVIDENCE_BLOCK;
+        size_t c0, k = block_units(j->np, b, &c0);
         s3_overrep_pvalues(j->x + c0 * nc, k, nc, j->rs + c0,
                            j->per_unit ? j->ref + c0 * nc : j->ref, j->per_unit,
                            j->pval + c0 * nc);
@@ -84,8 +91,7 @@ rest_blocks(evidence_job *j)
         s3_locational_gini(j->x, j->nr, nc, j->rs, j->gini, j->gini_work,
                            j->gini_iwork);
     for (size_t b; (b = atomic_fetch_add(&j->next_i, 1)) < blocks(j->ni);) {
-        size_t c0 = b * EVIDENCE_BLOCK,
-               k = j->ni - c0 < EVIDENCE_BLOCK ? j->ni - c0 : EVIDENCE_BLOCK;
+        size_t c0, k = block_units(j->ni, b, &c0);
         s3_rca_intervals(j->x + c0 * nc, k, nc, j->rs + c0,
                          j->per_unit ? j->ref + c0 * nc : j->ref, j->per_unit,
                          j->level, j->lo + c0 * nc, j->hi + c0 * nc);
