@@ -646,7 +646,8 @@ temme_log_tail(double a, double t, double y, double *other)
         lv = log(0.5 * erfc(sqrt(y)) + exp(-y) * sum);
     else
         lv = -y + log(0.5 * erfcx_large(sqrt(y)) + sum);
-    *other = log1p(-exp(lv));
+    if (other)
+        *other = log1p(-exp(lv));
     return lv;
 }
 
@@ -668,21 +669,26 @@ static double
 gamma_tail(double a, double t, double sa, int upper, int method, double *slope)
 {
     /* the forced series stops at 10^5 terms or so (a = 10^7) */
-    double ld = log_dpois(a, t, sa),
-           limit = max_terms(
-               fmin(a, method == S3_GAMMA_SERIES ? 1e7 : TEMME_MIN_SHAPE));
     int near = fabs(t - a) <= TEMME_MAX_SIGMA * a;
     if (method == S3_GAMMA_TEMME && !(a >= 20.0 && near))
         return NAN;
     if (method == S3_GAMMA_TEMME ||
         (method == S3_GAMMA_AUTO && a >= TEMME_MIN_SHAPE && near)) {
-        /* ld = −sa − y − log √(2π a): y is bd0(a, t) as in the density */
-        double y = bd0(a, t), lo, lv = temme_log_tail(a, t, y, &lo);
+        /* the expansion gives the tail of t's side of a, lv; the other
+         * one, lo, is its complement, computed only when it is asked */
+        double y = bd0(a, t), lo = NAN,
+               lv = temme_log_tail(a, t, y,
+                                   (t < a) == (upper != 0) ? &lo : NULL);
         double lp = t < a ? lv : lo, lq = t < a ? lo : lv;
         double lf = upper ? lq : lp;
+        /* the density log_dpois(a, t, sa), with its bd0 y */
+        double ld = -sa - y - 0.5 * (LN_2PI + log(a));
         *slope = (upper ? -a : a) * exp(ld - lf);
         return lf;
     }
+    double ld = log_dpois(a, t, sa),
+           limit = max_terms(
+               fmin(a, method == S3_GAMMA_SERIES ? 1e7 : TEMME_MIN_SHAPE));
     if (t < a + 1.0) {
         double sum = 1.0, term = 1.0;
         for (double k = 1.0;; k += 1.0) {
@@ -736,13 +742,12 @@ gamma_tail(double a, double t, double sa, int upper, int method, double *slope)
  * have established (a geometric bisection when a step leaves it).  Newton
  * converges quadratically, so once a step is below 1e-9 (relative) the
  * point it leads to is exact to rounding.  A lower quantile below the
- * smallest normal double is returned as 0; NaN if the iteration fails. */
+ * smallest normal double is returned as 0; NaN if the iteration fails.
+ * z is the normal quantile of the tail (tail_z). */
 static double
-gamma_quantile(double a, double ltail, int upper)
+gamma_quantile(double a, double ltail, int upper, double z)
 {
     double sa = stirlerr(a), t;
-    double z = upper ? gsl_cdf_ugaussian_Qinv(exp(ltail))
-                     : gsl_cdf_ugaussian_Pinv(exp(ltail));
     double wh = 1.0 - 1.0 / (9.0 * a) + z / (3.0 * sqrt(a));
     if (upper || (a >= 1.0 && wh > 0.0)) {
         t = a * wh * wh * wh;
@@ -810,17 +815,27 @@ interval_defined(double x, double n, double p, double level, double *e,
     return 1;
 }
 
-/* Garwood's limits of a count x ≥ 0, before the division by n p. */
+/* The normal quantiles of a tail, z[0] = Φ⁻¹(tail) and z[1] = Φ⁻¹(1 −
+ * tail), which start the gamma quantiles (the same for every cell). */
 static void
-count_limits(double x, double ltail, double *lo, double *hi)
+tail_z(double ltail, double z[2])
+{
+    z[0] = gsl_cdf_ugaussian_Pinv(exp(ltail));
+    z[1] = gsl_cdf_ugaussian_Qinv(exp(ltail));
+}
+
+/* Garwood's limits of a count x ≥ 0, before the division by n p; z from
+ * tail_z(ltail). */
+static void
+count_limits(double x, double ltail, const double z[2], double *lo, double *hi)
 {
     if (x == 0.0) {
         *lo = 0.0;
         *hi = -ltail; /* Q(1, t) = e^(−t) */
         return;
     }
-    *lo = gamma_quantile(x, ltail, 0);
-    *hi = gamma_quantile(x + 1.0, ltail, 1);
+    *lo = gamma_quantile(x, ltail, 0, z[0]);
+    *hi = gamma_quantile(x + 1.0, ltail, 1, z[1]);
 }
 
 void
@@ -831,7 +846,9 @@ s3_rca_interval(double x, double n, double p, double level, double *lo,
     *lo = *hi = NAN;
     if (!interval_defined(x, n, p, level, &e, &ltail))
         return;
-    count_limits(x, ltail, lo, hi);
+    double z[2];
+    tail_z(ltail, z);
+    count_limits(x, ltail, z, lo, hi);
     *lo /= e;
     *hi /= e;
 }
@@ -849,6 +866,9 @@ s3_rca_intervals(const double *x, size_t nr, size_t nc, const double *rs,
     double clo[COUNT_CACHE], chi[COUNT_CACHE];
     unsigned char known[COUNT_CACHE] = {0};
     size_t nnan = 0;
+    double z[2] = {NAN, NAN}; /* ltail is the level's alone */
+    if (level > 0.0 && level < 1.0)
+        tail_z(log(0.5 * (1.0 - level)), z);
     for (size_t c = 0; c < nr; c++) {
         const double *r = per_unit_ref ? ref_share + c * nc : ref_share;
         for (size_t p = 0; p < nc; p++) {
@@ -862,13 +882,13 @@ s3_rca_intervals(const double *x, size_t nr, size_t nc, const double *rs,
             if (v < COUNT_CACHE && v == floor(v)) {
                 size_t k = (size_t)v;
                 if (!known[k]) {
-                    count_limits(v, ltail, &clo[k], &chi[k]);
+                    count_limits(v, ltail, z, &clo[k], &chi[k]);
                     known[k] = 1;
                 }
                 lo[i] = clo[k] / e;
                 hi[i] = chi[k] / e;
             } else {
-                count_limits(v, ltail, &lo[i], &hi[i]);
+                count_limits(v, ltail, z, &lo[i], &hi[i]);
                 lo[i] /= e;
                 hi[i] /= e;
             }

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,62 +39,81 @@ s3i_format_number(double v, char buf[32])
 
 /* The CSV writer's buffer: rows are formatted into it and handed on in
  * large pieces, so that no field costs a stdio call (a table of two
- * million rows has thirty million fields).  Handed on to the file f, or,
- * when f is NULL, kept in mem: a piece of a file formatted by one thread
- * while the other writes the piece before it (write_files). */
+ * million rows has thirty million fields).  For a file f, b is the fixed
+ * buffer, handed on to f when full; when f is NULL, b is mem, which grows
+ * to hold a whole piece of a file, formatted by one thread while the other
+ * writes the piece before it (write_files).  A piece that runs out of
+ * memory sets fail and goes on into the fixed buffer, discarding. */
 typedef struct {
     FILE *f;
+    char *b; /* fixed or mem */
+    size_t n, cap;
     char *mem;
-    size_t nmem, capmem;
-    int fail; /* out of memory for mem */
-    size_t n;
-    char b[1 << 16];
+    size_t capmem;
+    int fail;
+    char fixed[1 << 16];
 } csvbuf;
 
 enum { CSV_ROOM = 64 }; /* the longest number plus a separator */
 
+/* Start o on the file f, or on a piece in memory when f is NULL. */
 static void
-csv_sink(csvbuf *o, const char *s, size_t k)
+csv_start(csvbuf *o, FILE *f)
+{
+    o->f = f;
+    o->n = 0;
+    o->fail = 0;
+    o->b = f || !o->mem ? o->fixed : o->mem;
+    o->cap = f || !o->mem ? sizeof o->fixed : o->capmem;
+}
+
+/* Room for k more bytes (k <= sizeof o->fixed), the slow way: hand a
+ * file's buffer on, grow a piece's. */
+static char *
+csv_more(csvbuf *o, size_t k)
 {
     if (o->f) {
-        fwrite(s, 1, k, o->f);
-    } else if (!o->fail) {
-        if (s3i_reserve(&o->mem, &o->capmem, o->nmem + k, 1)) {
-            o->fail = 1;
-            return;
-        }
-        memcpy(o->mem + o->nmem, s, k);
-        o->nmem += k;
+        fwrite(o->b, 1, o->n, o->f);
+        o->n = 0;
+    } else if (!o->fail && !s3i_reserve(&o->mem, &o->capmem, o->n + k, 1)) {
+        if (o->b == o->fixed) /* the piece's first growth */
+            memcpy(o->mem, o->fixed, o->n);
+        o->b = o->mem;
+        o->cap = o->capmem;
+    } else {
+        o->fail = 1;
+        o->b = o->fixed;
+        o->cap = sizeof o->fixed;
+        o->n = 0;
     }
+    return o->b + o->n;
 }
 
-static void
-csv_flush(csvbuf *o)
-{
-    if (o->n)
-        csv_sink(o, o->b, o->n);
-    o->n = 0;
-}
-
-/* Make room for k more bytes (k <= sizeof o->b). */
+/* Make room for k more bytes (k <= sizeof o->fixed). */
 static inline char *
 csv_room(csvbuf *o, size_t k)
 {
-    if (o->n + k > sizeof o->b)
-        csv_flush(o);
-    return o->b + o->n;
+    return o->n + k <= o->cap ? o->b + o->n : csv_more(o, k);
+}
+
+/* Hand what a file's buffer holds on to the file. */
+static void
+csv_flush(csvbuf *o)
+{
+    if (o->f && o->n)
+        fwrite(o->b, 1, o->n, o->f);
+    if (o->f)
+        o->n = 0;
 }
 
 static void
 csv_put(csvbuf *o, const char *s, size_t k)
 {
-    if (k > sizeof o->b / 2) { /* a long text: straight through */
-        csv_flush(o);
-        csv_sink(o, s, k);
-        return;
+    for (size_t part; k > 0; s += part, k -= part) { /* a long text in parts */
+        part = k < sizeof o->fixed ? k : sizeof o->fixed;
+        memcpy(csv_room(o, part), s, part);
+        o->n += part;
     }
-    memcpy(csv_room(o, k), s, k);
-    o->n += k;
 }
 
 static inline void
@@ -128,8 +148,11 @@ formula_start(char c)
  * the text instead of running it as a formula (the OWASP rule for CSV
  * injection).  The engine's own texts (s3i_table_set_own_text: the
  * parameters and their meanings) are written as they are.  Numbers are
- * written by the caller and never changed. */
-static void
+ * written by the caller and never changed.  Returns the text's length
+ * when it was written as it is, else PLAIN_NOT. */
+#define PLAIN_NOT SIZE_MAX
+
+static size_t
 csv_text(csvbuf *o, const char *s, char sep, int own)
 {
     int guard = !own && formula_start(s[0]);
@@ -141,7 +164,7 @@ csv_text(csvbuf *o, const char *s, char sep, int own)
         if (guard)
             csv_char(o, '\'');
         csv_put(o, s, k);
-        return;
+        return guard ? PLAIN_NOT : k;
     }
     csv_char(o, '"');
     if (guard)
@@ -152,6 +175,7 @@ csv_text(csvbuf *o, const char *s, char sep, int own)
         csv_char(o, *s);
     }
     csv_char(o, '"');
+    return PLAIN_NOT;
 }
 
 /* The header row of t, after the BOM in the German dialect. */
@@ -178,10 +202,17 @@ csv_rows(csvbuf *o, const s3_table *t, size_t r0, size_t r1, int german)
     /* per column, once: its type and whether its text is the engine's */
     unsigned char *text = malloc(nc ? nc : 1), *own = malloc(nc ? nc : 1);
     s3i_val *row = malloc((nc ? nc : 1) * sizeof *row);
-    if (!text || !own || !row) {
+    /* per text column, its last text when that needs no quote or guard,
+     * and its length: a code repeated down the rows (a view's texts are
+     * kept once) is scanned once */
+    const char **last = calloc(nc ? nc : 1, sizeof *last);
+    size_t *lastk = malloc((nc ? nc : 1) * sizeof *lastk);
+    if (!text || !own || !row || !last || !lastk) {
         free(text);
         free(own);
         free(row);
+        free(last);
+        free(lastk);
         return -1;
     }
     for (size_t c = 0; c < nc; c++) {
@@ -195,7 +226,14 @@ csv_rows(csvbuf *o, const s3_table *t, size_t r0, size_t r1, int german)
             if (c)
                 csv_char(o, sep);
             if (text[c]) {
-                csv_text(o, row[c].v.text, sep, own[c]);
+                const char *s = row[c].v.text;
+                if (s == last[c]) {
+                    csv_put(o, s, lastk[c]);
+                } else {
+                    size_t k = csv_text(o, s, sep, own[c]);
+                    if (k != PLAIN_NOT)
+                        last[c] = s, lastk[c] = k;
+                }
                 continue;
             }
             /* as s3i_format_number, with the length the formatter
@@ -214,6 +252,8 @@ csv_rows(csvbuf *o, const s3_table *t, size_t r0, size_t r1, int german)
     free(text);
     free(own);
     free(row);
+    free(last);
+    free(lastk);
     return 0;
 }
 
@@ -239,7 +279,7 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
             fclose(f);
         return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path, strerror(e));
     }
-    o->f = f;
+    csv_start(o, f);
     csv_header(o, t, german);
     int bad = csv_rows(o, t, 0, s3_table_rows(t), german);
     csv_flush(o);
@@ -348,7 +388,7 @@ table_pieces(const s3_table *t)
     return n ? (n + PIECE_ROWS - 1) / PIECE_ROWS : 1;
 }
 
-/* Piece p of table i into o->mem; then, in its turn, into the file. */
+/* Piece p of table i into memory; then, in its turn, into the file. */
 static s3_status
 write_piece(s3_ctx *ctx, file_jobs *j, csvbuf *o, size_t i, size_t p,
             int *stopped)
@@ -359,11 +399,10 @@ write_piece(s3_ctx *ctx, file_jobs *j, csvbuf *o, size_t i, size_t p,
            r1 = nr - r0 < PIECE_ROWS ? nr : r0 + PIECE_ROWS;
     char path[4400];
     snprintf(path, sizeof path, "%s/%s.csv", j->csvdir, s3_table_name(t));
-    o->nmem = 0;
+    csv_start(o, NULL);
     if (p == 0)
         csv_header(o, t, german);
     int bad = csv_rows(o, t, r0, r1, german);
-    csv_flush(o);
     pthread_mutex_lock(&j->lock);
     while (!j->stop && j->written[i] != p)
         pthread_cond_wait(&j->turn, &j->lock);
@@ -377,7 +416,7 @@ write_piece(s3_ctx *ctx, file_jobs *j, csvbuf *o, size_t i, size_t p,
     if (p == 0 && !(j->file[i] = fopen(path, "wb")))
         return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path,
                         strerror(errno));
-    fwrite(o->mem, 1, o->nmem, j->file[i]);
+    fwrite(o->b, 1, o->n, j->file[i]);
     if (p + 1 < table_pieces(t))
         return S3_OK;
     FILE *f = j->file[i];

@@ -74,6 +74,13 @@ s3i_store_free(s3i_store *st)
         s3i_mres_free(&st->mr[i]);
     free(st->mr);
     s3i_matrices_free(st->mx, st->nmx);
+    for (size_t i = 0; i < st->nout; i++) {
+        free(st->out[i].unit);
+        free(st->out[i].pair);
+        free(st->out[i].share);
+        free(st->out[i].apart);
+    }
+    free(st->out);
     s3i_arena_free(&st->text);
     free(st);
 }

@@ -444,16 +444,35 @@ s3_status s3i_profiles(s3_ctx *ctx, const s3i_pass *b, s3_table *notes,
 
 /* ---- the result --------------------------------------------------------- */
 
+/* The rows of outranking.csv from one scored level of a pass: row k
+ * compares units pair[2k] and pair[2k + 1] (of unit[]), with the share of
+ * draws in which the first ranks above the second, and whether their rank
+ * bands part (distinguishable).  Made by the tables (tables.c) from the
+ * pass's scores, which do not outlive the run. */
+typedef struct {
+    const char *scenario, *level, **unit; /* texts in the store's arena */
+    uint32_t *pair;                       /* 2 × rows */
+    double *share;                        /* rows */
+    unsigned char *apart;                 /* rows */
+    size_t rows;
+} s3i_outrank;
+
 /* What the result's views read (s3i_table_view): the baseline pass's
  * matrices and measures, taken from the pass at the end of the run
- * (s3i_store_take), and copies of the dataset's texts they show, since a
- * result may outlive its dataset. */
+ * (s3i_store_take), the outranking rows of every pass, and copies of the
+ * dataset's texts they show, since a result may outlive its dataset. */
 typedef struct {
     s3i_matrix *mx;
     s3i_mres *mr;
     size_t nmx;
+    s3i_outrank *out;
+    size_t nout, capout;
     s3i_arena text;
 } s3i_store;
+
+/* A copy of s in the store's arena ("" for NULL or ""); NULL when out of
+ * memory. */
+const char *s3i_store_text(s3i_store *st, const char *s);
 
 /* The store takes b's matrices and measures (b keeps its scores). */
 void s3i_store_take(s3i_store *st, s3i_pass *b);

@@ -551,11 +551,87 @@ s3i_sres_values(const s3i_sres *s, size_t u, double v[5])
     v[4] = s->have_mc ? s->p95[u] : NAN;
 }
 
+/* A cell of outranking.csv: row i of block k, a grid of rows × 1 (the
+ * view's src holds the store). */
+static s3i_val
+outrank_cell(const void *src, size_t k, size_t i, size_t j, size_t col)
+{
+    (void)j;
+    const s3i_outrank *o = &(*(s3i_store *const *)src)->out[k];
+    switch (col) {
+    case 0:
+        return S3I_TEXT(o->scenario);
+    case 1:
+        return S3I_TEXT(o->level);
+    case 2:
+        return S3I_TEXT(o->unit[o->pair[2 * i]]);
+    case 3:
+        return S3I_TEXT(o->unit[o->pair[2 * i + 1]]);
+    case 4:
+        return S3I_NUM(o->share[i]);
+    default:
+        return S3I_INT(o->apart[i]);
+    }
+}
+
+/* Whether outranking.csv compares units a and b of s: both scored (one
+ * without a score ranks nowhere) and, with a cut, at most cut places
+ * apart in rank. */
+static int
+outrank_pair(const s3i_sres *s, size_t a, size_t b, size_t cut)
+{
+    return a != b && !*s3i_sres_why(s, a) && !*s3i_sres_why(s, b) &&
+           !(cut && fabs(s->rank[a] - s->rank[b]) > (double)cut);
+}
+
+/* The outranking rows of s into the store, and their block of the view
+ * to; -1 when out of memory. */
+static int
+outrank_block(s3_table *to, s3i_store *st, const char *scenario,
+              const s3i_sres *s, size_t cut)
+{
+    size_t n = s->n, rows = 0;
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++)
+            rows += (size_t)outrank_pair(s, a, b, cut);
+    if (n > UINT32_MAX ||
+        s3i_reserve(&st->out, &st->capout, st->nout + 1, sizeof *st->out))
+        return -1;
+    s3i_outrank *o = &st->out[st->nout];
+    *o = (s3i_outrank){.scenario = s3i_store_text(st, scenario),
+                       .level = s3i_store_text(st, s->level),
+                       .unit = malloc((n ? n : 1) * sizeof *o->unit),
+                       .pair = s3i_malloc_big(2 * rows + 1, sizeof *o->pair),
+                       .share = s3i_malloc_big(rows + 1, sizeof *o->share),
+                       .apart = malloc(rows + 1),
+                       .rows = rows};
+    st->nout++; /* the store frees what is allocated */
+    if (!o->scenario || !o->level || !o->unit || !o->pair || !o->share ||
+        !o->apart)
+        return -1;
+    for (size_t a = 0; a < n; a++)
+        if (!(o->unit[a] = s3i_store_text(st, s->unit[a])))
+            return -1;
+    size_t k = 0;
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = 0; b < n; b++) {
+            if (!outrank_pair(s, a, b, cut))
+                continue;
+            o->pair[2 * k] = (uint32_t)a;
+            o->pair[2 * k + 1] = (uint32_t)b;
+            o->share[k] = s->out[a * n + b];
+            /* bands [p05, p95] that overlap: not distinguishable */
+            o->apart[k] = s->p95[a] < s->p05[b] || s->p95[b] < s->p05[a];
+            k++;
+        }
+    return s3i_table_view_block(to, rows, 1);
+}
+
 /* scores.csv, indicators.csv and outranking.csv rows of one level. */
 static int
-score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
-           const s3i_sres *s, const s3_dataset *d, const s3_model *m,
-           s3_table *notes)
+score_rows(s3_table *ts, s3_table *ti, s3_table *to, s3i_store *st,
+           const char *scenario, const s3i_sres *s, const s3_dataset *d,
+           const s3_model *m, s3_table *notes)
 {
     if (!s->scored)
         return 0;
@@ -605,22 +681,7 @@ score_rows(s3_table *ts, s3_table *ti, s3_table *to, const char *scenario,
         if (s3i_note(notes, "outranking.csv", msg))
             return -1;
     }
-    /* pairs of scored units only: one without a score ranks nowhere */
-    for (size_t a = 0; a < n && s->have_mc; a++)
-        for (size_t b = 0; b < n; b++) {
-            if (a == b || *s3i_sres_why(s, a) || *s3i_sres_why(s, b) ||
-                (cut && fabs(s->rank[a] - s->rank[b]) > (double)cut))
-                continue;
-            /* bands [p05, p95] that overlap: not distinguishable */
-            int overlap = !(s->p95[a] < s->p05[b] || s->p95[b] < s->p05[a]);
-            s3i_val v[] = {
-                S3I_TEXT(scenario),         S3I_TEXT(s->level),
-                S3I_TEXT(s->unit[a]),       S3I_TEXT(s->unit[b]),
-                S3I_NUM(s->out[a * n + b]), S3I_INT(overlap ? 0 : 1)};
-            if (s3i_table_append(to, v, N(v)))
-                return -1;
-        }
-    return 0;
+    return s->have_mc ? outrank_block(to, st, scenario, s, cut) : 0;
 }
 
 /* ---- the run's context: centres, parameters, definitions, deltas ------- */
@@ -819,7 +880,6 @@ tables_new(const s3i_pass *b, s3i_store *st, int with_deltas, s3_table **t,
         T(T_REL, "relatedness", rel_cols),
         T(T_SCORES, "scores", score_cols),
         T(T_IND, "indicators", ind_cols),
-        T(T_OUT, "outranking", out_cols),
         T(T_CLU, "clusters", clu_cols),
         T(T_PART, "partners", partner_cols),
         T(T_DOM, "domains", dom_cols),
@@ -866,6 +926,14 @@ tables_new(const s3i_pass *b, s3i_store *st, int with_deltas, s3_table **t,
                                               pairs[i].cols, pairs[i].cell, g)))
             return -1;
     }
+    /* outranking.csv: the rows score_rows keeps in the store */
+    s3i_store **out_src = malloc(sizeof *out_src);
+    if (out_src)
+        *out_src = st;
+    if (!out_src ||
+        !(t[T_OUT] = s3i_table_view("outranking", N(out_cols), out_cols,
+                                    outrank_cell, out_src)))
+        return -1;
     t[T_UNITS] = s3i_measure_table("units", lead, 3, 0, ids[0], &nids[0]);
     t[T_CLASSES] =
         s3i_measure_table("classes", class_lead, 4, 0, ids[1], &nids[1]);
@@ -948,12 +1016,13 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
             fail = economy_rows(t[T_ECON], x, b->d);
     }
     for (size_t l = 0; l < b->nsc && !fail; l++)
-        fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], b->scenario,
-                          &b->sc[l], b->d, m, notes);
+        fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], r->store,
+                          b->scenario, &b->sc[l], b->d, m, notes);
     for (size_t i = 0; i < nscen && !fail; i++)
         for (size_t l = 0; l < scen[i].nsc && !fail; l++)
-            fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], scen[i].scenario,
-                              &scen[i].sc[l], scen[i].d, m, notes);
+            fail = score_rows(t[T_SCORES], t[T_IND], t[T_OUT], r->store,
+                              scen[i].scenario, &scen[i].sc[l], scen[i].d, m,
+                              notes);
     if (!fail && t[T_DOV])
         fail = domain_overlap_rows(t[T_DOV], &b->dm, b->domover);
     if (!fail)

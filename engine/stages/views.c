@@ -11,9 +11,8 @@
 
 #include "stages/stages.h"
 
-/* A copy of s in the store ("" for NULL); NULL when out of memory. */
-static const char *
-keep(s3i_store *st, const char *s)
+const char *
+s3i_store_text(s3i_store *st, const char *s)
 {
     return s && *s ? s3i_arena_strdup(&st->text, s) : "";
 }
@@ -51,16 +50,16 @@ s3i_grid_new(const s3i_pass *b, s3i_store *st, int complexity_only,
         k->unit_name = text, text += x->nr;
         k->cls = text, text += x->nc;
         k->label = text, text += x->nc;
-        fail =
-            !(k->level = keep(st, x->level)) || !(k->name = keep(st, x->name));
+        fail = !(k->level = s3i_store_text(st, x->level)) ||
+               !(k->name = s3i_store_text(st, x->name));
         for (size_t c = 0; c < x->nr && !fail; c++)
-            fail = !(k->unit[c] = keep(st, x->row[c])) ||
-                   !(k->unit_name[c] =
-                         keep(st, s3i_unit_name(b->d, x->lv, x->row_key[c],
-                                                x->row[c])));
+            fail = !(k->unit[c] = s3i_store_text(st, x->row[c])) ||
+                   !(k->unit_name[c] = s3i_store_text(
+                         st,
+                         s3i_unit_name(b->d, x->lv, x->row_key[c], x->row[c])));
         for (size_t p = 0; p < x->nc && !fail; p++)
-            fail = !(k->cls[p] = keep(st, x->col[p])) ||
-                   !(k->label[p] = keep(st, s3i_class_label(x, p)));
+            fail = !(k->cls[p] = s3i_store_text(st, x->col[p])) ||
+                   !(k->label[p] = s3i_store_text(st, s3i_class_label(x, p)));
     }
     if (fail) {
         free(g);
