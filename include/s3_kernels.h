@@ -31,6 +31,10 @@ S3_API double s3_sum(const double *v, size_t n, size_t stride);
 S3_API void s3_margins(const double *x, size_t nr, size_t nc, double *rs,
                        double *cs);
 
+/* Column sums cs[nc] of X, each compensated: s3_sum(x + p, nr, nc) for
+ * every column p, to the bit, read row by row. */
+S3_API void s3_col_sums(const double *x, size_t nr, size_t nc, double *cs);
+
 /* Shares and revealed comparative advantage (Balassa 1965):
  *   share_cp = x_cp / x_c,   rca_cp = share_cp · (Σ ref / ref_p)
  * ref[nc] is the reference distribution; pass the column sums of X for the

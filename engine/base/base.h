@@ -18,6 +18,7 @@
 #ifndef S3_BASE_H
 #define S3_BASE_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +64,23 @@ int s3i_reserve(void *p, size_t *cap, size_t need, size_t es);
  * overflow or out of memory. */
 void *s3i_malloc_big(size_t n, size_t es);
 void *s3i_calloc_big(size_t n, size_t es);
+/* Transparent huge pages: their size, and the smallest array advised (by
+ * s3i_malloc_big, and by tables for their cells, table.c). */
+enum { S3I_HUGE_PAGE = 2 << 20, S3I_HUGE_MIN = 4 << 20 };
+
+/* A job beside the calling thread: s3i_beside_start runs fn(arg) on a
+ * second thread when two is set and one starts; s3i_beside_end waits for
+ * it, or runs fn(arg) itself when no thread took it.  For work that is a
+ * pure function of its inputs, so that the results are the same either
+ * way. */
+typedef struct {
+    void *(*fn)(void *);
+    void *arg;
+    int started;
+    pthread_t th;
+} s3i_beside;
+void s3i_beside_start(s3i_beside *b, int two, void *(*fn)(void *), void *arg);
+void s3i_beside_end(s3i_beside *b);
 
 /* An arena of strings, freed at once. */
 typedef struct s3i_arena_block s3i_arena_block;
@@ -382,10 +400,11 @@ int s3i_table_view_pairs(s3_table *t, uint32_t *pairs, size_t n);
 int s3i_table_row(const s3_table *t, size_t row, s3i_val *out);
 /* fn(text, user) for the texts of text column col ("" when empty), row by
  * row; in a view's grid block only those of its first row and its first
- * column, which show each text of a code column (a function of one index)
- * where the whole block first shows it: a 2,000 × 1,000 grid is then
- * 3,000 calls, not 2 million.  So the texts come in the order of their
- * first appearance, not once per row. */
+ * column, and in a list of pairs only the pairs whose i or whose j is new,
+ * which show each text of a code column (a function of one index) where
+ * the whole block first shows it: a 2,000 × 1,000 grid is then 3,000
+ * calls, not 2 million.  So the texts come in the order of their first
+ * appearance, not once per row. */
 void s3i_table_code_texts(const s3_table *t, size_t col,
                           void (*fn)(const char *text, void *user), void *user);
 

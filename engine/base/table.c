@@ -53,7 +53,7 @@ enum { INTERN_MAX = 64 }; /* longer texts are copied each time */
  * block it splits malloc's mapping, and realloc can then no longer grow
  * the block in place (mremap fails, and it copies).  Where the kernel
  * declines the advice, the pages are ordinary ones. */
-enum { MAPPED_MIN = 4 << 20 };
+enum { MAPPED_MIN = S3I_HUGE_MIN };
 
 static void
 cells_free(s3_table *t)
@@ -426,6 +426,30 @@ view_text(const s3_table *t, size_t b, size_t i, size_t j, size_t col)
     return v ? v : "";
 }
 
+/* The texts of column col in the list of pairs of block b: of each pair
+ * whose i or whose j is not met before (the column is a function of one
+ * of them), or, out of memory, of every pair. */
+static void
+pair_texts(const s3_table *t, size_t b, size_t col,
+           void (*fn)(const char *text, void *user), void *user)
+{
+    const uint32_t *p = t->pairs[b];
+    size_t n = t->ni[b], top = 0;
+    for (size_t k = 0; k < 2 * n; k++)
+        top = p[k] > top ? p[k] : top;
+    unsigned char *met_i = calloc(2 * (top + 1), 1),
+                  *met_j = met_i ? met_i + top + 1 : NULL;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t i = p[2 * k], j = p[2 * k + 1];
+        if (met_i && met_i[i] && met_j[j])
+            continue;
+        if (met_i)
+            met_i[i] = met_j[j] = 1;
+        fn(view_text(t, b, i, j, col), user);
+    }
+    free(met_i);
+}
+
 void
 s3i_table_code_texts(const s3_table *t, size_t col,
                      void (*fn)(const char *text, void *user), void *user)
@@ -439,10 +463,7 @@ s3i_table_code_texts(const s3_table *t, size_t col,
     }
     for (size_t b = 0; b < t->nblocks; b++) {
         if (t->pairs[b]) {
-            for (size_t k = 0; k < t->ni[b]; k++)
-                fn(view_text(t, b, t->pairs[b][2 * k], t->pairs[b][2 * k + 1],
-                             col),
-                   user);
+            pair_texts(t, b, col, fn, user);
             continue;
         }
         if (t->ni[b] == 0)

@@ -80,6 +80,24 @@ s3i_threads(const s3_ctx *ctx)
 }
 
 void
+s3i_beside_start(s3i_beside *b, int two, void *(*fn)(void *), void *arg)
+{
+    b->fn = fn;
+    b->arg = arg;
+    b->started = two && pthread_create(&b->th, NULL, fn, arg) == 0;
+}
+
+void
+s3i_beside_end(s3i_beside *b)
+{
+    if (b->started)
+        pthread_join(b->th, NULL);
+    else
+        b->fn(b->arg);
+    b->started = 0;
+}
+
+void
 s3i_utf8_cut(char *s)
 {
     size_t n = strlen(s), i = n;
@@ -145,23 +163,20 @@ s3i_reserve(void *p, size_t *cap, size_t need, size_t es)
     return 0;
 }
 
-/* Transparent huge pages: their size, and the smallest array advised. */
-enum { HUGE_PAGE = 2 << 20, HUGE_MIN = 4 << 20 };
-
 static void *
 alloc_big(size_t n, size_t es, int zero)
 {
     if (es && n > SIZE_MAX / es)
         return NULL;
     size_t bytes = n * es;
-    if (bytes < HUGE_MIN)
+    if (bytes < S3I_HUGE_MIN)
         return zero ? calloc(n, es) : malloc(bytes);
     void *p;
-    if (posix_memalign(&p, HUGE_PAGE, bytes) != 0)
+    if (posix_memalign(&p, S3I_HUGE_PAGE, bytes) != 0)
         return NULL;
     /* advice only: where the kernel has no huge pages it is ignored, and
      * a tail of less than 2 MB keeps small pages (no memory is added) */
-    (void)madvise(p, bytes / HUGE_PAGE * HUGE_PAGE, MADV_HUGEPAGE);
+    (void)madvise(p, bytes / S3I_HUGE_PAGE * S3I_HUGE_PAGE, MADV_HUGEPAGE);
     if (zero)
         memset(p, 0, bytes);
     return p;

@@ -107,7 +107,7 @@ typedef struct {
     int eurostat;           /* first column holds the dimensions */
     size_t ndims;
     char dims[MAX_DIMS][64];
-    size_t filtered, missing;
+    size_t filtered;
     char first[MAX_DIMS][128]; /* Eurostat: first value of each dimension */
     int seen;
     /* the units and classes interned, their strings (and the labels) in
@@ -613,7 +613,6 @@ long_row(void *u, s3i_csv *r, size_t n, char **f, const size_t *len)
         st->mu[st->nmiss] = ui;
         st->mc[st->nmiss] = ci;
         st->ml[st->nmiss++] = s3i_csv_line(r);
-        st->missing++;
         return s3i_reject(ctx, &st->c, r, vcol, val,
                           "missing value, not zero: the row is not used, "
                           "and its unit (or its class, where most units "
@@ -784,7 +783,6 @@ long_merge(s3_ctx *ctx, void *user, void *user2, size_t lines)
         a->ml[a->nmiss++] = lines + b->ml[k];
     }
     a->filtered += b->filtered;
-    a->missing += b->missing;
     a->nuts_other += b->nuts_other;
     a->extra_regio += b->extra_regio;
     a->ncell += b->ncell;

@@ -130,8 +130,7 @@ s3_density(const double *m, size_t nr, size_t nc, const double *phi,
            double *omega, double *work)
 {
     double *colsum = work;
-    for (size_t p = 0; p < nc; p++)
-        colsum[p] = s3_sum(phi + p, nc, nc);
+    s3_col_sums(phi, nc, nc, colsum);
     /* ω = M φ: the blocked BLAS product on the dense 0/1 matrix beats a
      * sparse sum of φ's rows even at 30 % ones (bench/RESULTS.md) */
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)nr, (int)nc,
@@ -153,10 +152,9 @@ s3_outlook(const double *m, size_t nr, size_t nc, const double *phi,
 {
     double *w = work, *a = work + nc, *phiw = a + nc;
     /* w_q = PCI_q / Σ_r φ_rq;  a_p = Σ_q φ_pq w_q;  (W φ)_qp = w_q φ_qp */
-    for (size_t q = 0; q < nc; q++) {
-        double s = s3_sum(phi + q, nc, nc);
-        w[q] = s > 0.0 ? pci[q] / s : 0.0;
-    }
+    s3_col_sums(phi, nc, nc, w);
+    for (size_t q = 0; q < nc; q++)
+        w[q] = w[q] > 0.0 ? pci[q] / w[q] : 0.0;
     for (size_t p = 0; p < nc; p++) {
         double acc = 0.0;
         for (size_t q = 0; q < nc; q++)

@@ -40,6 +40,12 @@ s3_margins(const double *x, size_t nr, size_t nc, double *rs, double *cs)
 {
     for (size_t c = 0; c < nr; c++)
         rs[c] = s3_sum(x + c * nc, nc, 1);
+    s3_col_sums(x, nr, nc, cs);
+}
+
+void
+s3_col_sums(const double *x, size_t nr, size_t nc, double *cs)
+{
     for (size_t p0 = 0; p0 < nc; p0 += COLBLOCK) {
         size_t bw = nc - p0 < COLBLOCK ? nc - p0 : COLBLOCK;
         double s[COLBLOCK] = {0}, comp[COLBLOCK] = {0};

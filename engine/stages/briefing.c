@@ -418,9 +418,12 @@ enum { NEAREST_HELD = 3 };
  * NEAREST_HELD) classes the unit is specialised in whose relatedness φ to
  * p is highest, "code label (φ 0.42)", highest first, ties in class
  * order.  These are the largest terms of p's density, Σ_k M_ck φ_kp /
- * Σ_k φ_kp (Hidalgo et al. 2007), so they are what makes it near. */
+ * Σ_k φ_kp (Hidalgo et al. 2007), so they are what makes it near.  phit
+ * is φ transposed (phit[q · n2c + k] = φ_kq): a column of φ read as a
+ * row. */
 static void
-nearest_held(const s3i_mres *r, size_t c, size_t p, char *out, size_t outsz)
+nearest_held(const s3i_mres *r, const double *phit, size_t c, size_t p,
+             char *out, size_t outsz)
 {
     const s3i_matrix *x = r->x;
     size_t n2c = r->n2c, q = r->pos2[p], chosen[NEAREST_HELD], nb = 0;
@@ -430,15 +433,15 @@ nearest_held(const s3i_mres *r, size_t c, size_t p, char *out, size_t outsz)
     /* one pass over the held classes in order, keeping the best so far
      * sorted (a later class replaces one only with a higher φ: ties stay
      * in class order); φ's column is read only where the unit holds */
-    const double *held = r->mc + c * n2c;
+    const double *held = r->mc + c * n2c, *phi_q = phit + q * n2c;
     for (size_t k = 0; k < n2c; k++) {
         if (held[k] != 1.0 || k == q)
             continue;
-        double v = r->phi[k * n2c + q];
+        double v = phi_q[k];
         if (!(v > 0.0))
             continue;
         size_t at = nb;
-        while (at > 0 && v > r->phi[chosen[at - 1] * n2c + q])
+        while (at > 0 && v > phi_q[chosen[at - 1]])
             at--;
         if (at == NEAREST_HELD)
             continue;
@@ -454,7 +457,7 @@ nearest_held(const s3i_mres *r, size_t c, size_t p, char *out, size_t outsz)
         short_label(label_of(x, cp), label);
         len += (size_t)snprintf(out + len, outsz - len, "%s%s %s (%.2f)",
                                 i ? " | " : "", x->col[cp], label,
-                                r->phi[chosen[i] * n2c + q]);
+                                phi_q[chosen[i]]);
     }
 }
 
@@ -467,16 +470,27 @@ opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
     const s3i_matrix *x = r->x;
     size_t cls[OPPORTUNITIES_TOP], np = 0, n2c = r->n2c;
     double *dv = malloc((2 * x->nr * OPPORTUNITIES_TOP + 1) * sizeof(double)),
-           *cv = dv ? dv + x->nr * OPPORTUNITIES_TOP : NULL;
-    if (!dv)
+           *cv = dv ? dv + x->nr * OPPORTUNITIES_TOP : NULL,
+           *phit = s3i_malloc_big(n2c * n2c + 1, sizeof(double));
+    if (!dv || !phit) {
+        free(dv);
+        free(phit);
         return -1;
+    }
+    /* φ transposed, in tiles: the opportunities read its columns */
+    enum { TILE = 32 };
+    for (size_t k0 = 0; k0 < n2c; k0 += TILE)
+        for (size_t q0 = 0; q0 < n2c; q0 += TILE)
+            for (size_t k = k0; k < k0 + TILE && k < n2c; k++)
+                for (size_t q = q0; q < q0 + TILE && q < n2c; q++)
+                    phit[q * n2c + k] = r->phi[k * n2c + q];
     for (size_t c = 0; c < x->nr; c++) {
         const char *sub, *name = unit_name(b->d, x, c, &sub);
         size_t n = opportunities_of(r, c, OPPORTUNITIES_TOP, cls);
         for (size_t j = 0; j < n; j++) {
             size_t p = cls[j], q = r->pos2[p];
             char why[1024];
-            nearest_held(r, c, p, why, sizeof why);
+            nearest_held(r, phit, c, p, why, sizeof why);
             double d = r->omega[c * n2c + q], pc = r->pci[p],
                    cog = r->have_eci ? r->cog[c * n2c + q] : NAN;
             s3i_val row[] = {
@@ -495,6 +509,7 @@ opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
                 S3I_TEXT(why)};
             if (s3i_table_append(t, row, N(row))) {
                 free(dv);
+                free(phit);
                 return -1;
             }
             if (!isnan(d) && !isnan(pc)) {
@@ -515,6 +530,7 @@ opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
     double pts[4][2] = {{md, plo}, {md, phi}, {dlo, mp}, {dhi, mp}};
     memcpy(g->pt, pts, sizeof pts);
     free(dv);
+    free(phit);
     return 0;
 }
 

@@ -15,7 +15,6 @@
  * with, and notes.csv says how often the shown ones are cut from a tie.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,9 +133,9 @@ s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
         goto done;
     }
     pairs_job job = {.r = r, .work = work};
-    pthread_t th;
-    int second = s3i_threads(ctx) >= 2 && nr >= OVERLAPS_SPLIT_MIN &&
-                 pthread_create(&th, NULL, pairs_work, &job) == 0;
+    s3i_beside pairs;
+    s3i_beside_start(&pairs, s3i_threads(ctx) >= 2 && nr >= OVERLAPS_SPLIT_MIN,
+                     pairs_work, &job);
     s3_cosine_similarity(x->x, nr, x->nc, r->cos);
     /* clusters of the units with activity, on 1 − cosine */
     size_t nk = 0, *keep = r->clu_unit;
@@ -152,10 +151,7 @@ s3i_overlaps(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
     if (nk > 0)
         s3_cluster_average(dist, nk, m->cluster_cut, r->clu_label, ma, mb,
                            height, cwork);
-    if (second)
-        pthread_join(th, NULL);
-    else
-        pairs_work(&job);
+    s3i_beside_end(&pairs);
     /* partners: most similar (kind 0; ties by Jaccard) and most
      * complementary (kind 1; ties by cosine similarity), then by id */
     size_t ncut[2] = {0, 0}, nties[2] = {0, 0};

@@ -18,7 +18,6 @@
  */
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,12 +206,11 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
         pci2[j] = r->pci[r->col2[j]];
     s3_density(r->mc, nr, n2c, r->phi, r->omega, work);
     outlook_job oj = {.r = r, .pci2 = pci2, .coi = coi, .work = work};
-    pthread_t th;
-    int second = r->have_eci && s3i_threads(ctx) >= 2 &&
-                 nr * n2c >= OUTLOOK_SPLIT_MIN &&
-                 pthread_create(&th, NULL, outlook_work, &oj) == 0;
-    if (r->have_eci && !second)
-        outlook_work(&oj);
+    s3i_beside outlook;
+    if (r->have_eci)
+        s3i_beside_start(&outlook,
+                         s3i_threads(ctx) >= 2 && nr * n2c >= OUTLOOK_SPLIT_MIN,
+                         outlook_work, &oj);
     /* the density split over every opportunity of the matrix, under each
      * rule: one line for the whole network, the same in the table, the
      * chart and quadrants.csv */
@@ -260,10 +258,10 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
         }
         r->nopp += k;
     }
-    if (second)
-        pthread_join(th, NULL);
-    if (r->have_eci)
+    if (r->have_eci) {
+        s3i_beside_end(&outlook);
         memcpy(r->coi, coi, nr * sizeof(double));
+    }
     if (notes)
         rc = exclusion_note(ctx, m, r, removed, notes);
 done:

@@ -14,7 +14,6 @@
  * neither computes.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -991,10 +990,12 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                        .ranking = &t[T_RANKING],
                        .opportunities = &t[T_OPPORTUNITIES],
                        .guides = r->guides};
-    pthread_t th;
-    int second = !fail && s3i_threads(ctx) >= 2 &&
-                 (bj.ctx = s3_ctx_new()) != NULL &&
-                 pthread_create(&th, NULL, briefing_work, &bj) == 0;
+    /* with a context of its own, for its message */
+    s3i_beside brief;
+    int briefing = !fail && (bj.ctx = s3_ctx_new()) != NULL;
+    fail |= !briefing;
+    if (briefing)
+        s3i_beside_start(&brief, s3i_threads(ctx) >= 2, briefing_work, &bj);
     for (size_t i = 0; i < b->nmx && !fail; i++) {
         const s3i_mres *x = &b->mr[i];
         fail = cell_block(t[T_SPEC], m, x, 0, notes) ||
@@ -1035,13 +1036,10 @@ s3i_tables_make(s3_ctx *ctx, const s3i_pass *b, const s3i_pass *scen,
                 s3i_scenario_summary(t[T_SCENSUM], t[T_DELTAS], deltas, b, scen,
                                      nscen, t[T_CLASSES], t[T_CENTRES]));
     s3_status rc = S3_OK;
-    if (second) {
-        pthread_join(th, NULL);
+    if (briefing) {
+        s3i_beside_end(&brief);
         if ((rc = bj.rc))
             rc = s3i_fail(ctx, rc, "%s", s3_ctx_message(bj.ctx));
-    } else if (!fail) {
-        rc = s3i_briefing(ctx, b, &t[T_OVERVIEW], &t[T_RANKING],
-                          &t[T_OPPORTUNITIES], r->guides);
     }
     s3_ctx_free(bj.ctx);
     if (!fail && !rc)

@@ -179,6 +179,31 @@ START_TEST(margins_hand_small)
 }
 END_TEST
 
+/* s3_col_sums is s3_sum down each column, to the bit: values of every size
+ * and sign (the compensation matters), a NaN, a column wider than one
+ * block of 256. */
+START_TEST(col_sums_as_sum)
+{
+    enum { NR = 37, NC = 300 };
+    static double x[NR * NC];
+    uint64_t s = 12345;
+    for (size_t i = 0; i < NR * NC; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u = (double)(s >> 11) / 9007199254740992.0; /* [0, 1) */
+        x[i] = (u - 0.5) * pow(10.0, (double)((s >> 3) % 33) - 16.0);
+    }
+    x[5 * NC + 7] = NAN;
+    double cs[NC];
+    s3_col_sums(x, NR, NC, cs);
+    for (size_t p = 0; p < NC; p++) {
+        double want = s3_sum(x + p, NR, NC);
+        ck_assert_msg(memcmp(&cs[p], &want, sizeof want) == 0,
+                      "column %zu: %.17g, s3_sum %.17g", p, cs[p], want);
+    }
+    ck_assert(isnan(cs[7]));
+}
+END_TEST
+
 /* ---- s3_rca on the small matrix ----------------------------------------- */
 
 /* Margins, shares and RCA of the small matrix with the network reference. */
@@ -1053,6 +1078,7 @@ kernels_suite(void)
     tcase_add_test(tc, sum_nan_propagates);
     tcase_add_test(tc, sum_empty_zero);
     tcase_add_test(tc, margins_hand_small);
+    tcase_add_test(tc, col_sums_as_sum);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("rca");

@@ -401,7 +401,8 @@ code_take(const char *text, void *user)
 
 /* The distinct texts of a code column in the order the rows first show
  * them: a grid's first row and first column (3 + 4 - 1 calls, not 12), a
- * list of pairs row by row, a stored table row by row. */
+ * list of pairs the pairs with a new i or j (2 calls, not 4), a stored
+ * table row by row. */
 START_TEST(view_code_texts)
 {
     static const s3i_colspec code_cols[] = {{"unit", S3_COL_CODE},
@@ -410,10 +411,12 @@ START_TEST(view_code_texts)
         s3i_table_view("codes", 2, code_cols, code_cell, calloc(1, 1));
     ck_assert_ptr_nonnull(t);
     ck_assert_int_eq(s3i_table_view_block(t, 3, 4), 0);
-    uint32_t *pairs = malloc(4 * sizeof *pairs);
+    /* (2,3), (1,0), then (2,0) and (1,3), whose i and j are both met */
+    uint32_t *pairs = malloc(8 * sizeof *pairs);
     ck_assert_ptr_nonnull(pairs);
-    pairs[0] = 2, pairs[1] = 3, pairs[2] = 1, pairs[3] = 0; /* (2,3), (1,0) */
-    ck_assert_int_eq(s3i_table_view_pairs(t, pairs, 2), 0);
+    static const uint32_t list[] = {2, 3, 1, 0, 2, 0, 1, 3};
+    memcpy(pairs, list, sizeof list);
+    ck_assert_int_eq(s3i_table_view_pairs(t, pairs, 4), 0);
     code_calls u = {0}, c = {0};
     s3i_table_code_texts(t, 0, code_take, &u);
     s3i_table_code_texts(t, 1, code_take, &c);
@@ -427,7 +430,7 @@ START_TEST(view_code_texts)
         ck_assert_str_eq(u.got[k], want_u[k]);
         ck_assert_str_eq(c.got[k], want_c[k]);
     }
-    /* every text of the 14 rows is among them, first seen in row order */
+    /* every text of the 16 rows is among them, first seen in row order */
     for (size_t r = 0; r < s3_table_rows(t); r++)
         for (size_t col = 0; col < 2; col++) {
             const code_calls *got = col ? &c : &u;
