@@ -419,8 +419,8 @@ enum { NEAREST_HELD = 3 };
  * p is highest, "code label (φ 0.42)", highest first, ties in class
  * order.  These are the largest terms of p's density, Σ_k M_ck φ_kp /
  * Σ_k φ_kp (Hidalgo et al. 2007), so they are what makes it near.  phit
- * is φ transposed (phit[q · n2c + k] = φ_kq): a column of φ read as a
- * row. */
+ * is φ transposed (phit[q · n2c + k] = φ_kq; φ itself where it is
+ * symmetric): a column of φ read as a row. */
 static void
 nearest_held(const s3i_mres *r, const double *phit, size_t c, size_t p,
              char *out, size_t outsz)
@@ -471,15 +471,17 @@ opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
     size_t cls[OPPORTUNITIES_TOP], np = 0, n2c = r->n2c;
     double *dv = malloc((2 * x->nr * OPPORTUNITIES_TOP + 1) * sizeof(double)),
            *cv = dv ? dv + x->nr * OPPORTUNITIES_TOP : NULL,
-           *phit = s3i_malloc_big(n2c * n2c + 1, sizeof(double));
-    if (!dv || !phit) {
+           *phit = r->phi_symmetric
+                       ? NULL
+                       : s3i_malloc_big(n2c * n2c + 1, sizeof(double));
+    if (!dv || (!r->phi_symmetric && !phit)) {
         free(dv);
         free(phit);
         return -1;
     }
     /* φ transposed, in tiles: the opportunities read its columns */
     enum { TILE = 32 };
-    for (size_t k0 = 0; k0 < n2c; k0 += TILE)
+    for (size_t k0 = 0; phit && k0 < n2c; k0 += TILE)
         for (size_t q0 = 0; q0 < n2c; q0 += TILE)
             for (size_t k = k0; k < k0 + TILE && k < n2c; k++)
                 for (size_t q = q0; q < q0 + TILE && q < n2c; q++)
@@ -490,7 +492,7 @@ opportunity_rows(s3_table *t, const s3i_pass *b, const s3i_mres *r,
         for (size_t j = 0; j < n; j++) {
             size_t p = cls[j], q = r->pos2[p];
             char why[1024];
-            nearest_held(r, phit, c, p, why, sizeof why);
+            nearest_held(r, phit ? phit : r->phi, c, p, why, sizeof why);
             double d = r->omega[c * n2c + q], pc = r->pci[p],
                    cog = r->have_eci ? r->cog[c * n2c + q] : NAN;
             s3i_val row[] = {

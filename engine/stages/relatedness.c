@@ -48,6 +48,7 @@ s3i_relatedness(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
     }
     /* proximity between kept classes (always, for proximity.csv) */
     s3_proximity(&r->oc, r->prox, work);
+    r->phi_symmetric = rel == S3I_REL_PROXIMITY;
     if (rel == S3I_REL_PROXIMITY) {
         memcpy(r->phi, r->prox, n2c * n2c * sizeof(double));
     } else {

@@ -162,8 +162,11 @@ typedef struct {
     double *pci, *pcir;       /* nc */
     int have_eci;
     /* relatedness: proximity (n2c × n2c), the φ density uses, unit
-     * proximity (nr × nr); co-occurrence measures 4 × nc × nc or NULL */
+     * proximity (nr × nr); co-occurrence measures 4 × nc × nc or NULL;
+     * whether φ is symmetric to the bit (it is the proximity, whose
+     * lower triangle s3_proximity copies from the upper) */
     double *prox, *phi, *uprox, *rel;
+    int phi_symmetric;
     /* potentials: density and COG over the kept classes (nr × n2c),
      * quadrant and opportunity rank per cell (nr × nc; -1 and 0 = none),
      * how many labels each split rule would change */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Byte identity of every output file on three runs: the shipped Ruhr model
-# (all scenarios, and the German CSV dialect), the hand-made datasets/small
-# and world trade through `analyse`.  tests/identity/*.sha256 hold the
+# Byte identity of every output file on five runs: the shipped Ruhr model
+# (all scenarios; the German CSV dialect; relatedness from the patents'
+# co-occurrence), the hand-made datasets/small and world trade through
+# `analyse`.  tests/identity/*.sha256 hold the
 # SHA-256 of each file as the engine wrote it when the file was last
 # updated; a change of any number, text or cell shows here.  A commit that
 # changes outputs on purpose updates them (--update) and says which numbers
@@ -22,9 +23,11 @@ export LC_ALL=C OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-Haswell}
 bin=$BUILD/s3engine
 fail=0
 
-cases=(ruhr ruhr_german small trade)
+cases=(ruhr ruhr_german ruhr_cooc small trade)
 args_ruhr=(run --quiet)
 args_ruhr_german=(run --quiet --german-csv --scenario ai_startups_dortmund)
+args_ruhr_cooc=(run --quiet --csv-only --scenario ai_startups_dortmund
+                --set potentials.relatedness=association)
 args_small=(run --quiet --model tests/golden/small.ini)
 args_trade=(analyse --quiet --input datasets/world-trade/world_trade_avg_1998_to_2000.csv
             --unit country --class product --value value)
