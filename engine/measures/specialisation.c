@@ -244,22 +244,36 @@ s3_locational_gini(const double *x, size_t nr, size_t nc, const double *rs,
     double total = s3_sum(rs, nr, 1);
     double *ratio = work, *pop = work + nr;
     for (size_t p = 0; p < nc; p++) {
-        size_t n = 0;
+        size_t n = 0, nz = 0;
         double xp = 0.0;
+        int negative = 0;
         for (size_t c = 0; c < nr; c++) {
             if (rs[c] > 0.0) {
-                iwork[n++] = c;
                 ratio[c] = x[c * nc + p] / rs[c];
                 pop[c] = rs[c] / total;
                 xp += x[c * nc + p];
+                nz += ratio[c] == 0.0;
+                negative |= ratio[c] < 0.0;
             }
         }
         if (!(xp > 0.0)) {
             gini[p] = NAN;
             continue;
         }
+        /* in the order of (ratio, unit): where no ratio is below 0, the
+         * units without the class first, as they come, then the others
+         * sorted (most units lack most classes) */
+        size_t z = 0, k = negative ? 0 : nz;
+        for (size_t c = 0; c < nr; c++)
+            if (rs[c] > 0.0) {
+                if (!negative && ratio[c] == 0.0)
+                    iwork[z++] = c;
+                else
+                    iwork[k++] = c;
+            }
+        n = k;
         /* ties do not change the area: their points are collinear */
-        sort_by_key(iwork, n, ratio);
+        sort_by_key(iwork + z, n - z, ratio);
         /* Shoelace area between the Lorenz curve and the diagonal: the
          * polygon (0,0), (P_1,A_1), ..., (1,1) closed along the diagonal. */
         double cp = 0.0, ca = 0.0, area = 0.0;

@@ -98,15 +98,55 @@ typedef struct {
     size_t p;
 } candidate;
 
-static int
-cmp_candidate(const void *a, const void *b)
+/* Whether x ranks before y (a total order: no candidate has a NaN, and
+ * classes differ). */
+static inline int
+ranks_before(const candidate *x, const candidate *y)
 {
-    const candidate *x = a, *y = b;
     if (x->density != y->density)
-        return x->density > y->density ? -1 : 1;
+        return x->density > y->density;
     if (x->pci != y->pci)
-        return x->pci > y->pci ? -1 : 1;
-    return (x->p > y->p) - (x->p < y->p);
+        return x->pci > y->pci;
+    return x->p < y->p;
+}
+
+/* Sort a[0..n) into rank order, tmp[0..n) the workspace: runs of 16 by
+ * insertion, then merged in passes (the comparison inline, where qsort
+ * calls it through a pointer; one order, as the order is total). */
+static void
+sort_candidates(candidate *a, candidate *tmp, size_t n)
+{
+    enum { RUN = 16 };
+    for (size_t r = 0; r < n; r += RUN) {
+        size_t end = n - r < RUN ? n : r + RUN;
+        for (size_t i = r + 1; i < end; i++) {
+            candidate v = a[i];
+            size_t j = i;
+            for (; j > r && ranks_before(&v, &a[j - 1]); j--)
+                a[j] = a[j - 1];
+            a[j] = v;
+        }
+    }
+    candidate *from = a, *to = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = n - lo < w ? n : lo + w,
+                   hi = n - lo < 2 * w ? n : lo + 2 * w, i = lo, j = mid,
+                   k = lo;
+            while (i < mid && j < hi)
+                to[k++] =
+                    ranks_before(&from[j], &from[i]) ? from[j++] : from[i++];
+            while (i < mid)
+                to[k++] = from[i++];
+            while (j < hi)
+                to[k++] = from[j++];
+        }
+        candidate *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != a)
+        memcpy(a, from, n * sizeof *a);
 }
 
 int
@@ -193,7 +233,7 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
                                   sizeof(double)),
            *dv = s3i_malloc_big(nr * nc + 1, sizeof(double)),
            *cv = s3i_malloc_big(nr * nc + 1, sizeof(double));
-    candidate *cand = malloc((nc + 1) * sizeof(candidate));
+    candidate *cand = malloc(2 * (nc + 1) * sizeof(candidate));
     if (!r->omega || !r->cog || !r->quad || !r->orank || !pci2 || !coi ||
         !work || !dv || !cv || !cand) {
         rc = s3i_fail(ctx, S3_ENOMEM, "out of memory");
@@ -246,7 +286,7 @@ s3i_potentials(s3_ctx *ctx, const s3_model *m, s3i_mres *r, s3_table *notes)
                     cand[k++] = (candidate){d, pc, j};
             }
         }
-        qsort(cand, k, sizeof *cand, cmp_candidate);
+        sort_candidates(cand, cand + nc + 1, k);
         for (size_t i = 0; i < k; i++) {
             int q = s3i_quadrant(cand[i].density, cand[i].pci, sd[chosen]);
             for (int rule = 0; rule < 3; rule++)

@@ -991,6 +991,73 @@ START_TEST(gini_spread_like_total_zero)
 }
 END_TEST
 
+/* The Gini to the bit as the Lorenz curve in the order of (ratio, unit)
+ * over every unit gives it, computed here with qsort: on a sparse matrix
+ * (units without a class, ties of equal ratios, an empty unit) and on one
+ * with negative values, where no unit can go first unsorted. */
+static const double *gini_ratio;
+
+static int
+cmp_ratio_unit(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    if (gini_ratio[i] != gini_ratio[j])
+        return gini_ratio[i] < gini_ratio[j] ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+static double
+gini_by_qsort(const double *x, size_t nr, size_t nc, const double *rs, size_t p)
+{
+    double total = s3_sum(rs, nr, 1), ratio[64], xp = 0.0;
+    size_t idx[64], n = 0;
+    for (size_t c = 0; c < nr; c++)
+        if (rs[c] > 0.0) {
+            idx[n++] = c;
+            ratio[c] = x[c * nc + p] / rs[c];
+            xp += x[c * nc + p];
+        }
+    gini_ratio = ratio;
+    qsort(idx, n, sizeof *idx, cmp_ratio_unit);
+    double cp = 0.0, ca = 0.0, area = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        size_t c = idx[k];
+        double np = cp + rs[c] / total, na = ca + x[c * nc + p] / xp;
+        area += cp * na - ca * np;
+        cp = np;
+        ca = na;
+    }
+    return 0.5 * area;
+}
+
+START_TEST(gini_order_as_sorted)
+{
+    enum { NR = 40, NC = 12 };
+    double x[NR * NC], rs[NR], cs[NC], g[NC], work[2 * NR];
+    size_t iwork[NR];
+    uint64_t s = 99;
+    for (int negative = 0; negative < 2; negative++) {
+        for (size_t i = 0; i < NR * NC; i++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned r = (unsigned)(s >> 33) % 10;
+            /* 60 % zeros, ties among 1 and 2, some fractions */
+            x[i] = r < 6 ? 0.0 : r < 8 ? (double)(r - 5) : (double)r / 3.0;
+        }
+        for (size_t p = 0; p < NC; p++)
+            x[7 * NC + p] = 0.0; /* an empty unit */
+        if (negative)
+            x[3 * NC + 5] = -0.5;
+        s3_margins(x, NR, NC, rs, cs);
+        s3_locational_gini(x, NR, NC, rs, g, work, iwork);
+        for (size_t p = 0; p < NC; p++) {
+            double want = gini_by_qsort(x, NR, NC, rs, p);
+            ck_assert_msg(memcmp(&g[p], &want, sizeof want) == 0,
+                          "class %zu: %.17g, sorted %.17g", p, g[p], want);
+        }
+    }
+}
+END_TEST
+
 START_TEST(gini_empty_class_nan)
 {
     /* HOLES column 1 has x_p = 0 → NaN; the others are defined */
@@ -1137,6 +1204,7 @@ kernels_suite(void)
     tcase_add_test(tc, gini_hand_small);
     tcase_add_test(tc, gini_spread_like_total_zero);
     tcase_add_test(tc, gini_empty_class_nan);
+    tcase_add_test(tc, gini_order_as_sorted);
     tcase_add_test(tc, gini_empty_unit_left_out);
     tcase_add_test(tc, gini_bounds);
     suite_add_tcase(s, tc);
