@@ -299,11 +299,22 @@ draw_heatmap(book *b, const sheet_spec *s)
     keep(b, worksheet_set_row(ws, 3, 90, NULL));
     size_t cu = col(spec, "unit"), cc = col(spec, "class"),
            cr = col(spec, "rca"), cs = col(spec, "specialised");
+    /* a view hands out each text as one pointer: the level and matrix
+     * that matched, and each class's column, are remembered by pointer
+     * (a prime number of slots: pointers are aligned) */
+    enum { SLOTS = 2039 };
+    const char *lv_at = NULL, *mx_at = NULL, *slot[SLOTS] = {0};
+    size_t slot_col[SLOTS];
     const char *prev = NULL;
     lxw_row_t row = 3;
     for (size_t r = 0; r < s3_table_rows(spec); r++) {
-        if (!is(spec, r, level, matrix))
-            continue;
+        const char *lv = s3_table_text(spec, r, 0),
+                   *mx = s3_table_text(spec, r, 1);
+        if (lv != lv_at || mx != mx_at) {
+            if (strcmp(lv, level) || strcmp(mx, matrix))
+                continue;
+            lv_at = lv, mx_at = mx;
+        }
         const char *u = s3_table_text(spec, r, cu),
                    *cls = s3_table_text(spec, r, cc);
         if (!prev || strcmp(prev, u)) {
@@ -312,7 +323,14 @@ draw_heatmap(book *b, const sheet_spec *s)
             str(b, ws, row, 0, u, b->shrink);
             str(b, ws, row, 1, centre_name(b, u), b->shrink);
         }
-        size_t c = s3i_map_get(&at, cls, strlen(cls));
+        size_t h = (size_t)((uintptr_t)cls % SLOTS), c;
+        if (slot[h] == cls) {
+            c = slot_col[h];
+        } else {
+            c = s3i_map_get(&at, cls, strlen(cls));
+            slot[h] = cls;
+            slot_col[h] = c;
+        }
         if (c == S3I_NONE)
             continue;
         double rca = s3_table_num(spec, r, cr);
@@ -401,7 +419,8 @@ static void
 draw_pivot(book *b, const sheet_spec *s)
 {
     const s3_table *t = s3_result_table(b->res, s->table);
-    if (!t)
+    /* output.square_sheets: decided by the stage (notes.csv says so) */
+    if (!t || (s->square && !b->res->square_sheets))
         return;
     char buf[2][80];
     const char *vals[2];
@@ -456,9 +475,6 @@ draw_pivot(book *b, const sheet_spec *s)
     for (size_t j = 0; j < nck; j++)
         cpos[j] = square ? rpos[j] : j;
     if (n == 0 || nck > 16000)
-        goto done;
-    /* output.square_sheets: decided by the stage (notes.csv says so) */
-    if (square && !b->res->square_sheets)
         goto done;
     lxw_worksheet *ws = new_sheet(b, s->name);
     if (!ws)
