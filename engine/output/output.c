@@ -37,16 +37,15 @@ s3i_format_number(double v, char buf[32])
     s3i_format_double(v, buf);
 }
 
-/* The CSV writer's buffer: rows are formatted into it and handed on in
- * large pieces, so that no field costs a stdio call (a table of two
- * million rows has thirty million fields).  For a file f, b is the fixed
- * buffer, handed on to f when full; when f is NULL, b is mem, which grows
- * to hold a whole piece of a file, formatted by one thread while the other
- * writes the piece before it (write_files).  A piece that runs out of
- * memory sets fail and goes on into the fixed buffer, discarding. */
+/* The CSV writer's buffer: a piece of a file (PIECE_ROWS rows) is
+ * formatted into it and handed on with one write, so that no field costs
+ * a stdio call (a table of two million rows has thirty million fields),
+ * and so that one thread can format a piece while the other writes the
+ * piece before it (write_files).  b is mem, which grows to hold the
+ * piece; a piece that runs out of memory sets fail and goes on into the
+ * fixed buffer, discarding. */
 typedef struct {
-    FILE *f;
-    char *b; /* fixed or mem */
+    char *b; /* mem, or fixed */
     size_t n, cap;
     char *mem;
     size_t capmem;
@@ -56,26 +55,22 @@ typedef struct {
 
 enum { CSV_ROOM = 64 }; /* the longest number plus a separator */
 
-/* Start o on the file f, or on a piece in memory when f is NULL. */
+/* Start o on a new piece. */
 static void
-csv_start(csvbuf *o, FILE *f)
+csv_start(csvbuf *o)
 {
-    o->f = f;
     o->n = 0;
     o->fail = 0;
-    o->b = f || !o->mem ? o->fixed : o->mem;
-    o->cap = f || !o->mem ? sizeof o->fixed : o->capmem;
+    o->b = o->mem ? o->mem : o->fixed;
+    o->cap = o->mem ? o->capmem : sizeof o->fixed;
 }
 
-/* Room for k more bytes (k <= sizeof o->fixed), the slow way: hand a
- * file's buffer on, grow a piece's. */
+/* Room for k more bytes (k <= sizeof o->fixed), the slow way: the piece's
+ * buffer grows. */
 static char *
 csv_more(csvbuf *o, size_t k)
 {
-    if (o->f) {
-        fwrite(o->b, 1, o->n, o->f);
-        o->n = 0;
-    } else if (!o->fail && !s3i_reserve(&o->mem, &o->capmem, o->n + k, 1)) {
+    if (!o->fail && !s3i_reserve(&o->mem, &o->capmem, o->n + k, 1)) {
         if (o->b == o->fixed) /* the piece's first growth */
             memcpy(o->mem, o->fixed, o->n);
         o->b = o->mem;
@@ -94,16 +89,6 @@ static inline char *
 csv_room(csvbuf *o, size_t k)
 {
     return o->n + k <= o->cap ? o->b + o->n : csv_more(o, k);
-}
-
-/* Hand what a file's buffer holds on to the file. */
-static void
-csv_flush(csvbuf *o)
-{
-    if (o->f && o->n)
-        fwrite(o->b, 1, o->n, o->f);
-    if (o->f)
-        o->n = 0;
 }
 
 static void
@@ -268,6 +253,29 @@ csv_close(s3_ctx *ctx, FILE *f, const char *path)
     return S3_OK;
 }
 
+/* Rows per piece of a file. */
+enum { PIECE_ROWS = 1 << 15 };
+
+static size_t
+table_pieces(const s3_table *t)
+{
+    size_t n = s3_table_rows(t);
+    return n ? (n + PIECE_ROWS - 1) / PIECE_ROWS : 1;
+}
+
+/* Piece p of table t into o (the header before the first); -1 when out
+ * of memory. */
+static int
+csv_piece(csvbuf *o, const s3_table *t, size_t p, int german)
+{
+    size_t nr = s3_table_rows(t), r0 = p * PIECE_ROWS,
+           r1 = nr - r0 < PIECE_ROWS ? nr : r0 + PIECE_ROWS;
+    csv_start(o);
+    if (p == 0)
+        csv_header(o, t, german);
+    return csv_rows(o, t, r0, r1, german) || o->fail ? -1 : 0;
+}
+
 s3_status
 s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
 {
@@ -279,10 +287,11 @@ s3i_write_csv(s3_ctx *ctx, const s3_table *t, const char *path, int german)
             fclose(f);
         return s3i_fail(ctx, S3_EIO, "%s: cannot write: %s", path, strerror(e));
     }
-    csv_start(o, f);
-    csv_header(o, t, german);
-    int bad = csv_rows(o, t, 0, s3_table_rows(t), german);
-    csv_flush(o);
+    int bad = 0;
+    for (size_t p = 0; p < table_pieces(t) && !bad; p++)
+        if (!(bad = csv_piece(o, t, p, german)))
+            fwrite(o->b, 1, o->n, f);
+    free(o->mem);
     free(o);
     s3_status st = csv_close(ctx, f, path);
     return bad ? s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", path) : st;
@@ -362,8 +371,6 @@ make_parents(const char *path)
  * lowest job taken waits for nothing.)  Each file's status and message
  * are kept, and the first failing file in this order is the one
  * reported, as by one thread. */
-enum { PIECE_ROWS = 1 << 15 };
-
 typedef struct {
     const s3_result *r;
     const char *tmp, *csvdir;
@@ -381,28 +388,15 @@ typedef struct {
     char **msg;
 } file_jobs;
 
-static size_t
-table_pieces(const s3_table *t)
-{
-    size_t n = s3_table_rows(t);
-    return n ? (n + PIECE_ROWS - 1) / PIECE_ROWS : 1;
-}
-
 /* Piece p of table i into memory; then, in its turn, into the file. */
 static s3_status
 write_piece(s3_ctx *ctx, file_jobs *j, csvbuf *o, size_t i, size_t p,
             int *stopped)
 {
     const s3_table *t = j->r->tables[i];
-    int german = (j->what & S3_WRITE_CSV_GERMAN) != 0;
-    size_t nr = s3_table_rows(t), r0 = p * PIECE_ROWS,
-           r1 = nr - r0 < PIECE_ROWS ? nr : r0 + PIECE_ROWS;
     char path[4400];
     snprintf(path, sizeof path, "%s/%s.csv", j->csvdir, s3_table_name(t));
-    csv_start(o, NULL);
-    if (p == 0)
-        csv_header(o, t, german);
-    int bad = csv_rows(o, t, r0, r1, german);
+    int bad = csv_piece(o, t, p, (j->what & S3_WRITE_CSV_GERMAN) != 0);
     pthread_mutex_lock(&j->lock);
     while (!j->stop && j->written[i] != p)
         pthread_cond_wait(&j->turn, &j->lock);
@@ -410,7 +404,7 @@ write_piece(s3_ctx *ctx, file_jobs *j, csvbuf *o, size_t i, size_t p,
     pthread_mutex_unlock(&j->lock);
     if (*stopped)
         return S3_OK;
-    if (bad || o->fail)
+    if (bad)
         return s3i_fail(ctx, S3_ENOMEM, "%s: out of memory", path);
     /* this thread's turn: the file is its own until written[i] moves */
     if (p == 0 && !(j->file[i] = fopen(path, "wb")))
