@@ -743,7 +743,7 @@ gamma_tail(double a, double t, double sa, int upper, int method, double *slope)
  * converges quadratically, so once a step is below 1e-9 (relative) the
  * point it leads to is exact to rounding.  A lower quantile below the
  * smallest normal double is returned as 0; NaN if the iteration fails.
- * z is the normal quantile of the tail (tail_z). */
+ * z is the normal quantile of the tail (level_tail). */
 static double
 gamma_quantile(double a, double ltail, int upper, double z)
 {
@@ -801,31 +801,31 @@ s3_gamma_log_tail(double a, double t, int upper, int method)
     return gamma_tail(a, t, stirlerr(a), upper != 0, method, &slope);
 }
 
-/* Whether (x, n, p, level) has an interval; *e receives n p and *ltail
- * log(α/2). */
+/* Whether (x, n, p, level) has an interval; *e receives n p. */
 static int
-interval_defined(double x, double n, double p, double level, double *e,
-                 double *ltail)
+interval_defined(double x, double n, double p, double level, double *e)
 {
     if (!(n > 0.0 && n < INFINITY) || !(p > 0.0 && p <= 1.0) ||
         !(x >= 0.0 && x <= n) || !(level > 0.0 && level < 1.0))
         return 0;
     *e = n * p;
-    *ltail = log(0.5 * (1.0 - level));
     return 1;
 }
 
-/* The normal quantiles of a tail, z[0] = Φ⁻¹(tail) and z[1] = Φ⁻¹(1 −
- * tail), which start the gamma quantiles (the same for every cell). */
-static void
-tail_z(double ltail, double z[2])
+/* The log of each tail outside a confidence level, log(α/2), and its
+ * normal quantiles z[0] = Φ⁻¹(α/2) and z[1] = Φ⁻¹(1 − α/2), which start
+ * the gamma quantiles: the level's alone, the same for every cell. */
+static double
+level_tail(double level, double z[2])
 {
+    double ltail = log(0.5 * (1.0 - level));
     z[0] = gsl_cdf_ugaussian_Pinv(exp(ltail));
     z[1] = gsl_cdf_ugaussian_Qinv(exp(ltail));
+    return ltail;
 }
 
-/* Garwood's limits of a count x ≥ 0, before the division by n p; z from
- * tail_z(ltail). */
+/* Garwood's limits of a count x ≥ 0, before the division by n p; ltail
+ * and z from level_tail. */
 static void
 count_limits(double x, double ltail, const double z[2], double *lo, double *hi)
 {
@@ -842,12 +842,11 @@ void
 s3_rca_interval(double x, double n, double p, double level, double *lo,
                 double *hi)
 {
-    double e, ltail;
+    double e, z[2];
     *lo = *hi = NAN;
-    if (!interval_defined(x, n, p, level, &e, &ltail))
+    if (!interval_defined(x, n, p, level, &e))
         return;
-    double z[2];
-    tail_z(ltail, z);
+    double ltail = level_tail(level, z);
     count_limits(x, ltail, z, lo, hi);
     *lo /= e;
     *hi /= e;
@@ -866,15 +865,15 @@ s3_rca_intervals(const double *x, size_t nr, size_t nc, const double *rs,
     double clo[COUNT_CACHE], chi[COUNT_CACHE];
     unsigned char known[COUNT_CACHE] = {0};
     size_t nnan = 0;
-    double z[2] = {NAN, NAN}; /* ltail is the level's alone */
+    double z[2] = {NAN, NAN}, ltail = NAN;
     if (level > 0.0 && level < 1.0)
-        tail_z(log(0.5 * (1.0 - level)), z);
+        ltail = level_tail(level, z);
     for (size_t c = 0; c < nr; c++) {
         const double *r = per_unit_ref ? ref_share + c * nc : ref_share;
         for (size_t p = 0; p < nc; p++) {
             size_t i = c * nc + p;
-            double e, ltail, v = x[i];
-            if (!interval_defined(v, rs[c], r[p], level, &e, &ltail)) {
+            double e, v = x[i];
+            if (!interval_defined(v, rs[c], r[p], level, &e)) {
                 lo[i] = hi[i] = NAN;
                 nnan++;
                 continue;
